@@ -1,0 +1,175 @@
+"""DOM helpers shared by every lab: elements, events, number fields, error reporting.
+
+Everything a handler raises is caught here and shown in the page's error bar
+(and the console), so the page never fails silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import traceback
+
+from pyodide.ffi import create_proxy
+from pyodide.ffi.wrappers import add_event_listener
+from pyscript import document, window
+
+from nnfs.perceptron import parse_finite
+
+_elements: dict[str, object] = {}
+
+
+def by_id(element_id: str):
+    """The element with this id (cached: each lookup crosses the Python-JS bridge)."""
+    el = _elements.get(element_id)
+    if el is None:
+        el = document.getElementById(element_id)
+        if el is None:
+            raise LookupError(f"no element with id {element_id!r} in index.html")
+        _elements[element_id] = el
+    return el
+
+
+def report_error(message: str, exc: BaseException | None = None) -> None:
+    """Show an error in the page's error bar and log the traceback to the console."""
+    if exc is not None:
+        window.console.error("".join(traceback.format_exception(exc)))
+    by_id("app-error-text").textContent = message
+    by_id("app-error").hidden = False
+
+
+def clear_error() -> None:
+    by_id("app-error").hidden = True
+
+
+def _guarded(handler):
+    """Wrap an event handler (plain or async) so that its exceptions are reported."""
+
+    def on_done(task):
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            report_error(f"{type(exc).__name__}: {exc}", exc)
+
+    def wrapper(event):
+        try:
+            result = handler(event)
+            if inspect.isawaitable(result):
+                task = asyncio.ensure_future(result)
+                task.add_done_callback(on_done)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
+            report_error(f"{type(exc).__name__}: {exc}", exc)
+
+    return wrapper
+
+
+def on(target, event: str, handler) -> None:
+    """Call ``handler(event)`` on ``event``; ``target`` is an element or an element id."""
+    el = by_id(target) if isinstance(target, str) else target
+    add_event_listener(el, event, _guarded(handler))
+
+
+def spawn(coro) -> asyncio.Task:
+    """Run a coroutine in the page's event loop, reporting its failure in the page."""
+    task = asyncio.ensure_future(coro)
+
+    def on_done(t):
+        if not t.cancelled() and t.exception() is not None:
+            report_error(f"{type(t.exception()).__name__}: {t.exception()}", t.exception())
+
+    task.add_done_callback(on_done)
+    return task
+
+
+def set_text(element_id: str, text) -> None:
+    by_id(element_id).textContent = str(text)
+
+
+def set_html(element_id: str, html: str) -> None:
+    by_id(element_id).innerHTML = html
+
+
+class NumberField:
+    """A number typed into a text box (optionally mirrored by a slider).
+
+    A bad value (a letter, an empty box, ``1e999``, out of range) shows a
+    message beside the field and keeps the last good value; ``on_change`` is
+    called only with good values. Validation is the core's ``parse_finite``.
+
+    HTML it expects, for ``key``: ``<input type="text" id="KEY">``, optionally
+    ``<input type="range" id="KEY-range">`` and ``<output id="KEY-error">``,
+    inside a ``.field`` element.
+    """
+
+    def __init__(self, key: str, label: str, on_change=None, *, lo=None, hi=None,
+                 integer: bool = False, slider: bool | None = None):
+        self.key = key
+        self.label = label
+        self.lo, self.hi, self.integer = lo, hi, integer
+        self.on_change = on_change
+        self.input = by_id(key)
+        self.error = by_id(f"{key}-error")
+        self.slider = document.getElementById(f"{key}-range") if slider is not False else None
+        self.value = self._parse(self.input.value)
+        on(self.input, "input", self._typed)
+        on(self.input, "change", self._committed)
+        if self.slider is not None:
+            on(self.slider, "input", self._slid)
+
+    def _parse(self, text: str):
+        value = parse_finite(text, self.label, lo=self.lo, hi=self.hi)
+        if self.integer:
+            if value != int(value):
+                raise ValueError(f"{self.label} must be a whole number; got {text.strip()}")
+            value = int(value)
+        return value
+
+    def _show_error(self, message: str) -> None:
+        self.error.textContent = message
+        self.input.setAttribute("aria-invalid", "true")
+        self.input.parentElement.classList.add("invalid")
+
+    def _clear_error(self) -> None:
+        self.error.textContent = ""
+        self.input.removeAttribute("aria-invalid")
+        self.input.parentElement.classList.remove("invalid")
+
+    def _accept(self, value) -> None:
+        self.value = value
+        if self.on_change is not None:
+            self.on_change(value)
+
+    def _typed(self, _event) -> None:
+        try:
+            value = self._parse(self.input.value)
+        except ValueError as e:
+            self._show_error(f"{e} — keeping {self._format(self.value)}")
+            return
+        self._clear_error()
+        if self.slider is not None:
+            self.slider.value = str(value)
+        self._accept(value)
+
+    def _committed(self, _event) -> None:
+        # Leaving a field with a bad value: say so again (the value in use is unchanged).
+        self._typed(_event)
+
+    def _slid(self, _event) -> None:
+        value = self._parse(self.slider.value)
+        self._clear_error()
+        self.input.value = self._format(value)
+        self._accept(value)
+
+    def _format(self, value) -> str:
+        if self.integer:
+            return str(int(value))
+        return f"{value:g}"
+
+    def set(self, value, notify: bool = False) -> None:
+        """Set the field from code (a preset, a learning step, a URL)."""
+        self._clear_error()
+        self.value = int(value) if self.integer else float(value)
+        self.input.value = self._format(self.value)
+        if self.slider is not None:
+            self.slider.value = str(self.value)
+        if notify and self.on_change is not None:
+            self.on_change(self.value)

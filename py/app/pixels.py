@@ -1,0 +1,80 @@
+"""Pure numpy pixel helpers: colour maps and RGBA buffers for the canvas.
+
+No ``js`` here, so these are tested in CPython; ``canvas.py`` sends the
+buffers they build to the page as one ``ImageData`` each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Class colours, matching --class-0 .. --class-3 in static/css/app.css.
+CLASS_RGB = np.array([
+    [231, 111, 81],   # orange-red
+    [42, 157, 143],   # teal
+    [233, 196, 106],  # sand
+    [106, 76, 147],   # purple
+], dtype=np.float64)
+WHITE = np.array([255.0, 255.0, 255.0])
+
+
+def hex_color(rgb) -> str:
+    r, g, b = (int(round(c)) for c in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def rgba_from_rgb(rgb: np.ndarray, alpha: int = 255) -> np.ndarray:
+    """(H, W, 3) floats in 0..255 -> (H, W, 4) uint8, ready for ImageData."""
+    h, w, _ = rgb.shape
+    out = np.empty((h, w, 4), dtype=np.uint8)
+    out[..., :3] = np.clip(np.rint(rgb), 0, 255)
+    out[..., 3] = alpha
+    return out
+
+
+def class_heatmap(probabilities: np.ndarray, strength: float = 0.55) -> np.ndarray:
+    """Decision regions: (H, W, K) class probabilities -> (H, W, 4) RGBA.
+
+    Each pixel is its most likely class's colour, faded towards white by how
+    unsure the network is there, so the boundary shows as a pale band.
+    For a single-output network pass (H, W, 1) with P(class 1).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.shape[-1] == 1:
+        p = np.concatenate([1.0 - p, p], axis=-1)
+    k = p.shape[-1]
+    winner = np.argmax(p, axis=-1)
+    confidence = np.max(p, axis=-1)
+    # 1/k (a coin toss) -> white, 1 -> full strength colour.
+    t = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None] * strength
+    rgb = WHITE * (1.0 - t) + CLASS_RGB[winner] * t
+    return rgba_from_rgb(rgb)
+
+
+def diverging(values: np.ndarray, limit: float | None = None) -> np.ndarray:
+    """Signed values -> (.., 4) RGBA: negative orange, zero white, positive blue."""
+    v = np.asarray(values, dtype=np.float64)
+    if limit is None:
+        limit = float(np.max(np.abs(v))) or 1.0
+    t = np.clip(v / limit, -1.0, 1.0)[..., None]
+    neg = np.array([231.0, 111.0, 81.0])
+    pos = np.array([69.0, 123.0, 157.0])
+    rgb = np.where(t < 0, WHITE + (neg - WHITE) * (-t), WHITE + (pos - WHITE) * t)
+    return rgba_from_rgb(rgb)
+
+
+def grayscale(image: np.ndarray, invert: bool = True) -> np.ndarray:
+    """(H, W) intensities in [0, 1] -> RGBA; ``invert`` draws ink dark on white."""
+    g = np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0)
+    if invert:
+        g = 1.0 - g
+    g = g * 255.0
+    return rgba_from_rgb(np.stack([g, g, g], axis=-1))
+
+
+def grid(x_range=(-1.0, 1.0), y_range=(-1.0, 1.0), width: int = 100, height: int = 100) -> np.ndarray:
+    """Centres of a width x height pixel grid as (height*width, 2) points, top row = max y."""
+    xs = x_range[0] + (np.arange(width) + 0.5) * (x_range[1] - x_range[0]) / width
+    ys = y_range[1] - (np.arange(height) + 0.5) * (y_range[1] - y_range[0]) / height
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])

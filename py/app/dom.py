@@ -116,7 +116,7 @@ class NumberField:
             on(self.slider, "input", self._slid)
 
     def _parse(self, text: str):
-        value = parse_finite(text, self.label, lo=self.lo, hi=self.hi)
+        value = parse_finite(text, self.label, minimum=self.lo, maximum=self.hi)
         if self.integer:
             if value != int(value):
                 raise ValueError(f"{self.label} must be a whole number; got {text.strip()}")

@@ -1,0 +1,376 @@
+"""Circuits of NAND perceptrons: Nielsen's argument that perceptrons can compute anything.
+
+NAND is universal: every Boolean function can be built from NAND gates
+alone, and a NAND gate is one perceptron (weights -2, -2, bias 3). So a
+network of perceptrons can compute anything a computer can. This module
+builds such networks and runs them.
+
+A `Circuit` is a directed acyclic graph with three kinds of node:
+
+    input   a named 0/1 signal fed in from outside,
+    nand    a NAND perceptron reading two earlier nodes (possibly the same
+            node twice: NAND(a, a) = NOT a),
+    output  a named copy of some node's signal.
+
+Every NAND node is evaluated by calling `Perceptron.output` on the NAND
+preset, never by a Boolean shortcut, so the adders really are networks of
+perceptrons. Builders: `not_gate`, `and_gate`, `or_gate`, `xor_gate`,
+`half_adder`, `full_adder` and `ripple_carry_adder(n)`; `build(name, n)`
+picks one by name for the page.
+"""
+
+import numbers
+from itertools import product
+
+from nnfs.perceptron import NAND
+
+MAX_ADDER_BITS = 8
+# Truth tables have 2**inputs rows; 10 inputs (a 5-bit adder) is 1024 rows.
+MAX_TRUTH_TABLE_INPUTS = 10
+# Sweeps of the barycentre heuristic in `layout`; on these circuits it settles in 2.
+LAYOUT_SWEEPS = 4
+
+
+def _bit(value, name):
+    """`value` as the int 0 or 1, or a ValueError naming the input."""
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return int(value)
+    raise ValueError(f"input {name} must be 0 or 1; got {value!r}")
+
+
+class Circuit:
+    """A DAG of NAND perceptrons with named inputs and outputs.
+
+    inputs:  names of the input nodes, in order (this order is used when
+             inputs are given as a sequence and in the truth table).
+    gates:   (source, source) pairs, one per NAND. Gate k (from 0) gets the
+             id f"nand{k + 1}" and may read inputs and gates before it only,
+             which makes the graph acyclic by construction.
+    outputs: (name, source) pairs, in order.
+
+    Node ids are the input names, the gate ids and the output names; they
+    must all be different.
+    """
+
+    def __init__(self, name, inputs, gates, outputs):
+        self.name = name
+        self.inputs = tuple(inputs)
+        self.gates = {}  # gate id -> (source, source), in evaluation order
+        self.outputs = {}  # output name -> source id, in order
+        ids = []
+        known = set()
+
+        def add(node_id):
+            if node_id in known:
+                raise ValueError(f"node id {node_id!r} is used twice")
+            known.add(node_id)
+            ids.append(node_id)
+
+        for name_ in self.inputs:
+            add(name_)
+        for k, (a, b) in enumerate(gates):
+            gate_id = f"nand{k + 1}"
+            for source in (a, b):
+                if source not in known:
+                    raise ValueError(f"{gate_id} reads {source!r}, which is not an earlier node")
+            add(gate_id)
+            self.gates[gate_id] = (a, b)
+        for out_name, source in outputs:
+            if source not in known or source in self.outputs:
+                raise ValueError(f"output {out_name!r} reads {source!r}, which is not an input or gate")
+            add(out_name)
+            self.outputs[out_name] = source
+        if not self.inputs or not self.outputs:
+            raise ValueError("a circuit needs at least one input and one output")
+        self._ids = ids
+
+    # --- running it -------------------------------------------------------
+
+    def _input_bits(self, inputs):
+        """Validate `inputs` (dict by name, or sequence in input order) -> {name: bit}."""
+        if isinstance(inputs, dict):
+            for key in inputs:
+                if key not in self.inputs:
+                    raise ValueError(
+                        f"unknown input {key!r}; this circuit's inputs are {', '.join(self.inputs)}"
+                    )
+            missing = [n for n in self.inputs if n not in inputs]
+            if missing:
+                raise ValueError(f"missing input {', '.join(map(repr, missing))}")
+            return {n: _bit(inputs[n], n) for n in self.inputs}
+        if isinstance(inputs, (str, bytes)):
+            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}")
+        try:
+            values = list(inputs)
+        except TypeError:
+            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}") from None
+        if len(values) != len(self.inputs):
+            raise ValueError(f"expected {len(self.inputs)} inputs ({', '.join(self.inputs)}); got {len(values)}")
+        return {n: _bit(v, n) for n, v in zip(self.inputs, values)}
+
+    def signals(self, inputs):
+        """The 0/1 signal on every node (inputs, gates, outputs) as {id: bit}."""
+        signal = self._input_bits(inputs)
+        for gate_id, (a, b) in self.gates.items():  # dicts keep topological order
+            signal[gate_id] = NAND.output([signal[a], signal[b]])
+        for out_name, source in self.outputs.items():
+            signal[out_name] = signal[source]
+        return signal
+
+    def evaluate(self, inputs):
+        """The outputs for `inputs`, as {output name: bit}."""
+        signal = self.signals(inputs)
+        return {name: signal[name] for name in self.outputs}
+
+    def truth_table(self):
+        """[(input bits, output bits), ...] for every input combination, counting in binary."""
+        n = len(self.inputs)
+        if n > MAX_TRUTH_TABLE_INPUTS:
+            raise ValueError(
+                f"{self.name} has {n} inputs, so its truth table would have {2 ** n} rows; "
+                f"the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
+            )
+        return [(bits, tuple(self.evaluate(bits).values())) for bits in product((0, 1), repeat=n)]
+
+    # --- size ---------------------------------------------------------------
+
+    @property
+    def nand_count(self):
+        """How many perceptrons the circuit uses."""
+        return len(self.gates)
+
+    def _levels(self):
+        """{id: level}: inputs 0, a gate 1 + the deepest of its sources."""
+        level = {n: 0 for n in self.inputs}
+        for gate_id, (a, b) in self.gates.items():
+            level[gate_id] = 1 + max(level[a], level[b])
+        return level
+
+    @property
+    def depth(self):
+        """The most NANDs a signal passes through on its way from an input to an output."""
+        level = self._levels()
+        return max(level[source] for source in self.outputs.values())
+
+    # --- drawing --------------------------------------------------------------
+
+    def nodes(self):
+        """[{'id', 'kind', 'label'}, ...]: kind is 'input', 'nand' or 'output'."""
+        kinds = [("input", n, n) for n in self.inputs]
+        kinds += [("nand", g, "NAND") for g in self.gates]
+        kinds += [("output", n, n) for n in self.outputs]
+        return [{"id": node_id, "kind": kind, "label": label} for kind, node_id, label in kinds]
+
+    def wires(self, inputs=None):
+        """[{'from', 'to', 'signal'}, ...]; signal is None unless inputs are given.
+
+        A NAND has two wires in, even when both come from the same node
+        (that is how NOT is made).
+        """
+        pairs = [(s, g) for g, sources in self.gates.items() for s in sources]
+        pairs += [(s, o) for o, s in self.outputs.items()]
+        signal = self.signals(inputs) if inputs is not None else {}
+        return [{"from": s, "to": t, "signal": signal.get(s)} for s, t in pairs]
+
+    def layout(self):
+        """Grid positions {id: (column, row)} for drawing, no two nodes in the same place.
+
+        Column: inputs 0, each NAND its level (1 + its deepest source), all
+        outputs one column past the deepest NAND. Rows within a column are
+        ordered by the barycentre heuristic (Sugiyama): sweep left to right
+        placing each node at the average row of the nodes it reads, then right
+        to left by the nodes reading it, a few times; that tends to reduce
+        wire crossings. Columns are centred on the tallest one, so rows may be
+        half-integers, but nodes in one column are always exactly 1 apart.
+        """
+        level = self._levels()
+        last = max(level.values()) + 1
+        for out_name in self.outputs:
+            level[out_name] = last
+        columns = [[] for _ in range(last + 1)]
+        for node_id in self._ids:
+            columns[level[node_id]].append(node_id)
+        height = max(len(c) for c in columns)
+
+        reads = {g: list(s) for g, s in self.gates.items()}
+        reads.update({o: [s] for o, s in self.outputs.items()})
+        read_by = {node_id: [] for node_id in self._ids}
+        for node_id, sources in reads.items():
+            for s in sources:
+                read_by[s].append(node_id)
+
+        def place():
+            return {n: (c, r + (height - len(col)) / 2)
+                    for c, col in enumerate(columns) for r, n in enumerate(col)}
+
+        def reorder(column, neighbours, pos):
+            # A node with no neighbours keeps its row; sort is stable on ties.
+            def key(n):
+                rows = [pos[m][1] for m in neighbours[n]]
+                return sum(rows) / len(rows) if rows else pos[n][1]
+            column.sort(key=key)
+
+        pos = place()
+        for _ in range(LAYOUT_SWEEPS):
+            for column in columns[1:]:
+                reorder(column, reads, pos)
+                pos = place()
+            for column in reversed(columns[:-1]):
+                reorder(column, read_by, pos)
+                pos = place()
+        return pos
+
+
+class Adder(Circuit):
+    """An n-bit adder circuit with integer helpers: `add(a, b)` runs the circuit."""
+
+    def __init__(self, n_bits, *args):
+        super().__init__(*args)
+        self.n_bits = n_bits
+
+    def _operand(self, value, name):
+        top = 2 ** self.n_bits - 1
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= top:
+            raise ValueError(f"{name} must be a whole number from 0 to {top}; got {value!r}")
+        return int(value)
+
+    def inputs_for(self, a, b):
+        """The input dict {a0: .., b0: .., ...} that feeds the bits of a and b (a0 = lowest bit)."""
+        a, b = self._operand(a, "a"), self._operand(b, "b")
+        bits = {f"a{i}": (a >> i) & 1 for i in range(self.n_bits)}
+        bits.update({f"b{i}": (b >> i) & 1 for i in range(self.n_bits)})
+        return bits
+
+    def read_sum(self, outputs):
+        """The integer the output bits spell: sum s_i 2^i + carry 2^n."""
+        total = sum(outputs[f"s{i}"] << i for i in range(self.n_bits))
+        return total + (outputs["carry"] << self.n_bits)
+
+    def add(self, a, b):
+        """a + b as computed by the circuit's perceptrons."""
+        return self.read_sum(self.evaluate(self.inputs_for(a, b)))
+
+
+class _Wiring:
+    """Scratch pad for the builders: hands out gate ids as NANDs are added."""
+
+    def __init__(self):
+        self.gates = []
+
+    def nand(self, a, b):
+        self.gates.append((a, b))
+        return f"nand{len(self.gates)}"
+
+    def not_(self, a):
+        return self.nand(a, a)  # NAND(a, a) = NOT(a AND a) = NOT a
+
+    def and_(self, a, b):
+        return self.not_(self.nand(a, b))  # NOT NAND
+
+    def or_(self, a, b):
+        return self.nand(self.not_(a), self.not_(b))  # De Morgan: a OR b = NAND(NOT a, NOT b)
+
+    def xor(self, a, b):
+        """The classic 4-NAND XOR; returns (xor, nand(a, b)) so adders can reuse the first NAND."""
+        n = self.nand(a, b)
+        # NAND(a, n) is 0 only for a=1, b=0, and NAND(b, n) only for a=0, b=1;
+        # the last NAND is 1 exactly when one of them is 0, i.e. when a != b.
+        return self.nand(self.nand(a, n), self.nand(b, n)), n
+
+    def half_adder(self, a, b):
+        """Nielsen's figure: 4 NANDs give a XOR b, a fifth turns NAND(a, b) into the carry a AND b."""
+        s, n = self.xor(a, b)
+        return s, self.not_(n)
+
+    def full_adder(self, a, b, c):
+        """Two XORs (8 NANDs) give the sum; one more NAND gives the carry.
+
+        carry = ab + (a XOR b)c = NAND(NAND(a, b), NAND(a XOR b, c)), and both
+        inner NANDs are already the first NANDs of the two XORs.
+        """
+        p, n_ab = self.xor(a, b)
+        s, n_pc = self.xor(p, c)
+        return s, self.nand(n_ab, n_pc)
+
+
+def _gate(name, inputs, make):
+    w = _Wiring()
+    out = make(w, *inputs)
+    return Circuit(name, inputs, w.gates, [("out", out)])
+
+
+def not_gate():
+    """NOT from 1 NAND with its two inputs tied together."""
+    return _gate("not", ["a"], _Wiring.not_)
+
+
+def and_gate():
+    """AND = NOT(NAND): 2 NANDs."""
+    return _gate("and", ["a", "b"], _Wiring.and_)
+
+
+def or_gate():
+    """OR = NAND(NOT a, NOT b): 3 NANDs."""
+    return _gate("or", ["a", "b"], _Wiring.or_)
+
+
+def xor_gate():
+    """XOR: 4 NANDs."""
+    return _gate("xor", ["a", "b"], lambda w, a, b: w.xor(a, b)[0])
+
+
+def half_adder():
+    """Sum and carry of two bits: 5 NANDs."""
+    w = _Wiring()
+    s, c = w.half_adder("a", "b")
+    return Circuit("half adder", ["a", "b"], w.gates, [("sum", s), ("carry", c)])
+
+
+def full_adder():
+    """Sum and carry of two bits and a carry in: 9 NANDs."""
+    w = _Wiring()
+    s, c = w.full_adder("a", "b", "cin")
+    return Circuit("full adder", ["a", "b", "cin"], w.gates, [("sum", s), ("carry", c)])
+
+
+def ripple_carry_adder(n):
+    """An n-bit adder (1 <= n <= 8): inputs a0..a{n-1}, b0..b{n-1}; outputs s0..s{n-1}, carry.
+
+    Bit 0 has no carry in, so it is a half adder (5 NANDs); every other bit
+    is a full adder (9 NANDs) fed the carry of the bit below: 9n - 4 NANDs.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_ADDER_BITS:
+        raise ValueError(f"the adder must have 1 to {MAX_ADDER_BITS} bits; got {n!r}")
+    n = int(n)
+    w = _Wiring()
+    sums = []
+    s, carry = w.half_adder("a0", "b0")
+    sums.append(s)
+    for i in range(1, n):
+        s, carry = w.full_adder(f"a{i}", f"b{i}", carry)
+        sums.append(s)
+    inputs = [f"a{i}" for i in range(n)] + [f"b{i}" for i in range(n)]
+    outputs = [(f"s{i}", s) for i, s in enumerate(sums)] + [("carry", carry)]
+    return Adder(n, f"{n}-bit adder", inputs, w.gates, outputs)
+
+
+CIRCUITS = {
+    "not": not_gate,
+    "and": and_gate,
+    "or": or_gate,
+    "xor": xor_gate,
+    "half_adder": half_adder,
+    "full_adder": full_adder,
+    "adder": ripple_carry_adder,
+}
+
+
+def build(name, n=None):
+    """The circuit called `name` (a key of CIRCUITS); `n` is the bit count, for "adder" only."""
+    if name not in CIRCUITS:
+        raise ValueError(f"unknown circuit {name!r}; choose one of {', '.join(CIRCUITS)}")
+    if name == "adder":
+        return ripple_carry_adder(MAX_ADDER_BITS if n is None else n)
+    if n is not None:
+        raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
+    return CIRCUITS[name]()

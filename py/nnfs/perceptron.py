@@ -1,0 +1,214 @@
+"""Perceptrons: the artificial neuron of Nielsen's chapter 1.
+
+A perceptron takes inputs x1, ..., xn, weighs them and compares the sum with
+a threshold:
+
+    output = 1  if  w . x > threshold
+             0  otherwise
+
+Writing the bias b = -threshold gives the form used everywhere else:
+
+    output = 1  if  w . x + b > 0   else 0.
+
+This module holds the `Perceptron` itself, the logic-gate presets NAND, AND,
+OR and NOT, `truth_table`, `decision_line` (the line w1*x1 + w2*x2 + b = 0
+clipped to a box, for drawing) and `parse_finite`, which turns what a user
+typed into a form field into a finite float or a clear error message.
+"""
+
+import math
+import numbers
+from itertools import product
+
+import numpy as np
+
+# A truth table has 2**n rows; past this it is no longer something to show.
+MAX_TRUTH_TABLE_INPUTS = 12
+
+
+def parse_finite(text, name="value", *, minimum=None, maximum=None):
+    """Parse user-typed `text` into a finite float, or raise ValueError.
+
+    `name` is what the field is called in the message ("w1", "bias", ...).
+    Leading and trailing spaces are ignored. `minimum` and `maximum`, when
+    given, bound the value inclusively.
+
+        parse_finite(" 2.5 ", "w1")  ->  2.5
+        parse_finite("abc", "w1")    ->  ValueError: w1: 'abc' is not a number
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"{name} must be given as text; got {text!r}")
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError(f"{name} is empty; type a number")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise ValueError(f"{name}: {stripped!r} is not a number") from None
+    if math.isnan(value):
+        raise ValueError(f"{name}: {stripped!r} is not a number")
+    if math.isinf(value):
+        # float() turns both 'inf' and an overflowing '1e999' into infinity.
+        raise ValueError(f"{name}: {stripped!r} is too large (not a finite number)")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}; got {value:g}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:g}; got {value:g}")
+    return value
+
+
+def _describe(value):
+    """How a bad value is shown in a message: nan and inf bare, others repr'd."""
+    if isinstance(value, numbers.Real) and not math.isfinite(value):
+        return str(float(value))
+    return repr(value)
+
+
+def _finite_number(value, what, where=""):
+    """`value` as a float; `what` names it in the error ("bias must be ...")."""
+    if not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{what}; got {_describe(value)}{where}")
+    return float(value)
+
+
+def _finite_vector(values, name):
+    """`values` (a sequence of real numbers) as a float numpy vector."""
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be a sequence of numbers; got {values!r}")
+    try:
+        items = list(values)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence of numbers; got {values!r}") from None
+    return np.array(
+        [_finite_number(v, f"{name} must be finite numbers", f" at position {i}")
+         for i, v in enumerate(items)],
+        dtype=float,
+    )
+
+
+class Perceptron:
+    """A perceptron with weights w and bias b: output(x) = 1 if w . x + b > 0 else 0.
+
+    Inputs may be any real numbers, not only 0 and 1. A Perceptron does not
+    change after it is made (its weights array is read-only), so the presets
+    below can be shared safely.
+    """
+
+    def __init__(self, weights, bias):
+        w = _finite_vector(weights, "weights")
+        if w.size == 0:
+            raise ValueError("weights must have at least one entry (one per input)")
+        w.flags.writeable = False
+        self._weights = w
+        self._bias = _finite_number(bias, "bias must be a finite number")
+
+    @classmethod
+    def from_threshold(cls, weights, threshold):
+        """The perceptron that outputs 1 when w . x > threshold, i.e. b = -threshold."""
+        return cls(weights, -_finite_number(threshold, "threshold must be a finite number"))
+
+    @property
+    def weights(self):
+        return self._weights
+
+    @property
+    def bias(self):
+        return self._bias
+
+    @property
+    def threshold(self):
+        """Nielsen's original form: the output is 1 when w . x exceeds -b."""
+        return -self._bias
+
+    @property
+    def n_inputs(self):
+        return self._weights.size
+
+    def weighted_input(self, x):
+        """z = w . x + b, after checking x has one finite number per weight."""
+        x = _finite_vector(x, "inputs")
+        if x.size != self.n_inputs:
+            raise ValueError(f"expected {self.n_inputs} inputs; got {x.size}")
+        return float(np.dot(self._weights, x) + self._bias)
+
+    def output(self, x):
+        """1 if w . x + b > 0, else 0. A sum of exactly 0 gives 0: the step is strict."""
+        return 1 if self.weighted_input(x) > 0 else 0
+
+    def __repr__(self):
+        return f"Perceptron(weights={self._weights.tolist()}, bias={self._bias:g})"
+
+
+# Nielsen's NAND gate: weights -2, -2 and bias 3. Only (1, 1) brings the sum
+# down to 3 - 4 = -1 <= 0; every other input leaves it positive.
+NAND = Perceptron([-2, -2], 3)
+# AND fires only when both inputs are on: 1 + 1 - 1.5 > 0, but 1 - 1.5 is not.
+AND = Perceptron([1, 1], -1.5)
+# OR fires when at least one input is on: 1 - 0.5 > 0, but 0 - 0.5 is not.
+OR = Perceptron([1, 1], -0.5)
+# NOT is a one-input NAND: -2 * 0 + 1 > 0, -2 * 1 + 1 is not.
+NOT = Perceptron([-2], 1)
+
+PRESETS = {"nand": NAND, "and": AND, "or": OR, "not": NOT}
+
+
+def truth_table(perceptron):
+    """Every 0/1 input row with the perceptron's output, in binary counting order.
+
+    Returns [(x, output), ...] where x is a tuple of n ints, e.g. for NAND:
+    [((0, 0), 1), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)].
+    """
+    n = perceptron.n_inputs
+    if n > MAX_TRUTH_TABLE_INPUTS:
+        raise ValueError(
+            f"a truth table for {n} inputs would have {2 ** n} rows; "
+            f"the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
+        )
+    return [(x, perceptron.output(x)) for x in product((0, 1), repeat=n)]
+
+
+def decision_line(weights, bias, box=(0.0, 1.0, 0.0, 1.0)):
+    """The part of the line w1*x1 + w2*x2 + b = 0 inside `box`, for drawing.
+
+    `box` is (x1_min, x1_max, x2_min, x2_max). Returns the segment's two end
+    points ((x1, x2), (x1, x2)), ordered left to right, or None when there is
+    nothing to draw: w = 0 (then w . x + b is the constant b and there is no
+    line) or the line misses the box. The perceptron outputs 1 on the side
+    the vector w points to.
+    """
+    w = _finite_vector(weights, "weights")
+    if w.size != 2:
+        raise ValueError(f"a decision line needs exactly 2 weights; got {w.size}")
+    w1, w2 = w
+    b = _finite_number(bias, "bias must be a finite number")
+    edges = _finite_vector(box, "box")
+    if edges.size != 4 or not (edges[0] < edges[1] and edges[2] < edges[3]):
+        raise ValueError(f"box must be (x1_min, x1_max, x2_min, x2_max) with min < max; got {box!r}")
+    x_lo, x_hi, y_lo, y_hi = edges
+    if w1 == 0 and w2 == 0:
+        return None
+
+    # Where the line crosses each side of the box. A small tolerance keeps a
+    # corner hit that rounding pushed just outside; clamping then puts it back.
+    tol = 1e-12 * max(1.0, abs(x_hi - x_lo), abs(y_hi - y_lo))
+    hits = []
+    if w2 != 0:  # crosses the vertical sides x1 = x_lo and x1 = x_hi
+        for x in (x_lo, x_hi):
+            y = -(w1 * x + b) / w2
+            if y_lo - tol <= y <= y_hi + tol:
+                hits.append((x, min(max(y, y_lo), y_hi)))
+    if w1 != 0:  # crosses the horizontal sides x2 = y_lo and x2 = y_hi
+        for y in (y_lo, y_hi):
+            x = -(w2 * y + b) / w1
+            if x_lo - tol <= x <= x_hi + tol:
+                hits.append((min(max(x, x_lo), x_hi), y))
+    # Plain floats for the page; adding 0.0 turns a -0.0 from the division into 0.0.
+    hits = [(float(x) + 0.0, float(y) + 0.0) for x, y in hits]
+    if len(hits) < 2:
+        return None
+    # A line through a corner hits two sides there; the ends are the extremes.
+    hits.sort()
+    start, end = hits[0], hits[-1]
+    if math.dist(start, end) <= tol:
+        return None  # it only touches a corner
+    return start, end

@@ -1,0 +1,199 @@
+"""Perceptron, gate presets, truth tables, decision lines and parse_finite.
+
+Expected values are written out by hand (truth tables) or computed
+independently in the test (w . x + b with plain Python), never taken from
+the code under test.
+"""
+
+import math
+from itertools import product
+
+import pytest
+
+from nnfs.perceptron import (
+    AND, NAND, NOT, OR, PRESETS, Perceptron, decision_line, parse_finite, truth_table,
+)
+
+# Hand-written truth tables: rows in binary counting order.
+NAND_TABLE = [((0, 0), 1), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)]
+AND_TABLE = [((0, 0), 0), ((0, 1), 0), ((1, 0), 0), ((1, 1), 1)]
+OR_TABLE = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1)]
+NOT_TABLE = [((0,), 1), ((1,), 0)]
+
+
+@pytest.mark.parametrize("gate, table", [
+    (NAND, NAND_TABLE), (AND, AND_TABLE), (OR, OR_TABLE), (NOT, NOT_TABLE),
+])
+def test_preset_truth_tables(gate, table):
+    assert truth_table(gate) == table
+    for x, expected in table:
+        assert gate.output(x) == expected
+
+
+def test_nand_is_nielsens():
+    assert NAND.weights.tolist() == [-2.0, -2.0]
+    assert NAND.bias == 3.0
+    assert NAND.threshold == -3.0
+    assert PRESETS == {"nand": NAND, "and": AND, "or": OR, "not": NOT}
+
+
+def test_truth_table_of_three_inputs_is_majority():
+    majority = Perceptron([1, 1, 1], -1.5)
+    table = truth_table(majority)
+    assert [x for x, _ in table] == list(product((0, 1), repeat=3))
+    assert all(out == (1 if sum(x) >= 2 else 0) for x, out in table)
+
+
+def test_output_on_real_inputs_matches_hand_computed_sum():
+    p = Perceptron([0.5, -1.25, 2.0], -0.1)
+    for x in [(0.3, 0.2, -0.1), (1.5, 2.0, 0.7), (-3.0, 0.0, 0.01), (0.2, 0.0, 0.0)]:
+        z = 0.5 * x[0] - 1.25 * x[1] + 2.0 * x[2] - 0.1
+        assert p.weighted_input(x) == pytest.approx(z)
+        assert p.output(x) == (1 if z > 0 else 0)
+    assert NAND.output([0.25, 0.5]) == 1  # -2 * 0.75 + 3 = 1.5 > 0
+
+
+def test_step_is_strict_at_zero():
+    assert Perceptron([1], -1).output([1]) == 0  # z = 0 exactly
+    assert Perceptron([1], -1).output([1.001]) == 1
+
+
+def test_threshold_form_is_the_same_perceptron():
+    p = Perceptron.from_threshold([1, 1], 1.5)
+    assert p.bias == -1.5 and p.threshold == 1.5
+    assert truth_table(p) == AND_TABLE
+
+
+def test_presets_cannot_be_changed():
+    with pytest.raises(ValueError):
+        NAND.weights[0] = 5.0
+    assert truth_table(NAND) == NAND_TABLE
+
+
+@pytest.mark.parametrize("weights, bias, message", [
+    ([1, math.nan], 0, "weights must be finite numbers; got nan at position 1"),
+    ([math.inf, 1], 0, "weights must be finite numbers; got inf at position 0"),
+    ([1, "a"], 0, "weights must be finite numbers; got 'a' at position 1"),
+    ([None], 0, "weights must be finite numbers; got None at position 0"),
+    ("12", 0, "weights must be a sequence of numbers; got '12'"),
+    (5, 0, "weights must be a sequence of numbers; got 5"),
+    ([], 0, "weights must have at least one entry"),
+    ([1, 1], math.nan, "bias must be a finite number; got nan"),
+    ([1, 1], "3", "bias must be a finite number; got '3'"),
+    ([1, 1], None, "bias must be a finite number; got None"),
+])
+def test_bad_perceptron_raises(weights, bias, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        Perceptron(weights, bias)
+
+
+def test_bad_threshold_raises():
+    with pytest.raises(ValueError, match="threshold must be a finite number; got inf"):
+        Perceptron.from_threshold([1, 1], math.inf)
+
+
+@pytest.mark.parametrize("x, message", [
+    ([1, 1, 1], "expected 2 inputs; got 3"),
+    ([1], "expected 2 inputs; got 1"),
+    ([1, None], "inputs must be finite numbers; got None at position 1"),
+    (["1", 0], "inputs must be finite numbers; got '1' at position 0"),
+    ([1, math.nan], "inputs must be finite numbers; got nan at position 1"),
+    ("10", "inputs must be a sequence of numbers; got '10'"),
+])
+def test_bad_inputs_raise(x, message):
+    with pytest.raises(ValueError, match=message):
+        NAND.output(x)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (" 2.5 ", 2.5), ("-3", -3.0), ("1e3", 1000.0), ("0", 0.0), ("+.5", 0.5),
+])
+def test_parse_finite_accepts(text, expected):
+    assert parse_finite(text, "w1") == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("abc", "w1: 'abc' is not a number"),
+    ("", "w1 is empty"),
+    ("   ", "w1 is empty"),
+    ("1e999", "w1: '1e999' is too large"),
+    ("-1e999", "w1: '-1e999' is too large"),
+    ("inf", "w1: 'inf' is too large"),
+    ("nan", "w1: 'nan' is not a number"),
+    ("1,5", "w1: '1,5' is not a number"),
+    (None, "w1 must be given as text; got None"),
+])
+def test_parse_finite_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_finite(text, "w1")
+
+
+def test_parse_finite_range():
+    assert parse_finite("10", "eta", minimum=0, maximum=10) == 10.0
+    with pytest.raises(ValueError, match="eta must be at least 0; got -1"):
+        parse_finite("-1", "eta", minimum=0)
+    with pytest.raises(ValueError, match="eta must be at most 10; got 10.5"):
+        parse_finite("10.5", "eta", maximum=10)
+
+
+def _flat(segment):
+    (x1, y1), (x2, y2) = segment
+    return [x1, y1, x2, y2]
+
+
+def _on_box_edge(point, box):
+    x, y = point
+    x_lo, x_hi, y_lo, y_hi = box
+    inside = x_lo - 1e-9 <= x <= x_hi + 1e-9 and y_lo - 1e-9 <= y <= y_hi + 1e-9
+    edge = min(abs(x - x_lo), abs(x - x_hi), abs(y - y_lo), abs(y - y_hi)) < 1e-9
+    return inside and edge
+
+
+@pytest.mark.parametrize("w, b, expected", [
+    ((1, 1), -1.5, ((0.5, 1.0), (1.0, 0.5))),  # AND's line
+    ((1, 1), -0.5, ((0.0, 0.5), (0.5, 0.0))),  # OR's line
+    ((-2, -2), 3, ((0.5, 1.0), (1.0, 0.5))),  # NAND: same line, w points the other way
+    ((1, 1), -1, ((0.0, 1.0), (1.0, 0.0))),  # the diagonal, corner to corner
+    ((1, 0), -0.25, ((0.25, 0.0), (0.25, 1.0))),  # vertical: x1 = 0.25
+    ((0, 2), -1, ((0.0, 0.5), (1.0, 0.5))),  # horizontal: x2 = 0.5
+    ((0, 1), 0, ((0.0, 0.0), (1.0, 0.0))),  # along the bottom edge
+])
+def test_decision_line_in_unit_square(w, b, expected):
+    segment = decision_line(w, b)
+    assert _flat(segment) == pytest.approx(_flat(expected))
+    for p in segment:
+        assert w[0] * p[0] + w[1] * p[1] + b == pytest.approx(0, abs=1e-12)
+        assert _on_box_edge(p, (0, 1, 0, 1))
+
+
+@pytest.mark.parametrize("w, b", [
+    ((0, 0), 1),  # w = 0: no line at all
+    ((0, 0), 0),
+    ((1, 1), -3),  # misses the square
+    ((1, 1), 0.5),
+    ((1, 1), -2),  # touches the corner (1, 1) only
+])
+def test_decision_line_none(w, b):
+    assert decision_line(w, b) is None
+
+
+def test_decision_line_custom_box():
+    box = (-1, 2, -1, 2)
+    segment = decision_line((1, -1), 0, box)  # x2 = x1
+    assert _flat(segment) == pytest.approx([-1, -1, 2, 2])
+    segment = decision_line((0.3, 0.7), -0.4, box)
+    for p in segment:
+        assert 0.3 * p[0] + 0.7 * p[1] - 0.4 == pytest.approx(0, abs=1e-12)
+        assert _on_box_edge(p, box)
+
+
+@pytest.mark.parametrize("w, b, box, message", [
+    ((1, 1, 1), 0, (0, 1, 0, 1), "exactly 2 weights; got 3"),
+    ((1, math.nan), 0, (0, 1, 0, 1), "weights must be finite numbers; got nan at position 1"),
+    ((1, 1), math.inf, (0, 1, 0, 1), "bias must be a finite number"),
+    ((1, 1), 0, (1, 0, 0, 1), "box must be"),
+    ((1, 1), 0, (0, 1, 0), "box must be"),
+])
+def test_decision_line_bad_input(w, b, box, message):
+    with pytest.raises(ValueError, match=message):
+        decision_line(w, b, box)

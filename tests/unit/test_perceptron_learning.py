@@ -1,0 +1,222 @@
+"""Rosenblatt's rule: step records, convergence, cycling on XOR, bad input.
+
+The truth here is independent of the code under test: hand-traced first
+steps, a re-implementation of the rule in plain Python run alongside,
+hand-written truth tables, and the perceptron convergence theorem's bound
+(Novikoff): from w = 0, the number of updates is at most (R / gamma)^2.
+"""
+
+import math
+from itertools import product
+
+import pytest
+
+from nnfs.perceptron_learning import TABLES, PerceptronLearner, Step
+
+HAND_TABLES = {
+    "AND": {(0, 0): 0, (0, 1): 0, (1, 0): 0, (1, 1): 1},
+    "OR": {(0, 0): 0, (0, 1): 1, (1, 0): 1, (1, 1): 1},
+    "NAND": {(0, 0): 1, (0, 1): 1, (1, 0): 1, (1, 1): 0},
+    "NOT": {(0,): 1, (1,): 0},
+    "XOR": {(0, 0): 0, (0, 1): 1, (1, 0): 1, (1, 1): 0},
+}
+
+# A separating (w, b) for each separable table, picked by hand.
+SEPARATORS = {"AND": ((1, 1), -1.5), "OR": ((1, 1), -0.5), "NAND": ((-2, -2), 3), "NOT": ((-2,), 1)}
+
+# Stated bound: from zero weights with rows in table order, each of these
+# converges within this many epochs (the Novikoff bound below is looser).
+MAX_EPOCHS_SEPARABLE = 10
+
+
+def novikoff_bound(name):
+    """(R / gamma)^2 for the augmented inputs (x, 1) and the hand-picked separator."""
+    w, b = SEPARATORS[name]
+    u = (*w, b)
+    norm = math.sqrt(sum(v * v for v in u))
+    gamma = min((1 if t else -1) * (sum(wi * xi for wi, xi in zip(w, x)) + b) / norm
+                for x, t in HAND_TABLES[name].items())
+    radius = max(math.sqrt(sum(xi * xi for xi in x) + 1) for x in HAND_TABLES[name])
+    assert gamma > 0  # the separator really separates
+    return (radius / gamma) ** 2
+
+
+def predict(w, b, x):
+    return 1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0
+
+
+def test_tables_match_hand_written():
+    for name, table in TABLES.items():
+        assert dict(table) == HAND_TABLES[name]
+
+
+@pytest.mark.parametrize("name", ["AND", "OR", "NAND", "NOT"])
+@pytest.mark.parametrize("eta", [1.0, 0.5, 0.1])
+def test_converges_on_separable_tables(name, eta):
+    learner = PerceptronLearner(name, learning_rate=eta)
+    steps = learner.run(max_epochs=100)
+    assert learner.converged and learner.status == "converged"
+    assert learner.epoch <= MAX_EPOCHS_SEPARABLE
+    assert learner.misclassified == 0
+    for x, t in HAND_TABLES[name].items():
+        assert predict(learner.weights, learner.bias, x) == t
+        assert learner.perceptron.output(x) == t
+    updates = sum(s.error != 0 for s in steps)
+    assert updates <= novikoff_bound(name)
+    assert learner.message.startswith(f"Converged after {learner.epoch} epoch")
+
+
+@pytest.mark.parametrize("name", ["AND", "OR", "NAND", "NOT", "XOR"])
+def test_learning_rate_only_scales_weights_from_zero(name):
+    # From w = 0, b = 0 every weight is eta times an integer count, and the
+    # sign of w . x + b does not depend on eta: same steps, scaled weights.
+    one = PerceptronLearner(name, 1.0).run(20)
+    tenth = PerceptronLearner(name, 0.1).run(20)
+    assert [(s.epoch, s.row, s.prediction, s.error) for s in one] == [
+        (s.epoch, s.row, s.prediction, s.error) for s in tenth]
+    for s1, s2 in zip(one, tenth):
+        assert [0.1 * w for w in s1.weights] == pytest.approx(s2.weights)
+
+
+def test_first_steps_of_and_traced_by_hand():
+    learner = PerceptronLearner("AND")
+    steps = [learner.step() for _ in range(8)]
+    # Epoch 1: with w = 0, b = 0 every sum is 0, so every output is 0; only
+    # (1, 1) is wrong: w += (1, 1), b += 1.
+    assert steps[3] == Step(epoch=1, row=3, x=(1, 1), target=1, prediction=0, error=1,
+                            delta_w=(1.0, 1.0), delta_b=1.0, weights=(1.0, 1.0), bias=1.0)
+    assert all(s.error == 0 for s in steps[:3])
+    assert learner.epoch == 2 and learner.next_row == 0  # two whole epochs done
+    # Epoch 2: (0,0): z = 1 -> 1, wrong, b = 0. (0,1): z = 1 -> 1, wrong,
+    # w = (1, 0), b = -1. (1,0): z = 0 -> 0, right. (1,1): z = 0 -> 0, wrong,
+    # w = (2, 1), b = 0.
+    assert [(s.epoch, s.row, s.prediction, s.error, s.weights, s.bias) for s in steps[4:]] == [
+        (2, 0, 1, -1, (1.0, 1.0), 0.0),
+        (2, 1, 1, -1, (1.0, 0.0), -1.0),
+        (2, 2, 0, 0, (1.0, 0.0), -1.0),
+        (2, 3, 0, 1, (2.0, 1.0), 0.0),
+    ]
+    assert steps[5].delta_w == (0.0, -1.0) and steps[5].delta_b == -1.0
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_every_step_follows_the_rule(name):
+    # Re-run the rule alongside in plain Python (eta = 0.5 keeps floats exact).
+    eta = 0.5
+    learner = PerceptronLearner(name, learning_rate=eta, weights=[0.25] * len(TABLES[name][0][0]), bias=-0.75)
+    w, b = [0.25] * len(TABLES[name][0][0]), -0.75
+    for k in range(40):
+        s = learner.step()
+        x, t = TABLES[name][k % len(TABLES[name])]
+        y = predict(w, b, x)
+        assert (s.epoch, s.row, s.x, s.target, s.prediction, s.error) == (
+            k // len(TABLES[name]) + 1, k % len(TABLES[name]), x, t, y, t - y)
+        assert s.delta_w == tuple(eta * (t - y) * xi for xi in x)
+        assert s.delta_b == eta * (t - y)
+        w = [wi + dw for wi, dw in zip(w, s.delta_w)]
+        b += s.delta_b
+        assert s.weights == tuple(w) and s.bias == b
+
+
+def test_stepping_and_running_agree():
+    by_step = PerceptronLearner("NAND")
+    records = []
+    while not (by_step.converged and by_step.next_row == 0):
+        records.append(by_step.step())
+    by_run = PerceptronLearner("NAND")
+    assert by_run.run(100) == records
+    assert by_run.epoch == by_step.epoch
+
+
+def test_converged_learner_stays_put():
+    learner = PerceptronLearner("OR")
+    learner.run(100)
+    w, b, epoch = learner.weights, learner.bias, learner.epoch
+    assert learner.run(100) == []
+    s = learner.step()
+    assert s.error == 0 and s.delta_w == (0.0, 0.0) and s.delta_b == 0.0
+    assert (learner.weights, learner.bias) == (w, b)
+    assert learner.epoch == epoch
+
+
+def test_xor_does_not_converge_and_is_caught_cycling():
+    learner = PerceptronLearner("XOR")
+    learner.run(max_epochs=1000)
+    assert not learner.converged
+    assert learner.cycling and learner.status == "cycling"
+    assert learner.epoch < 20  # stopped by the cycle, not by max_epochs
+    assert learner.misclassified > 0
+    assert "not linearly separable" in learner.message
+    assert "will repeat forever" in learner.message
+
+
+def test_xor_cycle_really_repeats_and_never_gets_all_rows_right():
+    learner = PerceptronLearner("XOR")
+    ends = []
+    for _ in range(30):  # keep stepping past the detection
+        steps = learner.run_epoch()
+        ends.append((learner.weights, learner.bias))
+        for s in steps:
+            wrong = sum(predict(s.weights, s.bias, x) != t for x, t in HAND_TABLES["XOR"].items())
+            assert wrong > 0
+    # From some epoch on, the end-of-epoch state is periodic.
+    assert ends[-1] in ends[:-1]
+
+
+def test_xor_with_too_few_epochs_reports_running():
+    learner = PerceptronLearner("XOR")
+    learner.run(max_epochs=1)
+    assert learner.epoch == 1
+    assert learner.status == "running"
+    assert learner.message.startswith("Not converged after 1 epoch:")
+
+
+def test_custom_tables():
+    majority = [(x, 1 if sum(x) >= 2 else 0) for x in product((0, 1), repeat=3)]
+    learner = PerceptronLearner(majority)
+    learner.run(100)
+    assert learner.converged
+    parity = [(x, sum(x) % 2) for x in product((0, 1), repeat=3)]
+    learner = PerceptronLearner(parity)
+    learner.run(1000)
+    assert learner.cycling and not learner.converged
+
+
+def test_table_names_are_case_insensitive():
+    assert PerceptronLearner(" and ").rows == TABLES["AND"]
+
+
+@pytest.mark.parametrize("table, message", [
+    ("XNOR", "unknown table 'XNOR'; choose one of AND, OR, NAND, NOT, XOR"),
+    ([((0, 0), 2)], "row 0: target must be 0 or 1; got 2"),
+    ([((0, 0.5), 1)], "row 0: each input must be 0 or 1; got 0.5"),
+    ([((0, "1"), 1)], "row 0: each input must be 0 or 1; got '1'"),
+    ([((0, 0), 1), ((0,), 1)], "row 1 has 1 input but row 0 has 2"),
+    ([(1, 2, 3)], r"row 0 must be a pair \(inputs, target\)"),
+    ([(1, 0)], r"row 0 must be a pair \(inputs, target\)"),
+    (5, "table must be a name or a sequence"),
+    ([], "the table needs at least one row"),
+])
+def test_bad_tables(table, message):
+    with pytest.raises(ValueError, match=message):
+        PerceptronLearner(table)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"learning_rate": 0}, "learning rate must be positive; got 0"),
+    ({"learning_rate": -1}, "learning rate must be positive"),
+    ({"learning_rate": math.nan}, "learning rate must be a finite number; got nan"),
+    ({"learning_rate": "1"}, "learning rate must be a finite number; got '1'"),
+    ({"weights": [1]}, "expected 2 starting weights, one per input; got 1"),
+    ({"weights": [1, math.inf]}, "each weight must be a finite number; got inf"),
+    ({"bias": None}, "bias must be a finite number; got None"),
+])
+def test_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        PerceptronLearner("AND", **kwargs)
+
+
+@pytest.mark.parametrize("max_epochs", [0, -3, 2.5, "10", None])
+def test_bad_max_epochs(max_epochs):
+    with pytest.raises(ValueError, match="max_epochs must be a whole number >= 1"):
+        PerceptronLearner("AND").run(max_epochs)

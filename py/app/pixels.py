@@ -24,9 +24,8 @@ def hex_color(rgb) -> str:
 
 
 def rgba_from_rgb(rgb: np.ndarray, alpha: int = 255) -> np.ndarray:
-    """(H, W, 3) floats in 0..255 -> (H, W, 4) uint8, ready for ImageData."""
-    h, w, _ = rgb.shape
-    out = np.empty((h, w, 4), dtype=np.uint8)
+    """(..., 3) floats in 0..255 -> (..., 4) uint8; an (H, W, 4) result is ready for ImageData."""
+    out = np.empty(rgb.shape[:-1] + (4,), dtype=np.uint8)
     out[..., :3] = np.clip(np.rint(rgb), 0, 255)
     out[..., 3] = alpha
     return out

@@ -1,0 +1,38 @@
+"""Pure pixel helpers used by every canvas picture."""
+
+import numpy as np
+
+from app.pixels import CLASS_RGB, class_heatmap, diverging, grayscale, grid, hex_color
+
+
+def test_class_heatmap_colours_winner_and_fades_uncertainty():
+    p = np.array([[[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]])
+    img = class_heatmap(p, strength=1.0)
+    assert img.shape == (1, 3, 4) and img.dtype == np.uint8
+    assert tuple(img[0, 0, :3]) == tuple(CLASS_RGB[1].astype(int))
+    assert tuple(img[0, 1, :3]) == (255, 255, 255)  # a coin toss is white
+    assert tuple(img[0, 2, :3]) == tuple(CLASS_RGB[0].astype(int))
+    assert (img[..., 3] == 255).all()
+
+
+def test_single_output_heatmap_means_probability_of_class_1():
+    img = class_heatmap(np.array([[[0.9]]]), strength=1.0)
+    assert img[0, 0, 1] > img[0, 0, 0]  # teal-ish, class 1
+
+
+def test_diverging_and_grayscale():
+    d = diverging(np.array([-1.0, 0.0, 1.0]))
+    assert tuple(d[1, :3]) == (255, 255, 255)
+    assert d[0, 0] > d[0, 2] and d[2, 2] > d[2, 0]
+    g = grayscale(np.array([[0.0, 1.0]]))
+    assert tuple(g[0, 0, :3]) == (255, 255, 255) and tuple(g[0, 1, :3]) == (0, 0, 0)
+
+
+def test_grid_covers_the_box_top_row_first():
+    pts = grid((-1, 1), (-1, 1), 4, 2)
+    assert pts.shape == (8, 2)
+    assert np.allclose(pts[0], [-0.75, 0.5]) and np.allclose(pts[-1], [0.75, -0.5])
+
+
+def test_hex_color():
+    assert hex_color([255, 0, 16]) == "#ff0010"

@@ -135,6 +135,19 @@ class Perceptron:
         """1 if w . x + b > 0, else 0. A sum of exactly 0 gives 0: the step is strict."""
         return 1 if self.weighted_input(x) > 0 else 0
 
+    def outputs(self, points):
+        """The output for many inputs at once: an (N, n) array of rows -> N ints 0/1.
+
+        The same rule as `output`, vectorised with numpy, for pictures such
+        as the shaded half-plane where the output is 1 (one row per pixel).
+        """
+        xs = np.asarray(points, dtype=float)
+        if xs.ndim != 2 or xs.shape[1] != self.n_inputs:
+            raise ValueError(f"expected an (N, {self.n_inputs}) array of inputs; got shape {xs.shape}")
+        if not np.all(np.isfinite(xs)):
+            raise ValueError("inputs must be finite numbers")
+        return (xs @ self._weights + self._bias > 0).astype(np.int8)
+
     def __repr__(self):
         return f"Perceptron(weights={self._weights.tolist()}, bias={self._bias:g})"
 

@@ -197,3 +197,23 @@ def test_decision_line_custom_box():
 def test_decision_line_bad_input(w, b, box, message):
     with pytest.raises(ValueError, match=message):
         decision_line(w, b, box)
+
+
+def test_outputs_agree_with_output_row_by_row():
+    p = Perceptron([0.7, -1.3], 0.2)
+    points = [(x1 / 4, x2 / 4) for x1 in range(-4, 9) for x2 in range(-4, 9)]
+    got = p.outputs(points)
+    assert got.tolist() == [1 if 0.7 * a - 1.3 * b + 0.2 > 0 else 0 for a, b in points]
+    assert NAND.outputs([(0, 0), (0, 1), (1, 0), (1, 1)]).tolist() == [1, 1, 1, 0]
+    assert Perceptron([1, 1], -1).outputs([(0.5, 0.5)]).tolist() == [0]  # strict at zero
+
+
+@pytest.mark.parametrize("points, message", [
+    ([(0, 0, 1)], "expected an"),
+    ([0, 1], "expected an"),
+    ([(0, math.inf)], "finite"),
+    ([(math.nan, 0)], "finite"),
+])
+def test_outputs_bad_input(points, message):
+    with pytest.raises(ValueError, match=message):
+        NAND.outputs(points)

@@ -1,0 +1,167 @@
+"""Saving and loading a Network as JSON.
+
+The format (version 1; other code reads it, so it does not change):
+
+    {"format": "nnfs-network", "version": 1,
+     "sizes": [2, 4, 2],
+     "activation": "sigmoid", "output_activation": "sigmoid", "cost": "quadratic",
+     "weights": [[[...], ...], ...],     weights[l]: n_out x n_in nested lists
+     "biases": [[...], ...],             biases[l]: n_out numbers
+     "meta": {...}}                      optional, free-form (e.g. {"test_accuracy": 0.97})
+
+Numbers are written by Python's float repr, the shortest decimal that reads
+back as the same float64, so save -> load gives bit-identical weights.
+
+Loading trusts nothing: a file from the user's disk may be anything. Every
+check failure is a ValueError that says what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .costs import COSTS
+from .network import Network
+
+FORMAT = "nnfs-network"
+VERSION = 1
+_KEYS = ("format", "version", "sizes", "activation", "output_activation", "cost",
+         "weights", "biases")
+_OPTIONAL = ("meta",)
+
+
+def to_dict(network: Network, meta=None) -> dict:
+    """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
+    if not network.is_finite():
+        raise ValueError("cannot save a network with non-finite weights or biases "
+                         "(training diverged?)")
+    meta = network.meta if meta is None else meta
+    if not isinstance(meta, dict):
+        raise ValueError(f"meta must be a dict, got {type(meta).__name__}")
+    try:
+        json.dumps(meta, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"meta cannot be written as JSON: {e}") from None
+    d = {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": list(network.sizes),
+        "activation": network.activation,
+        "output_activation": network.output_activation,
+        "cost": network.cost,
+        # tolist() gives Python floats, which json writes with repr: exact round trip.
+        "weights": [w.tolist() for w in network.weights],
+        "biases": [b.tolist() for b in network.biases],
+    }
+    if meta:
+        d["meta"] = meta
+    return d
+
+
+def to_json(network: Network, meta=None) -> str:
+    """``network`` as a JSON string (compact: an MNIST [784, 30, 10] net is ~0.5 MB)."""
+    return json.dumps(to_dict(network, meta), separators=(",", ":"), allow_nan=False)
+
+
+def from_json(text) -> Network:
+    """A Network from JSON text (str or bytes) or from an already-parsed dict."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("not valid JSON: the file is not UTF-8 text") from None
+    if isinstance(text, str):
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"not valid JSON: {e}") from None
+    elif isinstance(text, dict):
+        d = text
+    else:
+        raise ValueError(f"expected JSON text or a dict, got {type(text).__name__}")
+    return from_dict(d)
+
+
+def from_dict(d) -> Network:
+    """A Network from the parsed format dict, after checking every field."""
+    if not isinstance(d, dict):
+        raise ValueError(f"expected a JSON object at the top level, got {type(d).__name__}")
+    missing = [k for k in _KEYS if k not in d]
+    if missing:
+        raise ValueError(f"missing key{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    unknown = sorted(set(d) - set(_KEYS) - set(_OPTIONAL))
+    if unknown:
+        raise ValueError(f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
+    if d["format"] != FORMAT:
+        raise ValueError(f"format is {d['format']!r}, expected {FORMAT!r}")
+    if type(d["version"]) is not int or d["version"] != VERSION:
+        raise ValueError(f"unsupported version {d['version']!r} (this code reads version {VERSION})")
+
+    sizes = d["sizes"]
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(
+            type(s) is int and s >= 1 for s in sizes):
+        raise ValueError(f"sizes must be a list of at least 2 positive integers, got {sizes!r}")
+    for key, names in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS),
+                       ("cost", COSTS)):
+        if not isinstance(d[key], str) or d[key] not in names:
+            raise ValueError(f"unknown {key} {d[key]!r}; expected one of {', '.join(names)}")
+    if "meta" in d and not isinstance(d["meta"], dict):
+        raise ValueError(f"meta must be a JSON object, got {type(d['meta']).__name__}")
+
+    n_layers = len(sizes) - 1
+    weights = _arrays(d["weights"], "weights", [(o, i) for i, o in zip(sizes[:-1], sizes[1:])])
+    biases = _arrays(d["biases"], "biases", [(o,) for o in sizes[1:]])
+    assert len(weights) == len(biases) == n_layers
+
+    # The constructor checks the activation/cost pairing; its random weights are replaced.
+    net = Network(sizes, activation=d["activation"], output_activation=d["output_activation"],
+                  cost=d["cost"], seed=0)
+    net.weights, net.biases = weights, biases
+    net.meta = dict(d.get("meta", {}))
+    return net
+
+
+def _arrays(value, name: str, shapes: list[tuple]) -> list[np.ndarray]:
+    """Check ``value`` is a list of arrays with the given shapes, of finite numbers."""
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list of {len(shapes)} arrays, got {type(value).__name__}")
+    if len(value) != len(shapes):
+        raise ValueError(f"{name} has {len(value)} layers, expected {len(shapes)} "
+                         f"(one per layer after the input)")
+    return [_array(v, f"{name}[{l}]", shape) for l, (v, shape) in enumerate(zip(value, shapes))]
+
+
+def _shape(v, name: str) -> tuple:
+    """The shape of nested lists v, or ValueError if they are ragged."""
+    if not isinstance(v, list):
+        return ()
+    shapes = {_shape(item, name) for item in v}
+    if len(shapes) > 1:
+        raise ValueError(f"{name} is ragged: its rows have different lengths or depths")
+    return (len(v),) + (shapes.pop() if shapes else ())
+
+
+def _array(v, name: str, shape: tuple) -> np.ndarray:
+    got = _shape(v, name)
+    if got != shape:
+        raise ValueError(f"{name} has shape {got}, expected {shape}")
+    flat = v if len(shape) == 1 else [x for row in v for x in row]
+    for k, x in enumerate(flat):
+        # bool is an int subclass in Python, and numpy would turn "1.5" into 1.5: refuse both.
+        if type(x) not in (int, float):
+            where = np.unravel_index(k, shape)
+            raise ValueError(f"{name}{''.join(f'[{i}]' for i in where)} is not a number: {x!r}")
+        if type(x) is float and not math.isfinite(x):
+            where = np.unravel_index(k, shape)
+            raise ValueError(f"{name}{''.join(f'[{i}]' for i in where)} is not finite: {x!r}")
+    try:
+        a = np.array(v, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(f"{name} holds an integer too large for a float") from None
+    if not np.isfinite(a).all():  # e.g. a huge int that became inf
+        raise ValueError(f"{name} holds a number too large for a float")
+    return a

@@ -10,10 +10,48 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from js import ImageData, Uint8ClampedArray
+from js import ImageData, Path2D, Uint8ClampedArray
 from pyscript import document
 
 from app.dom import by_id
+
+
+def svg_path(xs, ys) -> str:
+    """SVG path text ("M x y L x y ...") through the points; a non-finite point
+    ends the current piece and the next finite one starts a new piece ("M")."""
+    xs = np.asarray(xs, dtype=np.float64).ravel()
+    ys = np.asarray(ys, dtype=np.float64).ravel()
+    parts = []
+    started = False
+    for x, y in zip(xs.tolist(), ys.tolist()):
+        if not (math.isfinite(x) and math.isfinite(y)):
+            started = False
+            continue
+        parts.append(f"{'L' if started else 'M'}{x:.2f} {y:.2f}")
+        started = True
+    return "".join(parts)
+
+
+def rect_path(boxes, radius=0.0) -> str:
+    """SVG path text for rectangles [(x, y, w, h), ...] with corners rounded by `radius`."""
+    parts = []
+    for x, y, w, h in boxes:
+        r = max(0.0, min(radius, w / 2, h / 2))
+        if r:
+            parts.append(
+                f"M{x + r:.1f} {y:.1f}H{x + w - r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + w:.1f} {y + r:.1f}"
+                f"V{y + h - r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + w - r:.1f} {y + h:.1f}"
+                f"H{x + r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x:.1f} {y + h - r:.1f}"
+                f"V{y + r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + r:.1f} {y:.1f}Z")
+        else:
+            parts.append(f"M{x:.1f} {y:.1f}h{w:.1f}v{h:.1f}h{-w:.1f}Z")
+    return "".join(parts)
+
+
+def circle_path(centres, r) -> str:
+    """SVG path text for circles of radius r around [(x, y), ...] (two half-circle arcs each)."""
+    return "".join(f"M{x - r:.1f} {y:.1f}A{r:.1f} {r:.1f} 0 1 0 {x + r:.1f} {y:.1f}"
+                   f"A{r:.1f} {r:.1f} 0 1 0 {x - r:.1f} {y:.1f}Z" for x, y in centres)
 
 
 class Canvas:
@@ -25,6 +63,13 @@ class Canvas:
         self.width = int(self.element.width)
         self.height = int(self.element.height)
         self._scratch = None  # an off-screen canvas for scaled images
+
+    def resize(self, width: int, height: int) -> None:
+        """Give the canvas a new size in pixels (this also clears it)."""
+        width, height = int(width), int(height)
+        if width != self.width or height != self.height:
+            self.element.width, self.element.height = width, height
+            self.width, self.height = width, height
 
     # -- whole-canvas operations
     def clear(self, color: str | None = "#ffffff") -> None:
@@ -72,24 +117,19 @@ class Canvas:
             ctx.setLineDash([])
 
     def polyline(self, xs, ys, color="#1b2430", width=1.0, dash=None) -> None:
-        """One path through many points (a curve): one stroke call, not one per segment."""
+        """One path through many points (a curve), sent as one ``Path2D``.
+
+        The path is built in Python as SVG path text, so a curve of hundreds of
+        points costs a few bridge calls, not one per point. Non-finite points
+        break the line (the next finite point starts a new piece).
+        """
+        path = Path2D.new(svg_path(xs, ys))
         ctx = self.ctx
-        ctx.beginPath()
         if dash:
             ctx.setLineDash(dash)
-        started = False
-        for x, y in zip(xs, ys):
-            if not (math.isfinite(x) and math.isfinite(y)):
-                started = False
-                continue
-            if started:
-                ctx.lineTo(x, y)
-            else:
-                ctx.moveTo(x, y)
-                started = True
         ctx.strokeStyle = color
         ctx.lineWidth = width
-        ctx.stroke()
+        ctx.stroke(path)
         if dash:
             ctx.setLineDash([])
 
@@ -119,6 +159,41 @@ class Canvas:
             ctx.strokeStyle = stroke
             ctx.lineWidth = width
             ctx.stroke()
+
+    # -- many shapes in one path: a diagram with a hundred wires is built as SVG path
+    #    text in Python and sent as one Path2D, so it costs a few bridge calls, not
+    #    a few per wire.
+    def fill_stroke(self, path_text: str, fill=None, stroke=None, width=1.0) -> None:
+        """Fill and/or stroke SVG path text ("M 0 0 L 10 10 ...") as one Path2D."""
+        if not path_text:
+            return
+        path = Path2D.new(path_text)
+        ctx = self.ctx
+        if fill:
+            ctx.fillStyle = fill
+            ctx.fill(path)
+        if stroke:
+            ctx.strokeStyle = stroke
+            ctx.lineWidth = width
+            ctx.stroke(path)
+
+    def rects(self, boxes, fill=None, stroke=None, width=1.0, radius=0.0) -> None:
+        """Fill and/or stroke many rectangles (x, y, w, h), corners rounded by `radius`, as one path."""
+        self.fill_stroke(rect_path(boxes, radius), fill, stroke, width)
+
+    def circles(self, centres, r, fill="#ffffff", stroke="#1b2430", width=1.0) -> None:
+        """Fill and/or stroke many circles of radius r, centres [(x, y), ...], as one path."""
+        self.fill_stroke(circle_path(centres, r), fill, stroke, width)
+
+    def texts(self, items, color="#1b2430", size=12, align="center", baseline="middle", bold=False) -> None:
+        """Draw many strings [(s, x, y), ...] in one style (the style is set once)."""
+        ctx = self.ctx
+        ctx.font = f"{'600 ' if bold else ''}{size}px system-ui, sans-serif"
+        ctx.fillStyle = color
+        ctx.textAlign = align
+        ctx.textBaseline = baseline
+        for s, x, y in items:
+            ctx.fillText(str(s), x, y)
 
     def text(self, s, x, y, color="#1b2430", size=12, align="center", baseline="middle", bold=False) -> None:
         ctx = self.ctx

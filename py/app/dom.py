@@ -13,6 +13,7 @@ import traceback
 from pyodide.ffi import create_proxy
 from pyodide.ffi.wrappers import add_event_listener
 from pyscript import document, window
+from pyscript.ffi import is_none
 
 from nnfs.perceptron import parse_finite
 
@@ -24,7 +25,7 @@ def by_id(element_id: str):
     el = _elements.get(element_id)
     if el is None:
         el = document.getElementById(element_id)
-        if el is None:
+        if is_none(el):  # Pyodide 0.29 gives JS null as jsnull, not None
             raise LookupError(f"no element with id {element_id!r} in index.html")
         _elements[element_id] = el
     return el
@@ -108,7 +109,8 @@ class NumberField:
         self.on_change = on_change
         self.input = by_id(key)
         self.error = by_id(f"{key}-error")
-        self.slider = document.getElementById(f"{key}-range") if slider is not False else None
+        found = document.getElementById(f"{key}-range") if slider is not False else None
+        self.slider = None if is_none(found) else found
         self.value = self._parse(self.input.value)
         on(self.input, "input", self._typed)
         on(self.input, "change", self._committed)

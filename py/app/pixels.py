@@ -77,3 +77,39 @@ def grid(x_range=(-1.0, 1.0), y_range=(-1.0, 1.0), width: int = 100, height: int
     ys = y_range[1] - (np.arange(height) + 0.5) * (y_range[1] - y_range[0]) / height
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def tile_digits(images, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0,
+                side: int = 28) -> np.ndarray:
+    """Many square grey images in one RGBA picture (one ImageData for a whole gallery).
+
+    ``images``: (N, side*side) or (N, side, side), uint8 0-255 or floats in [0, 1],
+    ink = high. They are laid out ``columns`` to a row, each enlarged ``scale``
+    times (nearest neighbour: crisp pixels), drawn dark on white, with ``pad``
+    white pixels around and ``label_height`` white pixels under each for a caption.
+    Cell k's top-left corner is ``tile_origin(k, ...)``.
+    """
+    imgs = np.asarray(images)
+    if imgs.ndim == 2:
+        imgs = imgs.reshape(len(imgs), side, side)
+    if imgs.ndim != 3 or imgs.shape[1:] != (side, side):
+        raise ValueError(f"expected (N, {side * side}) or (N, {side}, {side}) images, got shape {np.shape(images)}")
+    if columns < 1 or scale < 1 or pad < 0 or label_height < 0:
+        raise ValueError("columns and scale must be at least 1; pad and label_height at least 0")
+    values = imgs / 255.0 if np.issubdtype(imgs.dtype, np.integer) else imgs.astype(np.float64)
+    n = len(values)
+    rows = max(1, -(-n // columns))
+    cell_w, cell_h = side * scale + pad, side * scale + label_height + pad
+    canvas = np.zeros((rows * cell_h + pad, columns * cell_w + pad))
+    for k in range(n):
+        y, x = tile_origin(k, columns, scale, pad, label_height, side)
+        big = np.repeat(np.repeat(values[k], scale, axis=0), scale, axis=1)
+        canvas[y:y + side * scale, x:x + side * scale] = big
+    return grayscale(canvas, invert=True)
+
+
+def tile_origin(index: int, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0,
+                side: int = 28) -> tuple[int, int]:
+    """(top, left) pixel of image ``index`` in a ``tile_digits`` picture."""
+    row, col = divmod(index, columns)
+    return pad + row * (side * scale + label_height + pad), pad + col * (side * scale + pad)

@@ -47,12 +47,15 @@ class Circuit:
              id f"nand{k + 1}" and may read inputs and gates before it only,
              which makes the graph acyclic by construction.
     outputs: (name, source) pairs, in order.
+    rows:    optional {node id: row} for drawing, for every node; when given,
+             `layout` uses these rows instead of its heuristic (the builders
+             of the adders do, see `_adder_rows`).
 
     Node ids are the input names, the gate ids and the output names; they
     must all be different.
     """
 
-    def __init__(self, name, inputs, gates, outputs):
+    def __init__(self, name, inputs, gates, outputs, rows=None):
         self.name = name
         self.inputs = tuple(inputs)
         self.gates = {}  # gate id -> (source, source), in evaluation order
@@ -83,6 +86,20 @@ class Circuit:
         if not self.inputs or not self.outputs:
             raise ValueError("a circuit needs at least one input and one output")
         self._ids = ids
+        self._rows = None if rows is None else self._check_rows(rows)
+
+    def _check_rows(self, rows):
+        """`rows` as {id: float}, or a ValueError if a node lacks one or two nodes share a grid cell."""
+        missing = [n for n in self._ids if n not in rows]
+        if missing or len(rows) != len(self._ids):
+            raise ValueError(f"rows must give a row for every node and nothing else; missing {missing}")
+        rows = {n: float(rows[n]) for n in self._ids}
+        level = self._levels()
+        last = max(level.values()) + 1
+        cells = [(last if n in self.outputs else level[n], rows[n]) for n in self._ids]
+        if len(set(cells)) != len(cells):
+            raise ValueError("rows put two nodes in the same place")
+        return rows
 
     # --- running it -------------------------------------------------------
 
@@ -182,11 +199,14 @@ class Circuit:
         to left by the nodes reading it, a few times; that tends to reduce
         wire crossings. Columns are centred on the tallest one, so rows may be
         half-integers, but nodes in one column are always exactly 1 apart.
+        A circuit built with `rows` uses those rows instead (same columns).
         """
         level = self._levels()
         last = max(level.values()) + 1
         for out_name in self.outputs:
             level[out_name] = last
+        if self._rows is not None:
+            return {n: (level[n], self._rows[n]) for n in self._ids}
         columns = [[] for _ in range(last + 1)]
         for node_id in self._ids:
             columns[level[node_id]].append(node_id)
@@ -224,8 +244,8 @@ class Circuit:
 class Adder(Circuit):
     """An n-bit adder circuit with integer helpers: `add(a, b)` runs the circuit."""
 
-    def __init__(self, n_bits, *args):
-        super().__init__(*args)
+    def __init__(self, n_bits, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.n_bits = n_bits
 
     def _operand(self, value, name):
@@ -240,6 +260,13 @@ class Adder(Circuit):
         bits = {f"a{i}": (a >> i) & 1 for i in range(self.n_bits)}
         bits.update({f"b{i}": (b >> i) & 1 for i in range(self.n_bits)})
         return bits
+
+    def read_operands(self, inputs):
+        """The numbers (a, b) that the input bits spell (a0 = lowest bit); the inverse of `inputs_for`."""
+        bits = self._input_bits(inputs)
+        a = sum(bits[f"a{i}"] << i for i in range(self.n_bits))
+        b = sum(bits[f"b{i}"] << i for i in range(self.n_bits))
+        return a, b
 
     def read_sum(self, outputs):
         """The integer the output bits spell: sum s_i 2^i + carry 2^n."""
@@ -330,7 +357,10 @@ def full_adder():
     """Sum and carry of two bits and a carry in: 9 NANDs."""
     w = _Wiring()
     s, c = w.full_adder("a", "b", "cin")
-    return Circuit("full adder", ["a", "b", "cin"], w.gates, [("sum", s), ("carry", c)])
+    # cin gets a row of its own on top; a, b and the NANDs are an adder's bit band below it.
+    rows = {"cin": 0, "a": 1, "b": 3, "sum": 1, "carry": 2}
+    rows.update({f"nand{k + 1}": 1 + r for k, r in enumerate(_FULL_ADDER_ROWS)})
+    return Circuit("full adder", ["a", "b", "cin"], w.gates, [("sum", s), ("carry", c)], rows=rows)
 
 
 def ripple_carry_adder(n):
@@ -351,7 +381,34 @@ def ripple_carry_adder(n):
         sums.append(s)
     inputs = [f"a{i}" for i in range(n)] + [f"b{i}" for i in range(n)]
     outputs = [(f"s{i}", s) for i, s in enumerate(sums)] + [("carry", carry)]
-    return Adder(n, f"{n}-bit adder", inputs, w.gates, outputs)
+    return Adder(n, f"{n}-bit adder", inputs, w.gates, outputs, rows=_adder_rows(n))
+
+
+# Rows for drawing (0, 1, 2 inside a bit's band) of the NANDs that
+# `_Wiring.half_adder` and `_Wiring.full_adder` make, in the order they make
+# them. Chosen so that a wire skipping columns runs along its source's row
+# through empty cells only: nab and p feed NANDs far to the right, so nothing
+# else in the band sits on their rows (1 and 2) between them and their readers.
+_HALF_ADDER_ROWS = (1, 0, 2, 0, 1)              # nab, x1, x2, sum, carry
+_FULL_ADDER_ROWS = (1, 0, 2, 2, 0, 2, 0, 0, 1)  # nab, x1, x2, p, m, y1, y2, sum, carry
+
+
+def _adder_rows(n):
+    """Drawing rows of an n-bit adder: bit i in its own band, rows 3i..3i+2, bit 0 on top.
+
+    The generic heuristic scrambles a wide adder (a0, b0, a3, b3, a7, ...);
+    in bands, a_i, b_i, bit i's NANDs and s_i stay together, the drawing reads
+    like the adder on paper, and the carry steps down from band to band.
+    """
+    rows = {}
+    for i in range(n):
+        rows[f"a{i}"], rows[f"b{i}"], rows[f"s{i}"] = 3 * i, 3 * i + 2, 3 * i
+    rows["carry"] = 3 * (n - 1) + 1
+    slots = list(_HALF_ADDER_ROWS) + list(_FULL_ADDER_ROWS) * (n - 1)
+    for k, slot in enumerate(slots):
+        bit = 0 if k < len(_HALF_ADDER_ROWS) else 1 + (k - len(_HALF_ADDER_ROWS)) // len(_FULL_ADDER_ROWS)
+        rows[f"nand{k + 1}"] = 3 * bit + slot
+    return rows
 
 
 CIRCUITS = {
@@ -374,3 +431,43 @@ def build(name, n=None):
     if n is not None:
         raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
     return CIRCUITS[name]()
+
+
+# What each circuit is meant to compute, written with Python's own operators
+# (no NAND anywhere), so the page can check every truth-table row against it.
+_REFERENCE_GATES = {
+    "not": lambda x: {"out": 1 - x["a"]},
+    "and": lambda x: {"out": x["a"] & x["b"]},
+    "or": lambda x: {"out": x["a"] | x["b"]},
+    "xor": lambda x: {"out": x["a"] ^ x["b"]},
+    "half_adder": lambda x: {"sum": (x["a"] + x["b"]) & 1, "carry": (x["a"] + x["b"]) >> 1},
+    "full_adder": lambda x: {"sum": (x["a"] + x["b"] + x["cin"]) & 1,
+                             "carry": (x["a"] + x["b"] + x["cin"]) >> 1},
+}
+
+
+def reference(name, n=None):
+    """The function circuit `name` should compute, as {input: bit} -> {output: bit}.
+
+    Written with Python's `1 - a`, `&`, `|`, `^` and `+`, independently of the
+    NAND wiring, so comparing it with `Circuit.evaluate` checks the circuit.
+    For "adder" (n bits, default 8) it reads a and b from their bits, adds
+    them with `+` and spells a + b back out as s0..s{n-1} and carry.
+    """
+    if name not in CIRCUITS:
+        raise ValueError(f"unknown circuit {name!r}; choose one of {', '.join(CIRCUITS)}")
+    if name != "adder":
+        if n is not None:
+            raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
+        return _REFERENCE_GATES[name]
+    n = MAX_ADDER_BITS if n is None else n
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_ADDER_BITS:
+        raise ValueError(f"the adder must have 1 to {MAX_ADDER_BITS} bits; got {n!r}")
+
+    def add(x):
+        a = sum(x[f"a{i}"] << i for i in range(n))
+        b = sum(x[f"b{i}"] << i for i in range(n))
+        total = a + b
+        return {**{f"s{i}": (total >> i) & 1 for i in range(n)}, "carry": total >> n}
+
+    return add

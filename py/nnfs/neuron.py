@@ -102,6 +102,33 @@ def sharpen(w, b, c):
     return (float(cw) if cw.ndim == 0 else cw), c * b
 
 
+def step_gap(w, b, x_range, margin) -> float:
+    """The largest |sigma(w x + b) - step(w x + b)| for x in ``x_range`` = (lo, hi)
+    at least ``margin`` away from the threshold -b/w: how far a one-input
+    sigmoid neuron is from the perceptron with the same w and b, away from the
+    one place (z = 0) where they can never agree.
+
+    For z != 0 the gap is sigma(-|z|) (1 - sigma(z) above 0, sigma(z) below),
+    which shrinks as |z| = |w| |x - threshold| grows; so the largest gap is at
+    the admissible x nearest the threshold, and it is found exactly, not on a
+    grid. With w = 0 the output is the constant sigma(b), so the gap is
+    sigma(-|b|) everywhere. Returns nan when no x in the range qualifies.
+    """
+    w, b, margin = _number(w, "w"), _number(b, "b"), _number(margin, "margin")
+    lo, hi = (_number(v, "x_range") for v in x_range)
+    if lo > hi or margin < 0:
+        raise ValueError(f"need lo <= hi and margin >= 0, got x_range={x_range!r}, margin={margin!r}")
+    if w == 0:
+        return float(sigmoid(-abs(b)))
+    t = -b / w
+    candidates = [x for x in (lo, hi, t - margin, t + margin)
+                  if lo <= x <= hi and abs(x - t) >= margin * (1 - 1e-12)]
+    if not candidates:
+        return float("nan")
+    nearest = min(abs(x - t) for x in candidates)
+    return float(sigmoid(-abs(w) * nearest))
+
+
 def small_change(x, w, b, dw, db=0.0) -> dict:
     """What the change (w, b) -> (w + dw, b + db) does to each neuron's output.
 

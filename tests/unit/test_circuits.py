@@ -242,7 +242,8 @@ def test_layout_reduces_crossings_for_the_full_adder(monkeypatch):
                     count += 1
         return count
 
-    fa = full_adder()
+    built = full_adder()  # the builder gives its own rows; take them away to test the heuristic
+    fa = Circuit("full adder", built.inputs, list(built.gates.values()), list(built.outputs.items()))
     optimised = crossings(fa, fa.layout())
     monkeypatch.setattr(circuits, "LAYOUT_SWEEPS", 0)  # rows in declaration order
     assert optimised < crossings(fa, fa.layout())
@@ -309,3 +310,93 @@ def test_bad_circuit_structure():
         Circuit("dangling", ["a"], [("a", "a")], [("out", "z")])
     with pytest.raises(ValueError, match="at least one input and one output"):
         Circuit("empty", ["a"], [("a", "a")], [])
+
+
+@pytest.mark.parametrize("name", GATE_TABLES)
+def test_reference_matches_the_hand_written_tables(name):
+    circuit = build(name)
+    ref = circuits.reference(name)
+    for bits, expected in GATE_TABLES[name]:
+        assert tuple(ref(dict(zip(circuit.inputs, bits))).values()) == expected
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8])
+def test_reference_adder_is_python_addition(n):
+    ref = circuits.reference("adder", n)
+    rng = random.Random(n)
+    pairs = list(product(range(2 ** n), repeat=2)) if n <= 3 else [(173, 94), (255, 255), (0, 0)] + [
+        (rng.randrange(256), rng.randrange(256)) for _ in range(50)]
+    for a, b in pairs:
+        bits = {**{f"a{i}": (a >> i) & 1 for i in range(n)}, **{f"b{i}": (b >> i) & 1 for i in range(n)}}
+        assert ref(bits) == expected_bits(a + b, n)
+        assert ref(bits) == ripple_carry_adder(n).evaluate(bits)
+
+
+def test_reference_default_and_bad_names():
+    assert circuits.reference("adder")({**{f"a{i}": 1 for i in range(8)}, **{f"b{i}": 1 for i in range(8)}}) == \
+        expected_bits(510, 8)
+    with pytest.raises(ValueError, match="unknown circuit"):
+        circuits.reference("nor")
+    with pytest.raises(ValueError, match="no size"):
+        circuits.reference("xor", 2)
+    with pytest.raises(ValueError, match="1 to 8 bits"):
+        circuits.reference("adder", 9)
+
+
+@pytest.mark.parametrize("n, a, b", [(1, 0, 1), (3, 5, 6), (8, 173, 94), (8, 255, 255), (8, 0, 0)])
+def test_read_operands_inverts_inputs_for(n, a, b):
+    adder = ripple_carry_adder(n)
+    assert adder.read_operands(adder.inputs_for(a, b)) == (a, b)
+    # and from bits in input order (a0..a{n-1}, b0..b{n-1}), spelled out by hand
+    bits = [(a >> i) & 1 for i in range(n)] + [(b >> i) & 1 for i in range(n)]
+    assert adder.read_operands(bits) == (a, b)
+
+
+def test_read_operands_checks_its_input():
+    with pytest.raises(ValueError, match="missing input"):
+        ripple_carry_adder(2).read_operands({"a0": 1})
+
+
+@pytest.mark.parametrize("n", range(1, 9))
+def test_adder_layout_keeps_each_bit_in_its_own_band(n):
+    adder = ripple_carry_adder(n)
+    pos = adder.layout()
+    for i in range(n):
+        assert [pos[f"a{i}"][1], pos[f"b{i}"][1], pos[f"s{i}"][1]] == [3 * i, 3 * i + 2, 3 * i]
+    # bit 0 is the half adder (gates 1-5), bit i the full adder of gates 5 + 9(i - 1) + 1 ...
+    for k in range(1, adder.nand_count + 1):
+        bit = 0 if k <= 5 else 1 + (k - 6) // 9
+        assert 3 * bit <= pos[f"nand{k}"][1] <= 3 * bit + 2
+    assert pos["carry"][1] == 3 * (n - 1) + 1
+    assert max(y for _, y in pos.values()) == 3 * n - 1
+
+
+@pytest.mark.parametrize("name, circuit", [("full adder", full_adder())] + [
+    (f"adder{n}", ripple_carry_adder(n)) for n in range(1, 9)])
+def test_adder_wires_that_skip_columns_run_through_empty_cells(name, circuit):
+    """A wire is drawn along its source's row until the last gap before its target,
+    so every cell it passes on the way must be free."""
+    pos = circuit.layout()
+    taken = {(c, r) for c, r in pos.values()}
+    for w in circuit.wires():
+        (c0, r0), (c1, _) = pos[w["from"]], pos[w["to"]]
+        for c in range(int(c0) + 1, int(c1)):
+            assert (c, r0) not in taken, (name, w, c)
+
+
+def test_full_adder_rows():
+    pos = full_adder().layout()
+    assert [pos[n][1] for n in ("cin", "a", "b", "sum", "carry")] == [0, 1, 3, 1, 2]
+    assert all(0 <= y <= 3 for _, y in pos.values())
+
+
+def test_bad_rows():
+    gates, outputs = [("a", "a")], [("out", "nand1")]
+    assert Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0, "out": 0}).layout() == {
+        "a": (0, 0.0), "nand1": (1, 0.0), "out": (2, 0.0)}
+    with pytest.raises(ValueError, match="a row for every node"):
+        Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0})
+    with pytest.raises(ValueError, match="a row for every node"):
+        Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0, "out": 0, "x": 1})
+    with pytest.raises(ValueError, match="same place"):
+        Circuit("and", ["a", "b"], gates, outputs, rows={"a": 0, "b": 0, "nand1": 0, "out": 0})

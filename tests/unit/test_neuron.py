@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.neuron import (curve, sharpen, sigmoid_neuron, small_change, step_neuron, threshold,
-                         weighted_input)
+from nnfs.neuron import (curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron,
+                         threshold, weighted_input)
 
 
 def sig(z):
@@ -50,6 +50,32 @@ def test_sharpen_keeps_threshold_and_approaches_the_perceptron():
         sharpen(w, b, 0)
     with pytest.raises(ValueError, match="w = 0"):
         threshold(0.0, 1.0)
+
+
+def _brute_gap(w, b, lo, hi, margin):
+    xs = np.linspace(lo, hi, 200_001)
+    if w != 0:
+        xs = xs[np.abs(xs + b / w) >= margin]
+    return np.max(np.abs(curve(w, b, xs) - curve(w, b, xs, kind="step")))
+
+
+def test_step_gap_matches_a_dense_grid_and_shrinks_when_sharpened():
+    for w, b in [(1.0, -1.0), (-2.0, 3.0), (0.5, 4.0), (3.0, 30.0)]:
+        exact = step_gap(w, b, (-6, 6), 0.5)
+        assert exact == pytest.approx(_brute_gap(w, b, -6, 6, 0.5), rel=1e-3, abs=1e-15)
+    # w = 1, b = -1: nearest admissible x is 0.5 or 1.5, |z| = 0.5.
+    assert step_gap(1.0, -1.0, (-6, 6), 0.5) == pytest.approx(sig(-0.5), rel=1e-15)
+    gaps = [step_gap(*sharpen(1.0, -1.0, c), (-6, 6), 0.5) for c in (1, 2, 10, 100)]
+    assert all(a > b for a, b in zip(gaps, gaps[1:])) and gaps[-1] < 1e-20
+    # Threshold far outside the range: the nearest end of the range counts.
+    assert step_gap(1.0, -10.0, (-6, 6), 0.5) == pytest.approx(sig(-4.0), rel=1e-15)
+    # w = 0: a constant output sigma(b), as far from the step as sigma(-|b|).
+    assert step_gap(0.0, 2.0, (-6, 6), 0.5) == pytest.approx(sig(-2.0), rel=1e-15)
+    assert step_gap(0.0, 0.0, (-6, 6), 0.5) == 0.5
+    # The whole range within the margin of the threshold: nothing to measure.
+    assert np.isnan(step_gap(1.0, 0.0, (-0.2, 0.2), 0.5))
+    with pytest.raises(ValueError, match="margin >= 0"):
+        step_gap(1.0, 0.0, (-1, 1), -0.1)
 
 
 def test_small_change_scalar():

@@ -1,0 +1,317 @@
+"""Lab 1, the perceptron: inputs, weights, bias, output, decision line, learning rule.
+
+The controls feed one ``nnfs.perceptron.Perceptron``; every change redraws
+the output, the rule with the numbers filled in, the truth table and the
+canvas (the four inputs coloured by output, the decision line
+w1 x1 + w2 x2 + b = 0, the side where the output is 1 shaded). The learning
+panel runs ``nnfs.perceptron_learning.PerceptronLearner`` one step at a time
+and writes its weights back into the fields, so the line moves as it learns.
+
+For the tests the canvas carries its numbers as data- attributes:
+``data-w1``, ``data-w2``, ``data-b`` (the line's coefficients),
+``data-line`` (its end points in the view box, "x1,x2,x1,x2", or "none"),
+``data-corners`` (outputs for (0,0), (0,1), (1,0), (1,1)) and ``data-input``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+from app import perceptron_view as view
+from app.canvas import Canvas
+from app.dom import NumberField, by_id, on, set_html, set_text, spawn
+from nnfs.perceptron import PRESETS, Perceptron, decision_line
+from nnfs.perceptron_learning import TABLES, PerceptronLearner
+
+STEPS_PER_SECOND = 8  # Run's pace: slow enough to follow each update
+LIMIT = 1000  # |w|, |b| a learner may type (the sliders cover -5..5)
+
+_x = [1, 0]  # the current input (x1, x2)
+_fields: dict[str, NumberField] = {}
+_canvas: Canvas | None = None
+_frame = view.Frame(left=38, top=10, size=360)
+_heat_key = None  # (w1, w2, b) of the cached shading
+_heat = None
+_learner: PerceptronLearner | None = None
+_last_step = None
+_run_token = 0  # bumped to stop a running loop
+_running = False
+
+
+# --- reading the controls ------------------------------------------------------
+
+def _weights() -> tuple[float, float]:
+    return _fields["w1"].value, _fields["w2"].value
+
+
+def _bias() -> float:
+    return _fields["b"].value
+
+
+def _target_name() -> str:
+    return str(by_id("pc-target").value)
+
+
+def _targets() -> dict:
+    return dict(TABLES[_target_name()])
+
+
+# --- drawing ----------------------------------------------------------------------
+
+def _draw_canvas(p: Perceptron) -> None:
+    global _heat_key, _heat
+    c, f = _canvas, _frame
+    w1, w2 = (float(w) for w in p.weights)
+    b = p.bias
+    c.clear("#ffffff")
+    size = int(f.size)
+    if _heat_key != (w1, w2, b):
+        # Half the canvas resolution, smoothed when scaled up: the edge is under the line anyway.
+        _heat = view.half_plane_rgba((w1, w2), b, size // 2, size // 2)
+        _heat_key = (w1, w2, b)
+    c.draw_rgba(_heat, f.left, f.top, size, size, smooth=True)
+
+    # Axes through 0 and the unit square whose corners are the inputs.
+    x0, y_bottom = f.to_px(0, f.y_lo)
+    _, y_top = f.to_px(0, f.y_hi)
+    x_left, y0 = f.to_px(f.x_lo, 0)
+    x_right, _ = f.to_px(f.x_hi, 0)
+    c.line(x0, y_top, x0, y_bottom, "#aab3bf")
+    c.line(x_left, y0, x_right, y0, "#aab3bf")
+    sx0, sy0 = f.to_px(0, 1)
+    sx1, sy1 = f.to_px(1, 0)
+    c.rect(sx0, sy0, sx1 - sx0, sy1 - sy0, stroke="#8a94a3", width=1, fill=None)
+    for t in (0, 1):
+        px, _ = f.to_px(t, 0)
+        c.text(str(t), px, f.top + f.size + 12, "#5b6675", 12)
+        _, py = f.to_px(0, t)
+        c.text(str(t), f.left - 10, py, "#5b6675", 12, align="right")
+    c.text("x₁", f.left + f.size - 4, f.top + f.size + 12, "#5b6675", 13, align="right", bold=True)
+    c.text("x₂", f.left - 10, f.top + 10, "#5b6675", 13, align="right", bold=True)
+    c.rect(f.left, f.top, f.size, f.size, stroke="#c7ced6", width=1, fill=None)
+
+    # The decision line, and an arrow along w: the side where the output is 1.
+    seg = decision_line((w1, w2), b, box=view.VIEW)
+    if seg is not None:
+        (a1, a2), (e1, e2) = seg
+        ax, ay = f.to_px(a1, a2)
+        ex, ey = f.to_px(e1, e2)
+        c.line(ax, ay, ex, ey, "#1d3557", 3)
+        mx, my = f.to_px(*view.arrow_anchor(seg))
+        norm = math.hypot(w1, w2)
+        dx, dy = 34 * w1 / norm, -34 * w2 / norm  # canvas y grows downwards
+        c.line(mx, my, mx + dx, my + dy, "#1d3557", 2)
+        tip_x, tip_y = mx + dx, my + dy
+        ux, uy = dx / 34, dy / 34
+        for side in (1, -1):
+            c.line(tip_x, tip_y, tip_x - 8 * ux + side * 5 * uy, tip_y - 8 * uy - side * 5 * ux, "#1d3557", 2)
+        c.text("w", tip_x + 10 * ux, tip_y + 10 * uy, "#1d3557", 13, bold=True)
+
+    # The four inputs, coloured by output; a ring round the current one.
+    for corner in view.CORNERS:
+        y = p.output(corner)
+        px, py = f.to_px(*corner)
+        if list(corner) == _x:
+            c.circle(px, py, 21, fill=None, stroke="#f4a261", width=4)
+        c.circle(px, py, 14, fill=view.OUTPUT_COLORS[y], stroke="#1b2430", width=1.5)
+        c.text(str(y), px, py + 1, "#ffffff", 14, bold=True)
+        label_y = py + 30 if corner[1] == 0 else py - 30
+        c.text(f"({corner[0]}, {corner[1]})", px, label_y, "#1b2430", 12)
+
+    el = c.element
+    el.setAttribute("data-w1", view.num(w1))
+    el.setAttribute("data-w2", view.num(w2))
+    el.setAttribute("data-b", view.num(b))
+    el.setAttribute("data-line", "none" if seg is None else ",".join(f"{v:.6g}" for pt in seg for v in pt))
+    el.setAttribute("data-corners", ",".join(str(p.output(x)) for x in view.CORNERS))
+    el.setAttribute("data-input", f"{_x[0]},{_x[1]}")
+
+
+def render() -> None:
+    """Redraw everything that depends on the input, the weights or the target."""
+    w, b = _weights(), _bias()
+    p = Perceptron(w, b)
+    x = tuple(_x)
+    for i, key in enumerate(("pc-x1", "pc-x2")):
+        btn = by_id(key)
+        btn.setAttribute("aria-pressed", "true" if _x[i] else "false")
+        btn.textContent = f"x{'₁₂'[i]} = {_x[i]}"
+    y = p.output(x)
+    out = by_id("pc-output")
+    out.textContent = str(y)
+    out.setAttribute("data-value", str(y))
+    set_text("pc-rule", view.rule_text(w, b, x))
+    set_text("pc-threshold", view.threshold_text(w, b, x))
+    set_text("pc-line", view.line_text(w, b))
+    targets = _targets()
+    set_text("pc-target-head", f"target {_target_name()}")
+    set_html("pc-truth-body", view.truth_rows_html(w, b, x, targets))
+    wrong = sum(p.output(xi) != t for xi, t in targets.items())
+    set_text("pc-wrong", wrong)
+    _draw_canvas(p)
+    _render_learning()
+
+
+def _render_learning() -> None:
+    set_text("pc-epoch-count", 0 if _learner is None else _learner.epoch)
+    set_text("pc-last-step", "—" if _last_step is None else view.step_text(_last_step))
+    status, css, html = view.learn_message(_learner, _target_name())
+    msg = by_id("pc-learn-message")
+    msg.className = css
+    msg.setAttribute("data-status", status)
+    msg.innerHTML = html
+    run = by_id("pc-run")
+    run.textContent = "Pause" if _running else "Run"
+    run.setAttribute("aria-pressed", "true" if _running else "false")
+
+
+# --- learning ---------------------------------------------------------------------
+
+def _ensure_learner() -> PerceptronLearner:
+    """The learner, made on first use from the weights in the fields and the chosen target."""
+    global _learner
+    if _learner is None:
+        _learner = PerceptronLearner(_target_name(), learning_rate=_fields["eta"].value,
+                                     weights=_weights(), bias=_bias())
+    return _learner
+
+
+def _follow(steps) -> None:
+    """Show the learner's new weights in the fields and the input of its last step."""
+    global _last_step
+    if not steps:
+        return
+    _last_step = steps[-1]
+    learner = _learner
+    _fields["w1"].set(learner.weights[0])
+    _fields["w2"].set(learner.weights[1])
+    _fields["b"].set(learner.bias)
+    _x[:] = list(_last_step.x)
+    render()
+
+
+def _forget_learner() -> None:
+    """Weights, target or η changed by hand: the next step starts a new run from here."""
+    global _learner, _last_step
+    _pause()
+    _learner = None
+    _last_step = None
+
+
+def _pause() -> None:
+    global _run_token, _running
+    _run_token += 1
+    _running = False
+
+
+def _on_step(_event) -> None:
+    _pause()
+    learner = _ensure_learner()
+    _follow([learner.step()])
+
+
+def _on_epoch(_event) -> None:
+    _pause()
+    learner = _ensure_learner()
+    _follow(learner.run_epoch())
+
+
+async def _run(token: int) -> None:
+    global _running
+    learner = _ensure_learner()
+    while token == _run_token and not learner.done:
+        _follow([learner.step()])
+        if learner.done:
+            break  # say so at once, not one tick later
+        await asyncio.sleep(1 / STEPS_PER_SECOND)
+    if token == _run_token:
+        _running = False
+        _render_learning()
+
+
+def _on_run(_event) -> None:
+    global _running
+    if _running:
+        _pause()
+        _render_learning()
+        return
+    _pause()
+    _running = True
+    _render_learning()
+    spawn(_run(_run_token))
+
+
+def _on_reset(_event) -> None:
+    _forget_learner()
+    for key in ("w1", "w2", "b"):
+        _fields[key].set(0.0)
+    render()
+
+
+def _on_target(_event) -> None:
+    _forget_learner()
+    render()
+
+
+# --- the other controls ---------------------------------------------------------------
+
+def _weights_changed(_value) -> None:
+    """w, b or η typed, slid or set by a preset."""
+    _forget_learner()
+    render()
+
+
+def _toggle(i: int):
+    def handler(_event) -> None:
+        _x[i] = 1 - _x[i]
+        render()
+    return handler
+
+
+def _preset(name: str):
+    def handler(_event) -> None:
+        p = PRESETS[name]
+        _fields["w1"].set(p.weights[0])
+        _fields["w2"].set(p.weights[1])
+        _fields["b"].set(p.bias)
+        _weights_changed(None)
+    return handler
+
+
+def _canvas_click(event) -> None:
+    """Clicking an input's dot on the canvas makes it the current input."""
+    px, py = _canvas.event_xy(event)
+    corner = _frame.corner_at(px, py, 24)
+    if corner is not None:
+        _x[:] = list(corner)
+        render()
+
+
+def setup() -> None:
+    global _canvas
+    _fields["w1"] = NumberField("pc-w1", "w1", _weights_changed, lo=-LIMIT, hi=LIMIT)
+    _fields["w2"] = NumberField("pc-w2", "w2", _weights_changed, lo=-LIMIT, hi=LIMIT)
+    _fields["b"] = NumberField("pc-b", "b", _weights_changed, lo=-LIMIT, hi=LIMIT)
+    _fields["eta"] = NumberField("pc-eta", "η", _weights_changed, lo=0.01, hi=100)
+    _canvas = Canvas("pc-canvas")
+    on("pc-x1", "click", _toggle(0))
+    on("pc-x2", "click", _toggle(1))
+    for name in ("and", "or", "nand"):
+        on(f"pc-preset-{name}", "click", _preset(name))
+    on("pc-target", "change", _on_target)
+    on("pc-step", "click", _on_step)
+    on("pc-epoch", "click", _on_epoch)
+    on("pc-run", "click", _on_run)
+    on("pc-reset", "click", _on_reset)
+    on(_canvas.element, "click", _canvas_click)
+
+
+def show(_state: str) -> None:
+    render()
+
+
+def hide() -> None:
+    if _running:
+        _pause()
+        _render_learning()

@@ -1,0 +1,369 @@
+"""The bookkeeping around training a digit reader: presets, settings, results.
+
+The maths lives in ``network.py``; this module holds what the Digits lab needs
+around it, kept free of the browser so it is tested in CPython:
+
+    PRESETS, TrainingConfig      the book's chapter 1 and 3 settings, and custom ones
+    parse_hidden_sizes("100,30") the hidden layers a learner types
+    confusion_matrix, misclassified, accuracy_of
+    confidences(outputs, ...)    the output layer as one confidence per digit
+    ChunkPlanner                 how many mini-batches fit in ~30 ms of the page's time
+    EpochRecord, epoch_rate      per-epoch rows and throughput / time-left arithmetic
+    check_digit_model            a loaded model must read 784 pixels into 10 digits
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .mnist import IMAGE_PIXELS, N_CLASSES, N_TRAIN
+from .network import INITS, Network
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+DIGIT_COSTS = ("quadratic", "cross-entropy", "log-likelihood")
+MAX_HIDDEN_LAYERS = 4
+MAX_LAYER_SIZE = 1000
+MIN_SUBSET = 100
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that defines one training run of a digit network.
+
+    The output layer is softmax for the log-likelihood cost and sigmoid
+    otherwise (as in the book: sigmoid with quadratic or cross-entropy cost).
+    """
+
+    hidden: tuple = (30,)
+    activation: str = "sigmoid"
+    cost: str = "quadratic"
+    init: str = "normal"
+    eta: float = 3.0
+    mini_batch_size: int = 10
+    lmbda: float = 0.0
+    seed: int = 0
+    epochs: int = 1
+    subset: int = N_TRAIN
+
+    def __post_init__(self):
+        hidden = tuple(self.hidden)
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
+        for n in hidden:
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_LAYER_SIZE:
+                raise ValueError(f"each hidden layer needs 1 to {MAX_LAYER_SIZE} neurons, got {n!r}")
+        object.__setattr__(self, "hidden", tuple(int(n) for n in hidden))
+        if self.activation not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}")
+        if self.cost not in DIGIT_COSTS:
+            raise ValueError(f"unknown cost {self.cost!r}; expected one of {', '.join(DIGIT_COSTS)}")
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; expected one of {', '.join(INITS)}")
+        if not (isinstance(self.eta, (int, float)) and math.isfinite(self.eta) and self.eta > 0):
+            raise ValueError(f"η must be a positive number, got {self.eta!r}")
+        if not (isinstance(self.lmbda, (int, float)) and math.isfinite(self.lmbda) and self.lmbda >= 0):
+            raise ValueError(f"λ must be a number ≥ 0, got {self.lmbda!r}")
+        for name, value, lo, hi in (("mini-batch size", self.mini_batch_size, 1, 10_000),
+                                    ("seed", self.seed, 0, 2**32 - 1),
+                                    ("epochs", self.epochs, 1, 1000),
+                                    ("training images", self.subset, MIN_SUBSET, N_TRAIN)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+                raise ValueError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {value!r}")
+
+    @property
+    def sizes(self) -> list[int]:
+        return [IMAGE_PIXELS, *self.hidden, N_CLASSES]
+
+    @property
+    def output_activation(self) -> str:
+        return "softmax" if self.cost == "log-likelihood" else "sigmoid"
+
+    def build_network(self) -> Network:
+        """A freshly initialised network for this run (seeded: same settings, same network)."""
+        return Network(self.sizes, activation=self.activation, output_activation=self.output_activation,
+                       cost=self.cost, init=self.init, seed=self.seed)
+
+    def describe(self) -> str:
+        """One line, e.g. '[784, 30, 10] sigmoid, quadratic cost, η = 3, mini-batch 10, λ = 0'."""
+        return (f"{self.sizes} {self.activation}, {self.cost} cost, η = {self.eta:g}, "
+                f"mini-batch {self.mini_batch_size}, λ = {self.lmbda:g}")
+
+    def meta(self) -> dict:
+        """The settings, JSON-ready, to save with a trained model."""
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        d["sizes"] = self.sizes
+        return d
+
+
+@dataclass(frozen=True)
+class Preset:
+    label: str
+    config: TrainingConfig
+
+
+PRESETS: dict[str, Preset] = {
+    # Chapter 1: network.py's [784, 30, 10], quadratic cost, N(0, 1) weights;
+    # Nielsen's run: net.SGD(training_data, 30, 10, 3.0, test_data=test_data).
+    "ch1": Preset("Chapter 1: [784, 30, 10], quadratic cost, η = 3",
+                  TrainingConfig(hidden=(30,), activation="sigmoid", cost="quadratic", init="normal",
+                                 eta=3.0, mini_batch_size=10, lmbda=0.0)),
+    # Chapter 3: network2.py's [784, 100, 10], cross-entropy, scaled weights, L2;
+    # net.SGD(training_data, 30, 10, 0.5, lmbda=5.0, ...).
+    "ch3": Preset("Chapter 3: [784, 100, 10], cross-entropy, η = 0.5, λ = 5",
+                  TrainingConfig(hidden=(100,), activation="sigmoid", cost="cross-entropy", init="scaled",
+                                 eta=0.5, mini_batch_size=10, lmbda=5.0)),
+}
+
+
+def matching_preset(config: TrainingConfig) -> str:
+    """'ch1' or 'ch3' if the network and learning settings are exactly a preset's, else 'custom'.
+
+    Seed, epochs and the number of training images do not count: they change a
+    run, not which recipe it follows.
+    """
+    keys = ("hidden", "activation", "cost", "init", "eta", "mini_batch_size", "lmbda")
+    for name, preset in PRESETS.items():
+        if all(getattr(config, k) == getattr(preset.config, k) for k in keys):
+            return name
+    return "custom"
+
+
+def parse_hidden_sizes(text: str) -> tuple:
+    """Hidden layer sizes typed as '30', '100, 30' or '100 30'; '' or 'none' means no hidden layer."""
+    if not isinstance(text, str):
+        raise ValueError(f"hidden layers must be typed as text, got {text!r}")
+    stripped = text.strip()
+    if stripped.lower() in ("", "none", "-"):
+        return ()
+    parts = [p for p in stripped.replace(",", " ").split()]
+    sizes = []
+    for p in parts:
+        try:
+            n = int(p)
+        except ValueError:
+            raise ValueError(f"hidden layers: {p!r} is not a whole number (type sizes like 30 or 100,30)") from None
+        if not 1 <= n <= MAX_LAYER_SIZE:
+            raise ValueError(f"hidden layers: each needs 1 to {MAX_LAYER_SIZE} neurons, got {n}")
+        sizes.append(n)
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"hidden layers: at most {MAX_HIDDEN_LAYERS}, got {len(sizes)}")
+    return tuple(sizes)
+
+
+def format_hidden_sizes(hidden) -> str:
+    return ", ".join(str(n) for n in hidden) if hidden else "none"
+
+
+# -- results --------------------------------------------------------------------------
+
+def _labels_and_predictions(labels, predictions, n_classes):
+    labels = np.asarray(labels).astype(np.intp, copy=False)
+    predictions = np.asarray(predictions).astype(np.intp, copy=False)
+    if labels.shape != predictions.shape or labels.ndim != 1:
+        raise ValueError(f"labels and predictions must be 1-D and the same length, "
+                         f"got shapes {labels.shape} and {predictions.shape}")
+    for name, a in (("labels", labels), ("predictions", predictions)):
+        if a.size and (a.min() < 0 or a.max() >= n_classes):
+            raise ValueError(f"{name} must lie in 0..{n_classes - 1}")
+    return labels, predictions
+
+
+def confusion_matrix(labels, predictions, n_classes: int = N_CLASSES) -> np.ndarray:
+    """(n_classes, n_classes) counts: row = true digit, column = the network's answer.
+
+    The diagonal holds the correct answers; its sum over the total is the accuracy.
+    """
+    labels, predictions = _labels_and_predictions(labels, predictions, n_classes)
+    flat = np.bincount(labels * n_classes + predictions, minlength=n_classes * n_classes)
+    return flat.reshape(n_classes, n_classes)
+
+
+def accuracy_of(labels, predictions) -> float:
+    labels = np.asarray(labels)
+    if len(labels) == 0:
+        raise ValueError("no examples to score")
+    return float(np.mean(labels == np.asarray(predictions)))
+
+
+def misclassified(labels, predictions, limit: int | None = None) -> np.ndarray:
+    """Indices of the examples the network got wrong, in data-set order (the first ``limit``)."""
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    if labels.shape != predictions.shape or labels.ndim != 1:
+        raise ValueError(f"labels and predictions must be 1-D and the same length, "
+                         f"got shapes {labels.shape} and {predictions.shape}")
+    wrong = np.flatnonzero(labels != predictions)
+    return wrong if limit is None else wrong[:limit]
+
+
+def confidences(outputs, output_activation: str) -> np.ndarray:
+    """One confidence per digit, summing to 1, from the output layer's activations.
+
+    Softmax outputs already are a probability distribution and are returned as
+    they are. Sigmoid (or other) outputs are independent yes/no numbers that
+    need not sum to 1: they are divided by their sum (after clipping at 0), so
+    the bars compare the digits without pretending to be probabilities.
+    """
+    a = np.asarray(outputs, dtype=np.float64)
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError(f"expected one output vector, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError("the network's outputs are not finite")
+    if output_activation == "softmax":
+        return a.copy()
+    a = np.clip(a, 0.0, None)
+    total = a.sum()
+    if total <= 0:
+        return np.full(a.shape, 1.0 / a.size)
+    return a / total
+
+
+CONFIDENCE_NOTES = {
+    True: "Bars: the softmax outputs, which are probabilities.",
+    False: "Bars: the 10 sigmoid outputs, each divided by their sum (they are not probabilities).",
+}
+
+
+def confidence_note(output_activation: str) -> str:
+    return CONFIDENCE_NOTES[output_activation == "softmax"]
+
+
+def check_digit_model(net: Network) -> Network:
+    """``net`` if it reads 784 pixels into 10 digits; a ValueError saying why not otherwise."""
+    if net.sizes[0] != IMAGE_PIXELS or net.sizes[-1] != N_CLASSES:
+        raise ValueError(f"this model has {net.sizes[0]} inputs and {net.sizes[-1]} outputs "
+                         f"(sizes {net.sizes}); a digit reader needs {IMAGE_PIXELS} inputs "
+                         f"(28×28 pixels) and {N_CLASSES} outputs")
+    return net
+
+
+# -- pacing the training loop ---------------------------------------------------------
+
+class ChunkPlanner:
+    """How many mini-batches to run before handing the page back to the browser.
+
+    The page trains on its main thread in chunks: run n mini-batches, yield,
+    repeat. Too small a chunk wastes time in the hand-over; too large a chunk
+    freezes the page. The planner measures the seconds per mini-batch (an
+    exponential moving average, so it follows the machine's speed) and picks
+    n so a chunk takes about ``target`` seconds. It grows at most by
+    ``max_growth`` per chunk (a fresh estimate may be noisy) and shrinks at once.
+    """
+
+    def __init__(self, target: float = 0.03, first: int = 1, max_batches: int = 100_000,
+                 max_growth: float = 2.0, smoothing: float = 0.3):
+        if not target > 0:
+            raise ValueError("target must be a positive number of seconds")
+        self.target = float(target)
+        self.size = max(1, int(first))
+        self.max_batches = int(max_batches)
+        self.max_growth = float(max_growth)
+        self.smoothing = float(smoothing)
+        self.seconds_per_batch: float | None = None
+
+    def next_size(self, remaining: int | None = None) -> int:
+        """The next chunk's size, never more than ``remaining`` (e.g. batches left in the epoch)."""
+        n = self.size
+        if remaining is not None:
+            n = min(n, max(1, int(remaining)))
+        return n
+
+    def record(self, n_batches: int, seconds: float) -> None:
+        """Tell the planner that ``n_batches`` took ``seconds``; it updates the next size."""
+        if n_batches < 1 or not math.isfinite(seconds) or seconds < 0:
+            return
+        per_batch = max(seconds, 1e-6) / n_batches
+        if self.seconds_per_batch is None:
+            self.seconds_per_batch = per_batch
+        else:
+            a = self.smoothing
+            self.seconds_per_batch = a * per_batch + (1 - a) * self.seconds_per_batch
+        ideal = self.target / self.seconds_per_batch
+        # Grow relative to the chunk just measured, not to a clipped request.
+        grown = max(self.size, n_batches) * self.max_growth
+        self.size = int(max(1, min(ideal, grown, self.max_batches)))
+
+
+@dataclass
+class EpochRecord:
+    """One finished epoch: how long its training took and how well the network then does."""
+
+    epoch: int
+    seconds: float
+    images: int
+    mean_cost: float
+    validation_accuracy: float
+    test_accuracy: float
+
+    @property
+    def images_per_second(self) -> float:
+        return self.images / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class CostMeter:
+    """The mean of the mini-batch costs seen during the current epoch."""
+
+    total: float = 0.0
+    count: int = 0
+    history: list = field(default_factory=list)
+
+    def add(self, costs) -> None:
+        for c in costs:
+            self.total += float(c)
+            self.count += 1
+
+    def close_epoch(self) -> float:
+        mean = self.total / self.count if self.count else float("nan")
+        self.history.append(mean)
+        self.total, self.count = 0.0, 0
+        return mean
+
+
+def epoch_rate(images_done: int, seconds: float, images_left: int) -> tuple[float, float]:
+    """(images per second, seconds left) from what the current run has done so far.
+
+    Before there is anything to measure both are NaN.
+    """
+    if images_done <= 0 or seconds <= 0:
+        return float("nan"), float("nan")
+    rate = images_done / seconds
+    return rate, max(images_left, 0) / rate
+
+
+def format_duration(seconds: float) -> str:
+    """'0.8 s', '42 s', '3 min 05 s', or '–' for an unknown time."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def format_megabytes(n_bytes: int) -> str:
+    """Bytes as megabytes with one decimal (1 MB = 10^6 bytes), e.g. '1.6 MB'."""
+    return f"{n_bytes / 1e6:.1f} MB"
+
+
+def curve_range(values, floor: float = 0.0) -> tuple[float, float]:
+    """A y-range for accuracy curves: from a round number below the lowest value up to 1.
+
+    Accuracies cluster near the top (0.90-0.98), so starting the axis at 0
+    would squash every curve flat.
+    """
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return max(floor, 0.8), 1.0
+    low = min(finite)
+    step = 0.05 if low > 0.5 else 0.1
+    bottom = math.floor((low - 0.005) / step) * step
+    return max(floor, min(bottom, 0.95)), 1.0

@@ -1,0 +1,357 @@
+"""Lab 5, digits: MNIST loading, drawing, training, pause, save/load, export, failures.
+
+Most tests share the app page (``app``); they do not depend on each other's
+order: a test that needs a network uses the pretrained one, or loads a small
+model made here in CPython when the pretrained file is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnfs import mnist, model_io
+from nnfs.network import Network, Trainer
+
+from .conftest import ROOT
+
+PRETRAINED = ROOT / "static" / "models" / "pretrained.json"
+TEST_NPZ = ROOT / "static" / "data" / "mnist-test.npz"
+TRAIN_TIMEOUT = 240_000  # ms; the machine may be shared
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+@pytest.fixture
+def digits(app):
+    """The shared page showing the Digits lab with its test set (and model, if any) loaded."""
+    app.goto_lab("digits")
+    app.page.wait_for_function("""() => {
+        const data = document.getElementById('dg-data').dataset.state;
+        const results = document.getElementById('dg-results').dataset.state;
+        const model = document.getElementById('dg-using').dataset.model;
+        return data === 'failed' || (data === 'ready' && (results === 'ready' || model === 'none'));
+    }""", timeout=60_000)
+    if not PRETRAINED.exists():
+        # Fetching the missing pretrained model makes the browser log its 404: expected here.
+        app.console_errors[:] = [e for e in app.console_errors if "404" not in e]
+    return app
+
+
+def set_field(page, selector: str, value: str) -> None:
+    page.fill(selector, value)
+    page.dispatch_event(selector, "change")
+
+
+def stroke(page, points) -> None:
+    """Draw one stroke through canvas-pixel points with the mouse (which sends pointer events)."""
+    box = page.locator("#dg-draw").bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    (x0, y0), rest = points[0], points[1:]
+    page.mouse.move(box["x"] + x0 * sx, box["y"] + y0 * sy)
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy, steps=2)
+    page.mouse.up()
+
+
+def answer(page) -> str:
+    return page.get_attribute("#dg-answer", "data-digit")
+
+
+@pytest.fixture(scope="module")
+def small_model_file(tmp_path_factory):
+    """A small digit network trained here in CPython (for when there is no pretrained model)."""
+    images, labels = mnist.load_npz(TEST_NPZ)
+    net = Network([784, 16, 10], cost="cross-entropy", init="scaled", seed=1)
+    Trainer(net, images[:3000], labels[:3000], 10, 0.5, scale=mnist.SCALE, seed=1).train_epoch()
+    path = tmp_path_factory.mktemp("models") / "small_digits.json"
+    path.write_text(model_io.to_json(net, {"made_by": "tests/e2e/test_digits.py"}))
+    return path
+
+
+def load_model(page, path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.click("#dg-load")
+    chooser.value.set_files(str(path))
+
+
+def ensure_model(app, small_model_file) -> None:
+    """Make sure some network is reading (the pretrained one when it exists)."""
+    page = app.page
+    if PRETRAINED.exists():
+        page.select_option("#dg-model", "pretrained")
+        page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'")
+    elif page.get_attribute("#dg-using", "data-model") == "none":
+        load_model(page, small_model_file)
+        page.wait_for_function("document.getElementById('dg-using').dataset.model === 'file'")
+    wait_results(page)
+
+
+def wait_results(page) -> None:
+    page.wait_for_function(
+        "document.getElementById('dg-results').dataset.state === 'ready'"
+        " && document.getElementById('dg-results').dataset.model"
+        " === document.getElementById('dg-using').dataset.model", timeout=60_000)
+
+
+def run_data(page) -> dict:
+    return page.evaluate("({...document.getElementById('dg-run').dataset})")
+
+
+# --- data ----------------------------------------------------------------------------------
+
+def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
+    page = digits.page
+    data = page.evaluate("({...document.getElementById('dg-data').dataset})")
+    assert data["state"] == "ready", page.inner_text("#dg-load-message")
+    assert "test" in data["sets"].split(",")
+    assert float(data["percent"]) == 100.0 and int(data["loaded"]) == int(data["total"]) > 0
+    assert page.evaluate("(() => { const p = document.getElementById('dg-load-progress');"
+                         " return p.value === p.max && p.max > 1; })()")
+    text = page.inner_text("#dg-load-text")
+    assert "MB" in text and "100 %" in text, text
+    fetched = [u for u in digits.requests if "/static/data/" in u]
+    assert any(u.endswith("mnist-test.npz") for u in fetched)
+    if "train" not in data["sets"]:  # no training has started yet in this session
+        assert not any(u.endswith("mnist-train.npz") for u in fetched)
+    # The credit to MNIST's authors, and its licence, are on the page.
+    credit = page.inner_text("#dg-data")
+    assert "LeCun" in credit and "Cortes" in credit and "Burges" in credit and "CC BY-SA 3.0" in credit
+    # The first results are there: a confusion matrix over all 10,000 test images.
+    if page.get_attribute("#dg-using", "data-model") != "none":
+        assert page.get_attribute("#dg-confusion", "data-total") == "10000"
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not PRETRAINED.exists(),
+                    reason="static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
+def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
+    page = digits.page
+    page.select_option("#dg-model", "pretrained")
+    page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'")
+    page.click("#dg-clear")
+    assert answer(page) == ""
+    stroke(page, [(140, 40 + 10 * i) for i in range(21)])
+    assert answer(page) == "1"
+    bars = page.eval_on_selector_all("#dg-bars li", "els => els.map(e => Number(e.dataset.confidence))")
+    assert len(bars) == 10 and math.isclose(sum(bars), 1.0, abs_tol=1e-4) and bars[1] == max(bars)
+    assert page.get_attribute("#dg-draw", "data-strokes") == "1"
+
+    page.click("#dg-clear")
+    loop = [(140 + 60 * math.sin(2 * math.pi * t / 24), 140 - 90 * math.cos(2 * math.pi * t / 24))
+            for t in range(26)]
+    stroke(page, loop)
+    assert answer(page) == "0"
+
+    # Undo takes the last stroke away: a loop then a bar reads as something else, undo gives 0 back.
+    stroke(page, [(140, 30), (140, 250)])
+    assert page.get_attribute("#dg-draw", "data-strokes") == "2"
+    page.click("#dg-undo")
+    assert page.get_attribute("#dg-draw", "data-strokes") == "1"
+    assert answer(page) == "0"
+
+    # Without a pointer: read a test image by its number (test image 0 is a 7).
+    set_field(page, "#dg-test-index", "0")
+    page.click("#dg-read-test")
+    assert answer(page) == "7"
+    assert "test image 0" in page.get_attribute("#dg-seen", "data-source")
+    page.click("#dg-clear")
+
+
+# --- training ------------------------------------------------------------------------------
+
+def test_training_a_small_network_logs_an_epoch_and_updates_accuracy(digits):
+    page = digits.page
+    page.select_option("#dg-preset", "ch3")  # cross-entropy, scaled weights: quick to learn
+    set_field(page, "#dg-hidden", "20")
+    assert page.input_value("#dg-preset") == "custom"  # editing a preset's setting makes it custom
+    set_field(page, "#dg-lmbda", "0")
+    set_field(page, "#dg-epochs", "1")
+    set_field(page, "#dg-subset", "2000")
+    page.click("#dg-train")
+    page.wait_for_selector("#dg-epoch-log tr[data-epoch='1']", state="attached", timeout=TRAIN_TIMEOUT)
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=60_000)
+    row = page.evaluate("({...document.querySelector('#dg-epoch-log tr[data-epoch=\"1\"]').dataset})")
+    assert float(row["seconds"]) > 0
+    assert int(row["images"]) == 2000
+    # 2,000 images, one epoch: far from the pretrained model, far above guessing (10 %)
+    assert 0.6 < float(row["validationAccuracy"]) <= 1 and 0.6 < float(row["testAccuracy"]) <= 1
+    assert page.eval_on_selector_all("#dg-epoch-log tr", "els => els.length") == 1
+    # The lab now reads with the new network, and its results are the logged accuracy.
+    assert page.get_attribute("#dg-using", "data-model") == "trained"
+    wait_results(page)
+    assert page.get_attribute("#dg-test-accuracy", "data-accuracy") == row["testAccuracy"]
+    assert page.get_attribute("#dg-curves", "data-points") == "1"
+    run = run_data(page)
+    assert int(run["peakMemoryBytes"]) > 50_000_000  # Pyodide + numpy + MNIST as uint8
+    assert "MB" in page.inner_text("#dg-memory")
+    assert page.evaluate("document.getElementById('dg-data').dataset.sets") == "test,train,validation"
+    page.select_option("#dg-preset", "ch1")  # back to the book's settings for the next tests
+    assert page.input_value("#dg-hidden") == "30"
+
+
+def test_bad_settings_are_refused_beside_the_field(digits):
+    page = digits.page
+    set_field(page, "#dg-subset", "50")
+    assert "at least 100" in page.inner_text("#dg-subset-error")
+    set_field(page, "#dg-hidden", "30,x")
+    assert "not a whole number" in page.inner_text("#dg-hidden-error")
+    set_field(page, "#dg-hidden", "30")
+    set_field(page, "#dg-subset", "50000")
+    assert page.inner_text("#dg-subset-error") == "" and page.inner_text("#dg-hidden-error") == ""
+
+
+def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
+    page = digits.page
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-epochs", "1")
+    set_field(page, "#dg-subset", "20000")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'training'"
+                           " && +document.getElementById('dg-run').dataset.batchesDone > 20", timeout=TRAIN_TIMEOUT)
+    page.click("#dg-pause")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'paused'", timeout=2_000)
+    assert page.get_attribute("#dg-pause", "aria-pressed") == "true"
+    # The click waited at most for the chunk of mini-batches running when it came (~30 ms;
+    # the bound is loose because the test machine may be shared).
+    assert float(run_data(page)["pauseLatencyMs"]) < 1000
+    assert page.inner_text("#dg-pause") == "Resume"
+    page.wait_for_timeout(300)  # the chunk running at the click ends and reports
+    before = run_data(page)["batchesDone"]
+    page.wait_for_timeout(700)
+    assert run_data(page)["batchesDone"] == before, "training went on while paused"
+    assert not page.query_selector("#dg-epoch-log tr"), "the epoch finished although paused"
+    page.click("#dg-pause")
+    page.wait_for_function(f"+document.getElementById('dg-run').dataset.batchesDone > {before}"
+                           " || document.getElementById('dg-run').dataset.state === 'done'", timeout=30_000)
+    page.click("#dg-stop")
+    page.wait_for_function("['stopped', 'done'].includes(document.getElementById('dg-run').dataset.state)",
+                           timeout=30_000)
+    assert page.is_enabled("#dg-train") and not page.is_enabled("#dg-pause")
+    set_field(page, "#dg-subset", "50000")
+
+
+# --- models --------------------------------------------------------------------------------
+
+def test_save_then_load_round_trips_the_model(digits, small_model_file, tmp_path):
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    accuracy = page.get_attribute("#dg-test-accuracy", "data-accuracy")
+    predictions = page.get_attribute("#dg-sample", "data-predictions")
+    with page.expect_download() as download:
+        page.click("#dg-save")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".json"
+    net = model_io.from_json(saved.read_text())  # a valid model file, readable by the core
+    images, _ = mnist.load_npz(TEST_NPZ)
+    assert ",".join(str(p) for p in net.predict(images[:20], scale=mnist.SCALE)) == predictions
+
+    load_model(page, saved)
+    page.wait_for_function("document.getElementById('dg-using').dataset.model === 'file'")
+    assert "Loaded" in page.inner_text("#dg-model-message")
+    wait_results(page)
+    assert page.get_attribute("#dg-test-accuracy", "data-accuracy") == accuracy
+    assert page.get_attribute("#dg-sample", "data-predictions") == predictions
+
+
+def test_a_corrupted_model_file_is_rejected_and_the_old_model_keeps_working(digits, small_model_file, tmp_path):
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    model = page.get_attribute("#dg-using", "data-model")
+    set_field(page, "#dg-test-index", "1")
+    page.click("#dg-read-test")
+    outputs = page.get_attribute("#dg-answer", "data-outputs")
+    assert outputs
+
+    good = json.loads(small_model_file.read_text())
+    cases = {
+        "truncated.json": small_model_file.read_text()[:5000],
+        "not_a_model.json": json.dumps({"hello": "world"}),
+        "nan_weight.json": json.dumps({**good, "biases": [[float("nan")] * 16, good["biases"][1]]}),
+        "wrong_shape.json": model_io.to_json(Network([4, 3, 2], seed=0)),
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        load_model(page, path)
+        page.wait_for_function("document.getElementById('dg-model-message').dataset.kind === 'bad'"
+                               f" && document.getElementById('dg-model-message').textContent.includes('{name}')")
+        message = page.inner_text("#dg-model-message")
+        assert "not loaded" in message and "unchanged" in message, message
+        assert page.get_attribute("#dg-using", "data-model") == model
+        page.click("#dg-read-test")
+        assert page.get_attribute("#dg-answer", "data-outputs") == outputs
+    assert "784 inputs" in message  # the last case: a valid file, but not a digit reader
+    page.click("#dg-clear")
+
+
+def test_exported_script_runs_in_cpython_and_agrees_with_the_page(digits, small_model_file, tmp_path):
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    expected = page.get_attribute("#dg-sample", "data-predictions").split(",")
+    with page.expect_download() as download:
+        page.click("#dg-export")
+    assert download.value.suggested_filename == "digits_model.py"
+    script = tmp_path / "digits_model.py"
+    download.value.save_as(script)
+    assert "python digits_model.py mnist-test.npz 20" in page.inner_text("#lab-digits")
+    result = subprocess.run([sys.executable, str(script), str(TEST_NPZ), "20"], capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = re.findall(r"image (\d+): predicted (\d+)", result.stdout)
+    assert [int(i) for i, _ in got] == list(range(20))
+    assert [p for _, p in got] == expected
+
+
+# --- failures and the network ----------------------------------------------------------------
+
+def test_a_corrupted_download_says_so_and_retry_recovers_and_a_missing_model_is_explained(fresh):
+    app = fresh()
+    page = app.page
+    hits = []
+
+    def corrupt(route):
+        hits.append(route.request.url)
+        route.fulfill(status=200, body=b"PK\x03\x04 this is not the MNIST test set",
+                      headers={"Content-Type": "application/octet-stream"})
+
+    page.route("**/static/data/mnist-test.npz", corrupt)
+    # As in a copy of the app made before tools/train_pretrained.py has run.
+    page.route("**/static/models/pretrained.json", lambda route: route.fulfill(status=404, body="missing"))
+    app.goto_lab("digits")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'failed'", timeout=60_000)
+    message = page.inner_text("#dg-load-message")
+    assert "Test set" in message and ("damaged" in message or "not a valid MNIST" in message), message
+    assert page.is_visible("#dg-load-retry")
+    page.unroute("**/static/data/mnist-test.npz")
+    page.click("#dg-load-retry")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+    assert page.is_hidden("#dg-load-retry")
+    assert page.inner_text("#dg-load-message") == ""
+    assert hits
+
+    # No pretrained model: the lab says so, and what to do; the reader waits for a network.
+    assert "pretrained.json is missing" in page.inner_text("#dg-model-message")
+    assert page.get_attribute("#dg-using", "data-model") == "none"
+    assert page.evaluate("document.querySelector('#dg-model option[value=pretrained]').disabled")
+    stroke(page, [(140, 40 + 20 * i) for i in range(11)])
+    assert answer(page) == ""
+    assert "No network yet" in page.inner_text("#dg-answer-note")
+    assert page.get_attribute("#dg-results", "data-state") == "empty"
+    assert not app.foreign_requests
+    # The only console errors are the browser's notes about the two refused downloads.
+    assert all("404" in e or "Failed to load" in e for e in app.console_errors), app.console_errors
+
+
+def test_no_request_left_the_origin(digits):
+    assert not digits.foreign_requests, digits.foreign_requests
+    assert all(u.startswith(digits.base) or u.startswith(("data:", "blob:")) for u in digits.requests)

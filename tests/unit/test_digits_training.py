@@ -1,0 +1,218 @@
+"""The Digits lab's bookkeeping: presets, settings, confusion matrix, pacing, formatting."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnfs import model_io
+from nnfs.digits_training import (
+    PRESETS, ChunkPlanner, CostMeter, EpochRecord, TrainingConfig, accuracy_of, check_digit_model,
+    confidence_note, confidences, confusion_matrix, curve_range, epoch_rate, format_duration,
+    format_hidden_sizes, format_megabytes, matching_preset, misclassified, parse_hidden_sizes,
+)
+from nnfs.network import Network
+
+
+# -- presets ----------------------------------------------------------------------------
+
+def test_chapter_1_preset_is_the_books_network_py_run():
+    c = PRESETS["ch1"].config
+    assert c.sizes == [784, 30, 10]
+    assert (c.activation, c.cost, c.init) == ("sigmoid", "quadratic", "normal")
+    assert (c.eta, c.mini_batch_size, c.lmbda) == (3.0, 10, 0.0)
+    assert c.output_activation == "sigmoid"
+
+
+def test_chapter_3_preset_is_the_books_network2_py_run():
+    c = PRESETS["ch3"].config
+    assert c.sizes == [784, 100, 10]
+    assert (c.activation, c.cost, c.init) == ("sigmoid", "cross-entropy", "scaled")
+    assert (c.eta, c.mini_batch_size, c.lmbda) == (0.5, 10, 5.0)
+
+
+def test_build_network_follows_the_settings_and_the_seed():
+    c = PRESETS["ch3"].config
+    a, b = c.build_network(), c.build_network()
+    assert a.sizes == [784, 100, 10] and a.cost == "cross-entropy" and a.output_activation == "sigmoid"
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])
+    # scaled init: weights ~ N(0, 1/784), so their spread is about 1/28
+    assert 0.03 < a.weights[0].std() < 0.04
+    assert 0.9 < PRESETS["ch1"].config.build_network().weights[0].std() < 1.1
+
+
+def test_log_likelihood_gets_a_softmax_output():
+    c = TrainingConfig(hidden=(20,), cost="log-likelihood", eta=0.1)
+    assert c.output_activation == "softmax"
+    assert c.build_network().output_activation == "softmax"
+
+
+def test_matching_preset_ignores_seed_epochs_and_subset():
+    c = PRESETS["ch1"].config
+    same = TrainingConfig(**{**c.__dict__, "seed": 7, "epochs": 3, "subset": 1000})
+    assert matching_preset(same) == "ch1"
+    assert matching_preset(TrainingConfig(**{**c.__dict__, "eta": 2.0})) == "custom"
+    assert matching_preset(PRESETS["ch3"].config) == "ch3"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"hidden": (0,)}, "1 to 1000"),
+    ({"hidden": (10,) * 5}, "at most 4"),
+    ({"activation": "softmax"}, "unknown activation"),
+    ({"cost": "hinge"}, "unknown cost"),
+    ({"init": "zeros"}, "unknown init"),
+    ({"eta": 0.0}, "η"),
+    ({"eta": float("nan")}, "η"),
+    ({"lmbda": -1.0}, "λ"),
+    ({"mini_batch_size": 0}, "mini-batch"),
+    ({"subset": 50}, "training images"),
+    ({"subset": 60_000}, "training images"),
+    ({"epochs": 1.5}, "epochs"),
+    ({"seed": -1}, "seed"),
+])
+def test_bad_settings_are_refused_with_a_reason(changes, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingConfig(**changes)
+
+
+def test_meta_is_json_ready():
+    import json
+    meta = PRESETS["ch1"].config.meta()
+    assert json.loads(json.dumps(meta))["sizes"] == [784, 30, 10]
+
+
+@pytest.mark.parametrize("text, sizes", [
+    ("30", (30,)), (" 100, 30 ", (100, 30)), ("100 30", (100, 30)), ("", ()), ("none", ()),
+])
+def test_parse_hidden_sizes(text, sizes):
+    assert parse_hidden_sizes(text) == sizes
+
+
+@pytest.mark.parametrize("text", ["abc", "30,x", "0", "1001", "1.5", "1,2,3,4,5"])
+def test_parse_hidden_sizes_refuses_nonsense(text):
+    with pytest.raises(ValueError, match="hidden layers"):
+        parse_hidden_sizes(text)
+
+
+def test_format_hidden_sizes_round_trips():
+    for sizes in [(30,), (100, 30), ()]:
+        assert parse_hidden_sizes(format_hidden_sizes(sizes)) == sizes
+
+
+# -- results ----------------------------------------------------------------------------
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns():
+    labels = np.array([0, 0, 1, 2, 2, 2], dtype=np.uint8)
+    preds = np.array([0, 1, 1, 2, 0, 2])
+    m = confusion_matrix(labels, preds, n_classes=3)
+    np.testing.assert_array_equal(m, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert m.sum() == 6 and np.trace(m) / m.sum() == accuracy_of(labels, preds)
+
+
+def test_confusion_matrix_matches_a_plain_loop():
+    rng = np.random.default_rng(0)
+    labels, preds = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
+    expected = np.zeros((10, 10), int)
+    for t, p in zip(labels, preds):
+        expected[t, p] += 1
+    np.testing.assert_array_equal(confusion_matrix(labels, preds), expected)
+
+
+def test_confusion_matrix_refuses_bad_input():
+    with pytest.raises(ValueError):
+        confusion_matrix([0, 1], [0])
+    with pytest.raises(ValueError):
+        confusion_matrix([0, 10], [0, 1])
+
+
+def test_misclassified_lists_wrong_answers_in_order():
+    labels = np.array([3, 1, 4, 1, 5, 9])
+    preds = np.array([3, 7, 4, 2, 5, 8])
+    np.testing.assert_array_equal(misclassified(labels, preds), [1, 3, 5])
+    np.testing.assert_array_equal(misclassified(labels, preds, limit=2), [1, 3])
+    assert len(misclassified(labels, labels)) == 0
+
+
+def test_confidences_pass_softmax_through_and_normalise_sigmoid():
+    p = np.array([0.1, 0.7, 0.2])
+    np.testing.assert_array_equal(confidences(p, "softmax"), p)
+    s = confidences(np.array([0.9, 0.9, 0.0]), "sigmoid")
+    np.testing.assert_allclose(s, [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(confidences(np.zeros(4), "sigmoid"), 0.25)
+    assert "softmax" in confidence_note("softmax") and "sum" in confidence_note("sigmoid")
+    with pytest.raises(ValueError):
+        confidences(np.array([np.nan, 1.0]), "sigmoid")
+
+
+def test_check_digit_model():
+    assert check_digit_model(Network([784, 5, 10], seed=0)).sizes == [784, 5, 10]
+    with pytest.raises(ValueError, match="784 inputs"):
+        check_digit_model(Network([2, 3, 1], seed=0))
+    net = model_io.from_json(model_io.to_json(Network([784, 10], seed=1)))
+    assert check_digit_model(net) is net
+
+
+# -- pacing -----------------------------------------------------------------------------
+
+def test_chunk_planner_converges_on_the_target_time():
+    planner = ChunkPlanner(target=0.03, first=1)
+    per_batch = 0.0005  # 0.5 ms a mini-batch: about 60 fit in 30 ms
+    for _ in range(30):
+        n = planner.next_size()
+        planner.record(n, n * per_batch)
+    assert 55 <= planner.next_size() <= 60
+
+
+def test_chunk_planner_grows_gradually_and_shrinks_at_once():
+    planner = ChunkPlanner(target=0.03, first=1, max_growth=2.0)
+    planner.record(1, 0.00001)
+    assert planner.next_size() == 2  # no jump to 3000 on one measurement
+    planner.record(2, 0.00002)
+    assert planner.next_size() == 4
+    planner = ChunkPlanner(target=0.03, first=100, smoothing=1.0)
+    planner.record(100, 1.0)  # 10 ms a batch: the machine is busy
+    assert planner.next_size() == 3
+
+
+def test_chunk_planner_respects_what_is_left_of_the_epoch():
+    planner = ChunkPlanner(first=50)
+    assert planner.next_size(remaining=7) == 7
+    assert planner.next_size(remaining=0) == 1
+    assert planner.next_size() == 50
+
+
+def test_cost_meter_and_epoch_record():
+    meter = CostMeter()
+    meter.add([1.0, 2.0])
+    meter.add([3.0])
+    assert meter.close_epoch() == 2.0
+    assert math.isnan(meter.close_epoch())
+    rec = EpochRecord(1, 2.0, 50_000, 0.1, 0.9, 0.91)
+    assert rec.images_per_second == 25_000
+
+
+def test_epoch_rate():
+    assert epoch_rate(1000, 2.0, 3000) == (500.0, 6.0)
+    rate, left = epoch_rate(0, 0.0, 10)
+    assert math.isnan(rate) and math.isnan(left)
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0.84, "0.8 s"), (42.2, "42 s"), (185, "3 min 05 s"), (3 * 3600 + 60, "3 h 01 min"),
+    (float("nan"), "–"), (None, "–"),
+])
+def test_format_duration(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_format_megabytes():
+    assert format_megabytes(1_639_238) == "1.6 MB"
+    assert format_megabytes(0) == "0.0 MB"
+
+
+def test_curve_range_starts_below_the_lowest_accuracy():
+    assert curve_range([]) == (0.8, 1.0)
+    low, high = curve_range([0.91, 0.95])
+    assert high == 1.0 and low <= 0.91 and low == pytest.approx(0.9)
+    assert curve_range([0.1])[0] == pytest.approx(0.0)
+    assert curve_range([0.999])[0] <= 0.95

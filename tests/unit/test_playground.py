@@ -1,0 +1,192 @@
+"""The playground's configuration, URL hash, data, network and training session."""
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnfs import playground as pg
+from nnfs.network import Trainer
+from nnfs.playground import DEFAULTS, Config, Session, Stop, diagnose, from_hash, to_hash
+
+
+def test_defaults_are_valid_and_round_trip_through_the_hash():
+    assert from_hash(to_hash(DEFAULTS)) == (DEFAULTS, [])
+    assert to_hash(DEFAULTS).startswith("data=xor&classes=2&n=200&noise=0.1&")
+    assert "pts=" not in to_hash(DEFAULTS)
+
+
+def test_a_full_config_round_trips_exactly():
+    c = Config(data="spiral", classes=4, n=321, noise=0.0625, test=20, dseed=9, layers=(16, 1, 3),
+               act="relu", cost="log-likelihood", init="normal", seed=77, eta=0.123456789,
+               batch=7, l2=0.5, epochs=12, target=97.5, points=((0.5, -0.25, 3), (-1.0, 1.0, 0)))
+    text = to_hash(c)
+    assert "eta=0.123456789" in text and "layers=16,1,3" in text and "pts=0.5,-0.25,3;-1,1,0" in text
+    assert from_hash(text) == (c, [])
+    assert from_hash("#" + text)[0] == c
+
+
+def test_zero_hidden_layers_is_an_empty_list():
+    c = replace(DEFAULTS, layers=())
+    assert "layers=&" in to_hash(c)
+    assert from_hash(to_hash(c))[0].layers == ()
+    assert c.sizes == [2, 2]
+
+
+def test_missing_keys_take_defaults():
+    c, problems = from_hash("data=circles&eta=0.5")
+    assert problems == []
+    assert c == replace(DEFAULTS, data="circles", eta=0.5)
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ("eta=abc", "eta", "not a number"),
+    ("eta=", "eta", "empty"),
+    ("eta=-1", "eta", "at least"),
+    ("eta=1e999", "eta", "too large"),
+    ("n=3", "n", "at least 10"),
+    ("n=20.5", "n", "whole number"),
+    ("classes=5", "classes", "at most 4"),
+    ("data=mnist", "data", "one of xor"),
+    ("act=softmax", "act", "one of sigmoid"),
+    ("layers=4,x", "layers", "not a number"),
+    ("layers=17", "layers", "at most 16"),
+    ("layers=0", "layers", "at least 1"),
+    ("layers=1,1,1,1,1,1,1", "layers", "at most 6 hidden layers"),
+    ("pts=0.5,0.5", "points", "x,y,class"),
+    ("pts=2,0,1", "points", "at most 1"),
+    ("pts=0,0,1.5", "points", "0, 1, 2 or 3"),
+])
+def test_a_bad_value_gives_a_message_and_the_default_for_that_key(text, key, words):
+    c, problems = from_hash(text + "&noise=0.3")
+    assert c.noise == 0.3                          # the good key is kept
+    assert getattr(c, key) == getattr(DEFAULTS, key)
+    assert len(problems) == 1 and words in problems[0] and "default" in problems[0], problems
+
+
+def test_unknown_and_valueless_keys_are_reported():
+    c, problems = from_hash("foo=1&eta&data=moons")
+    assert c.data == "moons"
+    assert any("unknown setting 'foo'" in p for p in problems)
+    assert any("'eta' has no value" in p for p in problems)
+
+
+def test_config_refuses_bad_values_with_reasons():
+    with pytest.raises(ValueError, match="at most 6 hidden layers"):
+        Config(layers=(1,) * 7)
+    with pytest.raises(ValueError, match="learning rate"):
+        Config(eta=0.0)
+    with pytest.raises(ValueError, match="cost must be one of"):
+        Config(cost="hinge")
+    with pytest.raises(ValueError, match="class must be 0 to 3"):
+        Config(points=((0.0, 0.0, 4),))
+
+
+def test_output_activation_follows_the_cost():
+    assert Config(cost="log-likelihood").output_activation == "softmax"
+    assert Config(cost="cross-entropy").output_activation == "sigmoid"
+    assert Config(cost="quadratic").output_activation == "sigmoid"
+    net = pg.build_network(Config(cost="log-likelihood", data="blobs", classes=4, layers=(3, 5)))
+    assert net.sizes == [2, 3, 5, 4] and net.output_activation == "softmax"
+
+
+def test_xor_and_moons_always_have_two_classes():
+    assert Config(data="xor", classes=4).n_classes == 2
+    assert Config(data="moons", classes=3).n_classes == 2
+    assert Config(data="spiral", classes=3).n_classes == 3
+
+
+def test_build_data_splits_and_appends_clicked_points_to_training():
+    c = Config(n=100, test=30, points=((0.5, 0.5, 1), (0.1, 0.2, 3)))  # class 3 doesn't exist in xor
+    d = pg.build_data(c)
+    assert len(d.X_test) == 30 and len(d.X_train) == 70 + 1
+    assert d.n_user == 1 and d.ignored == 1
+    assert tuple(d.X_train[-1]) == (0.5, 0.5) and d.y_train[-1] == 1
+    again = pg.build_data(c)
+    assert np.array_equal(d.X_train, again.X_train) and np.array_equal(d.y_test, again.y_test)
+
+
+def test_round_point_clips_and_rounds():
+    assert pg.round_point(0.12345, -1.7) == (0.12, -1.0)
+    assert pg.round_point(-0.001, 0.0)[0] == 0.0 and math.copysign(1, pg.round_point(-0.001, 0)[0]) == 1
+
+
+def test_session_records_epoch_zero_and_learns_xor():
+    s = Session(DEFAULTS)
+    assert s.history["epoch"] == [0] and s.stop is None
+    stop = s.run(budget=math.inf, until_epoch=300, target=0.95)
+    assert stop.kind == "target" and s.latest("test_acc") >= 0.95
+    assert s.epoch <= 20 and s.history["epoch"] == list(range(s.epoch + 1))
+    assert "test accuracy at epoch" in stop.text
+
+
+def test_time_slicing_does_not_change_the_result():
+    """The page runs in slices of ~25 ms; any slicing gives the same weights as plain SGD."""
+    c = Config(data="circles", layers=(5, 3), act="tanh", eta=0.5, batch=7, l2=0.1)
+    ticks = iter(range(10**9))
+    s = Session(c, clock=lambda: next(ticks) * 0.01)      # a fake clock: ~3 batches per slice
+    while s.run(budget=0.025, until_epoch=4) is None:
+        pass
+    assert s.epoch == 4
+    net = pg.train(c, 4)
+    for a, b in zip(s.network.weights + s.network.biases, net.weights + net.biases):
+        assert np.array_equal(a, b)
+
+
+def test_train_is_the_core_trainer():
+    c = Config(layers=(3,), eta=1.0)
+    d = pg.build_data(c)
+    net = pg.build_network(c)
+    Trainer(net, d.X_train, d.y_train, c.batch, c.eta, c.l2, seed=c.seed).train_epoch()
+    assert np.array_equal(net.weights[0], pg.train(c, 1).weights[0])
+
+
+def test_a_huge_learning_rate_with_relu_stops_with_a_reason():
+    s = Session(Config(act="relu", layers=(8, 8), eta=100.0))
+    stop = s.run(budget=math.inf, until_epoch=50)
+    assert stop.problem and stop.kind in ("nan", "exploded", "dead")
+    assert "η" in stop.text and "Reset" in stop.text
+    assert s.run(budget=math.inf) is stop                 # it stays stopped
+
+
+def test_diagnose_names_each_problem():
+    s = Session(Config(act="linear", layers=(4, 4), eta=100.0))
+    stop = s.run(budget=math.inf, until_epoch=5)
+    assert stop.kind == "nan" and "diverged" in stop.text
+
+    s = Session(Config(act="relu", layers=(4,), eta=100.0))
+    stop = s.run(budget=math.inf, until_epoch=5)
+    assert stop.kind == "dead" and "hidden layer 1" in stop.text
+
+    net = pg.build_network(DEFAULTS)
+    net.weights[0][0, 0] = 2e6
+    assert diagnose(net, np.zeros((1, 2)), 0.5, 3).kind == "exploded"
+    assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), 0.5, 3) is None
+    assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), math.inf, 3).kind == "nan"
+
+
+def test_set_rates_take_effect_live():
+    s = Session(DEFAULTS)
+    s.set_rates(0.5, 0.25)
+    assert s.trainer.eta == 0.5 and s.trainer.lmbda == 0.25
+
+
+def test_activations_cover_every_layer():
+    s = Session(Config(layers=(3, 2), data="blobs", classes=3))
+    acts = s.activations(np.zeros((5, 2)))
+    assert [a.shape for a in acts] == [(5, 2), (5, 3), (5, 2), (5, 3)]
+
+
+def test_stop_kinds():
+    assert Stop("nan", "").problem and not Stop("target", "").problem
+
+
+def test_recorded_curves_match_the_networks_own_measures():
+    s = Session(Config(data="spiral", classes=3, layers=(6,), cost="log-likelihood", eta=0.5))
+    s.run(budget=math.inf, until_epoch=3)
+    net, d = s.network, s.data
+    assert math.isclose(s.latest("train_loss"), net.total_cost(d.X_train, d.y_train), rel_tol=1e-12)
+    assert math.isclose(s.latest("test_loss"), net.total_cost(d.X_test, d.y_test), rel_tol=1e-12)
+    assert s.latest("train_acc") == net.accuracy(d.X_train, d.y_train)
+    assert s.latest("test_acc") == net.accuracy(d.X_test, d.y_test)

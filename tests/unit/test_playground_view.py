@@ -1,0 +1,94 @@
+"""The playground's pictures as pixels and path strings (pure, no browser)."""
+
+import math
+
+import numpy as np
+
+from app import playground_view as view
+from nnfs import playground as pg
+
+
+def test_sigmoid_outputs_are_normalised_softmax_kept():
+    p = view.class_probabilities(np.array([[0.9, 0.8], [0.0, 0.0]]), "sigmoid")
+    assert np.allclose(p, [[0.9 / 1.7, 0.8 / 1.7], [0.5, 0.5]])
+    q = np.array([[0.2, 0.8]])
+    assert np.array_equal(view.class_probabilities(q, "softmax"), q)
+
+
+def test_decision_rgba_is_one_picture_of_the_grid():
+    out = np.tile([0.1, 0.9], (view.RES * view.RES, 1))
+    img = view.decision_rgba(out, "softmax")
+    assert img.shape == (view.RES, view.RES, 4) and img.dtype == np.uint8
+    assert img[0, 0, 1] > img[0, 0, 0]          # class 1 (teal) wins everywhere
+
+
+def test_neuron_maps_colour_by_activation_range():
+    res, size = 4, 6
+    layer = np.column_stack([np.full(res * res, 0.5), np.full(res * res, 1.0), np.full(res * res, 0.0)])
+    tiles = view.neuron_maps(layer, "sigmoid", size, res)
+    assert tiles.shape == (3, size, size, 4)
+    assert tuple(tiles[0, 2, 2, :3]) == (255, 255, 255)            # 0.5 is a sigmoid's middle
+    assert tuple(tiles[1, 2, 2, :3]) == view.POS_RGB                 # 1: fully blue
+    assert tuple(tiles[2, 2, 2, :3]) == view.NEG_RGB                 # 0: fully orange
+    assert tuple(tiles[0, 0, 0, :3]) == (120, 120, 120)              # the frame
+    relu = view.neuron_maps(np.linspace(0, 7, res * res)[:, None], "relu", size, res)
+    assert tuple(relu[0, -2, -2, :3]) != (255, 255, 255)             # scaled to its own max
+
+
+def test_output_maps_use_class_colours():
+    res = 2
+    tiles = view.output_maps(np.ones((res * res, 3)), 5, res)
+    for k in range(3):
+        assert tuple(tiles[k, 2, 2, :3]) == tuple(view.CLASS_RGB[k].astype(int))
+
+
+def test_layout_fits_the_canvas_and_diagram_pastes_tiles():
+    sizes = [2, 16, 16, 16, 16, 16, 16, 4]
+    h = view.diagram_height(sizes)
+    lay = view.Layout.make(sizes, 760, h)
+    assert len(lay.x) == len(sizes) and all(len(ys) == n for ys, n in zip(lay.y, sizes))
+    assert min(lay.x) >= 0 and max(lay.x) + lay.tile <= 760
+    assert min(min(ys) for ys in lay.y) >= 30 and max(max(ys) for ys in lay.y) + lay.tile <= h
+    maps = [np.zeros((n, lay.tile, lay.tile, 4), np.uint8) for n in sizes]
+    img = view.diagram_rgba(lay, maps)
+    assert img.shape == (h, 760, 4)
+    assert (img[lay.y[1][0] + 1, lay.x[1] + 1] == 0).all() and (img[0, 0] == 255).all()
+
+
+def test_weight_strokes_group_lines_by_sign_and_size():
+    net = pg.build_network(pg.Config(layers=(3,)))
+    net.weights[0][:] = 5.0
+    net.weights[1][:] = -0.1
+    lay = view.Layout.make(net.sizes, 400, 200)
+    strokes = view.weight_strokes(lay, net.weights)
+    assert len(strokes) == 2                            # all thick blue, all thin orange
+    (c_thin, w_thin, p_thin), (c_thick, w_thick, p_thick) = strokes
+    assert w_thick > w_thin and "69,123,157" in c_thick and "231,111,81" in c_thin
+    assert p_thick.count("M") == 2 * 3 and p_thin.count("M") == 3 * 2
+
+
+def test_point_shapes_distinguish_train_test_and_yours():
+    c = pg.Config(n=20, points=((0.0, 0.0, 1),))
+    shapes = view.point_shapes(pg.build_data(c), 400)
+    fills = [s[0] for s in shapes]
+    assert any(f.startswith("rgba(255,255,255") for f in fills)     # hollow test points
+    assert any("h" in s[3] and "v" in s[3] for s in shapes)           # your square
+    centre = "M195.0 195.0h10v10h-10Z"
+    assert any(centre in s[3] for s in shapes)
+
+
+def test_canvas_coordinates_round_trip():
+    xs, ys = view.to_canvas([(-1, 1), (1, -1), (0, 0)], 400)
+    assert list(xs) == [0, 400, 200] and list(ys) == [0, 400, 200]
+    assert view.from_canvas(100, 300, 400) == (-0.5, -0.5)
+
+
+def test_paths_and_axes():
+    assert view.polyline_path([0, 1, 2, 3], [0, math.nan, 2, 3]) == "M0.0 0.0M2.0 2.0L3.0 3.0"
+    chart = view.Chart(0, 0, 100, 50, x_max=10, y_max=1)
+    assert chart.path([0, 10], [0, 1]) == "M0.0 50.0L100.0 0.0"
+    assert chart.path(range(5000), np.ones(5000)).count("L") < 400
+    assert view.loss_top([0.3, 1.7, math.nan]) == 2
+    assert view.loss_top([]) == 1.0
+    assert [view.epochs_axis(e) for e in (0, 11, 30, 51, 120, 300)] == [10, 20, 50, 100, 200, 500]
+    assert view.percent(0.9876) == "98.8 %" and view.percent(math.nan) == "–"

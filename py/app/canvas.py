@@ -137,13 +137,7 @@ class Canvas:
         ctx = self.ctx
         ctx.beginPath()
         ctx.arc(x, y, r, 0, 2 * math.pi)
-        if fill:
-            ctx.fillStyle = fill
-            ctx.fill()
-        if stroke:
-            ctx.strokeStyle = stroke
-            ctx.lineWidth = width
-            ctx.stroke()
+        self._paint(fill, stroke, width)
 
     def rect(self, x, y, w, h, fill=None, stroke=None, width=1.0, radius=0.0) -> None:
         ctx = self.ctx
@@ -152,13 +146,19 @@ class Canvas:
             ctx.roundRect(x, y, w, h, radius)
         else:
             ctx.rect(x, y, w, h)
+        self._paint(fill, stroke, width)
+
+    def _paint(self, fill, stroke, width, path=None) -> None:
+        """Fill and/or stroke the current path (or a Path2D)."""
+        ctx = self.ctx
+        args = () if path is None else (path,)
         if fill:
             ctx.fillStyle = fill
-            ctx.fill()
+            ctx.fill(*args)
         if stroke:
             ctx.strokeStyle = stroke
             ctx.lineWidth = width
-            ctx.stroke()
+            ctx.stroke(*args)
 
     # -- many shapes in one path: a diagram with a hundred wires is built as SVG path
     #    text in Python and sent as one Path2D, so it costs a few bridge calls, not
@@ -167,15 +167,7 @@ class Canvas:
         """Fill and/or stroke SVG path text ("M 0 0 L 10 10 ...") as one Path2D."""
         if not path_text:
             return
-        path = Path2D.new(path_text)
-        ctx = self.ctx
-        if fill:
-            ctx.fillStyle = fill
-            ctx.fill(path)
-        if stroke:
-            ctx.strokeStyle = stroke
-            ctx.lineWidth = width
-            ctx.stroke(path)
+        self._paint(fill, stroke, width, Path2D.new(path_text))
 
     def rects(self, boxes, fill=None, stroke=None, width=1.0, radius=0.0) -> None:
         """Fill and/or stroke many rectangles (x, y, w, h), corners rounded by `radius`, as one path."""

@@ -21,8 +21,9 @@ so the canvas's pixels are never read back.
 Values for tests are in the DOM: ``#dg-data`` (data-state, data-loaded,
 data-total, data-percent, data-sets), ``#dg-run`` (data-state, data-epoch,
 data-batches-done, data-progress, data-images-per-second,
-data-peak-memory-bytes), ``#dg-epoch-log`` rows, ``#dg-answer``
-(data-digit), ``#dg-bars`` items (data-confidence), ``#dg-using``
+data-peak-memory-bytes, data-chunk-batches, data-ms-per-batch,
+data-pause-latency-ms), ``#dg-epoch-log`` rows, ``#dg-answer`` (data-digit,
+data-outputs), ``#dg-bars`` items (data-confidence), ``#dg-using``
 (data-model), ``#dg-sample`` (data-predictions), ``#dg-gallery`` and
 ``#dg-confusion``.
 """
@@ -32,14 +33,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import time
 
 import js
 import numpy as np
-from pyodide.ffi import to_js
-from pyscript import document
 
 from app import digits_view as view
+from app import files
 from app.canvas import Canvas
 from app.dom import NumberField, by_id, on, set_html, set_text, spawn
 from nnfs import export, mnist, model_io
@@ -73,6 +74,7 @@ _started = False  # has the first show started loading?
 _data: dict[str, tuple] = {}  # split -> (images uint8 (N, 784), labels uint8)
 _manifest: dict | None = None
 _loaded_bytes: dict[str, int] = {}  # what has been downloaded, for the summary line
+_downloads: dict[str, asyncio.Task] = {}  # split -> its download (in progress or done)
 _fields: dict[str, NumberField] = {}
 _hidden: tuple = (30,)
 _canvases: dict[str, Canvas] = {}
@@ -143,24 +145,6 @@ def _message(element_id: str, text: str, kind: str = "") -> None:
     el.setAttribute("data-kind", kind or "info")
 
 
-def _download(text: str, filename: str, mime: str) -> None:
-    """Offer ``text`` as a file download (a Blob URL on a temporary link)."""
-    blob = js.Blob.new(to_js([text]), to_js({"type": mime}, dict_converter=js.Object.fromEntries))
-    url = js.URL.createObjectURL(blob)
-    link = document.createElement("a")
-    link.href = url
-    link.download = filename
-    document.body.appendChild(link)
-    link.click()
-    link.remove()
-
-    async def revoke():
-        await asyncio.sleep(30)
-        js.URL.revokeObjectURL(url)
-
-    spawn(revoke())
-
-
 # --- downloads with progress ------------------------------------------------------------
 
 def _show_progress(label: str, loaded: int, total: int, state: str = "loading") -> None:
@@ -184,42 +168,12 @@ def _show_progress(label: str, loaded: int, total: int, state: str = "loading") 
 
 async def _fetch_bytes(url: str, label: str, expected_bytes: int | None = None,
                        missing_ok: bool = False) -> bytes | None:
-    """The bytes at ``url``, read chunk by chunk with a progress bar in bytes.
-
-    ``missing_ok``: a 404 returns None instead of raising.
-    """
+    """The bytes at ``url`` with the progress bar in bytes; a failure is a LoadError naming ``label``."""
     try:
-        response = await js.fetch(url, to_js({"cache": "no-cache"}, dict_converter=js.Object.fromEntries))
-    except Exception as e:  # noqa: BLE001 - a JS TypeError: network down, server gone
-        raise LoadError(f"{label}: could not reach {url} ({e}). Is the server running?") from None
-    if int(response.status) == 404 and missing_ok:
-        return None
-    if not response.ok:
-        raise LoadError(f"{label}: the server answered {response.status} {response.statusText} for {url}.")
-    header = str(response.headers.get("Content-Length"))  # "null" when the server sent none
-    total = int(header) if header.isdigit() else (expected_bytes or 0)
-    reader = response.body.getReader()
-    chunks, loaded, last = [], 0, 0.0
-    _show_progress(label, 0, total)
-    while True:
-        try:
-            part = await reader.read()
-        except Exception as e:  # noqa: BLE001 - the connection broke mid-way
-            raise LoadError(f"{label}: the download broke off after {format_megabytes(loaded)} ({e}).") from None
-        if part.done:
-            break
-        chunk = part.value.to_bytes()
-        chunks.append(chunk)
-        loaded += len(chunk)
-        now = time.perf_counter()
-        if now - last > 0.05:
-            _show_progress(label, loaded, total)
-            last = now
-    data = b"".join(chunks)
-    _show_progress(label, loaded, total if total >= loaded else loaded)
-    if total and loaded < total:
-        raise LoadError(f"{label}: the download ended early ({loaded:,} of {total:,} bytes).")
-    return data
+        return await files.fetch_bytes(url, lambda loaded, total: _show_progress(label, loaded, total),
+                                       expected_bytes, missing_ok)
+    except files.FetchError as e:
+        raise LoadError(f"{label}: {e}.") from None
 
 
 async def _load_manifest() -> None:
@@ -235,8 +189,17 @@ async def _load_manifest() -> None:
 
 
 async def _load_split(split: str) -> None:
+    """Download one split once: a second caller while it loads waits for the same download."""
     if split in _data:
         return
+    task = _downloads.get(split)
+    if task is None or task.done():  # never started, or failed last time (Retry)
+        task = asyncio.ensure_future(_download_split(split))
+        _downloads[split] = task
+    await task
+
+
+async def _download_split(split: str) -> None:
     await _load_manifest()
     name = mnist.SPLIT_FILES[split]
     info = (_manifest or {}).get(name, {})
@@ -314,7 +277,8 @@ async def _load_pretrained() -> None:
     _loaded_bytes["pretrained model"] = len(text)
     acc = net.meta.get("test_accuracy")
     _pretrained_accuracy = float(acc) if isinstance(acc, (int, float)) else None
-    _set_active("pretrained" if _active == "pretrained" or _models[_active] is None else _active)
+    # The caller scores it on the test set next, so no refresh here.
+    _set_active("pretrained" if _active == "pretrained" or _models[_active] is None else _active, refresh=False)
 
 
 async def _retry_clicked(_event) -> None:
@@ -374,12 +338,17 @@ def _model_changed(_event) -> None:
         _set_active(key)
 
 
-async def _predict_async(net, images, run: Run | None = None) -> np.ndarray:
-    """The network's answers for many images, a few hundred at a time so the page stays responsive."""
+async def _predict_async(net, images, run: Run | None = None, wanted=None) -> np.ndarray | None:
+    """The network's answers for many images, a few hundred at a time so the page stays responsive.
+
+    ``wanted()`` returning False abandons the work (None is returned).
+    """
     out = []
     for k in range(0, len(images), EVAL_ROWS):
         if run is not None:
             await run.gate()
+        if wanted is not None and not wanted():
+            return None
         out.append(net.predict(images[k:k + EVAL_ROWS], scale=mnist.SCALE))
         await asyncio.sleep(0)
     return np.concatenate(out)
@@ -392,16 +361,17 @@ async def _refresh_results(predictions=None) -> None:
     token = _results_token
     net = _active_net()
     results = by_id("dg-results")
-    if net is None or "test" not in _data:
+    if net is None or "test" not in _data or not net.is_finite():
         results.setAttribute("data-state", "empty")
-        set_text("dg-results-model", "no network yet" if net is None else "waiting for the test set")
+        set_text("dg-results-model", "no network yet" if net is None else
+                 "waiting for the test set" if "test" not in _data else "a diverged network (no results)")
         return
     images, labels = _data["test"]
     results.setAttribute("data-state", "computing")
     set_text("dg-results-model", f"{_model_names[_active]}, scoring…")
     if predictions is None:
-        predictions = await _predict_async(net, images)
-    if token != _results_token:
+        predictions = await _predict_async(net, images, wanted=lambda: token == _results_token)
+    if token != _results_token or predictions is None:
         return  # another model was chosen meanwhile
     view.results(_canvases, _els, images, labels, predictions)
     set_text("dg-results-model", _using_text())
@@ -549,6 +519,9 @@ def _predict_drawing() -> None:
     if net is None:
         _no_answer("No network yet: wait for the pretrained model, train one or load one.")
         return
+    if not net.is_finite():
+        _no_answer("This network's weights are no longer finite numbers (training diverged).")
+        return
     set_text("dg-answer-note", f"Reading {source}.")
     _show_answer(pixels, net)
 
@@ -653,7 +626,8 @@ def _show_run_progress(trainer: Trainer, run: Run, epoch_images: int, epoch_seco
     left_in_epoch = n - done_in_epoch
     rate, left = epoch_rate(epoch_images, epoch_seconds, left_in_epoch)
     epochs_after = config.epochs - trainer.epoch - 1
-    run_left = left + (epochs_after * n / rate if rate == rate else 0.0)
+    known = not math.isnan(rate)
+    run_left = left + (epochs_after * n / rate if known else 0.0)
     bar = _els["train-progress"]
     bar.max = n
     bar.value = done_in_epoch
@@ -661,14 +635,14 @@ def _show_run_progress(trainer: Trainer, run: Run, epoch_images: int, epoch_seco
     set_text("dg-train-text",
              f"Epoch {trainer.epoch + 1} of {config.epochs}: {done_in_epoch:,} of {n:,} images "
              f"({100 * trainer.progress:.0f} %)")
-    set_text("dg-rate", "–" if rate != rate else f"{rate:,.0f}")
+    set_text("dg-rate", f"{rate:,.0f}" if known else "–")
     set_text("dg-left", f"{format_duration(left)} (run {format_duration(run_left)})")
     set_text("dg-memory", format_megabytes(memory) if memory else "–")
     el = _els["run"]
     el.setAttribute("data-epoch", str(trainer.epoch))
     el.setAttribute("data-batches-done", str(trainer.batches_done))
     el.setAttribute("data-progress", f"{trainer.progress:.4f}")
-    el.setAttribute("data-images-per-second", "" if rate != rate else f"{rate:.0f}")
+    el.setAttribute("data-images-per-second", f"{rate:.0f}" if known else "")
     el.setAttribute("data-peak-memory-bytes", str(memory))
 
 
@@ -692,13 +666,11 @@ async def _train_clicked(_event) -> None:
         await _load_split("train")
         await _load_split("validation")
 
-    ok = await _with_retry(load)
-    if ok:
-        _data_ready()
-    if not ok:
+    if not await _with_retry(load):
         _set_run_state("idle")
         _message("dg-train-message", "Training needs the data: press Retry above, then Train.", "bad")
         return
+    _data_ready()
     if run.stopped:
         _set_run_state("stopped")
         return
@@ -763,10 +735,11 @@ async def _train(run: Run) -> None:
                 el.setAttribute("data-chunk-batches", str(planner.size))
                 el.setAttribute("data-ms-per-batch", f"{1000 * planner.seconds_per_batch:.3f}")
                 _update_using()
-                _predict_drawing()
+                if _active == "trained" and (_strokes or _shown_test_index is not None):
+                    _predict_drawing()  # watch the answer change as the network learns
             await asyncio.sleep(0)
-        if trainer.epoch == epoch:
-            break  # stopped mid-epoch
+        if trainer.epoch == epoch or run.stopped:
+            break  # stopped (or diverged) mid-epoch
         seconds = time.perf_counter() - epoch_started - (run.paused_seconds - paused_at_start)
         await _end_epoch(run, trainer, meter, seconds)
 
@@ -876,7 +849,7 @@ def _save_clicked(_event) -> None:
         _message("dg-model-message", f"Cannot save: {e}.", "bad")
         return
     filename = {"pretrained": "digits_pretrained.json", "trained": "digits_model.json"}.get(key, "digits_model.json")
-    _download(text, filename, "application/json")
+    files.save_text(text, filename, "application/json")
     _message("dg-model-message", f"Saved {_model_names[key]} as {filename} ({len(text) / 1e6:.1f} MB).", "good")
 
 
@@ -887,7 +860,7 @@ def _export_clicked(_event) -> None:
     except ValueError as e:
         _message("dg-model-message", f"Cannot export: {e}.", "bad")
         return
-    _download(script, "digits_model.py", "text/x-python")
+    files.save_text(script, "digits_model.py", "text/x-python")
     _message("dg-model-message", f"Exported {_model_names[key]} as digits_model.py: run it with "
                                  "python digits_model.py mnist-test.npz 20", "good")
 
@@ -897,23 +870,17 @@ def _load_clicked(_event) -> None:
 
 
 async def _file_chosen(_event) -> None:
-    picker = by_id("dg-load-file")
-    files = picker.files
-    if not files or int(files.length) == 0:
-        return
-    file = files.item(0)
-    name = str(file.name)
+    name = "the file"
     try:
-        if int(file.size) > MAX_MODEL_BYTES:
-            raise ValueError(f"the file is {file.size / 1e6:.0f} MB; a model file is at most "
-                             f"{MAX_MODEL_BYTES / 1e6:.0f} MB")
-        buffer = await file.arrayBuffer()
-        net = check_digit_model(model_io.from_json(buffer.to_bytes()))
+        chosen = await files.read_chosen_file(by_id("dg-load-file"), MAX_MODEL_BYTES)
+        if chosen is None:
+            return
+        name, data = chosen
+        net = check_digit_model(model_io.from_json(data))
     except ValueError as e:
-        _message("dg-model-message", f"{name} was not loaded: {e}. The current network is unchanged.", "bad")
+        text = str(e) if str(e).startswith(name) else f"{name} was not loaded: {e}"
+        _message("dg-model-message", f"{text}. The current network is unchanged.", "bad")
         return
-    finally:
-        picker.value = ""  # so choosing the same file again fires 'change' again
     _models["file"] = net
     _model_names["file"] = f"loaded: {name}"
     _set_active("file")

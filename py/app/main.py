@@ -85,6 +85,7 @@ def start() -> None:
         f"labs started in {elapsed * 1000:.0f} ms after Python was ready.",
     )
     dom.by_id("boot").hidden = True
+    dom.by_id("fatal").hidden = True  # a start-up hiccup the watchdog saw did not stop Python after all
     document.documentElement.dataset.ready = "true"
 
 

@@ -94,9 +94,9 @@ def setup() -> None:
     on("pg-download", "click", download)
     on("pg-points", "click", plot_click)
     on("pg-points", "keydown", plot_key)
+    on("pg-points", "focus", lambda e: plot_focus())
     on("pg-points", "blur", lambda e: plot_blur())
-
-    apply_config(pg.DEFAULTS)
+    # The first session is made when the lab is first shown (start-up stays fast).
 
 
 def show(state: str) -> None:
@@ -106,6 +106,8 @@ def show(state: str) -> None:
     if state and state != S.hash_state:
         config, problems = pg.from_hash(state)
         apply_config(config)
+    elif S.session is None:
+        apply_config(S.config)
     write_hash()
     draw_all()
     if problems:
@@ -132,9 +134,9 @@ def change(**values) -> None:
     write_hash()
     sync_controls()
     if changed & REBUILD:
-        new_session()
         if S.running and S.goal is not None:
-            stop_loop()                      # a Step is about the old network
+            stop_loop()                      # a Step was about the old network
+        new_session()                        # a running Train goes on with the new one
     else:
         S.session.set_rates(new.eta, new.l2)
         if "target" in changed:
@@ -157,7 +159,6 @@ def apply_config(config: pg.Config) -> None:
     fields["hidden"].set(len(config.layers))
     sync_controls()
     new_session()
-    status("", "")
 
 
 def write_hash() -> None:
@@ -288,6 +289,13 @@ def plot_key(event) -> None:
         remove_point(x, y)
 
 
+def plot_focus() -> None:
+    """Reached by keyboard (not by a click): show the cross the arrow keys move."""
+    if S.cursor is None and POINTS.element.matches(":focus-visible"):
+        S.cursor = (0.0, 0.0)
+        draw_points()
+
+
 def plot_blur() -> None:
     if S.cursor is not None:
         S.cursor = None
@@ -306,6 +314,9 @@ def new_session() -> None:
     set_state("stopped" if S.session.stop else ("running" if S.running else "idle"))
     if S.session.stop:
         status(S.session.stop.text, "bad")
+    elif not S.running:
+        status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, "
+               "or Step for one epoch.", "")
 
 
 def start(step: bool = False) -> None:
@@ -323,11 +334,14 @@ def start(step: bool = False) -> None:
     S.goal = session.epoch + 1 if step else None
     target = config.target / 100
     S.use_target = not (config.target > 0 and session.latest("test_acc") >= target)
-    if config.target > 0 and not S.use_target and not step:
+    if step:
+        status(f"Training epoch {session.epoch + 1}…", "")
+    elif config.target > 0 and not S.use_target:
         status(f"The test accuracy is already at least {config.target:g} %: training on to "
                f"epoch {config.epochs}.", "")
     else:
-        status("", "")
+        aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
+        status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)", "")
     S.run_id += 1
     S.running = True
     S.pause_clicked = None
@@ -358,8 +372,8 @@ def reset(_event) -> None:
     if S.running:
         stop_loop()
     new_session()
-    status("Reset: the initial weights again, from network seed "
-           f"{S.config.seed}.", "")
+    if S.session.stop is None:
+        status(f"Reset: the initial weights again (network seed {S.config.seed}), epoch 0.", "")
 
 
 async def _loop(run_id: int) -> None:
@@ -407,7 +421,7 @@ async def _loop(run_id: int) -> None:
 
 def finished(stop) -> None:
     """The run ended: say why, draw the final state, offer the model."""
-    S.goal = None
+    stepping, S.goal = S.goal is not None, None
     if stop is None:
         set_state("paused")
         status(f"Paused at epoch {S.session.epoch}.", "")
@@ -418,11 +432,13 @@ def finished(stop) -> None:
         set_state("done")
         if stop.kind == "target":
             status(stop.text + f" Training took {S.session.train_seconds:.2f} s.", "good")
-        elif S.session.epoch >= S.config.epochs:
-            status(f"Stopped at epoch {S.session.epoch}, the limit you set.", "")
-        else:
+        elif stepping:
             status(f"Epoch {S.session.epoch} done.", "")
+        else:
+            status(f"Stopped at epoch {S.session.epoch}, the limit you set.", "")
     buttons()
+    if document.activeElement is not None and document.activeElement.id == "pg-pause":
+        by_id("pg-train" if not S.session.stop else "pg-reset").focus()   # Pause is disabled now
     draw_all()
     update_model_json()
 
@@ -441,8 +457,8 @@ def draw_points() -> None:
     c.clear(None)
     w = c.width
     c.fill_stroke(f"M{w / 2} 0V{w}M0 {w / 2}H{w}", stroke="rgba(27,36,48,0.25)", width=1)
-    c.texts([("x₁", w - 6, w / 2 - 9), ("x₂", w / 2 + 6, 10)], "#5b6675", 12, align="left")
-    c.texts([("1", w - 4, w / 2 + 9), ("−1", 4, w / 2 + 9)], "#5b6675", 10, align="left")
+    c.texts([("x₂", w / 2 + 6, 10), ("−1", 4, w / 2 + 9)], "#5b6675", 12, align="left")
+    c.texts([("x₁", w - 5, w / 2 - 9), ("1", w - 5, w / 2 + 9)], "#5b6675", 12, align="right")
     for fill, stroke, width, path in view.point_shapes(S.session.data, w):
         c.fill_stroke(path, fill, stroke, width)
     if S.cursor is not None:

@@ -25,17 +25,12 @@ import math
 
 import numpy as np
 
+from nnfs.rng import make_rng
+
 BOX = (-1.0, 1.0)  # every coordinate of every point lies in this interval
 N_MIN, N_MAX = 4, 5000
 CLASSES_MIN, CLASSES_MAX = 2, 4
 
-
-def _rng(seed) -> np.random.Generator:
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
-        return np.random.default_rng(int(seed))
-    raise ValueError(f"seed must be None, a non-negative int or a numpy Generator, got {seed!r}")
 
 
 def _check(n, noise, n_classes, seed, max_classes=CLASSES_MAX):
@@ -51,7 +46,7 @@ def _check(n, noise, n_classes, seed, max_classes=CLASSES_MAX):
             raise ValueError(f"this data set has exactly 2 classes, got n_classes={n_classes!r}")
         raise ValueError(f"n_classes must be an integer from {CLASSES_MIN} to {max_classes}, "
                          f"got {n_classes!r}")
-    rng = _rng(seed)
+    rng = make_rng(seed)
     # n = q k + r: the first r classes get one extra point.
     q, r = divmod(int(n), int(n_classes))
     counts = [q + (k < r) for k in range(n_classes)]
@@ -158,6 +153,6 @@ def train_test_split(X, y, test_fraction=0.25, seed=None):
     if not 0 < n_test < len(X):
         raise ValueError(f"test_fraction={test_fraction} of {len(X)} examples leaves an empty "
                          "training or test set")
-    order = _rng(seed).permutation(len(X))
+    order = make_rng(seed).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return (X[train], y[train]), (X[test], y[test])

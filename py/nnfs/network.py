@@ -39,6 +39,8 @@ import math
 
 import numpy as np
 
+from nnfs.rng import make_rng
+
 from .activations import get_activation
 from .costs import check_pairing, get_cost
 
@@ -48,14 +50,6 @@ INITS = ("normal", "scaled")
 # only one chunk is ever converted to float64 at a time.
 EVAL_CHUNK = 1000
 
-
-def _rng(seed) -> np.random.Generator:
-    """A Generator from None, a non-negative int, or an existing Generator."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
-        return np.random.default_rng(int(seed))
-    raise ValueError(f"seed must be None, a non-negative int or a numpy Generator, got {seed!r}")
 
 
 def _positive_int(value, name: str) -> int:
@@ -131,7 +125,7 @@ class Network:
         self.meta: dict = {}  # free-form notes saved with the model (model_io)
         self._hidden, self._output, self._cost = hidden, output, cost
 
-        self.rng = _rng(seed)
+        self.rng = make_rng(seed)
         self.biases = [self.rng.standard_normal(n) for n in self.sizes[1:]]
         self.weights = [self.rng.standard_normal((n_out, n_in))
                         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
@@ -224,25 +218,26 @@ class Network:
         X = as_batch(X, self.sizes[0])
         T = self.targets(y)
         self._check_rows(X, T)
-        nabla_b, nabla_w, _ = self._backprop(X, T)
-        return nabla_b, nabla_w
+        sum_b, sum_w, _ = self._backprop(X, T)
+        N = len(X)
+        return [nb / N for nb in sum_b], [nw / N for nw in sum_w]
 
     def _backprop(self, X, T):
-        """Vectorised backprop; also returns the batch's mean cost (from the
+        """Vectorised backprop: the gradients *summed* over the batch (callers
+        divide by N, or fold 1/N into eta), and the batch's mean cost (from the
         forward pass it needs anyway, so a page can plot it for free)."""
-        N = len(X)
         activations, zs = self._forward(X)
         cost = self._cost.fn(activations[-1], T, zs[-1])
         L = len(self.weights)
-        nabla_b, nabla_w = [None] * L, [None] * L
+        sum_b, sum_w = [None] * L, [None] * L
         # BP1: the output error, one row per example.
         delta = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, -1, -1):
-            nabla_b[l] = delta.sum(axis=0) / N                  # BP3, averaged over the batch
-            nabla_w[l] = delta.T @ activations[l] / N           # BP4: sum_x delta_x a_x^T / N
+            sum_b[l] = delta.sum(axis=0)                        # BP3, summed over the batch
+            sum_w[l] = delta.T @ activations[l]                 # BP4: sum_x delta_x a_x^T
             if l > 0:                                           # BP2: error of the layer below
                 delta = self._hidden.backward(zs[l - 1], activations[l], delta @ self.weights[l])
-        return nabla_b, nabla_w, cost
+        return sum_b, sum_w, cost
 
     def update_mini_batch(self, X, y, eta, lmbda=0.0, n=None, scale=None) -> float:
         """One gradient-descent step on the mini-batch (X, y) with learning rate
@@ -262,10 +257,18 @@ class Network:
         return self._step(X, T, eta, lmbda, n)
 
     def _step(self, X, T, eta, lmbda, n) -> float:
-        nabla_b, nabla_w, cost = self._backprop(X, T)
+        sum_b, sum_w, cost = self._backprop(X, T)
+        rate = eta / len(X)  # eta times the mean gradient = (eta / N) times the sum
         decay = 1.0 - eta * lmbda / n
-        self.weights = [decay * w - eta * nw for w, nw in zip(self.weights, nabla_w)]
-        self.biases = [b - eta * nb for b, nb in zip(self.biases, nabla_b)]
+        # In place: each numpy call costs far more than its arithmetic in the page.
+        for w, sw in zip(self.weights, sum_w):
+            if decay != 1.0:
+                w *= decay
+            sw *= rate
+            w -= sw
+        for b, sb in zip(self.biases, sum_b):
+            sb *= rate
+            b -= sb
         return cost
 
     def SGD(self, X, y, epochs, mini_batch_size, eta, lmbda=0.0, scale=None,
@@ -366,12 +369,17 @@ class Trainer:
         self.eta = _real(eta, "eta", 0.0, allow_low=False)
         self.lmbda = _real(lmbda, "lmbda")
         self.scale = None if scale is None else _real(scale, "scale", 0.0, allow_low=False)
-        self.rng = _rng(seed)
+        self.rng = make_rng(seed)
         self.batches_per_epoch = -(-self.n // self.mini_batch_size)  # ceil(n / size)
         self.epoch = 0          # epochs completed
         self.batches_done = 0   # mini-batches done in the current epoch
         self.last_cost = None   # mean cost of the last mini-batch (before its update)
         self.order = self.rng.permutation(self.n)
+        # Target rows by label, made once (labels were checked above): row y is the
+        # one-hot vector e_y, or the 0/1 label itself for a single output neuron.
+        self._labels = self.y.astype(np.intp)
+        n_out = network.sizes[-1]
+        self._target_rows = np.eye(n_out) if n_out > 1 else np.array([[0.0], [1.0]])
 
     @property
     def progress(self) -> float:
@@ -390,23 +398,27 @@ class Trainer:
         ``is_finite()``)."""
         n_batches = _positive_int(n_batches, "n_batches")
         net, costs = self.network, []
-        for _ in range(n_batches):
-            k = self.batches_done * self.mini_batch_size
-            idx = self.order[k:k + self.mini_batch_size]
-            X = as_batch(self.X[idx], net.sizes[0], self.scale)
-            T = net.targets(self.y[idx])
-            # Divergence shows up as inf/NaN, which is_finite() detects; don't
-            # also flood the console with overflow warnings on the way there.
-            with np.errstate(over="ignore", invalid="ignore"):
+        # Divergence shows up as inf/NaN, which is_finite() detects; don't
+        # also flood the console with overflow warnings on the way there.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_batches):
+                k = self.batches_done * self.mini_batch_size
+                idx = self.order[k:k + self.mini_batch_size]
+                X = self.X[idx].astype(np.float64)  # only this mini-batch becomes float64
+                if self.scale is not None:
+                    X *= self.scale
+                T = self._target_rows[self._labels[idx]]
                 self.last_cost = net._step(X, T, self.eta, self.lmbda, self.n)
-            costs.append(self.last_cost)
-            self.batches_done += 1
-            if self.batches_done == self.batches_per_epoch:
-                self.epoch += 1
-                self.batches_done = 0
-                self.order = self.rng.permutation(self.n)
-            if not self.is_finite():
-                break
+                costs.append(self.last_cost)
+                self.batches_done += 1
+                if self.batches_done == self.batches_per_epoch:
+                    self.epoch += 1
+                    self.batches_done = 0
+                    self.order = self.rng.permutation(self.n)
+                # Non-finite weights make the next batch's cost non-finite, so the
+                # cheap check of the cost is enough inside the loop.
+                if not math.isfinite(self.last_cost):
+                    break
         return costs
 
     def train_epoch(self) -> list[float]:

@@ -40,7 +40,6 @@ let failing = false;
 async function fail(reason) {
   if (failing || html.dataset.ready === "true") return; // once started, Python reports its own errors
   failing = true;
-  html.dataset.ready = "failed";
   const panel = document.getElementById("fatal");
   const detail = document.getElementById("fatal-detail");
   const fix = document.getElementById("fatal-fix");
@@ -50,6 +49,7 @@ async function fail(reason) {
   if (location.protocol === "file:") {
     fix.textContent = "This page was opened as a file. Browsers do not let a file:// page load WebAssembly " +
       "modules, so serve the folder instead: run ./run serve and open the address it prints.";
+    html.dataset.ready = "failed";
     return;
   }
   const missing = await missingFiles();
@@ -58,6 +58,7 @@ async function fail(reason) {
       ". They are fetched and verified by the set-up step: run ./run setup (or ./run serve) in the " +
       "project folder; when publishing, upload static/vendor/ with the rest of the site."
     : "Reload the page. If it happens again, open the browser's console for details and report it.";
+  html.dataset.ready = "failed"; // last: the panel is complete when tests (and people) read it
 }
 
 if (location.protocol === "file:") {

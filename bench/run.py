@@ -31,7 +31,7 @@ seconds):
 3. Page load to ready (``<html data-ready="true">``, timed in the page from
    navigation start): cold (a new browser context with a fresh profile
    directory: empty HTTP, code and storage caches) and warm (the same context
-   reloaded), median of 3 each (1 with ``--quick``), with the
+   reloaded), median of 5 each (1 with ``--quick``), with the
    bytes transferred (response body sizes as the browser counted them; a 304
    revalidation or a cache hit counts 0). And the bytes the Digits lab fetched
    for its data. The contexts are persistent (``launch_persistent_context``
@@ -398,7 +398,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
     parser.add_argument("--skip-page", action="store_true", help="CPython only, no browser")
     args = parser.parse_args(argv)
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else 5
     core_epochs = PAGE_EPOCHS if args.quick else 30
 
     paths = {s: DATA / SPLIT_FILES[s] for s in ("train", "test")}

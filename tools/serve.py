@@ -59,11 +59,20 @@ class Handler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(root: Path = ROOT, port: int = 8000, quiet: bool = False) -> ThreadingHTTPServer:
+class Server(ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that stops reading (a cancelled download, a closed tab) is normal, not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def make_server(root: Path = ROOT, port: int = 8000, quiet: bool = False) -> Server:
     handler = functools.partial(type("QuietHandler", (Handler,), {"quiet": quiet}), directory=str(root))
-    ThreadingHTTPServer.allow_reuse_address = True
-    ThreadingHTTPServer.daemon_threads = True
-    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return Server(("127.0.0.1", port), handler)
 
 
 def main(argv: list[str] | None = None) -> int:

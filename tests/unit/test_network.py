@@ -26,6 +26,24 @@ def random_batch(net, N, seed):
     return X, y
 
 
+def numeric_gradient(net, X, y, lmbda, h):
+    """dC/dp for every weight and bias p (weights first), by central differences
+    of total_cost: the independent reference that backprop is checked against."""
+    grads = []
+    for p in net.weights + net.biases:
+        g = np.zeros_like(p)
+        for idx in np.ndindex(*p.shape):
+            old = p[idx]
+            p[idx] = old + h
+            c_plus = net.total_cost(X, y, lmbda)
+            p[idx] = old - h
+            c_minus = net.total_cost(X, y, lmbda)
+            p[idx] = old
+            g[idx] = (c_plus - c_minus) / (2 * h)
+        grads.append(g)
+    return grads
+
+
 def relative_error(a, b):
     a, b = np.concatenate([x.ravel() for x in a]), np.concatenate([x.ravel() for x in b])
     denom = np.linalg.norm(a) + np.linalg.norm(b)
@@ -134,19 +152,7 @@ def test_backprop_matches_finite_differences(sizes, hidden, output, cost):
         nabla_b, nabla_w = net.backprop(X, y)
         assert all(np.any(nw != 0) for nw in nabla_w)
         nabla_w = [nw + (lmbda / len(X)) * w for nw, w in zip(nabla_w, net.weights)]
-        h = 1e-5
-        numeric = []
-        for p in net.weights + net.biases:
-            g = np.zeros_like(p)
-            for idx in np.ndindex(*p.shape):
-                old = p[idx]
-                p[idx] = old + h
-                c_plus = net.total_cost(X, y, lmbda)
-                p[idx] = old - h
-                c_minus = net.total_cost(X, y, lmbda)
-                p[idx] = old
-                g[idx] = (c_plus - c_minus) / (2 * h)
-            numeric.append(g)
+        numeric = numeric_gradient(net, X, y, lmbda, h=1e-5)
         assert relative_error(nabla_w + nabla_b, numeric) < 1e-6
 
 
@@ -269,18 +275,7 @@ def test_update_is_gradient_descent_on_total_cost_with_l2():
     net = Network([3, 4, 2], activation="tanh", cost="cross-entropy", seed=11)
     X, y = random_batch(net, 8, seed=12)
     eta, lmbda, h = 0.3, 2.0, 1e-6
-    expected = []
-    for p in net.weights + net.biases:
-        g = np.zeros_like(p)
-        for idx in np.ndindex(*p.shape):
-            old = p[idx]
-            p[idx] = old + h
-            c_plus = net.total_cost(X, y, lmbda)
-            p[idx] = old - h
-            c_minus = net.total_cost(X, y, lmbda)
-            p[idx] = old
-            g[idx] = (c_plus - c_minus) / (2 * h)
-        expected.append(p - eta * g)
+    expected = [p - eta * g for p, g in zip(net.weights + net.biases, numeric_gradient(net, X, y, lmbda, h))]
     net.update_mini_batch(X, y, eta, lmbda, n=len(X))
     for got, want in zip(net.weights + net.biases, expected):
         np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-9)

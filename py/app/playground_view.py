@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.paths import circle_path, square_path, svg_path
 from app.pixels import CLASS_RGB, WHITE, class_heatmap, hex_color, rgba_from_rgb
 
 BOX = (-1.0, 1.0)                      # the data plane drawn on the plot (datasets.BOX)
@@ -188,29 +189,6 @@ def from_canvas(px: float, py: float, size: int) -> tuple[float, float]:
     return lo + px / size * (hi - lo), hi - py / size * (hi - lo)
 
 
-def circles_path(xs, ys, r: float) -> str:
-    """Circles of radius r as one SVG path (two arcs each)."""
-    return "".join(f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
-                   for x, y in zip(xs, ys))
-
-
-def squares_path(xs, ys, half: float) -> str:
-    s = 2 * half
-    return "".join(f"M{x - half:.1f} {y - half:.1f}h{s:g}v{s:g}h{-s:g}Z" for x, y in zip(xs, ys))
-
-
-def polyline_path(xs, ys) -> str:
-    """One path through the points; a non-finite point breaks the line."""
-    out, pen = [], "M"
-    for x, y in zip(xs, ys):
-        if not (math.isfinite(x) and math.isfinite(y)):
-            pen = "M"
-            continue
-        out.append(f"{pen}{x:.1f} {y:.1f}")
-        pen = "L"
-    return "".join(out)
-
-
 def point_shapes(data, size: int, r: float = 4.0) -> list[tuple]:
     """The data points as (fill, stroke, line width, SVG path) groups:
     training points filled, test points hollow rings, your own points squares."""
@@ -227,11 +205,11 @@ def point_shapes(data, size: int, r: float = 4.0) -> list[tuple]:
             xs, ys = to_canvas(sel, size)
             colour = CLASS_CSS[k]
             if kind == "test":
-                shapes.append(("rgba(255,255,255,0.85)", colour, 2.2, circles_path(xs, ys, r)))
+                shapes.append(("rgba(255,255,255,0.85)", colour, 2.2, circle_path(zip(xs, ys), r)))
             elif kind == "train":
-                shapes.append((colour, "#1b2430", 0.8, circles_path(xs, ys, r)))
+                shapes.append((colour, "#1b2430", 0.8, circle_path(zip(xs, ys), r)))
             else:
-                shapes.append((colour, "#1b2430", 2.0, squares_path(xs, ys, r + 1)))
+                shapes.append((colour, "#1b2430", 2.0, square_path(zip(xs, ys), r + 1)))
     return shapes
 
 
@@ -256,7 +234,7 @@ class Chart:
             xs, ys = xs[keep], ys[keep]
         px = self.x + xs / self.x_max * self.w
         py = self.y + self.h - np.clip(ys / self.y_max, 0, 1.02) * self.h
-        return polyline_path(px, py)
+        return svg_path(px, py)
 
 
 def loss_top(values) -> float:

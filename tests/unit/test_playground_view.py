@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from app.paths import svg_path
 from app import playground_view as view
 from nnfs import playground as pg
 
@@ -73,7 +74,7 @@ def test_point_shapes_distinguish_train_test_and_yours():
     fills = [s[0] for s in shapes]
     assert any(f.startswith("rgba(255,255,255") for f in fills)     # hollow test points
     assert any("h" in s[3] and "v" in s[3] for s in shapes)           # your square
-    centre = "M195.0 195.0h10v10h-10Z"
+    centre = "M195.0 195.0h10.0v10.0h-10.0Z"
     assert any(centre in s[3] for s in shapes)
 
 
@@ -84,9 +85,9 @@ def test_canvas_coordinates_round_trip():
 
 
 def test_paths_and_axes():
-    assert view.polyline_path([0, 1, 2, 3], [0, math.nan, 2, 3]) == "M0.0 0.0M2.0 2.0L3.0 3.0"
+    assert svg_path([0, 1, 2, 3], [0, math.nan, 2, 3]) == "M0.00 0.00M2.00 2.00L3.00 3.00"
     chart = view.Chart(0, 0, 100, 50, x_max=10, y_max=1)
-    assert chart.path([0, 10], [0, 1]) == "M0.0 50.0L100.0 0.0"
+    assert chart.path([0, 10], [0, 1]) == "M0.00 50.00L100.00 0.00"
     assert chart.path(range(5000), np.ones(5000)).count("L") < 400
     assert view.loss_top([0.3, 1.7, math.nan]) == 2
     assert view.loss_top([]) == 1.0

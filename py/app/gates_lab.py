@@ -213,6 +213,7 @@ def _sum_text(circuit, outputs):
 def render(rebuild: bool = False) -> None:
     """Run the circuit on the current inputs and show everything that depends on them."""
     circuit, _, _, _, table = circuit_parts()
+    dom.by_id("gt-link-message").hidden = True   # a bad link's message lasts until the next change
     ins = state["inputs"]
     if rebuild:
         dom.set_html("gt-input-boxes", _input_boxes_html(circuit))
@@ -228,6 +229,7 @@ def render(rebuild: bool = False) -> None:
             for field in (a_field, b_field):
                 field.hi = top
                 field.slider.max = str(top)
+        dom.by_id("gt-next").title = NEXT_SUM_TITLE if is_adder and table is None else NEXT_ROW_TITLE
         dom.set_text("gt-nand-count", circuit.nand_count)
         dom.set_text("gt-depth", circuit.depth)
         dom.set_text("gt-about", ABOUT[state["name"]])
@@ -284,27 +286,51 @@ def _save_hash(circuit) -> None:
         window.history.replaceState(None, "", new)
 
 
-def _load_hash(text: str) -> bool:
-    """Apply 'c=adder&n=8&a=173&b=94' or 'c=xor&x=10'; False (and no change) if it does not parse."""
+def _load_hash(text: str) -> str | None:
+    """Apply 'c=adder&n=8&a=173&b=94' or 'c=xor&x=10'; None if it did, else what is wrong (and no change)."""
     try:
         params = dict(part.split("=", 1) for part in text.split("&") if part)
+    except ValueError:
+        return f"{text!r} is not a list of key=value settings"
+    if "c" not in params:
+        return "it names no circuit (c=xor, c=adder&n=8&a=173&b=94, …)"
+    try:
         name = params["c"]
-        n = int(params.get("n", state["n"])) if name == "adder" else state["n"]
+        n = _whole(params, "n", state["n"]) if name == "adder" else state["n"]
         circuit = build(name, n if name == "adder" else None)
         if isinstance(circuit, Adder):
-            inputs = circuit.inputs_for(int(params.get("a", 0)), int(params.get("b", 0)))
+            inputs = circuit.inputs_for(_whole(params, "a", 0), _whole(params, "b", 0))
         else:
             x = params.get("x", "0" * len(circuit.inputs))
             if len(x) != len(circuit.inputs) or set(x) - {"0", "1"}:
-                return False
+                return (f"x must be {len(circuit.inputs)} bits (0 or 1), one per input "
+                        f"{', '.join(circuit.inputs)}; got {x!r}")
             inputs = {name: int(ch) for name, ch in zip(circuit.inputs, x)}
-    except (KeyError, ValueError):
-        return False
+    except ValueError as e:
+        return str(e)
     state["name"], state["n"], state["inputs"] = name, n, inputs
-    return True
+    return None
+
+
+def _whole(params: dict, key: str, default: int) -> int:
+    text = params.get(key, str(default))
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{key} must be a whole number; got {text!r}") from None
 
 
 # --- controls -------------------------------------------------------------------
+
+def _link_message(problem: str | None) -> None:
+    """Say why a link's state was not used (or hide the message)."""
+    el = dom.by_id("gt-link-message")
+    el.hidden = problem is None
+    if problem is not None:
+        circuit = circuit_parts()[0]
+        shown = circuit.name if isinstance(circuit, Adder) else TITLES[state["name"]]
+        el.textContent = f"The link had a problem: {problem}. Showing the {shown} instead."
+
 
 def select_circuit(name: str, n: int | None = None) -> None:
     """Switch circuits, keeping the value of every input that has the same name."""
@@ -367,9 +393,23 @@ def _set_operand(letter: str, value: int) -> None:
     render()
 
 
+NEXT_ROW_TITLE = "Count the inputs up by one, in binary: the next truth-table row"
+NEXT_SUM_TITLE = "Add 1 to B (carrying into A): the next pair of numbers to add"
+
+
 def _next_row(_event) -> None:
-    """Count the inputs up by one as a binary number (first input = highest bit), like the truth table."""
-    circuit = circuit_parts()[0]
+    """Count the inputs up by one as a binary number (first input = highest bit), like the truth table.
+
+    An adder too big for a truth table counts the numbers instead, B first then A
+    (its inputs are a0, a1, ..., b0, ...: counting those would step B by 2^(n-1))."""
+    circuit, _, _, _, table = circuit_parts()
+    if isinstance(circuit, Adder) and table is None:
+        n = circuit.n_bits
+        a, b = circuit.read_operands(state["inputs"])
+        value = ((a << n) + b + 1) % (1 << 2 * n)
+        state["inputs"] = circuit.inputs_for(value >> n, value & ((1 << n) - 1))
+        render()
+        return
     names = circuit.inputs
     k = len(names)
     value = sum(state["inputs"][n] << (k - 1 - i) for i, n in enumerate(names))
@@ -402,7 +442,10 @@ def setup() -> None:
 
 
 def show(hash_state: str) -> None:
-    if hash_state and _load_hash(hash_state):
+    # Our own links (written by _save_hash) are always good; a hand-edited one may not be.
+    problem = _load_hash(hash_state) if hash_state else None
+    if hash_state and problem is None:
         bits_field.set(state["n"])
     dom.by_id("gt-circuit").value = state["name"]
     render(rebuild=True)
+    _link_message(problem)

@@ -47,7 +47,12 @@ def rule_text(weights, bias, x) -> str:
     z = p.weighted_input(x)
     y = p.output(x)
     sign = ">" if y else "≤"
-    return f"w·x + b = {_products(p.weights, x)} + {_paren(p.bias)} = {num(z)} {sign} 0 → output {y}"
+    text = f"w·x + b = {_products(p.weights, x)} + {_paren(p.bias)} = {num(z)} {sign} 0 → output {y}"
+    raw = float(np.dot(p.weights, np.asarray(x, dtype=float)) + p.bias)
+    if raw != z:  # the core counted a speck of rounding as the 0 it is on paper: say so
+        text += (f"\n(0 on paper; in binary floating point this sum comes out as {raw:.3g}, "
+                 "a rounding error, so it counts as 0)")
+    return text
 
 
 def threshold_text(weights, bias, x) -> str:

@@ -388,9 +388,9 @@ async def _loop(run_id: int) -> None:
             until = S.goal if S.goal is not None else config.epochs
             target = config.target / 100 if (config.target > 0 and S.use_target
                                              and S.goal is None) else None
-            before = session.epoch
+            before = session.epoch + session.trainer.progress     # in epochs, fractions too
             stop = session.run(SLICE, until_epoch=until, target=target)
-            epochs += max(0, session.epoch - before)
+            epochs += max(0.0, session.epoch + session.trainer.progress - before)
             if stop is not None:
                 break
             now = time.perf_counter()
@@ -551,13 +551,13 @@ def show_stats() -> None:
     stats.trainSeconds = f"{s.train_seconds:.3f}"
 
 
-def show_speed(frames: int, seconds: float, epochs: int, pause_ms: float | None = None) -> None:
+def show_speed(frames: int, seconds: float, epochs: float, pause_ms: float | None = None) -> None:
     if seconds <= 0:
         return
     fps = frames / seconds
     el = by_id("pg-speed")
     el.dataset.fps = f"{fps:.1f}"
-    text = (f"{epochs / seconds:.0f} epochs/s; pictures redrawn {fps:.1f} times/s while training "
+    text = (f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while training "
             f"(training {S.session.train_seconds:.2f} s so far).")
     if pause_ms is not None:
         text += f" Paused {pause_ms:.0f} ms after the click."

@@ -263,6 +263,13 @@ def epochs_axis(last_epoch: int) -> int:
     return last_epoch
 
 
+def per_second(count: float, seconds: float) -> str:
+    """A training speed: whole numbers from 10 up, two significant figures below,
+    so a big network's 0.4 epochs/s does not read as "0 epochs/s"."""
+    rate = count / seconds if seconds > 0 else 0.0
+    return f"{rate:.0f}" if rate >= 9.5 else f"{rate:.2g}"
+
+
 def percent(x) -> str:
     return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f} %"
 

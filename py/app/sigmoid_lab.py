@@ -40,6 +40,7 @@ fields: dict[str, dom.NumberField] = {}
 _plot: Canvas | None = None
 _zplot: Canvas | None = None
 _visible = False
+_link_errors: set = set()   # fields whose message is about a bad value in the link
 
 
 def setup() -> None:
@@ -56,19 +57,28 @@ def setup() -> None:
 
 
 def show(state: str) -> None:
-    """Draw; ``state`` may set fields, e.g. ``#sigmoid/w=4&b=-2&c=10`` (bad values are ignored)."""
+    """Draw; ``state`` may set fields, e.g. ``#sigmoid/w=4&b=-2&c=10``. A bad value
+    is not used: its field says why, as if it had been typed."""
     global _visible
     _visible = True
-    values = {}
+    values, problems = {}, {}
     for part in state.split("&"):
         key, _, text = part.partition("=")
         if key in FIELDS:
             _id, label, lo, hi, _default = FIELDS[key]
             try:
                 values[key] = parse_finite(text, label, minimum=lo, maximum=hi)
-            except ValueError:
-                continue
+            except ValueError as e:
+                problems[key] = str(e)
+    for key in _link_errors - set(problems):   # an earlier link's complaint, not this one's
+        if "(in the link)" in str(fields[key].error.textContent):
+            fields[key]._clear_error()
+    _link_errors.clear()
     _set(**values)
+    for key, message in problems.items():
+        field = fields[key]
+        field._show_error(f"{message} (in the link) — keeping {field._format(field.value)}")
+        _link_errors.add(key)
 
 
 def hide() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid, sigmoid_prime
+from .perceptron import snap_to_zero
 
 
 def _vector(v, name: str) -> np.ndarray:
@@ -48,11 +49,15 @@ def _number(v, name: str) -> float:
 
 
 def weighted_input(x, w, b) -> float:
-    """z = w . x + b (the product w x for a single input)."""
+    """z = w . x + b (the product w x for a single input).
+
+    A sum within rounding error of 0 is returned as 0.0, as in ``nnfs.perceptron``:
+    x = 0.1, w = 3, b = -0.3 is z = 0, where the perceptron says 0 and sigma 1/2.
+    """
     x, w, b = _vector(x, "x"), _vector(w, "w"), _number(b, "b")
     if x.shape != w.shape:
         raise ValueError(f"x and w must have the same length, got {x.size} and {w.size}")
-    return float(np.dot(x, w) + b)
+    return snap_to_zero(float(np.dot(x, w) + b), float(np.dot(np.abs(x), np.abs(w)) + abs(b)))
 
 
 def sigmoid_neuron(x, w, b) -> float:

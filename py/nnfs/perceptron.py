@@ -14,6 +14,11 @@ This module holds the `Perceptron` itself, the logic-gate presets NAND, AND,
 OR and NOT, `truth_table`, `decision_line` (the line w1*x1 + w2*x2 + b = 0
 clipped to a box, for drawing) and `parse_finite`, which turns what a user
 typed into a form field into a finite float or a clear error message.
+
+The step is strict (a sum of exactly 0 gives 0), and "exactly 0" means 0 up
+to floating-point rounding (`snap_to_zero`): in binary, 0.1 + 0.2 - 0.3 is
+5.55e-17, not 0, and a perceptron with w = (0.1, 0.2), b = -0.3 must still
+say 0 for x = (1, 1), as the arithmetic on the page does.
 """
 
 import math
@@ -25,13 +30,30 @@ import numpy as np
 # A truth table has 2**n rows; past this it is no longer something to show.
 MAX_TRUTH_TABLE_INPUTS = 12
 
+# A sum of terms of total size S is rounded by at most a few eps * S; a
+# result that small is rounding left over from an exact 0 (see snap_to_zero).
+ROUNDING = 16 * float(np.finfo(np.float64).eps)  # about 3.6e-15
+
+
+def snap_to_zero(z, scale):
+    """`z`, or 0.0 when |z| is within rounding error of 0 for a sum whose terms
+    have absolute values adding up to `scale` (e.g. |w1 x1| + |w2 x2| + |b|).
+
+    Decimals such as 0.1 are not exact in binary, so a weighted sum that is 0
+    on paper can come out as +-5.55e-17; that must not flip a strict step.
+    A genuinely non-zero sum of numbers typed with up to 15 significant digits
+    is far larger than this tolerance.
+    """
+    return 0.0 if abs(z) <= ROUNDING * scale else z
+
 
 def parse_finite(text, name="value", *, minimum=None, maximum=None):
     """Parse user-typed `text` into a finite float, or raise ValueError.
 
     `name` is what the field is called in the message ("w1", "bias", ...).
-    Leading and trailing spaces are ignored. `minimum` and `maximum`, when
-    given, bound the value inclusively.
+    Leading and trailing spaces are ignored, and the true minus sign "−"
+    (U+2212, as the page prints numbers) is read as "-". `minimum` and
+    `maximum`, when given, bound the value inclusively.
 
         parse_finite(" 2.5 ", "w1")  ->  2.5
         parse_finite("abc", "w1")    ->  ValueError: w1: 'abc' is not a number
@@ -42,14 +64,19 @@ def parse_finite(text, name="value", *, minimum=None, maximum=None):
     if not stripped:
         raise ValueError(f"{name} is empty; type a number")
     try:
-        value = float(stripped)
+        # The page writes negative numbers with a true minus sign (U+2212), as in
+        # "w = (−2, −2)"; a learner who copies one means the same as "-2".
+        value = float(stripped.replace("\u2212", "-"))
     except ValueError:
-        raise ValueError(f"{name}: {stripped!r} is not a number") from None
+        hint = " (write decimals with a point, and no commas or spaces)" if any(
+            c in stripped for c in ", ") else ""
+        raise ValueError(f"{name}: {stripped!r} is not a number{hint}") from None
     if math.isnan(value):
         raise ValueError(f"{name}: {stripped!r} is not a number")
     if math.isinf(value):
         # float() turns both 'inf' and an overflowing '1e999' into infinity.
-        raise ValueError(f"{name}: {stripped!r} is too large (not a finite number)")
+        size = "too large" if value > 0 else "too large a negative number"
+        raise ValueError(f"{name}: {stripped!r} is {size} (not a finite number)")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum:g}; got {value:g}")
     if maximum is not None and value > maximum:
@@ -125,11 +152,15 @@ class Perceptron:
         return self._weights.size
 
     def weighted_input(self, x):
-        """z = w . x + b, after checking x has one finite number per weight."""
+        """z = w . x + b, after checking x has one finite number per weight.
+
+        A sum within rounding error of 0 is returned as 0.0 (`snap_to_zero`).
+        """
         x = _finite_vector(x, "inputs")
         if x.size != self.n_inputs:
             raise ValueError(f"expected {self.n_inputs} inputs; got {x.size}")
-        return float(np.dot(self._weights, x) + self._bias)
+        z = float(np.dot(self._weights, x) + self._bias)
+        return snap_to_zero(z, float(np.dot(np.abs(self._weights), np.abs(x)) + abs(self._bias)))
 
     def output(self, x):
         """1 if w . x + b > 0, else 0. A sum of exactly 0 gives 0: the step is strict."""
@@ -146,7 +177,9 @@ class Perceptron:
             raise ValueError(f"expected an (N, {self.n_inputs}) array of inputs; got shape {xs.shape}")
         if not np.all(np.isfinite(xs)):
             raise ValueError("inputs must be finite numbers")
-        return (xs @ self._weights + self._bias > 0).astype(np.int8)
+        z = xs @ self._weights + self._bias
+        scale = np.abs(xs) @ np.abs(self._weights) + abs(self._bias)
+        return (z > ROUNDING * scale).astype(np.int8)  # > 0 after snap_to_zero
 
     def __repr__(self):
         return f"Perceptron(weights={self._weights.tolist()}, bias={self._bias:g})"

@@ -123,6 +123,8 @@ class PerceptronLearner:
         self._row = 0  # next row to show
         self._seen = {self._state(): 0}  # state at an epoch boundary -> epochs completed then
         self._cycle = None  # (earlier epoch, later epoch) with the same state, once found
+        # (epochs completed, rows into the next epoch) when every row first came out right.
+        self._converged_at = (0, 0) if self.converged else None
 
     # --- the current perceptron ---------------------------------------------
 
@@ -185,6 +187,8 @@ class PerceptronLearner:
         self._row += 1
         if self._row == len(self.rows):
             self._end_epoch()
+        if self._converged_at is None and e != 0 and self.converged:
+            self._converged_at = (self.epoch, self._row)
         return record
 
     def _end_epoch(self):
@@ -238,7 +242,11 @@ class PerceptronLearner:
         where = f"w = ({w}), b = {self.bias:g}"
         n = len(self.rows)
         if self.converged:
-            return f"Converged after {_count(self.epoch, 'epoch')}: {where} gets all {n} rows right."
+            # Said as of the step that got there: steps after it change nothing.
+            epochs, rows = self._converged_at
+            when = (f"after {_count(epochs, 'epoch')}" if rows == 0 else
+                    f"in epoch {epochs + 1}, at row {rows} of {n}")
+            return f"Converged {when}: {where} gets all {n} rows right."
         if self.cycling:
             first, again = self._cycle
             earlier = "at the start" if first == 0 else f"after epoch {first}"

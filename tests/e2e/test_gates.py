@@ -209,6 +209,38 @@ def test_keyboard_next_row_and_a_shared_link(gates, app):
     expect(page.locator("#gt-bits")).to_have_value("8")
 
 
+def test_next_row_on_a_big_adder_counts_the_numbers(gates):
+    """No truth table for 6+ inputs: Next adds 1 to B, carrying into A (not B += 4, 2, ...)."""
+    page = gates
+    choose(page, "adder", 3)
+    page.fill("#gt-a", "0")
+    page.fill("#gt-b", "6")
+    for sums in ("0 + 7 = 7", "1 + 0 = 1", "1 + 1 = 2"):
+        page.click("#gt-next")
+        expect(page.locator("#gt-sum")).to_contain_text(sums)
+    assert page.evaluate("location.hash") == "#gates/c=adder&n=3&a=1&b=1"
+
+
+@pytest.mark.parametrize("state, says", [
+    ("c=adder&n=99", "the adder must have 1 to 8 bits; got 99"),
+    ("c=adder&n=4&a=999", "a must be a whole number from 0 to 15; got 999"),
+    ("c=adder&n=abc", "n must be a whole number; got 'abc'"),
+    ("c=__class__", "unknown circuit '__class__'"),
+    ("c=xor&x=12", "x must be 2 bits"),
+])
+def test_a_bad_link_says_what_is_wrong_and_keeps_the_circuit(gates, app, state, says):
+    page = gates
+    choose(page, "full_adder")
+    app.goto_lab("gates", state)
+    message = page.locator("#gt-link-message")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text(f"The link had a problem: {says}")
+    expect(message).to_contain_text("Showing the full adder instead.")
+    assert page.evaluate("location.hash").startswith("#gates/c=full_adder&x=")
+    page.click("#gt-next")  # the next change clears it
+    expect(message).to_be_hidden()
+
+
 def test_redraw_time_is_shown(gates):
     page = gates
     choose(page, "adder", 8)

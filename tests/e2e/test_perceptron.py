@@ -102,11 +102,31 @@ def test_typing_weights_changes_output_and_line(page):
     shown = [float(v) for v in canvas_attr(page, "line").split(",")]
     assert all(math.isclose(s, e, abs_tol=1e-5) for s, e in zip(shown, [*a, *b]))
     assert page.inner_text("#pc-threshold").startswith("threshold = −b = -0.25;")
+    # "−2" as the page writes it (U+2212, e.g. copied from "w = (−2, −2)") is -2.
+    page.fill("#pc-w1", "\u22122")
+    expect(page.locator("#pc-canvas")).to_have_attribute("data-w1", "-2")
+    assert page.inner_text("#pc-w1-error") == ""
     # w = 0: no line at all, and the page says so.
     page.fill("#pc-w1", "0")
     page.fill("#pc-w2", "0")
     expect(page.locator("#pc-canvas")).to_have_attribute("data-line", "none")
     assert "no line" in page.inner_text("#pc-line")
+
+
+def test_a_sum_that_is_zero_on_paper_is_zero_on_the_page(page):
+    # In binary floating point 0.1 + 0.2 - 0.3 = 5.55e-17 > 0; the page must not
+    # show that speck (or let it flip the output): the strict step says 0.
+    set_input(page, 1, 1)
+    for key, value in (("pc-w1", "0.1"), ("pc-w2", "0.2"), ("pc-b", "-0.3")):
+        page.fill(f"#{key}", value)
+    expect(page.locator("#pc-canvas")).to_have_attribute("data-b", "-0.3")
+    assert shown_output(page) == 0
+    rule = page.inner_text("#pc-rule")
+    assert rule.startswith("w·x + b = (0.1)(1) + (0.2)(1) + (-0.3) = 0 ≤ 0 → output 0")
+    assert "5.55e-17, a rounding error, so it counts as 0" in rule
+    assert page.inner_text("#pc-threshold").endswith("= 0.3 ≤ 0.3 → output 0")
+    assert canvas_attr(page, "corners") == "0,0,0,0"
+    assert page.inner_text("#pc-truth-body tr.current").split("\t")[2:4] == ["0", "0"]
 
 
 def test_slider_moves_by_keyboard_and_updates_the_field(page):
@@ -134,7 +154,15 @@ def test_learning_and_converges_and_the_weights_compute_and(page):
     msg = page.locator("#pc-learn-message")
     expect(msg).to_have_attribute("data-status", "converged", timeout=20_000)
     assert page.inner_text("#pc-run") == "Run"  # stopped in the same moment, not a tick later
-    assert msg.inner_text().startswith("Converged after")
+    # From w = 0, η = 1, AND is first all right in epoch 5 at row 2 (see the unit tests).
+    converged = "Converged in epoch 5, at row 2 of 4: w = (2, 1), b = -2 gets all 4 rows right."
+    assert msg.inner_text() == converged
+    assert page.inner_text("#pc-last-step").startswith("Epoch 5, row 2:")
+    # Stepping on changes nothing, and the message keeps saying when it converged.
+    page.click("#pc-epoch")
+    page.click("#pc-epoch")
+    assert page.inner_text("#pc-epoch-count") == "6"
+    assert msg.inner_text() == converged
     assert page.inner_text("#pc-wrong") == "0"
     w1, w2, b = (field_value(page, k) for k in ("pc-w1", "pc-w2", "pc-b"))
     assert (w1, w2, b) != (0, 0, 0)
@@ -170,8 +198,10 @@ def test_step_epoch_and_pause(page):
     assert page.inner_text("#pc-epoch-count") == "1"
     assert page.inner_text("#pc-last-step").startswith("Epoch 1, row 4:")
     # Run, then Pause: the steps stop and the status stays "running".
+    reset_at = page.locator("#pc-reset").bounding_box()
     page.click("#pc-run")
     expect(page.locator("#pc-last-step")).not_to_have_text("Epoch 1, row 4", timeout=5_000)
+    assert page.locator("#pc-reset").bounding_box() == reset_at  # "Pause" did not push it aside
     page.click("#pc-run")
     expect(page.locator("#pc-run")).to_have_text("Run")
     frozen = page.inner_text("#pc-last-step")

@@ -102,6 +102,27 @@ def test_training_stays_responsive_and_pause_is_quick(app):
     assert "#playground/data=xor&" in current_hash(page)
 
 
+def test_the_run_buttons_sit_by_the_pictures(app):
+    """A teacher presses Train and watches: at 1280 x 900 the buttons and the plot are
+    on screen together; at 800 px wide the curves still fit beside the plot."""
+    page = load(app, "data=xor")
+    page.evaluate("window.scrollTo(0, 0)")
+
+    def box(element_id):
+        return page.locator(f"#{element_id}").bounding_box()
+
+    train, plot = box("pg-train"), box("pg-plot")
+    assert train["y"] + train["height"] <= 900 and plot["y"] + plot["height"] / 2 <= 900, (train, plot)
+    assert 0 < plot["y"] - train["y"] < 150
+    try:
+        page.set_viewport_size({"width": 800, "height": 900})
+        plot, loss = box("pg-plot"), box("pg-loss")
+        assert loss["y"] == plot["y"] and loss["x"] >= plot["x"] + plot["width"], (plot, loss)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_clicked_points_join_the_training_set(app):
     page = load(app, "data=spiral&classes=3&n=100&test=30")
     assert stats(page)["trainCount"] == "70" and stats(page)["userCount"] == "0"

@@ -270,5 +270,13 @@ def test_state_in_the_address(app):
     assert page.input_value("#sg-b") == "-2" and page.input_value("#sg-c") == "3"
     assert_curve(page, 4.0, -2.0, 3.0)
     assert float(plot(page)["threshold"]) == 0.5
-    assert page.input_value("#sg-x") == "2"  # the bad value is ignored
+    assert page.input_value("#sg-x") == "2"  # the bad value is ignored, and the field says so
+    assert page.inner_text("#sg-x-error") == "x: 'oops' is not a number (in the link) — keeping 2"
+    assert page.get_attribute("#sg-x", "aria-invalid") == "true"
+    page = open_lab(app, "w=1e400&b=-3")
+    wait_attr(page, "b", "-3.0")
+    assert "w: '1e400' is too large" in page.inner_text("#sg-w-error")
+    assert page.input_value("#sg-w") == "4" and page.inner_text("#sg-b-error") == ""
+    assert page.inner_text("#sg-x-error") == ""  # the earlier link's complaint is gone
     open_lab(app)
+    assert page.inner_text("#sg-w-error") == ""  # Reset everything clears it

@@ -23,6 +23,18 @@ def test_neuron_outputs():
     assert step_neuron([1, 1], [1, 1], -1.5) == 1
 
 
+def test_z_that_is_zero_on_paper_is_zero():
+    # 3 * 0.1 - 0.3 is 5.55e-17 in binary floats; on paper (and in the lab's
+    # text, "σ(c·0) = ½ ... the perceptron says 0 there") it is 0.
+    assert 3 * 0.1 - 0.3 > 0
+    assert weighted_input(0.1, 3.0, -0.3) == 0.0
+    assert step_neuron(0.1, 3.0, -0.3) == 0
+    assert sigmoid_neuron(0.1, 3.0, -0.3) == 0.5
+    r = small_change(0.1, 3.0, -0.3, 0.0, 0.0)
+    assert r["z"] == 0.0 and r["perceptron"] == 0
+    assert small_change(0.1, 2.0, -0.3, 1.0, 0.0)["perceptron"] == 0  # (2 + 1) * 0.1 - 0.3: still 0
+
+
 def test_curve():
     xs = np.linspace(-2, 2, 5)
     np.testing.assert_allclose(curve(3.0, 1.5, xs), [sig(3 * x + 1.5) for x in xs], rtol=1e-15)

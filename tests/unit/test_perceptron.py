@@ -6,6 +6,7 @@ the code under test.
 """
 
 import math
+from fractions import Fraction
 from itertools import product
 
 import pytest
@@ -58,6 +59,28 @@ def test_step_is_strict_at_zero():
     assert Perceptron([1], -1).output([1.001]) == 1
 
 
+@pytest.mark.parametrize("w, b, x", [
+    ((0.1, 0.2), -0.3, (1, 1)),      # 0.1 + 0.2 - 0.3 is 5.55e-17 in binary
+    ((-0.2, -0.1), 0.3, (1, 1)),     # -5.55e-17
+    ((0.1, 0.0), -0.1, (1, 0)),      # exactly 0 in binary too
+    ((3.0, 0.0), -0.3, (0.1, 0.7)),  # 3 * 0.1 - 0.3 is 5.55e-17
+])
+def test_a_sum_that_is_zero_on_paper_is_zero(w, b, x):
+    raw = sum(wi * xi for wi, xi in zip(w, x)) + b
+    assert abs(raw) < 1e-15  # what plain floats give: 0 or a speck of rounding
+    p = Perceptron(w, b)
+    assert p.weighted_input(x) == 0.0
+    assert p.output(x) == 0  # strict at zero, whatever the rounding's sign
+    assert p.outputs([x]).tolist() == [0]
+
+
+def test_a_tiny_but_real_sum_is_kept():
+    p = Perceptron([1.0], -0.9999999999999)  # z = 1e-13: typed, not rounding
+    assert p.weighted_input([1]) == pytest.approx(1e-13, rel=1e-3)
+    assert p.output([1]) == 1 and p.outputs([[1]]).tolist() == [1]
+    assert Perceptron([1.0], -1.0000000000001).output([1]) == 0
+
+
 def test_threshold_form_is_the_same_perceptron():
     p = Perceptron.from_threshold([1, 1], 1.5)
     assert p.bias == -1.5 and p.threshold == 1.5
@@ -107,6 +130,7 @@ def test_bad_inputs_raise(x, message):
 
 @pytest.mark.parametrize("text, expected", [
     (" 2.5 ", 2.5), ("-3", -3.0), ("1e3", 1000.0), ("0", 0.0), ("+.5", 0.5),
+    ("\u22122", -2.0), ("1e\u22123", 0.001),  # "−2" copied from the page's own text
 ])
 def test_parse_finite_accepts(text, expected):
     assert parse_finite(text, "w1") == expected
@@ -117,10 +141,12 @@ def test_parse_finite_accepts(text, expected):
     ("", "w1 is empty"),
     ("   ", "w1 is empty"),
     ("1e999", "w1: '1e999' is too large"),
-    ("-1e999", "w1: '-1e999' is too large"),
+    ("-1e999", "w1: '-1e999' is too large a negative number"),
     ("inf", "w1: 'inf' is too large"),
     ("nan", "w1: 'nan' is not a number"),
-    ("1,5", "w1: '1,5' is not a number"),
+    ("1,5", r"w1: '1,5' is not a number \(write decimals with a point, and no commas or spaces\)"),
+    ("1 000", r"w1: '1 000' is not a number \(write decimals with a point"),
+    ("\u2212", "w1: '\u2212' is not a number$"),
     (None, "w1 must be given as text; got None"),
 ])
 def test_parse_finite_rejects(text, message):
@@ -203,7 +229,10 @@ def test_outputs_agree_with_output_row_by_row():
     p = Perceptron([0.7, -1.3], 0.2)
     points = [(x1 / 4, x2 / 4) for x1 in range(-4, 9) for x2 in range(-4, 9)]
     got = p.outputs(points)
-    assert got.tolist() == [1 if 0.7 * a - 1.3 * b + 0.2 > 0 else 0 for a, b in points]
+    # Exact arithmetic on the decimals: (-0.75, -0.25) is on the line, z = 0 on paper.
+    w1, w2, b = Fraction("0.7"), Fraction("-1.3"), Fraction("0.2")
+    assert got.tolist() == [1 if w1 * Fraction(x) + w2 * Fraction(y) + b > 0 else 0 for x, y in points]
+    assert got.tolist() == [p.output(x) for x in points]
     assert NAND.outputs([(0, 0), (0, 1), (1, 0), (1, 1)]).tolist() == [1, 1, 1, 0]
     assert Perceptron([1, 1], -1).outputs([(0.5, 0.5)]).tolist() == [0]  # strict at zero
 

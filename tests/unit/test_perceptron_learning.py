@@ -63,7 +63,9 @@ def test_converges_on_separable_tables(name, eta):
         assert learner.perceptron.output(x) == t
     updates = sum(s.error != 0 for s in steps)
     assert updates <= novikoff_bound(name)
-    assert learner.message.startswith(f"Converged after {learner.epoch} epoch")
+    # run() finishes the epoch in which every row first came out right.
+    assert learner.message.startswith((f"Converged after {learner.epoch} epoch",
+                                       f"Converged in epoch {learner.epoch}, at row "))
 
 
 @pytest.mark.parametrize("name", ["AND", "OR", "NAND", "NOT", "XOR"])
@@ -220,3 +222,39 @@ def test_bad_settings(kwargs, message):
 def test_bad_max_epochs(max_epochs):
     with pytest.raises(ValueError, match="max_epochs must be a whole number >= 1"):
         PerceptronLearner("AND").run(max_epochs)
+
+
+def test_the_message_says_when_it_converged_even_after_more_steps():
+    # From w = 0 with eta = 1, AND is first right in epoch 5, at its second row
+    # (traced by the plain-Python rule below); a page that stops there says so.
+    learner = PerceptronLearner("AND")
+    while not learner.converged:
+        last = learner.step()
+    assert (last.epoch, last.row) == (5, 1) and learner.epoch == 4
+    expected = "Converged in epoch 5, at row 2 of 4: w = (2, 1), b = -2 gets all 4 rows right."
+    assert learner.message == expected
+    for _ in range(10):  # more steps change nothing, and the message stays true
+        assert learner.step().error == 0
+    assert learner.epoch == 7 and learner.message == expected
+    # Converging on an epoch's last row is "after" that epoch; right from the start, after 0.
+    assert PerceptronLearner("OR", weights=(1, 1), bias=-0.5).message.startswith("Converged after 0 epochs")
+
+
+@pytest.mark.parametrize("table", ["AND", "OR", "NAND", "XOR"])
+@pytest.mark.parametrize("eta, w0, b0", [
+    ("0.1", ("0.3", "0.1"), "0.2"), ("0.3", ("0.3", "0.1"), "0.2"), ("0.1", ("1", "1"), "-1.5"),
+    ("0.2", ("0.3", "0.1"), "0.2"), ("0.01", ("0.3", "0.1"), "0.2"), ("0.1", ("-2", "-2"), "3"),
+])
+def test_decisions_match_exact_arithmetic_on_the_decimals(table, eta, w0, b0):
+    """Decimal rates and weights are not exact in binary; the learner still decides
+    every row as exact arithmetic on the numbers it shows would (z = 0 gives 0)."""
+    from fractions import Fraction as F
+    learner = PerceptronLearner(table, float(eta), tuple(float(w) for w in w0), float(b0))
+    w, b, e_ = [F(v) for v in w0], F(b0), F(eta)
+    rows = TABLES[table]
+    for i in range(200):
+        x, t = rows[i % len(rows)]
+        y = 1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0
+        assert learner.step().prediction == y, (i, x)
+        w = [wi + e_ * (t - y) * xi for wi, xi in zip(w, x)]
+        b += e_ * (t - y)

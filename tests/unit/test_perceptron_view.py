@@ -29,6 +29,18 @@ def test_rule_text_matches_the_brief_example():
     assert rule_text((1, 1), -1, (1, 0)) == "w·x + b = (1)(1) + (1)(0) + (-1) = 0 ≤ 0 → output 0"
 
 
+def test_rule_text_shows_no_float_noise_and_says_why():
+    # In binary, 0.1 + 0.2 - 0.3 is 5.55e-17 > 0; on paper it is 0, and 0 is not > 0.
+    assert rule_text((0.1, 0.2), -0.3, (1, 1)) == (
+        "w·x + b = (0.1)(1) + (0.2)(1) + (-0.3) = 0 ≤ 0 → output 0\n"
+        "(0 on paper; in binary floating point this sum comes out as 5.55e-17, "
+        "a rounding error, so it counts as 0)")
+    assert threshold_text((0.1, 0.2), -0.3, (1, 1)).endswith("= 0.3 ≤ 0.3 → output 0")
+    assert 'data-x="1,1"><td>1</td><td>1</td><td>0</td><td class="pc-out">0</td>' in truth_rows_html(
+        (0.1, 0.2), -0.3, (1, 1))
+    assert "\n" not in rule_text((0.1, 0.2), -0.25, (1, 1))  # no note when there is no rounding to hide
+
+
 def test_threshold_text_is_the_same_decision():
     assert threshold_text((-2, -2), 3, (1, 0)) == (
         "threshold = −b = -3;  w·x = (-2)(1) + (-2)(0) = -2 > -3 → output 1")
@@ -64,7 +76,7 @@ def test_learn_message_states():
     learner.run()
     status, css, html = learn_message(learner, "AND")
     assert (status, css) == ("converged", "message good")
-    assert html.startswith("Converged after")
+    assert html.startswith("Converged ")
 
 
 def test_learn_message_explains_xor():

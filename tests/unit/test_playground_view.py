@@ -93,3 +93,11 @@ def test_paths_and_axes():
     assert view.loss_top([]) == 1.0
     assert [view.epochs_axis(e) for e in (0, 11, 30, 51, 120, 300)] == [10, 20, 50, 100, 200, 500]
     assert view.percent(0.9876) == "98.8 %" and view.percent(math.nan) == "–"
+
+
+def test_per_second_never_rounds_a_slow_run_to_zero():
+    assert view.per_second(0.42, 1.0) == "0.42"
+    assert view.per_second(3, 2.0) == "1.5"
+    assert view.per_second(267.4, 1.0) == "267"
+    assert view.per_second(9.7, 1.0) == "10"
+    assert view.per_second(0, 1.0) == "0" and view.per_second(5, 0.0) == "0"

@@ -47,8 +47,8 @@ from nnfs import export, mnist, model_io
 from nnfs.digits import preprocess_digit, rasterize_strokes
 from nnfs.digits_training import (
     MIN_SUBSET, PRESETS, ChunkPlanner, CostMeter, EpochRecord, TrainingConfig, check_digit_model,
-    confidence_note, confidences, epoch_rate, format_duration, format_hidden_sizes, format_megabytes,
-    matching_preset, parse_hidden_sizes,
+    confidence_note, confidences, epoch_rate, eval_rows, format_duration, format_hidden_sizes,
+    format_megabytes, matching_preset, n_weights, parse_hidden_sizes, run_seconds_left,
 )
 from nnfs.network import Trainer
 
@@ -59,7 +59,6 @@ PEN = 20.0  # pen width in canvas pixels: MNIST-thick strokes for a ~200 px digi
 PREDICT_EVERY = 0.05  # s between predictions while a stroke is being drawn
 REDRAW_EVERY = 0.2  # s between progress redraws while training
 CHUNK_SECONDS = 0.03  # target length of one chunk of mini-batches
-EVAL_ROWS = 500  # test/validation images scored per chunk
 MAX_MODEL_BYTES = 50_000_000
 SPLIT_LABELS = {"test": "Test set", "train": "Training set", "validation": "Validation set"}
 
@@ -111,6 +110,7 @@ class Run:
         self.resume = asyncio.Event()
         self.resume.set()
         self.paused_seconds = 0.0
+        self.scoring_seconds: float | None = None  # how long the last scoring after an epoch took
 
     async def gate(self) -> None:
         """Wait here while paused; the time spent waiting is not training time."""
@@ -339,17 +339,21 @@ def _model_changed(_event) -> None:
 
 
 async def _predict_async(net, images, run: Run | None = None, wanted=None) -> np.ndarray | None:
-    """The network's answers for many images, a few hundred at a time so the page stays responsive.
+    """The network's answers for many images, a chunk at a time so the page stays responsive
+    (a few hundred images, fewer for a big network).
 
-    ``wanted()`` returning False abandons the work (None is returned).
+    ``wanted()`` returning False, or Stop pressed during ``run``, abandons the work (None is returned).
     """
     out = []
-    for k in range(0, len(images), EVAL_ROWS):
+    rows = eval_rows(n_weights(net.sizes))
+    for k in range(0, len(images), rows):
         if run is not None:
             await run.gate()
+            if run.stopped:
+                return None
         if wanted is not None and not wanted():
             return None
-        out.append(net.predict(images[k:k + EVAL_ROWS], scale=mnist.SCALE))
+        out.append(net.predict(images[k:k + rows], scale=mnist.SCALE))
         await asyncio.sleep(0)
     return np.concatenate(out)
 
@@ -362,7 +366,10 @@ async def _refresh_results(predictions=None) -> None:
     net = _active_net()
     results = by_id("dg-results")
     if net is None or "test" not in _data or not net.is_finite():
-        results.setAttribute("data-state", "empty")
+        results.setAttribute("data-state", "empty")  # the CSS hides the previous network's figures
+        results.setAttribute("data-model", _active)
+        _els["accuracy"].textContent = "–"
+        _els["accuracy"].setAttribute("data-accuracy", "")
         set_text("dg-results-model", "no network yet" if net is None else
                  "waiting for the test set" if "test" not in _data else "a diverged network (no results)")
         return
@@ -545,10 +552,19 @@ def _training() -> bool:
 def _set_run_state(state: str) -> None:
     _els["run"].setAttribute("data-state", state)
     busy = state in ("loading", "training", "paused", "scoring")
+    # Training goes on while another lab is shown: its link in the navigation says so.
+    link = _els["nav"]
+    if busy:
+        link.setAttribute("data-run", "paused" if state == "paused" else "training")
+        link.title = "Digits: a network is " + ("paused" if state == "paused" else "training")
+    else:
+        link.removeAttribute("data-run")
+        link.removeAttribute("title")
     by_id("dg-train").disabled = busy
     by_id("dg-pause").disabled = state not in ("training", "paused", "scoring")
     by_id("dg-stop").disabled = not busy
     by_id("dg-config").disabled = busy
+    by_id("dg-preset").disabled = busy  # a preset rewrites the settings locked above
     pause = by_id("dg-pause")
     pause.setAttribute("aria-pressed", "true" if state == "paused" else "false")
     pause.textContent = "Resume" if state == "paused" else "Pause"
@@ -619,15 +635,17 @@ def _hidden_typed(_event) -> None:
     _settings_changed()
 
 
-def _show_run_progress(trainer: Trainer, run: Run, epoch_images: int, epoch_seconds: float) -> None:
+def _show_run_progress(trainer: Trainer, run: Run, epoch_images: int, epoch_seconds: float,
+                       epoch_done: bool = False) -> None:
     config = run.config
     n = trainer.n
-    done_in_epoch = min(trainer.batches_done * trainer.mini_batch_size, n)
+    # At the end of an epoch the trainer has already moved on to the next (and counts this one).
+    done_in_epoch = n if epoch_done else min(trainer.batches_done * trainer.mini_batch_size, n)
     left_in_epoch = n - done_in_epoch
     rate, left = epoch_rate(epoch_images, epoch_seconds, left_in_epoch)
-    epochs_after = config.epochs - trainer.epoch - 1
+    epochs_after = config.epochs - trainer.epoch - (0 if epoch_done else 1)
     known = not math.isnan(rate)
-    run_left = left + (epochs_after * n / rate if known else 0.0)
+    run_left = run_seconds_left(rate, left_in_epoch, epochs_after, n, run.scoring_seconds)
     bar = _els["train-progress"]
     bar.max = n
     bar.value = done_in_epoch
@@ -666,7 +684,10 @@ async def _train_clicked(_event) -> None:
         await _load_split("train")
         await _load_split("validation")
 
-    if not await _with_retry(load):
+    loaded = await _with_retry(load)
+    if _run is not run:
+        return  # stopped while loading, and a newer run has started since
+    if not loaded:
         _set_run_state("idle")
         _message("dg-train-message", "Training needs the data: press Retry above, then Train.", "bad")
         return
@@ -723,8 +744,7 @@ async def _train(run: Run) -> None:
             meter.add(trainer.step(n))
             planner.record(n, time.perf_counter() - t0)
             if not trainer.is_finite():
-                _message("dg-train-message",
-                         "Training diverged: the weights became infinite or NaN. Try a smaller η.", "bad")
+                _message("dg-train-message", _diverged_text(config, trainer.n), "bad")
                 run.stopped = True
                 break
             now = time.perf_counter()
@@ -769,6 +789,17 @@ async def _train(run: Run) -> None:
     set_text("dg-memory", format_megabytes(_peak_memory) if _peak_memory else "–")
     _els["run"].setAttribute("data-peak-memory-bytes", str(_peak_memory))
     _update_using()
+    _predict_drawing()  # the reading so far came from the weights of the last redraw
+
+
+def _diverged_text(config: TrainingConfig, n: int) -> str:
+    text = "Training diverged: the weights became infinite or NaN. "
+    decay = 1.0 - config.eta * config.lmbda / n
+    if decay <= 0:
+        return text + (f"With η = {config.eta:g}, λ = {config.lmbda:g} and {n:,} training images the weight decay "
+                       f"factor 1 − ηλ/n is {decay:g}: each step flips the weights' sign instead of shrinking them. "
+                       "Try a smaller η or λ, or more images.")
+    return text + "Try a smaller η."
 
 
 def _message_is_bad(element_id: str) -> bool:
@@ -778,7 +809,7 @@ def _message_is_bad(element_id: str) -> bool:
 async def _end_epoch(run: Run, trainer: Trainer, meter: CostMeter, seconds: float) -> None:
     """Score the network after an epoch, log it, redraw the curves and the results."""
     net = trainer.network
-    _show_run_progress(trainer, run, trainer.n, seconds)
+    _show_run_progress(trainer, run, trainer.n, seconds, epoch_done=True)
     bar = _els["train-progress"]
     bar.value = bar.max
     set_text("dg-train-text", f"Epoch {trainer.epoch} of {run.config.epochs} trained in "
@@ -786,8 +817,13 @@ async def _end_epoch(run: Run, trainer: Trainer, meter: CostMeter, seconds: floa
     _set_run_state("scoring")
     val_images, val_labels = _data["validation"]
     test_images, test_labels = _data["test"]
+    started, paused_before = time.perf_counter(), run.paused_seconds
     val_pred = await _predict_async(net, val_images, run)
-    test_pred = await _predict_async(net, test_images, run)
+    test_pred = None if val_pred is None else await _predict_async(net, test_images, run)
+    if test_pred is None:
+        meter.close_epoch()
+        return  # stopped while scoring: the epoch is trained but not logged
+    run.scoring_seconds = time.perf_counter() - started - (run.paused_seconds - paused_before)
     record = EpochRecord(
         epoch=trainer.epoch, seconds=seconds, images=trainer.n, mean_cost=meter.close_epoch(),
         validation_accuracy=float(np.mean(val_pred == val_labels)),
@@ -831,6 +867,11 @@ def _stop_clicked(_event) -> None:
     run.stopped = True
     run.paused = False
     run.resume.set()
+    if _els["run"].getAttribute("data-state") == "loading":
+        # Nothing is trained yet, so there is nothing to wait for: the download goes on
+        # (the next Train uses it) but the run is over now.
+        _set_run_state("stopped")
+        set_text("dg-train-text", "Stopped before training began (the images keep downloading for the next run).")
 
 
 # --- saving, loading, exporting ------------------------------------------------------------
@@ -897,6 +938,7 @@ def setup() -> None:
     for key in ("data", "load-progress", "run", "train-progress"):
         _els[key] = by_id(f"dg-{key}")
     _els["accuracy"] = by_id("dg-test-accuracy")
+    _els["nav"] = js.document.querySelector("#nav a[data-lab='digits']")
     _els["gallery-count"] = by_id("dg-gallery-count")
     _els["confusion"] = by_id("dg-confusion")
 
@@ -951,7 +993,8 @@ def show(_state: str = "") -> None:
 
 
 def hide() -> None:
-    """Leaving the lab ends a stroke in progress (training, if any, keeps going)."""
+    """Leaving the lab ends a stroke in progress (training, if any, keeps going: the lab's link
+    in the navigation says so, and Pause/Stop are here when the learner comes back)."""
     global _pointer
     _pointer = None
 

@@ -9,7 +9,9 @@ around it, kept free of the browser so it is tested in CPython:
     confidences(outputs, ...)    the output layer as one confidence per digit
     ChunkPlanner                 how many mini-batches fit in ~30 ms of the page's time
     EpochRecord, epoch_rate      per-epoch rows and throughput / time-left arithmetic
+    run_seconds_left             the time left in a run, scoring after each epoch included
     check_digit_model            a loaded model must read 784 pixels into 10 digits
+    eval_rows(n_weights)         how many images to score in one chunk of the page's time
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .mnist import IMAGE_PIXELS, N_CLASSES, N_TRAIN
+from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -27,6 +29,25 @@ DIGIT_COSTS = ("quadratic", "cross-entropy", "log-likelihood")
 MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_SIZE = 1000
 MIN_SUBSET = 100
+# The page trains on its main thread and can only answer clicks between mini-batches,
+# so one SGD step must stay short. Its cost is about (images in the mini-batch) x
+# (weights) x 2-4 ns in the page: 50 million keeps a step under ~0.2 s (the
+# book's [784, 30, 10] allows mini-batches up to 2,099; [784, 100, 10] up to 629).
+MAX_STEP_WORK = 50_000_000
+# Scoring (a forward pass only, ~1/3 of a step's work per image) goes in chunks of
+# about this many image x weight products: a few tens of milliseconds each.
+EVAL_WORK = 40_000_000
+EVAL_MAX_ROWS = 500
+
+
+def n_weights(sizes) -> int:
+    """The number of weights of a fully connected network with these layer sizes."""
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def eval_rows(weights: int, most: int = EVAL_MAX_ROWS) -> int:
+    """How many images to score in one chunk, so a chunk of a big network is as short as a small one's."""
+    return max(1, min(most, EVAL_WORK // max(int(weights), 1)))
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,14 @@ class TrainingConfig:
                                     ("training images", self.subset, MIN_SUBSET, N_TRAIN)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
                 raise ValueError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {value!r}")
+        # A mini-batch larger than the training set is the whole set.
+        work = min(self.mini_batch_size, self.subset) * n_weights(self.sizes)
+        if work > MAX_STEP_WORK:
+            most = MAX_STEP_WORK // n_weights(self.sizes)
+            raise ValueError(
+                f"a mini-batch of {self.mini_batch_size:,} through {n_weights(self.sizes):,} weights is too much "
+                f"work for one step: the page could not answer clicks while it runs; use a mini-batch of at "
+                f"most {most:,} for this network, or smaller hidden layers")
 
     @property
     def sizes(self) -> list[int]:
@@ -139,6 +168,10 @@ def parse_hidden_sizes(text: str) -> tuple:
     stripped = text.strip()
     if stripped.lower() in ("", "none", "-"):
         return ()
+    pieces = stripped.split(",")
+    if any(not piece.strip() for piece in pieces[:-1]):  # a trailing comma is fine (typing "100,30")
+        raise ValueError(f"hidden layers: a size is missing between commas in {stripped!r} "
+                         "(type sizes like 30 or 100,30)")
     parts = [p for p in stripped.replace(",", " ").split()]
     sizes = []
     for p in parts:
@@ -228,7 +261,11 @@ CONFIDENCE_NOTES = {
 
 
 def confidence_note(output_activation: str) -> str:
-    return CONFIDENCE_NOTES[output_activation == "softmax"]
+    """What the bars show, naming the output layer's activation (a loaded model may have any)."""
+    if output_activation in ("softmax", "sigmoid"):
+        return CONFIDENCE_NOTES[output_activation == "softmax"]
+    return (f"Bars: the 10 {output_activation} outputs, negatives counted as 0, each divided by their sum "
+            "(they are not probabilities).")
 
 
 def check_digit_model(net: Network) -> Network:
@@ -332,6 +369,26 @@ def epoch_rate(images_done: int, seconds: float, images_left: int) -> tuple[floa
         return float("nan"), float("nan")
     rate = images_done / seconds
     return rate, max(images_left, 0) / rate
+
+
+# Scoring an image is a forward pass only; in the page it runs about twice as fast per
+# image as training on it (measured: [784, 30, 10] and [784, 100, 10]).
+SCORING_SPEEDUP = 2.0
+
+
+def run_seconds_left(rate: float, images_left: int, epochs_after: int, images_per_epoch: int,
+                     scoring_seconds: float | None = None, images_scored: int = N_VALIDATION + N_TEST) -> float:
+    """Seconds until a run ends: the rest of this epoch and ``epochs_after`` more at ``rate``
+    images per second, plus the scoring on the validation and test sets after each of them
+    (this one included), which takes ``scoring_seconds`` (as last measured) or, before it has
+    been measured, an estimate from the rate. NaN before the rate is known.
+    """
+    if not (rate > 0 and math.isfinite(rate)):
+        return float("nan")
+    if scoring_seconds is None:
+        scoring_seconds = images_scored / (SCORING_SPEEDUP * rate)
+    training = (max(images_left, 0) + max(epochs_after, 0) * images_per_epoch) / rate
+    return training + (max(epochs_after, 0) + 1) * scoring_seconds
 
 
 def format_duration(seconds: float) -> str:

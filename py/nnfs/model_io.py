@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 
@@ -32,6 +33,12 @@ VERSION = 1
 _KEYS = ("format", "version", "sizes", "activation", "output_activation", "cost",
          "weights", "biases")
 _OPTIONAL = ("meta",)
+# A model file nests 4 deep ({ "weights": [ layer [ row [ ...), plus whatever meta holds.
+# json's parser recurses once per level: a file nested thousands deep overflows
+# the stack, which in the page (Pyodide) is a fatal crash, not an exception.
+MAX_NESTING = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def to_dict(network: Network, meta=None) -> dict:
@@ -75,6 +82,11 @@ def from_json(text) -> Network:
         except UnicodeDecodeError:
             raise ValueError("not valid JSON: the file is not UTF-8 text") from None
     if isinstance(text, str):
+        if not text.strip():
+            raise ValueError("not valid JSON: the file is empty")
+        if _nesting_depth(text) > MAX_NESTING:
+            raise ValueError(f"not a model file: its lists and objects are nested more than "
+                             f"{MAX_NESTING} deep")
         try:
             d = json.loads(text)
         except json.JSONDecodeError as e:
@@ -84,6 +96,24 @@ def from_json(text) -> Network:
     else:
         raise ValueError(f"expected JSON text or a dict, got {type(text).__name__}")
     return from_dict(d)
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep [ ] and { } nest in JSON text (brackets inside strings do not count).
+
+    Stops counting once past MAX_NESTING, so a hostile file costs no more than a model.
+    """
+    depth = deepest = 0
+    for m in _BRACKET.finditer(_STRING.sub('""', text)):
+        if m.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        else:
+            depth -= 1
+    return deepest
 
 
 def from_dict(d) -> Network:

@@ -166,6 +166,22 @@ def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
     page.click("#dg-clear")
 
 
+def test_the_lab_fits_a_phone_screen(digits):
+    page = digits.page
+    try:
+        page.set_viewport_size({"width": 400, "height": 800})
+        sizes = page.evaluate("""() => {
+            const bars = document.getElementById('dg-bars').getBoundingClientRect();
+            return {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+                    bars: bars.right, seen: document.getElementById('dg-seen').getBoundingClientRect().right};
+        }""")
+        # No sideways scrolling: the confusion matrix scrolls in its own box instead.
+        assert sizes["scroll"] <= sizes["client"], sizes
+        assert sizes["bars"] <= sizes["client"] and sizes["seen"] <= sizes["client"], sizes
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 # --- training ------------------------------------------------------------------------------
 
 def test_training_a_small_network_logs_an_epoch_and_updates_accuracy(digits):
@@ -204,6 +220,8 @@ def test_bad_settings_are_refused_beside_the_field(digits):
     assert "at least 100" in page.inner_text("#dg-subset-error")
     set_field(page, "#dg-hidden", "30,x")
     assert "not a whole number" in page.inner_text("#dg-hidden-error")
+    set_field(page, "#dg-hidden", "30,,10")  # not [30, 10]: a size is missing
+    assert "missing between commas" in page.inner_text("#dg-hidden-error")
     set_field(page, "#dg-hidden", "30")
     set_field(page, "#dg-subset", "50000")
     assert page.inner_text("#dg-subset-error") == "" and page.inner_text("#dg-hidden-error") == ""
@@ -224,6 +242,14 @@ def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
     # the bound is loose because the test machine may be shared).
     assert float(run_data(page)["pauseLatencyMs"]) < 1000
     assert page.inner_text("#dg-pause") == "Resume"
+    # The settings of the run are locked while it lasts, the preset that rewrites them too.
+    assert page.is_disabled("#dg-preset") and page.evaluate("document.getElementById('dg-config').disabled")
+    # The run lives on while another lab is shown, and the navigation says so from there.
+    digits.goto_lab("intro")
+    link_after = "getComputedStyle(document.querySelector(\"#nav a[data-lab='digits']\"), '::after').content"
+    assert "paused" in page.evaluate(link_after)
+    assert run_data(page)["state"] == "paused"
+    digits.goto_lab("digits")
     page.wait_for_timeout(300)  # the chunk running at the click ends and reports
     before = run_data(page)["batchesDone"]
     page.wait_for_timeout(700)
@@ -236,7 +262,84 @@ def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
     page.wait_for_function("['stopped', 'done'].includes(document.getElementById('dg-run').dataset.state)",
                            timeout=30_000)
     assert page.is_enabled("#dg-train") and not page.is_enabled("#dg-pause")
+    assert page.get_attribute("#nav a[data-lab='digits']", "data-run") is None
+    assert page.is_enabled("#dg-preset")
     set_field(page, "#dg-subset", "50000")
+
+
+def test_a_mini_batch_too_big_for_one_step_is_refused(digits):
+    # One step of 10,000 images through [784, 30, 10] takes seconds in the page, during which
+    # nothing (not even Pause) could answer: such a run is refused before it starts.
+    page = digits.page
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-batch", "10000")
+    assert "at most 2,099" in page.inner_text("#dg-config-summary")
+    state = run_data(page)["state"]
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-train-message').textContent.includes('too much work')")
+    assert run_data(page)["state"] == state
+    set_field(page, "#dg-batch", "10")
+    assert page.input_value("#dg-preset") == "ch1"
+
+
+def test_a_diverging_run_stops_with_a_reason_and_train_works_again(digits):
+    page = digits.page
+    page.click("#dg-clear")
+    stroke(page, [(140, 40 + 10 * i) for i in range(21)])
+    # η λ / n = 10 x 1000 / 100: the weight decay factor is -99, so the weights blow up.
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-lmbda", "1000")
+    set_field(page, "#dg-eta", "10")
+    set_field(page, "#dg-epochs", "50")
+    set_field(page, "#dg-subset", "100")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-train-message').textContent.includes('diverged')",
+                           timeout=TRAIN_TIMEOUT)
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'")
+    message = page.inner_text("#dg-train-message")
+    assert "λ" in message and "-99" in message, message
+    # No answer and no results pretend to come from the diverged network.
+    assert answer(page) == "" and "no longer finite" in page.inner_text("#dg-answer-note")
+    page.wait_for_function("document.getElementById('dg-results').dataset.state === 'empty'")
+    assert "diverged" in page.inner_text("#dg-results-model")
+    assert page.get_attribute("#dg-test-accuracy", "data-accuracy") == ""
+    assert not page.is_visible("#dg-confusion") and not page.is_visible("#dg-sample")
+    page.click("#dg-save")
+    assert "Cannot save" in page.inner_text("#dg-model-message")
+    # Back to sane settings: Train works again, and the drawing is read by the new network.
+    page.select_option("#dg-preset", "ch3")
+    set_field(page, "#dg-epochs", "1")
+    set_field(page, "#dg-subset", "2000")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=TRAIN_TIMEOUT)
+    wait_results(page)
+    assert answer(page) in "0123456789" and answer(page) != ""
+    assert page.is_visible("#dg-confusion")
+    page.click("#dg-clear")
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-epochs", "3")
+    set_field(page, "#dg-subset", "50000")
+
+
+def test_stop_while_scoring_a_big_network_is_prompt(digits):
+    # Scoring 20,000 images with [784, 1000, 10] takes seconds: Stop must not wait for it.
+    page = digits.page
+    page.select_option("#dg-preset", "ch3")
+    set_field(page, "#dg-hidden", "1000")
+    set_field(page, "#dg-epochs", "2")
+    set_field(page, "#dg-subset", "100")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'scoring'",
+                           timeout=TRAIN_TIMEOUT, polling=10)
+    page.click("#dg-stop")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'", timeout=3_000)
+    assert not page.query_selector("#dg-epoch-log tr"), "the epoch was logged although scoring was stopped"
+    assert page.is_enabled("#dg-train")
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-epochs", "3")
+    set_field(page, "#dg-subset", "50000")
+    if PRETRAINED.exists():
+        page.select_option("#dg-model", "pretrained")  # and stop scoring the big network
 
 
 # --- models --------------------------------------------------------------------------------
@@ -277,6 +380,8 @@ def test_a_corrupted_model_file_is_rejected_and_the_old_model_keeps_working(digi
         "truncated.json": small_model_file.read_text()[:5000],
         "not_a_model.json": json.dumps({"hello": "world"}),
         "nan_weight.json": json.dumps({**good, "biases": [[float("nan")] * 16, good["biases"][1]]}),
+        "empty.json": "",
+        "deeply_nested.json": "[" * 20_000 + "]" * 20_000,  # once a fatal stack overflow in Pyodide
         "wrong_shape.json": model_io.to_json(Network([4, 3, 2], seed=0)),
     }
     for name, text in cases.items():
@@ -287,6 +392,8 @@ def test_a_corrupted_model_file_is_rejected_and_the_old_model_keeps_working(digi
                                f" && document.getElementById('dg-model-message').textContent.includes('{name}')")
         message = page.inner_text("#dg-model-message")
         assert "not loaded" in message and "unchanged" in message, message
+        if name == "empty.json":
+            assert "empty" in message, message
         assert page.get_attribute("#dg-using", "data-model") == model
         page.click("#dg-read-test")
         assert page.get_attribute("#dg-answer", "data-outputs") == outputs
@@ -350,6 +457,31 @@ def test_a_corrupted_download_says_so_and_retry_recovers_and_a_missing_model_is_
     assert not app.foreign_requests
     # The only console errors are the browser's notes about the two refused downloads.
     assert all("404" in e or "Failed to load" in e for e in app.console_errors), app.console_errors
+
+
+def test_stop_while_the_training_images_download_ends_the_run_at_once(fresh):
+    app = fresh()
+    page = app.page
+    held = []
+    page.route("**/static/data/mnist-train.npz", lambda route: held.append(route))  # a slow network
+    app.goto_lab("digits")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+    set_field(page, "#dg-epochs", "1")
+    set_field(page, "#dg-subset", "2000")
+    with page.expect_request("**/static/data/mnist-train.npz"):
+        page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'loading'")
+    page.click("#dg-stop")
+    # Stopped now, not when the download ends; the settings can be changed and Train pressed again.
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'", timeout=2_000)
+    assert page.is_enabled("#dg-train") and not page.evaluate("document.getElementById('dg-config').disabled")
+    page.click("#dg-train")  # uses the download already under way
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'loading'")
+    held[0].continue_()
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=TRAIN_TIMEOUT)
+    assert page.eval_on_selector_all("#dg-epoch-log tr", "els => els.length") == 1
+    assert sum(u.endswith("mnist-train.npz") for u in app.requests) == 1
+    assert not app.console_errors, app.console_errors
 
 
 def test_no_request_left_the_origin(digits):

@@ -8,8 +8,9 @@ import pytest
 from nnfs import model_io
 from nnfs.digits_training import (
     PRESETS, ChunkPlanner, CostMeter, EpochRecord, TrainingConfig, accuracy_of, check_digit_model,
-    confidence_note, confidences, confusion_matrix, curve_range, epoch_rate, format_duration,
-    format_hidden_sizes, format_megabytes, matching_preset, misclassified, parse_hidden_sizes,
+    MAX_STEP_WORK, confidence_note, confidences, confusion_matrix, curve_range, epoch_rate, eval_rows,
+    format_duration, format_hidden_sizes, format_megabytes, matching_preset, misclassified, n_weights,
+    parse_hidden_sizes, run_seconds_left,
 )
 from nnfs.network import Network
 
@@ -88,10 +89,36 @@ def test_parse_hidden_sizes(text, sizes):
     assert parse_hidden_sizes(text) == sizes
 
 
-@pytest.mark.parametrize("text", ["abc", "30,x", "0", "1001", "1.5", "1,2,3,4,5"])
+@pytest.mark.parametrize("text", ["abc", "30,x", "0", "1001", "1.5", "1,2,3,4,5", "30,,10", ",30", ","])
 def test_parse_hidden_sizes_refuses_nonsense(text):
     with pytest.raises(ValueError, match="hidden layers"):
         parse_hidden_sizes(text)
+
+
+def test_parse_hidden_sizes_says_a_size_is_missing_between_commas():
+    # '30,,10' is not [30, 10]: the learner meant a size there, or typed a comma too many.
+    with pytest.raises(ValueError, match="missing between commas"):
+        parse_hidden_sizes("30,,10")
+    assert parse_hidden_sizes("100,") == (100,)  # half-typed "100,30"
+
+
+def test_one_step_must_stay_short_enough_for_the_page_to_answer():
+    assert n_weights([784, 30, 10]) == 784 * 30 + 30 * 10
+    TrainingConfig(hidden=(30,), mini_batch_size=2000)
+    with pytest.raises(ValueError, match="at most 2,099"):
+        TrainingConfig(hidden=(30,), mini_batch_size=10_000)  # 1.6 s a step in the page
+    with pytest.raises(ValueError, match="mini-batch"):
+        TrainingConfig(hidden=(1000,) * 4, mini_batch_size=100)
+    # what counts is the mini-batch actually used: never more than the training images
+    TrainingConfig(hidden=(30,), mini_batch_size=10_000, subset=1000)
+    for preset in PRESETS.values():
+        assert preset.config.mini_batch_size * n_weights(preset.config.sizes) < MAX_STEP_WORK
+
+
+def test_eval_rows_shrink_for_big_networks():
+    assert eval_rows(n_weights([784, 100, 10])) == 500
+    assert eval_rows(n_weights([784, 1000, 1000, 1000, 1000, 10])) == 10
+    assert eval_rows(10**12) == 1
 
 
 def test_format_hidden_sizes_round_trips():
@@ -140,6 +167,9 @@ def test_confidences_pass_softmax_through_and_normalise_sigmoid():
     np.testing.assert_allclose(s, [0.5, 0.5, 0.0])
     np.testing.assert_allclose(confidences(np.zeros(4), "sigmoid"), 0.25)
     assert "softmax" in confidence_note("softmax") and "sum" in confidence_note("sigmoid")
+    # A loaded model's output layer may be tanh or linear: the note names what the bars really are.
+    for name in ("tanh", "linear", "relu"):
+        assert name in confidence_note(name) and "sigmoid" not in confidence_note(name)
     with pytest.raises(ValueError):
         confidences(np.array([np.nan, 1.0]), "sigmoid")
 
@@ -195,6 +225,15 @@ def test_epoch_rate():
     assert epoch_rate(1000, 2.0, 3000) == (500.0, 6.0)
     rate, left = epoch_rate(0, 0.0, 10)
     assert math.isnan(rate) and math.isnan(left)
+
+
+def test_run_seconds_left_counts_the_scoring_after_each_epoch():
+    # 1,000 images/s, 4,000 images left in this epoch, 2 more epochs of 10,000, scoring 1.5 s each:
+    # 4 + 20 s of training and 3 scorings (this epoch's included).
+    assert run_seconds_left(1000.0, 4000, 2, 10_000, scoring_seconds=1.5) == 24 + 4.5
+    # Before any scoring has been timed: 20,000 forward passes at twice the training rate.
+    assert run_seconds_left(1000.0, 0, 0, 10_000) == 10.0
+    assert math.isnan(run_seconds_left(float("nan"), 10, 1, 100))
 
 
 @pytest.mark.parametrize("seconds, text", [

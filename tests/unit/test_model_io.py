@@ -132,3 +132,24 @@ def test_will_not_save_a_diverged_network_or_bad_meta():
     net.weights[0][0, 0] = np.nan
     with pytest.raises(ValueError, match="non-finite weights"):
         to_json(net)
+
+
+@pytest.mark.parametrize("text", ["", "  \n", b""])
+def test_an_empty_file_is_named_as_such(text):
+    with pytest.raises(ValueError, match="the file is empty"):
+        from_json(text)
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"a":' * 5_000 + "1" + "}" * 5_000])
+def test_deeply_nested_json_is_refused_before_parsing(text):
+    # json's parser recurses once per level: in the page, 10,000 levels overflow the stack
+    # and kill Pyodide (in CPython it is a RecursionError, not a ValueError).
+    with pytest.raises(ValueError, match="nested more than"):
+        from_json(text)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    d = good_dict()
+    d["meta"] = {"note": "[" * 1000 + '\\"{'}
+    assert from_json(json.dumps(d)).meta == d["meta"]

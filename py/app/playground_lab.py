@@ -64,6 +64,21 @@ neurons: list[NumberField] = []
 
 # ------------------------------------------------------------------- set-up
 
+def _make_layer_fields() -> None:
+    """index.html holds the field for hidden layer 1; layers 2..MAX are copies of
+    it, so the limit lives in one place (``pg.MAX_HIDDEN_LAYERS``)."""
+    first = by_id("pg-layer-1")
+    template = str(first.outerHTML)
+    anchor = first
+    for i in range(2, pg.MAX_HIDDEN_LAYERS + 1):
+        html = (template.replace("pg-neurons-1", f"pg-neurons-{i}")
+                .replace('id="pg-layer-1"', f'id="pg-layer-{i}"')
+                .replace("layer 1 neurons", f"layer {i} neurons"))
+        anchor.insertAdjacentHTML("afterend", html)
+        anchor = by_id(f"pg-layer-{i}")
+        anchor.hidden = True
+
+
 def setup() -> None:
     global PLOT, POINTS, NET, LOSS, ACC, GRID
     PLOT, POINTS, NET = Canvas("pg-plot"), Canvas("pg-points"), Canvas("pg-net")
@@ -76,6 +91,7 @@ def setup() -> None:
                                   lo=spec.lo, hi=spec.hi, integer=spec.integer)
     fields["hidden"] = NumberField("pg-hidden", pg.HIDDEN.label, set_hidden_layers,
                                    lo=pg.HIDDEN.lo, hi=pg.HIDDEN.hi, integer=True, slider=False)
+    _make_layer_fields()
     for i in range(1, pg.MAX_HIDDEN_LAYERS + 1):
         neurons.append(NumberField(f"pg-neurons-{i}", f"layer {i} neurons",
                                    lambda v: change(layers=layers_from_fields(len(S.config.layers))),

@@ -247,3 +247,19 @@ def test_the_page_trains_exactly_like_cpython(app):
         page.click("#pg-download")
     with open(info.value.path()) as f:
         assert f.read() == text
+
+
+def test_layer_buttons_add_fields_up_to_the_core_limit(app):
+    """'+' reveals one neuron field per hidden layer, up to pg.MAX_HIDDEN_LAYERS; each field works."""
+    page = load(app, "layers=4")
+    top = pg.MAX_HIDDEN_LAYERS
+    for _ in range(top + 1):  # one click more than allowed
+        page.click("#pg-add-layer")
+    assert page.input_value("#pg-hidden") == str(top)
+    for i in range(1, top + 1):
+        assert page.is_visible(f"#pg-layer-{i}")
+        assert page.inner_text(f"#pg-layer-{i} span").strip() == f"layer {i} neurons"
+    page.fill(f"#pg-neurons-{top}", "7")
+    page.wait_for_function(f"location.hash.includes('layers=' + '4,'.repeat({top - 1}) + '7')")
+    page.click("#pg-remove-layer")
+    assert page.is_hidden(f"#pg-layer-{top}")

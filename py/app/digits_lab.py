@@ -44,7 +44,7 @@ from app import files
 from app.canvas import Canvas
 from app.dom import NumberField, by_id, on, set_html, set_text, spawn
 from nnfs import export, mnist, model_io
-from nnfs.digits import preprocess_digit, rasterize_strokes
+from nnfs.digits import ink_segment, preprocess_digit, rasterize_strokes
 from nnfs.digits_training import (
     MIN_SUBSET, PRESETS, ChunkPlanner, CostMeter, EpochRecord, TrainingConfig, check_digit_model,
     confidence_note, confidences, epoch_rate, eval_rows, format_duration, format_hidden_sizes,
@@ -428,7 +428,7 @@ def _add_point(x: float, y: float) -> None:
         c.circle(x, y, PEN / 2, fill="#1b2430", stroke=None)
     else:
         c.line(prev[0], prev[1], x, y, "#1b2430", PEN)
-    np.maximum(_ink, rasterize_strokes([[prev, (x, y)]], SIZE, SIZE, PEN), out=_ink)
+    ink_segment(_ink, prev, (x, y), PEN)
 
 
 def _pointer_down(event) -> None:

@@ -10,7 +10,6 @@ import asyncio
 import inspect
 import traceback
 
-from pyodide.ffi import create_proxy
 from pyodide.ffi.wrappers import add_event_listener
 from pyscript import document, window
 from pyscript.ffi import is_none
@@ -43,20 +42,21 @@ def clear_error() -> None:
     by_id("app-error").hidden = True
 
 
+def _report_failure(task: asyncio.Task) -> None:
+    """Done-callback of every task the page starts: a failure is shown, never lost."""
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        report_error(f"{type(exc).__name__}: {exc}", exc)
+
+
 def _guarded(handler):
     """Wrap an event handler (plain or async) so that its exceptions are reported."""
-
-    def on_done(task):
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            report_error(f"{type(exc).__name__}: {exc}", exc)
 
     def wrapper(event):
         try:
             result = handler(event)
             if inspect.isawaitable(result):
-                task = asyncio.ensure_future(result)
-                task.add_done_callback(on_done)
+                spawn(result)
         except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
             report_error(f"{type(exc).__name__}: {exc}", exc)
 
@@ -72,12 +72,7 @@ def on(target, event: str, handler) -> None:
 def spawn(coro) -> asyncio.Task:
     """Run a coroutine in the page's event loop, reporting its failure in the page."""
     task = asyncio.ensure_future(coro)
-
-    def on_done(t):
-        if not t.cancelled() and t.exception() is not None:
-            report_error(f"{type(t.exception()).__name__}: {t.exception()}", t.exception())
-
-    task.add_done_callback(on_done)
+    task.add_done_callback(_report_failure)
     return task
 
 

@@ -100,6 +100,16 @@ def _stroke_points(stroke, index: int) -> np.ndarray:
     return points
 
 
+def ink_segment(image: np.ndarray, a, b, pen_width: float = 20.0) -> None:
+    """Add one thick, anti-aliased segment a-b (canvas pixels) to ``image`` in place.
+
+    The same pen as ``rasterize_strokes``; a page extends a drawing with this
+    one pointer move at a time, touching only the pixels near the new segment
+    instead of re-inking (or allocating) the whole canvas.
+    """
+    _draw_segment(image, np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), pen_width / 2.0)
+
+
 def _draw_segment(image: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float) -> None:
     """Ink a thick segment a-b into ``image`` (in place), looking only at pixels near it."""
     height, width = image.shape

@@ -253,3 +253,14 @@ def test_digit_from_strokes_is_rasterise_then_preprocess():
     image = digit.pixels.reshape(28, 28)
     assert ink_box(image)[0] == 20 and ink_box(image)[1] <= 3
     assert center_of_mass(image) == pytest.approx((14, 14), abs=HALF_PIXEL)
+
+
+def test_ink_segment_extends_a_drawing_like_rasterize_strokes():
+    """Inking a stroke one segment at a time gives the image rasterize_strokes draws at once."""
+    from nnfs.digits import ink_segment
+    stroke = [(40.0, 50.0), (60.0, 120.0), (130.0, 200.0), (131.0, 201.0)]
+    image = np.zeros((280, 280))
+    ink_segment(image, stroke[0], stroke[0], 20.0)  # the pen going down
+    for a, b in zip(stroke, stroke[1:]):
+        ink_segment(image, a, b, 20.0)
+    np.testing.assert_array_equal(image, rasterize_strokes([stroke], 280, 280, 20.0))

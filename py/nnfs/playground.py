@@ -30,6 +30,7 @@ import numpy as np
 
 from .datasets import DATASETS, make_dataset, train_test_split
 from .network import Network, Trainer
+from .pacing import ChunkPlanner
 from .perceptron import parse_finite
 
 # --------------------------------------------------------------------- limits
@@ -440,8 +441,8 @@ CURVES = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
 class Session:
     """One training run of ``config``: data, network, trainer and its curves.
 
-    ``run(budget)`` trains mini-batch after mini-batch for about ``budget``
-    seconds, so a page can run it between frames; the result after E epochs
+    ``run(budget)`` trains for about ``budget`` seconds, in calls of as many
+    mini-batches as ``ChunkPlanner`` measures to fit, so a page can run it between frames; the result after E epochs
     does not depend on how the time was sliced. ``history`` holds one entry
     per epoch (epoch 0 = before training): the mean cost C_0 (without the L2
     term) and the accuracy on the training and test sets.
@@ -456,6 +457,7 @@ class Session:
         self.history: dict[str, list] = {k: [] for k in CURVES}
         self.stop: Stop | None = None      # set once training can't go on (a problem)
         self.train_seconds = 0.0           # time spent in run(), i.e. training
+        self.planner = ChunkPlanner()      # mini-batches per trainer call (one call costs overhead)
         self._record()
         if self.stop is None:
             # A dead layer at the start is worth saying before anyone presses Train.
@@ -507,9 +509,16 @@ class Session:
         if until_epoch is not None and self.epoch >= until_epoch:
             return Stop("epochs", f"Stopped at epoch {self.epoch}.")
         start = self.clock()
+        self.planner.target = budget
+        trainer = self.trainer
         try:
             while True:
-                self.trainer.step(1)
+                # As many mini-batches as fit the budget, never past the end of an epoch
+                # (the epoch's bookkeeping below must run there).
+                n = self.planner.next_size(trainer.batches_per_epoch - trainer.batches_done)
+                t0 = self.clock()
+                trainer.step(n)
+                self.planner.record(n, self.clock() - t0)
                 if not self.trainer.is_finite():
                     epoch = self.epoch + (self.trainer.batches_done > 0)
                     self.stop = diagnose(self.network, self.data.X_train,

@@ -21,6 +21,7 @@ from pyodide.ffi import to_js
 from pyscript import document, window
 
 from app import playground_view as view
+from app import training
 from app.canvas import Canvas
 from app.dom import NumberField, by_id, on, set_text, spawn
 from app.pixels import grid
@@ -113,6 +114,8 @@ def setup() -> None:
     on("pg-points", "focus", lambda e: plot_focus())
     on("pg-points", "blur", lambda e: plot_blur())
     # The first session is made when the lab is first shown (start-up stays fast).
+    # The worker starts after the page is ready: spawn runs it once main.start() returns.
+    training.client.start_in_background()
 
 
 def show(state: str) -> None:

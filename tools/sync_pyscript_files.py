@@ -7,7 +7,8 @@ is on the path). Two interpreters, two configs:
 * ``pyscript.toml`` (the page): every module under ``py/`` except ``py/worker/``
   (the worker's entry runs only in the worker);
 * ``worker.toml`` (the training worker, started by app.training): the core
-  ``py/nnfs/`` only: the worker never imports the page's glue.
+  ``py/nnfs/`` and the pure picture modules in ``WORKER_VIEWS`` (numpy only):
+  the worker never imports anything that touches the page.
 
 Run this after adding or removing a module:
 
@@ -43,9 +44,13 @@ def modules() -> list[str]:
     return [m for m in _all() if not m.startswith("worker/")]
 
 
+# Pure numpy modules of the glue that the worker draws pictures with (no pyscript/js in them).
+WORKER_VIEWS = ("app/__init__.py", "app/paths.py", "app/pixels.py", "app/playground_view.py")
+
+
 def worker_modules() -> list[str]:
-    """The worker's modules: the core only."""
-    return [m for m in _all() if m.startswith("nnfs/")]
+    """The worker's modules: the core, and the pure picture code it draws with."""
+    return [m for m in _all() if m.startswith("nnfs/") or m in WORKER_VIEWS]
 
 
 def files_table(names: list[str], what: str) -> str:
@@ -64,7 +69,7 @@ def main(argv: list[str]) -> int:
     stale = 0
     for path, text, names, what in (
             (CONFIG, CONFIG.read_text(), modules(), "every module under py/"),
-            (WORKER_CONFIG, worker_text, worker_modules(), "every module under py/nnfs/")):
+            (WORKER_CONFIG, worker_text, worker_modules(), "the core and the pure picture modules")):
         wanted = render(text, names, what)
         if path.exists() and path.read_text() == wanted:
             continue

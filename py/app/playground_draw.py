@@ -16,7 +16,6 @@ from app.canvas import Canvas
 from app.dom import by_id, set_text
 from app.pixels import grid
 from nnfs import model_io
-from nnfs import playground as pg
 
 
 class _Pictures:
@@ -35,7 +34,26 @@ def init() -> None:
 
 
 def frame(m) -> None:
-    network(m)
+    """Redraw everything of ``m``, computing the pictures here (when idle; while
+    training the worker computes them: ``frame_from``)."""
+    width, height = diagram_size(m)
+    pictures = view.network_pictures(m.network, width, height, P.grid) if m.network.is_finite() else b""
+    frame_from(m, pictures, True)
+
+
+def diagram_size(m) -> tuple[int, int]:
+    """(width, height) of the network diagram's canvas for ``m``'s network."""
+    return P.net.width, view.diagram_height(m.network.sizes)
+
+
+def frame_from(m, pictures: bytes, diagram: bool) -> None:
+    """Redraw ``m`` from pictures the worker drew (``view.network_pictures``)."""
+    if m.network.is_finite():
+        width, height = diagram_size(m) if diagram else (0, 0)
+        decision, tiles = view.split_pictures(pictures, width, height)
+        P.plot.draw_rgba(decision, 0, 0, P.plot.width, P.plot.height, smooth=True)
+        if tiles is not None:
+            _diagram(m.network, tiles)
     curves(m)
     stats(m)
 
@@ -65,24 +83,15 @@ def points(m, cursor) -> None:
     data.userCount = str(d.n_user)
 
 
-def network(m) -> None:
-    """The decision regions and the network diagram with every neuron's picture."""
-    net = m.network
-    if not net.is_finite():
-        return                                       # keep the last good pictures
-    acts = pg.activations(net, P.grid)
-    P.plot.draw_rgba(view.decision_rgba(acts[-1], net.output_activation), 0, 0,
-                     P.plot.width, P.plot.height, smooth=True)
+def _diagram(net, tiles) -> None:
+    """The diagram: the neurons' pictures ``tiles`` (H x W x 4), weights and labels on top."""
     NET = P.net
     if P.layout is None or P.layout.sizes != tuple(net.sizes):
         NET.resize(NET.width, view.diagram_height(net.sizes))
         P.layout = view.Layout.make(net.sizes, NET.width, NET.height)
     layout = P.layout
     t = layout.tile
-    maps = [view.neuron_maps(acts[0], "tanh", t)]     # inputs x1, x2 range over [-1, 1]
-    maps += [view.neuron_maps(a, net.activation, t) for a in acts[1:-1]]
-    maps.append(view.output_maps(acts[-1], t))
-    NET.put_rgba(view.diagram_rgba(layout, maps))
+    NET.put_rgba(tiles)
     for colour, width, path in view.weight_strokes(layout, net.weights):
         NET.fill_stroke(path, stroke=colour, width=width)
     heads, subs = [], []

@@ -27,6 +27,7 @@ from nnfs import playground as pg
 from nnfs.remote import unpack_into
 
 BUDGET = 0.02        # seconds of training per worker call (Pause acts within one)
+DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
 # The speed control: epochs per second (None: as fast as the worker goes).
 PACES = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
 
@@ -129,50 +130,95 @@ def pace() -> float | None:
     return PACES.get(str(by_id("pg-pace").value))
 
 
+def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
+    """(epoch to stop at, target accuracy or None, seconds to wait first) for the next call.
+
+    Slow motion counts from where the speed was chosen (``clock``): epoch k is
+    due at k / rate seconds, so every epoch is drawn and none is skipped.
+    """
+    config = S.config
+    limit = S.goal if S.goal is not None else config.epochs
+    target = config.target / 100 if (config.target > 0 and S.use_target and S.goal is None) else None
+    rate = pace()
+    if rate is None:
+        return limit, target, 0.0
+    now = time.perf_counter()
+    if clock.get("rate") != rate:
+        clock.update(rate=rate, t=now, epoch=m.epoch)
+    allowed = clock["epoch"] + int((now - clock["t"]) * rate)
+    if m.epoch >= allowed:                   # ahead of the clock: wait for the next epoch's turn
+        due = clock["t"] + (m.epoch + 1 - clock["epoch"]) / rate
+        return min(limit, m.epoch + 1), target, max(0.0, due - now)
+    return min(limit, max(m.epoch + 1, allowed)), target, 0.0
+
+
+async def _call(m: Mirror, until: int, target, diagram: bool) -> tuple[dict, bytes, bytes]:
+    """One slice of training, the weights after it and the pictures of them (sent
+    together: the worker answers in order, so all three are of the same moment).
+    The worker draws the pictures, so the page's thread only copies pixels."""
+    size = draw.diagram_size(m) if diagram else (0, 0)
+    calls = [client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"])),
+             client.weights(m.sid), client.pictures(m.sid, *size)]
+    tasks = [asyncio.ensure_future(c) for c in calls]
+    return tuple([await t for t in tasks])
+
+
+def _next(m: Mirror, until: int, target, last_diagram: float):
+    """Send the next call; (its task, whether it brings the diagram)."""
+    diagram = time.perf_counter() - last_diagram >= DIAGRAM_EVERY
+    return asyncio.ensure_future(_call(m, until, target, diagram)), diagram
+
+
 async def loop(run_id: int) -> None:
     t0 = time.perf_counter()
-    frames, epochs = 0, 0.0
-    m, stop = S.mirror, None
-    paced_from = None           # (time, epoch, rate): where slow-motion pacing counts from
+    frames, epochs, drawing, last_diagram = 0, 0.0, 0.0, 0.0
+    m, stop, pending, clock = S.mirror, None, None, {}
     try:
         while S.run_id == run_id:
-            m = S.mirror                      # a new one if the data or network changed meanwhile
+            if S.mirror is not m:             # the data or network changed: go on with the new run
+                m, pending, clock = S.mirror, None, {}
             if m.sid is None:
                 await ensure(m)
                 continue
-            config = S.config
-            limit = S.goal if S.goal is not None else config.epochs
-            target = config.target / 100 if (config.target > 0 and S.use_target
-                                             and S.goal is None) else None
-            rate = pace()
-            until = limit
-            if rate is not None:
-                now = time.perf_counter()
-                if paced_from is None or paced_from[2] != rate:
-                    paced_from = (now, m.epoch, rate)
-                allowed = paced_from[1] + int((now - paced_from[0]) * rate)
-                if m.epoch >= allowed:           # ahead of the clock: wait for the next epoch's turn
-                    due = paced_from[0] + (m.epoch + 1 - paced_from[1]) / rate
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            if pending is None:
+                until, target, wait = _plan(m, clock)
+                if wait:
+                    await asyncio.sleep(wait)
                     continue
-                until = min(limit, max(m.epoch + 1, allowed))
-            before = m.epoch + m.progress
-            p = await client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"]))
+                pending = _next(m, until, target, last_diagram)
+            (task, diagram), pending = pending, None
+            p, weights, pictures = await task
             if S.mirror is not m:
                 continue
+            before = m.epoch + m.progress
             ended = m.update(p)
-            unpack_into(m.network, await client.weights(m.sid))
+            unpack_into(m.network, weights)
             epochs += max(0.0, m.epoch + m.progress - before)
+            limit = S.goal if S.goal is not None else S.config.epochs
             if ended is not None and not (ended.kind == "epochs" and m.epoch < limit):
                 stop = ended
                 break
+            if S.run_id != run_id:
+                break
+            if diagram:
+                last_diagram = time.perf_counter()
+            nxt, target, wait = _plan(m, clock)
+            if not wait:                      # the worker trains the next slice while we draw
+                pending = _next(m, nxt, target, last_diagram)
             await next_frame()
-            if S.run_id != run_id or S.mirror is not m:
-                continue
-            draw.frame(m)
-            frames += 1
-            draw.speed(m, frames, time.perf_counter() - t0, epochs)
+            if S.mirror is m:
+                t_draw = time.perf_counter()
+                draw.frame_from(m, pictures, diagram)
+                drawing += time.perf_counter() - t_draw
+                by_id("pg-speed").dataset.drawMs = f"{1000 * drawing / (frames + 1):.1f}"
+                frames += 1
+                draw.speed(m, frames, time.perf_counter() - t0, epochs)
     finally:
+        if pending is not None and S.mirror is m:
+            # Paused with a slice in flight: show what the worker holds (≤ one slice later).
+            p, weights, _ = await pending[0]
+            m.update(p)
+            unpack_into(m.network, weights)
         if S.run_id == run_id:               # it ended by itself, not by Pause or a change
             S.running = False
             S.run_id += 1

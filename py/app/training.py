@@ -50,6 +50,10 @@ class _Local:
         if name == "start":
             spec, keep = args
             return self.sessions.start(spec, keep or None)
+        if name == "pictures":
+            from app.playground_view import network_pictures
+            sid, width, height = args
+            return network_pictures(self.sessions.network(sid), width, height)
         return getattr(self.sessions, name)(*args)
 
 
@@ -126,8 +130,11 @@ class Client:
         return json.loads(str(text))
 
     async def weights(self, sid: int) -> bytes:
-        data = await self._backend.call("weights", sid)
-        return data if isinstance(data, bytes) else bytes(data.to_py())
+        return _bytes(await self._backend.call("weights", sid))
+
+    async def pictures(self, sid: int, width: int = 0, height: int = 0) -> bytes:
+        """The Playground's pictures (app.playground_view.network_pictures), drawn in the worker."""
+        return _bytes(await self._backend.call("pictures", sid, width, height))
 
     async def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
         await self._backend.call("set_rates", sid, eta, lmbda)
@@ -137,6 +144,11 @@ class Client:
 
     async def drop(self, sid: int) -> None:
         await self._backend.call("drop", sid)
+
+
+def _bytes(data) -> bytes:
+    """A worker's bytes arrive as a JS Uint8Array; the page's own as bytes."""
+    return data if isinstance(data, bytes) else bytes(data.to_py())
 
 
 client = Client()

@@ -125,6 +125,10 @@ class Sessions:
             "length": len(session.history["epoch"]), "history": history,
         })
 
+    def network(self, sid) -> Network:
+        """The network session ``sid`` trains (for pictures drawn from it)."""
+        return self._get(sid).network
+
     def weights(self, sid) -> bytes:
         """The parameters session ``sid`` holds now (``pack``)."""
         return pack(self._get(sid).network)

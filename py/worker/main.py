@@ -3,7 +3,7 @@
 PyScript starts this file in a Web Worker (app.training creates it once the
 page is ready, with its own config ``worker.toml``: the local interpreter and
 the ``nnfs`` files only). It imports the core and nothing that touches the
-page: a worker that uses neither ``window`` nor ``document`` needs no
+page (plus the pure picture code of app.playground_view: numpy only): a worker that uses neither ``window`` nor ``document`` needs no
 SharedArrayBuffer, so it runs on a plain static host without COOP/COEP headers.
 
 Every function is ``nnfs.remote.Sessions``'s, exported as it is. Arguments
@@ -11,6 +11,7 @@ cross as numbers and text; "none" is sent as -1 (epochs, target) or 0
 (session ids), because JS has two kinds of nothing and Python one.
 """
 
+from app.playground_view import network_pictures
 from nnfs.remote import Sessions
 
 _sessions = Sessions()
@@ -45,10 +46,15 @@ def drop(sid):
     _sessions.drop(int(sid))
 
 
+def pictures(sid, width=0, height=0):
+    """The Playground's pictures of session ``sid`` as bytes (app.playground_view, pure numpy)."""
+    return network_pictures(_sessions.network(int(sid)), int(width), int(height))
+
+
 def ping():
     """Answers once the worker's Python and numpy are up (the page times the start)."""
     import numpy
     return numpy.__version__
 
 
-__export__ = ["start", "run", "weights", "set_rates", "evaluate", "drop", "ping"]
+__export__ = ["start", "run", "weights", "pictures", "set_rates", "evaluate", "drop", "ping"]

@@ -41,6 +41,7 @@ import numpy as np
 
 from nnfs.rng import make_rng
 
+from . import linalg
 from .activations import get_activation
 from .costs import check_pairing, get_cost
 
@@ -211,10 +212,11 @@ class Network:
         deltas = [None] * L
         deltas[-1] = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, 0, -1):
-            deltas[l - 1] = self._hidden.backward(zs[l - 1], activations[l], deltas[l] @ self.weights[l])
+            deltas[l - 1] = self._hidden.backward(zs[l - 1], activations[l],
+                                                  linalg.backward(deltas[l], self.weights[l]))
         N = len(X)
         nabla_b = [d.sum(axis=0) / N for d in deltas]
-        nabla_w = [d.T @ a / N for d, a in zip(deltas, activations[:-1])]
+        nabla_w = [linalg.gradient(d, a) / N for d, a in zip(deltas, activations[:-1])]
         examples = [([d[i].copy() for d in deltas],
                      [np.outer(d[i], a[i]) for d, a in zip(deltas, activations[:-1])])
                     for i in range(N)]
@@ -232,7 +234,8 @@ class Network:
         """All activations [A^0=X, A^1, ..., A^L] and weighted inputs [Z^1, ..., Z^L]."""
         activations, zs = [X], []
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = activations[-1] @ w.T + b
+            z = linalg.forward(activations[-1], w)
+            z += b
             zs.append(z)
             activations.append(self._layer_activation(l)(z))
         return activations, zs
@@ -303,9 +306,10 @@ class Network:
         delta = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, -1, -1):
             sum_b[l] = delta.sum(axis=0)                        # BP3, summed over the batch
-            sum_w[l] = delta.T @ activations[l]                 # BP4: sum_x delta_x a_x^T
+            sum_w[l] = linalg.gradient(delta, activations[l])   # BP4: sum_x delta_x a_x^T
             if l > 0:                                           # BP2: error of the layer below
-                delta = self._hidden.backward(zs[l - 1], activations[l], delta @ self.weights[l])
+                delta = self._hidden.backward(zs[l - 1], activations[l],
+                                              linalg.backward(delta, self.weights[l]))
         return sum_b, sum_w, cost
 
     def update_mini_batch(self, X, y, eta, lmbda=0.0, n=None, scale=None) -> float:

@@ -93,6 +93,9 @@ async def _download_split(split: str) -> None:
     except ValueError as e:
         raise LoadError(f"{label}: {e}") from None
     state.data[split] = (images, labels)
+    state.failures.pop(split, None)  # loaded at last (by Retry or by Train): no longer a failure
+    if split == "test":
+        by_id("dg-test-retry").hidden = True
     state.loaded_bytes[f"{SPLIT_LABELS[split].lower()}"] = len(data)
     box = state.els["data"]
     box.setAttribute("data-sets", ",".join(s for s in ("test", "train", "validation") if s in state.data))

@@ -36,10 +36,23 @@ from nnfs import mnist
 
 
 async def _initial_load() -> None:
+    """Fetch the test set and the pretrained model, each on its own: one that fails does not
+    keep the other away (a model can read drawings without the test set). Retry fetches
+    again only what failed."""
     async def action():
-        await data.load_split("test")
-        if state.models["pretrained"] is None:
-            await models.load_pretrained()
+        for key, load in (("test", lambda: data.load_split("test")), ("pretrained", models.load_pretrained)):
+            if key == "pretrained" and state.models["pretrained"] is not None:
+                continue
+            try:
+                await load()
+                state.failures.pop(key, None)
+            except data.LoadError as e:
+                state.failures[key] = str(e)
+        by_id("dg-test-retry").hidden = "test" not in state.failures
+        pad.predict_drawing()  # a model that did arrive reads the drawing now
+        if state.failures:
+            await models.refresh_results()  # says what the results panel is missing
+            raise data.LoadError(" ".join(state.failures.values()))
         data.data_ready()
         await models.refresh_results()
         pad.predict_drawing()
@@ -63,6 +76,7 @@ def setup() -> None:
 
     train.setup()
     on("dg-load-retry", "click", data.retry_clicked)
+    on("dg-test-retry", "click", data.retry_clicked)  # the same Retry, beside "Read test image"
     on("dg-model", "change", models.model_changed)
     on("dg-save", "click", models.save_clicked)
     on("dg-load", "click", models.load_clicked)

@@ -129,8 +129,12 @@ async def refresh_results(predictions=None) -> None:
         results.setAttribute("data-model", state.active)
         accuracy.textContent = "–"
         accuracy.setAttribute("data-accuracy", "")
+        if "test" in state.failures and "test" not in state.data:
+            missing = "the test set did not load (Retry at the top of the lab)"
+        else:
+            missing = "waiting for the test set"
         set_text("dg-results-model", "no network yet" if net is None else
-                 "waiting for the test set" if "test" not in state.data else "a diverged network (no results)")
+                 missing if "test" not in state.data else "a diverged network (no results)")
         return
     images, labels = state.data["test"]
     results.setAttribute("data-state", "computing")

@@ -116,10 +116,19 @@ def undo(_event=None) -> None:
 
 
 def _show_answer(pixels, net) -> None:
-    """Feed 784 inputs in [0, 1] to the network and show its answer and confidences."""
+    """Feed 784 inputs in [0, 1] to the network and show its answer and confidences.
+
+    Anything that goes wrong (non-finite outputs, say) empties the panel and says why:
+    it must never keep showing an earlier network's, or an earlier drawing's, answer.
+    """
     answer_el = by_id("dg-answer")
-    outputs = net.feedforward(pixels)
-    conf = confidences(outputs, net.output_activation)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = net.feedforward(pixels)
+        conf = confidences(outputs, net.output_activation)
+    except (ValueError, ArithmeticError, MemoryError) as e:
+        _no_answer(f"This network cannot read {_source_text()}: {e}.")
+        return
     answer = int(np.argmax(outputs))
     answer_el.textContent = str(answer)
     answer_el.setAttribute("data-digit", str(answer))
@@ -157,7 +166,11 @@ def predict_drawing() -> None:
         _no_answer("Draw a digit in the box.")
         return
     if net is None:
-        _no_answer("No network yet: wait for the pretrained model, train one or load one.")
+        if "pretrained" in state.failures:
+            _no_answer("No network yet: the pretrained model did not load (Retry at the top of the lab); "
+                       "or train one, or load one.")
+        else:
+            _no_answer("No network yet: wait for the pretrained model, train one or load one.")
         return
     if not net.is_finite():
         _no_answer("This network's weights are no longer finite numbers (training diverged).")
@@ -166,9 +179,17 @@ def predict_drawing() -> None:
     _show_answer(pixels, net)
 
 
+def _source_text() -> str:
+    return "this test image" if state.shown_test_index is not None else "the drawing"
+
+
 def read_test_image(_event=None) -> None:
     if "test" not in state.data:
-        set_text("dg-answer-note", "The test set is still loading.")
+        if "test" in state.failures:
+            set_text("dg-answer-note", "The test set did not load: press Retry beside this button.")
+            by_id("dg-test-retry").hidden = False
+        else:
+            set_text("dg-answer-note", "The test set is still loading.")
         return
     state.shown_test_index = int(state.fields["test-index"].value)
     predict_drawing()

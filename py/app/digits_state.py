@@ -37,6 +37,7 @@ class DigitsState:
         self.loaded_bytes: dict[str, int] = {}  # what has been downloaded, for the summary line
         self.downloads: dict[str, asyncio.Task] = {}  # split -> its download (in progress or done)
         self.retry = None  # coroutine function to call when Retry is pressed
+        self.failures: dict[str, str] = {}  # "test"/"pretrained" -> why its first download failed
 
         # Models: "pretrained" (static/models), "trained" (this page's run), "file" (loaded).
         self.models: dict[str, object] = {"pretrained": None, "trained": None, "file": None}

@@ -129,6 +129,7 @@ class Lab:
         self.visible = False
         self._written = None           # the state this lab last wrote into the address
         self._link_errors: set = set()
+        self._link_status = False       # the status line shows a link's problems
 
     # --- controls -------------------------------------------------------------------
     def build(self) -> "Lab":
@@ -173,6 +174,9 @@ class Lab:
     def status(self, text: str, kind: str = "") -> None:
         """The lab's status line (``#PREFIX-status``, role="status"); kind: "", "good", "bad"."""
         el = dom.by_id(f"{self.table.prefix}-status")
+        if not text and self._link_status:
+            return  # "nothing to say" does not wipe what the link got wrong; show() does
+        self._link_status = text.startswith("In the link: ")
         if str(el.textContent) != text:
             el.textContent = text
         el.className = f"lab-status {kind}".strip()
@@ -231,8 +235,9 @@ class Lab:
                 self._link_errors.add(name)
             if others:
                 self.status("In the link: " + "; ".join(others) + ".", "bad")
-            elif str(dom.by_id(f"{self.table.prefix}-status").textContent).startswith("In the link"):
-                self.status("")  # an earlier link's complaint, not this one's
+        if not (read and others) and self._link_status:
+            self._link_status = False
+            self.status("")  # an earlier link's complaint: the address no longer holds it
         self.sync_url()
         return read
 

@@ -49,7 +49,8 @@ def test_navigation_by_keyboard(app):
     links = page.eval_on_selector_all("#nav a", "els => els.map(e => e.dataset.lab)")
     assert links[0] == "intro"
     # The skip link comes first (focused directly: earlier tests may have clicked anywhere),
-    # then Tab walks the navigation in order and Enter opens each lab.
+    # then Tab walks the navigation in order and Enter opens each lab (which takes focus to
+    # the lab's heading: test_navigation.py), so the link is focused again for the next one.
     page.focus("a.skip")
     assert page.evaluate("document.activeElement.className") == "skip"
     for lab in links:
@@ -58,6 +59,7 @@ def test_navigation_by_keyboard(app):
         page.keyboard.press("Enter")
         page.wait_for_function(f"document.documentElement.dataset.lab === '{lab}'")
         assert page.is_visible(f"section[data-lab='{lab}']")
+        page.focus(f"#nav a[data-lab='{lab}']")
     app.goto_lab("intro")
 
 

@@ -106,7 +106,9 @@ class Client:
             self._set("ready")
         except Exception as exc:  # noqa: BLE001 - the page trains on its own thread instead
             self._backend = _Local()
-            reason = "it did not start in time" if isinstance(exc, asyncio.TimeoutError) else str(exc)
+            reason = ("it did not start in time" if isinstance(exc, asyncio.TimeoutError)
+                      else f"{type(exc).__name__}: {exc}")
+            document.documentElement.dataset.workerError = reason
             self._set("failed", f"The training worker could not start ({reason}), so training "
                                 "runs on the page's own thread: the page may stutter while it trains.")
         finally:

@@ -30,3 +30,82 @@ def test_the_worker_starts_behind_a_plain_server(app, server):
     worker_requests = [u for u in app.requests if u.endswith("worker.toml") or "py/worker/" in u]
     assert worker_requests, "the worker's files were never fetched"
     print(f"\nworker ready {ms:.0f} ms after it was created")
+
+
+def _stats(page) -> dict:
+    return page.evaluate("({...document.getElementById('pg-stats').dataset})")
+
+
+def _wait_state(page, state: str, timeout: float = 120_000):
+    page.wait_for_function(f"document.getElementById('pg-stats').dataset.state === '{state}'",
+                           timeout=timeout)
+
+
+def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(fresh):
+    app = fresh("#playground/data=xor&epochs=5")
+    page = app.page
+    page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
+    assert page.evaluate("document.documentElement.dataset.worker") == "starting"
+    page.select_option("#pg-pace", "max")
+    page.click("#pg-train")
+    assert "Starting the training worker" in page.inner_text("#pg-status")
+    assert _stats(page)["state"] == "running" and page.is_enabled("#pg-pause")
+    _wait_state(page, "done")
+    assert page.evaluate("document.documentElement.dataset.worker") == "ready"
+    assert _stats(page)["epoch"] == "5"
+    assert "Stopped at epoch 5" in page.inner_text("#pg-status")
+    assert not app.console_errors, app.console_errors
+
+
+@pytest.mark.allow_console_errors
+def test_without_a_worker_the_page_trains_by_itself_and_says_so(browser, server):
+    """A host that cannot give the worker its config: the page says why and trains anyway."""
+    from tests.e2e.conftest import READY_TIMEOUT_MS, watch
+
+    context = browser.new_context()
+    try:
+        app = watch(context, server.url)
+        context.route("**/worker.toml", lambda route: route.fulfill(status=404, body="gone"))
+        page = app.page
+        page.goto(server.url + "#playground/data=xor&epochs=3")
+        page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
+        assert wait_worker(page) == "failed"
+        assert "404" in page.evaluate("document.documentElement.dataset.workerError")
+        page.select_option("#pg-pace", "max")
+        page.click("#pg-train")
+        _wait_state(page, "done")
+        assert _stats(page)["epoch"] == "3"
+        assert page.is_hidden("#app-error")
+    finally:
+        context.close()
+
+
+def test_the_main_thread_stays_free_while_the_playground_trains(app):
+    """Long tasks (> 50 ms) on the page's thread while a [2, 8, 8, 2] network trains
+    in the worker as fast as it goes. Reported with -s; the bound is loose because
+    the test machine is shared, yet training on the page's thread (56-64 ms per
+    slice) gave about 50 long tasks in 3 s, so it would fail."""
+    page = app.page
+    assert wait_worker(page) == "ready"
+    app.goto_lab("playground", "data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000")
+    page.select_option("#pg-pace", "max")
+    page.click("#pg-reset")
+    page.click("#pg-train")
+    _wait_state(page, "running")
+    page.wait_for_timeout(500)
+    page.evaluate("""() => { window.hwLong = [];
+        window.hwObs = new PerformanceObserver(l => { for (const e of l.getEntries()) window.hwLong.push(e.duration); });
+        window.hwObs.observe({type: 'longtask'});
+        window.hwFrames = 0; const tick = () => { window.hwFrames++; if (window.hwObs) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick); }""")
+    page.wait_for_timeout(3000)
+    result = page.evaluate("() => { window.hwObs.disconnect(); window.hwObs = null; return [window.hwLong, window.hwFrames]; }")
+    page.click("#pg-pause")
+    _wait_state(page, "paused")
+    longs, frames = result
+    speed = page.get_attribute("#pg-speed", "data-fps")
+    draw_ms = page.get_attribute("#pg-speed", "data-draw-ms")
+    print(f"\nwhile training in the worker for 3 s: {len(longs)} long tasks "
+          f"(longest {max(longs, default=0):.0f} ms); browser frames {frames / 3:.0f}/s; "
+          f"pictures {speed}/s; drawing {draw_ms} ms per picture")
+    assert len(longs) <= 15 and max(longs, default=0) < 500, longs

@@ -270,3 +270,26 @@ def test_layer_buttons_add_fields_up_to_the_core_limit(app):
     }})()""")
     page.click("#pg-remove-layer")
     assert page.is_hidden(f"#pg-layer-{top}")
+
+
+def test_a_point_clicked_while_training_joins_the_run_from_the_current_weights(app):
+    """Slow motion (10 epochs/s): a click adds a point and training goes on, from the
+    epoch and weights it had reached, instead of starting again at epoch 0."""
+    page = load(app, "data=xor&epochs=100000", pace="10")
+    page.click("#pg-train")
+    page.wait_for_function("Number(document.getElementById('pg-stats').dataset.epoch) >= 3")
+    page.evaluate("""() => { window.pgMinEpoch = Infinity;
+        window.pgEpochs = new MutationObserver(() => { window.pgMinEpoch = Math.min(window.pgMinEpoch,
+            Number(document.getElementById('pg-stats').dataset.epoch)); });
+        window.pgEpochs.observe(document.getElementById('pg-stats'), {attributes: true}); }""")
+    before = int(stats(page)["epoch"])
+    page.click("#pg-points", position={"x": 299, "y": 99})
+    assert "training goes on from the current weights" in page.inner_text("#pg-status")
+    assert stats(page)["userCount"] == "1" and stats(page)["state"] == "running"
+    page.wait_for_function(f"Number(document.getElementById('pg-stats').dataset.epoch) >= {before + 3}")
+    low = page.evaluate("window.pgEpochs.disconnect(), window.pgMinEpoch")
+    assert low >= before, (low, before)
+    assert stats(page)["state"] == "running"
+    page.click("#pg-pause")
+    wait_state(page, "paused")
+    assert "pts=0.5,0.5," in current_hash(page)

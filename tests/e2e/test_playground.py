@@ -293,3 +293,27 @@ def test_a_point_clicked_while_training_joins_the_run_from_the_current_weights(a
     page.click("#pg-pause")
     wait_state(page, "paused")
     assert "pts=0.5,0.5," in current_hash(page)
+
+
+def test_field_names_do_not_swallow_their_neighbours(app):
+    """Issue 8.12: each field is named by its own label only, and its buttons by theirs."""
+    page = load(app, "data=xor")
+    for name in ("hidden layers", "data seed"):
+        assert page.get_by_role("textbox", name=name, exact=True).count() == 1, name
+    for name in ("Add a hidden layer", "Remove a hidden layer", "New points"):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1, name
+
+
+def test_a_phone_sees_the_whole_playground(app):
+    """Issue 8.13: at 390 x 844 nothing is wider than the screen (plot, status, diagram)."""
+    page = load(app, "data=xor&layers=8,8")
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(200)
+        wide = page.evaluate("""() => [...document.querySelectorAll('#lab-playground *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map(e => (e.id || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide[:14]
+        assert not wide, wide
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})

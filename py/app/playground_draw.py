@@ -64,8 +64,9 @@ def points(m, cursor) -> None:
     c.clear(None)
     w = c.width
     c.fill_stroke(f"M{w / 2} 0V{w}M0 {w / 2}H{w}", stroke="rgba(27,36,48,0.25)", width=1)
-    c.texts([("x₂", w / 2 + 6, 10), ("−1", 4, w / 2 + 9)], "#5b6675", 12, align="left")
-    c.texts([("x₁", w - 5, w / 2 - 9), ("1", w - 5, w / 2 + 9)], "#5b6675", 12, align="right")
+    (lo, hi), _ = view.to_canvas([(-1, 0), (1, 0)], w)         # where x₁ = ±1 (the data's edge)
+    c.texts([("x₂", w / 2 + 6, 10), ("−1", lo + 2, w / 2 + 9)], "#5b6675", 12, align="left")
+    c.texts([("x₁", w - 5, w / 2 - 9), ("1", hi - 2, w / 2 + 9)], "#5b6675", 12, align="right")
     for fill, stroke, width, path in view.point_shapes(m.data, w):
         c.fill_stroke(path, fill, stroke, width)
     if cursor is not None:

@@ -18,7 +18,8 @@ from app.paths import circle_path, square_path, svg_path
 from app.pixels import CLASS_RGB, WHITE, class_heatmap, grid, hex_color, rgba_from_rgb
 from nnfs.playground import activations
 
-BOX = (-1.0, 1.0)                      # the data plane drawn on the plot (datasets.BOX)
+BOX = (-1.1, 1.1)                      # the plane drawn on the plot: the data's box [-1, 1]
+                                       # (datasets.BOX) and a margin, so points at |x| = 1 show whole
 RES = 60                               # the network is evaluated on a RES x RES grid
 NEG_RGB = (231, 111, 81)               # negative weights / activations (pixels.diverging)
 POS_RGB = (69, 123, 157)               # positive ones

@@ -128,14 +128,14 @@ def test_clicked_points_join_the_training_set(app):
     page = load(app, "data=spiral&classes=3&n=100&test=30")
     assert stats(page)["trainCount"] == "70" and stats(page)["userCount"] == "0"
     page.select_option("#pg-click-class", "2")
-    # The 400 x 400 plot shows [-1, 1]^2; (299, 99) in its padding box is (0.5, 0.5).
-    page.click("#pg-points", position={"x": 299, "y": 99})
+    # The 400 x 400 plot shows [-1.1, 1.1]^2; (290, 109) in its padding box is (0.5, 0.5).
+    page.click("#pg-points", position={"x": 290, "y": 109})
     s = stats(page)
     assert s["trainCount"] == "71" and s["userCount"] == "1"
     assert "pts=0.5,0.5,2" in current_hash(page)
     assert "71 training points (1 of yours)" in page.inner_text("#pg-counts")
     # Shift-click near it removes it; the keyboard adds one at the cross.
-    page.click("#pg-points", position={"x": 303, "y": 104}, modifiers=["Shift"])
+    page.click("#pg-points", position={"x": 295, "y": 114}, modifiers=["Shift"])
     assert stats(page)["userCount"] == "0" and "pts=" not in current_hash(page)
     page.focus("#pg-points")
     for key in ("ArrowRight", "ArrowRight", "ArrowUp", "Enter"):
@@ -283,7 +283,7 @@ def test_a_point_clicked_while_training_joins_the_run_from_the_current_weights(a
             Number(document.getElementById('pg-stats').dataset.epoch)); });
         window.pgEpochs.observe(document.getElementById('pg-stats'), {attributes: true}); }""")
     before = int(stats(page)["epoch"])
-    page.click("#pg-points", position={"x": 299, "y": 99})
+    page.click("#pg-points", position={"x": 290, "y": 109})
     assert "training goes on from the current weights" in page.inner_text("#pg-status")
     assert stats(page)["userCount"] == "1" and stats(page)["state"] == "running"
     page.wait_for_function(f"Number(document.getElementById('pg-stats').dataset.epoch) >= {before + 3}")

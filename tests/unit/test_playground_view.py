@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 
 from app.paths import svg_path
 from app import playground_view as view
@@ -80,8 +81,12 @@ def test_point_shapes_distinguish_train_test_and_yours():
 
 def test_canvas_coordinates_round_trip():
     xs, ys = view.to_canvas([(-1, 1), (1, -1), (0, 0)], 400)
-    assert list(xs) == [0, 400, 200] and list(ys) == [0, 400, 200]
-    assert view.from_canvas(100, 300, 400) == (-0.5, -0.5)
+    # Issue 8.14: a point at |x| = 1 (radius 4 px) is drawn whole, inside the canvas.
+    assert list(xs) == pytest.approx([200 / 11, 400 - 200 / 11, 200])
+    assert list(ys) == pytest.approx([200 / 11, 400 - 200 / 11, 200])
+    assert 4 + 1 < xs[0] and xs[1] < 400 - 4 - 1
+    assert view.from_canvas(xs[0], ys[1], 400) == pytest.approx((-1, -1))
+    assert view.from_canvas(290 + 10 / 11, 109 + 1 / 11, 400) == pytest.approx((0.5, 0.5))
 
 
 def test_paths_and_axes():

@@ -166,7 +166,10 @@ def model_json(m, hash_state: str) -> str | None:
     net = m.network
     if not net.is_finite():
         return None
-    meta = {"playground": hash_state, "epoch": m.epoch, "test_accuracy": m.latest("test_acc")}
+    # Mid-epoch (after Pause) the weights are those of "epoch E + p %", scored as they are.
+    held = m.progress and m.held_test_acc is not None
+    meta = {"playground": hash_state, "epoch": m.epoch, "epoch_progress": m.progress,
+            "test_accuracy": m.held_test_acc if held else m.latest("test_acc")}
     return model_io.to_json(net, meta=meta)
 
 

@@ -44,6 +44,7 @@ class Mirror:
         self.epoch, self.progress, self.train_seconds = 0, 0.0, 0.0
         self.sid = None                # the worker's session, once made
         self.connecting = None         # the task that makes it (one per mirror)
+        self.held_test_acc = None      # test accuracy of the weights held mid-epoch (Pause)
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -59,6 +60,7 @@ class Mirror:
                 self.history[k].extend(values)
         self.epoch, self.progress, self.train_seconds = p["epoch"], p["progress"], p["train_seconds"]
         self.stop = _stop(p["stop"])
+        self.held_test_acc = None
         return _stop(p["ended"])
 
 
@@ -259,6 +261,17 @@ def finished(stop) -> None:
         by_id("pg-train" if not m.stop else "pg-reset").focus()   # Pause is disabled now
     draw.frame(m)
     draw.update_model_json(m, S.hash_state)
+    if m.progress and m.sid is not None:
+        spawn(_score_held(m))
+
+
+async def _score_held(m: Mirror) -> None:
+    """Paused mid-epoch: the curves' last point is of the last whole epoch, but the
+    saved model must say how the weights it holds score (issue 8, item 4)."""
+    _, acc = await client.evaluate(m.sid, "test")
+    if S.mirror is m and not S.running:
+        m.held_test_acc = acc
+        draw.update_model_json(m, S.hash_state)
 
 
 def status(text: str, kind: str) -> None:

@@ -317,3 +317,28 @@ def test_a_phone_sees_the_whole_playground(app):
         assert not wide, wide
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_paused_mid_epoch_the_model_scores_the_weights_it_holds(app):
+    """Issue 8.4 for the Playground: after Pause in the middle of an epoch the status says
+    'epoch E + p % of epoch E+1' and the model JSON's test accuracy is that of the
+    weights it holds (checked in CPython), not of the last whole epoch."""
+    state = "data=spiral&classes=3&n=2000&test=10&layers=8&act=tanh&eta=0.05&batch=1&epochs=100000"
+    page = load(app, state)
+    page.click("#pg-train")
+    page.wait_for_function("Number(document.getElementById('pg-stats').dataset.epoch) >= 1")
+    page.click("#pg-pause")
+    wait_state(page, "paused")
+    text = page.inner_text("#pg-status")
+    data = pg.build_data(pg.from_hash(state)[0])
+    deadline = time.time() + 10
+    while True:
+        saved = page.evaluate("document.getElementById('pg-model-json').value")
+        meta = json.loads(saved)["meta"]
+        held = from_json(saved).accuracy(data.X_test, data.y_test)
+        if meta["test_accuracy"] == pytest.approx(held, abs=1e-12) or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert meta["epoch_progress"] > 0, meta          # (a pause lands on an epoch's end about 1 time in 100)
+    assert f"+ {meta['epoch_progress']:.0%} of epoch {meta['epoch'] + 1}" in text, text
+    assert meta["test_accuracy"] == pytest.approx(held, abs=1e-12), (meta, held)

@@ -19,6 +19,7 @@ import pytest
 from nnfs import mnist, model_io
 from nnfs.network import Network, Trainer
 
+from ..conftest import need
 from .conftest import ROOT
 
 PRETRAINED = ROOT / "static" / "models" / "pretrained.json"
@@ -131,9 +132,8 @@ def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
 
 # --- drawing -------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not PRETRAINED.exists(),
-                    reason="static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
 def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
+    need(PRETRAINED.exists(), "static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
     page = digits.page
     page.select_option("#dg-model", "pretrained")
     page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'")

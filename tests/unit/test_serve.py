@@ -17,8 +17,9 @@ import pytest
 
 import serve
 
+from ..conftest import need
+
 ROOT = Path(__file__).resolve().parents[2]
-NEEDS_RUNTIME = os.environ.get("CI") == "true"
 
 
 def start(root: Path, **kw):
@@ -61,8 +62,7 @@ def status(base_url: str, path: str, host: str | None = None, method: str = "GET
     ("static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "application/zip"),
 ])
 def test_mime_types(base_url, path, mime):
-    if not (ROOT / path).exists() and not NEEDS_RUNTIME:
-        pytest.skip(f"{path} not present (./run setup)")
+    need((ROOT / path).exists(), f"{path} not present (./run setup)")
     with urllib.request.urlopen(base_url + path) as r:
         assert r.headers["Content-Type"].split(";")[0] == mime
 

@@ -41,6 +41,7 @@ import numpy as np
 
 from nnfs.rng import make_rng
 
+from . import linalg
 from .activations import get_activation
 from .costs import check_pairing, get_cost
 
@@ -159,11 +160,82 @@ class Network:
         for k in range(0, len(X), EVAL_CHUNK):
             yield as_batch(X[k:k + EVAL_CHUNK], self.sizes[0], scale)
 
+    def forward(self, X, scale=None):
+        """Every layer of one forward pass over the batch X (N, n_in):
+        ``(activations, zs)`` with activations = [A^0 = X, A^1, ..., A^L] and
+        zs = [Z^1, ..., Z^L], each (N, n_l). What a page draws neuron by neuron."""
+        return self._forward(as_batch(X, self.sizes[0], scale))
+
+    def evaluate(self, X, y, scale=None) -> tuple[float, float]:
+        """(mean cost C_0, accuracy) on (X, y) from one chunked forward pass: the
+        numbers ``total_cost`` (without L2) and ``accuracy`` give, at the price of
+        one pass instead of two. NaN, NaN once the weights are not finite."""
+        y = self.check_labels(y)
+        X = np.asarray(X)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
+        if len(X) == 0:
+            raise ValueError("empty data set: no examples to score")
+        if not self.is_finite():
+            return math.nan, math.nan
+        total, right = 0.0, 0
+        with np.errstate(all="ignore"):
+            for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
+                activations, zs = self._forward(Xc)
+                yc = y[k:k + EVAL_CHUNK]
+                total += self._cost.fn(activations[-1], self.targets(yc), zs[-1]) * len(Xc)
+                right += int(np.sum(self._classes(activations[-1]) == yc))
+        return float(total / len(X)), right / len(X)
+
+    def trace(self, x, y) -> dict:
+        """Everything backpropagation computes for a batch (x, y), layer by layer,
+        for a page that shows the algorithm with its real numbers:
+
+        ``zs[l]``, ``activations[l]`` (activations[0] = x), ``deltas[l]`` = dC_x/dz
+        per example (BP1 for the last layer, BP2 below it), ``nabla_b[l]`` and
+        ``nabla_w[l]`` = the gradient of the mean cost (BP3, BP4: equal to
+        ``backprop``), ``cost`` = the mean cost, ``examples`` = per-example
+        gradients (lists of (nabla_b, nabla_w) for each row, whose mean is the
+        batch gradient). A 1-D x is one example, with y its label or float target
+        vector; a 2-D x is a batch, with y as for ``backprop``.
+        """
+        X = np.asarray(x)
+        if X.ndim == 1:
+            X = X[None, :]
+            y = np.asarray(y)
+            y = y[None] if y.ndim == 0 else y[None, :]  # a label, or a float target vector
+        X = as_batch(X, self.sizes[0])
+        T = self.targets(y)
+        self._check_rows(X, T)
+        activations, zs = self._forward(X)
+        L = len(self.weights)
+        deltas = [None] * L
+        deltas[-1] = self._cost.delta(zs[-1], activations[-1], T, self._output)
+        for l in range(L - 1, 0, -1):
+            deltas[l - 1] = self._hidden.backward(zs[l - 1], activations[l],
+                                                  linalg.backward(deltas[l], self.weights[l]))
+        N = len(X)
+        nabla_b = [d.sum(axis=0) / N for d in deltas]
+        nabla_w = [linalg.gradient(d, a) / N for d, a in zip(deltas, activations[:-1])]
+        examples = [([d[i].copy() for d in deltas],
+                     [np.outer(d[i], a[i]) for d, a in zip(deltas, activations[:-1])])
+                    for i in range(N)]
+        return {"activations": activations, "zs": zs, "deltas": deltas, "targets": T,
+                "nabla_b": nabla_b, "nabla_w": nabla_w, "examples": examples,
+                "cost": float(self._cost.fn(activations[-1], T, zs[-1]))}
+
+    def _classes(self, A) -> np.ndarray:
+        """Predicted classes from output activations A (N, n_out)."""
+        if self.sizes[-1] == 1:
+            return (A[:, 0] > 0.5).astype(np.intp)
+        return np.argmax(A, axis=1)
+
     def _forward(self, X):
         """All activations [A^0=X, A^1, ..., A^L] and weighted inputs [Z^1, ..., Z^L]."""
         activations, zs = [X], []
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = activations[-1] @ w.T + b
+            z = linalg.forward(activations[-1], w)
+            z += b
             zs.append(z)
             activations.append(self._layer_activation(l)(z))
         return activations, zs
@@ -234,9 +306,10 @@ class Network:
         delta = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, -1, -1):
             sum_b[l] = delta.sum(axis=0)                        # BP3, summed over the batch
-            sum_w[l] = delta.T @ activations[l]                 # BP4: sum_x delta_x a_x^T
+            sum_w[l] = linalg.gradient(delta, activations[l])   # BP4: sum_x delta_x a_x^T
             if l > 0:                                           # BP2: error of the layer below
-                delta = self._hidden.backward(zs[l - 1], activations[l], delta @ self.weights[l])
+                delta = self._hidden.backward(zs[l - 1], activations[l],
+                                              linalg.backward(delta, self.weights[l]))
         return sum_b, sum_w, cost
 
     def update_mini_batch(self, X, y, eta, lmbda=0.0, n=None, scale=None) -> float:
@@ -301,9 +374,7 @@ class Network:
         A = self.feedforward(X, scale)
         if A.ndim == 1:
             return self.predict(np.asarray(X)[None, :], scale)[0]
-        if self.sizes[-1] == 1:
-            return (A[:, 0] > 0.5).astype(np.intp)
-        return np.argmax(A, axis=1)
+        return self._classes(A)
 
     def accuracy(self, X, y, scale=None) -> float:
         """Fraction of examples in (X, y) classified correctly, in [0, 1]."""

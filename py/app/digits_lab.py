@@ -27,6 +27,7 @@ import js
 from app import digits_data as data
 from app import digits_models as models
 from app import digits_pad as pad
+from app import digits_results as results
 from app import digits_train as train
 from app import digits_view as view
 from app.canvas import Canvas
@@ -60,6 +61,13 @@ async def _initial_load() -> None:
     await data.with_retry(action)
 
 
+def _test_index_key(event) -> None:
+    """Enter in the test-image number reads that image, as the button beside it does."""
+    if event.key == "Enter":
+        event.preventDefault()
+        pad.read_test_image()
+
+
 def setup() -> None:
     """Bind the controls (no data is loaded until the lab is shown)."""
     for key, element_id in (("draw", "dg-draw"), ("seen", "dg-seen"), ("curves", "dg-curves"),
@@ -85,6 +93,12 @@ def setup() -> None:
     on("dg-clear", "click", pad.clear_drawing)
     on("dg-undo", "click", pad.undo)
     on("dg-read-test", "click", pad.read_test_image)
+    on("dg-test-index", "keydown", _test_index_key)
+    on("dg-gallery-prev", "click", results.prev_clicked)
+    on("dg-gallery-next", "click", results.next_clicked)
+    on("dg-gallery-all", "click", results.all_clicked)
+    on(state.els["confusion"], "click", results.confusion_clicked)
+    on(js.window, "resize", results.resized)
     draw = state.canvases["draw"].element
     on(draw, "pointerdown", pad.pointer_down)
     on(draw, "pointermove", pad.pointer_move)

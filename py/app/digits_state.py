@@ -47,6 +47,12 @@ class DigitsState:
         self.results_token = 0
         self.pretrained_accuracy: float | None = None
 
+        # The results panel: the scored model's (images, labels, predictions) and the gallery's place.
+        self.shown_results: tuple | None = None
+        self.gallery_cell: tuple[int, int] | None = None  # a confusion-matrix cell, or None: all mistakes
+        self.gallery_page = 0
+        self.strip_width = 0.0  # CSS pixels the strips were drawn for
+
         # Drawing.
         self.strokes: list[list[tuple[float, float]]] = []
         self.ink = np.zeros((SIZE, SIZE))

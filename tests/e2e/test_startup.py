@@ -234,3 +234,49 @@ def test_content_security_policy_blocks_other_origins(app):
     finally:
         other.shutdown()
         other.server_close()
+
+
+WORKER_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8">
+{csp}
+<script type="module" src="./static/vendor/pyscript/core.js"></script>
+</head><body>
+<script type="py" worker name="calc" config="./pyscript.toml">
+import numpy as np
+def add(a, b):
+    return float(np.add(a, b))
+__export__ = ["add"]
+</script>
+<script type="py" config="./pyscript.toml">
+import asyncio
+from pyscript import document, workers
+async def go():
+    calc = await workers["calc"]
+    document.documentElement.dataset.sum = str(await calc.add(2, 3))
+asyncio.ensure_future(go())
+</script>
+</body></html>
+"""
+
+
+@pytest.mark.allow_console_errors
+def test_content_security_policy_allows_a_pyscript_worker(browser, tmp_path):
+    """The page's own policy, on a page with an inline PyScript worker (a blob: worker whose
+    code is fetched from a blob: URL): the worker starts and answers."""
+    html = (ROOT / "index.html").read_text()
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', html).group(0)
+    site = tmp_path / "site"
+    (site / "static").mkdir(parents=True)
+    (site / "static/vendor").symlink_to((ROOT / "static/vendor").resolve(), target_is_directory=True)
+    (site / "pyscript.toml").write_text((ROOT / "pyscript.toml").read_text().split("[files]")[0])
+    (site / "index.html").write_text(WORKER_PAGE.format(csp=csp))
+    srv = start_server(site)
+    context = browser.new_context()
+    try:
+        w = open_app(context, srv.url, wait_ready=False)
+        w.page.wait_for_function("document.documentElement.dataset.sum", timeout=120_000)
+        assert float(w.page.evaluate("document.documentElement.dataset.sum")) == 5.0
+        assert not [e for e in w.console_errors if "Content Security Policy" in e], w.console_errors
+    finally:
+        context.close()
+        srv.stop()

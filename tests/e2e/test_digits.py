@@ -269,6 +269,9 @@ def test_a_link_names_a_test_image_and_the_address_follows_the_field(fresh):
     page.evaluate("location.hash = '#digits/image=12345'")
     page.wait_for_function("document.getElementById('dg-test-index-error').textContent.includes('in the link')")
     assert page.input_value("#dg-test-index") == "5"
+    # A part that names no setting is reported in the lab's status line.
+    page.evaluate("location.hash = '#digits/zoom=2'")
+    page.wait_for_function("document.getElementById('dg-status').textContent.includes('In the link')")
     app.console_errors[:] = [e for e in app.console_errors if "404" not in e]
     assert not app.console_errors, app.console_errors
 

@@ -31,9 +31,9 @@ from app import digits_results as results
 from app import digits_train as train
 from app import digits_view as view
 from app.canvas import Canvas
-from app.digits_state import state
+from app.digits_layout import SETTINGS
+from app.digits_state import lab, state
 from app.dom import NumberField, by_id, on, set_html, spawn
-from nnfs import mnist
 
 
 async def _initial_load() -> None:
@@ -68,6 +68,11 @@ def _test_index_key(event) -> None:
         pad.read_test_image()
 
 
+def _image_typed(value) -> None:
+    lab.values["image"] = value
+    lab.sync_url()
+
+
 def setup() -> None:
     """Bind the controls (no data is loaded until the lab is shown)."""
     for key, element_id in (("draw", "dg-draw"), ("seen", "dg-seen"), ("curves", "dg-curves"),
@@ -79,8 +84,10 @@ def setup() -> None:
     state.els["nav"] = js.document.querySelector("#nav a[data-lab='digits']")
     state.els["gallery-count"] = by_id("dg-gallery-count")
     state.els["confusion"] = by_id("dg-confusion")
-    state.fields["test-index"] = NumberField("dg-test-index", "test image", None, lo=0, hi=mnist.N_TEST - 1,
-                                             integer=True)
+    # The test-image number is the lab base's "image" setting (its element keeps the id
+    # dg-test-index, which other tests use): typing it keeps the address up to date.
+    state.fields["test-index"] = lab.fields["image"] = NumberField(
+        "dg-test-index", "test image", _image_typed, setting=SETTINGS["image"])
 
     train.setup()
     on("dg-load-retry", "click", data.retry_clicked)
@@ -111,8 +118,12 @@ def setup() -> None:
     set_html("dg-bars", view.empty_bars_html())
 
 
-def show(_state: str = "") -> None:
-    """First show: start loading the test set and the pretrained model."""
+def show(link: str = "") -> None:
+    """First show: start loading the test set and the pretrained model. A link that names a
+    test image (``#digits/image=3``) shows that image (as soon as the test set is there)."""
+    if lab.show(link) and "image=" in link and lab.fields["image"].error.textContent == "":
+        state.shown_test_index = int(lab["image"])
+        pad.predict_drawing()
     if not state.started:
         state.started = True
         spawn(_initial_load())
@@ -122,6 +133,7 @@ def hide() -> None:
     """Leaving the lab ends a stroke in progress (training, if any, keeps going: the lab's link
     in the navigation says so, and Pause/Stop are here when the learner comes back)."""
     state.pointer = None
+    lab.hide()
 
 
 __all__ = ["setup", "show", "hide"]

@@ -1,12 +1,22 @@
-"""Pure layout helpers for the Digits lab's results panel (numpy only, so CPython tests them).
+"""Pure helpers for the Digits lab's page (numpy only, so CPython tests them).
 
-How many digits fit in a row of a strip, which digits the gallery shows
-(every mistake, or one confusion-matrix cell), and the pages of that list.
+The lab's non-training settings table (the test image to read, which a link
+can name: ``#digits/image=3``); how many digits fit in a row of a strip;
+which digits the gallery shows (every mistake, or one confusion-matrix cell),
+and the pages of that list. The training settings belong to digits_train.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from nnfs import mnist
+from nnfs.settings import Setting, Table
+
+SETTINGS = Table("dg", [
+    Setting("image", "test image", 0, kind="int", lo=0, hi=mnist.N_TEST - 1,
+            help="the number of a test image (0 to 9,999) to read instead of the drawing"),
+])
 
 TILE = 28 * 2 + 4  # width of one captioned digit in a strip (scale 2, pad 4), in canvas pixels
 

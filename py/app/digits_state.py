@@ -14,7 +14,9 @@ import asyncio
 
 import numpy as np
 
+from app.digits_layout import SETTINGS
 from app.dom import by_id
+from app.lab import Lab
 
 SIZE = 280  # drawing canvas, in pixels
 SPLIT_LABELS = {"test": "Test set", "train": "Training set", "validation": "Validation set"}
@@ -77,6 +79,8 @@ class DigitsState:
 
 
 state = DigitsState()
+# The lab base: the non-training settings (SETTINGS), the address, the status line, test hooks.
+lab = Lab("digits", SETTINGS)
 
 
 def message(element_id: str, text: str, kind: str = "") -> None:

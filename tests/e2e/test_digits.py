@@ -255,6 +255,27 @@ def test_enter_in_the_test_image_number_reads_that_image(digits, small_model_fil
     page.click("#dg-clear")
 
 
+def test_a_link_names_a_test_image_and_the_address_follows_the_field(fresh):
+    app = fresh("#digits/image=3")
+    page = app.page
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+    page.wait_for_function("(document.getElementById('dg-seen').dataset.source || '').includes('test image 3')")
+    assert page.input_value("#dg-test-index") == "3"
+    page.fill("#dg-test-index", "5")
+    page.press("#dg-test-index", "Enter")
+    assert "test image 5" in page.get_attribute("#dg-seen", "data-source")
+    assert page.evaluate("location.hash") == "#digits/image=5"
+    # A bad number in a link is shown beside the field and the value in use is kept.
+    page.evaluate("location.hash = '#digits/image=12345'")
+    page.wait_for_function("document.getElementById('dg-test-index-error').textContent.includes('in the link')")
+    assert page.input_value("#dg-test-index") == "5"
+    # A part that names no setting is reported in the lab's status line.
+    page.evaluate("location.hash = '#digits/zoom=2'")
+    page.wait_for_function("document.getElementById('dg-status').textContent.includes('In the link')")
+    app.console_errors[:] = [e for e in app.console_errors if "404" not in e]
+    assert not app.console_errors, app.console_errors
+
+
 def test_the_curve_legend_names_the_dashed_line(digits):
     legend = digits.page.inner_text("#dg-curves + p")
     assert "dashed" not in legend.split("test")[1][:12]  # not "test (dashed…"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.digits_layout import TILE, gallery_page, gallery_selection, strip_columns
+from app.digits_layout import SETTINGS, TILE, gallery_page, gallery_selection, strip_columns
 
 
 @pytest.mark.parametrize("width, most, expected", [
@@ -50,3 +50,12 @@ def test_selection_is_every_mistake_or_one_cell():
         for p in range(10):
             expected = [i for i in range(500) if labels[i] == t and predictions[i] == p]
             assert gallery_selection(labels, predictions, (t, p)).tolist() == expected
+
+
+def test_the_test_image_setting_round_trips_through_the_address():
+    assert SETTINGS.element_id("image") == "dg-image"
+    assert SETTINGS.to_hash({"image": 0}) == ""  # the default is not written
+    assert SETTINGS.to_hash({"image": 9999}) == "image=9999"
+    assert SETTINGS.from_hash("image=3") == ({"image": 3}, [])
+    values, problems = SETTINGS.from_hash("image=10000")
+    assert values == {} and problems and problems[0][0] == "image"

@@ -90,7 +90,6 @@ class GatesTable(Table):
         return super().to_hash({k: v for k, v in values.items() if k in used})
 
 
-OPERAND_HELP = "Its bits are the inputs a0 (lowest) to a(n−1), or b0 to b(n−1) for B."
 SETTINGS = GatesTable("gt", [
     Setting("c", "circuit", "xor", kind="choice", choices=tuple(TITLES.items())),
     Setting("n", "bits n", MAX_ADDER_BITS, kind="int", lo=1, hi=MAX_ADDER_BITS, slider=(1, MAX_ADDER_BITS, 1),

@@ -104,7 +104,7 @@ def confusion_html(matrix: np.ndarray) -> str:
                 cls = "diag"
             elif n:
                 alpha = 0.1 + 0.75 * n / max_off
-                style = f"background:rgba(230,57,70,{alpha:.2f})"
+                style = f"background:rgba(232,66,78,{alpha:.2f})"
                 cls = "off"
             else:
                 style, cls = "", "zero"

@@ -14,7 +14,7 @@ from pyodide.ffi.wrappers import add_event_listener
 from pyscript import document, window
 from pyscript.ffi import is_none
 
-from nnfs.perceptron import parse_finite
+from nnfs.settings import display_number, parse_number
 
 _elements: dict[str, object] = {}
 
@@ -89,23 +89,33 @@ class NumberField:
 
     A bad value (a letter, an empty box, ``1e999``, out of range) shows a
     message beside the field and keeps the last good value; ``on_change`` is
-    called only with good values. Validation is the core's ``parse_finite``.
+    called only with good values. Validation is the one number parser,
+    ``nnfs.settings.parse_number`` (or ``setting.parse`` when a ``Setting``
+    from a lab's table is given: then its label and limits are used).
 
     HTML it expects, for ``key``: ``<input type="text" id="KEY">``, optionally
-    ``<input type="range" id="KEY-range">`` and ``<output id="KEY-error">``,
-    inside a ``.field`` element.
+    ``<input type="range" id="KEY-range">``, ``<output id="KEY-error">`` and a
+    help text ``id="KEY-help"``, inside a ``.field`` element. A typed value
+    beyond the slider's ends is kept, and the help text says the slider shows
+    its nearest end (instead of clamping without a word).
     """
 
     def __init__(self, key: str, label: str, on_change=None, *, lo=None, hi=None,
-                 integer: bool = False, slider: bool | None = None):
+                 integer: bool = False, slider: bool | None = None, setting=None):
         self.key = key
-        self.label = label
+        self.setting = setting
+        self.label = label if setting is None else setting.label
+        if setting is not None:
+            lo, hi, integer = setting.lo, setting.hi, setting.kind == "int"
         self.lo, self.hi, self.integer = lo, hi, integer
         self.on_change = on_change
         self.input = by_id(key)
         self.error = by_id(f"{key}-error")
         found = document.getElementById(f"{key}-range") if slider is not False else None
         self.slider = None if is_none(found) else found
+        help_el = document.getElementById(f"{key}-help")
+        self.help = None if is_none(help_el) else help_el
+        self.help_text = "" if self.help is None else str(self.help.textContent)
         self.value = self._parse(self.input.value)
         on(self.input, "input", self._typed)
         on(self.input, "change", self._committed)
@@ -113,22 +123,22 @@ class NumberField:
             on(self.slider, "input", self._slid)
 
     def _parse(self, text: str):
-        value = parse_finite(text, self.label, minimum=self.lo, maximum=self.hi)
-        if self.integer:
-            if value != int(value):
-                raise ValueError(f"{self.label} must be a whole number; got {text.strip()}")
-            value = int(value)
-        return value
+        if self.setting is not None:
+            return self.setting.parse(text)
+        return parse_number(text, self.label, self.lo, self.hi, integer=self.integer)
 
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
         self.error.textContent = message
         self.input.setAttribute("aria-invalid", "true")
         self.input.parentElement.classList.add("invalid")
 
-    def _clear_error(self) -> None:
+    def clear_error(self) -> None:
         self.error.textContent = ""
         self.input.removeAttribute("aria-invalid")
         self.input.parentElement.classList.remove("invalid")
+
+    # The names the labs used before the lab base existed.
+    _show_error, _clear_error = show_error, clear_error
 
     def _accept(self, value) -> None:
         self.value = value
@@ -139,11 +149,10 @@ class NumberField:
         try:
             value = self._parse(self.input.value)
         except ValueError as e:
-            self._show_error(f"{e} — keeping {self._format(self.value)}")
+            self.show_error(f"{e} — keeping {self._format(self.value)}")
             return
-        self._clear_error()
-        if self.slider is not None:
-            self.slider.value = str(value)
+        self.clear_error()
+        self._to_slider(value)
         self._accept(value)
 
     def _committed(self, _event) -> None:
@@ -152,21 +161,38 @@ class NumberField:
 
     def _slid(self, _event) -> None:
         value = self._parse(self.slider.value)
-        self._clear_error()
+        self.clear_error()
         self.input.value = self._format(value)
+        self._to_slider(value)
         self._accept(value)
 
+    def _to_slider(self, value) -> None:
+        """Move the slider to ``value``; say so when it lies beyond the slider's ends."""
+        if self.slider is None:
+            return
+        self.slider.value = str(value)
+        lo, hi = float(self.slider.min), float(self.slider.max)
+        beyond = not lo <= float(value) <= hi
+        field = self.input.parentElement
+        if beyond:
+            field.setAttribute("data-beyond-slider", "true")
+        else:
+            field.removeAttribute("data-beyond-slider")
+        if self.help is not None:
+            note = (f" {self._format(value)} is beyond the slider ({display_number(lo)} to "
+                    f"{display_number(hi)}), which shows its nearest end.") if beyond else ""
+            self.help.textContent = (self.help_text + note).strip()
+
     def _format(self, value) -> str:
-        if self.integer:
-            return str(int(value))
-        return f"{value:g}"
+        if self.setting is not None:
+            return self.setting.format(value)
+        return display_number(value, self.integer)
 
     def set(self, value, notify: bool = False) -> None:
         """Set the field from code (a preset, a learning step, a URL)."""
-        self._clear_error()
+        self.clear_error()
         self.value = int(value) if self.integer else float(value)
         self.input.value = self._format(self.value)
-        if self.slider is not None:
-            self.slider.value = str(self.value)
+        self._to_slider(self.value)
         if notify and self.on_change is not None:
             self.on_change(self.value)

@@ -14,7 +14,7 @@ import asyncio
 import time
 
 import js
-from pyodide.ffi import to_js
+from pyodide.ffi import JsException, to_js
 from pyscript import document
 
 from app.dom import spawn
@@ -93,8 +93,10 @@ def save_text(text: str, filename: str, mime: str = "text/plain") -> None:
 async def read_chosen_file(input_element, max_bytes: int) -> tuple[str, bytes] | None:
     """(name, bytes) of the file chosen in ``<input type=file>``, or None if none was chosen.
 
-    A file larger than ``max_bytes`` raises ValueError before it is read. The
-    input is reset, so choosing the same file again fires 'change' again.
+    A file larger than ``max_bytes``, one the browser cannot read, or one too big
+    for the page's memory raises ValueError with a message that names it, never
+    a bare MemoryError or JavaScript error. The input is reset, so choosing the
+    same file again fires 'change' again.
     """
     files = input_element.files
     try:
@@ -102,9 +104,17 @@ async def read_chosen_file(input_element, max_bytes: int) -> tuple[str, bytes] |
             return None
         file = files.item(0)
         name = str(file.name)
-        if int(file.size) > max_bytes:
-            raise ValueError(f"{name} is {file.size / 1e6:.0f} MB; at most {max_bytes / 1e6:.0f} MB is read")
-        buffer = await file.arrayBuffer()
-        return name, buffer.to_bytes()
+        size = int(file.size)
+        if size > max_bytes:
+            # One decimal: "50.4 MB; at most 50 MB" must not read as "50 MB; at most 50 MB".
+            raise ValueError(f"{name} is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:g} MB is read")
+        try:
+            buffer = await file.arrayBuffer()
+            return name, buffer.to_bytes()
+        except MemoryError:
+            raise ValueError(f"{name} ({size / 1e6:.1f} MB) is too big to read in the memory "
+                             "this page has") from None
+        except JsException as e:  # NotReadableError: the file changed or went away
+            raise ValueError(f"{name} could not be read ({e})") from None
     finally:
         input_element.value = ""

@@ -34,6 +34,18 @@ def split_hash(hash_: str) -> tuple[str, str]:
     return name, rest
 
 
+def focus_heading(section) -> None:
+    """Move keyboard and screen-reader focus to a lab's heading (made focusable by script
+    only, tabindex=-1, so Tab order is unchanged): after a navigation the user is at the
+    start of what they asked for, not left on a link in a list they have just used."""
+    heading = section.querySelector("h2")
+    if heading is None:
+        return
+    if not heading.hasAttribute("tabindex"):
+        heading.setAttribute("tabindex", "-1")
+    heading.focus()
+
+
 def route(_event=None) -> None:
     global current
     name, state = split_hash(str(window.location.hash))
@@ -49,6 +61,7 @@ def route(_event=None) -> None:
         else:
             link.removeAttribute("aria-current")
     changed = current != name
+    first_load = current is None  # the page just opened: focus stays where the browser put it
     current = name
     module = labs.get(name)
     if module is not None and hasattr(module, "show"):
@@ -57,6 +70,8 @@ def route(_event=None) -> None:
         except Exception as exc:  # noqa: BLE001 - reported in the page
             dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
     if changed:
+        if not first_load:
+            focus_heading(sections[name])
         document.documentElement.dataset.lab = name
 
 

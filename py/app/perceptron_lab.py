@@ -15,42 +15,52 @@ For the tests the canvas carries its numbers as data- attributes:
 
 from __future__ import annotations
 
-import asyncio
 import math
 
 from app import perceptron_view as view
 from app.canvas import Canvas
-from app.dom import NumberField, by_id, on, set_html, set_text, spawn
+from app.dom import by_id, on, set_html, set_text
+from app.lab import Lab
 from nnfs.perceptron import PRESETS, Perceptron, decision_line
 from nnfs.perceptron_learning import TABLES, PerceptronLearner
 
-STEPS_PER_SECOND = 8  # Run's pace: slow enough to follow each update
-LIMIT = 1000  # |w|, |b| a learner may type (the sliders cover -5..5)
-
-_x = [1, 0]  # the current input (x1, x2)
-_fields: dict[str, NumberField] = {}
 _canvas: Canvas | None = None
 _frame = view.Frame(left=38, top=10, size=360)
 _heat_key = None  # (w1, w2, b) of the cached shading
 _heat = None
 _learner: PerceptronLearner | None = None
 _last_step = None
-_run_token = 0  # bumped to stop a running loop
-_running = False
 
 
-# --- reading the controls ------------------------------------------------------
+def _changed(name: str, value) -> None:
+    """A control moved: speed paces the run; anything else starts the next run afresh."""
+    if name == "speed":
+        _run.speed = view.steps_per_second(value)
+        _render_learning()
+        return
+    _forget_learner()
+    render()
+
+
+lab = Lab("perceptron", view.SETTINGS, on_change=_changed)
+
+
+# --- reading the state ------------------------------------------------------------
+
+def _x() -> tuple[int, int]:
+    return int(lab["x1"]), int(lab["x2"])
+
 
 def _weights() -> tuple[float, float]:
-    return _fields["w1"].value, _fields["w2"].value
+    return lab["w1"], lab["w2"]
 
 
 def _bias() -> float:
-    return _fields["b"].value
+    return lab["b"]
 
 
 def _target_name() -> str:
-    return str(by_id("pc-target").value)
+    return lab["target"]
 
 
 def _targets() -> dict:
@@ -112,31 +122,28 @@ def _draw_canvas(p: Perceptron) -> None:
     for corner in view.CORNERS:
         y = p.output(corner)
         px, py = f.to_px(*corner)
-        if list(corner) == _x:
+        if tuple(corner) == _x():
             c.circle(px, py, 21, fill=None, stroke="#f4a261", width=4)
         c.circle(px, py, 14, fill=view.OUTPUT_COLORS[y], stroke="#1b2430", width=1.5)
         c.text(str(y), px, py + 1, "#ffffff", 14, bold=True)
         label_y = py + 30 if corner[1] == 0 else py - 30
         c.text(f"({corner[0]}, {corner[1]})", px, label_y, "#1b2430", 12)
 
-    el = c.element
-    el.setAttribute("data-w1", view.num(w1))
-    el.setAttribute("data-w2", view.num(w2))
-    el.setAttribute("data-b", view.num(b))
-    el.setAttribute("data-line", "none" if seg is None else ",".join(f"{v:.6g}" for pt in seg for v in pt))
-    el.setAttribute("data-corners", ",".join(str(p.output(x)) for x in view.CORNERS))
-    el.setAttribute("data-input", f"{_x[0]},{_x[1]}")
+    x1, x2 = _x()
+    lab.publish(c.element, w1=view.num(w1), w2=view.num(w2), b=view.num(b),
+                line="none" if seg is None else ",".join(f"{v:.6g}" for pt in seg for v in pt),
+                corners=",".join(str(p.output(x)) for x in view.CORNERS), input=f"{x1},{x2}")
 
 
 def render() -> None:
     """Redraw everything that depends on the input, the weights or the target."""
     w, b = _weights(), _bias()
     p = Perceptron(w, b)
-    x = tuple(_x)
+    x = _x()
     for i, key in enumerate(("pc-x1", "pc-x2")):
         btn = by_id(key)
-        btn.setAttribute("aria-pressed", "true" if _x[i] else "false")
-        btn.textContent = f"x{'₁₂'[i]} = {_x[i]}"
+        btn.setAttribute("aria-pressed", "true" if x[i] else "false")
+        btn.textContent = f"x{'₁₂'[i]} = {x[i]}"
     y = p.output(x)
     out = by_id("pc-output")
     out.textContent = str(y)
@@ -161,9 +168,13 @@ def _render_learning() -> None:
     msg.className = css
     msg.setAttribute("data-status", status)
     msg.innerHTML = html
+    running = _run.running
     run = by_id("pc-run")
-    run.textContent = "Pause" if _running else "Run"
-    run.setAttribute("aria-pressed", "true" if _running else "false")
+    run.textContent = "Pause" if running else "Run"
+    run.setAttribute("aria-pressed", "true" if running else "false")
+    # While running, the output changes every step: not something to read aloud 30 times a second.
+    by_id("pc-output").setAttribute("aria-live", "off" if running else "polite")
+    lab.status(*view.run_status(_learner, running, lab["speed"], _target_name()))
 
 
 # --- learning ---------------------------------------------------------------------
@@ -172,99 +183,71 @@ def _ensure_learner() -> PerceptronLearner:
     """The learner, made on first use from the weights in the fields and the chosen target."""
     global _learner
     if _learner is None:
-        _learner = PerceptronLearner(_target_name(), learning_rate=_fields["eta"].value,
+        _learner = PerceptronLearner(_target_name(), learning_rate=lab["eta"],
                                      weights=_weights(), bias=_bias())
     return _learner
 
 
-def _follow(steps) -> None:
-    """Show the learner's new weights in the fields and the input of its last step."""
+def _learn_step() -> bool:
+    """One step of the rule (the RunLoop's unit of work); False once the learner is done."""
     global _last_step
-    if not steps:
-        return
-    _last_step = steps[-1]
-    learner = _learner
-    _fields["w1"].set(learner.weights[0])
-    _fields["w2"].set(learner.weights[1])
-    _fields["b"].set(learner.bias)
-    _x[:] = list(_last_step.x)
+    learner = _ensure_learner()
+    _last_step = learner.step()
+    return not learner.done
+
+
+def _follow() -> None:
+    """Show the learner's weights in the fields and the input of its last step, then redraw."""
+    if _learner is not None and _last_step is not None:
+        w1, w2 = (float(w) for w in _learner.weights)
+        x1, x2 = _last_step.x
+        lab.set(w1=w1, w2=w2, b=float(_learner.bias), x1=bool(x1), x2=bool(x2))
     render()
 
 
 def _forget_learner() -> None:
     """Weights, target or η changed by hand: the next step starts a new run from here."""
     global _learner, _last_step
-    _pause()
     _learner = None
     _last_step = None
+    _run.reset()
 
 
-def _pause() -> None:
-    global _run_token, _running
-    _run_token += 1
-    _running = False
+_run = lab.loop(_learn_step, _follow, _render_learning,
+                speed=view.steps_per_second(view.SETTINGS["speed"].default))
 
 
 def _on_step(_event) -> None:
-    _pause()
-    learner = _ensure_learner()
-    _follow([learner.step()])
+    # Not RunLoop.step_once: after convergence a step still runs (and changes nothing).
+    _run.pause()
+    _learn_step()
+    _run.done = _learner.done
+    _follow()
 
 
 def _on_epoch(_event) -> None:
-    _pause()
-    learner = _ensure_learner()
-    _follow(learner.run_epoch())
-
-
-async def _run(token: int) -> None:
-    global _running
-    learner = _ensure_learner()
-    while token == _run_token and not learner.done:
-        _follow([learner.step()])
-        if learner.done:
-            break  # say so at once, not one tick later
-        await asyncio.sleep(1 / STEPS_PER_SECOND)
-    if token == _run_token:
-        _running = False
-        _render_learning()
-
-
-def _on_run(_event) -> None:
-    global _running
-    if _running:
-        _pause()
-        _render_learning()
-        return
-    _pause()
-    _running = True
-    _render_learning()
-    spawn(_run(_run_token))
+    global _last_step
+    _run.pause()
+    steps = _ensure_learner().run_epoch()
+    if steps:
+        _last_step = steps[-1]
+    if _learner.done:
+        _run.done = True
+    _follow()
 
 
 def _on_reset(_event) -> None:
-    _forget_learner()
-    for key in ("w1", "w2", "b"):
-        _fields[key].set(0.0)
-    render()
-
-
-def _on_target(_event) -> None:
+    lab.set(w1=0.0, w2=0.0, b=0.0)
     _forget_learner()
     render()
 
 
 # --- the other controls ---------------------------------------------------------------
 
-def _weights_changed(_value) -> None:
-    """w, b or η typed, slid or set by a preset."""
-    _forget_learner()
-    render()
-
-
 def _toggle(i: int):
     def handler(_event) -> None:
-        _x[i] = 1 - _x[i]
+        key = ("x1", "x2")[i]
+        lab.set(**{key: not lab[key]})
         render()
     return handler
 
@@ -272,10 +255,9 @@ def _toggle(i: int):
 def _preset(name: str):
     def handler(_event) -> None:
         p = PRESETS[name]
-        _fields["w1"].set(p.weights[0])
-        _fields["w2"].set(p.weights[1])
-        _fields["b"].set(p.bias)
-        _weights_changed(None)
+        lab.set(w1=float(p.weights[0]), w2=float(p.weights[1]), b=float(p.bias))
+        _forget_learner()
+        render()
     return handler
 
 
@@ -284,34 +266,31 @@ def _canvas_click(event) -> None:
     px, py = _canvas.event_xy(event)
     corner = _frame.corner_at(px, py, 24)
     if corner is not None:
-        _x[:] = list(corner)
+        lab.set(x1=bool(corner[0]), x2=bool(corner[1]))
         render()
 
 
 def setup() -> None:
     global _canvas
-    _fields["w1"] = NumberField("pc-w1", "w1", _weights_changed, lo=-LIMIT, hi=LIMIT)
-    _fields["w2"] = NumberField("pc-w2", "w2", _weights_changed, lo=-LIMIT, hi=LIMIT)
-    _fields["b"] = NumberField("pc-b", "b", _weights_changed, lo=-LIMIT, hi=LIMIT)
-    _fields["eta"] = NumberField("pc-eta", "η", _weights_changed, lo=0.01, hi=100)
+    lab.build()
     _canvas = Canvas("pc-canvas")
     on("pc-x1", "click", _toggle(0))
     on("pc-x2", "click", _toggle(1))
     for name in ("and", "or", "nand"):
         on(f"pc-preset-{name}", "click", _preset(name))
-    on("pc-target", "change", _on_target)
     on("pc-step", "click", _on_step)
     on("pc-epoch", "click", _on_epoch)
-    on("pc-run", "click", _on_run)
+    on("pc-run", "click", lambda _e: _run.toggle())
     on("pc-reset", "click", _on_reset)
     on(_canvas.element, "click", _canvas_click)
 
 
-def show(_state: str) -> None:
+def show(state: str) -> None:
+    if lab.show(state):
+        _forget_learner()  # a link sets new weights: the next run starts from them
     render()
 
 
 def hide() -> None:
-    if _running:
-        _pause()
-        _render_learning()
+    _run.pause()
+    lab.hide()

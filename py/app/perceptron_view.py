@@ -13,7 +13,33 @@ from html import escape
 import numpy as np
 
 from app.pixels import CLASS_RGB, class_heatmap, grid, hex_color
-from nnfs.perceptron import Perceptron
+from nnfs.perceptron import NAND, Perceptron
+from nnfs.settings import Setting, Table
+
+LIMIT = 1000  # |w|, |b| a learner may type (the sliders cover -5..5)
+SPEEDS = (("2", "2 steps per second"), ("8", "8 steps per second"),
+          ("30", "30 steps per second"), ("max", "as fast as it goes"))
+
+# Every setting of the lab, declared once: the controls, the link and the
+# parsing follow from this table (app.lab). The first screen is consistent:
+# Nielsen's NAND weights, learning the NAND table.
+SETTINGS = Table("pc", [
+    Setting("x1", "input x₁", True, kind="bool"),
+    Setting("x2", "input x₂", False, kind="bool"),
+    Setting("w1", "weight w₁", float(NAND.weights[0]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+    Setting("w2", "weight w₂", float(NAND.weights[1]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+    Setting("b", "bias b", float(NAND.bias), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+    Setting("target", "target table", "NAND", kind="choice",
+            choices=(("AND", "AND"), ("OR", "OR"), ("NAND", "NAND"), ("XOR", "XOR"))),
+    Setting("eta", "rate η", 1.0, lo=0.01, hi=100),
+    Setting("speed", "speed", "8", kind="choice", choices=SPEEDS,
+            help="Run's pace; Pause answers within one step."),
+])
+
+
+def steps_per_second(speed: str):
+    """The RunLoop speed for a ``speed`` choice: steps per second, or None (as fast as it goes)."""
+    return None if speed == "max" else float(speed)
 
 # The part of the (x1, x2) plane on the canvas: the unit square with a margin,
 # so a decision line that just misses a corner is still visible.
@@ -120,6 +146,21 @@ def learn_message(learner, table_name: str) -> tuple[str, str, str]:
                f"<a href=\"#gates\">Gates lab</a> builds {name} from NAND perceptrons.</p>")
         return status, "message bad", f"<p>{text}</p>{why}"
     return status, "message", text
+
+
+def run_status(learner, running: bool, speed: str, target: str) -> tuple[str, str]:
+    """(text, kind) for the lab's status line, the one part read aloud: it changes
+    when the run starts, pauses or ends, not at every step."""
+    pace = dict(SPEEDS)[speed]
+    if running:
+        return f"Learning {target}, {pace}.", ""
+    if learner is None:
+        return "", ""
+    if learner.status == "converged":
+        return learner.message, "good"
+    if learner.status == "cycling":
+        return f"{target} is not linearly separable: the rule goes round in circles.", "bad"
+    return f"Paused in epoch {learner.epoch + 1}.", ""
 
 
 def truth_rows_html(weights, bias, current, targets=None) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from app import dom
 from app import sigmoid_view as view
 from app.canvas import Canvas, plot_axes
+from app.lab import Lab
 from nnfs.activations import sigmoid, sigmoid_prime
 from nnfs.neuron import (curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron,
                          threshold, weighted_input)
-from nnfs.perceptron import parse_finite
 
 SIGMOID = "#457b9d"
 STEP = "#e76f51"
@@ -25,33 +25,20 @@ ERROR = "#e63946"
 INK = "#1b2430"
 GRID = "#eef0f3"
 
-# key -> (element id, label, lo, hi, default)
-FIELDS = {
-    "w": ("sg-w", "w", -10, 10, 1.0),
-    "b": ("sg-b", "b", -10, 10, -1.0),
-    "c": ("sg-c", "c", 0.1, 1000, 1.0),
-    "x": ("sg-x", "x", -6, 6, 2.0),
-    "dw": ("sg-dw", "Δw", -2, 2, 0.1),
-    "db": ("sg-db", "Δb", -2, 2, 0.0),
-}
-C_MAX = FIELDS["c"][3]
-
-fields: dict[str, dom.NumberField] = {}
+lab = Lab("sigmoid", view.SETTINGS, on_change=lambda _name, _value: draw())
+C_MAX = view.SETTINGS["c"].hi
 _plot: Canvas | None = None
 _zplot: Canvas | None = None
-_visible = False
-_link_errors: set = set()   # fields whose message is about a bad value in the link
 
 
 def setup() -> None:
     global _plot, _zplot
-    for key, (element_id, label, lo, hi, _default) in FIELDS.items():
-        fields[key] = dom.NumberField(element_id, label, _changed, lo=lo, hi=hi)
-    dom.on("sg-double", "click", _double)
+    lab.build()
+    dom.on("sg-double", "click", lambda _e: _set(c=min(2 * lab["c"], C_MAX)))
     dom.on("sg-reset-c", "click", lambda _e: _set(c=1.0))
     dom.on("sg-preset-small", "click", lambda _e: _set(w=1.0, b=-1.0, c=1.0, x=2.0, dw=0.1, db=0.0))
     dom.on("sg-preset-cross", "click", lambda _e: _set(w=1.0, b=-1.0, c=1.0, x=0.9, dw=0.2, db=0.0))
-    dom.on("sg-reset", "click", lambda _e: _set(**{k: v[4] for k, v in FIELDS.items()}))
+    dom.on("sg-reset", "click", lambda _e: _set(**view.SETTINGS.defaults()))
     _plot = Canvas("sg-plot")
     _zplot = Canvas("sg-zplot")
 
@@ -59,55 +46,28 @@ def setup() -> None:
 def show(state: str) -> None:
     """Draw; ``state`` may set fields, e.g. ``#sigmoid/w=4&b=-2&c=10``. A bad value
     is not used: its field says why, as if it had been typed."""
-    global _visible
-    _visible = True
-    values, problems = {}, {}
-    for part in state.split("&"):
-        key, _, text = part.partition("=")
-        if key in FIELDS:
-            _id, label, lo, hi, _default = FIELDS[key]
-            try:
-                values[key] = parse_finite(text, label, minimum=lo, maximum=hi)
-            except ValueError as e:
-                problems[key] = str(e)
-    for key in _link_errors - set(problems):   # an earlier link's complaint, not this one's
-        if "(in the link)" in str(fields[key].error.textContent):
-            fields[key]._clear_error()
-    _link_errors.clear()
-    _set(**values)
-    for key, message in problems.items():
-        field = fields[key]
-        field._show_error(f"{message} (in the link) — keeping {field._format(field.value)}")
-        _link_errors.add(key)
+    lab.show(state)
+    draw()
 
 
 def hide() -> None:
-    global _visible
-    _visible = False
+    lab.hide()
 
 
 def _set(**values) -> None:
-    for key, value in values.items():
-        fields[key].set(value)
+    lab.set(**values)
     draw()
-
-
-def _changed(_value) -> None:
-    draw()
-
-
-def _double(_event) -> None:
-    _set(c=min(2 * fields["c"].value, C_MAX))
 
 
 def draw() -> None:
-    if not _visible:
+    if not lab.visible:
         return
-    w, b, c = fields["w"].value, fields["b"].value, fields["c"].value
+    w, b, c = lab["w"], lab["b"], lab["c"]
     weight, bias = sharpen(w, b, c)
     t = threshold(w, b) if w != 0 else None
     _draw_curve_plot(w, b, c, weight, bias, t)
     _draw_small_change(weight, bias)
+    dom.set_text("sg-sharpen-change", view.sharpen_change_text(lab["x"], w, b, c, lab["dw"], lab["db"]))
 
 
 # -- the curve and its sharpening ------------------------------------------------------------
@@ -138,7 +98,7 @@ def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
         cv.circle(px(t), py(0.5), 4, "#ffffff", THRESHOLD, 1.5)  # sigma = 1/2 exactly at z = 0
 
     # The small change, seen on this plot: the curve after the change and the two outputs at x.
-    x, dw, db = fields["x"].value, fields["dw"].value, fields["db"].value
+    x, dw, db = lab["x"], lab["dw"], lab["db"]
     if dw or db:
         xs2 = view.curve_xs(view.X_RANGE, weight + dw, bias + db)
         cv.polyline(px(xs2), py(curve(weight + dw, bias + db, xs2)), MOVED, 1.5, dash=[3, 3])
@@ -148,18 +108,12 @@ def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
     gap = step_gap(weight, bias, view.X_RANGE, view.MARGIN)
     probes = curve(weight, bias, view.PROBES)
     el = cv.element
-    el.setAttribute("data-w", repr(w))
-    el.setAttribute("data-b", repr(b))
-    el.setAttribute("data-c", repr(c))
-    el.setAttribute("data-weight", repr(weight))
-    el.setAttribute("data-bias", repr(bias))
-    el.setAttribute("data-threshold", "none" if t is None else repr(t))
-    el.setAttribute("data-gap", repr(gap))
-    el.setAttribute("data-probe-x", " ".join(repr(v) for v in view.PROBES))
-    el.setAttribute("data-probe-y", " ".join(repr(float(v)) for v in probes))
-    # Pixel = offset + scale * value, for tests that read the picture itself.
-    el.setAttribute("data-px", f"{px(0.0)!r} {px(1.0) - px(0.0)!r}")
-    el.setAttribute("data-py", f"{py(0.0)!r} {py(1.0) - py(0.0)!r}")
+    # Pixel = offset + scale * value (px, py), for tests that read the picture itself.
+    lab.publish(el, w=float(w), b=float(b), c=float(c), weight=float(weight), bias=float(bias),
+                threshold=None if t is None else float(t), gap=float(gap),
+                probe_x=" ".join(repr(v) for v in view.PROBES),
+                probe_y=" ".join(repr(float(v)) for v in probes),
+                px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}", py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}")
     where = "no threshold" if t is None else f"threshold at x = {view.num(t)}"
     el.setAttribute("aria-label", f"σ({view.num(weight)}·x + {view.num(bias)}) for x from −6 to 6, "
                                   f"with the perceptron's step (dashed); {where}.")
@@ -172,7 +126,7 @@ def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
 
 # -- a small change ---------------------------------------------------------------------------
 def _draw_small_change(weight, bias) -> None:
-    x, dw, db = fields["x"].value, fields["dw"].value, fields["db"].value
+    x, dw, db = lab["x"], lab["dw"], lab["db"]
     r = small_change(x, weight, bias, dw, db)
     z = r["z"]
     z_new = weighted_input(x, weight + dw, bias + db)
@@ -225,7 +179,6 @@ def _draw_small_change(weight, bias) -> None:
         cv.circle(px(z_new), py(r["new_output"]), 5, MOVED, "#ffffff", 1.5)
     cv.circle(px(z), py(r["output"]), 5, INK, "#ffffff", 1.5)
     el = cv.element
-    el.setAttribute("data-z", repr(z))
-    el.setAttribute("data-z-new", repr(z_new))
+    lab.publish(el, z=float(z), z_new=float(z_new))
     el.setAttribute("aria-label", f"σ(z) against z with its tangent at z = {view.num(round(z, 4))}; "
                                   f"the change moves z to {view.num(round(z_new, 4))}.")

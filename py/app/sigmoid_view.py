@@ -12,6 +12,9 @@ import math
 
 import numpy as np
 
+from nnfs.neuron import small_change, weighted_input
+from nnfs.settings import Setting, Table
+
 # The inputs shown on the main plot, and its output axis (a little beyond 0..1
 # so that the flat parts of the curves are not drawn on the axis itself).
 X_RANGE = (-6.0, 6.0)
@@ -24,6 +27,20 @@ PROBES = (-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0)
 # The z axis of the "output against z" plot reaches at least this far each way.
 Z_HALF = 8.0
 DECIMALS = 6
+
+# Every setting of the lab, declared once: the controls, the link (#sigmoid/w=4&c=10)
+# and the parsing follow from this table (app.lab).
+SETTINGS = Table("sg", [
+    Setting("w", "weight w", 1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
+    Setting("b", "bias b", -1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
+    Setting("c", "scale c", 1.0, lo=0.1, hi=1000, slider=(1, 100, 1)),
+    Setting("x", "input x", 2.0, lo=-6, hi=6, slider=(-6, 6, 0.1)),
+    Setting("dw", "change Δw", 0.1, lo=-2, hi=2, slider=(-2, 2, 0.01)),
+    Setting("db", "change Δb", 0.0, lo=-2, hi=2, slider=(-2, 2, 0.01)),
+])
+# How much sharper the comparison in sharpen_change_text looks: c, 2c (the "c × 2"
+# button) and this many times c, far enough to show where it ends.
+FAR = 128
 
 
 def num(value) -> str:
@@ -161,3 +178,30 @@ def change_message(r: dict, p_before: int, p_after: int, dz: float) -> tuple[str
     return (sig + f" The perceptron's output jumped from {p_before} to {p_after}: "
             f"a change of {num(round(dz, 6))} in z carried it across 0, "
             "and no smaller step in between is possible.", "bad")
+
+
+def sharpen_change_text(x: float, w: float, b: float, c: float, dw: float, db: float) -> str:
+    """What sharpening does to the response to the same change (Δw, Δb), with the numbers.
+
+    The change is applied to the sharpened neuron (weight c·w, bias c·b), so
+    Δz = x·Δw + Δb does not depend on c, but z = c·(w·x + b) does: off the
+    threshold it moves out to where σ is flat, and the same Δz moves the output
+    less and less — at x = 2 with the defaults, +0.0375 at c = 1 and 0 at c = 128.
+    """
+    dz = x * dw + db
+    if dz == 0:
+        return "This change leaves z where it is (Δz = 0): no c makes it move the output."
+    scales = (c, 2 * c, FAR * c)
+    moved = [small_change(x, k * w, k * b, dw, db)["actual"] for k in scales]
+    numbers = ", ".join(f"{signed(a)} at c = {num(k)}" for a, k in zip(moved, scales))
+    if weighted_input(x, w, b) == 0:
+        return (f"This x is on the threshold: z = c·(w·x + b) = 0 for every c, so sharpening does not "
+                f"change what this Δw does (Δoutput {numbers}).")
+    fading = all(abs(later) <= abs(earlier) for earlier, later in zip(moved, moved[1:]))
+    why = ("Off the threshold z = c·(w·x + b) moves out to where σ is flat (σ′(z) → 0), so a sharp "
+           "sigmoid, like the perceptron, ignores a small change; only at the threshold (z = 0, σ′ = ¼) "
+           "does it keep responding.")
+    if fading:
+        return f"Sharpen it and the same Δw moves the output less, not more: Δoutput {numbers}. " + why
+    return (f"Δoutput {numbers}: this x is close to the threshold, so a sharper σ can at first respond "
+            f"more (z is still near 0, where σ is steepest), but sharpened enough it fades. " + why)

@@ -15,7 +15,10 @@ backpropagation from. In general it is the chain rule dC/dz = (dC/da)(da/dz),
 but two pairings simplify because f' cancels against dC/da:
 
     sigmoid + cross-entropy:   delta = a - y     (no sigma'(z): no learning slowdown)
-    softmax + log-likelihood:  delta = a - y
+    softmax + log-likelihood:  delta = a (sum_j y_j) - y,   = a - y for one-hot rows
+
+Both hold for any real targets (soft labels, rows that do not sum to 1), not
+only one-hot ones: ``delta`` is the true dC_x/dz^L for every y it is given.
 
 Which output activation goes with which cost (``check_pairing``):
 
@@ -114,9 +117,12 @@ class _LogLikelihood(Cost):
 
     def delta(self, z, a, y, activation):
         if get_activation(activation).name == "softmax":
-            # sum_j (-y_j / a_j) a_j (delta_ij - a_i) = a_i sum_j y_j - y_i = a_i - y_i
-            # when the targets sum to 1 (one-hot).
-            return a - y
+            # dC/dz_i = sum_j (-y_j / a_j) a_j (delta_ij - a_i) = a_i sum_j y_j - y_i.
+            # That is a - y only when each target row sums to 1; float targets
+            # (soft labels, anything a caller passes) need the row sums. For
+            # one-hot rows the sum is exactly 1.0, so this is a - y to the bit.
+            y = np.asarray(y, float)
+            return a * y.sum(axis=-1, keepdims=True) - y
         return super().delta(z, a, y, activation)
 
 

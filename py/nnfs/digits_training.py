@@ -271,12 +271,21 @@ def confidence_note(output_activation: str) -> str:
 
 
 def check_digit_model(net: Network) -> Network:
-    """``net`` if it reads 784 pixels into 10 digits; a ValueError saying why not otherwise."""
+    """``net`` if it reads 784 pixels into 10 digits, finitely for every image; a
+    ValueError saying why not otherwise.
+
+    Finitely: a model with weights like 1e308 parses and has the right sizes, but
+    its outputs overflow, so every prediction would fail after it became active.
+    Pixels lie in 0..1, so bounding the outputs over that box (interval
+    arithmetic, ``model_io.check_outputs_bounded``) settles it for every image.
+    """
+    from .model_io import check_outputs_bounded  # model_io imports network, as we do; keep it lazy
+
     if net.sizes[0] != IMAGE_PIXELS or net.sizes[-1] != N_CLASSES:
         raise ValueError(f"this model has {net.sizes[0]} inputs and {net.sizes[-1]} outputs "
                          f"(sizes {net.sizes}); a digit reader needs {IMAGE_PIXELS} inputs "
                          f"(28×28 pixels) and {N_CLASSES} outputs")
-    return net
+    return check_outputs_bounded(net, 1.0, "pixel values in 0..1")
 
 
 # -- per-epoch records -----------------------------------------------------------------

@@ -37,9 +37,18 @@ _OPTIONAL = ("meta",)
 # json's parser recurses once per level: a file nested thousands deep overflows
 # the stack, which in the page (Pyodide) is a fatal crash, not an exception.
 MAX_NESTING = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
-
+# Parsed JSON costs ~32 bytes per number (a Python float and a list slot), so a
+# 50 MB file of "0," would need ~1 GB: more than a tab may have. Every value
+# after the first in a list or object follows a comma, so commas bound the count
+# before anything is parsed. 5,000,000 numbers is a [784, 6000, 10] network,
+# ~90 MB as written by to_json: every model that fits in a loadable file.
+MAX_VALUES = 5_000_000
+# One token: a JSON string (its closing quote optional, so an unterminated string
+# is one match to the end, not a failed match retried at every quote: that was
+# quadratic), or a bracket. The possessive ++ and *+ keep no backtracking
+# positions, so a 50 MB string costs no memory beyond the text (a plain * kept
+# one per character: gigabytes).
+_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 def to_dict(network: Network, meta=None) -> dict:
     """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
@@ -75,37 +84,71 @@ def to_json(network: Network, meta=None) -> str:
 
 
 def from_json(text) -> Network:
-    """A Network from JSON text (str or bytes) or from an already-parsed dict."""
+    """A Network from JSON text (str or bytes) or from an already-parsed dict.
+
+    Time and memory are linear in the size of the text, whatever it holds;
+    anything that is not a model is a ValueError (also when the text is too big
+    for the memory at hand). A UTF-8 byte order mark at the start is ignored.
+    """
     if isinstance(text, (bytes, bytearray)):
         try:
-            text = text.decode("utf-8")
+            # utf-8-sig drops a byte order mark, which some editors write.
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("not valid JSON: the file is not UTF-8 text") from None
+        except MemoryError:
+            raise ValueError(_TOO_BIG) from None
     if isinstance(text, str):
-        if not text.strip():
+        text = text[1:] if text.startswith("\ufeff") else text
+        # isspace, not strip(): no copy of a 50 MB text just to see it is blank.
+        if not text or text.isspace():
             raise ValueError("not valid JSON: the file is empty")
-        if _nesting_depth(text) > MAX_NESTING:
-            raise ValueError(f"not a model file: its lists and objects are nested more than "
-                             f"{MAX_NESTING} deep")
+        _check_size(text)
         try:
             d = json.loads(text)
         except json.JSONDecodeError as e:
             raise ValueError(f"not valid JSON: {e}") from None
+        except ValueError:
+            # Python refuses to read a whole number of more than 4,300 digits
+            # (it would take quadratic time); no model holds one.
+            raise ValueError("not a model file: it holds a whole number thousands of digits long") from None
+        except MemoryError:
+            raise ValueError(_TOO_BIG) from None
     elif isinstance(text, dict):
         d = text
     else:
         raise ValueError(f"expected JSON text or a dict, got {type(text).__name__}")
-    return from_dict(d)
+    try:
+        return from_dict(d)
+    except MemoryError:
+        raise ValueError(_TOO_BIG) from None
+
+
+_TOO_BIG = "the file is too big to read in the memory this page has"
+
+
+def _check_size(text: str) -> None:
+    """Refuse, before parsing, text that would nest too deep or hold too many values."""
+    if text.count(",") >= MAX_VALUES:
+        raise ValueError(f"not a model file: it holds more than {MAX_VALUES:,} values "
+                         f"(a model file holds at most that many numbers)")
+    if _nesting_depth(text) > MAX_NESTING:
+        raise ValueError(f"not a model file: its lists and objects are nested more than "
+                         f"{MAX_NESTING} deep")
 
 
 def _nesting_depth(text: str) -> int:
     """How deep [ ] and { } nest in JSON text (brackets inside strings do not count).
 
-    Stops counting once past MAX_NESTING, so a hostile file costs no more than a model.
+    One pass, linear in the length of the text (see _TOKEN); stops counting
+    once past MAX_NESTING, so a hostile file costs no more than a model.
     """
     depth = deepest = 0
-    for m in _BRACKET.finditer(_STRING.sub('""', text)):
-        if m.group() in "[{":
+    for m in _TOKEN.finditer(text):
+        c = text[m.start()]  # not m.group(): that would copy each string, 50 MB for a long one
+        if c == '"':
+            continue
+        if c in "[{":
             depth += 1
             if depth > deepest:
                 deepest = depth
@@ -195,3 +238,51 @@ def _array(v, name: str, shape: tuple) -> np.ndarray:
     if not np.isfinite(a).all():  # e.g. a huge int that became inf
         raise ValueError(f"{name} holds a number too large for a float")
     return a
+
+
+# A model whose weighted inputs could exceed this for some allowed input is refused:
+# its outputs (or a later layer's sums) could overflow to inf and every prediction
+# fail. Trained models stay below ~1e4; this leaves room and keeps sums far from 1e308.
+MAX_WEIGHTED_INPUT = 1e100
+
+
+def weighted_input_bounds(net: Network, input_bound: float = 1.0) -> list[float]:
+    """For each layer, a bound on |w·x + b| over every input with all |x_i| <= ``input_bound``.
+
+    Interval arithmetic, layer by layer: |z_j| <= sum_i |w_ji| A + |b_j| where A
+    bounds the layer's inputs; the activation (monotone and elementwise, or
+    softmax, in [0, 1]) then bounds its outputs. Summing |w| over the whole
+    matrix (not per row) is looser but does not care how the matrix is laid out.
+    Overflow gives inf (never an exception or a warning).
+    """
+    bounds, bound = [], float(input_bound)
+    last = len(net.weights) - 1
+    with np.errstate(over="ignore", invalid="ignore"):
+        for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+            z = float(np.abs(w).sum()) * bound + float(np.abs(b).max(initial=0.0))
+            z = z if z == z else math.inf  # nan (inf * 0) counts as unbounded
+            bounds.append(z)
+            name = net.output_activation if l == last else net.activation
+            if name == "softmax":
+                bound = 1.0
+            else:
+                f = ACTIVATIONS[name]
+                bound = float(max(abs(f(np.float64(z))), abs(f(np.float64(-z)))))
+    return bounds
+
+
+def check_outputs_bounded(net: Network, input_bound: float = 1.0, inputs: str = "inputs") -> Network:
+    """``net``, if no input with every |x_i| <= ``input_bound`` can drive any layer's
+    weighted input past MAX_WEIGHTED_INPUT (so every output is finite); else
+    ValueError. ``inputs`` names the inputs in the message ("pixel values in 0..1").
+    """
+    last = len(net.weights) - 1
+    for l, z in enumerate(weighted_input_bounds(net, input_bound)):
+        if not z <= MAX_WEIGHTED_INPUT:
+            layer = "the output layer" if l == last else f"hidden layer {l + 1}"
+            reach = f"{z:.3g}" if math.isfinite(z) else "more than the largest float (1.8e+308)"
+            raise ValueError(
+                f"its weights are too large: for {inputs}, {layer}'s weighted inputs w·x + b "
+                f"could reach {reach}, where sums overflow and predictions come out as inf "
+                f"or nan (a usable model keeps them below {MAX_WEIGHTED_INPUT:.0e})")
+    return net

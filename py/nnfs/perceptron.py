@@ -12,8 +12,8 @@ Writing the bias b = -threshold gives the form used everywhere else:
 
 This module holds the `Perceptron` itself, the logic-gate presets NAND, AND,
 OR and NOT, `truth_table`, `decision_line` (the line w1*x1 + w2*x2 + b = 0
-clipped to a box, for drawing) and `parse_finite`, which turns what a user
-typed into a form field into a finite float or a clear error message.
+clipped to a box, for drawing). `parse_finite` is kept here as an alias of
+the one number parser, `nnfs.settings.parse_number`.
 
 The step is strict (a sum of exactly 0 gives 0), and "exactly 0" means 0 up
 to floating-point rounding (`snap_to_zero`): in binary, 0.1 + 0.2 - 0.3 is
@@ -26,6 +26,8 @@ import numbers
 from itertools import product
 
 import numpy as np
+
+from .settings import parse_number
 
 # A truth table has 2**n rows; past this it is no longer something to show.
 MAX_TRUTH_TABLE_INPUTS = 12
@@ -50,38 +52,10 @@ def snap_to_zero(z, scale):
 def parse_finite(text, name="value", *, minimum=None, maximum=None):
     """Parse user-typed `text` into a finite float, or raise ValueError.
 
-    `name` is what the field is called in the message ("w1", "bias", ...).
-    Leading and trailing spaces are ignored, and the true minus sign "−"
-    (U+2212, as the page prints numbers) is read as "-". `minimum` and
-    `maximum`, when given, bound the value inclusively.
-
-        parse_finite(" 2.5 ", "w1")  ->  2.5
-        parse_finite("abc", "w1")    ->  ValueError: w1: 'abc' is not a number
+    Kept for the callers that import it from here; the one number parser is
+    `nnfs.settings.parse_number` (same messages, same rules).
     """
-    if not isinstance(text, str):
-        raise ValueError(f"{name} must be given as text; got {text!r}")
-    stripped = text.strip()
-    if not stripped:
-        raise ValueError(f"{name} is empty; type a number")
-    try:
-        # The page writes negative numbers with a true minus sign (U+2212), as in
-        # "w = (−2, −2)"; a learner who copies one means the same as "-2".
-        value = float(stripped.replace("\u2212", "-"))
-    except ValueError:
-        hint = " (write decimals with a point, and no commas or spaces)" if any(
-            c in stripped for c in ", ") else ""
-        raise ValueError(f"{name}: {stripped!r} is not a number{hint}") from None
-    if math.isnan(value):
-        raise ValueError(f"{name}: {stripped!r} is not a number")
-    if math.isinf(value):
-        # float() turns both 'inf' and an overflowing '1e999' into infinity.
-        size = "too large" if value > 0 else "too large a negative number"
-        raise ValueError(f"{name}: {stripped!r} is {size} (not a finite number)")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum:g}; got {value:g}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum:g}; got {value:g}")
-    return value
+    return float(parse_number(text, name, minimum, maximum))
 
 
 def _describe(value):

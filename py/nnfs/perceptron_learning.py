@@ -15,11 +15,21 @@ has no such line, so the rule never settles; here it is caught cycling.
 
 `PerceptronLearner` exposes every step as a `Step` record so a page can
 replay training one row at a time.
+
+The rule is run in exact arithmetic on the decimals typed. Its state is
+always w0 + eta * k for integer counts k, and in binary floating point
+0.9 + 0.3 * (-3) is 1.1e-16, not 0: a perceptron that should sit exactly on
+its threshold (and say 0) would fire. So a float given as a setting is read
+as the shortest decimal that prints as it (0.3 -> 3/10, what was typed),
+every decision is taken on `fractions.Fraction`s, and the floats shown are
+the exact values rounded once (0, not 1.1e-16).
 """
 
 import math
 import numbers
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from nnfs.perceptron import Perceptron
 
@@ -86,10 +96,22 @@ def _rows(table):
     return tuple(rows)
 
 
-def _finite(value, what):
+def _exact(value, what):
+    """`value` as the exact number it stands for, a Fraction.
+
+    A float stands for the decimal that was typed to make it: the shortest
+    decimal that rounds to it (repr), so 0.1 is 1/10, not 0.1000000000000000055...
+    Integers, Fractions and Decimals are taken as they are.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} must be a finite number; got {value!r}")
+        return Fraction(value)
     if not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number; got {value!r}")
-    return float(value)
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    return Fraction(repr(float(value)))
 
 
 class PerceptronLearner:
@@ -100,23 +122,30 @@ class PerceptronLearner:
     learning_rate:  eta > 0.
     weights, bias:  where to start; zeros by default, so runs are repeatable.
 
+    Numbers may be floats (read as the decimals they print as), ints,
+    Fractions or Decimals; the rule runs exactly on them (see the module
+    docstring). `weights`, `bias` and the Steps give floats for display;
+    `exact_weights` and `exact_bias` the Fractions.
+
     Rows are visited in table order, every epoch.
     """
 
     def __init__(self, table, learning_rate=1.0, weights=None, bias=0.0):
         self.rows = _rows(table)
         n = len(self.rows[0][0])
-        self.learning_rate = _finite(learning_rate, "learning rate")
-        if self.learning_rate <= 0:
+        self._eta = _exact(learning_rate, "learning rate")
+        if self._eta <= 0:
             raise ValueError(f"learning rate must be positive; got {learning_rate!r}")
-        self._w0 = (0.0,) * n if weights is None else tuple(_finite(w, "each weight") for w in weights)
+        self.learning_rate = float(self._eta)
+        self._w0 = (Fraction(0),) * n if weights is None else tuple(_exact(w, "each weight") for w in weights)
         if len(self._w0) != n:
             raise ValueError(f"expected {n} starting weights, one per input; got {len(self._w0)}")
-        self._b0 = _finite(bias, "bias")
+        self._b0 = _exact(bias, "bias")
         # Every update adds eta * (+-1) * x with x a 0/1 vector, so
         #   w = w0 + eta * k_w,   b = b0 + eta * k_b
-        # for integer vectors k. Keeping k instead of summing floats makes the
-        # state exact: no rounding drift, and a repeated state is really the same.
+        # for integer vectors k. Keeping k makes the state's identity exact (a
+        # repeated state is really the same), and the Fractions above make
+        # every value computed from it exact too.
         self._k_w = [0] * n
         self._k_b = 0
         self.epoch = 0  # epochs completed
@@ -132,16 +161,33 @@ class PerceptronLearner:
         return (*self._k_w, self._k_b)
 
     @property
+    def exact_weights(self):
+        """The current weights as Fractions."""
+        return tuple(w0 + self._eta * k for w0, k in zip(self._w0, self._k_w))
+
+    @property
+    def exact_bias(self):
+        """The current bias as a Fraction."""
+        return self._b0 + self._eta * self._k_b
+
+    @property
     def weights(self):
-        return tuple(w0 + self.learning_rate * k for w0, k in zip(self._w0, self._k_w))
+        """The current weights as floats, each the exact value rounded once (+ 0.0: never -0.0)."""
+        return tuple(float(w) + 0.0 for w in self.exact_weights)
 
     @property
     def bias(self):
-        return self._b0 + self.learning_rate * self._k_b
+        return float(self.exact_bias) + 0.0
 
     @property
     def perceptron(self):
+        """A float `Perceptron` with the current weights, for drawing and display."""
         return Perceptron(self.weights, self.bias)
+
+    def output(self, x):
+        """The current perceptron's output for the 0/1 inputs `x`, decided exactly."""
+        z = sum(w * xi for w, xi in zip(self.exact_weights, x)) + self.exact_bias
+        return 1 if z > 0 else 0
 
     @property
     def next_row(self):
@@ -151,8 +197,8 @@ class PerceptronLearner:
     @property
     def misclassified(self):
         """How many rows the current weights get wrong."""
-        p = self.perceptron
-        return sum(p.output(x) != t for x, t in self.rows)
+        w, b = self.exact_weights, self.exact_bias
+        return sum((1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0) != t for x, t in self.rows)
 
     @property
     def converged(self):
@@ -173,15 +219,15 @@ class PerceptronLearner:
     def step(self):
         """Show the perceptron the next row, apply the rule, return the Step."""
         x, t = self.rows[self._row]
-        y = self.perceptron.output(x)
+        y = self.output(x)
         e = t - y
         self._k_w = [k + e * xi for k, xi in zip(self._k_w, x)]
         self._k_b += e
-        eta = self.learning_rate
+        eta = self._eta
         record = Step(
             epoch=self.epoch + 1, row=self._row, x=x, target=t, prediction=y, error=e,
-            # + 0.0 turns the -0.0 of -1 * 0 into a plain 0.0 for display.
-            delta_w=tuple(eta * e * xi + 0.0 for xi in x), delta_b=eta * e + 0.0,
+            # float(Fraction 0) is 0.0, never -0.0, so a zero shows as "0".
+            delta_w=tuple(float(eta * e * xi) for xi in x), delta_b=float(eta * e),
             weights=self.weights, bias=self.bias,
         )
         self._row += 1

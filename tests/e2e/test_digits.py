@@ -401,6 +401,41 @@ def test_a_corrupted_model_file_is_rejected_and_the_old_model_keeps_working(digi
     page.click("#dg-clear")
 
 
+def test_a_model_that_cannot_read_never_leaves_a_stale_answer(digits, small_model_file, tmp_path):
+    """Weights of 1e308 with a linear output: the outputs overflow to inf/NaN. Whether such a file
+    is refused at load or becomes active, the answer panel must never show the old answer."""
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    model = page.get_attribute("#dg-using", "data-model")
+    page.click("#dg-clear")
+    stroke(page, [(140, 40 + 10 * i) for i in range(21)])
+    before = page.get_attribute("#dg-answer", "data-outputs")
+    assert answer(page) != "" and before
+
+    net = Network([784, 16, 10], output_activation="linear", seed=2)
+    net.weights = [np.full_like(w, 1e308) for w in net.weights]
+    path = tmp_path / "huge_weights.json"
+    path.write_text(model_io.to_json(net))
+    load_model(page, path)
+    page.wait_for_function("document.getElementById('dg-model-message').textContent.includes('huge_weights.json')")
+    using = page.get_attribute("#dg-using", "data-model")
+    if using == "file":  # accepted: it reads nothing, and says why
+        assert answer(page) == "" and page.get_attribute("#dg-answer", "data-outputs") == ""
+        assert "cannot read" in page.inner_text("#dg-answer-note")
+        assert all(v == "" for v in page.eval_on_selector_all(
+            "#dg-bars li", "els => els.map(e => e.dataset.confidence)"))
+        stroke(page, [(100, 140), (180, 140)])  # a new stroke: still no answer, no error
+        assert answer(page) == ""
+    else:  # refused at load: the model in use still answers, with its own outputs
+        assert using == model and "unchanged" in page.inner_text("#dg-model-message")
+        assert page.get_attribute("#dg-answer", "data-outputs") == before
+    page.select_option("#dg-model", model)
+    page.wait_for_function(f"document.getElementById('dg-using').dataset.model === '{model}'")
+    assert page.get_attribute("#dg-answer", "data-outputs") == before  # same drawing, same network
+    page.click("#dg-clear")
+    assert not digits.console_errors, digits.console_errors
+
+
 def test_exported_script_runs_in_cpython_and_agrees_with_the_page(digits, small_model_file, tmp_path):
     page = digits.page
     ensure_model(digits, small_model_file)
@@ -457,6 +492,42 @@ def test_a_corrupted_download_says_so_and_retry_recovers_and_a_missing_model_is_
     assert not app.foreign_requests
     # The only console errors are the browser's notes about the two refused downloads.
     assert all("404" in e or "Failed to load" in e for e in app.console_errors), app.console_errors
+
+
+def test_a_failed_test_set_does_not_keep_the_model_away_and_retry_is_beside_read_test(fresh):
+    """The test set fails to download: the pretrained model is still fetched and reads drawings,
+    "Read test image" says what failed and offers Retry there, and Retry recovers."""
+    app = fresh()
+    page = app.page
+    page.route("**/static/data/mnist-test.npz", lambda route: route.fulfill(status=503, body="busy"))
+    app.goto_lab("digits")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'failed'", timeout=60_000)
+    assert "Test set" in page.inner_text("#dg-load-message")
+    assert page.is_visible("#dg-load-retry")
+    assert "test set did not load" in page.inner_text("#dg-results-model")
+    if PRETRAINED.exists():
+        page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'")
+        assert any(u.endswith("/static/models/pretrained.json") for u in app.requests)
+        stroke(page, [(140, 40 + 10 * i) for i in range(21)])
+        assert answer(page) == "1"
+    else:
+        assert "pretrained.json is missing" in page.inner_text("#dg-model-message")
+    page.click("#dg-read-test")
+    assert "did not load" in page.inner_text("#dg-answer-note")
+    assert page.is_visible("#dg-test-retry")
+
+    page.unroute("**/static/data/mnist-test.npz")
+    page.click("#dg-test-retry")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+    assert page.is_hidden("#dg-test-retry") and page.is_hidden("#dg-load-retry")
+    set_field(page, "#dg-test-index", "0")
+    page.click("#dg-read-test")
+    assert "test image 0" in page.get_attribute("#dg-seen", "data-source")
+    if PRETRAINED.exists():
+        assert answer(page) == "7"
+        wait_results(page)
+    app.console_errors[:] = [e for e in app.console_errors if "503" not in e and "404" not in e]
+    assert not app.console_errors, app.console_errors
 
 
 def test_stop_while_the_training_images_download_ends_the_run_at_once(fresh):

@@ -271,12 +271,72 @@ def test_state_in_the_address(app):
     assert_curve(page, 4.0, -2.0, 3.0)
     assert float(plot(page)["threshold"]) == 0.5
     assert page.input_value("#sg-x") == "2"  # the bad value is ignored, and the field says so
-    assert page.inner_text("#sg-x-error") == "x: 'oops' is not a number (in the link) — keeping 2"
+    assert page.inner_text("#sg-x-error") == "input x: 'oops' is not a number (in the link) — keeping 2"
     assert page.get_attribute("#sg-x", "aria-invalid") == "true"
     page = open_lab(app, "w=1e400&b=-3")
     wait_attr(page, "b", "-3.0")
-    assert "w: '1e400' is too large" in page.inner_text("#sg-w-error")
+    assert "weight w: '1e400' is too large" in page.inner_text("#sg-w-error")
     assert page.input_value("#sg-w") == "4" and page.inner_text("#sg-b-error") == ""
     assert page.inner_text("#sg-x-error") == ""  # the earlier link's complaint is gone
     open_lab(app)
     assert page.inner_text("#sg-w-error") == ""  # Reset everything clears it
+
+
+def address(page) -> str:
+    return page.evaluate("decodeURIComponent(location.hash)")
+
+
+def test_the_address_follows_the_fields_and_a_copied_link_restores_them(app, fresh):
+    page = open_lab(app)
+    assert address(page) == "#sigmoid"  # all defaults: nothing to store
+    history = page.evaluate("history.length")
+    page.fill("#sg-w", "2.5")
+    page.fill("#sg-c-range", "10")
+    page.click("#sg-double")
+    wait_attr(page, "c", "20.0")
+    assert address(page) == "#sigmoid/w=2.5&c=20"
+    assert page.evaluate("history.length") == history  # replaceState: no history entry per change
+    link = page.url
+    # The copied link, opened cold in another browser context, shows the same.
+    other = fresh("#" + link.split("#", 1)[1]).page
+    other.wait_for_function("document.getElementById('sg-plot').dataset.c === '20.0'")
+    assert other.input_value("#sg-w") == "2.5" and other.input_value("#sg-c") == "20"
+    assert_curve(other, 2.5, -1.0, 20.0)
+    page.click("#sg-reset")
+    assert address(page) == "#sigmoid"
+
+
+def test_a_percent_encoded_link_reads_as_typed(app):
+    # A browser writes "−3" (true minus) into the address as %E2%88%92 3.
+    page = open_lab(app, "w=%E2%88%923&c=1%2C000")
+    wait_attr(page, "w", "-3.0")
+    assert page.inner_text("#sg-w-error") == "" and page.input_value("#sg-c") == "1000"
+
+
+def test_a_huge_link_is_quoted_by_a_short_prefix(app):
+    page = open_lab(app, "w=" + "9" * 100_000 + "&" + "&".join(f"junk{i}=1" for i in range(2000)))
+    page.wait_for_function("document.getElementById('sg-w-error').textContent !== ''")
+    message = page.inner_text("#sg-w-error")
+    assert message.startswith("weight w: '" + "9" * 24 + "…' is too large") and len(message) < 140
+    status = page.inner_text("#sg-status")
+    assert status.startswith("In the link: unknown setting 'junk0' ignored;") and len(status) < 400
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    open_lab(app)
+    assert page.inner_text("#sg-status") == "" and page.inner_text("#sg-w-error") == ""
+
+
+def test_the_note_on_sharpening_says_what_really_happens(app):
+    # Independent figures: sigma at x = 2, w = 1, b = -1, dw = 0.1 for the neuron c*w, c*b.
+    page = open_lab(app)
+    note = page.inner_text("#sg-sharpen-change")
+
+    def moved(c):
+        return sig(c * 1 + 0.1 * 2 - c) if False else sig(c * (2 - 1) + 0.2) - sig(c * (2 - 1))
+    assert round(moved(1), 6) == 0.037466 and round(moved(128), 6) == 0
+    assert note.startswith(f"Sharpen it and the same Δw moves the output less, not more: Δoutput "
+                           f"+{moved(1):.6f} at c = 1, +{moved(2):.6f} at c = 2, 0.000000 at c = 128.")
+    assert "moves the output more" not in page.inner_text("#lab-sigmoid")
+    # On the threshold (x = 1) sharpening changes nothing: z = 0 for every c.
+    page.fill("#sg-x", "1")
+    page.wait_for_function("document.getElementById('sg-sharpen-change').textContent.startsWith('This x is on')")
+    assert f"+{sig(0.1) - 0.5:.6f} at c = 128" in page.inner_text("#sg-sharpen-change")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import math
+import re
 import shutil
+import threading
 
 import pytest
 
@@ -46,7 +49,8 @@ def test_navigation_by_keyboard(app):
     links = page.eval_on_selector_all("#nav a", "els => els.map(e => e.dataset.lab)")
     assert links[0] == "intro"
     # The skip link comes first (focused directly: earlier tests may have clicked anywhere),
-    # then Tab walks the navigation in order and Enter opens each lab.
+    # then Tab walks the navigation in order and Enter opens each lab (which takes focus to
+    # the lab's heading: test_navigation.py), so the link is focused again for the next one.
     page.focus("a.skip")
     assert page.evaluate("document.activeElement.className") == "skip"
     for lab in links:
@@ -55,6 +59,7 @@ def test_navigation_by_keyboard(app):
         page.keyboard.press("Enter")
         page.wait_for_function(f"document.documentElement.dataset.lab === '{lab}'")
         assert page.is_visible(f"section[data-lab='{lab}']")
+        page.focus(f"#nav a[data-lab='{lab}']")
     app.goto_lab("intro")
 
 
@@ -85,3 +90,69 @@ def test_missing_runtime_file_shows_the_error_panel(browser, tmp_path):
     finally:
         context.close()
         srv.stop()
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    """Another origin (same host, another port) that counts what reaches it."""
+
+    hits: list = []
+
+    def do_GET(self):
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"leaked")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_content_security_policy_is_strict():
+    """The policy is in the page, first in <head>, and names no origin but the page's own."""
+    html = (ROOT / "index.html").read_text()
+    head = html[:html.index("</head>")]
+    metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+    assert len(metas) == 1
+    assert head.index("Content-Security-Policy") < head.index("<script")
+    policy = dict((d.split()[0], d.split()[1:]) for d in metas[0].split(";") if d.strip())
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    for directive, sources in policy.items():
+        assert all(s.startswith("'") or s in ("blob:",) for s in sources), (directive, sources)
+
+
+@pytest.mark.allow_console_errors
+def test_content_security_policy_blocks_other_origins(app):
+    """A fetch, a script and an image from another origin are refused by the page itself."""
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{other.server_address[1]}/"
+    foreign_before = len(app.foreign_requests)
+    try:
+        result = app.page.evaluate("""async (url) => {
+            const seen = [];
+            const record = (e) => seen.push(e.effectiveDirective);
+            document.addEventListener('securitypolicyviolation', record);
+            let fetched;
+            try { await fetch(url + 'data'); fetched = 'fetched'; } catch (e) { fetched = 'refused'; }
+            const loaded = (el) => new Promise((done) => {
+                el.onload = () => done('loaded'); el.onerror = () => done('refused');
+                document.body.append(el);
+            });
+            const s = document.createElement('script'); s.src = url + 'script.js';
+            const i = document.createElement('img'); i.src = url + 'pixel.png';
+            const script = await loaded(s), image = await loaded(i);
+            s.remove(); i.remove();
+            await new Promise((r) => setTimeout(r, 50));
+            document.removeEventListener('securitypolicyviolation', record);
+            return {fetched, script, image, seen: seen.sort()};
+        }""", url)
+        assert result == {"fetched": "refused", "script": "refused", "image": "refused",
+                          "seen": ["connect-src", "img-src", "script-src-elem"]}, result
+        assert _Counting.hits == []  # nothing left the page: the browser never sent the requests
+        assert len(app.foreign_requests) == foreign_before
+    finally:
+        other.shutdown()
+        other.server_close()

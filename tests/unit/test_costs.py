@@ -90,3 +90,26 @@ def test_registry():
     assert set(COSTS) == {"quadratic", "cross-entropy", "log-likelihood"}
     with pytest.raises(ValueError, match="unknown cost 'hinge'"):
         get_cost("hinge")
+
+
+@pytest.mark.parametrize("cost_name,output", PAIRINGS)
+def test_delta_is_dC_dz_for_targets_that_are_not_one_hot(cost_name, output):
+    """Soft or arbitrary float targets (rows summing to anything): delta is still
+    dC_x/dz_x, checked against central differences of the mean cost."""
+    rng = np.random.default_rng(5)
+    N, n = 4, 3
+    z = rng.standard_normal((N, n))
+    T = rng.random((N, n))  # row sums between 0 and 3, none of them 1
+    T[0] = [0.2, 0.3, 0.5]  # and one that does sum to 1
+    assert not np.allclose(T[1:].sum(axis=1), 1.0)
+    cost, act = get_cost(cost_name), get_activation(output)
+    delta = cost.delta(z, act(z), T, act)
+    h, numeric = 1e-6, np.zeros_like(z)
+    for idx in np.ndindex(*z.shape):
+        zp, zm = z.copy(), z.copy()
+        zp[idx] += h
+        zm[idx] -= h
+        numeric[idx] = (cost.fn(act(zp), T, zp) - cost.fn(act(zm), T, zm)) / (2 * h)
+    np.testing.assert_allclose(delta / N, numeric, rtol=1e-7, atol=1e-10)
+    # The shortcut agrees with the general chain rule (dC/da through f'), too.
+    np.testing.assert_allclose(delta, Cost.delta(cost, z, act(z), T, act), rtol=1e-10, atol=1e-13)

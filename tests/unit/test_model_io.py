@@ -153,3 +153,146 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
     d = good_dict()
     d["meta"] = {"note": "[" * 1000 + '\\"{'}
     assert from_json(json.dumps(d)).meta == d["meta"]
+
+
+# --- hostile and huge files: linear time, bounded memory (issue 8, item 5) -----------------
+
+import time
+import tracemalloc
+
+from nnfs import model_io
+from nnfs.digits_training import check_digit_model
+
+
+def peak_bytes(fn, *args):
+    """(result or exception, peak bytes Python allocated while fn ran)."""
+    tracemalloc.start()
+    try:
+        try:
+            out = fn(*args)
+        except Exception as e:  # noqa: BLE001 - the caller looks at it
+            out = e
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_unterminated_string_of_escaped_quotes_is_rejected_in_linear_time():
+    # '"' + '\\"' * n: the old string regex failed at every quote after scanning to the
+    # end: quadratic (64 KB took 14 s, 200 KB 218 s in the page). 2 MB would take hours;
+    # linear, it is a fraction of a second. The bound is loose on purpose (a loaded machine).
+    text = '"' + '\\"' * 1_000_000
+    t = time.perf_counter()
+    with pytest.raises(ValueError, match="not valid JSON: Unterminated string"):
+        from_json(text.encode())
+    assert time.perf_counter() - t < 20
+    # The nesting scanner itself sees one string running to the end, no brackets.
+    assert model_io._nesting_depth(text + "[[[") == 0
+    assert model_io._nesting_depth('"\\\\"[[') == 2  # an escaped backslash ends before the quote
+
+
+def test_a_long_string_costs_no_more_memory_than_its_text():
+    # A valid model padded by a 5 MB string in meta: the old regex kept a backtracking
+    # entry per character (a 50 MB string needed 6.8 GB: MemoryError in the page).
+    d = good_dict()
+    d["meta"] = {"pad": "x" * 5_000_000}
+    text = json.dumps(d)
+    net, peak = peak_bytes(from_json, text)
+    assert isinstance(net, Network) and len(net.meta["pad"]) == 5_000_000
+    assert peak < 3 * len(text)  # the parsed string itself, and small change
+
+
+def test_too_many_values_are_refused_before_parsing():
+    # 50 MB of "0," would parse into 25 million objects (~1 GB); commas count them first.
+    d = good_dict()
+    text = json.dumps(d)[:-1] + ', "meta": {"pad": [' + "0," * model_io.MAX_VALUES + '0]}}'
+    err, peak = peak_bytes(from_json, text)
+    assert isinstance(err, ValueError) and "more than 5,000,000 values" in str(err)
+    assert peak < len(text) // 10  # nothing was parsed
+    # A model of exactly-representable size is untouched by the limit.
+    assert model_io.MAX_VALUES > 784 * 6000 + 6000 * 10 + 6010
+
+
+def test_a_file_padded_with_whitespace_loads():
+    text = to_json(Network([5, 30, 10], seed=0))
+    padded = text[:-1] + " " * 2_000_000 + "}"
+    net, peak = peak_bytes(from_json, padded.encode())
+    assert isinstance(net, Network) and net.sizes == [5, 30, 10]
+    assert peak < 2.5 * len(padded)  # the decoded text, no copies of it
+
+
+@pytest.mark.parametrize("prefix", [b"\xef\xbb\xbf", "\ufeff"])
+def test_a_utf8_byte_order_mark_is_accepted(prefix):
+    text = to_json(Network([2, 3, 2], seed=0))
+    data = prefix + (text.encode() if isinstance(prefix, bytes) else text)
+    assert from_json(data).sizes == [2, 3, 2]
+
+
+def test_a_whole_number_thousands_of_digits_long_is_a_clear_error():
+    d = json.dumps(good_dict()).replace('"version": 1', '"version": 1' + "0" * 5000)
+    with pytest.raises(ValueError, match="a whole number thousands of digits long"):
+        from_json(d)
+
+
+def test_running_out_of_memory_is_a_value_error_that_says_so(monkeypatch):
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+    monkeypatch.setattr(model_io.json, "loads", no_memory)
+    with pytest.raises(ValueError, match="too big to read in the memory"):
+        from_json(to_json(Network([2, 3, 2], seed=0)))
+
+
+def huge_linear_digit_model(value=1e308):
+    net = Network([784, 3, 10], activation="relu", output_activation="linear", seed=0)
+    net.weights[0][:, :2] = value  # two pixels' worth already overflows: 2e308 is inf
+    return net
+
+
+def test_a_digit_model_whose_outputs_overflow_is_refused_at_load():
+    net = huge_linear_digit_model()
+    # Really broken: an ordinary image (all pixels 1) gives inf or nan outputs.
+    with np.errstate(all="ignore"):
+        assert not np.isfinite(net.feedforward(np.ones((1, 784)))).all()
+    text = to_json(net)
+    with pytest.raises(ValueError, match=r"weights are too large: for pixel values in 0\.\.1, "
+                                         r"hidden layer 1's weighted inputs w·x \+ b could reach more than the largest float"):
+        check_digit_model(from_json(text))
+    # The output layer is named when it is the one that overflows.
+    net = Network([784, 3, 10], activation="sigmoid", output_activation="linear", seed=0)
+    net.biases[1][4] = -1e200
+    with pytest.raises(ValueError, match="the output layer's weighted inputs w·x \\+ b could reach 1e\\+200"):
+        check_digit_model(net)
+
+
+def test_the_output_bound_really_bounds_the_outputs():
+    """The interval bound is sound: random nets of every activation, random and
+    extreme 0..1 inputs through an independent forward pass; no layer's weighted
+    input ever exceeds its bound (and the bound is not absurdly loose)."""
+    acts = {"sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh,
+            "relu": lambda v: np.maximum(v, 0), "linear": lambda v: v,
+            "softmax": lambda v: np.exp(v - v.max(axis=1, keepdims=True)) /
+            np.exp(v - v.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)}
+    rng = np.random.default_rng(7)
+    for case in range(40):
+        hidden = ["sigmoid", "tanh", "relu", "linear"][case % 4]
+        out = ["sigmoid", "linear", "softmax", "relu"][case // 4 % 4]
+        cost = "log-likelihood" if out == "softmax" else "quadratic"
+        net = Network([6, 5, 4, 3], activation=hidden, output_activation=out, cost=cost, seed=case)
+        net.weights = [w * rng.uniform(0.5, 30) for w in net.weights]
+        X = np.vstack([rng.random((200, 6)), rng.integers(0, 2, (64, 6))])
+        bounds = model_io.weighted_input_bounds(net, 1.0)
+        a = X
+        with np.errstate(over="ignore"):  # a saturated reference sigmoid: exp(-v) -> inf, a -> 0
+            for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+                z = a @ w.T + b
+                assert np.abs(z).max() <= bounds[l]
+                assert bounds[l] < 1e6 * max(np.abs(z).max(), 1.0)
+                a = acts[out if l == 2 else hidden](z)
+        assert model_io.check_outputs_bounded(net) is net
+
+
+def test_the_pretrained_model_passes_the_digit_check():
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "static" / "models" / "pretrained.json"
+    net = check_digit_model(from_json(path.read_bytes()))
+    assert net.sizes[0] == 784

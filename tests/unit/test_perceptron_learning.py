@@ -7,6 +7,7 @@ hand-written truth tables, and the perceptron convergence theorem's bound
 """
 
 import math
+from fractions import Fraction
 from itertools import product
 
 import pytest
@@ -258,3 +259,121 @@ def test_decisions_match_exact_arithmetic_on_the_decimals(table, eta, w0, b0):
         assert learner.step().prediction == y, (i, x)
         w = [wi + e_ * (t - y) * xi for wi, xi in zip(w, x)]
         b += e_ * (t - y)
+
+
+# --- exact arithmetic against an independent reference (issue 8, item 1) ----------------
+
+def decimal_rule(rows, eta, w, b, max_epochs):
+    """Rosenblatt's rule re-done on decimal.Decimal, which adds and multiplies these
+    short decimals exactly. Returns (steps, status, (epoch, row) first all right).
+
+    Independent of the learner: no integer counts, no Fractions; a cycle is an
+    end-of-epoch (w, b) seen before, compared as exact decimals."""
+    from decimal import Decimal as D, localcontext
+    with localcontext() as ctx:
+        ctx.prec = 60  # far more digits than any sum here needs: every result is exact
+        w, b, eta = [D(v) for v in w], D(b), D(eta)
+
+        def out(x):
+            return 1 if sum((wi * xi for wi, xi in zip(w, x)), D(0)) + b > 0 else 0
+
+        def all_right():
+            return all(out(x) == t for x, t in rows)
+
+        steps, seen, epoch = [], {(tuple(w), b)}, 0
+        first_right = (0, 0) if all_right() else None
+        status = "converged" if first_right else "running"
+        while status == "running" and epoch < max_epochs:
+            for i, (x, t) in enumerate(rows):
+                y = out(x)
+                e = t - y
+                w = [wi + eta * e * xi for wi, xi in zip(w, x)]
+                b = b + eta * e
+                steps.append((epoch + 1, i, y, e, tuple(float(v) for v in w), float(b)))
+                if first_right is None and e != 0 and all_right():
+                    first_right = (epoch, i + 1) if i + 1 < len(rows) else (epoch + 1, 0)
+            epoch += 1
+            if all_right():
+                status = "converged"
+            elif (tuple(w), b) in seen:
+                status = "cycling"
+            else:
+                seen.add((tuple(w), b))
+        return steps, status, first_right, epoch
+
+
+def random_decimal(rng, low, high, places):
+    """A decimal string on a grid of 10**-places in [low, high]."""
+    scale = 10 ** places
+    n = rng.randint(int(low * scale), int(high * scale))
+    sign = "-" if n < 0 else ""
+    whole, frac = divmod(abs(n), scale)
+    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+
+def test_learner_matches_exact_decimal_rule_over_random_starts():
+    """Hundreds of random decimal rates and starts, every named table and random
+    3-input tables: the learner's every step, its shown weights and its verdict
+    are those of the rule done exactly on the decimals typed."""
+    import random
+    rng = random.Random(20240808)
+    tables = [*TABLES.values()]
+    mismatches = []
+    cases = 0
+    for case in range(700):
+        if case % 7 == 6:
+            corners = list(product((0, 1), repeat=3))
+            rows = tuple((x, rng.randint(0, 1)) for x in corners)
+        else:
+            rows = tables[case % len(tables)]
+        n = len(rows[0][0])
+        places = rng.choice((1, 1, 2, 3))
+        eta = random_decimal(rng, 0.01, 2, places)
+        if float(eta) <= 0:
+            eta = "0.1"
+        # Starts on the rate's grid make exact ties (w.x + b = 0) common: the hard case.
+        w0 = [random_decimal(rng, -2, 2, rng.choice((1, places))) for _ in range(n)]
+        b0 = random_decimal(rng, -2, 2, rng.choice((1, places)))
+        want, status, first_right, epochs = decimal_rule(rows, eta, w0, b0, max_epochs=60)
+        learner = PerceptronLearner(rows, float(eta), [float(v) for v in w0], float(b0))
+        got = learner.run(60)
+        cases += 1
+        got_t = [(s.epoch, s.row, s.prediction, s.error, s.weights, s.bias) for s in got]
+        if got_t != want or learner.status != status or learner.epoch != epochs or (
+                status == "converged" and learner._converged_at != first_right):
+            mismatches.append((rows, eta, w0, b0))
+    assert cases == 700
+    assert mismatches == [], f"{len(mismatches)} of {cases} differ, e.g. {mismatches[:3]}"
+
+
+def test_or_from_bias_0_9_at_rate_0_3_is_exact():
+    # On paper: three updates of -0.3 take b = 0.9 to exactly 0, and with
+    # w = (0.3, 0.3) OR is right from epoch 5 (traced with the decimal rule above).
+    learner = PerceptronLearner("OR", learning_rate=0.3, bias=0.9)
+    steps = learner.run(100)
+    assert [s.bias for s in steps if s.error != 0][:3] == [0.6, 0.3, 0.0]
+    assert steps[8].bias == 0.0 and steps[8].weights == (0.0, 0.0)
+    # Step 10 sees x = (0, 1) with w = (0, 0), b = 0: z = 0 exactly, so output 0.
+    assert steps[9].x == (0, 1) and steps[9].prediction == 0
+    assert learner.converged and learner.epoch == 5
+    assert learner.message == "Converged in epoch 5, at row 1 of 4: w = (0.3, 0.3), b = 0 gets all 4 rows right."
+
+
+def test_not_does_not_declare_convergence_early():
+    learner = PerceptronLearner("NOT", learning_rate=0.1, weights=[-0.19], bias=-1.2)
+    steps = learner.run(100)
+    want, status, first_right, epochs = decimal_rule(TABLES["NOT"], "0.1", ["-0.19"], "-1.2", 100)
+    assert status == "converged" and first_right == (12, 1)
+    assert len(steps) == len(want) == 26
+    assert learner.exact_bias == Fraction(1, 10) and learner.bias == 0.1
+    assert learner.message.startswith("Converged in epoch 13, at row 1 of 2:")
+
+
+def test_settings_given_as_fractions_or_decimals_are_taken_exactly():
+    from decimal import Decimal
+    a = PerceptronLearner("OR", learning_rate=Decimal("0.3"), bias=Fraction(9, 10))
+    b = PerceptronLearner("OR", learning_rate=0.3, bias=0.9)
+    assert a.run(100) == b.run(100)
+    assert a.exact_weights == (Fraction(3, 10), Fraction(3, 10)) and a.exact_bias == 0
+    with pytest.raises(ValueError, match="bias must be a finite number"):
+        PerceptronLearner("OR", bias=Decimal("NaN"))

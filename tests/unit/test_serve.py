@@ -1,10 +1,15 @@
-"""The local static server: MIME types and the printed URL."""
+"""The local static server: MIME types, the printed URL, and what it refuses to serve."""
 
 from __future__ import annotations
 
+import http.client
+import os
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -13,15 +18,35 @@ import pytest
 import serve
 
 ROOT = Path(__file__).resolve().parents[2]
+NEEDS_RUNTIME = os.environ.get("CI") == "true"
+
+
+def start(root: Path, **kw):
+    httpd = serve.make_server(root, 0, quiet=True, **kw)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
 
 
 @pytest.fixture(scope="module")
 def base_url():
-    httpd = serve.make_server(ROOT, 0, quiet=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = start(ROOT)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
+
+
+def status(base_url: str, path: str, host: str | None = None, method: str = "GET") -> int:
+    """The status of one raw request (the path is sent exactly as given)."""
+    port = int(base_url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_host=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        return conn.getresponse().status
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("path, mime", [
@@ -36,16 +61,144 @@ def base_url():
     ("static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "application/zip"),
 ])
 def test_mime_types(base_url, path, mime):
-    if not (ROOT / path).exists():
+    if not (ROOT / path).exists() and not NEEDS_RUNTIME:
         pytest.skip(f"{path} not present (./run setup)")
     with urllib.request.urlopen(base_url + path) as r:
         assert r.headers["Content-Type"].split(";")[0] == mime
+
+
+def test_root_serves_the_page(base_url):
+    with urllib.request.urlopen(base_url) as r:
+        assert r.status == 200 and b"<html" in r.read(200)
 
 
 def test_missing_file_is_404(base_url):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(base_url + "static/nope.js")
     assert e.value.code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/.git/config", "/.git/HEAD", "/.venv/pyvenv.cfg", "/.cache/", "/tests/unit/test_serve.py",
+    "/tools/serve.py", "/README.md", "/run", "/requirements.txt", "/.gitignore",
+    "/static/../.git/config", "/%2e%2e/.git/config", "/static/%2e%2e/run", "/py/../run",
+])
+def test_only_the_app_is_served(base_url, path):
+    if path.startswith("/.git/") and not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    assert status(base_url, path) == 404
+
+
+@pytest.mark.parametrize("path", ["/static/", "/static", "/py/", "/py/app/", "/static/vendor/", "/static/css"])
+def test_no_directory_listings(base_url, path):
+    assert status(base_url, path) == 404
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
+                                  "localhost:1", "127.0.0.1:99999", "[::1", ""])
+def test_other_host_names_are_refused(base_url, host):
+    """DNS rebinding: a hostile page's requests carry its own host name; they get nothing."""
+    port = base_url.rsplit(":", 1)[1].strip("/")
+    assert status(base_url, "/index.html", host=host.format(port=port)) in (400, 421)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "127.0.0.1"])
+def test_loopback_host_names_are_served(base_url, host):
+    port = base_url.rsplit(":", 1)[1].strip("/")
+    assert status(base_url, "/index.html", host=host.format(port=port)) == 200
+
+
+def test_null_byte_is_400_not_a_dropped_connection(base_url):
+    assert status(base_url, "/index.html%00.js") == 400
+    assert status(base_url, "/static/%00") == 400
+
+
+def test_bad_percent_encoding_is_an_answer(base_url):
+    assert status(base_url, "/static/%ff%fe.js") == 404
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A published-like copy whose static/vendor is a symlink (as in development) and a
+    secret outside it."""
+    outside = tmp_path / "outside"
+    (outside / "vendor").mkdir(parents=True)
+    (outside / "vendor/runtime.js").write_text("// runtime")
+    (outside / "secret.txt").write_text("secret")
+    root = tmp_path / "site"
+    (root / "static/css").mkdir(parents=True)
+    (root / "py").mkdir()
+    (root / "index.html").write_text("<!doctype html><html></html>")
+    (root / "static/css/app.css").write_text("body {}")
+    (root / "static/vendor").symlink_to(outside / "vendor", target_is_directory=True)
+    (root / "static/css/leak.txt").symlink_to(outside / "secret.txt")
+    (root / "py/escape").symlink_to(outside, target_is_directory=True)
+    (outside / "vendor/leak.txt").symlink_to(outside / "secret.txt")
+    httpd = start(root)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_app_roots_may_be_symlinks(site):
+    with urllib.request.urlopen(site + "static/vendor/runtime.js") as r:
+        assert r.read() == b"// runtime"
+    with urllib.request.urlopen(site + "static/css/app.css") as r:
+        assert r.status == 200
+
+
+@pytest.mark.parametrize("path", ["/static/css/leak.txt", "/py/escape/secret.txt", "/static/vendor/leak.txt",
+                                  "/static/vendor/../secret.txt", "/static/vendor/%2e%2e/secret.txt"])
+def test_other_symlinks_out_of_the_folder_are_refused(site, path):
+    assert status(site, path) == 404
+
+
+def test_slow_partial_request_is_cut_off():
+    """A client trickling a header byte by byte must not keep its thread for ever."""
+    httpd = start(ROOT, request_timeout=1.0)
+    try:
+        sock = socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=5)
+        sock.sendall(b"GET /index.html HTTP/1.1\r\n")
+        started = time.monotonic()
+        answer = b""
+        with pytest.raises((BrokenPipeError, ConnectionResetError)):
+            # Each byte arrives well within any per-read time-out; only a deadline for the
+            # whole header stops this. Without one it runs for the full 30 s and fails below.
+            while time.monotonic() - started < 30:
+                sock.sendall(b"X")
+                time.sleep(0.1)
+                sock.setblocking(False)
+                try:
+                    chunk = sock.recv(1000)
+                    if chunk == b"":
+                        raise ConnectionResetError("closed by the server")
+                    answer += chunk
+                except BlockingIOError:
+                    pass
+                finally:
+                    sock.setblocking(True)
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
+        sock.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_listen_backlog_takes_a_burst_of_connections():
+    """200 connections at once are all queued, even while no thread accepts them yet
+    (the default backlog of 5 dropped SYNs, and the client retried after a second)."""
+    httpd = serve.make_server(ROOT, 0, quiet=True)  # not serving: nothing accepts
+    socks = []
+    try:
+        for _ in range(200):
+            s = socket.socket()
+            s.settimeout(0.5)
+            s.connect(("127.0.0.1", httpd.server_address[1]))  # raises TimeoutError when the queue is full
+            socks.append(s)
+    finally:
+        for s in socks:
+            s.close()
+        httpd.server_close()
 
 
 def test_command_prints_the_url_first():
@@ -60,6 +213,15 @@ def test_command_prints_the_url_first():
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536", "http", "8000.5"])
+def test_bad_port_gives_a_message_not_a_traceback(port):
+    out = subprocess.run([sys.executable, str(ROOT / "tools/serve.py"), "--port", port],
+                         capture_output=True, text=True, timeout=20)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "port" in out.stderr and "0-65535" in out.stderr
 
 
 def test_busy_port_gives_a_clear_message():

@@ -1,0 +1,55 @@
+"""Moving between labs moves focus to the new lab's heading; opening the page does not."""
+
+from __future__ import annotations
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  return {tag: el.tagName, id: el.id, tabindex: el.getAttribute('tabindex'),
+          section: el.closest('section.lab')?.dataset.lab ?? null};
+}"""
+
+
+def labs(page):
+    return page.eval_on_selector_all("#nav a", "els => els.map(e => e.dataset.lab)")
+
+
+def test_clicking_a_lab_focuses_its_heading(app):
+    page = app.page
+    names = labs(page)
+    assert len(names) >= 6
+    for name in names[1:] + names[:1]:
+        app.goto_lab(name)
+        focused = page.evaluate(FOCUSED)
+        assert focused["tag"] == "H2" and focused["section"] == name, (name, focused)
+        assert focused["tabindex"] == "-1"  # focusable by script, not a new Tab stop
+
+
+def test_enter_on_a_link_then_tab_continues_inside_the_lab(app):
+    page = app.page
+    app.goto_lab("intro")
+    page.focus("#nav a[data-lab='gates']")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.dataset.lab === 'gates'")
+    assert page.evaluate(FOCUSED)["section"] == "gates"
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["section"] == "gates" and focused["tag"] != "H2", focused
+    app.goto_lab("intro")
+
+
+def test_back_button_focuses_the_previous_lab(app):
+    page = app.page
+    app.goto_lab("sigmoid")
+    app.goto_lab("perceptron")
+    page.go_back()
+    page.wait_for_function("document.documentElement.dataset.lab === 'sigmoid'")
+    focused = page.evaluate(FOCUSED)
+    assert focused["tag"] == "H2" and focused["section"] == "sigmoid", focused
+    app.goto_lab("intro")
+
+
+def test_opening_the_page_on_a_lab_leaves_focus_alone(fresh):
+    w = fresh("#gates")
+    focused = w.page.evaluate(FOCUSED)
+    assert focused["tag"] == "BODY", focused
+    assert w.page.evaluate("document.documentElement.dataset.lab") == "gates"

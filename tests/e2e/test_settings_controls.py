@@ -1,0 +1,94 @@
+"""Every control on the page belongs to its lab's settings table, and every table entry has a control.
+
+Table-driven: a lab that moves onto ``app.lab`` adds itself to ``LABS`` (the
+module that holds its ``SETTINGS`` table, and which slider moves which picture
+for the phone check). The controls are read from the live page, so a field
+written by hand into index.html, or a table entry the page lost, fails here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.layout import assert_fits, on_screen, phone
+
+# lab -> (module with SETTINGS, [(slider, the picture it moves), ...])
+LABS = {
+    "perceptron": ("app.perceptron_view", [("#pc-w1-range", "#pc-canvas"), ("#pc-b-range", "#pc-canvas")]),
+    "sigmoid": ("app.sigmoid_view", [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"),
+                                     ("#sg-dw-range", "#sg-zplot")]),
+}
+
+
+def table_of(lab):
+    return importlib.import_module(LABS[lab][0]).SETTINGS
+
+
+@pytest.mark.parametrize("lab", list(LABS))
+def test_every_control_belongs_to_the_table_and_back(app, lab):
+    app.goto_lab(lab)
+    page = app.page
+    table = table_of(lab)
+    ids = page.eval_on_selector_all(f"#lab-{lab} input, #lab-{lab} select, #lab-{lab} textarea",
+                                    "els => els.map(e => e.id)")
+    allowed = set()
+    for s in table:
+        allowed.add(table.element_id(s.name))
+        if s.slider is not None:
+            allowed.add(table.element_id(s.name) + "-range")
+    stray = [i for i in ids if i not in allowed]
+    assert not stray, f"controls in #lab-{lab} not declared in its table: {stray}"
+    for s in table:
+        element_id = table.element_id(s.name)
+        assert page.locator(f"#{element_id}").count() == 1, f"{s.name} has no control #{element_id}"
+        if s.kind == "bool":
+            continue  # bound by the lab (e.g. toggle buttons), not built
+        # Label, limits and choices on the page are the table's.
+        assert page.inner_text(f"label[for='{element_id}']") == s.label
+        expect(page.get_by_role("combobox" if s.kind == "choice" else "textbox", name=s.label, exact=True)
+               ).to_have_count(1)
+        if s.slider is not None:
+            lo, hi, step = s.slider
+            slider = page.locator(f"#{element_id}-range")
+            assert [float(slider.get_attribute(a)) for a in ("min", "max", "step")] == [lo, hi, step]
+            expect(page.get_by_role("slider", name=f"{s.label} slider", exact=True)).to_have_count(1)
+        if s.kind == "choice":
+            options = page.eval_on_selector_all(f"#{element_id} option", "os => os.map(o => [o.value, o.text])")
+            assert [tuple(o) for o in options] == list(s.choices)
+
+
+@pytest.mark.parametrize("lab", list(LABS))
+def test_a_typed_number_reads_like_the_core_parser(app, lab):
+    """One parser everywhere: '1,000'-style thousands and a true minus sign work in every number field."""
+    app.goto_lab(lab)
+    page = app.page
+    table = table_of(lab)
+    for s in table:
+        if s.kind not in ("number", "int"):
+            continue
+        element_id = table.element_id(s.name)
+        before = page.input_value(f"#{element_id}")
+        page.fill(f"#{element_id}", "1,00")
+        expect(page.locator(f"#{element_id}-error")).to_have_text(
+            f"{s.label}: '1,00' is not a number (write decimals with a point, and no commas or spaces)"
+            f" — keeping {before}")
+        page.fill(f"#{element_id}", before)
+        expect(page.locator(f"#{element_id}-error")).to_be_empty()
+
+
+@pytest.mark.parametrize("lab", list(LABS))
+def test_the_lab_fits_a_phone_and_each_slider_shares_the_screen_with_its_picture(app, lab):
+    app.goto_lab(lab)
+    page = app.page
+    with phone(page):
+        assert_fits(page, lab)
+        for slider, picture in LABS[lab][1]:
+            page.focus(slider)  # as a keyboard user reaches it; the browser scrolls it into view
+            page.keyboard.press("ArrowRight")
+            assert on_screen(page, slider), slider
+            assert on_screen(page, picture), f"{picture} is off screen while {slider} is used"
+            page.keyboard.press("ArrowLeft")
+        page.evaluate("document.activeElement.blur()")

@@ -1,0 +1,120 @@
+"""RunLoop: pacing, pause within one frame, as-fast-as-it-goes budget, done and reset."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.runloop import RunLoop
+
+
+class FakeTime:
+    """A clock that moves only when a step costs time or the loop sleeps."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    async def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def make(steps_until_done=None, cost=0.004, **kw):
+    t = FakeTime()
+    log = {"steps": 0, "draws": 0, "changes": 0}
+
+    def step():
+        log["steps"] += 1
+        t.now += cost
+        return steps_until_done is None or log["steps"] < steps_until_done
+
+    loop = RunLoop(step, lambda: log.__setitem__("draws", log["draws"] + 1),
+                   lambda: log.__setitem__("changes", log["changes"] + 1),
+                   clock=t.clock, sleep=t.sleep, **kw)
+    return loop, log, t
+
+
+async def spin(n=20):
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+def test_paced_steps_draw_each_and_sleep_the_rest_of_the_period():
+    async def main():
+        loop, log, t = make(speed=8.0)
+        loop.play()
+        await spin(10)
+        loop.pause()
+        n = log["steps"]
+        await spin(10)
+        assert log["steps"] == n > 3  # nothing after Pause
+        assert log["draws"] == n
+        assert all(abs(s - (1 / 8 - 0.004)) < 1e-12 for s in t.sleeps)
+        assert not loop.running
+    asyncio.run(main())
+
+
+def test_as_fast_as_it_goes_fills_the_frame_budget():
+    async def main():
+        loop, log, t = make(speed=None, budget=0.016, cost=0.004)
+        loop.play()
+        await spin(3)
+        loop.pause()
+        # 4 steps of 4 ms per 16 ms frame, one drawing per frame, no waiting.
+        assert log["steps"] == 4 * log["draws"]
+        assert set(t.sleeps) == {0.0}
+    asyncio.run(main())
+
+
+def test_pause_takes_effect_before_the_next_step_even_at_full_speed():
+    async def main():
+        loop, log, t = make(speed=None, budget=10.0, cost=0.0)
+        original = loop._step
+
+        def step():
+            if log["steps"] == 50:
+                loop.pause()  # a click handled between two steps
+            return original()
+        loop._step = step
+        loop.play()
+        await spin(3)
+        assert log["steps"] == 51 and log["draws"] == 0  # the paused frame is not drawn over
+    asyncio.run(main())
+
+
+def test_done_stops_the_loop_and_reset_allows_a_new_run():
+    async def main():
+        loop, log, _t = make(steps_until_done=5, speed=100.0)
+        loop.play()
+        await spin(40)
+        assert log["steps"] == 5 and loop.done and not loop.running
+        loop.play()  # done: nothing to run
+        await spin(5)
+        assert log["steps"] == 5
+        loop.reset()
+        assert not loop.done and loop.steps == 0
+        loop.step_once()
+        assert log["steps"] == 6 and log["draws"] == 6
+    asyncio.run(main())
+
+
+def test_a_failing_step_ends_the_run():
+    async def main():
+        def step():
+            raise RuntimeError("boom")
+        failures = []
+
+        def spawn(coro):
+            task = asyncio.ensure_future(coro)
+            task.add_done_callback(lambda tk: failures.append(tk.exception()))
+            return task
+        loop = RunLoop(step, spawn=spawn)
+        loop.play()
+        await spin(5)
+        assert not loop.running
+        assert isinstance(failures[0], RuntimeError)
+    asyncio.run(main())

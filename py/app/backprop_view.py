@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from html import escape
 
 from nnfs.backprop_steps import Explained, Selection, Step, num, sub, sup
+from nnfs.learning_speed import BOOK_SIZES
+from nnfs.settings import Setting, Table
 
 NEG = "#e76f51"            # negative weights (the Playground's colours)
 POS = "#457b9d"            # positive ones
@@ -27,6 +29,49 @@ WEIGHT_FULL = 3.0          # |w| drawn with the thickest line
 MIN_WIDTH, MAX_WIDTH = 0.75, 7.0
 LAYER_COLORS = ("#2a6ea6", "#ffa933", "#ff5555", "#3aa655")   # the book's figure colours
 SPEED_RANGE = (1e-5, 1.0)  # the log axis of the speed chart
+
+
+ACTIVATION_CHOICES = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
+
+SETTINGS = Table("bp", [
+    Setting("inputs", "inputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+    Setting("h1", "hidden layer 1", 3, kind="int", lo=1, hi=5, slider=(1, 5, 1)),
+    Setting("h2", "hidden layer 2", 0, kind="int", lo=0, hi=5, slider=(0, 5, 1),
+            help="0: no second hidden layer."),
+    Setting("h3", "hidden layer 3", 0, kind="int", lo=0, hi=5, slider=(0, 5, 1),
+            help="0: no third hidden layer (it needs a second one)."),
+    Setting("outputs", "outputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+    Setting("act", "activation of the hidden layers", "sigmoid", kind="choice",
+            choices=ACTIVATION_CHOICES, help="The output layer is sigmoid, so outputs lie in (0, 1) like the targets."),
+    Setting("cost", "cost", "quadratic", kind="choice",
+            choices=(("quadratic", "quadratic ½‖a − y‖²"), ("cross-entropy", "cross-entropy"))),
+    Setting("seed", "seed of the weights", 1, kind="int", lo=0, hi=999_999,
+            help="Weights and biases are drawn from N(0, 1) with this seed, as in the book's network.py."),
+    Setting("eta", "learning rate η", 1.0, lo=1e-4, hi=100, slider=(0.05, 10, 0.05)),
+    Setting("m", "examples in the mini-batch", 1, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+    Setting("eps", "nudge ε", 1e-4, lo=1e-10, hi=0.1,
+            help="C is computed at p + ε and p − ε for the selected weight or bias p."),
+    Setting("sp_hidden", "hidden layers", "2", kind="choice",
+            choices=tuple((str(h), f"{h}: {BOOK_SIZES[h]}") for h in (2, 3, 4))),
+    Setting("sp_act", "activation", "sigmoid", kind="choice", choices=ACTIVATION_CHOICES),
+    Setting("sp_init", "initial weights", "scaled", kind="choice",
+            choices=(("scaled", "N(0, 1/n_in), as the book"), ("normal", "N(0, 1)"))),
+    Setting("sp_epochs", "epochs", 500, kind="int", lo=1, hi=5000,
+            help="The book trains 500 epochs (one full-batch step each)."),
+    Setting("sp_seed", "seed", 0, kind="int", lo=0, hi=999_999),
+])
+NET_SETTINGS = ("inputs", "h1", "h2", "h3", "outputs", "act", "cost", "seed", "m")
+
+
+def sizes_of(values: dict) -> list[int]:
+    """Layer sizes from the settings: a hidden layer of 0 neurons is no layer
+    (and a third hidden layer needs a second)."""
+    hidden = [values["h1"]]
+    if values["h2"]:
+        hidden.append(values["h2"])
+        if values["h3"]:
+            hidden.append(values["h3"])
+    return [values["inputs"], *hidden, values["outputs"]]
 
 
 @dataclass(frozen=True)

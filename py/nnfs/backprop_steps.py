@@ -115,6 +115,20 @@ class Explained:
     focus: tuple = ()
 
 
+def default_examples(seed: int, n_in: int, n_out: int, m: int = 1):
+    """The lab's starting mini-batch: inputs x in [0, 1] and 0/1 targets y (one
+    class per example), both rounded to 2 decimals so they are easy to read and
+    type; drawn from ``seed`` (a different stream from the weights')."""
+    rng = np.random.default_rng([int(seed), 7])
+    X = np.round(rng.uniform(0, 1, (m, n_in)), 2)
+    T = np.zeros((m, n_out))
+    if n_out == 1:
+        T[:, 0] = rng.integers(0, 2, m)
+    else:
+        T[np.arange(m), rng.integers(0, n_out, m)] = 1.0
+    return X, T
+
+
 def step_sequence(n_layers: int) -> list[Step]:
     """The steps for a network with ``n_layers`` = L weight layers (L - 1 hidden layers)."""
     if not isinstance(n_layers, int) or n_layers < 1:

@@ -82,7 +82,6 @@ class SpeedRun:
         self.activation, self.init = activation, init
         self.epoch = 0
         self.norms: list[list[float]] = []   # before epoch 0, 1, 2, ...
-        self.costs: list[float] = []         # mean cost C_0 (no L2) before each epoch
         self._gradient = None
 
     @property
@@ -98,7 +97,6 @@ class SpeedRun:
         """‖∂C/∂bˡ‖ for each hidden layer of the network as it is now (before any epoch)."""
         if not self.norms:
             self.norms.append(self._measure())
-            self.costs.append(float(self.network.total_cost(self.X, self.T)))
         return self.norms[0]
 
     def step(self, epochs: int = 1) -> list[float]:
@@ -107,7 +105,6 @@ class SpeedRun:
         for _ in range(int(epochs)):
             if len(self.norms) == self.epoch:  # measure the weights before this epoch
                 self.norms.append(self._measure())
-                self.costs.append(float(net.total_cost(self.X, self.T)))
             nabla_b, nabla_w = self._gradient
             decay = 1.0 - self.eta * self.lmbda / self.n
             with np.errstate(over="ignore", invalid="ignore"):
@@ -119,8 +116,11 @@ class SpeedRun:
             self.epoch += 1
             self._gradient = None
             self.norms.append(self._measure())
-            self.costs.append(float(net.total_cost(self.X, self.T)))
         return self.norms[-1]
+
+    def cost(self) -> float:
+        """The mean cross-entropy C_0 on the 1,000 images now (without the L2 term)."""
+        return float(self.network.total_cost(self.X, self.T))
 
     def finite(self) -> bool:
         return all(math.isfinite(v) for v in self.norms[-1]) if self.norms else True

@@ -117,7 +117,7 @@ def retrace(keep_step: bool = True) -> None:
     st.walk = Walkthrough(st.net, st.X, st.T, eta=lab["eta"])
     st.index = min(st.index, len(st.walk.steps) - 1) if keep_step else 0
     st.example = min(st.example, len(st.X) - 1)
-    options = "".join(f'<option value="{i}"{" selected" if i == st.example else ""}>{i + 1}</option>'
+    options = "".join(f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>'
                       for i in range(len(st.X)))
     dom.set_html("bp-example", options)
     dom.by_id("bp-example").disabled = len(st.X) == 1
@@ -180,7 +180,7 @@ def select(sel: Selection) -> None:
 
 
 def _example_picked(_event) -> None:
-    st.example = int(dom.by_id("bp-example").value)
+    st.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
     draw()
 
 

@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pytest
 
-from nnfs.backprop_steps import (Selection, Walkthrough, num, plus, step_sequence, sub, sup)
+from nnfs.backprop_steps import (Selection, Walkthrough, default_examples, num, plus, step_sequence,
+                                  sub, sup)
 from nnfs.network import Network
 
 SHAPES = [[2, 3, 2], [3, 2, 4, 2], [1, 5, 1, 3, 4], [4, 1, 1]]
@@ -253,3 +254,15 @@ def test_text_helpers():
     assert num(-0.000123456) == "−0.0001235" and num(0) == "0"
     assert num(1.5e-9) == "1.5×10⁻⁹"
     assert plus([0.5, -0.25]) == "0.5 + (−0.25)"
+
+
+def test_default_examples_are_readable_and_reproducible():
+    X, T = default_examples(3, 4, 3, 4)
+    X2, T2 = default_examples(3, 4, 3, 4)
+    assert np.array_equal(X, X2) and np.array_equal(T, T2)
+    assert X.shape == (4, 4) and T.shape == (4, 3)
+    assert np.all((X >= 0) & (X <= 1)) and np.array_equal(X, np.round(X, 2))
+    assert np.all(T.sum(axis=1) == 1)                   # one class per example
+    X1, T1 = default_examples(3, 2, 1, 4)
+    assert set(np.unique(T1)) <= {0.0, 1.0}
+    assert not np.array_equal(default_examples(4, 4, 3, 4)[0], X)

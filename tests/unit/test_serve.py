@@ -53,6 +53,7 @@ def status(base_url: str, path: str, host: str | None = None, method: str = "GET
 @pytest.mark.parametrize("path, mime", [
     ("index.html", "text/html"),
     ("pyscript.toml", "text/plain"),
+    ("worker.toml", "text/plain"),
     ("py/app/main.py", "text/x-python"),
     ("static/js/boot.js", "text/javascript"),
     ("static/css/app.css", "text/css"),

@@ -11,7 +11,7 @@ registry may map ``.js`` to ``text/plain``, which browsers refuse for modules).
 It runs on a developer's machine next to everything else they have open, so it
 serves only what the page needs and nothing else of the folder:
 
-* only ``index.html``, ``pyscript.toml``, ``py/`` and ``static/`` (a published
+* only ``index.html``, ``pyscript.toml``, ``worker.toml``, ``py/`` and ``static/`` (a published
   copy holds the same), never ``.git/``, ``.venv/``, ``tests/``...; no listings;
 * only requests whose ``Host`` is the loopback name it serves, so a hostile web
   page cannot reach it through DNS rebinding (its requests carry its own name);
@@ -42,7 +42,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost"}  # what a browser on this machine se
 # What the page needs, as URL paths. Each is resolved on its own, so these may be
 # symlinks (static/vendor and static/data are, in development worktrees); any
 # other link is followed only if it stays inside the root it belongs to.
-SERVED_FILES = ("index.html", "pyscript.toml")
+SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml")
 SERVED_DIRS = ("py", "static", "static/vendor", "static/data", "static/models", "static/css", "static/js")
 REQUEST_TIMEOUT = 10.0   # seconds to receive a whole request header
 IO_TIMEOUT = 60.0        # seconds for any one read or write once the request is in
@@ -142,8 +142,6 @@ class Handler(SimpleHTTPRequestHandler):
             except OSError:
                 pass
             return
-        # Headers are in: from now on only per-operation time-outs (big files, slow links).
-        self.connection.settimeout(IO_TIMEOUT)
 
     # -- what may be served -------------------------------------------------------------
     def parse_request(self):
@@ -154,13 +152,18 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
                             f"This server answers only to http://{HOST}:{self.server.server_address[1]}/")
             return False
+        # The header is in: from now on only per-operation time-outs (big files, slow links).
+        self.connection.settimeout(IO_TIMEOUT)
         return True
 
     def send_head(self):
         if "\x00" in self.path or "%00" in self.path:
             self.send_error(HTTPStatus.BAD_REQUEST, "Null byte in the path")
             return None
-        local = self.server.resolve(self.path)
+        try:
+            local = self.server.resolve(self.path)
+        except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop...
+            local = None
         if local is None:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None

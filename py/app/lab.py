@@ -41,6 +41,8 @@ What it gives:
 
 from __future__ import annotations
 
+import asyncio
+import time
 from html import escape
 
 from pyscript import document, window
@@ -49,6 +51,8 @@ from pyscript.ffi import is_none
 from app import dom
 from app.runloop import RunLoop
 from nnfs.settings import Setting, Table, display_number
+
+URL_INTERVAL = 0.1  # seconds between two writes of the address (see Lab.sync_url)
 
 
 def field_html(setting: Setting, element_id: str) -> str:
@@ -130,6 +134,8 @@ class Lab:
         self._written = None           # the state this lab last wrote into the address
         self._link_errors: set = set()
         self._link_status = False       # the status line shows a link's problems
+        self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
+        self._pending = False              # a write is scheduled
 
     # --- controls -------------------------------------------------------------------
     def build(self) -> "Lab":
@@ -197,9 +203,29 @@ class Lab:
 
     # --- the address ----------------------------------------------------------------
     def sync_url(self) -> None:
-        """Keep the address equal to what the lab shows (only while it is shown)."""
+        """Keep the address equal to what the lab shows (only while it is shown).
+
+        At most one write per ``URL_INTERVAL`` seconds, and the last one always
+        happens: Chromium ignores (with a console warning) more than 200
+        replaceState calls in 10 s, which a dragged slider or a fast run exceeds.
+        """
         if not self.visible:
             return
+        now = time.monotonic()
+        wait = self._last_write + URL_INTERVAL - now
+        if wait > 0:
+            if not self._pending:
+                self._pending = True
+                asyncio.get_event_loop().call_later(wait, self._flush)
+            return
+        self._last_write = now
+        self._write_url()
+
+    def _flush(self) -> None:
+        self._pending = False
+        self.sync_url()
+
+    def _write_url(self) -> None:
         state = self.table.to_hash(self.values)
         self._written = state
         new = f"#{self.name}/{state}" if state else f"#{self.name}"

@@ -12,28 +12,26 @@ typing are answered between slices and Pause stops the run within one slice.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import replace
 
-from js import URL, Blob, Object, performance
+from js import URL, Blob, Object
 from pyodide.ffi import to_js
 from pyscript import document, window
 
+from app import playground_draw as draw
+from app import playground_run as run
 from app import playground_view as view
-from app.canvas import Canvas
+from app import training
 from app.dom import NumberField, by_id, on, set_text, spawn
-from app.pixels import grid
-from nnfs import model_io
+from app.playground_run import S, buttons, set_state, status
 from nnfs import playground as pg
 
-SLICE = 0.025       # seconds of training between yields to the browser
-FRAME = 0.1         # redraw the pictures at most this often while training
 KEY_STEP = 0.05     # the keyboard cross moves this far per arrow key
 NEAR = 0.2          # shift-click removes your nearest point within this distance
 
 # Config keys whose change needs a new session (new data or a new network);
-# the others (eta, l2, epochs, target) change the run in progress.
+# the others (eta, l2, epochs, target) change the run in progress. A change of
+# ``points`` alone keeps the weights: the new points join the run.
 REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points",
            "layers", "act", "cost", "init", "seed", "batch"}
 NUMBER_IDS = {"classes": "pg-classes", "n": "pg-n", "noise": "pg-noise", "test": "pg-test",
@@ -41,23 +39,6 @@ NUMBER_IDS = {"classes": "pg-classes", "n": "pg-n", "noise": "pg-noise", "test":
               "l2": "pg-l2", "epochs": "pg-epochs", "target": "pg-target"}
 SELECT_IDS = {"data": "pg-data", "act": "pg-act", "cost": "pg-cost", "init": "pg-init"}
 
-
-class _State:
-    config: pg.Config = pg.DEFAULTS
-    session: pg.Session | None = None
-    visible = False
-    hash_state = ""          # the configuration as last written to / read from the URL
-    run_id = 0               # bumped to stop the running loop
-    running = False
-    goal: int | None = None  # Step: the epoch to stop at
-    use_target = True        # False when a run starts with the target already reached
-    pause_clicked = None     # event.timeStamp of the Pause click (ms)
-    cursor = None            # the keyboard cross on the plot, in data coordinates
-    layout = None
-    download_url = None
-
-
-S = _State()
 fields: dict[str, NumberField] = {}
 neurons: list[NumberField] = []
 
@@ -80,10 +61,7 @@ def _make_layer_fields() -> None:
 
 
 def setup() -> None:
-    global PLOT, POINTS, NET, LOSS, ACC, GRID
-    PLOT, POINTS, NET = Canvas("pg-plot"), Canvas("pg-points"), Canvas("pg-net")
-    LOSS, ACC = Canvas("pg-loss"), Canvas("pg-acc")
-    GRID = grid(view.BOX, view.BOX, view.RES, view.RES)
+    draw.init()
 
     for key, element_id in NUMBER_IDS.items():
         spec = pg.NUMBERS[key]
@@ -113,6 +91,8 @@ def setup() -> None:
     on("pg-points", "focus", lambda e: plot_focus())
     on("pg-points", "blur", lambda e: plot_blur())
     # The first session is made when the lab is first shown (start-up stays fast).
+    # The worker starts after the page is ready: spawn runs it once main.start() returns.
+    training.client.start_in_background()
 
 
 def show(state: str) -> None:
@@ -122,7 +102,7 @@ def show(state: str) -> None:
     if state and state != S.hash_state:
         config, problems = pg.from_hash(state)
         apply_config(config)
-    elif S.session is None:
+    elif S.mirror is None:
         apply_config(S.config)
     write_hash()
     draw_all()
@@ -152,12 +132,15 @@ def change(**values) -> None:
     if changed & REBUILD:
         if S.running and S.goal is not None:
             stop_loop()                      # a Step was about the old network
-        new_session()                        # a running Train goes on with the new one
+        new_session(keep_weights=changed == {"points"})   # a running Train goes on with it
     else:
-        S.session.set_rates(new.eta, new.l2)
+        m = S.mirror
+        if m.sid is not None:
+            spawn(training.client.set_rates(m.sid, new.eta, new.l2))
+        m.config = new
         if "target" in changed:
             S.use_target = True
-        show_stats()
+        draw.stats(m)
 
 
 def apply_config(config: pg.Config) -> None:
@@ -258,8 +241,10 @@ def add_point(x: float, y: float) -> None:
     x, y = pg.round_point(x, y)
     c = int(by_id("pg-click-class").value)
     change(points=S.config.points + ((x, y, c),))
-    status(f"Added a class {c} training point at ({x:g}, {y:g}); the network starts again "
-           "from its initial weights with it.", "")
+    kept = S.mirror.epoch or S.mirror.progress
+    status(f"Added a class {c} training point at ({x:g}, {y:g}); "
+           + ("training goes on from the current weights with it." if kept else
+              "it is part of the training set from the first epoch."), "")
 
 
 def remove_point(x: float, y: float) -> None:
@@ -277,8 +262,8 @@ def remove_point(x: float, y: float) -> None:
 
 
 def plot_click(event) -> None:
-    px, py = POINTS.event_xy(event)
-    x, y = view.from_canvas(px, py, POINTS.width)
+    px, py = draw.P.points.event_xy(event)
+    x, y = view.from_canvas(px, py, draw.P.points.width)
     if event.shiftKey:
         remove_point(x, y)
     else:
@@ -295,10 +280,10 @@ def plot_key(event) -> None:
     if key in moves:
         dx, dy = moves[key]
         S.cursor = pg.round_point(x + dx * KEY_STEP, y + dy * KEY_STEP)
-        draw_points()
+        draw.points(S.mirror, S.cursor)
     elif S.cursor is None:
         S.cursor = (0.0, 0.0)
-        draw_points()
+        draw.points(S.mirror, S.cursor)
     elif key in ("Enter", " "):
         add_point(x, y)
     else:
@@ -307,51 +292,66 @@ def plot_key(event) -> None:
 
 def plot_focus() -> None:
     """Reached by keyboard (not by a click): show the cross the arrow keys move."""
-    if S.cursor is None and POINTS.element.matches(":focus-visible"):
+    if S.cursor is None and draw.P.points.element.matches(":focus-visible"):
         S.cursor = (0.0, 0.0)
-        draw_points()
+        draw.points(S.mirror, S.cursor)
 
 
 def plot_blur() -> None:
     if S.cursor is not None:
         S.cursor = None
-        draw_points()
+        draw.points(S.mirror, S.cursor)
 
 
 # ---------------------------------------------------------------- training
 
-def new_session() -> None:
-    S.session = pg.Session(S.config)
+def new_session(keep_weights: bool = False) -> None:
+    """A new run of S.config. ``keep_weights``: go on from the current run's weights
+    (only the learner's points changed), else start from the initial weights."""
+    old = S.mirror
+    S.mirror = m = run.Mirror(S.config)
     S.use_target = True
-    S.layout = None
-    draw_points()
+    draw.points(m, S.cursor)
+    if keep_weights and old is not None and old.sid is not None and (old.epoch or old.progress):
+        m.network, m.history = old.network, old.history     # shown until the worker answers
+        m.epoch, m.progress, m.train_seconds = old.epoch, old.progress, old.train_seconds
+        spawn(_carry_on(m, old))
+    else:
+        run.forget(old)
     draw_all()
-    update_model_json()
-    set_state("stopped" if S.session.stop else ("running" if S.running else "idle"))
-    if S.session.stop:
-        status(S.session.stop.text, "bad")
-    elif not S.running:
+    draw.update_model_json(m, S.hash_state)
+    set_state("stopped" if m.stop else ("running" if S.running else "idle"))
+    if m.stop:
+        status(m.stop.text, "bad")
+    elif not S.running and not keep_weights:
         status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, "
                "or Step for one epoch.", "")
 
 
+async def _carry_on(m, old) -> None:
+    await run.ensure(m, keep=old)
+    run.forget(old)
+    if S.mirror is m:
+        draw_all()
+
+
 def start(step: bool = False) -> None:
-    session = S.session
+    m = S.mirror
     if S.running:
         return
-    if session.stop is not None:
-        status(session.stop.text, "bad")
+    if m.stop is not None:
+        status(m.stop.text, "bad")
         return
     config = S.config
-    if not step and session.epoch >= config.epochs:
+    if not step and m.epoch >= config.epochs:
         status(f"Already at the epoch limit ({config.epochs}): raise “stop after epochs”, "
                "use Step, or press Reset.", "")
         return
-    S.goal = session.epoch + 1 if step else None
+    S.goal = m.epoch + 1 if step else None
     target = config.target / 100
-    S.use_target = not (config.target > 0 and session.latest("test_acc") >= target)
+    S.use_target = not (config.target > 0 and m.latest("test_acc") >= target)
     if step:
-        status(f"Training epoch {session.epoch + 1}…", "")
+        status(f"Training epoch {m.epoch + 1}…", "")
     elif config.target > 0 and not S.use_target:
         status(f"The test accuracy is already at least {config.target:g} %: training on to "
                f"epoch {config.epochs}.", "")
@@ -366,7 +366,7 @@ def start(step: bool = False) -> None:
     buttons()
     if focus_from is not None and focus_from.id in ("pg-train", "pg-step"):
         by_id("pg-pause").focus()          # the pressed button is now disabled
-    spawn(_loop(S.run_id))
+    spawn(run.loop(S.run_id))
 
 
 def pause(event) -> None:
@@ -377,7 +377,7 @@ def pause(event) -> None:
 
 
 def stop_loop() -> None:
-    """Ask the loop to stop: it sees this when it next wakes (within one slice)."""
+    """Ask the loop to stop: it sees this when the worker's call in flight returns."""
     S.run_id += 1
     S.running = False
     buttons()
@@ -388,235 +388,18 @@ def reset(_event) -> None:
     if S.running:
         stop_loop()
     new_session()
-    if S.session.stop is None:
+    if S.mirror.stop is None:
         status(f"Reset: the initial weights again (network seed {S.config.seed}), epoch 0.", "")
 
 
-async def _loop(run_id: int) -> None:
-    session = S.session
-    t0 = time.perf_counter()
-    frames, epochs, last_draw = 0, 0, t0
-    stop = None
-    try:
-        while S.run_id == run_id:
-            session = S.session              # a new one if the data or network changed meanwhile
-            config = S.config
-            until = S.goal if S.goal is not None else config.epochs
-            target = config.target / 100 if (config.target > 0 and S.use_target
-                                             and S.goal is None) else None
-            before = session.epoch + session.trainer.progress     # in epochs, fractions too
-            stop = session.run(SLICE, until_epoch=until, target=target)
-            epochs += max(0.0, session.epoch + session.trainer.progress - before)
-            if stop is not None:
-                break
-            now = time.perf_counter()
-            if now - last_draw >= FRAME:
-                last_draw = now
-                draw_network()
-                draw_curves()
-                show_stats()
-                frames += 1
-                show_speed(frames, time.perf_counter() - t0, epochs)
-            await asyncio.sleep(0)
-    finally:
-        if S.run_id == run_id:               # it ended by itself, not by Pause or a change
-            S.running = False
-            S.run_id += 1
-        latency = None
-        if S.pause_clicked is not None:
-            latency = performance.now() - S.pause_clicked
-            S.pause_clicked = None
-            by_id("pg-speed").dataset.pauseMs = f"{latency:.1f}"
-        if frames or latency is not None:
-            show_speed(frames, time.perf_counter() - t0, epochs, latency)
-        if not S.running and session is S.session:
-            finished(stop)       # (after Reset or a new link, the new session has its own message)
-        else:
-            buttons()
-
-
-def finished(stop) -> None:
-    """The run ended: say why, draw the final state, offer the model."""
-    stepping, S.goal = S.goal is not None, None
-    if stop is None:
-        set_state("paused")
-        status(f"Paused at epoch {S.session.epoch}.", "")
-    elif stop.problem:
-        set_state("stopped")
-        status(stop.text, "bad")
-    else:
-        set_state("done")
-        if stop.kind == "target":
-            status(stop.text + f" Training took {S.session.train_seconds:.2f} s.", "good")
-        elif stepping:
-            status(f"Epoch {S.session.epoch} done.", "")
-        else:
-            status(f"Stopped at epoch {S.session.epoch}, the limit you set.", "")
-    buttons()
-    if document.activeElement is not None and document.activeElement.id == "pg-pause":
-        by_id("pg-train" if not S.session.stop else "pg-reset").focus()   # Pause is disabled now
-    draw_all()
-    update_model_json()
-
-
-# ----------------------------------------------------------------- drawing
-
 def draw_all() -> None:
-    draw_network()
-    draw_curves()
-    show_stats()
-
-
-def draw_points() -> None:
-    """The data points (on their own canvas over the heatmap: drawn only when the data change)."""
-    c = POINTS
-    c.clear(None)
-    w = c.width
-    c.fill_stroke(f"M{w / 2} 0V{w}M0 {w / 2}H{w}", stroke="rgba(27,36,48,0.25)", width=1)
-    c.texts([("x₂", w / 2 + 6, 10), ("−1", 4, w / 2 + 9)], "#5b6675", 12, align="left")
-    c.texts([("x₁", w - 5, w / 2 - 9), ("1", w - 5, w / 2 + 9)], "#5b6675", 12, align="right")
-    for fill, stroke, width, path in view.point_shapes(S.session.data, w):
-        c.fill_stroke(path, fill, stroke, width)
-    if S.cursor is not None:
-        (x,), (y,) = view.to_canvas([S.cursor], w)
-        c.fill_stroke(f"M{x - 9} {y}H{x + 9}M{x} {y - 9}V{y + 9}", stroke="#1b2430", width=2)
-    d = S.session.data
-    text = (f"{len(d.X_train)} training points ({d.n_user} of yours) · {len(d.X_test)} test points")
-    if d.ignored:
-        text += (f" · {d.ignored} of your points are of a class this data set does not have, "
-                 "so they are left out")
-    set_text("pg-counts", text)
-    stats = by_id("pg-stats").dataset
-    stats.trainCount = str(len(d.X_train))
-    stats.testCount = str(len(d.X_test))
-    stats.userCount = str(d.n_user)
-
-
-def draw_network() -> None:
-    """The decision regions and the network diagram with every neuron's picture."""
-    session = S.session
-    net = session.network
-    if not net.is_finite():
-        return                                       # keep the last good pictures
-    acts = session.activations(GRID)
-    PLOT.draw_rgba(view.decision_rgba(acts[-1], net.output_activation), 0, 0,
-                   PLOT.width, PLOT.height, smooth=True)
-    if S.layout is None or S.layout.sizes != tuple(net.sizes):
-        NET.resize(NET.width, view.diagram_height(net.sizes))
-        S.layout = view.Layout.make(net.sizes, NET.width, NET.height)
-    layout = S.layout
-    t = layout.tile
-    maps = [view.neuron_maps(acts[0], "tanh", t)]     # inputs x1, x2 range over [-1, 1]
-    maps += [view.neuron_maps(a, net.activation, t) for a in acts[1:-1]]
-    maps.append(view.output_maps(acts[-1], t))
-    NET.put_rgba(view.diagram_rgba(layout, maps))
-    for colour, width, path in view.weight_strokes(layout, net.weights):
-        NET.fill_stroke(path, stroke=colour, width=width)
-    heads, subs = [], []
-    last = len(net.sizes) - 1
-    for l, n in enumerate(net.sizes[:-1]):
-        x = layout.x[l] + t / 2
-        heads.append(("input" if l == 0 else f"hidden {l}", x, 9))
-        subs.append(("x₁, x₂" if l == 0 else f"{n} {net.activation}", x, 22))
-    NET.texts(heads, "#1b2430", 12, bold=True)
-    NET.texts(subs, "#5b6675", 11)
-    right = NET.width - 4                     # the output column's labels end at the edge
-    NET.texts([("output", right, 9)], "#1b2430", 12, align="right", bold=True)
-    NET.texts([(f"{net.sizes[last]} {net.output_activation}", right, 22)], "#5b6675", 11,
-              align="right")
-
-
-def draw_curves() -> None:
-    h = S.session.history
-    last = h["epoch"][-1]
-    x_max = view.epochs_axis(last)
-    top = view.loss_top(h["train_loss"] + h["test_loss"])
-    _chart(LOSS, h, "loss", top, lambda v: f"{v:.3g}", x_max)
-    _chart(ACC, h, "acc", 1.0, lambda v: f"{100 * v:.0f}%", x_max)
-
-
-def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None:
-    canvas.clear()
-    chart = view.Chart(x=44, y=10, w=canvas.width - 56, h=canvas.height - 36, x_max=x_max, y_max=y_max)
-    x0, y0, x1, y1 = chart.x, chart.y, chart.x + chart.w, chart.y + chart.h
-    ticks = [0.0, 0.5, 1.0]
-    canvas.fill_stroke("".join(f"M{x0} {y1 - f * chart.h:.1f}H{x1}" for f in ticks[1:]),
-                       stroke="#eceff2", width=1)
-    canvas.fill_stroke(f"M{x0} {y0}V{y1}H{x1}", stroke="#8a94a3", width=1)
-    canvas.texts([(label(f * y_max), x0 - 5, y1 - f * chart.h) for f in ticks], "#5b6675", 11,
-                 align="right")
-    canvas.texts([("0", x0, y1 + 12), (f"{x_max} epochs", x1, y1 + 12)], "#5b6675", 11,
-                 align="right")
-    epochs = h["epoch"]
-    canvas.fill_stroke(chart.path(epochs, h[f"train_{key}"]), stroke="#1d3557", width=2)
-    canvas.ctx.setLineDash(to_js([5, 4]))
-    canvas.fill_stroke(chart.path(epochs, h[f"test_{key}"]), stroke="#d1495b", width=2)
-    canvas.ctx.setLineDash(to_js([]))
-
-
-def show_stats() -> None:
-    s = S.session
-    set_text("pg-epoch", s.epoch)
-    set_text("pg-train-loss", view.number(s.latest("train_loss")))
-    set_text("pg-test-loss", view.number(s.latest("test_loss")))
-    set_text("pg-train-acc", view.percent(s.latest("train_acc")))
-    set_text("pg-test-acc", view.percent(s.latest("test_acc")))
-    stats = by_id("pg-stats").dataset
-    stats.epoch = str(s.epoch)
-    stats.testAcc = f"{s.latest('test_acc'):.6f}"
-    stats.trainSeconds = f"{s.train_seconds:.3f}"
-
-
-def show_speed(frames: int, seconds: float, epochs: float, pause_ms: float | None = None) -> None:
-    if seconds <= 0:
-        return
-    fps = frames / seconds
-    el = by_id("pg-speed")
-    el.dataset.fps = f"{fps:.1f}"
-    text = (f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while training "
-            f"(training {S.session.train_seconds:.2f} s so far).")
-    if pause_ms is not None:
-        text += f" Paused {pause_ms:.0f} ms after the click."
-    el.textContent = text
-
-
-def status(text: str, kind: str) -> None:
-    el = by_id("pg-status")
-    el.className = f"message {kind}".strip()
-    el.textContent = text
-
-
-def set_state(state: str) -> None:
-    by_id("pg-stats").dataset.state = state
-    buttons()
-
-
-def buttons() -> None:
-    stopped = S.session is not None and S.session.stop is not None
-    by_id("pg-train").disabled = S.running or stopped
-    by_id("pg-step").disabled = S.running or stopped
-    by_id("pg-pause").disabled = not S.running
+    draw.frame(S.mirror)
 
 
 # ------------------------------------------------------------------- model
 
-def model_json() -> str | None:
-    net = S.session.network
-    if not net.is_finite():
-        return None
-    meta = {"playground": S.hash_state, "epoch": S.session.epoch,
-            "test_accuracy": S.session.latest("test_acc")}
-    return model_io.to_json(net, meta=meta)
-
-
-def update_model_json() -> None:
-    text = model_json()
-    by_id("pg-model-json").value = text if text is not None else (
-        "(The weights are not finite numbers any more: training diverged. Press Reset.)")
-
-
 def download(_event) -> None:
-    text = model_json()
+    text = draw.model_json(S.mirror, S.hash_state)
     if text is None:
         status("There is no model to save: training diverged (the weights are not numbers). "
                "Press Reset.", "bad")
@@ -627,5 +410,5 @@ def download(_event) -> None:
     S.download_url = URL.createObjectURL(blob)
     link = document.createElement("a")
     link.href = S.download_url
-    link.download = f"playground-{S.config.data}-epoch{S.session.epoch}.json"
+    link.download = f"playground-{S.config.data}-epoch{S.mirror.epoch}.json"
     link.click()

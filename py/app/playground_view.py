@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.paths import circle_path, square_path, svg_path
-from app.pixels import CLASS_RGB, WHITE, class_heatmap, hex_color, rgba_from_rgb
+from app.pixels import CLASS_RGB, WHITE, class_heatmap, grid, hex_color, rgba_from_rgb
+from nnfs.playground import activations
 
 BOX = (-1.0, 1.0)                      # the data plane drawn on the plot (datasets.BOX)
 RES = 60                               # the network is evaluated on a RES x RES grid
@@ -149,6 +150,34 @@ def diagram_rgba(layout: Layout, maps: list[np.ndarray]) -> np.ndarray:
             y0, x0 = layout.y[l][j], layout.x[l]
             img[y0:y0 + t, x0:x0 + t] = tile
     return img
+
+
+def network_pictures(network, width: int = 0, height: int = 0, points=None) -> bytes:
+    """The decision regions (RES x RES x 4) and, if ``width``, the diagram of a
+    ``width`` x ``height`` canvas (every neuron's picture), as one uint8 buffer.
+
+    The training worker computes these for the page at every frame (pure numpy,
+    so the page's thread only copies pixels); ``split_pictures`` takes them apart."""
+    acts = activations(network, grid(BOX, BOX, RES, RES) if points is None else points)
+    parts = [decision_rgba(acts[-1], network.output_activation)]
+    if width:
+        layout = Layout.make(network.sizes, width, height)
+        t = layout.tile
+        maps = [neuron_maps(acts[0], "tanh", t)]           # inputs x1, x2 range over [-1, 1]
+        maps += [neuron_maps(a, network.activation, t) for a in acts[1:-1]]
+        maps.append(output_maps(acts[-1], t))
+        parts.append(diagram_rgba(layout, maps))
+    return b"".join(np.ascontiguousarray(p, dtype=np.uint8).tobytes() for p in parts)
+
+
+def split_pictures(data: bytes, width: int = 0, height: int = 0):
+    """(decision RGBA, diagram RGBA or None) from ``network_pictures``'s bytes."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    k = RES * RES * 4
+    decision = buf[:k].reshape(RES, RES, 4)
+    if not width:
+        return decision, None
+    return decision, buf[k:k + height * width * 4].reshape(height, width, 4)
 
 
 def weight_strokes(layout: Layout, weights) -> list[tuple[str, float, str]]:

@@ -463,6 +463,24 @@ class Session:
             # A dead layer at the start is worth saying before anyone presses Train.
             self.stop = diagnose(self.network, self.data.X_train, self.history["train_loss"][-1], 0)
 
+    @classmethod
+    def continued(cls, config: Config, old: "Session") -> "Session":
+        """A session of ``config`` (e.g. with a point more) that goes on from ``old``:
+        its weights, epoch count, curves and training time, not the initial weights.
+        The networks must have the same sizes. Mini-batch order starts afresh."""
+        if tuple(config.sizes) != tuple(old.config.sizes):
+            raise ValueError(f"cannot continue a {old.config.sizes} run with sizes {config.sizes}")
+        new = cls(config, clock=old.clock)
+        for mine, theirs in zip(new.network.weights + new.network.biases,
+                                old.network.weights + old.network.biases):
+            mine[...] = theirs
+        new.trainer.epoch = old.epoch
+        new.history = {k: list(v) for k, v in old.history.items()}
+        new.train_seconds = old.train_seconds
+        new.planner = old.planner
+        new.stop = diagnose(new.network, new.data.X_train, new.history["train_loss"][-1], new.epoch)
+        return new
+
     @property
     def epoch(self) -> int:
         return self.trainer.epoch
@@ -543,6 +561,12 @@ class Session:
     def activations(self, points) -> list[np.ndarray]:
         """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
         (N, 2): what each neuron outputs across the plane."""
-        with np.errstate(all="ignore"):
-            activations, _ = self.network._forward(np.asarray(points, dtype=np.float64))
-        return activations
+        return activations(self.network, points)
+
+
+def activations(network: Network, points) -> list[np.ndarray]:
+    """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
+    ``points`` (N, 2) (the page draws them from weights the worker sent)."""
+    with np.errstate(all="ignore"):
+        acts, _ = network._forward(np.asarray(points, dtype=np.float64))
+    return acts

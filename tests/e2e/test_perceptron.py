@@ -240,3 +240,81 @@ def test_bad_values_show_a_message_and_keep_the_last_good_value(page, key):
     else:
         expect(page.locator("#pc-canvas")).to_have_attribute(
             "data-" + {"pc-w1": "w1", "pc-w2": "w2", "pc-b": "b"}[key], good)
+
+
+def address(page) -> str:
+    return page.evaluate("decodeURIComponent(location.hash)")
+
+
+def expect_address(page, want: str) -> None:
+    """The address becomes ``want`` (the lab writes it at most ten times a second)."""
+    page.wait_for_function("w => decodeURIComponent(location.hash) === w", arg=want, timeout=5_000)
+
+
+def test_first_screen_is_consistent_and_a_copied_link_restores_the_state(fresh):
+    page = fresh("#perceptron").page
+    # Nielsen's NAND weights against the NAND target: no row is red.
+    assert (page.input_value("#pc-w1"), page.input_value("#pc-w2"), page.input_value("#pc-b")) == ("-2", "-2", "3")
+    assert page.input_value("#pc-target") == "NAND"
+    assert page.inner_text("#pc-wrong") == "0"
+    assert page.locator("#pc-truth-body td.wrong").count() == 0
+    # A link restores weights, target, rate, speed and the input shown.
+    page.evaluate("location.hash = 'perceptron/x1=0&x2=1&w1=1&w2=1&b=%E2%88%921.5&target=OR&eta=0.5&speed=max'")
+    expect(page.locator("#pc-canvas")).to_have_attribute("data-b", "-1.5")
+    assert (page.input_value("#pc-w1"), page.input_value("#pc-target"), page.input_value("#pc-eta"),
+            page.input_value("#pc-speed")) == ("1", "OR", "0.5", "max")
+    assert page.get_attribute("#pc-canvas", "data-input") == "0,1"
+    assert page.inner_text("#pc-wrong") == "2"  # AND's weights miss OR at (0, 1) and (1, 0)
+    expect_address(page, "#perceptron/x1=0&x2=1&w1=1&w2=1&b=-1.5&target=OR&eta=0.5&speed=max")
+
+
+def test_the_address_follows_every_change(page):
+    page.click("#pc-preset-and")
+    page.select_option("#pc-target", "AND")
+    set_input(page, 1, 1)
+    page.wait_for_function(
+        "() => decodeURIComponent(location.hash).startsWith('#perceptron/x2=1&w1=1&w2=1&b=-1.5&target=AND')")
+    page.fill("#pc-w1", "1,000")  # thousands separators, as the one parser reads them
+    expect(page.locator("#pc-canvas")).to_have_attribute("data-w1", "1000")
+    page.wait_for_function("() => location.hash.includes('w1=1000&')")
+    # A typed value beyond the slider is kept, and the field says the slider shows its end.
+    expect(page.locator("#pc-w1-help")).to_contain_text("1000 is beyond the slider (-5 to 5)")
+    page.fill("#pc-w1", "1")
+    expect(page.locator("#pc-w1-help")).not_to_contain_text("beyond")
+
+
+def test_a_bad_link_is_reported_where_the_user_looks(app):
+    app.goto_lab("perceptron", "w1=" + "1" * 5000 + "&target=XNOR&colour=red")
+    page = app.page
+    expect(page.locator("#pc-w1-error")).to_contain_text("'" + "1" * 24 + "…' is too large")
+    assert len(page.inner_text("#pc-w1-error")) < 140
+    assert page.inner_text("#pc-target-error").startswith("target table must be one of AND, OR, NAND, XOR; got 'XNOR'")
+    assert page.inner_text("#pc-status") == "In the link: unknown setting 'colour' ignored."
+
+
+def test_speed_choice_paces_the_run_and_only_the_status_line_speaks(page):
+    page.select_option("#pc-target", "AND")
+    page.click("#pc-reset")
+    # Count changes inside live regions (what a screen reader would announce) during the run.
+    page.evaluate("""() => { window.__live = 0;
+        const live = el => el.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], output:not([aria-live="off"])');
+        window.__obs = new MutationObserver(ms => { for (const m of ms) {
+            const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+            if (live(el)) window.__live++; } });
+        window.__obs.observe(document.getElementById('lab-perceptron'), {subtree: true, childList: true, characterData: true}); }""")
+    page.select_option("#pc-speed", "2")
+    page.click("#pc-run")
+    expect(page.locator("#pc-status")).to_have_text("Learning AND, 2 steps per second.")
+    page.wait_for_timeout(1200)  # a few steps at 2 per second
+    page.click("#pc-run")
+    expect(page.locator("#pc-status")).to_contain_text("Paused")
+    assert page.inner_text("#pc-last-step").startswith("Epoch 1, row ")  # it stepped
+    live = page.evaluate("window.__obs.disconnect(), window.__live")
+    assert live <= 4, f"{live} changes in live regions during a short run"
+    # As fast as it goes: AND from w = 0 converges (epoch 5) at once, and the status says so.
+    page.select_option("#pc-speed", "max")
+    page.click("#pc-run")
+    expect(page.locator("#pc-learn-message")).to_have_attribute("data-status", "converged", timeout=10_000)
+    expect(page.locator("#pc-status")).to_have_text(
+        "Converged in epoch 5, at row 2 of 4: w = (2, 1), b = -2 gets all 4 rows right.")
+    page.select_option("#pc-speed", "8")

@@ -17,9 +17,10 @@ from nnfs import playground as pg
 from nnfs.model_io import from_json
 
 
-def load(app, state: str):
+def load(app, state: str, pace: str = "max"):
     app.goto_lab("playground", state)
     page = app.page
+    page.select_option("#pg-pace", pace)
     page.click("#pg-reset")
     page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'idle'")
     return page

@@ -144,3 +144,30 @@ def test_arrow_anchor_lies_on_the_line_away_from_the_inputs(w, b):
     p = arrow_anchor(seg)
     assert math.isclose(w[0] * p[0] + w[1] * p[1] + b, 0, abs_tol=1e-9)
     assert min(math.dist(p, c) for c in CORNERS) > 0.2
+
+
+def test_the_settings_table_starts_consistent():
+    """The first screen: the weights compute the target table (no red row), as in Nielsen's NAND."""
+    from app.perceptron_view import SETTINGS
+    from nnfs.perceptron import Perceptron
+    from nnfs.perceptron_learning import TABLES
+    d = SETTINGS.defaults()
+    p = Perceptron([d["w1"], d["w2"]], d["b"])
+    assert all(p.output(x) == t for x, t in TABLES[d["target"]])
+    assert (d["w1"], d["w2"], d["b"], d["target"]) == (-2.0, -2.0, 3.0, "NAND")
+
+
+def test_run_status_changes_only_when_the_run_does():
+    from app.perceptron_view import run_status
+    learner = PerceptronLearner("AND", learning_rate=1.0, weights=[0, 0], bias=0)
+    assert run_status(None, False, "8", "AND") == ("", "")
+    assert run_status(learner, True, "max", "AND") == ("Learning AND, as fast as it goes.", "")
+    learner.step()
+    assert run_status(learner, False, "8", "AND") == ("Paused in epoch 1.", "")
+    learner.run(100)
+    text, kind = run_status(learner, False, "8", "AND")
+    assert kind == "good" and text == learner.message
+    xor = PerceptronLearner("XOR")
+    xor.run(100)
+    assert run_status(xor, False, "2", "XOR") == (
+        "XOR is not linearly separable: the rule goes round in circles.", "bad")

@@ -101,3 +101,26 @@ def test_per_second_never_rounds_a_slow_run_to_zero():
     assert view.per_second(267.4, 1.0) == "267"
     assert view.per_second(9.7, 1.0) == "10"
     assert view.per_second(0, 1.0) == "0" and view.per_second(5, 0.0) == "0"
+
+
+def test_network_pictures_are_the_decision_map_and_the_diagram_in_one_buffer():
+    """What the worker sends each frame equals the pictures drawn from the same weights."""
+    from app.pixels import grid
+    from nnfs.playground import activations
+    from nnfs.network import Network
+
+    net = Network([2, 5, 3, 3], activation="tanh", output_activation="softmax",
+                  cost="log-likelihood", seed=4)
+    acts = activations(net, grid(view.BOX, view.BOX, view.RES, view.RES))
+    width, height = 760, view.diagram_height(net.sizes)
+    data = view.network_pictures(net, width, height)
+    decision, tiles = view.split_pictures(data, width, height)
+    assert np.array_equal(decision, view.decision_rgba(acts[-1], "softmax"))
+    layout = view.Layout.make(net.sizes, width, height)
+    maps = ([view.neuron_maps(acts[0], "tanh", layout.tile)]
+            + [view.neuron_maps(a, "tanh", layout.tile) for a in acts[1:-1]]
+            + [view.output_maps(acts[-1], layout.tile)])
+    assert np.array_equal(tiles, view.diagram_rgba(layout, maps))
+    assert len(data) == 4 * (view.RES ** 2 + width * height)
+    only, none = view.split_pictures(view.network_pictures(net), 0, 0)
+    assert np.array_equal(only, decision) and none is None

@@ -90,3 +90,41 @@ def test_threshold_and_gap_text():
     assert view.threshold_text(0.0, 1.0, None).startswith("none")
     assert view.gap_text(0.3775406687981454, 1.0) == "0.377541 (over |x − 1| ≥ 0.5)"
     assert view.gap_text(float("nan"), 1.0).startswith("—")
+
+
+def _sig(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def test_sharpening_note_says_the_same_change_moves_the_output_less():
+    # Independent figures (math.exp): x = 2, w = 1, b = -1, Δw = 0.1 on the neuron c·w, c·b.
+    text = view.sharpen_change_text(2.0, 1.0, -1.0, 1.0, 0.1, 0.0)
+    moved = [_sig(c + 0.2) - _sig(c) for c in (1, 2, 128)]
+    assert f"{moved[0]:+.6f}" == "+0.037466" and abs(moved[2]) < 5e-7
+    assert text.startswith("Sharpen it and the same Δw moves the output less, not more: Δoutput "
+                           f"{moved[0]:+.6f} at c = 1, {moved[1]:+.6f} at c = 2, 0.000000 at c = 128.")
+    assert "moves the output more" not in text
+
+
+def test_sharpening_note_on_the_threshold_and_with_no_change():
+    text = view.sharpen_change_text(1.0, 1.0, -1.0, 3.0, 0.2, 0.0)
+    same = f"{_sig(0.2) - 0.5:+.6f}"
+    assert text.startswith("This x is on the threshold") and text.count(same) == 3
+    assert "no c makes it move" in view.sharpen_change_text(0.0, 1.0, -1.0, 1.0, 0.5, 0.0)
+
+
+def test_sharpening_note_when_a_sharper_neuron_first_responds_more():
+    # Just below the threshold a change that carries z across 0 moves a sharper σ more at first.
+    x, w, b, dw = 1.0, 1.0, -1.5, 2.0
+    moved = [_sig(c * (w * x + b) + dw * x) - _sig(c * (w * x + b)) for c in (1, 2, 128)]
+    assert abs(moved[1]) > abs(moved[0])
+    text = view.sharpen_change_text(x, w, b, 1.0, dw, 0.0)
+    assert text.startswith(f"Δoutput {moved[0]:+.6f} at c = 1, {moved[1]:+.6f} at c = 2")
+    assert "at first respond more" in text
+
+
+def test_the_settings_table_matches_the_lab():
+    t = view.SETTINGS
+    assert t.names() == ["w", "b", "c", "x", "dw", "db"]
+    assert t.defaults() == {"w": 1.0, "b": -1.0, "c": 1.0, "x": 2.0, "dw": 0.1, "db": 0.0}
+    assert t.from_hash("w=%E2%88%923&c=1%2C000") == ({"w": -3.0, "c": 1000.0}, [])

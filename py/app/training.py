@@ -1,0 +1,154 @@
+"""The page's side of the training worker: start it, say how it is, call it.
+
+Training runs in a PyScript Web Worker (``py/worker/main.py`` with its own
+config ``worker.toml``) so that the page's thread only draws and answers
+clicks. The worker does not touch the DOM, so it needs no cross-origin
+isolation: it runs on any plain static host.
+
+``start_in_background()`` creates the worker once, after the page is ready
+(its Pyodide + numpy start costs seconds: the page must not wait for it).
+``client`` is the one object labs call: ``await client.ready()`` waits for
+the worker (a lab's status line says "starting…" meanwhile), then
+``start``/``run``/``weights``/``set_rates``/``evaluate``/``drop`` are the
+worker's calls (``nnfs.remote.Sessions``) with progress decoded from JSON.
+If the worker cannot start (an old browser, a blocked file), the same
+``Sessions`` object runs on the page's own thread instead, and the page says so.
+
+``<html data-worker="starting|ready|failed">`` and ``data-worker-ms`` (start
+time) are for the tests and the curious.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from pyscript import document
+
+from app.dom import spawn
+from nnfs.remote import Sessions
+
+NAME = "trainer"
+SRC = "./py/worker/main.py"
+CONFIG = "./worker.toml"
+START_TIMEOUT = 120.0     # seconds; a loaded 2-core machine needs ~10 s, a phone more
+
+
+class _Local:
+    """The worker's calls, run on the page's thread (the fallback)."""
+
+    def __init__(self):
+        self.sessions = Sessions()
+
+    async def call(self, name: str, *args):
+        await asyncio.sleep(0)          # like a worker call: the caller's code goes on first
+        if name in ("run",):
+            sid, budget, until, target, since = args
+            return self.sessions.run(sid, budget, None if until == -1 else until,
+                                     None if target == -1 else target, since)
+        if name == "start":
+            spec, keep = args
+            return self.sessions.start(spec, keep or None)
+        if name == "pictures":
+            from app.playground_view import network_pictures
+            sid, width, height = args
+            return network_pictures(self.sessions.network(sid), width, height)
+        return getattr(self.sessions, name)(*args)
+
+
+class _Remote:
+    """Calls into the PyScript worker (each returns a JS promise)."""
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+
+    async def call(self, name: str, *args):
+        return await getattr(self.proxy, name)(*args)
+
+
+class Client:
+    """The training back end the labs use (the worker, or the page itself if it failed)."""
+
+    def __init__(self):
+        self.state = "off"            # off, starting, ready, failed
+        self.message = ""
+        self.start_seconds = None
+        self._backend = None
+        self._ready = None            # an asyncio.Event once started
+
+    @property
+    def in_worker(self) -> bool:
+        return isinstance(self._backend, _Remote)
+
+    def _set(self, state: str, message: str = "") -> None:
+        self.state, self.message = state, message
+        document.documentElement.dataset.worker = state
+
+    def start_in_background(self) -> None:
+        """Create the worker (once); returns at once."""
+        if self._ready is not None:
+            return
+        self._ready = asyncio.Event()
+        self._set("starting")
+        spawn(self._start())
+
+    async def _start(self) -> None:
+        from pyscript import create_named_worker
+        t0 = time.perf_counter()
+        try:
+            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=NAME, config=CONFIG),
+                                           START_TIMEOUT)
+            await asyncio.wait_for(proxy.ping(), START_TIMEOUT)
+            self._backend = _Remote(proxy)
+            self.start_seconds = time.perf_counter() - t0
+            document.documentElement.dataset.workerMs = f"{self.start_seconds * 1000:.0f}"
+            self._set("ready")
+        except Exception as exc:  # noqa: BLE001 - the page trains on its own thread instead
+            self._backend = _Local()
+            reason = "it did not start in time" if isinstance(exc, asyncio.TimeoutError) else str(exc)
+            self._set("failed", f"The training worker could not start ({reason}), so training "
+                                "runs on the page's own thread: the page may stutter while it trains.")
+        finally:
+            self._ready.set()
+
+    async def ready(self) -> None:
+        """Wait until there is a back end (the worker, or the page after a failure)."""
+        self.start_in_background()
+        await self._ready.wait()
+
+    # ------------------------------------------------------------ the calls
+
+    async def start(self, spec: dict, keep: int | None = None) -> dict:
+        await self.ready()
+        return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0)))
+
+    async def run(self, sid: int, budget: float, until_epoch: int | None = None,
+                  target: float | None = None, since: int = 0) -> dict:
+        text = await self._backend.call("run", sid, budget, -1 if until_epoch is None else until_epoch,
+                                        -1 if target is None else target, since)
+        return json.loads(str(text))
+
+    async def weights(self, sid: int) -> bytes:
+        return _bytes(await self._backend.call("weights", sid))
+
+    async def pictures(self, sid: int, width: int = 0, height: int = 0) -> bytes:
+        """The Playground's pictures (app.playground_view.network_pictures), drawn in the worker."""
+        return _bytes(await self._backend.call("pictures", sid, width, height))
+
+    async def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
+        await self._backend.call("set_rates", sid, eta, lmbda)
+
+    async def evaluate(self, sid: int, part: str) -> tuple[float, float]:
+        return tuple(json.loads(str(await self._backend.call("evaluate", sid, part))))
+
+    async def drop(self, sid: int) -> None:
+        await self._backend.call("drop", sid)
+
+
+def _bytes(data) -> bytes:
+    """A worker's bytes arrive as a JS Uint8Array; the page's own as bytes."""
+    return data if isinstance(data, bytes) else bytes(data.to_py())
+
+
+client = Client()

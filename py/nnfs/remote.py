@@ -1,0 +1,148 @@
+"""Training sessions driven by messages: what the training worker runs.
+
+The page trains in a Web Worker so that its own thread only draws and answers
+clicks. Worker and page talk in small messages: text (JSON) for settings and
+progress, ``bytes`` for weights (a worker call copies its arguments and its
+result, and bytes are the one cheap way to move an array; they arrive as a
+``Uint8Array``). This module is everything the worker does, in plain Python +
+numpy, so it is tested in CPython and the page can run the very same object on
+its own thread when no worker can start:
+
+* ``Sessions``: sessions by id. ``start(spec)`` builds one from a JSON spec
+  through the labs' core builders (no maths here), ``run`` trains it for a
+  time budget and returns its progress as JSON, ``weights`` returns its
+  parameters as bytes, ``set_rates``, ``evaluate`` and ``drop``.
+* ``pack`` / ``unpack_into``: a network's parameters as one float64 buffer.
+
+Pause and Stop are the page no longer calling ``run``; a call trains for the
+budget it is given (tens of milliseconds), so they take effect within one call.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import numpy as np
+
+from . import playground as pg
+from .network import Network
+
+LABS = ("playground",)
+
+
+def pack(network: Network) -> bytes:
+    """Every weight matrix, then every bias vector, as little-endian float64, in layer order."""
+    parts = [np.ascontiguousarray(a, dtype="<f8").ravel() for a in network.weights + network.biases]
+    return np.concatenate(parts).tobytes()
+
+
+def unpack_into(network: Network, data) -> Network:
+    """Copy parameters made by ``pack`` into ``network`` (same sizes), in place."""
+    flat = np.frombuffer(bytes(data), dtype="<f8")
+    arrays = network.weights + network.biases
+    want = sum(a.size for a in arrays)
+    if flat.size != want:
+        raise ValueError(f"expected {want} parameters for sizes {network.sizes}, got {flat.size}")
+    k = 0
+    for a in arrays:
+        a[...] = flat[k:k + a.size].reshape(a.shape)
+        k += a.size
+    return network
+
+
+def _number(value):
+    """A float for JSON: NaN and infinities become None (JSON has no such numbers)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _stop_dict(stop) -> dict | None:
+    if stop is None:
+        return None
+    return {"kind": stop.kind, "text": stop.text, "problem": stop.problem}
+
+
+class Sessions:
+    """Training sessions by id, each built from a JSON spec.
+
+    A spec is ``{"lab": "playground", "config": "<the lab's URL hash>"}``;
+    ``keep`` (a session id) carries that session's weights, epoch count and
+    curves over to the new one when the network has the same sizes (a
+    learner's new point joins a run instead of restarting it).
+    """
+
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.sessions: dict[int, pg.Session] = {}
+        self.next_id = 1
+
+    def _get(self, sid) -> pg.Session:
+        try:
+            return self.sessions[int(sid)]
+        except (KeyError, ValueError, TypeError):
+            raise KeyError(f"no training session {sid!r} (it was dropped or never started)") from None
+
+    def start(self, spec_json: str, keep=None) -> str:
+        """Build a session from ``spec_json``; its id and progress as JSON."""
+        spec = json.loads(spec_json)
+        lab = spec.get("lab")
+        if lab not in LABS:
+            raise ValueError(f"unknown lab {lab!r} (known: {', '.join(LABS)})")
+        config, problems = pg.from_hash(str(spec.get("config", "")))
+        if problems:
+            raise ValueError("bad playground settings: " + "; ".join(problems))
+        old = self.sessions.get(int(keep)) if keep is not None else None
+        if old is not None and old.config.sizes == config.sizes:
+            session = pg.Session.continued(config, old)
+        else:
+            session = pg.Session(config, clock=self.clock)
+        sid = self.next_id
+        self.next_id += 1
+        self.sessions[sid] = session
+        return self.progress(sid, since=0)
+
+    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0) -> str:
+        """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``)."""
+        session = self._get(sid)
+        until = None if until_epoch is None else int(until_epoch)
+        goal = None if target is None else float(target)
+        stop = session.run(float(budget), until_epoch=until, target=goal)
+        return self.progress(sid, since=since, stop=stop)
+
+    def progress(self, sid, since: int = 0, stop=None) -> str:
+        """Where session ``sid`` is: epoch, fraction of the current epoch, why the call
+        ended (``ended``; None: its time was up) or why training cannot go on
+        (``stop``), training seconds, and the curves' new entries."""
+        session = self._get(sid)
+        since = max(0, int(since))
+        history = {k: [_number(v) for v in values[since:]] for k, values in session.history.items()}
+        return json.dumps({
+            "id": int(sid), "epoch": session.epoch, "progress": session.trainer.progress,
+            "ended": _stop_dict(stop), "stop": _stop_dict(session.stop),
+            "train_seconds": session.train_seconds, "since": since,
+            "length": len(session.history["epoch"]), "history": history,
+        })
+
+    def network(self, sid) -> Network:
+        """The network session ``sid`` trains (for pictures drawn from it)."""
+        return self._get(sid).network
+
+    def weights(self, sid) -> bytes:
+        """The parameters session ``sid`` holds now (``pack``)."""
+        return pack(self._get(sid).network)
+
+    def set_rates(self, sid, eta: float, lmbda: float) -> None:
+        self._get(sid).set_rates(float(eta), float(lmbda))
+
+    def evaluate(self, sid, part: str) -> str:
+        """(mean cost, accuracy) of the weights held now on 'train' or 'test', as JSON."""
+        session = self._get(sid)
+        d = session.data
+        X, y = {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)}[part]
+        cost, acc = session._evaluate(X, y)
+        return json.dumps([_number(cost), _number(acc)])
+
+    def drop(self, sid) -> None:
+        self.sessions.pop(int(sid), None)

@@ -1,0 +1,90 @@
+"""nnfs.remote: the training worker's sessions, driven by JSON and bytes as the page drives them."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from nnfs import playground as pg
+from nnfs.network import Network
+from nnfs.remote import Sessions, pack, unpack_into
+
+STATE = "data=circles&n=120&noise=0.1&layers=5,3&act=tanh&eta=0.5&batch=8&l2=0.1&seed=3&dseed=2"
+
+
+def spec(state=STATE):
+    return json.dumps({"lab": "playground", "config": state})
+
+
+def test_pack_and_unpack_round_trip_exactly():
+    a = Network([2, 5, 3, 2], seed=1)
+    b = Network([2, 5, 3, 2], seed=2)
+    data = pack(a)
+    assert len(data) == 8 * sum(w.size for w in a.weights + a.biases)
+    unpack_into(b, data)
+    for x, y in zip(a.weights + a.biases, b.weights + b.biases):
+        assert np.array_equal(x, y)
+    with pytest.raises(ValueError, match="expected"):
+        unpack_into(Network([2, 4, 2]), data)
+
+
+def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
+    sessions = Sessions()
+    p = json.loads(sessions.start(spec()))
+    sid, seen = p["id"], p["length"]
+    assert p["epoch"] == 0 and p["since"] == 0 and len(p["history"]["epoch"]) == 1
+    while True:
+        p = json.loads(sessions.run(sid, 0.001, until_epoch=7, since=seen))
+        assert p["since"] == seen
+        seen += len(p["history"]["epoch"])
+        if p["ended"]:
+            break
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 7 and seen == p["length"] == 8
+    here = pg.train(pg.from_hash(STATE)[0], 7)
+    got = Network(here.sizes)
+    unpack_into(got, sessions.weights(sid))
+    for x, y in zip(got.weights + got.biases, here.weights + here.biases):
+        assert np.array_equal(x, y)
+    loss, acc = json.loads(sessions.evaluate(sid, "test"))
+    data = pg.build_data(pg.from_hash(STATE)[0])
+    assert acc == pytest.approx(here.accuracy(data.X_test, data.y_test))
+    assert loss == pytest.approx(here.total_cost(data.X_test, data.y_test))
+    sessions.drop(sid)
+    with pytest.raises(KeyError, match="no training session"):
+        sessions.run(sid, 0.01)
+
+
+def test_keep_goes_on_from_the_weights_held_with_a_new_point():
+    sessions = Sessions()
+    sid = json.loads(sessions.start(spec()))["id"]
+    json.loads(sessions.run(sid, math.inf, until_epoch=5))
+    held = sessions.weights(sid)
+    p = json.loads(sessions.start(spec(STATE + "&pts=0.5,0.5,1"), keep=sid))
+    assert p["epoch"] == 5 and p["length"] == 6        # the curves go on
+    assert sessions.weights(p["id"]) == held
+    assert sessions.sessions[p["id"]].data.n_user == 1
+    # Without keep (or with another network) it starts from the initial weights.
+    fresh = json.loads(sessions.start(spec(STATE + "&pts=0.5,0.5,1")))
+    assert fresh["epoch"] == 0
+    assert sessions.weights(fresh["id"]) == pack(pg.build_network(pg.from_hash(STATE)[0]))
+    other = json.loads(sessions.start(spec(STATE.replace("layers=5,3", "layers=4")), keep=sid))
+    assert other["epoch"] == 0
+
+
+def test_a_diverged_run_reports_its_stop_and_json_has_no_nan():
+    sessions = Sessions()
+    sid = json.loads(sessions.start(spec("data=xor&act=relu&eta=1000&layers=8")))["id"]
+    p = json.loads(sessions.run(sid, math.inf, until_epoch=50))
+    assert p["stop"] is not None and p["stop"]["problem"] and p["stop"]["text"]
+    assert p["ended"] == p["stop"]
+
+
+def test_bad_specs_say_what_is_wrong():
+    sessions = Sessions()
+    with pytest.raises(ValueError, match="unknown lab"):
+        sessions.start(json.dumps({"lab": "nope"}))
+    with pytest.raises(ValueError, match="bad playground settings"):
+        sessions.start(spec("eta=banana"))

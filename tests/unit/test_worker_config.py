@@ -1,0 +1,39 @@
+"""worker.toml: the training worker's own PyScript config stays local and lists the core."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import sync_pyscript_files
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_worker_toml_uses_the_local_interpreter_and_lists_the_core():
+    config = tomllib.loads((ROOT / "worker.toml").read_text())
+    assert config["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
+    assert config["packages"] == ["numpy"]
+    core = sorted(p.relative_to(ROOT / "py").as_posix() for p in (ROOT / "py" / "nnfs").glob("*.py"))
+    wanted = sorted(core + list(sync_pyscript_files.WORKER_VIEWS))
+    assert sorted(config["files"]) == [f"./py/{m}" for m in wanted]
+    assert sync_pyscript_files.worker_modules() == wanted
+    assert sync_pyscript_files.main(["--check"]) == 0
+
+
+def test_the_page_config_leaves_the_worker_entry_out():
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    assert not any("/worker/" in k for k in config["files"])
+
+
+def test_the_worker_imports_nothing_that_touches_the_page():
+    """A worker that touches window/document needs cross-origin isolation: its files
+    (the entry and the picture modules it is given) import no pyscript, js or pyodide."""
+    paths = [ROOT / "py" / "worker" / "main.py"] + [ROOT / "py" / m for m in sync_pyscript_files.WORKER_VIEWS]
+    for path in paths:
+        imports = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", path.read_text(), re.M)
+        assert not any(m.split(".")[0] in ("pyscript", "js", "pyodide") for m in imports), (path, imports)
+        for m in imports:
+            if m.startswith("app."):
+                assert m.replace(".", "/") + ".py" in sync_pyscript_files.WORKER_VIEWS, (path, m)

@@ -142,8 +142,6 @@ class Handler(SimpleHTTPRequestHandler):
             except OSError:
                 pass
             return
-        # Headers are in: from now on only per-operation time-outs (big files, slow links).
-        self.connection.settimeout(IO_TIMEOUT)
 
     # -- what may be served -------------------------------------------------------------
     def parse_request(self):
@@ -154,13 +152,18 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
                             f"This server answers only to http://{HOST}:{self.server.server_address[1]}/")
             return False
+        # The header is in: from now on only per-operation time-outs (big files, slow links).
+        self.connection.settimeout(IO_TIMEOUT)
         return True
 
     def send_head(self):
         if "\x00" in self.path or "%00" in self.path:
             self.send_error(HTTPStatus.BAD_REQUEST, "Null byte in the path")
             return None
-        local = self.server.resolve(self.path)
+        try:
+            local = self.server.resolve(self.path)
+        except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop...
+            local = None
         if local is None:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None

@@ -27,12 +27,13 @@ import js
 from app import digits_data as data
 from app import digits_models as models
 from app import digits_pad as pad
+from app import digits_results as results
 from app import digits_train as train
 from app import digits_view as view
 from app.canvas import Canvas
-from app.digits_state import state
+from app.digits_layout import SETTINGS
+from app.digits_state import lab, state
 from app.dom import NumberField, by_id, on, set_html, spawn
-from nnfs import mnist
 
 
 async def _initial_load() -> None:
@@ -60,6 +61,18 @@ async def _initial_load() -> None:
     await data.with_retry(action)
 
 
+def _test_index_key(event) -> None:
+    """Enter in the test-image number reads that image, as the button beside it does."""
+    if event.key == "Enter":
+        event.preventDefault()
+        pad.read_test_image()
+
+
+def _image_typed(value) -> None:
+    lab.values["image"] = value
+    lab.sync_url()
+
+
 def setup() -> None:
     """Bind the controls (no data is loaded until the lab is shown)."""
     for key, element_id in (("draw", "dg-draw"), ("seen", "dg-seen"), ("curves", "dg-curves"),
@@ -71,8 +84,10 @@ def setup() -> None:
     state.els["nav"] = js.document.querySelector("#nav a[data-lab='digits']")
     state.els["gallery-count"] = by_id("dg-gallery-count")
     state.els["confusion"] = by_id("dg-confusion")
-    state.fields["test-index"] = NumberField("dg-test-index", "test image", None, lo=0, hi=mnist.N_TEST - 1,
-                                             integer=True)
+    # The test-image number is the lab base's "image" setting (its element keeps the id
+    # dg-test-index, which other tests use): typing it keeps the address up to date.
+    state.fields["test-index"] = lab.fields["image"] = NumberField(
+        "dg-test-index", "test image", _image_typed, setting=SETTINGS["image"])
 
     train.setup()
     on("dg-load-retry", "click", data.retry_clicked)
@@ -85,6 +100,12 @@ def setup() -> None:
     on("dg-clear", "click", pad.clear_drawing)
     on("dg-undo", "click", pad.undo)
     on("dg-read-test", "click", pad.read_test_image)
+    on("dg-test-index", "keydown", _test_index_key)
+    on("dg-gallery-prev", "click", results.prev_clicked)
+    on("dg-gallery-next", "click", results.next_clicked)
+    on("dg-gallery-all", "click", results.all_clicked)
+    on(state.els["confusion"], "click", results.confusion_clicked)
+    on(js.window, "resize", results.resized)
     draw = state.canvases["draw"].element
     on(draw, "pointerdown", pad.pointer_down)
     on(draw, "pointermove", pad.pointer_move)
@@ -97,8 +118,12 @@ def setup() -> None:
     set_html("dg-bars", view.empty_bars_html())
 
 
-def show(_state: str = "") -> None:
-    """First show: start loading the test set and the pretrained model."""
+def show(link: str = "") -> None:
+    """First show: start loading the test set and the pretrained model. A link that names a
+    test image (``#digits/image=3``) shows that image (as soon as the test set is there)."""
+    if lab.show(link) and "image=" in link and lab.fields["image"].error.textContent == "":
+        state.shown_test_index = int(lab["image"])
+        pad.predict_drawing()
     if not state.started:
         state.started = True
         spawn(_initial_load())
@@ -108,6 +133,7 @@ def hide() -> None:
     """Leaving the lab ends a stroke in progress (training, if any, keeps going: the lab's link
     in the navigation says so, and Pause/Stop are here when the learner comes back)."""
     state.pointer = None
+    lab.hide()
 
 
 __all__ = ["setup", "show", "hide"]

@@ -14,7 +14,7 @@ import asyncio
 import numpy as np
 
 from app import digits_pad as pad
-from app import digits_view as view
+from app import digits_results
 from app import files
 from app.digits_data import LoadError, fetch_bytes
 from app.digits_state import message, state
@@ -143,7 +143,7 @@ async def refresh_results(predictions=None) -> None:
         predictions = await predict_async(net, images, wanted=lambda: token == state.results_token)
     if token != state.results_token or predictions is None:
         return  # another model was chosen meanwhile
-    view.results(state.canvases, state.els, images, labels, predictions)
+    digits_results.show(images, labels, predictions)
     set_text("dg-results-model", using_text())
     results.setAttribute("data-state", "ready")
     results.setAttribute("data-model", state.active)

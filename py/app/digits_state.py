@@ -14,7 +14,9 @@ import asyncio
 
 import numpy as np
 
+from app.digits_layout import SETTINGS
 from app.dom import by_id
+from app.lab import Lab
 
 SIZE = 280  # drawing canvas, in pixels
 SPLIT_LABELS = {"test": "Test set", "train": "Training set", "validation": "Validation set"}
@@ -47,6 +49,12 @@ class DigitsState:
         self.results_token = 0
         self.pretrained_accuracy: float | None = None
 
+        # The results panel: the scored model's (images, labels, predictions) and the gallery's place.
+        self.shown_results: tuple | None = None
+        self.gallery_cell: tuple[int, int] | None = None  # a confusion-matrix cell, or None: all mistakes
+        self.gallery_page = 0
+        self.strip_width = 0.0  # CSS pixels the strips were drawn for
+
         # Drawing.
         self.strokes: list[list[tuple[float, float]]] = []
         self.ink = np.zeros((SIZE, SIZE))
@@ -71,6 +79,8 @@ class DigitsState:
 
 
 state = DigitsState()
+# The lab base: the non-training settings (SETTINGS), the address, the status line, test hooks.
+lab = Lab("digits", SETTINGS)
 
 
 def message(element_id: str, text: str, kind: str = "") -> None:

@@ -12,8 +12,9 @@ import html
 import numpy as np
 
 from app.canvas import Canvas, plot_axes
+from app.digits_layout import gallery_page, gallery_selection
 from app.pixels import grayscale, tile_digits, tile_origin
-from nnfs.digits_training import confusion_matrix, curve_range, misclassified
+from nnfs.digits_training import confusion_matrix, curve_range
 
 GOOD = "#2a9d8f"
 BAD = "#c62f3b"
@@ -108,14 +109,19 @@ def confusion_html(matrix: np.ndarray) -> str:
                 cls = "off"
             else:
                 style, cls = "", "zero"
-            cells.append(f'<td class="{cls}" style="{style}" data-true="{t}" data-pred="{p}">{n}</td>')
+            # A cell with digits in it is a button: it shows those digits in the gallery.
+            images = "test image" if n == 1 else "test images"
+            content = (f'<button type="button" class="dg-cell" aria-label="{n} {images} of a {t} '
+                       f'read as {p}: show {"it" if n == 1 else "them"}">{n}</button>' if n else f"{n}")
+            cells.append(f'<td class="{cls}" style="{style}" data-true="{t}" data-pred="{p}">{content}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return "".join(rows)
 
 
 def results(canvases: dict, els: dict, images, labels, predictions, n_sample: int = 20,
-            n_gallery: int = 24) -> float:
-    """Draw every result of one model on the test set; returns the accuracy."""
+            columns: int = 10) -> float:
+    """Draw the accuracy, the first test digits and the confusion matrix of one model on the
+    test set (the gallery is drawn by ``draw_gallery``); returns the accuracy."""
     labels = np.asarray(labels)
     predictions = np.asarray(predictions)
     correct = int(np.sum(labels == predictions))
@@ -126,27 +132,43 @@ def results(canvases: dict, els: dict, images, labels, predictions, n_sample: in
     el.setAttribute("data-accuracy", f"{acc:.4f}")
 
     sample = canvases["sample"]
-    draw_digit_strip(sample, images[:n_sample], labels[:n_sample], predictions[:n_sample], columns=10)
+    draw_digit_strip(sample, images[:n_sample], labels[:n_sample], predictions[:n_sample], columns=columns)
     sample.element.setAttribute("data-predictions", ",".join(str(int(p)) for p in predictions[:n_sample]))
     sample.element.setAttribute("data-labels", ",".join(str(int(y)) for y in labels[:n_sample]))
-
-    wrong = misclassified(labels, predictions)
-    shown = wrong[:n_gallery]
-    gallery = canvases["gallery"]
-    draw_digit_strip(gallery, images[shown], labels[shown], predictions[shown], columns=8, caption="label→answer")
-    gallery.element.setAttribute("data-count", str(len(wrong)))
-    gallery.element.setAttribute("data-shown", str(len(shown)))
-    gallery.element.setAttribute("data-items", ";".join(
-        f"{int(i)}:{int(labels[i])}:{int(predictions[i])}" for i in shown))
-    els["gallery-count"].textContent = (
-        f"{len(wrong):,} of {total:,} test digits are misclassified; the first {len(shown)}, "
-        f"captioned true digit → the network's answer:")
 
     matrix = confusion_matrix(labels, predictions)
     els["confusion"].innerHTML = confusion_html(matrix)
     els["confusion"].setAttribute("data-total", str(int(matrix.sum())))
     els["confusion"].setAttribute("data-correct", str(int(np.trace(matrix))))
     return acc
+
+
+def draw_gallery(canvas: Canvas, count_el, images, labels, predictions, cell, page: int,
+                 columns: int, rows: int = 3) -> int:
+    """One page of the gallery (``columns`` × ``rows`` digits); returns the page actually shown."""
+    chosen = gallery_selection(labels, predictions, cell)
+    start, stop, page, pages = gallery_page(len(chosen), page, columns * rows)
+    shown = chosen[start:stop]
+    draw_digit_strip(canvas, images[shown], labels[shown], predictions[shown], columns=columns,
+                     caption="label→answer")
+    el = canvas.element
+    el.setAttribute("data-count", str(len(chosen)))
+    el.setAttribute("data-shown", str(len(shown)))
+    el.setAttribute("data-page", str(page))
+    el.setAttribute("data-pages", str(pages))
+    el.setAttribute("data-cell", "" if cell is None else f"{cell[0]},{cell[1]}")
+    el.setAttribute("data-items", ";".join(
+        f"{int(i)}:{int(labels[i])}:{int(predictions[i])}" for i in shown))
+    total = len(labels)
+    if cell is None:
+        what = f"{len(chosen):,} of {total:,} test digits are misclassified"
+    elif cell[0] == cell[1]:
+        what = f"{len(chosen):,} test images of a {cell[0]} read right"
+    else:
+        what = f"{len(chosen):,} test images of a {cell[0]} read as {cell[1]}"
+    where = f"; {start + 1:,}–{stop:,} shown" if len(chosen) else ""
+    count_el.textContent = f"{what}{where}, captioned true digit → the network's answer (page {page + 1} of {pages})."
+    return page
 
 
 def draw_curves(canvas: Canvas, records, planned_epochs: int, reference: float | None = None) -> None:

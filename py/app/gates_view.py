@@ -1,157 +1,253 @@
-"""What the gates lab draws, as geometry: pixel positions, wire routes, hit-testing.
+"""What the gates lab shows, as settings, sentences and HTML: pure Python (no ``js``), tested in CPython.
 
-Pure Python (no ``js``), so it is tested in CPython. The circuit's own
-``layout()`` gives every node a grid cell (column = depth, row); this module
-scales that grid to canvas pixels so that the drawing fits ``MAX_WIDTH``
-and no two nodes overlap, works out where each wire leaves and enters a node,
-and finds which input a click landed on.
+The lab's settings are declared once here (``SETTINGS``): the circuit, the
+adder's size n and its numbers A and B, and a logic circuit's input bits x.
+A link holds only the settings that apply to the circuit shown, so today's
+links (``#gates/c=adder&n=8&a=173&b=94``, ``#gates/c=xor&x=10``) read as
+they always did. ``fit`` keeps the settings consistent with each other (A
+and B within n bits, one bit of x per input). The glue (``gates_lab``)
+binds the controls and draws; the drawing geometry is ``gates_geometry``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import html
+from dataclasses import dataclass
 
-MAX_WIDTH = 1100          # canvas pixels; the panel is about this wide on a laptop
-MARGIN_LEFT = 58          # room for input names ("a7") left of the input circles
-MARGIN_RIGHT = 70         # room for output names ("carry") right of the outputs
-MARGIN_TOP = 30           # the "in 1 2 … out" column header
-MARGIN_BOTTOM = 14
-MAX_COLUMN_GAP = 130      # small circuits do not stretch across the whole canvas
-MIN_COLUMN_GAP = 46       # an 8-bit adder (20 columns) gets about 51
-MIN_ROW_GAP = 26.0
-MAX_HEIGHT = 650.0        # rows are squeezed (down to MIN_ROW_GAP) to keep tall circuits about this tall
+from nnfs.circuits import CIRCUITS, MAX_ADDER_BITS, Adder, build
+from nnfs.settings import Setting, Table, shorten
+
+TRUTH_TABLE_MAX_INPUTS = 4   # 16 rows: more would not fit beside the picture
+TOP = 2 ** MAX_ADDER_BITS - 1
+# The most inputs a logic circuit (not the n-bit adder) has: the full adder's a, b, cin.
+MAX_GATE_INPUTS = max(len(build(name).inputs) for name in CIRCUITS if name != "adder")
+
+TITLES = {
+    "not": "NOT", "and": "AND", "or": "OR", "xor": "XOR",
+    "half_adder": "half adder", "full_adder": "full adder", "adder": "n-bit adder",
+}
+# What Python computes directly, to check the circuit against (shown in the page).
+REFERENCE_TEXT = {
+    "not": "1 − a", "and": "a & b", "or": "a | b", "xor": "a ^ b",
+    "half_adder": "a + b", "full_adder": "a + b + cin", "adder": "A + B",
+}
+ABOUT = {
+    "not": "NOT is one NAND with both of its inputs tied to a: NAND(a, a) = NOT(a AND a) = NOT a.",
+    "and": "AND is a NAND followed by a NOT (a second NAND with its inputs tied): NOT NAND(a, b) = a AND b.",
+    "or": "OR uses De Morgan's law: a OR b = NAND(NOT a, NOT b) — two NOTs side by side, then one NAND.",
+    "xor": "XOR takes four NANDs: n = NAND(a, b), then NAND(a, n) and NAND(b, n), then a NAND of those two. "
+           "It is 1 exactly when a ≠ b — something no single perceptron can do.",
+    "half_adder": "A half adder adds two bits: the sum bit is a XOR b (4 NANDs) and the carry is a AND b, "
+                  "made by one more NAND that inverts the XOR's first NAND(a, b). 5 NANDs.",
+    "full_adder": "A full adder adds two bits and a carry in: two XORs in a row give the sum bit "
+                  "(a XOR b XOR cin), and one more NAND, reading the first NAND of each XOR, gives the carry. "
+                  "9 NANDs.",
+    "adder": "An n-bit adder adds like you do on paper, one column at a time from the right: bit 0 is a "
+             "half adder (5 NANDs), every other bit a full adder (9 NANDs) that also takes the carry from the "
+             "bit below. That is 5 + 9(n − 1) = 9n − 4 NANDs; the carry ripples through every bit, so the "
+             "depth grows with n.",
+}
+NEXT_ROW_TITLE = "Count the inputs up by one, in binary: the next truth-table row"
+NEXT_SUM_TITLE = "Add 1 to B (carrying into A): the next pair of numbers to add"
 
 
-@dataclass
-class Geometry:
-    """A circuit scaled to the canvas. All coordinates are canvas pixels."""
+@dataclass(frozen=True)
+class Bits(Setting):
+    """A logic circuit's inputs as one string of 0s and 1s, first input first ("10": a = 1, b = 0).
 
-    width: int
-    height: int
-    column_gap: float
-    row_gap: float
-    node_w: float             # a NAND box
-    node_h: float
-    radius: float             # an input or output circle
-    font: int                 # the "NAND" label
-    columns: list[float]      # x of each column, left to right
-    pos: dict[str, tuple[float, float]] = field(default_factory=dict)   # node id -> centre
-    kind: dict[str, str] = field(default_factory=dict)                  # node id -> input/nand/output
+    Its control is the group of input checkboxes, which the lab binds itself;
+    so it is declared with the base's kind "bool" (bound by the lab, no field
+    built) and reads and writes its own text.
+    """
 
-    def half_width(self, node_id: str) -> float:
-        return self.node_w / 2 if self.kind[node_id] == "nand" else self.radius
+    kind: str = "bool"
 
-    def half_height(self, node_id: str) -> float:
-        return self.node_h / 2 if self.kind[node_id] == "nand" else self.radius
+    def __post_init__(self):
+        super().__post_init__()
+        self.parse(self.default)
 
-    def out_port(self, node_id: str) -> tuple[float, float]:
-        """Where wires leave a node: the middle of its right edge."""
-        x, y = self.pos[node_id]
-        return x + self.half_width(node_id), y
+    def parse(self, text):
+        if not isinstance(text, str):
+            raise ValueError(f"{self.label} must be given as text; got {shorten(repr(text))}")
+        bits = text.strip()
+        if not 1 <= len(bits) <= MAX_GATE_INPUTS or set(bits) - {"0", "1"}:
+            raise ValueError(f"{self.label} must be 1 to {MAX_GATE_INPUTS} bits, each 0 or 1; got {shorten(bits)}")
+        return bits
 
-    def in_port(self, node_id: str, k: int) -> tuple[float, float]:
-        """Where the k-th wire into a node arrives: a NAND has two ports, top and bottom."""
-        x, y = self.pos[node_id]
-        if self.kind[node_id] == "nand":
-            return x - self.node_w / 2, y + (-1 if k == 0 else 1) * self.node_h / 4
-        return x - self.radius, y
+    def encode(self, value) -> str:
+        return str(value)
 
-    def wire_routes(self, wires) -> list[tuple[float, float, float, float, float]]:
-        """How each wire is drawn, in the order given: (x0, y0, xk, x1, y1).
 
-        A wire leaves its source at (x0, y0), runs straight along that row to
-        xk, at the start of the gap before its target's column, and bends
-        there (a Bézier with level ends) into the target at (x1, y1). So a
-        wire that skips columns passes them on its source's row, which the
-        layouts keep free. A NAND's upper port takes the wire from higher up
-        (NAND(a, b) = NAND(b, a)), so its two wires never cross at the door.
-        """
-        into: dict[str, list[int]] = {}
-        for k, w in enumerate(wires):
-            into.setdefault(w["to"], []).append(k)
-        port = {}
-        for ks in into.values():
-            for p, k in enumerate(sorted(ks, key=lambda k: self.pos[wires[k]["from"]][1])):
-                port[k] = p
-        gap = max(self.column_gap - self.node_w, 8.0)
-        routes = []
-        for k, w in enumerate(wires):
-            x0, y0 = self.out_port(w["from"])
-            x1, y1 = self.in_port(w["to"], port[k])
-            xk = max(x0, x1 - gap)
-            routes.append((x0, y0, xk, x1, y1))
-        return routes
+class GatesTable(Table):
+    """The lab's table, whose links hold only the settings the circuit shown uses."""
 
     @staticmethod
-    def route_path(routes) -> str:
-        """SVG path text for wire routes (see `wire_routes`), all in one path."""
-        parts = []
-        for x0, y0, xk, x1, y1 in routes:
-            mid = (xk + x1) / 2
-            parts.append(f"M{x0:.1f} {y0:.1f}H{xk:.1f}C{mid:.1f} {y0:.1f} {mid:.1f} {y1:.1f} {x1:.1f} {y1:.1f}")
-        return "".join(parts)
+    def used(values: dict) -> tuple:
+        return ("c", "n", "a", "b") if values.get("c") == "adder" else ("c", "x")
 
-    @staticmethod
-    def route_points(route, steps: int = 24) -> list[tuple[float, float]]:
-        """Points along one wire route (for tests: does it run through a node?)."""
-        x0, y0, xk, x1, y1 = route
-        points = [(x0 + (xk - x0) * t / steps, y0) for t in range(steps + 1)]
-        mid = (xk + x1) / 2
-        for j in range(1, steps + 1):
-            t = j / steps
-            u = 1 - t
-            x = u ** 3 * xk + 3 * u * u * t * mid + 3 * u * t * t * mid + t ** 3 * x1
-            y = u ** 3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t ** 3 * y1
-            points.append((x, y))
-        return points
-
-    def box(self, node_id: str) -> tuple[float, float, float, float]:
-        """(left, top, right, bottom) of a node's shape."""
-        x, y = self.pos[node_id]
-        hw, hh = self.half_width(node_id), self.half_height(node_id)
-        return x - hw, y - hh, x + hw, y + hh
-
-    def hit(self, x: float, y: float, kinds=("input",)) -> str | None:
-        """The node of one of `kinds` under the point (x, y), or None.
-
-        The target is a little larger than the drawing (and an input's name,
-        to its left, counts too), so a finger or a shaky mouse still hits.
-        """
-        best, best_d = None, None
-        for node_id, (cx, cy) in self.pos.items():
-            if self.kind[node_id] not in kinds:
-                continue
-            left, top, right, bottom = self.box(node_id)
-            slack = 4.0
-            if self.kind[node_id] == "input":
-                left -= MARGIN_LEFT - 8  # the name label
-            if left - slack <= x <= right + slack and top - slack <= y <= bottom + slack:
-                d = (x - cx) ** 2 + (y - cy) ** 2
-                if best_d is None or d < best_d:
-                    best, best_d = node_id, d
-        return best
+    def to_hash(self, values: dict) -> str:
+        used = self.used(values)
+        return super().to_hash({k: v for k, v in values.items() if k in used})
 
 
-def geometry(circuit, max_width: int = MAX_WIDTH) -> Geometry:
-    """Scale `circuit.layout()` to canvas pixels, at most `max_width` wide."""
-    grid = circuit.layout()
-    kind = {node["id"]: node["kind"] for node in circuit.nodes()}
-    n_cols = int(max(c for c, _ in grid.values())) + 1
-    n_rows = max(r for _, r in grid.values()) + 1  # rows may be half-integers
+SETTINGS = GatesTable("gt", [
+    Setting("c", "circuit", "xor", kind="choice", choices=tuple(TITLES.items())),
+    Setting("n", "bits n", MAX_ADDER_BITS, kind="int", lo=1, hi=MAX_ADDER_BITS, slider=(1, MAX_ADDER_BITS, 1),
+            help="How many bits each number has: an n-bit adder takes 9n − 4 NANDs."),
+    Setting("a", "A", 0, kind="int", lo=0, hi=TOP, slider=(0, TOP, 1)),
+    Setting("b", "B", 0, kind="int", lo=0, hi=TOP, slider=(0, TOP, 1)),
+    Bits("x", "inputs x", "10"),
+])
 
-    span = max_width - MARGIN_LEFT - MARGIN_RIGHT
-    column_gap = max(MIN_COLUMN_GAP, min(MAX_COLUMN_GAP, span / max(n_cols - 1, 1)))
-    # Rows a bit less than columns apart, and a tall circuit (24 rows for an
-    # 8-bit adder) squeezed towards MAX_HEIGHT, but never so tight that boxes touch.
-    row_gap = max(MIN_ROW_GAP, min(58.0, column_gap * 0.6, MAX_HEIGHT / max(n_rows - 1, 1)))
-    node_w = min(60.0, column_gap * 0.7)
-    node_h = min(30.0, row_gap * 0.68)
-    radius = min(14.0, row_gap * 0.42)
-    font = int(max(9, min(12, node_w / 4)))
 
-    width = int(round(MARGIN_LEFT + (n_cols - 1) * column_gap + MARGIN_RIGHT))
-    height = int(round(MARGIN_TOP + row_gap / 2 + (n_rows - 1) * row_gap + row_gap / 2 + MARGIN_BOTTOM))
-    columns = [MARGIN_LEFT + c * column_gap for c in range(n_cols)]
-    top = MARGIN_TOP + row_gap / 2
-    pos = {node_id: (columns[int(c)], top + r * row_gap) for node_id, (c, r) in grid.items()}
-    return Geometry(width, height, column_gap, row_gap, node_w, node_h, radius, font, columns, pos, kind)
+def top(n: int) -> int:
+    """The largest number an n-bit adder takes."""
+    return 2 ** int(n) - 1
+
+
+def fit(values: dict, named: dict | None = None) -> tuple[dict, list]:
+    """``values`` made consistent, and what was wrong with the ones a link named.
+
+    An adder's A and B must fit in n bits: a bigger one keeps its low n bits
+    (as when n shrinks, the bits above go); a logic circuit needs one bit of x
+    per input: x is cut or padded with 0s (the inputs keep their names, a, b,
+    cin, from circuit to circuit). Changes to values in ``named`` (those a
+    link gave) are reported as (name, message); others are silent.
+    Returns (changed values only, problems).
+    """
+    named = named or {}
+    changed, problems = {}, []
+    if values["c"] == "adder":
+        n, biggest = values["n"], top(values["n"])
+        for key in ("a", "b"):
+            if values[key] > biggest:
+                changed[key] = values[key] & biggest
+                if key in named:
+                    problems.append((key, f"{key.upper()} must be at most {biggest} for a {n}-bit adder; "
+                                          f"got {values[key]}"))
+    else:
+        inputs = build(values["c"]).inputs
+        x = values["x"]
+        if len(x) != len(inputs):
+            changed["x"] = (x + "0" * len(inputs))[:len(inputs)]
+            if "x" in named:
+                problems.append(("x", f"inputs x must be {len(inputs)} bit{'s' if len(inputs) > 1 else ''} "
+                                      f"(0 or 1), one per input {', '.join(inputs)}; got {shorten(x)}"))
+    return changed, problems
+
+
+def circuit_inputs(circuit, values: dict) -> dict:
+    """The circuit's input bits {name: 0 or 1} that ``values`` (already fitted) stand for."""
+    if isinstance(circuit, Adder):
+        return circuit.inputs_for(values["a"], values["b"])
+    return {name: int(bit) for name, bit in zip(circuit.inputs, values["x"])}
+
+
+def values_for(circuit, inputs: dict) -> dict:
+    """The settings that spell these input bits: A and B for an adder, x for a logic circuit."""
+    if isinstance(circuit, Adder):
+        a, b = circuit.read_operands(inputs)
+        return {"a": a, "b": b}
+    return {"x": "".join(str(inputs[name]) for name in circuit.inputs)}
+
+
+def next_inputs(circuit, inputs: dict, has_table: bool) -> dict:
+    """Count the inputs up by one as a binary number (first input = highest bit), like the truth table.
+
+    An adder too big for a truth table counts the numbers instead, B first then A
+    (its inputs are a0, a1, ..., b0, ...: counting those would step B by 2^(n-1))."""
+    if isinstance(circuit, Adder) and not has_table:
+        n = circuit.n_bits
+        a, b = circuit.read_operands(inputs)
+        value = ((a << n) + b + 1) % (1 << 2 * n)
+        return circuit.inputs_for(value >> n, value & ((1 << n) - 1))
+    names = circuit.inputs
+    k = len(names)
+    value = (sum(inputs[name] << (k - 1 - i) for i, name in enumerate(names)) + 1) % (2 ** k)
+    return {name: (value >> (k - 1 - i)) & 1 for i, name in enumerate(names)}
+
+
+def input_boxes_html(circuit) -> str:
+    """Checkboxes, one per input; an adder's go in two rows, highest bit first, like written numbers.
+
+    Each names the setting it is part of (``data-part-of``): x for a logic
+    circuit, A or B for an adder's bits."""
+    def box(name, part):
+        return (f'<label class="gt-bit"><input type="checkbox" id="gt-in-{name}" data-input="{name}" '
+                f'data-part-of="{part}"><span>{name}</span></label>')
+
+    if isinstance(circuit, Adder):
+        rows = []
+        for letter in "ab":
+            names = [f"{letter}{i}" for i in reversed(range(circuit.n_bits))]
+            rows.append(f'<div class="gt-bit-row" role="group" aria-label="bits of {letter.upper()}">'
+                        f'<span class="gt-row-name" aria-hidden="true">{letter.upper()}</span>'
+                        + "".join(box(n, letter) for n in names) + "</div>")
+        return "".join(rows)
+    return '<div class="gt-bit-row">' + "".join(box(n, "x") for n in circuit.inputs) + "</div>"
+
+
+def diagram_label(circuit, key: str, inputs: dict, outputs: dict) -> str:
+    """The diagram's accessible name: which circuit, its size, and what it computes now."""
+    name = TITLES[key] if key != "adder" else circuit.name
+    ins = ", ".join(f"{k} = {v}" for k, v in inputs.items())
+    outs = ", ".join(f"{k} = {v}" for k, v in outputs.items())
+    return (f"Diagram of the {name} circuit: {circuit.nand_count} NAND perceptrons, depth {circuit.depth}; "
+            f"inputs {ins}; outputs {outs}")
+
+
+def caption(circuit) -> str:
+    return f"— {circuit.name}: {circuit.nand_count} NAND perceptrons, depth {circuit.depth}"
+
+
+def outputs_html(outputs: dict) -> str:
+    return "".join(f'<span class="gt-out{" gt-on" if v else ""}" data-output="{html.escape(n)}" data-value="{v}">'
+                   f'{html.escape(n)} = <b>{v}</b></span>' for n, v in outputs.items())
+
+
+def truth_html(key: str, circuit, table, current, ref) -> str:
+    """The truth table, each row checked against Python's own operators (``ref``); the current row marked."""
+    if table is None:
+        return (f'<p class="note" id="gt-truth-note">This circuit has {len(circuit.inputs)} inputs, so its truth '
+                f'table has {2 ** len(circuit.inputs):,} rows — too many to list here. Set A and B instead; the '
+                f'message above checks each sum against Python\'s own A + B.</p>')
+    head = "".join(f"<th scope=\"col\">{html.escape(n)}</th>" for n in circuit.inputs)
+    head += "".join(f"<th scope=\"col\" class=\"gt-out-col\">{html.escape(n)}</th>" for n in circuit.outputs)
+    head += f'<th scope="col">= {html.escape(REFERENCE_TEXT[key])}?</th>'
+    rows = []
+    agree = 0
+    for bits, outs in table:
+        ok = tuple(ref(dict(zip(circuit.inputs, bits))).values()) == outs
+        agree += ok
+        cls = ' class="current"' if bits == current else ""
+        cells = "".join(f"<td>{b}</td>" for b in bits)
+        cells += "".join(f'<td class="gt-out-col">{b}</td>' for b in outs)
+        cells += '<td>✓</td>' if ok else '<td class="wrong">✗</td>'
+        rows.append(f'<tr data-bits="{"".join(map(str, bits))}"{cls}>{cells}</tr>')
+    summary = (f'<p class="note" id="gt-truth-note">All {agree} of {len(table)} rows agree with Python\'s '
+               f'<code>{html.escape(REFERENCE_TEXT[key])}</code>.</p>'
+               if agree == len(table) else
+               f'<p class="message bad" id="gt-truth-note">{len(table) - agree} rows disagree with Python!</p>')
+    return (f'<table class="truth" id="gt-truth-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{summary}')
+
+
+def sum_text(key: str, circuit, inputs: dict, outputs: dict):
+    """The addition the circuit just did, as (a, b, total, text in binary and decimal); None for the logic gates."""
+    if isinstance(circuit, Adder):
+        a, b = circuit.read_operands(inputs)
+        total = circuit.read_sum(outputs)
+        n = circuit.n_bits
+        return (a, b, total,
+                f"{a:0{n}b} + {b:0{n}b} = {total:0{n + 1}b} in binary\n{a} + {b} = {total}")
+    if key not in ("half_adder", "full_adder"):
+        return None
+    total = 2 * outputs["carry"] + outputs["sum"]
+    terms = " + ".join(str(inputs[name]) for name in circuit.inputs)
+    return (inputs["a"], inputs["b"], total,
+            f"{terms} = {outputs['carry']}{outputs['sum']} in binary (carry, sum) = {total}")
+
+
+def check_text(key: str, ok: bool) -> str:
+    return (f"✓ The perceptrons agree with Python's own {REFERENCE_TEXT[key]}." if ok
+            else f"✗ The circuit disagrees with Python's {REFERENCE_TEXT[key]}!")

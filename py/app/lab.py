@@ -41,6 +41,8 @@ What it gives:
 
 from __future__ import annotations
 
+import asyncio
+import time
 from html import escape
 
 from pyscript import document, window
@@ -49,6 +51,8 @@ from pyscript.ffi import is_none
 from app import dom
 from app.runloop import RunLoop
 from nnfs.settings import Setting, Table, display_number
+
+URL_INTERVAL = 0.1  # seconds between two writes of the address (see Lab.sync_url)
 
 
 def field_html(setting: Setting, element_id: str) -> str:
@@ -130,6 +134,9 @@ class Lab:
         self._written = None           # the state this lab last wrote into the address
         self._link_errors: set = set()
         self._link_status = False       # the status line shows a link's problems
+        self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
+        self._pending = False              # a write is scheduled
+        self._address = None           # the address as this lab last read or wrote it
 
     # --- controls -------------------------------------------------------------------
     def build(self) -> "Lab":
@@ -197,15 +204,40 @@ class Lab:
 
     # --- the address ----------------------------------------------------------------
     def sync_url(self) -> None:
-        """Keep the address equal to what the lab shows (only while it is shown)."""
+        """Keep the address equal to what the lab shows (only while it is shown).
+
+        At most one write per ``URL_INTERVAL`` seconds, and the last one always
+        happens: Chromium ignores (with a console warning) more than 200
+        replaceState calls in 10 s, which a dragged slider or a fast run exceeds.
+        """
         if not self.visible:
             return
+        now = time.monotonic()
+        wait = self._last_write + URL_INTERVAL - now
+        if wait > 0:
+            if not self._pending:
+                self._pending = True
+                asyncio.get_event_loop().call_later(wait, self._flush)
+            return
+        self._last_write = now
+        self._write_url()
+
+    def _flush(self) -> None:
+        self._pending = False
+        # The address changed under us (a pasted link, Back): its hashchange is on its way and
+        # show() will read it. Writing the older state now would replace the new link unread.
+        if self._address is not None and str(window.location.hash) != self._address:
+            return
+        self.sync_url()
+
+    def _write_url(self) -> None:
         state = self.table.to_hash(self.values)
         self._written = state
         new = f"#{self.name}/{state}" if state else f"#{self.name}"
         if str(window.location.hash) != new:
             # replaceState changes the address without a hashchange (no re-route, no history spam).
             window.history.replaceState(None, "", new)
+        self._address = new
 
     def show(self, state: str) -> bool:
         """The lab is shown; ``state`` is the address after ``#NAME/``. True when
@@ -217,6 +249,7 @@ class Lab:
         names no setting is reported in the status line.
         """
         self.visible = True
+        self._address = str(window.location.hash)
         read = bool(state) and state != self._written
         if read:
             values, problems = self.table.from_hash(state)

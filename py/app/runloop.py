@@ -77,11 +77,13 @@ class RunLoop:
                 self._changed()
 
     def reset(self) -> None:
-        """Pause and forget that the work was done: the lab starts it afresh."""
+        """Stop: pause and forget that the work was done; the lab starts it afresh."""
         self.pause()
         self.done = False
         self.steps = 0
         self._changed()
+
+    stop = reset
 
     async def _loop(self, token: int) -> None:
         try:

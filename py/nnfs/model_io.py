@@ -13,7 +13,11 @@ Numbers are written by Python's float repr, the shortest decimal that reads
 back as the same float64, so save -> load gives bit-identical weights.
 
 Loading trusts nothing: a file from the user's disk may be anything. Every
-check failure is a ValueError that says what is wrong and where.
+check failure is a ValueError that says what is wrong and where. Loading takes
+time linear in the file's size and memory of a small multiple of it, whatever
+the file holds (nesting and the number of values are bounded before parsing).
+`check_outputs_bounded` refuses weights so large that outputs could overflow
+for inputs in a given range (the Digits lab's check_digit_model uses it).
 """
 
 from __future__ import annotations

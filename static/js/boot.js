@@ -2,20 +2,14 @@
 //
 // All of the app's behaviour is Python (py/app/). This small script exists only
 // for the moments when Python is not running yet, or cannot start at all (a
-// runtime file missing, the page opened from file://): then no Python code can
-// tell the user what happened, so this does, instead of leaving a blank page.
+// runtime file missing or damaged, the server gone, the page opened from
+// file://): then no Python code can tell the user what happened, so this does,
+// instead of leaving a blank page or a runtime's own confusing message.
 const html = document.documentElement;
-const RUNTIME_FILES = [
-  "./pyscript.toml",
-  "./static/vendor/pyscript/core.js",
-  "./static/vendor/pyodide/pyodide.mjs",
-  "./static/vendor/pyodide/pyodide.asm.js",
-  "./static/vendor/pyodide/pyodide.asm.wasm",
-  "./static/vendor/pyodide/python_stdlib.zip",
-  "./static/vendor/pyodide/pyodide-lock.json",
-  "./static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
-  "./static/vendor/pyodide/micropip-0.11.0-py3-none-any.whl",
-];
+// Tests shorten the watchdog to avoid waiting 30 s for a start that cannot happen.
+const WATCHDOG_MS = globalThis.nnfsWatchdogMs ?? 30000;
+const SETUP = "They are fetched and verified by the set-up step: run ./run setup (or ./run serve) in the " +
+  "project folder, then reload; when publishing, upload static/vendor/ with the rest of the site.";
 const started = performance.now();
 
 function setStatus(text) {
@@ -23,41 +17,75 @@ function setStatus(text) {
   if (el && html.dataset.ready !== "true") el.textContent = text;
 }
 
-async function missingFiles() {
-  const missing = [];
-  await Promise.all(RUNTIME_FILES.map(async (url) => {
+async function sha256(buffer) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Each runtime file fetched again and compared with static/js/runtime-files.json
+// (written by tools/runtime_files.py): what is missing, cut short or damaged.
+// Throws when the server itself does not answer.
+async function damagedFiles() {
+  const list = await fetch("./static/js/runtime-files.json", { cache: "no-store" });
+  if (!list.ok) throw new Error(`static/js/runtime-files.json: HTTP ${list.status}`);
+  const problems = [];
+  for (const file of (await list.json()).files) { // one at a time: 17 MB in parallel helps nobody
+    const name = file.url.replace("./", "");
+    let r;
     try {
-      const r = await fetch(url, { method: "HEAD", cache: "no-store" });
-      if (!r.ok) missing.push(`${url} (HTTP ${r.status})`);
+      r = await fetch(file.url, { cache: "no-store" });
     } catch (e) {
-      missing.push(`${url} (${e.message})`);
+      throw new Error(`${name}: ${e.message}`);
     }
-  }));
-  return missing.sort();
+    if (!r.ok) { problems.push(`${name} (HTTP ${r.status})`); continue; }
+    let body;
+    try {
+      body = await r.arrayBuffer();
+    } catch (e) {
+      throw new Error(`${name} broke off: ${e.message}`);
+    }
+    if (body.byteLength !== file.bytes) {
+      problems.push(`${name} (${body.byteLength.toLocaleString("en")} of ${file.bytes.toLocaleString("en")} bytes)`);
+    } else if (globalThis.crypto?.subtle && await sha256(body) !== file.sha256) {
+      problems.push(`${name} (damaged: its sha256 differs from the pinned one)`);
+    }
+  }
+  return problems;
 }
 
 let failing = false;
-async function fail(reason) {
+async function fail(reason, checked = null) {
   if (failing || html.dataset.ready === "true") return; // once started, Python reports its own errors
   failing = true;
-  const panel = document.getElementById("fatal");
   const detail = document.getElementById("fatal-detail");
   const fix = document.getElementById("fatal-fix");
   document.getElementById("boot")?.setAttribute("hidden", "");
-  panel.hidden = false;
-  detail.textContent = reason;
+  document.getElementById("fatal").hidden = false;
+  // The runtime's own words (a traceback, markup) are kept for the curious, not shown as the answer.
+  document.getElementById("fatal-raw").textContent = String(reason).slice(0, 4000);
   if (location.protocol === "file:") {
+    detail.textContent = "Python could not start.";
     fix.textContent = "This page was opened as a file. Browsers do not let a file:// page load WebAssembly " +
       "modules, so serve the folder instead: run ./run serve and open the address it prints.";
     html.dataset.ready = "failed";
     return;
   }
-  const missing = await missingFiles();
-  fix.textContent = missing.length
-    ? "These runtime files could not be loaded: " + missing.join(", ") +
-      ". They are fetched and verified by the set-up step: run ./run setup (or ./run serve) in the " +
-      "project folder; when publishing, upload static/vendor/ with the rest of the site."
-    : "Reload the page. If it happens again, open the browser's console for details and report it.";
+  detail.textContent = "Checking Python's runtime files…";
+  try {
+    const problems = checked ?? await damagedFiles();
+    if (problems.length) {
+      detail.textContent = "Python's runtime files are missing or damaged, so Python cannot start.";
+      fix.textContent = "These runtime files are missing or damaged: " + problems.join(", ") + ". " + SETUP;
+    } else {
+      detail.textContent = String(reason).split("\n")[0].slice(0, 300);
+      fix.textContent = "The runtime files are all present and intact. Reload the page. If it happens " +
+        "again, open the browser's console for details and report it.";
+    }
+  } catch (e) {
+    detail.textContent = "The server stopped answering while the page was loading (" + e.message + ").";
+    fix.textContent = "Start it again with ./run serve (which also runs ./run setup to check the runtime " +
+      "files) and reload the page; on a published site, check that every file was uploaded.";
+  }
   html.dataset.ready = "failed"; // last: the panel is complete when tests (and people) read it
 }
 
@@ -87,11 +115,20 @@ try {
       }
     }
   }).observe({ type: "resource", buffered: true });
-} catch (e) { /* older browsers: the timers below still catch it */ }
-// A start that takes far too long is checked and reported (it still finishes if it can).
+} catch (e) { /* older browsers: the timer below still catches it */ }
+// A damaged file (cut short, empty) can leave the runtime waiting for ever without
+// an error: a start that takes far too long is checked, and reported if a file is at fault.
 setTimeout(async () => {
-  if (html.dataset.ready) return;
-  if ((await missingFiles()).length) { fail("Python has not started after 30 s."); return; }
-  setStatus("Still starting… this is taking unusually long (" +
-    Math.round((performance.now() - started) / 1000) + " s). A slow disk or network can do this.");
-}, 30000);
+  if (html.dataset.ready || failing) return;
+  const seconds = Math.round((performance.now() - started) / 1000);
+  let problems;
+  try {
+    problems = await damagedFiles();
+  } catch (e) {
+    fail(`Python has not started after ${seconds} s.`); // fail() finds the server gone and says so
+    return;
+  }
+  if (problems.length) { fail(`Python has not started after ${seconds} s.`, problems); return; }
+  setStatus("Still starting… this is taking unusually long (" + seconds +
+    " s). A slow disk or network can do this.");
+}, WATCHDOG_MS);

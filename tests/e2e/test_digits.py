@@ -19,6 +19,7 @@ import pytest
 from nnfs import mnist, model_io
 from nnfs.network import Network, Trainer
 
+from ..conftest import need
 from .conftest import ROOT
 
 PRETRAINED = ROOT / "static" / "models" / "pretrained.json"
@@ -28,9 +29,13 @@ TRAIN_TIMEOUT = 240_000  # ms; the machine may be shared
 
 # --- helpers -----------------------------------------------------------------------------
 
+_FIRST_REQUEST: dict = {}  # lab -> index into the shared page's request list when it was first opened
+
 @pytest.fixture
 def digits(app):
     """The shared page showing the Digits lab with its test set (and model, if any) loaded."""
+    # Requests from here on are the Digits lab's (other labs, e.g. Backprop, may fetch MNIST too).
+    _FIRST_REQUEST.setdefault("digits", len(app.requests))
     app.goto_lab("digits")
     app.page.wait_for_function("""() => {
         const data = document.getElementById('dg-data').dataset.state;
@@ -117,9 +122,9 @@ def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
                          " return p.value === p.max && p.max > 1; })()")
     text = page.inner_text("#dg-load-text")
     assert "MB" in text and "100 %" in text, text
-    fetched = [u for u in digits.requests if "/static/data/" in u]
+    fetched = [u for u in digits.requests[_FIRST_REQUEST["digits"]:] if "/static/data/" in u]
     assert any(u.endswith("mnist-test.npz") for u in fetched)
-    if "train" not in data["sets"]:  # no training has started yet in this session
+    if "train" not in data["sets"]:  # the Digits lab has not started training in this session
         assert not any(u.endswith("mnist-train.npz") for u in fetched)
     # The credit to MNIST's authors, and its licence, are on the page.
     credit = page.inner_text("#dg-data")
@@ -131,9 +136,8 @@ def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
 
 # --- drawing -------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not PRETRAINED.exists(),
-                    reason="static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
 def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
+    need(PRETRAINED.exists(), "static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
     page = digits.page
     page.select_option("#dg-model", "pretrained")
     page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'")
@@ -166,20 +170,142 @@ def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
     page.click("#dg-clear")
 
 
-def test_the_lab_fits_a_phone_screen(digits):
+def test_the_lab_fits_a_phone_screen(digits, small_model_file):
+    """390 × 844: no sideways scrolling, the pad comes before the training form and within the
+    first screen, all ten columns of the confusion matrix show, captions keep their size."""
     page = digits.page
+    ensure_model(digits, small_model_file)
     try:
-        page.set_viewport_size({"width": 400, "height": 800})
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_function("document.getElementById('dg-gallery').getBoundingClientRect().width"
+                               " >= document.getElementById('dg-gallery').width * 0.99")  # redrawn to fit
         sizes = page.evaluate("""() => {
-            const bars = document.getElementById('dg-bars').getBoundingClientRect();
+            const r = id => document.getElementById(id).getBoundingClientRect();
+            const wrap = document.getElementById('dg-confusion-wrap');
+            const last = document.querySelector('#dg-confusion tr:last-child td:last-child').getBoundingClientRect();
+            const c = id => document.getElementById(id);
             return {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
-                    bars: bars.right, seen: document.getElementById('dg-seen').getBoundingClientRect().right};
+                    bars: r('dg-bars').right, seen: r('dg-seen').right, draw: r('dg-draw'),
+                    train: r('dg-train').top, answer: r('dg-answer').top, preset: r('dg-preset').top,
+                    wrapScroll: wrap.scrollWidth, wrapClient: wrap.clientWidth, last: last.right,
+                    wrapRight: wrap.getBoundingClientRect().right,
+                    gallery: r('dg-gallery').width / c('dg-gallery').width,
+                    sample: r('dg-sample').width / c('dg-sample').width};
         }""")
-        # No sideways scrolling: the confusion matrix scrolls in its own box instead.
         assert sizes["scroll"] <= sizes["client"], sizes
         assert sizes["bars"] <= sizes["client"] and sizes["seen"] <= sizes["client"], sizes
+        # The pad comes before the training form, with the answer beside it, not under it.
+        assert sizes["draw"]["right"] <= sizes["client"] and sizes["draw"]["bottom"] <= 844 * 1.5, sizes
+        assert sizes["draw"]["top"] < sizes["preset"] < sizes["train"], sizes
+        assert sizes["answer"] < sizes["draw"]["bottom"], sizes
+        assert sizes["wrapScroll"] <= sizes["wrapClient"] and sizes["last"] <= sizes["wrapRight"], sizes
+        # Digit strips drawn at their own size: their 13 px captions are not shrunk.
+        assert sizes["gallery"] >= 0.99 and sizes["sample"] >= 0.99, sizes
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_gallery_pages_through_every_mistake_and_a_confusion_cell_shows_its_digits(digits, small_model_file):
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    images, labels = mnist.load_npz(TEST_NPZ)
+    gallery = "#dg-gallery"
+    count = int(page.get_attribute(gallery, "data-count"))
+    pages = int(page.get_attribute(gallery, "data-pages"))
+    assert int(page.get_attribute("#dg-confusion", "data-total")) - int(
+        page.get_attribute("#dg-confusion", "data-correct")) == count
+    seen = []
+    for k in range(pages):
+        assert page.get_attribute(gallery, "data-page") == str(k)
+        seen += [tuple(int(v) for v in item.split(":")) for item in page.get_attribute(gallery, "data-items").split(";")
+                 if item]
+        if k < pages - 1:
+            page.click("#dg-gallery-next")
+    assert page.is_disabled("#dg-gallery-next") and (pages == 1 or page.is_enabled("#dg-gallery-prev"))
+    # Every mistake once, in order, each with its true label; each shown answer is a wrong one.
+    assert len(seen) == count and len({i for i, _, _ in seen}) == count
+    assert [i for i, _, _ in seen] == sorted(i for i, _, _ in seen)
+    assert all(labels[i] == t and t != p for i, t, p in seen)
+    page.click("#dg-gallery-prev")
+    assert page.get_attribute(gallery, "data-page") == str(max(0, pages - 2))
+
+    # Click the biggest off-diagonal cell: the gallery shows exactly that cell's digits.
+    cells = page.eval_on_selector_all("#dg-confusion td", "els => els.map(e => [+e.dataset.true, +e.dataset.pred,"
+                                                           " +e.textContent])")
+    t, p, n = max((c for c in cells if c[0] != c[1]), key=lambda c: c[2])
+    page.click(f"#dg-confusion td[data-true='{t}'][data-pred='{p}'] button")
+    assert page.get_attribute(gallery, "data-cell") == f"{t},{p}"
+    assert int(page.get_attribute(gallery, "data-count")) == n
+    items = [tuple(int(v) for v in item.split(":")) for item in page.get_attribute(gallery, "data-items").split(";")]
+    assert all(lt == t and lp == p for _, lt, lp in items) and len(items) == min(n, 24)
+    assert f"read as {p}" in page.inner_text("#dg-gallery-count")
+    # A diagonal cell shows digits read right; "Show all mistakes" goes back.
+    page.click("#dg-confusion td[data-true='3'][data-pred='3'] button")
+    assert page.get_attribute(gallery, "data-cell") == "3,3"
+    page.click("#dg-gallery-all")
+    assert page.get_attribute(gallery, "data-cell") == "" and page.get_attribute(gallery, "data-page") == "0"
+    assert int(page.get_attribute(gallery, "data-count")) == count
+    assert page.is_hidden("#dg-gallery-all")
+
+
+def test_enter_in_the_test_image_number_reads_that_image(digits, small_model_file):
+    page = digits.page
+    ensure_model(digits, small_model_file)
+    page.fill("#dg-test-index", "1")
+    page.press("#dg-test-index", "Enter")
+    assert "test image 1 (labelled 2)" in page.get_attribute("#dg-seen", "data-source")
+    assert answer(page) != ""
+    page.click("#dg-clear")
+
+
+def test_a_link_names_a_test_image_and_the_address_follows_the_field(fresh):
+    app = fresh("#digits/image=3")
+    page = app.page
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+    page.wait_for_function("(document.getElementById('dg-seen').dataset.source || '').includes('test image 3')")
+    assert page.input_value("#dg-test-index") == "3"
+    page.fill("#dg-test-index", "5")
+    page.press("#dg-test-index", "Enter")
+    assert "test image 5" in page.get_attribute("#dg-seen", "data-source")
+    page.wait_for_function("location.hash === '#digits/image=5'", timeout=5000)
+    # A bad number in a link is shown beside the field and the value in use is kept.
+    page.evaluate("location.hash = '#digits/image=12345'")
+    page.wait_for_function("document.getElementById('dg-test-index-error').textContent.includes('in the link')")
+    assert page.input_value("#dg-test-index") == "5"
+    # A part that names no setting is reported in the lab's status line.
+    page.evaluate("location.hash = '#digits/zoom=2'")
+    page.wait_for_function("document.getElementById('dg-status').textContent.includes('In the link')")
+    app.console_errors[:] = [e for e in app.console_errors if "404" not in e]
+    assert not app.console_errors, app.console_errors
+
+
+def test_the_curve_legend_names_the_dashed_line(digits):
+    legend = digits.page.inner_text("#dg-curves + p")
+    assert "dashed" not in legend.split("test")[1][:12]  # not "test (dashed…"
+    assert "pretrained" in legend and digits.page.is_visible(".dg-key-ref")
+
+
+def test_accessible_names_are_the_labels_alone(digits):
+    """Each control's accessible name is its label, not its label plus help text or neighbours."""
+    page = digits.page
+    lab = page.locator("#lab-digits")
+    expected = {
+        "textbox": ["hidden layers", "learning rate η", "mini-batch", "L2 λ", "seed", "epochs", "training images",
+                    "or test image"],
+        "combobox": ["settings", "activation", "cost", "initial weights", "reading with"],
+        "button": ["Train", "Pause", "Stop", "Save", "Load…", "Export as Python", "Clear", "Undo stroke",
+                   "Read test image"],
+    }
+    for role, names in expected.items():
+        for name in names:
+            assert lab.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
+    # Help text is a description, not part of the name.
+    assert page.get_attribute("#dg-hidden", "aria-describedby") == "dg-hidden-help"
+    if page.query_selector("#dg-confusion button"):
+        one = page.eval_on_selector_all("#dg-confusion button", "els => els.map(e => e.getAttribute('aria-label'))"
+                                        ".filter(n => n.startsWith('1 '))")
+        assert all(n.startswith("1 test image of") for n in one), one
 
 
 # --- training ------------------------------------------------------------------------------
@@ -255,6 +381,9 @@ def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
     page.wait_for_timeout(700)
     assert run_data(page)["batchesDone"] == before, "training went on while paused"
     assert not page.query_selector("#dg-epoch-log tr"), "the epoch finished although paused"
+    # A run is under way: the log does not say "press Train" but when its first row comes.
+    assert page.is_hidden("text=No epochs yet: press Train.")
+    assert page.is_visible(".dg-log-busy")
     page.click("#dg-pause")
     page.wait_for_function(f"+document.getElementById('dg-run').dataset.batchesDone > {before}"
                            " || document.getElementById('dg-run').dataset.state === 'done'", timeout=30_000)

@@ -12,9 +12,18 @@ from itertools import product
 import pytest
 from playwright.sync_api import expect
 
-from app.gates_view import geometry
+from app.gates_geometry import geometry
+from tests.e2e.layout import assert_fits, on_screen, phone
 from nnfs.circuits import build
 
+
+MIN_PHONE_DRAW_WIDTH = 300   # the panel at 390 px is narrower: the lab draws at its minimum width
+
+
+
+def expect_hash(page, want: str) -> None:
+    """The address becomes ``want`` (the lab writes it at most ten times a second)."""
+    page.wait_for_function("h => location.hash === h", arg=want, timeout=5000)
 
 def spell(total: int, n: int) -> dict:
     """An n-bit adder's expected outputs for the number `total`."""
@@ -52,9 +61,9 @@ def gates(app):
 
 
 def choose(page, name, n=None):
-    page.select_option("#gt-circuit", name)
+    page.select_option("#gt-c", name)
     if n is not None:
-        page.fill("#gt-bits", str(n))
+        page.fill("#gt-n", str(n))
     expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", name)
 
 
@@ -93,7 +102,7 @@ def test_every_input_combination_by_checkbox(gates, case):
 
 def canvas_click(page, circuit, node_id):
     """Click the centre of a node of `circuit` on the canvas (the canvas may be scaled by CSS)."""
-    x, y = geometry(circuit).pos[node_id]
+    x, y = geometry(circuit, int(page.get_attribute("#gt-canvas", "data-max-width"))).pos[node_id]
     scale = gates_canvas_scale(page)
     # position is relative to the canvas's padding box; Playwright scrolls it into view first
     page.locator("#gt-canvas").click(position={"x": x * scale, "y": y * scale})
@@ -163,6 +172,13 @@ def test_typing_a_and_b_sets_the_bits(gates):
     page.fill("#gt-a", "5")
     expect(page.locator("#gt-a-error")).to_be_empty()
     expect(page.locator("#gt-sum")).to_contain_text("5 + 94 = 99")
+    # the limits follow n: a 3-bit adder takes 0 to 7, and shrinking n keeps the low bits (94 = 0b1011110)
+    page.fill("#gt-n", "3")
+    expect(page.locator("#gt-sum")).to_contain_text("5 + 6 = 11")
+    assert page.get_attribute("#gt-a-range", "max") == "7"
+    page.fill("#gt-a", "9")
+    expect(page.locator("#gt-a-error")).to_contain_text("A must be at most 7; got 9 — keeping 5")
+    expect(page.locator("#gt-sum")).to_contain_text("5 + 6 = 11")
 
 
 @pytest.mark.parametrize("name, n, nands, depth", [
@@ -180,15 +196,15 @@ def test_bad_bit_count_keeps_the_last_good_one(gates):
     choose(page, "adder", 8)
     expect(page.locator("#gt-nand-count")).to_have_text("68")
     for bad in ["abc", "", "9", "0", "2.5"]:
-        page.fill("#gt-bits", bad)
-        expect(page.locator("#gt-bits-error")).to_contain_text("keeping 8")
-        assert page.get_attribute("#gt-bits", "aria-invalid") == "true"
+        page.fill("#gt-n", bad)
+        expect(page.locator("#gt-n-error")).to_contain_text("keeping 8")
+        assert page.get_attribute("#gt-n", "aria-invalid") == "true"
         expect(page.locator("#gt-nand-count")).to_have_text("68")
         expect(page.locator("#gt-input-boxes input")).to_have_count(16)
-    page.fill("#gt-bits", "3")
-    expect(page.locator("#gt-bits-error")).to_be_empty()
+    page.fill("#gt-n", "3")
+    expect(page.locator("#gt-n-error")).to_be_empty()
     expect(page.locator("#gt-nand-count")).to_have_text("23")  # 9n - 4
-    page.fill("#gt-bits", "8")
+    page.fill("#gt-n", "8")
     expect(page.locator("#gt-nand-count")).to_have_text("68")
 
 
@@ -196,17 +212,31 @@ def test_keyboard_next_row_and_a_shared_link(gates, app):
     page = gates
     choose(page, "xor")
     page.click("#gt-clear")
+    expect_hash(page, "#gates/x=00")   # only what differs from the defaults
     page.focus("#gt-in-b")
     page.keyboard.press("Space")
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "01")
     page.focus("#gt-next")
     page.keyboard.press("Enter")  # count up: 01 -> 10
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "10")
-    assert page.evaluate("location.hash") == "#gates/c=xor&x=10"
-    # a link with the state in it opens the same picture
+    expect_hash(page, "#gates")        # XOR with a = 1, b = 0: the first screen
+    page.keyboard.press("Enter")
+    expect_hash(page, "#gates/x=11")
+    # links written before the lab base still open the same picture
     app.goto_lab("gates", "c=adder&n=8&a=173&b=94")
     expect(page.locator("#gt-sum")).to_contain_text("173 + 94 = 267")
-    expect(page.locator("#gt-bits")).to_have_value("8")
+    expect(page.locator("#gt-n")).to_have_value("8")
+    expect_hash(page, "#gates/c=adder&a=173&b=94")
+    app.goto_lab("gates", "c=full_adder&x=101")
+    expect(page.locator("#gt-sum")).to_contain_text("1 + 0 + 1 = 10 in binary (carry, sum) = 2")
+    # percent-encoded values read as the same text typed would (" 5 " is 5, as in the field)
+    app.goto_lab("gates", "c=half%5Fadder&x=%311")
+    expect(page.locator("#gt-c")).to_have_value("half_adder")
+    expect(page.locator("#gt-canvas")).to_have_attribute("data-inputs", "11")
+    app.goto_lab("gates", "c=adder&n=%204%20&a=%2012")
+    expect(page.locator("#gt-n")).to_have_value("4")
+    expect(page.locator("#gt-sum")).to_contain_text("12 + 0 = 12")
+    expect(page.locator("#gt-a-error")).to_be_empty()
 
 
 def test_next_row_on_a_big_adder_counts_the_numbers(gates):
@@ -218,27 +248,92 @@ def test_next_row_on_a_big_adder_counts_the_numbers(gates):
     for sums in ("0 + 7 = 7", "1 + 0 = 1", "1 + 1 = 2"):
         page.click("#gt-next")
         expect(page.locator("#gt-sum")).to_contain_text(sums)
-    assert page.evaluate("location.hash") == "#gates/c=adder&n=3&a=1&b=1"
+    expect_hash(page, "#gates/c=adder&n=3&a=1&b=1")
 
 
-@pytest.mark.parametrize("state, says", [
-    ("c=adder&n=99", "the adder must have 1 to 8 bits; got 99"),
-    ("c=adder&n=4&a=999", "a must be a whole number from 0 to 15; got 999"),
-    ("c=adder&n=abc", "n must be a whole number; got 'abc'"),
-    ("c=__class__", "unknown circuit '__class__'"),
-    ("c=xor&x=12", "x must be 2 bits"),
+@pytest.mark.parametrize("state, where, says, shows", [
+    # a bad value is not used: its field says why, and the rest of the link is
+    ("c=adder&n=99", "#gt-n-error", "bits n must be at most 8; got 99 (in the link) — keeping 8", "8-bit adder"),
+    ("c=adder&n=4&a=999", "#gt-a-error", "A must be at most 255; got 999 (in the link) — keeping 0",
+     "4-bit adder"),
+    ("c=adder&n=4&a=200", "#gt-a-error", "A must be at most 15 for a 4-bit adder; got 200 (in the link) — "
+     "keeping 8", "4-bit adder"),
+    ("c=adder&n=abc", "#gt-n-error", "bits n: 'abc' is not a number (in the link) — keeping 8", "8-bit adder"),
+    ("c=__class__", "#gt-c-error", "circuit must be one of not, and, or, xor, half_adder, full_adder, adder; "
+     "got '__class__' (in the link) — keeping full_adder", "full adder"),
+    # the input bits have no field of their own: the status line says it
+    ("c=xor&x=12", "#gt-status", "In the link: inputs x must be 1 to 3 bits, each 0 or 1; got '12'.", "xor"),
+    ("c=xor&x=101", "#gt-status", "In the link: inputs x must be 2 bits (0 or 1), one per input a, b; "
+     "got '101'.", "xor"),
+    ("c=xor&zz=1", "#gt-status", "In the link: unknown setting 'zz' ignored.", "xor"),
 ])
-def test_a_bad_link_says_what_is_wrong_and_keeps_the_circuit(gates, app, state, says):
+def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, where, says, shows):
     page = gates
-    choose(page, "full_adder")
+    app.goto_lab("gates", "c=full_adder")  # a link sets what it does not name to the defaults (n = 8)
     app.goto_lab("gates", state)
-    message = page.locator("#gt-link-message")
-    expect(message).to_be_visible()
-    expect(message).to_contain_text(f"The link had a problem: {says}")
-    expect(message).to_contain_text("Showing the full adder instead.")
-    assert page.evaluate("location.hash").startswith("#gates/c=full_adder&x=")
-    page.click("#gt-next")  # the next change clears it
-    expect(message).to_be_hidden()
+    expect(page.locator(where)).to_have_text(says)
+    expect(page.locator("#gt-caption")).to_contain_text(f"— {shows}:")
+    # the address holds what is shown, and the next good link clears the message
+    assert "=99" not in page.evaluate("location.hash") and "x=12" not in page.evaluate("location.hash")
+    app.goto_lab("gates", "c=not&x=1")
+    expect(page.locator(where)).to_be_empty()
+    expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", "not")
+
+
+def test_a_huge_link_is_not_echoed_and_the_page_keeps_its_width(gates, app):
+    """Issue 8 item 8: a pasted 100 KB value is quoted by a short prefix only."""
+    page = gates
+    app.goto_lab("gates", "c=xor&x=" + "1" * 100_000)
+    status = page.locator("#gt-status")
+    expect(status).to_contain_text("In the link: inputs x must be 1 to 3 bits")
+    assert len(status.inner_text()) < 200
+    app.goto_lab("gates", "c=adder&a=" + "9" * 5000)
+    expect(page.locator("#gt-a-error")).to_contain_text("(in the link)")
+    assert len(page.inner_text("#gt-a-error")) < 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_accessible_names_say_each_thing_once(gates, app):
+    """Issue 8 item 12: the diagram names its circuit once (not "xor xor") and says what it computes;
+    no control's name swallows its neighbours."""
+    page = gates
+    app.goto_lab("gates", "c=xor&x=10")
+    label = page.get_attribute("#gt-canvas", "aria-label")
+    assert label == ("Diagram of the XOR circuit: 4 NAND perceptrons, depth 3; inputs a = 1, b = 0; "
+                     "outputs out = 1")
+    expect(page.get_by_role("img", name=label, exact=True)).to_have_count(1)
+    expect(page.get_by_role("combobox", name="circuit", exact=True)).to_have_count(1)
+    inputs = page.get_by_role("group", name="Inputs (or click an input on the diagram)")
+    for name in ("a", "b"):
+        expect(inputs.get_by_role("checkbox", name=name, exact=True)).to_have_count(1)
+    app.goto_lab("gates", "c=adder&n=2&a=1")
+    expect(page.get_by_role("img", name="Diagram of the 2-bit adder circuit: 14 NAND perceptrons, depth 6; "
+                                        "inputs a0 = 1, a1 = 0, b0 = 0, b1 = 0; outputs s0 = 1, s1 = 0, carry = 0",
+                            exact=True)).to_have_count(1)
+    for role, name in (("textbox", "bits n"), ("textbox", "A"), ("textbox", "B"), ("slider", "A slider"),
+                       ("group", "bits of A"), ("checkbox", "a1"), ("checkbox", "b0")):
+        expect(page.get_by_role(role, name=name, exact=True)).to_have_count(1)
+    tree = page.locator("#lab-gates").aria_snapshot()
+    assert "xor xor" not in tree.lower()
+
+
+@pytest.mark.parametrize("state", ["c=not&x=1", "c=xor&x=10", "c=full_adder&x=101", "c=adder&n=8&a=173&b=94"])
+def test_every_circuit_fits_a_phone_and_its_inputs_share_the_screen_with_the_diagram(gates, app, state):
+    """Issue 8 item 13: at 390 px nothing sticks out sideways, and ticking an input keeps the diagram in view."""
+    page = gates
+    app.goto_lab("gates", state)
+    with phone(page):
+        expect(page.locator("#gt-canvas")).to_have_attribute("data-max-width", str(MIN_PHONE_DRAW_WIDTH))
+        assert_fits(page, "gates")
+        box = page.locator("#gt-input-boxes input").last
+        box.focus()
+        page.keyboard.press("Space")
+        assert on_screen(page, "#gt-canvas")
+        box.focus()
+        page.keyboard.press("Space")
+        page.evaluate("document.activeElement.blur()")
+    # back at the desktop size, the diagram is drawn for the wide panel again
+    expect(page.locator("#gt-canvas")).not_to_have_attribute("data-max-width", str(MIN_PHONE_DRAW_WIDTH))
 
 
 def test_redraw_time_is_shown(gates):

@@ -246,6 +246,11 @@ def address(page) -> str:
     return page.evaluate("decodeURIComponent(location.hash)")
 
 
+def expect_address(page, want: str) -> None:
+    """The address becomes ``want`` (the lab writes it at most ten times a second)."""
+    page.wait_for_function("w => decodeURIComponent(location.hash) === w", arg=want, timeout=5_000)
+
+
 def test_first_screen_is_consistent_and_a_copied_link_restores_the_state(fresh):
     page = fresh("#perceptron").page
     # Nielsen's NAND weights against the NAND target: no row is red.
@@ -260,17 +265,18 @@ def test_first_screen_is_consistent_and_a_copied_link_restores_the_state(fresh):
             page.input_value("#pc-speed")) == ("1", "OR", "0.5", "max")
     assert page.get_attribute("#pc-canvas", "data-input") == "0,1"
     assert page.inner_text("#pc-wrong") == "2"  # AND's weights miss OR at (0, 1) and (1, 0)
-    assert address(page) == "#perceptron/x1=0&x2=1&w1=1&w2=1&b=-1.5&target=OR&eta=0.5&speed=max"
+    expect_address(page, "#perceptron/x1=0&x2=1&w1=1&w2=1&b=-1.5&target=OR&eta=0.5&speed=max")
 
 
 def test_the_address_follows_every_change(page):
     page.click("#pc-preset-and")
     page.select_option("#pc-target", "AND")
     set_input(page, 1, 1)
-    assert address(page).startswith("#perceptron/x2=1&w1=1&w2=1&b=-1.5&target=AND")
+    page.wait_for_function(
+        "() => decodeURIComponent(location.hash).startsWith('#perceptron/x2=1&w1=1&w2=1&b=-1.5&target=AND')")
     page.fill("#pc-w1", "1,000")  # thousands separators, as the one parser reads them
     expect(page.locator("#pc-canvas")).to_have_attribute("data-w1", "1000")
-    assert "w1=1000&" in address(page)
+    page.wait_for_function("() => location.hash.includes('w1=1000&')")
     # A typed value beyond the slider is kept, and the field says the slider shows its end.
     expect(page.locator("#pc-w1-help")).to_contain_text("1000 is beyond the slider (-5 to 5)")
     page.fill("#pc-w1", "1")

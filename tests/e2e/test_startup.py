@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import http.server
 import json
 import math
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
 from nnfs.selfcheck import parity_workload
+
+from serve import make_server
 
 from .conftest import ROOT, open_app, start_server
 
@@ -70,26 +74,100 @@ def test_no_request_leaves_the_origin(app):
     assert all(u.startswith(app.base) or u.startswith(("data:", "blob:")) for u in app.requests)
 
 
-@pytest.mark.allow_console_errors
-def test_missing_runtime_file_shows_the_error_panel(browser, tmp_path):
-    """Serve a copy of the app without pyodide.asm.wasm: the page says what failed and how to fix it."""
+def copy_site(tmp_path):
+    """A copy of the app (real files, not links: the server refuses links that leave the folder)."""
     site = tmp_path / "site"
     shutil.copytree(ROOT, site, ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "tests", "bench", "data"))
-    (site / "static/vendor/pyodide/pyodide.asm.wasm").unlink()
-    srv = start_server(site)
+    return site
+
+
+def failure_panel(browser, url: str) -> str:
+    """Open the page with a short watchdog and return the failure panel's text once complete."""
     context = browser.new_context()
+    # A runtime that cannot start never will: 5 s instead of 30 s before the watchdog looks.
+    context.add_init_script("globalThis.nnfsWatchdogMs = 5000")
     try:
-        w = open_app(context, srv.url, wait_ready=False)
+        w = open_app(context, url, wait_ready=False)
         w.page.wait_for_function("document.documentElement.dataset.ready === 'failed'", timeout=60_000)
         assert w.page.is_visible("#fatal")
         assert w.page.is_hidden("#boot")
-        text = w.page.inner_text("#fatal")
-        assert "Python could not start" in text
-        assert "pyodide.asm.wasm (HTTP 404)" in text
-        assert "./run setup" in text
+        return w.page.inner_text("#fatal")
     finally:
         context.close()
+
+
+VENDOR = "static/vendor/"
+WASM = "pyodide/pyodide.asm.wasm"
+NUMPY = "pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl"
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+def _flip_bytes(path):
+    data = bytearray(path.read_bytes())
+    for i in range(1000, len(data), 4096):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.allow_console_errors
+@pytest.mark.parametrize("name, damage, expected", [
+    (WASM, Path.unlink, "pyodide.asm.wasm (HTTP 404)"),
+    (WASM, _truncate, "pyodide.asm.wasm (4,323,804 of 8,647,609 bytes)"),
+    ("pyscript/core.js", _empty, "pyscript/core.js (0 of 260 bytes)"),
+    ("pyodide/python_stdlib.zip", _truncate, "python_stdlib.zip (1,211,707 of 2,423,414 bytes)"),
+    ("pyodide/pyodide-lock.json", _empty, "pyodide-lock.json (0 of 114,535 bytes)"),
+    (NUMPY, _flip_bytes, "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl (damaged: its sha256 differs"),
+], ids=["wasm-missing", "wasm-truncated", "core-empty", "stdlib-truncated", "lock-empty", "numpy-corrupt"])
+def test_damaged_runtime_file_is_named_in_the_panel(browser, tmp_path, name, damage, expected):
+    """Serve a copy of the app with one runtime file missing or damaged: whether the runtime
+    fails, stalls or blames something else, the panel names the file and the fix."""
+    site = copy_site(tmp_path)
+    damage(site / VENDOR / name)
+    srv = start_server(site)
+    try:
+        text = failure_panel(browser, srv.url)
+    finally:
         srv.stop()
+    assert "Python could not start" in text
+    assert "missing or damaged" in text and expected in text, text
+    assert "./run setup" in text
+    assert "numpy-tests" not in text.split("What the runtime said")[0]
+    assert "Reload the page" not in text
+
+
+@pytest.mark.allow_console_errors
+def test_server_killed_during_the_numpy_download(browser, tmp_path):
+    """The server dies half-way through the numpy wheel: the panel says so, not the
+    runtime's own markup, and says how to get going again."""
+    site = copy_site(tmp_path)
+    httpd = make_server(site, 0, quiet=True)
+    handler = httpd.RequestHandlerClass
+
+    class Dying(handler.func):
+        def copyfile(self, source, outputfile):
+            if not self.path.endswith(".whl") or "numpy" not in self.path:
+                return super().copyfile(source, outputfile)
+            outputfile.write(source.read(1_000_000))
+            outputfile.flush()
+            threading.Thread(target=lambda: (httpd.shutdown(), httpd.server_close()), daemon=True).start()
+            raise ConnectionResetError("killed")
+
+    httpd.RequestHandlerClass = functools.partial(Dying, *handler.args, **handler.keywords)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        text = failure_panel(browser, f"http://127.0.0.1:{httpd.server_address[1]}/")
+    finally:
+        httpd.server_close()
+    assert "server stopped answering" in text, text
+    assert "./run serve" in text and "./run setup" in text
+    assert "<py-config>" not in text.split("What the runtime said")[0]
 
 
 class _Counting(http.server.BaseHTTPRequestHandler):
@@ -156,3 +234,49 @@ def test_content_security_policy_blocks_other_origins(app):
     finally:
         other.shutdown()
         other.server_close()
+
+
+WORKER_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8">
+{csp}
+<script type="module" src="./static/vendor/pyscript/core.js"></script>
+</head><body>
+<script type="py" worker name="calc" config="./pyscript.toml">
+import numpy as np
+def add(a, b):
+    return float(np.add(a, b))
+__export__ = ["add"]
+</script>
+<script type="py" config="./pyscript.toml">
+import asyncio
+from pyscript import document, workers
+async def go():
+    calc = await workers["calc"]
+    document.documentElement.dataset.sum = str(await calc.add(2, 3))
+asyncio.ensure_future(go())
+</script>
+</body></html>
+"""
+
+
+@pytest.mark.allow_console_errors
+def test_content_security_policy_allows_a_pyscript_worker(browser, tmp_path):
+    """The page's own policy, on a page with an inline PyScript worker (a blob: worker whose
+    code is fetched from a blob: URL): the worker starts and answers."""
+    html = (ROOT / "index.html").read_text()
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', html).group(0)
+    site = tmp_path / "site"
+    (site / "static").mkdir(parents=True)
+    (site / "static/vendor").symlink_to((ROOT / "static/vendor").resolve(), target_is_directory=True)
+    (site / "pyscript.toml").write_text((ROOT / "pyscript.toml").read_text().split("[files]")[0])
+    (site / "index.html").write_text(WORKER_PAGE.format(csp=csp))
+    srv = start_server(site)
+    context = browser.new_context()
+    try:
+        w = open_app(context, srv.url, wait_ready=False)
+        w.page.wait_for_function("document.documentElement.dataset.sum", timeout=120_000)
+        assert float(w.page.evaluate("document.documentElement.dataset.sum")) == 5.0
+        assert not [e for e in w.console_errors if "Content Security Policy" in e], w.console_errors
+    finally:
+        context.close()
+        srv.stop()

@@ -128,7 +128,7 @@ PAIRS = [
     ("wrong output in the Gates lab's output column", APP["table.truth td.wrong"]["color"],
      colour(GATES["#lab-gates table.truth td.gt-out-col"]["background"]), 4.5),
     ("zero cells of the confusion matrix", DIGITS["table.dg-confusion td.zero"]["color"], WHITE, 4.5),
-    ("confusion-matrix header", APP[".note"]["color"], WHITE, 4.5),
+    ("confusion-matrix corner label", DIGITS["table.dg-confusion thead th:first-child"]["color"], WHITE, 4.5),
 ]
 
 

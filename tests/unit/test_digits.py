@@ -9,6 +9,8 @@ from nnfs.digits import (
     CENTRE, Digit, box_resize, center_of_mass, digit_from_strokes, preprocess_digit, rasterize_strokes,
 )
 
+from ..conftest import need
+
 # Shifts are whole pixels, so the centre of mass lands within half a pixel of
 # the centre; a symmetric shape of even width lands exactly half a pixel off
 # (plus rounding noise in the last bit).
@@ -138,8 +140,7 @@ def test_bad_images_raise_value_error(bad, message):
 
 def test_real_mnist_digit_survives_the_round_trip():
     """An MNIST digit blown up 10x (as if drawn on a 280x280 canvas) comes back nearly unchanged."""
-    if not TEST_DATA.exists():
-        pytest.skip(f"{TEST_DATA} not prepared (run `python tools/prepare_mnist.py`)")
+    need(TEST_DATA.exists(), f"{TEST_DATA} not prepared (run `python tools/prepare_mnist.py`)")
     from nnfs.mnist import load_npz
 
     images, _ = load_npz(TEST_DATA)

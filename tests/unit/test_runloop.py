@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from app.runloop import RunLoop
+
+
+def run(coro_fn) -> None:
+    """asyncio.run in its own thread: the e2e tests' Playwright keeps a loop running in this one."""
+    errors = []
+
+    def target():
+        try:
+            asyncio.run(coro_fn())
+        except BaseException as e:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(e)
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if errors:
+        raise errors[0]
 
 
 class FakeTime:
@@ -55,7 +72,7 @@ def test_paced_steps_draw_each_and_sleep_the_rest_of_the_period():
         assert log["draws"] == n
         assert all(abs(s - (1 / 8 - 0.004)) < 1e-12 for s in t.sleeps)
         assert not loop.running
-    asyncio.run(main())
+    run(main)
 
 
 def test_as_fast_as_it_goes_fills_the_frame_budget():
@@ -67,7 +84,7 @@ def test_as_fast_as_it_goes_fills_the_frame_budget():
         # 4 steps of 4 ms per 16 ms frame, one drawing per frame, no waiting.
         assert log["steps"] == 4 * log["draws"]
         assert set(t.sleeps) == {0.0}
-    asyncio.run(main())
+    run(main)
 
 
 def test_pause_takes_effect_before_the_next_step_even_at_full_speed():
@@ -83,7 +100,7 @@ def test_pause_takes_effect_before_the_next_step_even_at_full_speed():
         loop.play()
         await spin(3)
         assert log["steps"] == 51 and log["draws"] == 0  # the paused frame is not drawn over
-    asyncio.run(main())
+    run(main)
 
 
 def test_done_stops_the_loop_and_reset_allows_a_new_run():
@@ -99,7 +116,7 @@ def test_done_stops_the_loop_and_reset_allows_a_new_run():
         assert not loop.done and loop.steps == 0
         loop.step_once()
         assert log["steps"] == 6 and log["draws"] == 6
-    asyncio.run(main())
+    run(main)
 
 
 def test_a_failing_step_ends_the_run():
@@ -117,4 +134,4 @@ def test_a_failing_step_ends_the_run():
         await spin(5)
         assert not loop.running
         assert isinstance(failures[0], RuntimeError)
-    asyncio.run(main())
+    run(main)

@@ -9,6 +9,8 @@ import pytest
 
 import vendor
 
+from ..conftest import need
+
 
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
@@ -28,9 +30,12 @@ def small_manifest() -> dict:
     return {**m, "files": keep}
 
 
+REAL_ROOT = vendor.ROOT  # taken before any sandbox swaps vendor.ROOT for a scratch folder
+
+
 def cached_sources_available() -> bool:
     m = vendor.load_manifest()
-    real_cache = vendor.ROOT / ".cache" / "downloads"
+    real_cache = REAL_ROOT / ".cache" / "downloads"
     return all((real_cache / s["file"]).exists() for k, s in m["sources"].items() if k != "pyodide-wheels")
 
 
@@ -48,8 +53,7 @@ def test_manifest_pins_every_file_with_a_sha256():
 def test_wheel_sums_match_pyodides_own_lock_file():
     m = vendor.load_manifest()
     lock_path = vendor.ROOT / "static/vendor/pyodide/pyodide-lock.json"
-    if not lock_path.exists():
-        pytest.skip("runtime not vendored yet (./run setup)")
+    need(lock_path.exists(), "runtime not vendored yet (./run setup)")
     lock = json.loads(lock_path.read_text())["packages"]
     for pkg in ("numpy", "micropip"):
         entry = next(v for k, v in m["files"].items() if k.endswith(lock[pkg]["file_name"]))
@@ -61,8 +65,8 @@ def test_vendored_tree_is_complete():
     assert vendor.check(vendor.load_manifest()) == {}
 
 
-@pytest.mark.skipif(not cached_sources_available(), reason="source packages not in .cache (run ./run setup)")
 def test_install_detects_tampering_and_is_idempotent(sandbox, monkeypatch, capsys):
+    need(cached_sources_available(), "source packages not in .cache (run ./run setup)")
     monkeypatch.setattr(vendor, "CACHE", Path(__file__).resolve().parents[2] / ".cache" / "downloads")
     manifest = small_manifest()
     monkeypatch.setattr(vendor, "load_manifest", lambda: manifest)

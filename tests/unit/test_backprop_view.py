@@ -1,0 +1,78 @@
+"""The Backprop lab's pure view: layout, weight styles, hit testing, the step
+and check panels, and the log-scale speed chart."""
+
+import math
+
+import numpy as np
+import pytest
+
+from app.backprop_view import (MAX_WIDTH, MIN_WIDTH, NEG, POS, RADIUS, bar_boxes, check_html,
+                               curve_points, hit, label_point, layout, log_ticks, log_y,
+                               selection_name, selection_of, speeds_text, step_html, weight_style)
+from nnfs.backprop_steps import Selection, Walkthrough
+from nnfs.network import Network
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [4, 5, 5, 5, 4], [1, 1, 1]])
+def test_layout_puts_layers_left_to_right_and_neurons_apart(sizes):
+    lay = layout(sizes, 640, 340)
+    xs = [layer[0][0] for layer in lay.pos]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    for layer, size in zip(lay.pos, sizes):
+        assert len(layer) == size
+        ys = [p[1] for p in layer]
+        assert all(b - a >= 2 * RADIUS for a, b in zip(ys, ys[1:]))   # circles never overlap
+        assert all(RADIUS <= y <= 340 - RADIUS for y in ys)
+        assert math.isclose((ys[0] + ys[-1]) / 2, 170, abs_tol=0.02)  # centred
+
+
+def test_weight_style_colour_is_sign_and_width_is_size():
+    assert weight_style(0.5)[0] == POS and weight_style(-0.5)[0] == NEG
+    widths = [weight_style(w)[1] for w in (0.0, 0.5, 1.5, 3.0, 30.0)]
+    assert widths == sorted(widths) and widths[0] == MIN_WIDTH and widths[-1] == MAX_WIDTH
+    assert weight_style(-2.0)[1] == weight_style(2.0)[1]
+    assert weight_style(math.nan)[1] == MIN_WIDTH
+
+
+def test_clicks_select_neurons_and_weights():
+    lay = layout([2, 3, 2])
+    x, y = lay.pos[1][2]
+    assert hit(lay, x + 5, y - 5) == ("neuron", 1, 2)
+    assert selection_of(hit(lay, x, y)) == Selection(1, 2)
+    assert selection_of(hit(lay, *lay.pos[0][0])) is None       # an input has no bias
+    mx, my = label_point(lay, 2, 1, 0)
+    assert hit(lay, mx, my) == ("weight", 2, 1, 0)
+    assert selection_of(hit(lay, mx, my + 2)) == Selection(2, 1, 0)
+    assert hit(lay, 2, 2) is None
+    assert selection_name(Selection(2, 1, 0)) == "w²₂₁" and selection_name(Selection(1, 2)) == "b¹₃"
+
+
+def test_step_panel_escapes_and_numbers_the_step():
+    net = Network([2, 3, 2], seed=1)
+    walk = Walkthrough(net, [[0.5, -0.2]], [[1.0, 0.0]])
+    html = step_html(walk.steps[3], 3, len(walk.steps), walk.explain(walk.steps[3]))
+    assert html.startswith('<p class="bp-count">Step 4 of 8</p>')
+    assert "BP1" in html and "δ²₁" in html and "<script" not in html
+    check = walk.finite_difference(Selection(1, 0, 1))
+    panel = check_html("w¹₁₂", check)
+    assert "they agree" in panel
+
+
+def test_log_axis_and_bars():
+    assert log_y(1.0, 10, 110) == 10 and log_y(1e-5, 10, 110) == 110
+    assert log_y(1e-3, 10, 110) == pytest.approx(110 - 0.4 * 100)
+    assert log_y(0.0, 10, 110) == 110 and log_y(math.nan, 10, 110) == 110
+    assert log_ticks() == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+    boxes = bar_boxes([[0.06, 0.28], [0.01, 0.05, 0.2]], 40, 400, 10, 110)
+    assert [(r, l) for r, l, _ in boxes] == [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2)]
+    heights = [b[3] for _, _, b in boxes]
+    assert heights[0] < heights[1] and heights[2] < heights[3] < heights[4]
+    lefts = [b[0] for _, _, b in boxes]
+    assert lefts == sorted(lefts) and lefts[-1] + boxes[-1][2][2] <= 440
+
+
+def test_curves_span_the_epochs():
+    norms = [[0.1, 0.3], [0.05, 0.2], [0.01, 0.1]]
+    xs, ys = curve_points(norms, 0, 0, 100, 10, 110, epochs=4)
+    assert xs == [0, 25, 50] and ys == sorted(ys)   # falling speed = rising y on the canvas
+    assert speeds_text([0.0615, 0.2816], (0.07, 0.31)) == "0.0615 / 0.282 (book: 0.07 / 0.31)"

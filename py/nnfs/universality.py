@@ -305,9 +305,10 @@ class Fit:
         h["minibatch_loss"].append(loss)
         h["deviation"].append(self.deviation())
 
-    def run(self, budget: float = 0.03, until_epoch: int | None = None) -> Stop | None:
+    def run(self, budget: float = 0.03, until_epoch: int | None = None, target=None) -> Stop | None:
         """Train about ``budget`` seconds; a Stop at the epoch limit or on NaN, else None.
-        The weights after E epochs do not depend on how the time was sliced."""
+        The weights after E epochs do not depend on how the time was sliced.
+        (``target`` is the engine's accuracy target: a curve fit has none.)"""
         if self.stop is not None:
             return self.stop
         limit = int(self.config.epochs) if until_epoch is None else min(int(until_epoch), self.config.epochs)

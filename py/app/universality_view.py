@@ -78,9 +78,10 @@ def clamp_height(h: float) -> float:
 
 
 def resize_heights(heights, n: int) -> list[float]:
-    """The heights for ``n`` bumps: the old ones kept where they fit, new bumps at 0."""
-    heights = [float(h) for h in heights][:n]
-    return heights + [0.0] * (n - len(heights))
+    """The heights for ``n`` bumps keeping the shape built so far: new bump k takes the
+    height of the old bump under its midpoint (k + ½)/n."""
+    old = [float(h) for h in heights] or [0.0]
+    return [old[min(int((k + 0.5) / n * len(old)), len(old) - 1)] for k in range(int(n))]
 
 
 def fmt(value: float, decimals: int = 2) -> str:

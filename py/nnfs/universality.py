@@ -20,7 +20,7 @@ The book's construction, as a ``Network`` one can build, score and train:
   The book scores sample j against the height of bump ⌊j/20⌋: a sample on an
   interval's edge counts in the bump to its right. A sigmoid step is ½ exactly
   at its edge, so the steps here sit half a sample spacing (0.005) before each
-  edge (``edges``): then every sample lies at least 0.005 from a step, where a
+  edge (``edges``; the last one just after 1): then every sample lies at least 0.005 from a step, where a
   step of steepness 10⁴ is 0 or 1 to within e⁻⁵⁰, and the network's weighted
   output at the samples is the book's piecewise-constant one.
 * **Targets**: the book's f(x) = 0.2 + 0.4x² + 0.3x sin(15x) + 0.05 cos(50x),
@@ -97,13 +97,18 @@ def edges(n: int) -> np.ndarray:
 
     Edge k of the intervals is k/n; its step sits half a sample before the
     first sample at or past k/n, so each sample falls in the bump the book
-    gives it (see the module docstring). For n dividing 100 that is k/n − 0.005.
+    gives it (see the module docstring). For n dividing 100 that is k/n − 0.005;
+    the last edge is 1.005.
     """
     if not 1 <= int(n) <= MAX_BUMPS:
         raise ValueError(f"the number of bumps must be 1 to {MAX_BUMPS}, got {n}")
     n = int(n)
     first = np.array([-(-100 * k // n) for k in range(n + 1)], dtype=np.float64)  # ceil(100 k / n)
-    return (first - 0.5) * SAMPLE_SPACING
+    e = (first - 0.5) * SAMPLE_SPACING
+    # The last step goes just past 1 instead (every sample, 0.99 included, is still
+    # before it), so the last bump does not drop to 0 inside the plotted [0, 1].
+    e[-1] = 1.0 + SAMPLE_SPACING / 2
+    return e
 
 
 def bins(n: int) -> np.ndarray:

@@ -56,6 +56,8 @@ def test_a_bump_has_height_h_inside_and_zero_outside(h):
     net = u.pair_network(0.4, 0.6, h)
     inside = u.weighted_output(net, [0.45, 0.5, 0.55])
     outside = u.weighted_output(net, [0.0, 0.3, 0.7, 1.0])
+    # The last bump of many stays up to x = 1 (no drop inside the plot).
+    assert u.weighted_output(u.bump_network([0.0, h]), [1.0])[0] == pytest.approx(h, abs=1e-12)
     assert np.allclose(inside, h, atol=1e-12) and np.allclose(outside, 0.0, atol=1e-12)
     # The weighted output is h σ(w(x − s1)) − h σ(w(x − s2)), from the neurons themselves.
     x = np.linspace(0, 1, 11)
@@ -112,8 +114,8 @@ def test_more_bumps_do_better_on_the_book_target():
 
 
 def test_edges_are_equal_intervals_moved_half_a_sample():
-    assert np.allclose(u.edges(5), np.array([0, 0.2, 0.4, 0.6, 0.8, 1.0]) - 0.005)
-    assert np.allclose(u.edges(3), [-0.005, 0.335, 0.665, 0.995])
+    assert np.allclose(u.edges(5), [-0.005, 0.195, 0.395, 0.595, 0.795, 1.005])
+    assert np.allclose(u.edges(3), [-0.005, 0.335, 0.665, 1.005])
     for bad in (0, 21):
         with pytest.raises(ValueError, match="1 to 20"):
             u.edges(bad)

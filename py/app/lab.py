@@ -136,6 +136,7 @@ class Lab:
         self._link_status = False       # the status line shows a link's problems
         self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
         self._pending = False              # a write is scheduled
+        self._address = None           # the address as this lab last read or wrote it
 
     # --- controls -------------------------------------------------------------------
     def build(self) -> "Lab":
@@ -223,6 +224,10 @@ class Lab:
 
     def _flush(self) -> None:
         self._pending = False
+        # The address changed under us (a pasted link, Back): its hashchange is on its way and
+        # show() will read it. Writing the older state now would replace the new link unread.
+        if self._address is not None and str(window.location.hash) != self._address:
+            return
         self.sync_url()
 
     def _write_url(self) -> None:
@@ -232,6 +237,7 @@ class Lab:
         if str(window.location.hash) != new:
             # replaceState changes the address without a hashchange (no re-route, no history spam).
             window.history.replaceState(None, "", new)
+        self._address = new
 
     def show(self, state: str) -> bool:
         """The lab is shown; ``state`` is the address after ``#NAME/``. True when
@@ -243,6 +249,7 @@ class Lab:
         names no setting is reported in the status line.
         """
         self.visible = True
+        self._address = str(window.location.hash)
         read = bool(state) and state != self._written
         if read:
             values, problems = self.table.from_hash(state)

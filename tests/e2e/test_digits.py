@@ -29,9 +29,13 @@ TRAIN_TIMEOUT = 240_000  # ms; the machine may be shared
 
 # --- helpers -----------------------------------------------------------------------------
 
+_FIRST_REQUEST: dict = {}  # lab -> index into the shared page's request list when it was first opened
+
 @pytest.fixture
 def digits(app):
     """The shared page showing the Digits lab with its test set (and model, if any) loaded."""
+    # Requests from here on are the Digits lab's (other labs, e.g. Backprop, may fetch MNIST too).
+    _FIRST_REQUEST.setdefault("digits", len(app.requests))
     app.goto_lab("digits")
     app.page.wait_for_function("""() => {
         const data = document.getElementById('dg-data').dataset.state;
@@ -118,9 +122,9 @@ def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
                          " return p.value === p.max && p.max > 1; })()")
     text = page.inner_text("#dg-load-text")
     assert "MB" in text and "100 %" in text, text
-    fetched = [u for u in digits.requests if "/static/data/" in u]
+    fetched = [u for u in digits.requests[_FIRST_REQUEST["digits"]:] if "/static/data/" in u]
     assert any(u.endswith("mnist-test.npz") for u in fetched)
-    if "train" not in data["sets"]:  # no training has started yet in this session
+    if "train" not in data["sets"]:  # the Digits lab has not started training in this session
         assert not any(u.endswith("mnist-train.npz") for u in fetched)
     # The credit to MNIST's authors, and its licence, are on the page.
     credit = page.inner_text("#dg-data")
@@ -264,7 +268,7 @@ def test_a_link_names_a_test_image_and_the_address_follows_the_field(fresh):
     page.fill("#dg-test-index", "5")
     page.press("#dg-test-index", "Enter")
     assert "test image 5" in page.get_attribute("#dg-seen", "data-source")
-    assert page.evaluate("location.hash") == "#digits/image=5"
+    page.wait_for_function("location.hash === '#digits/image=5'", timeout=5000)
     # A bad number in a link is shown beside the field and the value in use is kept.
     page.evaluate("location.hash = '#digits/image=12345'")
     page.wait_for_function("document.getElementById('dg-test-index-error').textContent.includes('in the link')")

@@ -420,6 +420,8 @@ class Trainer:
     ``scale``, e.g. 1/255) on its own, so the whole set is never expanded to
     float64 (314 MB). ``eta`` and ``lmbda`` are plain attributes and may be
     changed between steps. L2 decay uses n = the training-set size.
+    ``y`` holds class labels (N,), or a float target matrix (N, n_out) when the
+    network fits real values (e.g. a curve): each row is then its example's target.
     """
 
     def __init__(self, network: Network, X, y, mini_batch_size=10, eta=0.5, lmbda=0.0,
@@ -430,7 +432,18 @@ class Trainer:
         if np.issubdtype(X.dtype, np.floating) and not np.isfinite(X).all():
             raise ValueError("training inputs X contain NaN or inf")
         self.X = X  # kept as given (no float64 copy of the whole set)
-        self.y = network.check_labels(y)
+        # Class labels (N,), or a float target matrix (N, n_out) for fitting real
+        # values (e.g. the Universality lab's curve fit): then the rows are the targets.
+        y_arr = np.asarray(y)
+        self.targets = None
+        if y_arr.ndim == 2 and np.issubdtype(y_arr.dtype, np.floating):
+            if y_arr.shape[1] != network.sizes[-1]:
+                raise ValueError(f"targets have {y_arr.shape[1]} columns, expected {network.sizes[-1]} "
+                                 "(one per output neuron)")
+            self.targets = network.targets(y_arr)
+            self.y = self.targets
+        else:
+            self.y = network.check_labels(y)
         if len(self.X) != len(self.y):
             raise ValueError(f"X has {len(self.X)} examples but y has {len(self.y)}")
         if len(self.X) == 0:
@@ -448,9 +461,13 @@ class Trainer:
         self.order = self.rng.permutation(self.n)
         # Target rows by label, made once (labels were checked above): row y is the
         # one-hot vector e_y, or the 0/1 label itself for a single output neuron.
-        self._labels = self.y.astype(np.intp)
         n_out = network.sizes[-1]
-        self._target_rows = np.eye(n_out) if n_out > 1 else np.array([[0.0], [1.0]])
+        if self.targets is None:
+            self._labels = self.y.astype(np.intp)
+            self._target_rows = np.eye(n_out) if n_out > 1 else np.array([[0.0], [1.0]])
+        else:  # each example is its own target row
+            self._labels = np.arange(self.n)
+            self._target_rows = self.targets
 
     @property
     def progress(self) -> float:

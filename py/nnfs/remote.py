@@ -27,9 +27,10 @@ import time
 import numpy as np
 
 from . import playground as pg
+from . import universality as uni
 from .network import Network
 
-LABS = ("playground",)
+LABS = ("playground", "universality")
 
 
 def pack(network: Network) -> bytes:
@@ -64,10 +65,23 @@ def _stop_dict(stop) -> dict | None:
     return {"kind": stop.kind, "text": stop.text, "problem": stop.problem}
 
 
+def _fit_config(config) -> "uni.FitConfig":
+    """A Universality fit's settings from the spec's ``config`` dict (unknown keys refused)."""
+    if not isinstance(config, dict):
+        raise ValueError("a universality spec needs a config object")
+    fields = uni.FitConfig.__dataclass_fields__
+    unknown = sorted(set(config) - set(fields))
+    if unknown:
+        raise ValueError(f"unknown fit settings: {', '.join(unknown)}")
+    # Each value as its default's type (JSON numbers arrive as int or float alike).
+    return uni.FitConfig(**{k: type(getattr(uni.FitConfig, k))(v) for k, v in config.items()})
+
+
 class Sessions:
     """Training sessions by id, each built from a JSON spec.
 
-    A spec is ``{"lab": "playground", "config": "<the lab's URL hash>"}``;
+    A spec is ``{"lab": "playground", "config": "<the lab's URL hash>"}``, or
+    ``{"lab": "universality", "config": {FitConfig's fields}}`` (a curve fit);
     ``keep`` (a session id) carries that session's weights, epoch count and
     curves over to the new one when the network has the same sizes (a
     learner's new point joins a run instead of restarting it).
@@ -90,6 +104,8 @@ class Sessions:
         lab = spec.get("lab")
         if lab not in LABS:
             raise ValueError(f"unknown lab {lab!r} (known: {', '.join(LABS)})")
+        if lab == "universality":
+            return self._add(uni.Fit(_fit_config(spec.get("config")), clock=self.clock))
         config, problems = pg.from_hash(str(spec.get("config", "")))
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
@@ -98,6 +114,9 @@ class Sessions:
             session = pg.Session.continued(config, old)
         else:
             session = pg.Session(config, clock=self.clock)
+        return self._add(session)
+
+    def _add(self, session) -> str:
         sid = self.next_id
         self.next_id += 1
         self.sessions[sid] = session

@@ -23,6 +23,8 @@ LABS = {
     "sigmoid": ("app.sigmoid_view", [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"),
                                      ("#sg-dw-range", "#sg-zplot")]),
     "gates": ("app.gates_view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
+    "universality": ("app.universality_view", [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"),
+                                               ("#un-n-range", "#un-bumps")]),
 }
 # lab -> the link state in which every one of its controls is shown
 START = {"gates": "c=adder"}

@@ -406,3 +406,22 @@ def test_log_likelihood_backprop_with_float_targets_matches_finite_differences()
     by_labels, by_matrix = net.backprop(X, y), net.backprop(X, np.eye(3)[y])
     for g1, g2 in zip(by_labels[0] + by_labels[1], by_matrix[0] + by_matrix[1]):
         np.testing.assert_array_equal(g1, g2)
+
+
+def test_trainer_with_float_targets_takes_the_steps_update_mini_batch_takes():
+    # Real-valued targets (a curve fit): the trainer's epoch must be the plain
+    # update_mini_batch steps over its own shuffle, each row its own target.
+    rng = np.random.default_rng(4)
+    X = rng.uniform(0, 1, (23, 1))
+    T = 0.2 + 0.6 * X ** 2
+    a, b = Network([1, 4, 1], seed=7), Network([1, 4, 1], seed=7)
+    trainer = Trainer(a, X, T, mini_batch_size=5, eta=0.7, seed=11)
+    order = trainer.order.copy()
+    trainer.train_epoch()
+    for k in range(0, 23, 5):
+        idx = order[k:k + 5]
+        b.update_mini_batch(X[idx], T[idx], 0.7, n=23)
+    for x, y in zip(a.weights + a.biases, b.weights + b.biases):
+        assert np.array_equal(x, y)
+    with pytest.raises(ValueError, match="columns"):
+        Trainer(Network([1, 3, 2]), X, T)

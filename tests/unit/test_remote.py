@@ -88,3 +88,21 @@ def test_bad_specs_say_what_is_wrong():
         sessions.start(json.dumps({"lab": "nope"}))
     with pytest.raises(ValueError, match="bad playground settings"):
         sessions.start(spec("eta=banana"))
+
+
+def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
+    from nnfs import universality as uni
+    sessions = Sessions()
+    config = {"target": "random-4", "hidden": 6, "epochs": 12, "eta": 2, "batch": 20, "seed": 3}
+    p = json.loads(sessions.start(json.dumps({"lab": "universality", "config": config})))
+    sid = p["id"]
+    while not p["ended"]:
+        p = json.loads(sessions.run(sid, 0.001))
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 12 and p["length"] == 13
+    here = uni.fit(uni.FitConfig(target="random-4", hidden=6, epochs=12, eta=2.0, batch=20, seed=3))
+    got = unpack_into(Network([1, 6, 1]), sessions.weights(sid))
+    for x, y in zip(got.weights + got.biases, here.network.weights + here.network.biases):
+        assert np.array_equal(x, y)
+    assert p["history"]["deviation"][-1] == here.deviation()
+    with pytest.raises(ValueError, match="unknown fit settings: colour"):
+        sessions.start(json.dumps({"lab": "universality", "config": {"colour": 1}}))

@@ -23,6 +23,7 @@ import numpy as np
 
 from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
 
+from .costs import output_activation_for
 from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
 
@@ -110,7 +111,7 @@ class TrainingConfig:
 
     @property
     def output_activation(self) -> str:
-        return "softmax" if self.cost == "log-likelihood" else "sigmoid"
+        return output_activation_for(self.cost)
 
     def build_network(self) -> Network:
         """A freshly initialised network for this run (seeded: same settings, same network)."""

@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 
+from .costs import output_activation_for
 from .datasets import DATASETS, make_dataset, train_test_split
 from .network import Network, Trainer
 from .pacing import ChunkPlanner
@@ -114,7 +115,7 @@ class Config:
     def output_activation(self) -> str:
         """Log-likelihood reads the outputs as one probability distribution, so
         it needs softmax; the other costs use independent sigmoid outputs."""
-        return "softmax" if self.cost == "log-likelihood" else "sigmoid"
+        return output_activation_for(self.cost)
 
     @property
     def sizes(self) -> list[int]:

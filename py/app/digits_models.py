@@ -64,7 +64,7 @@ def using_text() -> str:
     if net is None:
         return "no network yet"
     if state.active == "trained" and state.run is not None:
-        return (f"your network (epoch {len(state.records)}{', training' if state.training() else ''}) "
+        return (f"your network ({state.position or 'epoch 0'}{', training' if state.training() else ''}) "
                 f"{net.sizes}")
     return f"{state.model_names[state.active]} · {net.sizes} {net.activation}, {net.cost} cost"
 

@@ -118,6 +118,38 @@ class TrainingConfig:
         return Network(self.sizes, activation=self.activation, output_activation=self.output_activation,
                        cost=self.cost, init=self.init, seed=self.seed)
 
+    def build_session(self, train, validation, test, clock=None):
+        """The engine session of this run: the network, an SGD trainer on the first
+        ``subset`` training images (uint8, scaled per mini-batch), scored on the
+        validation and test sets after every epoch, stopping after ``epochs``.
+        ``train``/``validation``/``test`` are (images, labels) pairs."""
+        import time
+
+        from .engine import Session
+        from .mnist import SCALE
+        from .network import Trainer
+
+        images, labels = train
+        net = self.build_network()
+        trainer = Trainer(net, images[:self.subset], labels[:self.subset], self.mini_batch_size,
+                          self.eta, self.lmbda, scale=SCALE, seed=self.seed)
+        return Session(net, trainer, {"validation": validation, "test": test}, scale=SCALE,
+                       max_epochs=self.epochs, clock=clock or time.perf_counter)
+
+    @classmethod
+    def from_dict(cls, d) -> "TrainingConfig":
+        """A config from its ``meta()``-like dict (JSON); unknown keys are refused."""
+        if not isinstance(d, dict):
+            raise ValueError("digits settings must be an object of TrainingConfig's fields")
+        fields = cls.__dataclass_fields__
+        unknown = sorted(set(d) - set(fields) - {"sizes"})
+        if unknown:
+            raise ValueError(f"unknown digits settings: {', '.join(unknown)}")
+        kw = {k: v for k, v in d.items() if k in fields}
+        if "hidden" in kw:
+            kw["hidden"] = tuple(kw["hidden"])
+        return cls(**kw)
+
     def describe(self) -> str:
         """One line, e.g. '[784, 30, 10] sigmoid, quadratic cost, η = 3, mini-batch 10, λ = 0'."""
         return (f"{self.sizes} {self.activation}, {self.cost} cost, η = {self.eta:g}, "

@@ -26,11 +26,14 @@ import time
 
 import numpy as np
 
+from . import mnist
 from . import playground as pg
+from .digits_training import TrainingConfig
+from .engine import Session as EngineSession
 from . import universality as uni
 from .network import Network
 
-LABS = ("playground", "universality")
+LABS = ("playground", "universality", "digits")
 
 
 def pack(network: Network) -> bytes:
@@ -62,7 +65,8 @@ def _number(value):
 def _stop_dict(stop) -> dict | None:
     if stop is None:
         return None
-    return {"kind": stop.kind, "text": stop.text, "problem": stop.problem}
+    return {"kind": stop.kind, "text": stop.text, "problem": stop.problem,
+            "advice": getattr(stop, "advice", "")}
 
 
 def _fit_config(config) -> "uni.FitConfig":
@@ -91,6 +95,7 @@ class Sessions:
         self.clock = clock
         self.sessions: dict[int, pg.Session] = {}
         self.next_id = 1
+        self.mnist: dict[str, tuple] = {}   # split -> (images, labels), for 'digits' sessions
 
     def _get(self, sid) -> pg.Session:
         try:
@@ -106,6 +111,8 @@ class Sessions:
             raise ValueError(f"unknown lab {lab!r} (known: {', '.join(LABS)})")
         if lab == "universality":
             return self._add(uni.Fit(_fit_config(spec.get("config")), clock=self.clock))
+        if lab == "digits":
+            return self._add(self._digits_session(spec.get("config")))
         config, problems = pg.from_hash(str(spec.get("config", "")))
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
@@ -127,7 +134,10 @@ class Sessions:
         session = self._get(sid)
         until = None if until_epoch is None else int(until_epoch)
         goal = None if target is None else float(target)
-        stop = session.run(float(budget), until_epoch=until, target=goal)
+        if isinstance(session, EngineSession):   # digits: the target is set at the start
+            stop = session.run(float(budget), until_epoch=until)
+        else:
+            stop = session.run(float(budget), until_epoch=until, target=goal)
         return self.progress(sid, since=since, stop=stop)
 
     def progress(self, sid, since: int = 0, stop=None) -> str:
@@ -165,3 +175,46 @@ class Sessions:
 
     def drop(self, sid) -> None:
         self.sessions.pop(int(sid), None)
+
+    # ------------------------------------------------------------ digits (MNIST) sessions
+
+    def add_mnist(self, split: str, data, manifest_json: str = "") -> str:
+        """Check (sha256 against the manifest, when it lists the file) and keep one MNIST
+        split from its ``.npz`` bytes; JSON ``{"split", "images", "bytes"}``."""
+        if split not in mnist.SPLIT_FILES:
+            raise ValueError(f"unknown MNIST split {split!r}")
+        manifest = json.loads(manifest_json).get("files", {}) if manifest_json else {}
+        data = bytes(data)
+        self.mnist[split] = mnist.load_split_bytes(split, data, manifest)
+        return json.dumps({"split": split, "images": len(self.mnist[split][1]), "bytes": len(data)})
+
+    def mnist_splits(self) -> str:
+        """The MNIST splits held, as a JSON list."""
+        return json.dumps(sorted(self.mnist))
+
+    def _digits_session(self, config):
+        """An engine session for the Digits lab from TrainingConfig's fields (a dict)."""
+        config = TrainingConfig.from_dict(config)
+        missing = [s for s in ("train", "validation", "test") if s not in self.mnist]
+        if missing:
+            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
+        m = self.mnist
+        return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
+
+    def held(self, sid) -> str:
+        """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they
+        are (``describe_position``), the epochs as a number (2.42 = 42 % into epoch 3),
+        and their (mean cost, accuracy) on each evaluation set, as JSON."""
+        session = self._get(sid)
+        scores = {name: [_number(v) for v in session.evaluate(name)] for name in session.eval_sets}
+        return json.dumps({"position": session.describe_position(),
+                           "epochs": session.epoch + session.progress,
+                           "epoch": session.epoch, "progress": session.progress, "scores": scores})
+
+    def predictions(self, sid, split: str = "test") -> bytes:
+        """The held weights' answer (0-9) for every image of an MNIST split, as uint8 bytes."""
+        session = self._get(sid)
+        images, _ = self.mnist[split]
+        out = [session.network.predict(images[k:k + 2000], scale=mnist.SCALE)
+               for k in range(0, len(images), 2000)]
+        return np.concatenate(out).astype(np.uint8).tobytes()

@@ -152,7 +152,7 @@ class Driver:
         h = self.history
         for k in range(max(first, 1), len(h["epoch"])):
             record = EpochRecord(
-                epoch=h["epoch"][k], seconds=h["seconds"][k] - h["seconds"][k - 1], images=self.config.subset,
+                epoch=int(h["epoch"][k]), seconds=h["seconds"][k] - h["seconds"][k - 1], images=self.config.subset,
                 mean_cost=_num(h["minibatch_loss"][k]), validation_accuracy=_num(h["validation_acc"][k]),
                 test_accuracy=_num(h["test_acc"][k]))
             state.records.append(record)
@@ -170,7 +170,7 @@ class Driver:
         state.model_names["trained"] = f"your network (epoch {state.records[-1].epoch})"
         models.update_model_choices()
         models.update_using()
-        state.els["run"].setAttribute("data-epoch", str(h["epoch"][-1]))
+        state.els["run"].setAttribute("data-epoch", str(int(h["epoch"][-1])))
         pad.predict_drawing()
         if state.active == "trained" and predictions is not None:
             await models.refresh_results(predictions)
@@ -264,11 +264,12 @@ async def _finish(d: Driver, p: dict) -> None:
         message("dg-train-message", f"Done: {config.epochs} epoch{plural}, {100 * last.test_accuracy:.2f} % "
                                     "of the test digits right. Draw one to try it, or save it below.", "good")
     elif stop and stop["problem"]:                            # the engine says why it cannot go on
+        await d.pull_weights(predictions=False)               # the pad and results say what they hold
+        pad.predict_drawing()
+        spawn(models.refresh_results())
         run.set_state("stopped")
         message("dg-train-message", f"{stop['text']} {stop.get('advice', '')}".strip(), "bad")
         set_text("dg-train-text", "Training stopped: see the message below.")
-        await d.pull_weights(predictions=False)
-        spawn(models.refresh_results())
     else:                                                     # Stop: score the weights held now
         run.set_state("stopped")
         await _held(d)

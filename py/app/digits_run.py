@@ -94,6 +94,7 @@ class Driver:
         self.net = self.config.build_network()          # the page's copy; weights come as bytes
         self.net.meta = {"trained_in": "the browser (Digits lab, training worker)", **self.config.meta()}
         self.last_draw = 0.0
+        self.per_call = 0                                 # mini-batches the last call trained
 
     @property
     def batches_per_epoch(self) -> int:
@@ -106,9 +107,13 @@ class Driver:
 
     async def step(self) -> dict:
         """One call of training; marks the run 'scoring' while the worker scores an epoch."""
+        before = round(self.last["progress"] * self.batches_per_epoch)
+        # A call that will reach the epoch's end (as many batches are left as the last call
+        # did) also scores the epoch in the worker: say so if it takes a while.
+        ending = 0 < self.batches_per_epoch - before <= self.per_call
         task = asyncio.ensure_future(client.run(self.sid, CHUNK_SECONDS, since=self.seen))
         done, _ = await asyncio.wait({task}, timeout=SCORING_AFTER)
-        if not done and not self.run.stopped and not self.run.paused:
+        if ending and not done and not self.run.stopped and not self.run.paused:
             self.run.set_state("scoring")
             set_text("dg-train-text", f"Epoch {self.last['epoch'] + 1} of {self.config.epochs} trained; "
                                       "the worker is scoring it on the validation and test sets…")
@@ -116,6 +121,9 @@ class Driver:
         self.seen += len(p["history"]["epoch"])
         for k, v in p["history"].items():
             self.history[k].extend(v)
+        after = round(p["progress"] * self.batches_per_epoch)
+        wrapped = p["epoch"] > self.last["epoch"]
+        self.per_call = (self.batches_per_epoch - before + after) if wrapped else after - before
         self.last = p
         return p
 
@@ -237,12 +245,12 @@ async def _drive(d: Driver) -> None:
             break
         first = len(d.history["epoch"])
         p = await d.step()
+        if len(d.history["epoch"]) > first:
+            await d.log_epochs(first)   # an epoch that ended, even if Stop came meanwhile
         if run.stopped:
-            break  # what the last call did is not shown: the run ended at the click
+            break
         if not run.paused:
             run.set_state("training")
-        if len(d.history["epoch"]) > first:
-            await d.log_epochs(first)
         now = time.perf_counter()
         if now - d.last_draw >= REDRAW_EVERY or p["stop"]:
             d.last_draw = now
@@ -264,7 +272,10 @@ async def _finish(d: Driver, p: dict) -> None:
         message("dg-train-message", f"Done: {config.epochs} epoch{plural}, {100 * last.test_accuracy:.2f} % "
                                     "of the test digits right. Draw one to try it, or save it below.", "good")
     elif stop and stop["problem"]:                            # the engine says why it cannot go on
-        await d.pull_weights(predictions=False)               # the pad and results say what they hold
+        await d.pull_weights(predictions=False)
+        # Its answers would mean nothing (even when the weights are still finite numbers):
+        # the pad, the results and Save say so (digits_training.usable).
+        d.net.meta["diverged"] = stop["text"]
         pad.predict_drawing()
         spawn(models.refresh_results())
         run.set_state("stopped")

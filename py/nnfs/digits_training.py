@@ -303,6 +303,13 @@ def confidence_note(output_activation: str) -> str:
             "(they are not probabilities).")
 
 
+def usable(net: Network) -> bool:
+    """Can this network's answers be shown? Not when its weights are no longer finite, nor
+    when its training diverged (``meta["diverged"]``: the engine stopped it for blowing up,
+    whatever numbers it holds)."""
+    return net.is_finite() and not (getattr(net, "meta", None) or {}).get("diverged")
+
+
 def check_digit_model(net: Network) -> Network:
     """``net`` if it reads 784 pixels into 10 digits, finitely for every image; a
     ValueError saying why not otherwise.

@@ -51,7 +51,22 @@ def pictures(sid, width=0, height=0):
     return network_pictures(_sessions.network(int(sid)), int(width), int(height))
 
 
+_loading = None  # the download under way: a second Train while it runs waits for the same one
+
+
 async def load_mnist(base_url, splits="train,validation,test"):
+    """See ``_load_mnist``; calls made while a download runs share it (one request per file)."""
+    import asyncio
+    global _loading
+    if _loading is None or (_loading.done() and _loading.exception() is not None):
+        _loading = asyncio.ensure_future(_load_mnist(base_url, splits))
+    result = await _loading
+    if _loading.done():
+        _loading = None
+    return result
+
+
+async def _load_mnist(base_url, splits):
     """Fetch the MNIST splits the worker lacks from ``base_url`` (the page's
     ``./static/data/``, made absolute by the page: a worker's relative URLs would
     resolve against the worker's script), check them against MANIFEST.json and keep

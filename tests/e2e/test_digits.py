@@ -429,7 +429,7 @@ def test_a_diverging_run_stops_with_a_reason_and_train_works_again(digits):
     message = page.inner_text("#dg-train-message")
     assert "diverged" in message and "Try a smaller learning rate" in message, message
     # No answer and no results pretend to come from the diverged network.
-    assert answer(page) == "" and "no longer finite" in page.inner_text("#dg-answer-note")
+    assert answer(page) == "" and "diverged" in page.inner_text("#dg-answer-note")
     page.wait_for_function("document.getElementById('dg-results').dataset.state === 'empty'")
     assert "diverged" in page.inner_text("#dg-results-model")
     assert page.get_attribute("#dg-test-accuracy", "data-accuracy") == ""
@@ -465,10 +465,11 @@ def test_stop_while_scoring_a_big_network_is_prompt(digits):
     page.click("#dg-stop")
     page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'", timeout=3_000)
     assert float(run_data(page)["stopLatencyMs"]) < 1000
-    assert not page.query_selector("#dg-epoch-log tr"), "the epoch was logged although scoring was stopped"
-    # The weights held (those at the end of epoch 1) are scored and named once the worker is free.
+    # The worker finishes the call it was in; then the weights held (those at the end of the
+    # epoch it was scoring) are scored, named and logged: the page waited for none of it.
     page.wait_for_function("document.getElementById('dg-run').dataset.position", timeout=TRAIN_TIMEOUT)
-    assert run_data(page)["position"] == "epoch 1"
+    rows = page.eval_on_selector_all("#dg-epoch-log tr", "els => els.length")
+    assert run_data(page)["position"] == f"epoch {rows}" and rows >= 1
     assert page.is_enabled("#dg-train")
     page.select_option("#dg-preset", "ch1")
     set_field(page, "#dg-epochs", "3")

@@ -281,3 +281,14 @@ def test_a_config_round_trips_through_its_meta_and_builds_an_engine_session():
     assert session.network.sizes == [784, 7, 10] and session.network.output_activation == "softmax"
     assert session.trainer.n == 100 and session.max_epochs == 2
     assert set(session.eval_sets) == {"validation", "test"}
+
+
+def test_a_diverged_network_is_not_usable_even_with_finite_weights():
+    from nnfs.digits_training import usable
+    net = Network([784, 3, 10], seed=0)
+    assert usable(net)
+    net.meta = {"diverged": "Training diverged in epoch 1: a weight reached 1e+20"}
+    assert not usable(net)
+    net.meta = {}
+    net.weights[0][0, 0] = np.nan
+    assert not usable(net)

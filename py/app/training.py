@@ -44,9 +44,10 @@ class _Local:
     async def call(self, name: str, *args):
         await asyncio.sleep(0)          # like a worker call: the caller's code goes on first
         if name in ("run",):
-            sid, budget, until, target, since = args
+            sid, budget, until, target, since, max_epochs = args
             return self.sessions.run(sid, budget, None if until == -1 else until,
-                                     None if target == -1 else target, since)
+                                     None if target == -1 else target, since,
+                                     None if max_epochs == -1 else max_epochs)
         if name == "start":
             spec, keep = args
             return self.sessions.start(spec, keep or None)
@@ -126,9 +127,12 @@ class Client:
         return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0)))
 
     async def run(self, sid: int, budget: float, until_epoch: int | None = None,
-                  target: float | None = None, since: int = 0) -> dict:
+                  target: float | None = None, since: int = 0,
+                  max_epochs: int | None = None) -> dict:
+        """Train ``budget`` seconds; ``max_epochs`` None keeps the session's limit."""
         text = await self._backend.call("run", sid, budget, -1 if until_epoch is None else until_epoch,
-                                        -1 if target is None else target, since)
+                                        -1 if target is None else target, since,
+                                        -1 if max_epochs is None else max_epochs)
         return json.loads(str(text))
 
     async def weights(self, sid: int) -> bytes:

@@ -13,10 +13,9 @@ CPython and the page gives the same results:
   learner's own clicked points, always training data), the network and the
   SGD trainer, all from seeds, so the same configuration always trains the same
   way, in the page and in CPython.
-* ``Session``: one training run that a page drives in time slices
-  (``run(budget)``); it records the loss and accuracy curves once per epoch
-  and stops on an epoch limit, a target test accuracy, or a problem
-  (``diagnose``: NaN/inf cost, weights blowing up, every ReLU of a layer dead).
+* ``Session``: one training run of a configuration on the one training engine
+  (``nnfs.engine.Session``: time slices, curves, stop rules and the diagnosis
+  of runs that go wrong, with advice); this module only builds it.
 """
 
 from __future__ import annotations
@@ -28,9 +27,9 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 
+from . import engine
 from .datasets import DATASETS, make_dataset, train_test_split
 from .network import Network, Trainer
-from .pacing import ChunkPlanner
 from .perceptron import parse_finite
 
 # --------------------------------------------------------------------- limits
@@ -40,7 +39,6 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_USER_POINTS = 200
 POINT_DECIMALS = 2                    # clicked points are stored (and linked) to 0.01
-EXPLODED = 1e6                        # |weight| above this: training has blown up
 
 
 @dataclass(frozen=True)
@@ -371,97 +369,30 @@ def train(config: Config, epochs: int) -> Network:
     return net
 
 
-# -------------------------------------------------------------- diagnosis
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Why a run stopped. ``kind``: 'epochs' (the limit), 'target' (test
-    accuracy reached), 'goal' (a requested epoch, e.g. Step), or a problem:
-    'nan', 'exploded', 'dead'. ``text`` says it in words for the page."""
-
-    kind: str
-    text: str
-
-    @property
-    def problem(self) -> bool:
-        return self.kind in ("nan", "exploded", "dead")
-
-
-_TRY = ("Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
-        "stay between −1 and 1, then press Reset.")
-
-
-def diagnose(network: Network, X_train, cost, epoch: int) -> Stop | None:
-    """A Stop if training cannot usefully go on, else None:
-
-    * 'nan': the cost or a weight is NaN or infinite (it overflowed);
-    * 'exploded': some |weight| or |bias| is above 1e6: every step overshoots
-      and makes them bigger (they would overflow a little later);
-    * 'dead': every ReLU of a hidden layer outputs 0 on every training point.
-      Then no error reaches the layers before it (ReLU'(z) = 0) and the layer
-      passes nothing forward, so the network can never recover.
-    """
-    if not network.is_finite() or cost is None or not math.isfinite(cost):
-        if cost is not None and math.isnan(cost):
-            what = "the cost became NaN (not a number)"
-        elif cost is not None and math.isinf(cost):
-            what = "the cost became infinite"
-        else:
-            what = "the weights overflowed"
-        return Stop("nan", f"Training diverged in epoch {epoch}: {what}. Each step overshot "
-                           "and made the weights larger, until the numbers no longer fit in "
-                           f"a float. {_TRY}")
-    biggest = max(max(float(np.max(np.abs(w))) for w in network.weights),
-                  max(float(np.max(np.abs(b))) for b in network.biases))
-    if biggest > EXPLODED:
-        return Stop("exploded", f"Training diverged in epoch {epoch}: a weight reached "
-                                f"{biggest:.3g} (we stop above 10⁶). Each step overshoots the "
-                                f"minimum and lands further away, so the weights keep growing. {_TRY}")
-    if network.activation == "relu" and len(network.sizes) > 2:
-        with np.errstate(all="ignore"):
-            activations, _ = network._forward(np.asarray(X_train, dtype=np.float64))
-        for l, a in enumerate(activations[1:-1], start=1):
-            if not np.any(a > 0):
-                when = ("already at the start (try another seed or more neurons)" if epoch == 0
-                        else f"after epoch {epoch}")
-                return Stop("dead", f"Training stopped: every ReLU neuron in hidden layer {l} "
-                                    f"outputs 0 for every training point, {when}. Their "
-                                    "gradient is then 0 too, so nothing before them can learn "
-                                    "any more (“dead ReLUs”, usually from a too-large η pushing "
-                                    f"biases far below 0). {_TRY}")
-    return None
-
-
 # ---------------------------------------------------------------- session
 
-CURVES = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+CURVES = ("epoch", "seconds", "minibatch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
 
 
-class Session:
-    """One training run of ``config``: data, network, trainer and its curves.
+class Session(engine.Session):
+    """One training run of ``config`` on the one engine (``nnfs.engine.Session``).
 
-    ``run(budget)`` trains for about ``budget`` seconds, in calls of as many
-    mini-batches as ``ChunkPlanner`` measures to fit, so a page can run it between frames; the result after E epochs
-    does not depend on how the time was sliced. ``history`` holds one entry
-    per epoch (epoch 0 = before training): the mean cost C_0 (without the L2
-    term) and the accuracy on the training and test sets.
+    This class only builds: the data, network and trainer from the config's
+    seeds, the evaluation sets "train" and "test", and the stop rules
+    (``config.epochs``; ``config.target`` percent test accuracy, 0 = none).
+    Training, the curves (``history``: see the engine) and the diagnosis of a
+    run that went wrong, with what to try, are the engine's.
     """
 
     def __init__(self, config: Config, clock=time.perf_counter):
         self.config = config
-        self.clock = clock
         self.data = build_data(config)
-        self.network = build_network(config)
-        self.trainer = build_trainer(config, self.network, self.data)
-        self.history: dict[str, list] = {k: [] for k in CURVES}
-        self.stop: Stop | None = None      # set once training can't go on (a problem)
-        self.train_seconds = 0.0           # time spent in run(), i.e. training
-        self.planner = ChunkPlanner()      # mini-batches per trainer call (one call costs overhead)
-        self._record()
-        if self.stop is None:
-            # A dead layer at the start is worth saying before anyone presses Train.
-            self.stop = diagnose(self.network, self.data.X_train, self.history["train_loss"][-1], 0)
+        network = build_network(config)
+        d = self.data
+        super().__init__(network, build_trainer(config, network, d),
+                         {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
+                         max_epochs=config.epochs, target=config.target / 100 or None,
+                         clock=clock)
 
     @classmethod
     def continued(cls, config: Config, old: "Session") -> "Session":
@@ -478,85 +409,10 @@ class Session:
         new.history = {k: list(v) for k, v in old.history.items()}
         new.train_seconds = old.train_seconds
         new.planner = old.planner
-        new.stop = diagnose(new.network, new.data.X_train, new.history["train_loss"][-1], new.epoch)
+        new.max_epochs, new.target = old.max_epochs, old.target
+        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"),
+                                   new.epoch)
         return new
-
-    @property
-    def epoch(self) -> int:
-        return self.trainer.epoch
-
-    def set_rates(self, eta: float, l2: float) -> None:
-        """Change η and λ between steps (they take effect at the next mini-batch)."""
-        self.trainer.eta, self.trainer.lmbda = float(eta), float(l2)
-
-    def latest(self, key: str):
-        return self.history[key][-1]
-
-    def _record(self) -> None:
-        h, d = self.history, self.data
-        h["epoch"].append(self.epoch)
-        for part, X, y in (("train", d.X_train, d.y_train), ("test", d.X_test, d.y_test)):
-            cost, accuracy = self._evaluate(X, y)
-            h[f"{part}_loss"].append(cost)
-            h[f"{part}_acc"].append(accuracy)
-
-    def _evaluate(self, X, y) -> tuple[float, float]:
-        """(mean cost C_0, accuracy) on (X, y) from one forward pass; the same
-        numbers as ``network.total_cost`` and ``network.accuracy`` (which would
-        take a pass each: this runs after every epoch)."""
-        net = self.network
-        if not net.is_finite():
-            return math.nan, math.nan
-        with np.errstate(all="ignore"):
-            activations, zs = net._forward(X)
-            cost = float(net._cost.fn(activations[-1], net.targets(y), zs[-1]))
-        accuracy = float(np.mean(np.argmax(activations[-1], axis=1) == y))
-        return cost, accuracy
-
-    def run(self, budget: float = 0.025, until_epoch: int | None = None,
-            target: float | None = None) -> Stop | None:
-        """Train for about ``budget`` seconds (at least one mini-batch).
-
-        Returns a Stop when the run should end: epoch ``until_epoch`` reached
-        ('epochs'), test accuracy >= ``target`` (a fraction) at the end of an
-        epoch ('target'), or a problem (then ``self.stop`` keeps it: the
-        session cannot train further; make a new one). None: time is up.
-        """
-        if self.stop is not None:
-            return self.stop
-        if until_epoch is not None and self.epoch >= until_epoch:
-            return Stop("epochs", f"Stopped at epoch {self.epoch}.")
-        start = self.clock()
-        self.planner.target = budget
-        trainer = self.trainer
-        try:
-            while True:
-                # As many mini-batches as fit the budget, never past the end of an epoch
-                # (the epoch's bookkeeping below must run there).
-                n = self.planner.next_size(trainer.batches_per_epoch - trainer.batches_done)
-                t0 = self.clock()
-                trainer.step(n)
-                self.planner.record(n, self.clock() - t0)
-                if not self.trainer.is_finite():
-                    epoch = self.epoch + (self.trainer.batches_done > 0)
-                    self.stop = diagnose(self.network, self.data.X_train,
-                                         self.trainer.last_cost, epoch)
-                    return self.stop
-                if self.trainer.batches_done == 0:       # an epoch just ended
-                    self._record()
-                    self.stop = diagnose(self.network, self.data.X_train,
-                                         self.latest("train_loss"), self.epoch)
-                    if self.stop is not None:
-                        return self.stop
-                    if target is not None and self.latest("test_acc") >= target:
-                        return Stop("target", f"Reached {self.latest('test_acc'):.1%} test "
-                                              f"accuracy at epoch {self.epoch}.")
-                    if until_epoch is not None and self.epoch >= until_epoch:
-                        return Stop("epochs", f"Stopped at epoch {self.epoch}.")
-                if self.clock() - start >= budget:
-                    return None
-        finally:
-            self.train_seconds += self.clock() - start
 
     def activations(self, points) -> list[np.ndarray]:
         """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
@@ -568,5 +424,5 @@ def activations(network: Network, points) -> list[np.ndarray]:
     """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
     ``points`` (N, 2) (the page draws them from weights the worker sent)."""
     with np.errstate(all="ignore"):
-        acts, _ = network._forward(np.asarray(points, dtype=np.float64))
+        acts, _ = network.forward(np.asarray(points, dtype=np.float64))
     return acts

@@ -26,6 +26,7 @@ import time
 
 import numpy as np
 
+from . import engine
 from . import playground as pg
 from . import universality as uni
 from .network import Network
@@ -62,7 +63,8 @@ def _number(value):
 def _stop_dict(stop) -> dict | None:
     if stop is None:
         return None
-    return {"kind": stop.kind, "text": stop.text, "problem": stop.problem}
+    return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""),
+            "problem": stop.problem}
 
 
 def _fit_config(config) -> "uni.FitConfig":
@@ -122,12 +124,24 @@ class Sessions:
         self.sessions[sid] = session
         return self.progress(sid, since=0)
 
-    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0) -> str:
-        """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``)."""
+    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0,
+            max_epochs=None) -> str:
+        """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``).
+
+        For an engine session, ``target`` (a fraction, None: none) and ``max_epochs``
+        (None: keep the session's) are its stop rules from this call on (the page's
+        limits change while it runs); ``until_epoch`` pauses at that epoch ('goal').
+        """
         session = self._get(sid)
         until = None if until_epoch is None else int(until_epoch)
         goal = None if target is None else float(target)
-        stop = session.run(float(budget), until_epoch=until, target=goal)
+        if isinstance(session, engine.Session):
+            session.target = goal
+            if max_epochs is not None:
+                session.max_epochs = int(max_epochs)
+            stop = session.run(float(budget), until_epoch=until)
+        else:
+            stop = session.run(float(budget), until_epoch=until, target=goal)
         return self.progress(sid, since=since, stop=stop)
 
     def progress(self, sid, since: int = 0, stop=None) -> str:
@@ -157,10 +171,7 @@ class Sessions:
 
     def evaluate(self, sid, part: str) -> str:
         """(mean cost, accuracy) of the weights held now on 'train' or 'test', as JSON."""
-        session = self._get(sid)
-        d = session.data
-        X, y = {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)}[part]
-        cost, acc = session._evaluate(X, y)
+        cost, acc = self._get(sid).evaluate(str(part))
         return json.dumps([_number(cost), _number(acc)])
 
     def drop(self, sid) -> None:

@@ -42,7 +42,7 @@ def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
         seen += len(p["history"]["epoch"])
         if p["ended"]:
             break
-    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 7 and seen == p["length"] == 8
+    assert p["ended"]["kind"] == "goal" and p["epoch"] == 7 and seen == p["length"] == 8
     here = pg.train(pg.from_hash(STATE)[0], 7)
     got = Network(here.sizes)
     unpack_into(got, sessions.weights(sid))
@@ -55,6 +55,23 @@ def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
     sessions.drop(sid)
     with pytest.raises(KeyError, match="no training session"):
         sessions.run(sid, 0.01)
+
+
+def test_until_epoch_pauses_and_the_limits_follow_the_page():
+    """'goal' pauses a run (Step, slow motion); max_epochs and target are the page's
+    current limits, sent with every call (the learner may raise them mid-run)."""
+    sessions = Sessions()
+    sid = json.loads(sessions.start(spec("data=xor")))["id"]     # learns XOR in ~15 epochs
+    p = json.loads(sessions.run(sid, math.inf, until_epoch=20, max_epochs=30))
+    assert p["ended"]["kind"] == "goal" and p["epoch"] == 20 and p["stop"] is None
+    p = json.loads(sessions.run(sid, math.inf, until_epoch=40, max_epochs=30))
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 30
+    assert p["stop"] == p["ended"] and not p["stop"]["problem"] and "advice" in p["stop"]
+    p = json.loads(sessions.run(sid, math.inf, max_epochs=31))    # the limit raised: it goes on
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 31
+    p = json.loads(sessions.run(sid, math.inf, target=0.5, max_epochs=300))
+    assert p["ended"]["kind"] == "target" and p["epoch"] == 31     # the limit that holds now
+    assert p["stop"]["kind"] == "target"
 
 
 def test_keep_goes_on_from_the_weights_held_with_a_new_point():

@@ -21,8 +21,11 @@ def _opt(value, none):
     return None if value is None or value == none else value
 
 
-def start(spec_json, keep=0):
-    return _sessions.start(str(spec_json), keep=_opt(keep, 0))
+def start(spec_json, keep=0, data=None):
+    """``data``: images for a 'speed' run, as bytes (they arrive as a Uint8Array)."""
+    if data is not None and not isinstance(data, bytes):
+        data = bytes(data.to_py())
+    return _sessions.start(str(spec_json), keep=_opt(keep, 0), data=data)
 
 
 def run(sid, budget, until_epoch=-1, target=-1, since=0, max_epochs=-1):

@@ -123,3 +123,32 @@ def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
     assert p["history"]["deviation"][-1] == here.deviation()
     with pytest.raises(ValueError, match="unknown fit settings: colour"):
         sessions.start(json.dumps({"lab": "universality", "config": {"colour": 1}}))
+
+
+def test_a_speed_run_trains_in_sessions_on_the_images_sent():
+    """Issue 10: the speed of learning runs in the training worker, on images the page sends."""
+    from nnfs.learning_speed import BOOK_SIZES, SpeedRun, pack_data
+    from nnfs.mnist import SCALE
+    rng = np.random.default_rng(3)
+    X, y = rng.integers(0, 256, (40, 784)).astype(np.uint8), rng.integers(0, 10, 40)
+    sessions = Sessions()
+    config = {"hidden": 2, "act": "tanh", "init": "scaled", "seed": 4}
+    p = json.loads(sessions.start(json.dumps({"lab": "speed", "config": config}), data=pack_data(X, y)))
+    sid, seen = p["id"], p["length"]
+    while not (p := json.loads(sessions.run(sid, 0.001, until_epoch=3, since=seen)))["ended"]:
+        seen += len(p["history"]["epoch"])
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 3 and p["length"] == 4
+    ref = SpeedRun(BOOK_SIZES[2], X, y, activation="tanh", init="scaled", seed=4, scale=SCALE)
+    ref.initial_speeds()
+    ref.step(3)
+    history = json.loads(sessions.progress(sid))["history"]
+    assert [history["speed_1"], history["speed_2"]] == [list(c) for c in zip(*ref.norms)]
+    got = unpack_into(Network(BOOK_SIZES[2]), sessions.weights(sid))
+    assert all(np.array_equal(a, b) for a, b in zip(got.weights, ref.network.weights))
+    with pytest.raises(ValueError, match="needs its images"):
+        sessions.start(json.dumps({"lab": "speed", "config": config}))
+    with pytest.raises(ValueError, match="exactly the settings"):
+        sessions.start(json.dumps({"lab": "speed", "config": {"hidden": 2}}), data=pack_data(X, y))
+    with pytest.raises(ValueError, match="hidden layers must be one of"):
+        sessions.start(json.dumps({"lab": "speed", "config": {**config, "hidden": 9}}),
+                       data=pack_data(X, y))

@@ -15,8 +15,32 @@ from nnfs.playground import DEFAULTS, Config, Session, from_hash, to_hash
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():
     assert from_hash(to_hash(DEFAULTS)) == (DEFAULTS, [])
-    assert to_hash(DEFAULTS).startswith("data=xor&classes=2&n=200&noise=0.1&")
-    assert "pts=" not in to_hash(DEFAULTS)
+    assert to_hash(DEFAULTS) == ""                     # a link holds what differs from the defaults
+    assert to_hash(replace(DEFAULTS, noise=0.3, eta=0.5)) == "noise=0.3&eta=0.5"
+
+
+def test_links_written_before_the_table_still_read_the_same():
+    """Older links listed every key in this order (and pts last); they decode unchanged."""
+    old = ("data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
+           "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
+           "&target=90&pts=0.5,-0.25,2;0,0,1")
+    c, problems = from_hash(old)
+    assert problems == []
+    assert c == Config(data="spiral", classes=3, n=300, noise=0.05, test=20, dseed=3, layers=(8, 6),
+                       act="tanh", cost="log-likelihood", init="normal", seed=7, eta=0.5, batch=20,
+                       l2=0.01, epochs=123, target=90.0, points=((0.5, -0.25, 2), (0.0, 0.0, 1)))
+    assert from_hash(to_hash(c)) == (c, [])
+
+
+def test_the_table_is_the_one_declaration():
+    """Limits, choices and defaults are the table's: Config and its checks read them."""
+    assert DEFAULTS.values() == pg.SETTINGS.defaults()
+    for s in pg.SETTINGS:
+        if s.kind in ("number", "int"):
+            assert (pg.NUMBERS[s.name].lo, pg.NUMBERS[s.name].hi) == (s.lo, s.hi)
+        if s.kind == "choice":
+            assert pg.CHOICES[s.name] == s.values
+    assert pg.SETTINGS["eta"].label == "learning rate η" and pg.SETTINGS["pts"].kind == "text"
 
 
 def test_a_full_config_round_trips_exactly():
@@ -31,7 +55,7 @@ def test_a_full_config_round_trips_exactly():
 
 def test_zero_hidden_layers_is_an_empty_list():
     c = replace(DEFAULTS, layers=())
-    assert "layers=&" in to_hash(c)
+    assert to_hash(c) == "layers="
     assert from_hash(to_hash(c))[0].layers == ()
     assert c.sizes == [2, 2]
 
@@ -71,7 +95,7 @@ def test_unknown_and_valueless_keys_are_reported():
     c, problems = from_hash("foo=1&eta&data=moons")
     assert c.data == "moons"
     assert any("unknown setting 'foo'" in p for p in problems)
-    assert any("'eta' has no value" in p for p in problems)
+    assert any("learning rate η has no value" in p for p in problems)
 
 
 def test_config_refuses_bad_values_with_reasons():

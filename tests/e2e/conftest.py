@@ -114,6 +114,9 @@ def open_app(context, base: str, path: str = "", wait_ready: bool = True) -> Wat
         w.page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         state = w.page.evaluate("document.documentElement.dataset.ready")
         assert state == "true", "app failed to start: " + w.page.inner_text("#fatal") + "\n" + "\n".join(w.console_errors)
+        # The labs not on screen are set up right after "ready" (app.main); most tests
+        # read them all, so they wait for that too. test_startup checks the time between.
+        w.page.wait_for_function("document.documentElement.dataset.labsReady", timeout=READY_TIMEOUT_MS)
     return w
 
 

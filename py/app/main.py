@@ -26,7 +26,7 @@ import numpy as np
 from pyodide.ffi import create_proxy
 from pyscript import document, window
 
-from app import dom
+from app import dom, offline
 from nnfs.selfcheck import parity_workload
 
 _t0 = time.perf_counter()
@@ -77,6 +77,7 @@ async def set_up_the_rest() -> None:
         await asyncio.sleep(0)
         set_up(name)
     document.documentElement.dataset.labsReady = "true"
+    offline.start()  # then keep the app for offline use (or look for a new version)
 
 
 def route(_event=None) -> None:

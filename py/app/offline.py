@@ -69,7 +69,7 @@ async def check() -> None:
     container = window.navigator.serviceWorker
     if not container or not bool(window.isSecureContext):
         show("unsupported", "Not available here: browsers keep a site for offline use only "
-                            "when it comes from https:// or from this machine (localhost).")
+                            "when it comes over HTTPS or from this machine (localhost).")
         return
     listener = create_proxy(on_message)
     _kept.append(listener)

@@ -72,24 +72,21 @@ function stored(body, type) {
 }
 
 let checking = null;
-const seen = new Set(); // data files fetched through here before the first cache existed
 
 // Fetch every file again; make the first cache, or a pending one if anything changed.
-async function check(also = []) {
+async function check() {
   const current = await meta("current");
   const old = current ? await caches.open(current) : null;
   const oldState = old ? await (await old.match(abs(STATE)))?.json() ?? {} : {};
   const paths = await shellFiles();
-  // The data files the page has fetched so far belong to the new version too: those in
-  // the current cache, those it fetched before this worker controlled it (``also``).
-  const data = () => [...Object.keys(oldState), ...also.map(abs), ...seen].map(rel)
-    .filter((p) => p && RUNTIME_CACHED.some((d) => p.startsWith(d)) && !paths.includes(p));
-  paths.push(...new Set(data()));
+  // The data files kept so far belong to the new version too.
+  for (const url of Object.keys(oldState)) {
+    const p = rel(url);
+    if (p && RUNTIME_CACHED.some((d) => p.startsWith(d)) && !paths.includes(p)) paths.push(p);
+  }
   const state = {};
   const bodies = [];
-  for (let i = 0; i < paths.length; i++) { // one at a time: the page is running meanwhile
-    const p = paths[i];
-    if (i === paths.length - 1) paths.push(...new Set(data())); // fetched while this ran
+  for (const p of paths) { // one at a time: the page is running meanwhile
     const r = await fetch(abs(p), { cache: "no-cache" });
     if (!r.ok) throw new Error(`${p}: HTTP ${r.status}`);
     const body = await r.arrayBuffer();
@@ -156,7 +153,6 @@ async function respond(event) {
   const path = rel(url.href.split("?")[0]);
   const data = path && RUNTIME_CACHED.some((d) => path.startsWith(d));
   if (!data) return fetch(request);
-  if (!current) seen.add(path);
   const r = await fetch(request);
   if (current && r.status === 200) event.waitUntil(keep(current, path, r.clone()));
   return r;
@@ -171,10 +167,29 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(respond(event));
 });
 
+// Data files the page fetched before this worker controlled it (the first visit), or
+// while the first cache was being written: fetched again (from the HTTP cache) and kept.
+async function keepAll(urls) {
+  const current = await meta("current");
+  if (!current) return;
+  const cache = await caches.open(current);
+  for (const url of urls) {
+    const p = rel(String(url).split("?")[0]);
+    if (!p || !RUNTIME_CACHED.some((d) => p.startsWith(d)) || await cache.match(abs(p))) continue;
+    try {
+      const r = await fetch(abs(p), { cache: "no-cache" });
+      if (r.status === 200) await keep(current, p, r);
+    } catch (e) { /* offline: kept next time */ }
+  }
+}
+
 self.addEventListener("message", (event) => {
+  if (event.data?.type === "keep" && Array.isArray(event.data.urls)) {
+    event.waitUntil(keepAll(event.data.urls));
+    return;
+  }
   if (event.data?.type !== "check") return;
-  const also = Array.isArray(event.data.also) ? event.data.also.map(String) : [];
-  checking ??= check(also).catch((e) => ({ state: "offline", detail: String(e.message || e) }))
+  checking ??= check().catch((e) => ({ state: "offline", detail: String(e.message || e) }))
     .finally(() => { checking = null; });
   const reply = checking.then((result) => event.source?.postMessage({ type: "offline-status", ...result }));
   event.waitUntil(reply);

@@ -41,8 +41,8 @@ def show(state: str, text: str) -> None:
 
 
 def data_fetched() -> list[str]:
-    """Data files this page fetched (before the service worker controlled it, it did not
-    see them): so they are kept for offline use too."""
+    """Data files this page has fetched (the service worker did not see those fetched
+    before it controlled the page): so they are kept for offline use too."""
     base = str(window.location.origin)
     urls = set()
     for entry in window.performance.getEntriesByType("resource"):
@@ -63,6 +63,13 @@ def on_message(event) -> None:
         files=files, mb=mb, detail=str(getattr(data, "detail", "")))
     show(state, text[0].upper() + text[1:])
     dom.by_id("update-ready").hidden = state != "update-ready"
+    if state in ("ready", "current", "update-ready"):
+        # What the page fetched before the service worker controlled it is kept now.
+        post(event.source, {"type": "keep", "urls": data_fetched()})
+
+
+def post(worker, message: dict) -> None:
+    worker.postMessage(to_js(message, dict_converter=window.Object.fromEntries))
 
 
 async def check() -> None:
@@ -83,8 +90,7 @@ async def check() -> None:
         show("failed", f"Not available: the browser did not start the offline helper ({exc}).")
         return
     worker = container.controller or registration.active
-    worker.postMessage(to_js({"type": "check", "also": data_fetched()},
-                             dict_converter=window.Object.fromEntries))
+    post(worker, {"type": "check"})
 
 
 def reload(_event=None) -> None:

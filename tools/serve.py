@@ -48,6 +48,8 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost"}  # what a browser on this machine se
 # symlinks (static/vendor and static/data are, in development worktrees); any
 # other link is followed only if it stays inside the root it belongs to.
 SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml", "sw.js", "manifest.webmanifest")
+# What a published copy holds (README, "Publishing"): the files above and these two folders.
+PUBLISHED = SERVED_FILES + ("py", "static")
 SERVED_DIRS = ("py", "static", "static/vendor", "static/data", "static/models", "static/css", "static/js")
 REQUEST_TIMEOUT = 10.0   # seconds to receive a whole request header
 IO_TIMEOUT = 60.0        # seconds for any one read or write once the request is in

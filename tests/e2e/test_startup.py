@@ -17,7 +17,7 @@ from nnfs.selfcheck import parity_workload
 
 from serve import make_server
 
-from .conftest import ROOT, open_app, start_server
+from .conftest import NO_SERVICE_WORKER, ROOT, open_app, start_server
 
 
 def test_reaches_ready_and_hides_the_loader(app):
@@ -297,7 +297,7 @@ new MutationObserver((_, obs) => {
 def test_only_the_lab_on_screen_is_set_up_before_ready_and_the_others_open_at_once(browser, server):
     """Start-up waits only for the lab on screen (bench/startup.py: app within 1.1x of a bare
     Pyodide + numpy page); a lab opened right at "ready", before its turn, works at once."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
     try:
         context.add_init_script(SETUP_AT_READY)
         w = open_app(context, server.url, "#sigmoid", wait_ready=False)

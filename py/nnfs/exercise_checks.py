@@ -211,15 +211,49 @@ def _close(got, want) -> np.ndarray:
     return np.abs(got - want) <= ATOL + RTOL * np.abs(want)
 
 
+EXP_MAX = float(np.log(np.finfo(np.float64).max))   # 709.78…: e to anything larger overflows
+
+
+class _WatchedExp:
+    """np.exp, noting when it is asked for e^x with x > EXP_MAX.
+
+    Needed in the browser: WebAssembly has no floating-point exception flags,
+    so Pyodide's numpy never warns about overflow; np.exp(1e4) quietly gives
+    inf, and 1 / (1 + inf) the right 0.0. Watching the arguments catches the
+    overflow the same way in CPython and in the page."""
+
+    def __init__(self, real):
+        self.real, self.overflowed = real, False
+
+    def __call__(self, x, *args, **kwargs):
+        try:
+            big = np.any(np.asarray(x, dtype=float) > EXP_MAX)
+        except (TypeError, ValueError):
+            big = False
+        self.overflowed = self.overflowed or bool(big)
+        return self.real(x, *args, **kwargs)
+
+
 def _quietly(ctx, f, args, said):
-    """Call f, turning any numpy or Python warning into a failure that names it."""
+    """Call f, turning an overflow in exp or any numpy or Python warning into a failure that names it."""
+    watched = _WatchedExp(np.exp)
+    mine = [k for k, v in ctx.ns.items() if v is np.exp]   # from numpy import exp
+    np.exp = watched
+    for k in mine:
+        ctx.ns[k] = watched
     # Underflow (e^-745 rounding to 0) is harmless and not reported; overflow and nan are.
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn",
-                                                                     divide="warn", under="ignore"):
-        warnings.simplefilter("always")
-        got = ctx.call(f, args, said)
-    if caught:
-        raise Fail(f"{said} printed a warning: \"{caught[0].message}\". It must be quiet for "
+    try:
+        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn",
+                                                                         divide="warn", under="ignore"):
+            warnings.simplefilter("always")
+            got = ctx.call(f, args, said)
+    finally:
+        np.exp = watched.real
+        for k in mine:
+            ctx.ns[k] = watched.real
+    problem = "overflow encountered in exp" if watched.overflowed else (str(caught[0].message) if caught else "")
+    if problem:
+        raise Fail(f"{said} printed a warning: \"{problem}\". It must be quiet for "
                    "every z: no exponential of a large positive number, even in a branch you "
                    "do not use (np.where computes both).")
     return got

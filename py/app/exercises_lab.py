@@ -17,6 +17,8 @@ and restart, gives the timeout and keeps the page answering.
 
 from __future__ import annotations
 
+from pyscript.ffi import to_js  # dicts become JS objects (pyodide.ffi.to_js would make Maps)
+
 from app import dom, progress
 from app import exercises_view as view
 from app.exercises_runner import TIMEOUT, TimedOut, runner
@@ -77,6 +79,8 @@ def _verdict(text: str, kind: str = "") -> None:
     el = dom.by_id("ex-verdict")
     el.textContent = text
     el.className = f"message ex-verdict {kind}".strip()
+    if text and kind:   # a verdict below the fold would go unseen
+        el.scrollIntoView(to_js({"block": "nearest"}))
 
 
 def _output(text: str) -> None:

@@ -15,7 +15,7 @@ import re
 from html import escape
 
 STORAGE_KEY = "nnfs.exercises.v1"
-USES = ("nand",)   # functions a lab can take from the learner's passing code
+USES = ("nand", "perceptron_output")   # functions a lab can take from the learner's passing code
 
 
 def inline(text: str) -> str:

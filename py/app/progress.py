@@ -11,14 +11,16 @@ cannot hang the page.
 
 from __future__ import annotations
 
+import numpy as np
 from pyscript import window
 
 from app import exercises_view as view
 from nnfs import exercises
 from nnfs.learner_code import run_code
+from nnfs.perceptron import Perceptron
 
 KEYS = tuple(exercises.BY_KEY)
-EXERCISE_OF = {"nand": "nand"}   # function a lab uses -> the exercise where the learner wrote it
+EXERCISE_OF = {"nand": "nand", "perceptron_output": "perceptron"}   # function a lab uses -> the exercise where the learner wrote it
 listeners = []                   # called after a change a lab may show (pass, toggle)
 _compiled: dict = {}             # (name, code) -> the learner's function
 
@@ -80,13 +82,33 @@ def active(name: str):
 
 
 def _checked(fn, name):
-    """The learner's gate, refusing an answer that is not a bit (a lab would draw nonsense)."""
-    def gate(*bits):
-        out = fn(*bits)
+    """The learner's function, refusing an answer that is not a bit (a lab would draw nonsense)."""
+    def gate(*args):
+        out = fn(*args)
         if out not in (0, 1):
-            raise ValueError(f"your {name}{bits} returned {out!r}, not 0 or 1")
+            raise ValueError(f"your {name} returned {out!r} for {args}, not 0 or 1")
         return int(out)
     return gate
 
 
 progress.update(load())
+
+
+class LearnersPerceptron(Perceptron):
+    """A Perceptron (weights, bias, drawing helpers) whose outputs come from the learner's rule."""
+
+    def __init__(self, weights, bias, rule):
+        super().__init__(weights, bias)
+        self._rule = rule
+
+    def output(self, x):
+        return self._rule(list(x), [float(w) for w in self.weights], float(self.bias))
+
+    def outputs(self, points):
+        return np.array([self.output(p) for p in np.asarray(points, dtype=float).tolist()], dtype=np.int8)
+
+
+def perceptron(weights, bias) -> Perceptron:
+    """The Perceptron lab's perceptron: the core's, or one deciding with the learner's rule."""
+    rule = active("perceptron_output")
+    return Perceptron(weights, bias) if rule is None else LearnersPerceptron(weights, bias, rule)

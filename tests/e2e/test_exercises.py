@@ -153,6 +153,25 @@ def test_hints_one_at_a_time_and_the_solution_after_trying(learner):
     expect(page.locator("#ex-solution-code")).to_have_text(exercises.get("xor").solution)
 
 
+def test_tab_indents_and_escape_then_tab_leaves_the_editor(learner):
+    page = learner.page
+    wait_checker(page)
+    open_exercise(page, "half_adder")
+    type_code(page, "def half_adder(x1, x2):\n")
+    page.keyboard.press("Tab")
+    page.keyboard.type("return xor(x1, x2), 0")
+    expect(page.locator("#ex-code")).to_have_value("def half_adder(x1, x2):\n    return xor(x1, x2), 0")
+    assert page.evaluate("document.activeElement.id") == "ex-code"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")          # no keyboard trap
+    assert page.evaluate("document.activeElement.id") != "ex-code"
+    page.click("#ex-code")
+    page.keyboard.press("Control+Enter")  # checks, like the button
+    page.wait_for_function("document.getElementById('ex-verdict').textContent.startsWith('Not yet.')",
+                           timeout=VERDICT_MS)
+    type_code(page, exercises.get("half_adder").solution)
+
+
 def test_an_infinite_loop_is_stopped_and_the_page_still_answers(learner):
     page = learner.page
     open_exercise(page, "perceptron")
@@ -276,5 +295,6 @@ def test_progress_survives_a_reload_and_nothing_left_the_origin(learner):
     expect(page.locator("#gt-canvas")).to_have_attribute("data-nand", "mine")
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "267")
     assert learner.foreign_requests == []
+    assert page.evaluate("crossOriginIsolated") is False   # a plain server: no COOP/COEP headers needed
     assert any(u.endswith("py/worker/exercises.py") for u in learner.requests)
     assert not learner.console_errors, learner.console_errors

@@ -132,6 +132,7 @@ class Lab:
         self.fields: dict = {}
         self.visible = False
         self._written = None           # the state this lab last wrote into the address
+        self._seen = None              # the address (hash) this lab last wrote or read
         self._link_errors: set = set()
         self._link_status = False       # the status line shows a link's problems
         self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
@@ -223,12 +224,18 @@ class Lab:
 
     def _flush(self) -> None:
         self._pending = False
+        if self._seen is not None and str(window.location.hash) != self._seen:
+            # The address changed under us (a link pasted or typed, a test setting it) and its
+            # hashchange has not reached the router yet: writing now would overwrite the new
+            # address with the old state. Its show() brings the address in step instead.
+            return
         self.sync_url()
 
     def _write_url(self) -> None:
         state = self.table.to_hash(self.values)
         self._written = state
         new = f"#{self.name}/{state}" if state else f"#{self.name}"
+        self._seen = new
         if str(window.location.hash) != new:
             # replaceState changes the address without a hashchange (no re-route, no history spam).
             window.history.replaceState(None, "", new)
@@ -243,6 +250,7 @@ class Lab:
         names no setting is reported in the status line.
         """
         self.visible = True
+        self._seen = str(window.location.hash)
         read = bool(state) and state != self._written
         if read:
             values, problems = self.table.from_hash(state)

@@ -55,6 +55,12 @@ def gates(app):
     return app.page
 
 
+def expect_hash(page, hash_: str) -> None:
+    """The address becomes ``hash_``: the lab writes it at most every 0.1 s (app.lab.URL_INTERVAL),
+    so a check right after a click must wait for the write, not read the address at once."""
+    page.wait_for_function("h => location.hash === h", arg=hash_, timeout=5000)
+
+
 def choose(page, name, n=None):
     page.select_option("#gt-c", name)
     if n is not None:
@@ -207,21 +213,21 @@ def test_keyboard_next_row_and_a_shared_link(gates, app):
     page = gates
     choose(page, "xor")
     page.click("#gt-clear")
-    assert page.evaluate("location.hash") == "#gates/x=00"   # only what differs from the defaults
+    expect_hash(page, "#gates/x=00")   # only what differs from the defaults
     page.focus("#gt-in-b")
     page.keyboard.press("Space")
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "01")
     page.focus("#gt-next")
     page.keyboard.press("Enter")  # count up: 01 -> 10
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "10")
-    assert page.evaluate("location.hash") == "#gates"        # XOR with a = 1, b = 0: the first screen
+    expect_hash(page, "#gates")        # XOR with a = 1, b = 0: the first screen
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#gates/x=11"
+    expect_hash(page, "#gates/x=11")
     # links written before the lab base still open the same picture
     app.goto_lab("gates", "c=adder&n=8&a=173&b=94")
     expect(page.locator("#gt-sum")).to_contain_text("173 + 94 = 267")
     expect(page.locator("#gt-n")).to_have_value("8")
-    assert page.evaluate("location.hash") == "#gates/c=adder&a=173&b=94"
+    expect_hash(page, "#gates/c=adder&a=173&b=94")
     app.goto_lab("gates", "c=full_adder&x=101")
     expect(page.locator("#gt-sum")).to_contain_text("1 + 0 + 1 = 10 in binary (carry, sum) = 2")
     # percent-encoded values read as the same text typed would (" 5 " is 5, as in the field)
@@ -243,7 +249,7 @@ def test_next_row_on_a_big_adder_counts_the_numbers(gates):
     for sums in ("0 + 7 = 7", "1 + 0 = 1", "1 + 1 = 2"):
         page.click("#gt-next")
         expect(page.locator("#gt-sum")).to_contain_text(sums)
-    assert page.evaluate("location.hash") == "#gates/c=adder&n=3&a=1&b=1"
+    expect_hash(page, "#gates/c=adder&n=3&a=1&b=1")
 
 
 @pytest.mark.parametrize("state, where, says, shows", [
@@ -269,7 +275,7 @@ def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, wher
     expect(page.locator(where)).to_have_text(says)
     expect(page.locator("#gt-caption")).to_contain_text(f"— {shows}:")
     # the address holds what is shown, and the next good link clears the message
-    assert "=99" not in page.evaluate("location.hash") and "x=12" not in page.evaluate("location.hash")
+    page.wait_for_function("!location.hash.includes('=99') && !location.hash.includes('x=12')", timeout=5000)
     app.goto_lab("gates", "c=not&x=1")
     expect(page.locator(where)).to_be_empty()
     expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", "not")

@@ -28,7 +28,14 @@ seconds):
 2. Test accuracy after each of the first 3 epochs (core, page; the reference
    after its timed epochs). Without ``--quick`` the core goes on to 30 epochs
    and reports when it first reaches 95 % (the book reports 95.42 %).
-3. Page load to ready (``<html data-ready="true">``, timed in the page from
+3. While the Digits lab trains (in the training worker): the page's long tasks
+   (PerformanceObserver 'longtask', >= 50 ms) during a ch1 epoch, longest and
+   p95; the delay of the pad's pointer events during a stroke while training and
+   while idle; Pause and Stop latency (from the click's timestamp to the run
+   state changing on the page); and the peak WebAssembly memory of the page and
+   the worker while training ch3 [784, 100, 10] (the lab's own figures), with
+   ``performance.memory`` (JS heap) beside it.
+4. Page load to ready (``<html data-ready="true">``, timed in the page from
    navigation start): cold (a new browser context with a fresh profile
    directory: empty HTTP, code and storage caches) and warm (the same context
    reloaded), median of 5 each (1 with ``--quick``), with the
@@ -215,6 +222,7 @@ def page_run(repeats):
                     result["warm"].append(load(page, lambda: page.reload(), "warm"))
                 try:
                     result["lab"] = digits_epochs(page, base)
+                    result["responsive"] = responsiveness(page)
                 except PageError as e:
                     result["lab_error"] = str(e)
                 except PlaywrightError as e:
@@ -309,6 +317,89 @@ def digits_epochs(page, base):
             "files": {k: v for k, v in per_file.items() if v}}
 
 
+# Long tasks, pointer-event delays on the pad, and the time from a click to the run state it causes.
+RESPONSE_PROBE = """
+() => {
+  window.__benchLong = [];
+  new PerformanceObserver(list => { for (const e of list.getEntries())
+      window.__benchLong.push([e.startTime, e.duration]); }).observe({type: 'longtask'});
+  window.__benchMoves = [];
+  document.querySelector('#dg-draw').addEventListener('pointermove',
+      e => window.__benchMoves.push(performance.now() - e.timeStamp), true);
+  window.__benchClicks = {};
+  for (const id of ['dg-pause', 'dg-stop']) {
+    document.getElementById(id).addEventListener('click', e => {
+      const t0 = e.timeStamp, run = document.getElementById('dg-run'), before = run.dataset.state;
+      const watch = new MutationObserver(() => { if (run.dataset.state !== before) {
+          window.__benchClicks[id] = performance.now() - t0; watch.disconnect(); } });
+      watch.observe(run, {attributes: true, attributeFilter: ['data-state']});
+    }, true);
+  }
+}
+"""
+
+
+def _stroke(page):
+    box = page.locator("#dg-draw").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    for k in range(30):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20 + k * 8, steps=2)
+    page.mouse.up()
+
+
+def _moves(page):
+    xs = page.evaluate("window.__benchMoves.splice(0)")
+    return {"n": len(xs), "median_ms": median(xs) if xs else None, "max_ms": max(xs) if xs else None}
+
+
+def responsiveness(page):
+    """The page's thread while the Digits lab trains in the worker (see the module docstring, 3)."""
+    page.evaluate(RESPONSE_PROBE)
+    out = {}
+    page.click("#dg-clear")
+    _stroke(page)
+    out["stroke_idle"] = _moves(page)
+    page.click("#dg-clear")
+    page.select_option("#dg-preset", "ch1")
+    set_field(page, "#dg-epochs", "1")
+    set_field(page, "#dg-subset", "50000")
+    page.dispatch_event("#dg-subset", "change")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'training'", timeout=TRAIN_TIMEOUT_MS)
+    t0 = page.evaluate("performance.now()")
+    page.wait_for_timeout(1500)
+    _stroke(page)
+    out["stroke_training"] = _moves(page)
+    page.click("#dg-pause")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'paused'")
+    page.wait_for_timeout(500)
+    page.click("#dg-pause")
+    page.wait_for_selector("#dg-epoch-log tr[data-epoch='1']", state="attached", timeout=TRAIN_TIMEOUT_MS)
+    t1 = page.evaluate("performance.now()")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=TRAIN_TIMEOUT_MS)
+    long = [d for start, d in page.evaluate("window.__benchLong") if t0 <= start <= t1]
+    out["epoch_seconds"] = (t1 - t0) / 1000
+    out["longtasks"] = {"n": len(long), "max_ms": max(long) if long else 0.0,
+                        "p95_ms": float(np.percentile(long, 95)) if long else 0.0}
+    out["pause_ms"] = page.evaluate("window.__benchClicks['dg-pause']")
+    # ch3 [784, 100, 10]: memory while it trains; then Stop mid-epoch.
+    page.select_option("#dg-preset", "ch3")
+    set_field(page, "#dg-epochs", "2")
+    page.dispatch_event("#dg-epochs", "change")
+    page.click("#dg-train")
+    page.wait_for_function("+document.getElementById('dg-run').dataset.progress > 0.3", timeout=TRAIN_TIMEOUT_MS)
+    page.click("#dg-stop")
+    page.wait_for_function("document.getElementById('dg-run').dataset.position", timeout=TRAIN_TIMEOUT_MS)
+    run = page.evaluate("({...document.getElementById('dg-run').dataset})")
+    out["stop_ms"] = page.evaluate("window.__benchClicks['dg-stop']")
+    out["memory"] = {k: int(run.get(k) or 0) for k in ("peakMemoryBytes", "pageMemoryBytes", "workerMemoryBytes")}
+    out["js_heap"] = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
+    out["held"] = (run.get("position"), run.get("heldTestAccuracy"))
+    print(f"  responsiveness: {out}", flush=True)
+    return out
+
+
 def set_field(page, selector, value):
     tag = page.eval_on_selector(selector, "e => e.tagName")
     if tag == "SELECT":
@@ -384,6 +475,23 @@ def report(book, core, page, args):
             print(f"Digits lab (opened after a warm load, then trained): {megabytes(lab['bytes'])} transferred")
             for path, b in sorted(lab["files"].items(), key=lambda kv: -kv[1]):
                 print(f"    {megabytes(b):>10s}  {path}")
+        if page.get("responsive"):
+            r = page["responsive"]
+            lt = r["longtasks"]
+            print(line)
+            print("The page's thread while the Digits lab trains in the worker")
+            print(line)
+            print(f"ch1 epoch (50,000 images), Train to row: {r['epoch_seconds']:.1f} s wall; long tasks "
+                  f"(>= 50 ms) meanwhile: {lt['n']}, longest {lt['max_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms")
+            for k in ("stroke_idle", "stroke_training"):
+                m = r[k]
+                print(f"pad pointer-event delay, {k[7:]:8s}: median {m['median_ms'] or 0:.1f} ms, "
+                      f"max {m['max_ms'] or 0:.1f} ms ({m['n']} events)")
+            print(f"Pause: click to 'paused' {r['pause_ms']:.1f} ms; Stop: click to 'stopped' {r['stop_ms']:.1f} ms")
+            mem = r["memory"]
+            print(f"ch3 [784, 100, 10] training: WebAssembly memory page {megabytes(mem['pageMemoryBytes'])} + "
+                  f"worker {megabytes(mem['workerMemoryBytes'])} = {megabytes(mem['peakMemoryBytes'])}; "
+                  f"JS heap {megabytes(r['js_heap'])}; stopped at {r['held'][0]} ({r['held'][1]})")
         if page.get("errors"):
             print(f"console errors in the page ({len(page['errors'])}):")
             for e in page["errors"][:10]:

@@ -20,7 +20,7 @@ from app.digits_data import LoadError, fetch_bytes
 from app.digits_state import message, state
 from app.dom import by_id, set_text, spawn
 from nnfs import export, mnist, model_io
-from nnfs.digits_training import check_digit_model, confidence_note, eval_rows, n_weights
+from nnfs.digits_training import check_digit_model, confidence_note, eval_rows, n_weights, usable
 
 MODEL_URL = "./static/models/pretrained.json"
 MAX_MODEL_BYTES = 50_000_000
@@ -64,7 +64,7 @@ def using_text() -> str:
     if net is None:
         return "no network yet"
     if state.active == "trained" and state.run is not None:
-        return (f"your network (epoch {len(state.records)}{', training' if state.training() else ''}) "
+        return (f"your network ({state.position or 'epoch 0'}{', training' if state.training() else ''}) "
                 f"{net.sizes}")
     return f"{state.model_names[state.active]} · {net.sizes} {net.activation}, {net.cost} cost"
 
@@ -124,7 +124,7 @@ async def refresh_results(predictions=None) -> None:
     net = state.active_net()
     results = by_id("dg-results")
     accuracy = state.els["accuracy"]
-    if net is None or "test" not in state.data or not net.is_finite():
+    if net is None or "test" not in state.data or not usable(net):
         results.setAttribute("data-state", "empty")  # the CSS hides the previous network's figures
         results.setAttribute("data-model", state.active)
         accuracy.textContent = "–"
@@ -155,6 +155,8 @@ def _model_json() -> tuple[str, str]:
     net = state.active_net()
     if net is None:
         raise ValueError("there is no network to save yet")
+    if not usable(net):
+        raise ValueError("this network diverged in training; there is nothing worth keeping")
     return model_io.to_json(net), state.active
 
 

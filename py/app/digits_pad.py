@@ -19,7 +19,7 @@ from app.digits_state import SIZE, state
 from app.dom import by_id, set_html, set_text
 from nnfs import mnist
 from nnfs.digits import ink_segment, preprocess_digit, rasterize_strokes
-from nnfs.digits_training import confidences
+from nnfs.digits_training import confidences, usable
 
 PEN = 20.0  # pen width in canvas pixels: MNIST-thick strokes for a ~200 px digit
 PREDICT_EVERY = 0.05  # s between predictions while a stroke is being drawn
@@ -172,8 +172,9 @@ def predict_drawing() -> None:
         else:
             _no_answer("No network yet: wait for the pretrained model, train one or load one.")
         return
-    if not net.is_finite():
-        _no_answer("This network's weights are no longer finite numbers (training diverged).")
+    if not usable(net):
+        _no_answer("This network diverged in training (its weights blew up or are no longer "
+                   "finite numbers), so it gives no answers.")
         return
     set_text("dg-answer-note", f"Reading {source}.")
     _show_answer(pixels, net)

@@ -66,7 +66,9 @@ class DigitsState:
         self.hidden: tuple = (30,)
         self.run = None  # the current digits_train.Run, if any
         self.records: list = []  # EpochRecords of the current run
-        self.peak_memory = 0
+        self.peak_memory = 0  # the page's WebAssembly memory (peak)
+        self.worker_memory = 0  # the training worker's (peak)
+        self.position = ""  # where the trained network's weights are: 'epoch 2 + 42 % of epoch 3'
 
     def active_net(self):
         """The network that reads the digits now (None if there is none yet)."""

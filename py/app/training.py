@@ -164,10 +164,16 @@ class Client:
     async def drop(self, sid: int) -> None:
         await self._backend.call("drop", sid)
 
+    async def call(self, name: str, *args):
+        """Any other call of the worker's (``py/worker/main.py``), as it comes back."""
+        await self.ready()
+        return await self._backend.call(name, *args)
+
 
 def _bytes(data) -> bytes:
     """A worker's bytes arrive as a JS Uint8Array; the page's own as bytes."""
     return data if isinstance(data, bytes) else bytes(data.to_py())
 
 
+as_bytes = _bytes  # for labs that receive bytes through ``call``
 client = Client()

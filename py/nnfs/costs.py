@@ -147,6 +147,13 @@ def get_cost(name) -> Cost:
     return COSTS[name]
 
 
+def output_activation_for(cost) -> str:
+    """The output layer a classifier trained with ``cost`` gets: softmax for the
+    log-likelihood (it reads the outputs as one probability distribution),
+    independent sigmoids for the other costs (as in the book)."""
+    return "softmax" if get_cost(cost).name == "log-likelihood" else "sigmoid"
+
+
 def check_pairing(cost, output_activation) -> None:
     """Raise ValueError unless ``cost`` makes sense with ``output_activation``."""
     cost = get_cost(cost)

@@ -23,6 +23,7 @@ import numpy as np
 
 from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
 
+from .costs import output_activation_for
 from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
 
@@ -110,12 +111,44 @@ class TrainingConfig:
 
     @property
     def output_activation(self) -> str:
-        return "softmax" if self.cost == "log-likelihood" else "sigmoid"
+        return output_activation_for(self.cost)
 
     def build_network(self) -> Network:
         """A freshly initialised network for this run (seeded: same settings, same network)."""
         return Network(self.sizes, activation=self.activation, output_activation=self.output_activation,
                        cost=self.cost, init=self.init, seed=self.seed)
+
+    def build_session(self, train, validation, test, clock=None):
+        """The engine session of this run: the network, an SGD trainer on the first
+        ``subset`` training images (uint8, scaled per mini-batch), scored on the
+        validation and test sets after every epoch, stopping after ``epochs``.
+        ``train``/``validation``/``test`` are (images, labels) pairs."""
+        import time
+
+        from .engine import Session
+        from .mnist import SCALE
+        from .network import Trainer
+
+        images, labels = train
+        net = self.build_network()
+        trainer = Trainer(net, images[:self.subset], labels[:self.subset], self.mini_batch_size,
+                          self.eta, self.lmbda, scale=SCALE, seed=self.seed)
+        return Session(net, trainer, {"validation": validation, "test": test}, scale=SCALE,
+                       max_epochs=self.epochs, clock=clock or time.perf_counter)
+
+    @classmethod
+    def from_dict(cls, d) -> "TrainingConfig":
+        """A config from its ``meta()``-like dict (JSON); unknown keys are refused."""
+        if not isinstance(d, dict):
+            raise ValueError("digits settings must be an object of TrainingConfig's fields")
+        fields = cls.__dataclass_fields__
+        unknown = sorted(set(d) - set(fields) - {"sizes"})
+        if unknown:
+            raise ValueError(f"unknown digits settings: {', '.join(unknown)}")
+        kw = {k: v for k, v in d.items() if k in fields}
+        if "hidden" in kw:
+            kw["hidden"] = tuple(kw["hidden"])
+        return cls(**kw)
 
     def describe(self) -> str:
         """One line, e.g. '[784, 30, 10] sigmoid, quadratic cost, η = 3, mini-batch 10, λ = 0'."""
@@ -268,6 +301,13 @@ def confidence_note(output_activation: str) -> str:
         return CONFIDENCE_NOTES[output_activation == "softmax"]
     return (f"Bars: the 10 {output_activation} outputs, negatives counted as 0, each divided by their sum "
             "(they are not probabilities).")
+
+
+def usable(net: Network) -> bool:
+    """Can this network's answers be shown? Not when its weights are no longer finite, nor
+    when its training diverged (``meta["diverged"]``: the engine stopped it for blowing up,
+    whatever numbers it holds)."""
+    return net.is_finite() and not (getattr(net, "meta", None) or {}).get("diverged")
 
 
 def check_digit_model(net: Network) -> Network:

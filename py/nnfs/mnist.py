@@ -22,6 +22,7 @@ arrives as bytes from ``fetch`` rather than from a file system.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import zipfile
@@ -173,6 +174,24 @@ def load_npz(path_or_bytes) -> tuple[np.ndarray, np.ndarray]:
     if labels.size and labels.max() >= N_CLASSES:
         raise invalid(f"labels must be digits 0-9, found {int(labels.max())}")
     return images, labels
+
+
+def load_split_bytes(split: str, data, manifest: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One split's ``.npz`` bytes, checked and loaded: ``(images, labels)``.
+
+    ``manifest`` is the ``files`` table of ``static/data/MANIFEST.json``
+    (written by tools/prepare_mnist.py): when it lists the file, its sha256 must
+    match, so a damaged or half-written download is caught before it is read.
+    The page's loader and the training worker both load through here. A
+    ValueError says what is wrong (damaged, or not an MNIST file at all).
+    """
+    name = SPLIT_FILES[split]
+    data = bytes(data)
+    want = ((manifest or {}).get(name) or {}).get("sha256")
+    if want and hashlib.sha256(data).hexdigest() != want:
+        raise ValueError(f"{name} arrived damaged (its sha256 sum does not match "
+                         "static/data/MANIFEST.json). Retry, or run the set-up again.")
+    return load_npz(data)
 
 
 def as_float(images: np.ndarray) -> np.ndarray:

@@ -43,7 +43,7 @@ from nnfs.rng import make_rng
 
 from . import linalg
 from .activations import get_activation
-from .costs import check_pairing, get_cost
+from .costs import check_pairing, get_cost, output_activation_for
 
 INITS = ("normal", "scaled")
 
@@ -111,7 +111,7 @@ class Network:
                              "(use output_activation)")
         cost = get_cost(cost)
         if output_activation is None:
-            output_activation = "softmax" if cost.name == "log-likelihood" else "sigmoid"
+            output_activation = output_activation_for(cost)
         output = get_activation(output_activation)
         if output.name == "softmax" and self.sizes[-1] < 2:
             raise ValueError("softmax needs at least 2 output neurons (one per class)")

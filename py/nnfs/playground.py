@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import engine
+from .costs import output_activation_for
 from .datasets import DATASETS, make_dataset, train_test_split
 from .network import Network, Trainer
 from .perceptron import parse_finite
@@ -217,7 +218,7 @@ class Config:
     def output_activation(self) -> str:
         """Log-likelihood reads the outputs as one probability distribution, so
         it needs softmax; the other costs use independent sigmoid outputs."""
-        return "softmax" if self.cost == "log-likelihood" else "sigmoid"
+        return output_activation_for(self.cost)
 
     @property
     def sizes(self) -> list[int]:

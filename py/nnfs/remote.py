@@ -28,12 +28,14 @@ import numpy as np
 
 from . import engine
 from . import learning_speed as ls
+from . import mnist
 from . import playground as pg
+from .digits_training import TrainingConfig
 from . import universality as uni
 from .mnist import SCALE
 from .network import Network
 
-LABS = ("playground", "universality", "speed")
+LABS = ("playground", "universality", "speed", "digits")
 SPEED_KEYS = {"hidden": int, "act": str, "init": str, "seed": int}
 
 
@@ -120,6 +122,7 @@ class Sessions:
         self.clock = clock
         self.sessions: dict[int, pg.Session] = {}
         self.next_id = 1
+        self.mnist: dict[str, tuple] = {}   # split -> (images, labels), for 'digits' sessions
 
     def _get(self, sid) -> pg.Session:
         try:
@@ -138,6 +141,8 @@ class Sessions:
             return self._add(uni.Fit(_fit_config(spec.get("config")), clock=self.clock))
         if lab == "speed":
             return self._add(_speed_session(spec.get("config"), data, self.clock))
+        if lab == "digits":
+            return self._add(self._digits_session(spec.get("config")))
         config, problems = pg.from_hash(str(spec.get("config", "")))
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
@@ -166,9 +171,11 @@ class Sessions:
         until = None if until_epoch is None else int(until_epoch)
         goal = None if target is None else float(target)
         if isinstance(session, engine.Session):
-            session.target = goal
-            if max_epochs is not None:
-                session.max_epochs = int(max_epochs)
+            if isinstance(session, pg.Session):   # the Playground's limits change while it runs
+                session.target = goal
+                if max_epochs is not None:
+                    session.max_epochs = int(max_epochs)
+            # (a Digits session keeps the limits it was started with)
             stop = session.run(float(budget), until_epoch=until)
         else:
             stop = session.run(float(budget), until_epoch=until, target=goal)
@@ -206,3 +213,46 @@ class Sessions:
 
     def drop(self, sid) -> None:
         self.sessions.pop(int(sid), None)
+
+    # ------------------------------------------------------------ digits (MNIST) sessions
+
+    def add_mnist(self, split: str, data, manifest_json: str = "") -> str:
+        """Check (sha256 against the manifest, when it lists the file) and keep one MNIST
+        split from its ``.npz`` bytes; JSON ``{"split", "images", "bytes"}``."""
+        if split not in mnist.SPLIT_FILES:
+            raise ValueError(f"unknown MNIST split {split!r}")
+        manifest = json.loads(manifest_json).get("files", {}) if manifest_json else {}
+        data = bytes(data)
+        self.mnist[split] = mnist.load_split_bytes(split, data, manifest)
+        return json.dumps({"split": split, "images": len(self.mnist[split][1]), "bytes": len(data)})
+
+    def mnist_splits(self) -> str:
+        """The MNIST splits held, as a JSON list."""
+        return json.dumps(sorted(self.mnist))
+
+    def _digits_session(self, config):
+        """An engine session for the Digits lab from TrainingConfig's fields (a dict)."""
+        config = TrainingConfig.from_dict(config)
+        missing = [s for s in ("train", "validation", "test") if s not in self.mnist]
+        if missing:
+            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
+        m = self.mnist
+        return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
+
+    def held(self, sid) -> str:
+        """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they
+        are (``describe_position``), the epochs as a number (2.42 = 42 % into epoch 3),
+        and their (mean cost, accuracy) on each evaluation set, as JSON."""
+        session = self._get(sid)
+        scores = {name: [_number(v) for v in session.evaluate(name)] for name in session.eval_sets}
+        return json.dumps({"position": session.describe_position(),
+                           "epochs": session.epoch + session.progress,
+                           "epoch": session.epoch, "progress": session.progress, "scores": scores})
+
+    def predictions(self, sid, split: str = "test") -> bytes:
+        """The held weights' answer (0-9) for every image of an MNIST split, as uint8 bytes."""
+        session = self._get(sid)
+        images, _ = self.mnist[split]
+        out = [session.network.predict(images[k:k + 2000], scale=mnist.SCALE)
+               for k in range(0, len(images), 2000)]
+        return np.concatenate(out).astype(np.uint8).tobytes()

@@ -55,10 +55,66 @@ def pictures(sid, width=0, height=0):
     return network_pictures(_sessions.network(int(sid)), int(width), int(height))
 
 
+_loading = None  # the download under way: a second Train while it runs waits for the same one
+
+
+async def load_mnist(base_url, splits="train,validation,test"):
+    """See ``_load_mnist``; calls made while a download runs share it (one request per file)."""
+    import asyncio
+    global _loading
+    if _loading is None or (_loading.done() and _loading.exception() is not None):
+        _loading = asyncio.ensure_future(_load_mnist(base_url, splits))
+    result = await _loading
+    if _loading.done():
+        _loading = None
+    return result
+
+
+async def _load_mnist(base_url, splits):
+    """Fetch the MNIST splits the worker lacks from ``base_url`` (the page's
+    ``./static/data/``, made absolute by the page: a worker's relative URLs would
+    resolve against the worker's script), check them against MANIFEST.json and keep
+    them (``Sessions.add_mnist``). JSON: the splits held. A failure raises, with the
+    file's name and why, and the page shows it beside Retry."""
+    import js
+
+    from nnfs.mnist import SPLIT_FILES
+    wanted = [s for s in str(splits).split(",") if s and s not in _sessions.mnist]
+    if not wanted:
+        return _sessions.mnist_splits()
+    response = await js.fetch(str(base_url) + "MANIFEST.json")
+    manifest = str(await response.text()) if response.ok else ""
+    for split in wanted:
+        response = await js.fetch(str(base_url) + SPLIT_FILES[split])
+        if not response.ok:
+            raise ValueError(f"{SPLIT_FILES[split]}: the server answered {response.status}")
+        buffer = await response.arrayBuffer()
+        _sessions.add_mnist(split, buffer.to_bytes(), manifest)
+    return _sessions.mnist_splits()
+
+
+def held(sid):
+    return _sessions.held(int(sid))
+
+
+def predictions(sid, split="test"):
+    return _sessions.predictions(int(sid), str(split))
+
+
+def memory():
+    """Bytes of WebAssembly memory this worker's Pyodide holds (it only grows: also the peak)."""
+    try:
+        import pyodide_js
+        return int(pyodide_js._module.HEAP8.length)
+    except Exception:  # noqa: BLE001 - an internal API that may move
+        return 0
+
+
 def ping():
     """Answers once the worker's Python and numpy are up (the page times the start)."""
     import numpy
     return numpy.__version__
 
 
-__export__ = ["start", "run", "weights", "pictures", "set_rates", "evaluate", "drop", "ping"]
+__export__ = ["start", "run", "weights", "pictures", "set_rates", "evaluate", "drop", "ping",
+              "load_mnist", "held", "predictions", "memory"]

@@ -255,3 +255,40 @@ def test_curve_range_starts_below_the_lowest_accuracy():
     assert high == 1.0 and low <= 0.91 and low == pytest.approx(0.9)
     assert curve_range([0.1])[0] == pytest.approx(0.0)
     assert curve_range([0.999])[0] <= 0.95
+
+
+def test_the_output_layer_rule_lives_once_in_the_core():
+    from nnfs import playground as pg
+    from nnfs.costs import output_activation_for
+    from nnfs.network import Network
+    assert output_activation_for("log-likelihood") == "softmax"
+    assert output_activation_for("cross-entropy") == output_activation_for("quadratic") == "sigmoid"
+    for cost in ("quadratic", "cross-entropy", "log-likelihood"):
+        want = output_activation_for(cost)
+        assert TrainingConfig(cost=cost).output_activation == want
+        assert pg.Config(cost=cost).output_activation == want
+        assert Network([2, 3], cost=cost).output_activation == want
+
+
+def test_a_config_round_trips_through_its_meta_and_builds_an_engine_session():
+    config = TrainingConfig(hidden=(7,), cost="log-likelihood", eta=0.1, epochs=2, subset=100, seed=5)
+    assert TrainingConfig.from_dict(config.meta()) == config
+    with pytest.raises(ValueError, match="unknown digits settings: colour"):
+        TrainingConfig.from_dict({"colour": 1})
+    rng = np.random.default_rng(0)
+    split = (rng.integers(0, 256, (120, 784)).astype(np.uint8), rng.integers(0, 10, 120).astype(np.uint8))
+    session = config.build_session(split, split, split)
+    assert session.network.sizes == [784, 7, 10] and session.network.output_activation == "softmax"
+    assert session.trainer.n == 100 and session.max_epochs == 2
+    assert set(session.eval_sets) == {"validation", "test"}
+
+
+def test_a_diverged_network_is_not_usable_even_with_finite_weights():
+    from nnfs.digits_training import usable
+    net = Network([784, 3, 10], seed=0)
+    assert usable(net)
+    net.meta = {"diverged": "Training diverged in epoch 1: a weight reached 1e+20"}
+    assert not usable(net)
+    net.meta = {}
+    net.weights[0][0, 0] = np.nan
+    assert not usable(net)

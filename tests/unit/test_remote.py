@@ -152,3 +152,105 @@ def test_a_speed_run_trains_in_sessions_on_the_images_sent():
     with pytest.raises(ValueError, match="hidden layers must be one of"):
         sessions.start(json.dumps({"lab": "speed", "config": {**config, "hidden": 9}}),
                        data=pack_data(X, y))
+
+
+# --- the Digits lab's sessions (MNIST) -------------------------------------------------------
+
+def _npz(images, labels) -> bytes:
+    import io
+    buf = io.BytesIO()
+    np.savez(buf, images=images, labels=labels)
+    return buf.getvalue()
+
+
+def _digit_sessions(n_train=300, n_eval=200, seed=0):
+    """Sessions holding small made-up MNIST splits (uint8 pixels, digits 0-9), loaded as bytes."""
+    rng = np.random.default_rng(seed)
+    sessions = Sessions()
+    for split, n in (("train", n_train), ("validation", n_eval), ("test", n_eval)):
+        labels = rng.integers(0, 10, n).astype(np.uint8)
+        # Each digit lights its own band of pixels, so a network can learn it.
+        images = rng.integers(0, 60, (n, 784)).astype(np.uint8)
+        for i, d in enumerate(labels):
+            images[i, 70 * int(d):70 * int(d) + 70] = 250
+        sessions.add_mnist(split, _npz(images, labels))
+    return sessions
+
+
+def _plain_forward_accuracy(weights, biases, images, labels, scale=1 / 255):
+    """Accuracy by a hand-written sigmoid forward pass, independent of Network."""
+    a = images.astype(np.float64) * scale
+    for w, b in zip(weights, biases):
+        a = 1 / (1 + np.exp(-(a @ w.T + b.ravel())))
+    return float(np.mean(np.argmax(a, axis=1) == labels))
+
+
+DIGITS = {"hidden": [12], "cost": "cross-entropy", "init": "scaled", "eta": 0.5,
+          "mini_batch_size": 10, "lmbda": 0.0, "seed": 4, "epochs": 3, "subset": 300}
+
+
+def test_a_digits_run_in_slices_ends_with_the_weights_of_a_plain_run_and_scores_them():
+    from nnfs.digits_training import TrainingConfig
+    from nnfs.network import Trainer
+    sessions = _digit_sessions()
+    p = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))
+    sid = p["id"]
+    assert set(p["history"]) >= {"validation_acc", "test_acc", "minibatch_loss"}
+    while not p["ended"]:
+        p = json.loads(sessions.run(sid, 0.0005))
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 3 and p["length"] == 4
+    # The same run, driven the book's way: three plain epochs.
+    config = TrainingConfig.from_dict(DIGITS)
+    net = config.build_network()
+    images, labels = sessions.mnist["train"]
+    trainer = Trainer(net, images, labels, 10, 0.5, 0.0, scale=1 / 255, seed=4)
+    for _ in range(3):
+        trainer.train_epoch()
+    got = unpack_into(config.build_network(), sessions.weights(sid))
+    for x, y in zip(got.weights + got.biases, net.weights + net.biases):
+        assert np.array_equal(x, y)
+    test_images, test_labels = sessions.mnist["test"]
+    want = _plain_forward_accuracy(net.weights, net.biases, test_images, test_labels)
+    assert p["history"]["test_acc"][-1] == pytest.approx(want)
+    assert want > 0.5  # it learned the bands
+    predictions = np.frombuffer(sessions.predictions(sid, "test"), dtype=np.uint8)
+    assert np.mean(predictions == test_labels) == pytest.approx(want)
+
+
+def test_a_digits_run_stopped_mid_epoch_scores_and_names_the_weights_it_holds():
+    sessions = _digit_sessions()
+    sid = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))["id"]
+    json.loads(sessions.run(sid, math.inf, until_epoch=1))
+    session = sessions.sessions[sid]
+    session.trainer.step(12)            # 12 of 30 mini-batches of epoch 2: 40 %
+    held = json.loads(sessions.held(sid))
+    assert held["position"] == "epoch 1 + 40 % of epoch 2"
+    assert held["epochs"] == pytest.approx(1.4)
+    got = unpack_into(Network([784, 12, 10]), sessions.weights(sid))
+    images, labels = sessions.mnist["test"]
+    assert held["scores"]["test"][1] == pytest.approx(
+        _plain_forward_accuracy(got.weights, got.biases, images, labels))
+    # ... which is not what epoch 1's row says: the weights moved on since.
+    assert held["scores"]["test"][1] != json.loads(sessions.progress(sid))["history"]["test_acc"][1]
+
+
+def test_digits_data_is_checked_and_a_diverging_digits_run_stops_with_advice():
+    sessions = _digit_sessions()
+    good = _npz(*sessions.mnist["test"])
+    manifest = json.dumps({"files": {"mnist-test.npz": {"sha256": "0" * 64}}})
+    with pytest.raises(ValueError, match="damaged"):
+        sessions.add_mnist("test", good, manifest)
+    import hashlib
+    ok = json.dumps({"files": {"mnist-test.npz": {"sha256": hashlib.sha256(good).hexdigest()}}})
+    assert json.loads(sessions.add_mnist("test", good, ok))["images"] == 200
+    with pytest.raises(ValueError, match="not a valid MNIST"):
+        sessions.add_mnist("test", b"PK not a zip")
+    with pytest.raises(ValueError, match="unknown digits settings: colour"):
+        sessions.start(json.dumps({"lab": "digits", "config": {"colour": 1}}))
+    with pytest.raises(ValueError, match="not loaded"):
+        Sessions().start(json.dumps({"lab": "digits", "config": DIGITS}))
+    # η λ / n = 10 x 1000 / 100: every step multiplies the weights by -99.
+    wild = dict(DIGITS, eta=10.0, lmbda=1000.0, subset=100, epochs=50, cost="quadratic")
+    sid = json.loads(sessions.start(json.dumps({"lab": "digits", "config": wild})))["id"]
+    p = json.loads(sessions.run(sid, math.inf))
+    assert p["stop"]["problem"] and "diverged" in p["stop"]["text"] and p["stop"]["advice"]

@@ -534,7 +534,8 @@ def main(argv=None) -> int:
     if not args.quick:
         book.epoch()
     report(book, core, page, args)
-    return 1 if page is not None and page.get("lab_error") else 0
+    startup_failed = not args.skip_page and __import__("startup").main(["--repeats", str(repeats), "--profile"])
+    return 1 if page is not None and page.get("lab_error") or startup_failed else 0
 
 
 if __name__ == "__main__":

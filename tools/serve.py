@@ -17,6 +17,9 @@ serves only what the page needs and nothing else of the folder:
   page cannot reach it through DNS rebinding (its requests carry its own name);
 * no symlink out of the folder, except the app's own roots (``static/vendor``,
   ``static/data``... are links in development worktrees), each resolved once;
+* compressed (gzip) when the browser accepts it, for the types a real host
+  compresses (text, scripts, JSON, WebAssembly), so local use transfers what a
+  published copy does; each file is compressed once and kept while unchanged;
 * a null byte in the path gets 400 rather than a dropped connection; a request
   whose header takes longer than ``REQUEST_TIMEOUT`` seconds is cut off (a
   client trickling bytes must not hold a thread forever); the listen backlog is
@@ -27,9 +30,11 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import posixpath
 import socket
 import sys
+import threading
 import time
 import urllib.parse
 from http import HTTPStatus
@@ -42,7 +47,9 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost"}  # what a browser on this machine se
 # What the page needs, as URL paths. Each is resolved on its own, so these may be
 # symlinks (static/vendor and static/data are, in development worktrees); any
 # other link is followed only if it stays inside the root it belongs to.
-SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml")
+SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml", "sw.js", "manifest.webmanifest")
+# What a published copy holds (README, "Publishing"): the files above and these two folders.
+PUBLISHED = SERVED_FILES + ("py", "static")
 SERVED_DIRS = ("py", "static", "static/vendor", "static/data", "static/models", "static/css", "static/js")
 REQUEST_TIMEOUT = 10.0   # seconds to receive a whole request header
 IO_TIMEOUT = 60.0        # seconds for any one read or write once the request is in
@@ -64,7 +71,11 @@ MIME_TYPES = {
     ".ico": "image/x-icon",
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
 }
+# Worth compressing: what a static host compresses (wheels, zips, .npz and PNGs already are).
+COMPRESSED = {".html", ".js", ".mjs", ".css", ".json", ".toml", ".py", ".wasm", ".svg", ".txt", ".md",
+              ".webmanifest"}
 
 
 def port_number(text: str) -> int:
@@ -157,6 +168,8 @@ class Handler(SimpleHTTPRequestHandler):
         return True
 
     def send_head(self):
+        self._gzipped = None  # a connection serves many requests: nothing carries over
+        self._local = None
         if "\x00" in self.path or "%00" in self.path:
             self.send_error(HTTPStatus.BAD_REQUEST, "Null byte in the path")
             return None
@@ -168,11 +181,34 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         self._local = local
+        self._gzipped = None
+        if local.suffix.lower() in COMPRESSED and self.accepts_gzip():
+            self._gzipped = self.server.gzipped(local)
         return super().send_head()
+
+    def accepts_gzip(self) -> bool:
+        for part in self.headers.get("Accept-Encoding", "").split(","):
+            name, _, q = part.strip().partition(";")
+            if name.strip().lower() == "gzip" and q.replace(" ", "") not in ("q=0", "q=0.0"):
+                return True
+        return False
+
+    def send_header(self, keyword, value):
+        # SimpleHTTPRequestHandler announces the file's own length; a compressed body has its own.
+        if getattr(self, "_gzipped", None) is not None and keyword.lower() == "content-length":
+            super().send_header("Content-Encoding", "gzip")
+            value = str(len(self._gzipped))
+        super().send_header(keyword, value)
+
+    def copyfile(self, source, outputfile):
+        if getattr(self, "_gzipped", None) is not None:
+            outputfile.write(self._gzipped)
+        else:
+            super().copyfile(source, outputfile)
 
     def translate_path(self, path):
         # send_head resolved it (with the rules above) before SimpleHTTPRequestHandler asks.
-        return str(getattr(self, "_local", self.server.dead_end))
+        return str(getattr(self, "_local", None) or self.server.dead_end)
 
     def list_directory(self, path):
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
@@ -186,6 +222,9 @@ class Handler(SimpleHTTPRequestHandler):
         # Revalidate on every load (cheap 304s): a developer never sees a stale module.
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
+        local = getattr(self, "_local", None)
+        if local is not None and local.suffix.lower() in COMPRESSED:
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
     def log_message(self, format, *args):
@@ -207,7 +246,24 @@ class Server(ThreadingHTTPServer):
         self.served_dirs = sorted(((d, (self.root / d).resolve()) for d in SERVED_DIRS),
                                   key=lambda item: -len(item[0]))
         self.dead_end = self.root / ".not-served"
+        self._gzip_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
+        self._gzip_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def gzipped(self, path: Path) -> bytes | None:
+        """The file compressed, from memory while it is unchanged (size and mtime)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stamp = (st.st_size, st.st_mtime_ns)
+        with self._gzip_lock:
+            hit = self._gzip_cache.get(path)
+            if hit and hit[0] == stamp:
+                return hit[1]
+            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            self._gzip_cache[path] = (stamp, body)
+            return body
 
     def host_allowed(self, host: str) -> bool:
         try:

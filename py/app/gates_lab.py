@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from pyscript import window
 
-from app import dom
+from app import dom, progress
 from app import gates_view as view
 from app.canvas import Canvas
 from app.gates_draw import draw
@@ -62,14 +62,20 @@ def _width() -> int:
     return int(max(MIN_WIDTH, min(MAX_WIDTH, inner // WIDTH_STEP * WIDTH_STEP)))
 
 
+def _nand():
+    """The learner's nand while "Use my nand" is on (app.progress), else None: the perceptron."""
+    return progress.active("nand")
+
+
 def parts():
     """The current circuit, its wires, truth table, geometry and wire routes (each built once)."""
     key = _key()
-    if key not in _circuits:
+    nand = _nand()
+    if (key, nand) not in _circuits:
         circuit = build(*key)
-        table = circuit.truth_table() if len(circuit.inputs) <= view.TRUTH_TABLE_MAX_INPUTS else None
-        _circuits[key] = (circuit, circuit.wires(), table)
-    circuit, wires, table = _circuits[key]
+        table = circuit.truth_table(nand) if len(circuit.inputs) <= view.TRUTH_TABLE_MAX_INPUTS else None
+        _circuits[(key, nand)] = (circuit, circuit.wires(), table)
+    circuit, wires, table = _circuits[(key, nand)]
     shape = (*key, _width())
     if shape not in _geometries:
         geo = geometry(circuit, max_width=shape[-1])
@@ -107,7 +113,7 @@ def redraw() -> dict:
     """Draw the current circuit with its current signals; time it and say how long it took."""
     circuit, wires, _, geo, routes = parts()
     ins = _inputs(circuit)
-    signal = circuit.signals(ins)
+    signal = circuit.signals(ins, _nand())
     t0 = time.perf_counter()
     draw(_canvas, circuit, geo, wires, routes, signal, _hover)
     ms = (time.perf_counter() - t0) * 1000
@@ -115,7 +121,8 @@ def redraw() -> dict:
     timer.textContent = f"Drawn in {ms:.0f} ms."
     lab.publish(timer, ms=round(ms, 1))
     # max_width: the width the geometry was made for (a test recomputes the same geometry from it).
-    lab.publish(_canvas.element, inputs="".join(str(ins[n]) for n in circuit.inputs), max_width=geo.max_width)
+    lab.publish(_canvas.element, inputs="".join(str(ins[n]) for n in circuit.inputs), max_width=geo.max_width,
+                nand="mine" if _nand() else "perceptron")
     return signal
 
 
@@ -217,6 +224,24 @@ def _next_row(_event) -> None:
     _set_inputs(view.next_inputs(circuit, _inputs(circuit), table is not None))
 
 
+def _show_mine() -> None:
+    """The "Use my nand" toggle: off and disabled until the learner's nand passes its check."""
+    button, ready, on = dom.by_id("gt-mine"), progress.passed_code("nand") is not None, progress.using("nand")
+    button.disabled = not ready
+    button.setAttribute("aria-pressed", "true" if on else "false")
+    dom.set_text("gt-mine-note", view.mine_text(ready, on))
+
+
+def _on_mine(_event) -> None:
+    progress.set_use("nand", not progress.using("nand"))
+
+
+def _progress_changed() -> None:
+    _show_mine()
+    if lab.visible:
+        render()
+
+
 def _clear(_event) -> None:
     _set_inputs({name: 0 for name in parts()[0].inputs})
 
@@ -232,6 +257,8 @@ def setup() -> None:
     dom.on("gt-next", "click", _next_row)
     dom.on("gt-clear", "click", _clear)
     dom.on(window, "resize", _on_resize)
+    dom.on("gt-mine", "click", _on_mine)
+    progress.listeners.append(_progress_changed)
 
 
 def show(state: str) -> None:
@@ -250,6 +277,7 @@ def show(state: str) -> None:
     others = [m for name, m in link_problems + problems if name not in lab.fields]
     if others:
         lab.status("In the link: " + "; ".join(others) + ".", "bad")
+    _show_mine()
     render()
 
 

@@ -251,3 +251,12 @@ def sum_text(key: str, circuit, inputs: dict, outputs: dict):
 def check_text(key: str, ok: bool) -> str:
     return (f"✓ The perceptrons agree with Python's own {REFERENCE_TEXT[key]}." if ok
             else f"✗ The circuit disagrees with Python's {REFERENCE_TEXT[key]}!")
+
+
+def mine_text(ready: bool, on: bool) -> str:
+    """The note beside "Use my nand" (the learner's nand, from the exercises)."""
+    if not ready:
+        return "Write nand yourself in “Write it yourself” (exercise 2) and pass its check to run these circuits on it."
+    if on:
+        return "Every gate in this circuit is now a call of your nand."
+    return "Your nand passed its check: switch it on to run every gate of these circuits on your code."

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 from app import perceptron_view as view
+from app import progress
 from app.canvas import Canvas
 from app.dom import by_id, on, set_html, set_text
 from app.lab import Lab
@@ -71,15 +72,18 @@ def _targets() -> dict:
 
 def _draw_canvas(p: Perceptron) -> None:
     global _heat_key, _heat
+    mine = progress.using("perceptron_output")
     c, f = _canvas, _frame
     w1, w2 = (float(w) for w in p.weights)
     b = p.bias
     c.clear("#ffffff")
     size = int(f.size)
-    if _heat_key != (w1, w2, b):
+    if _heat_key != (w1, w2, b, mine):
         # Half the canvas resolution, smoothed when scaled up: the edge is under the line anyway.
-        _heat = view.half_plane_rgba((w1, w2), b, size // 2, size // 2)
-        _heat_key = (w1, w2, b)
+        # The learner's rule is called once per point, in Python: an eighth keeps a drag smooth.
+        step = 8 if mine else 2
+        _heat = view.half_plane_rgba((w1, w2), b, size // step, size // step, p=p)
+        _heat_key = (w1, w2, b, mine)
     c.draw_rgba(_heat, f.left, f.top, size, size, smooth=True)
 
     # Axes through 0 and the unit square whose corners are the inputs.
@@ -138,7 +142,7 @@ def _draw_canvas(p: Perceptron) -> None:
 def render() -> None:
     """Redraw everything that depends on the input, the weights or the target."""
     w, b = _weights(), _bias()
-    p = Perceptron(w, b)
+    p = progress.perceptron(w, b)   # the learner's rule when "Use my perceptron_output" is on
     x = _x()
     for i, key in enumerate(("pc-x1", "pc-x2")):
         btn = by_id(key)
@@ -148,12 +152,13 @@ def render() -> None:
     out = by_id("pc-output")
     out.textContent = str(y)
     out.setAttribute("data-value", str(y))
-    set_text("pc-rule", view.rule_text(w, b, x))
-    set_text("pc-threshold", view.threshold_text(w, b, x))
+    set_text("pc-rule", view.rule_text(w, b, x, p))
+    set_text("pc-threshold", view.threshold_text(w, b, x, p))
     set_text("pc-line", view.line_text(w, b))
     targets = _targets()
     set_text("pc-target-head", f"target {_target_name()}")
-    set_html("pc-truth-body", view.truth_rows_html(w, b, x, targets))
+    set_html("pc-truth-body", view.truth_rows_html(w, b, x, targets, p))
+    _show_mine(p)
     wrong = sum(p.output(xi) != t for xi, t in targets.items())
     set_text("pc-wrong", wrong)
     _draw_canvas(p)
@@ -270,6 +275,21 @@ def _canvas_click(event) -> None:
         render()
 
 
+def _show_mine(p) -> None:
+    """The "Use my perceptron_output" toggle: off and disabled until exercise 1 passes."""
+    ready, on_ = progress.passed_code("perceptron_output") is not None, progress.using("perceptron_output")
+    button = by_id("pc-mine")
+    button.disabled = not ready
+    button.setAttribute("aria-pressed", "true" if on_ else "false")
+    set_text("pc-mine-note", view.mine_text(ready, on_))
+    lab.publish(_canvas.element, rule="perceptron" if type(p) is Perceptron else "mine")
+
+
+def _progress_changed() -> None:
+    if lab.visible:
+        render()
+
+
 def setup() -> None:
     global _canvas
     lab.build()
@@ -283,6 +303,8 @@ def setup() -> None:
     on("pc-run", "click", lambda _e: _run.toggle())
     on("pc-reset", "click", _on_reset)
     on(_canvas.element, "click", _canvas_click)
+    on("pc-mine", "click", lambda _e: progress.set_use("perceptron_output", not progress.using("perceptron_output")))
+    progress.listeners.append(_progress_changed)
 
 
 def show(state: str) -> None:

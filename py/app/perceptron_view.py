@@ -64,12 +64,15 @@ def _products(weights, x) -> str:
     return " + ".join(f"({num(w)})({num(xi)})" for w, xi in zip(weights, x))
 
 
-def rule_text(weights, bias, x) -> str:
+def rule_text(weights, bias, x, p=None) -> str:
     """The rule with the current numbers filled in, e.g.
 
     ``w·x + b = (-2)(1) + (-2)(0) + 3 = 1 > 0 → output 1``
+
+    ``p``: the perceptron that decides (default ``Perceptron(weights, bias)``;
+    the learner's own rule when the lab runs on their code).
     """
-    p = Perceptron(weights, bias)
+    p = p or Perceptron(weights, bias)
     z = p.weighted_input(x)
     y = p.output(x)
     sign = ">" if y else "≤"
@@ -81,12 +84,12 @@ def rule_text(weights, bias, x) -> str:
     return text
 
 
-def threshold_text(weights, bias, x) -> str:
+def threshold_text(weights, bias, x, p=None) -> str:
     """The same decision in Nielsen's first form: is w·x above the threshold −b?
 
     ``threshold = −b = -3;  w·x = (-2)(1) + (-2)(0) = -2 > -3 → output 1``
     """
-    p = Perceptron(weights, bias)
+    p = p or Perceptron(weights, bias)
     wx = Perceptron(weights, 0.0).weighted_input(x)
     y = p.output(x)  # the perceptron decides; the sign below only explains it
     sign = ">" if y else "≤"
@@ -163,14 +166,14 @@ def run_status(learner, running: bool, speed: str, target: str) -> tuple[str, st
     return f"Paused in epoch {learner.epoch + 1}.", ""
 
 
-def truth_rows_html(weights, bias, current, targets=None) -> str:
+def truth_rows_html(weights, bias, current, targets=None, p=None) -> str:
     """The truth table's body: x1, x2, w·x + b, output (and the target, when given).
 
     ``current`` is the input shown now (its row gets class ``current``);
     ``targets`` maps each input to the target output of the table being
     learnt; an output that differs from it gets class ``wrong``.
     """
-    p = Perceptron(weights, bias)
+    p = p or Perceptron(weights, bias)
     rows = []
     for x in CORNERS:
         y = p.output(x)
@@ -189,13 +192,14 @@ def truth_rows_html(weights, bias, current, targets=None) -> str:
     return "".join(rows)
 
 
-def half_plane_rgba(weights, bias, width: int, height: int, view=VIEW, strength: float = 0.22) -> np.ndarray:
+def half_plane_rgba(weights, bias, width: int, height: int, view=VIEW, strength: float = 0.22,
+                    p=None) -> np.ndarray:
     """The view box shaded by the perceptron's output: (height, width, 4) uint8.
 
     Where w·x + b > 0 (output 1) is pale teal, the rest pale orange-red: the
     colours of the corners, so the picture reads "this side says 1".
     """
-    p = Perceptron(weights, bias)
+    p = p or Perceptron(weights, bias)
     points = grid(view[:2], view[2:], width, height)
     out = p.outputs(points).reshape(height, width)
     return class_heatmap(out[..., None].astype(np.float64), strength=strength)
@@ -240,3 +244,12 @@ class Frame:
             if (px - cx) ** 2 + (py - cy) ** 2 <= radius ** 2:
                 return corner
         return None
+
+
+def mine_text(ready: bool, on: bool) -> str:
+    """The note beside "Use my perceptron_output" (the learner's rule, from the exercises)."""
+    if not ready:
+        return "Write perceptron_output yourself in “Write it yourself” and pass its check to run this lab on it."
+    if on:
+        return "Every output here — the box, the table, the corners and the shading — comes from your perceptron_output."
+    return "Your perceptron_output passed its check: switch it on to run this lab on your code."

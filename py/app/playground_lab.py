@@ -322,7 +322,7 @@ def new_session(keep_weights: bool = False) -> None:
     draw.update_model_json(m, S.hash_state)
     set_state("stopped" if m.stop else ("running" if S.running else "idle"))
     if m.stop:
-        status(m.stop.text, "bad")
+        status(run.problem_text(m.stop), "bad")
     elif not S.running and not keep_weights:
         status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, "
                "or Step for one epoch.", "")
@@ -340,7 +340,7 @@ def start(step: bool = False) -> None:
     if S.running:
         return
     if m.stop is not None:
-        status(m.stop.text, "bad")
+        status(run.problem_text(m.stop), "bad")
         return
     config = S.config
     if not step and m.epoch >= config.epochs:

@@ -24,6 +24,7 @@ from app import playground_draw as draw
 from app.dom import by_id, spawn
 from app.training import client
 from nnfs import playground as pg
+from nnfs.engine import Stop
 from nnfs.remote import unpack_into
 
 BUDGET = 0.02        # seconds of training per worker call (Pause acts within one)
@@ -49,7 +50,7 @@ class Mirror:
     def latest(self, key: str):
         return self.history[key][-1]
 
-    def update(self, p: dict) -> pg.Stop | None:
+    def update(self, p: dict) -> Stop | None:
         """Take a progress message; returns why the call ended (None: its time was up)."""
         nan = float("nan")
         new = {k: [nan if v is None else v for v in values] for k, values in p["history"].items()}
@@ -59,13 +60,20 @@ class Mirror:
             for k, values in new.items():
                 self.history[k].extend(values)
         self.epoch, self.progress, self.train_seconds = p["epoch"], p["progress"], p["train_seconds"]
-        self.stop = _stop(p["stop"])
+        stop = _stop(p["stop"])
+        # Only a problem blocks Train; a limit reached (epochs, target) can be raised and go on.
+        self.stop = stop if stop is not None and stop.problem else None
         self.held_test_acc = None
         return _stop(p["ended"])
 
 
-def _stop(d) -> pg.Stop | None:
-    return None if d is None else pg.Stop(d["kind"], d["text"])
+def _stop(d) -> Stop | None:
+    return None if d is None else Stop(d["kind"], d["text"], d.get("advice", ""))
+
+
+def problem_text(stop: Stop) -> str:
+    """What went wrong, what to try, and the button that starts again."""
+    return f"{stop.message} Press Reset to start again from the initial weights."
 
 
 class _State:
@@ -132,8 +140,13 @@ def pace() -> float | None:
     return PACES.get(str(by_id("pg-pace").value))
 
 
+def max_epochs() -> int:
+    """The run's epoch limit: the setting, or a Step's goal beyond it (Step may pass it)."""
+    return S.config.epochs if S.goal is None else max(S.config.epochs, S.goal)
+
+
 def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
-    """(epoch to stop at, target accuracy or None, seconds to wait first) for the next call.
+    """(epoch to pause at, target accuracy or None, seconds to wait first) for the next call.
 
     Slow motion counts from where the speed was chosen (``clock``): epoch k is
     due at k / rate seconds, so every epoch is drawn and none is skipped.
@@ -159,7 +172,8 @@ async def _call(m: Mirror, until: int, target, diagram: bool) -> tuple[dict, byt
     together: the worker answers in order, so all three are of the same moment).
     The worker draws the pictures, so the page's thread only copies pixels."""
     size = draw.diagram_size(m) if diagram else (0, 0)
-    calls = [client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"])),
+    calls = [client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"]),
+                        max_epochs=max_epochs()),
              client.weights(m.sid), client.pictures(m.sid, *size)]
     tasks = [asyncio.ensure_future(c) for c in calls]
     return tuple([await t for t in tasks])
@@ -197,7 +211,7 @@ async def loop(run_id: int) -> None:
             unpack_into(m.network, weights)
             epochs += max(0.0, m.epoch + m.progress - before)
             limit = S.goal if S.goal is not None else S.config.epochs
-            if ended is not None and not (ended.kind == "epochs" and m.epoch < limit):
+            if ended is not None and not (ended.kind == "goal" and m.epoch < limit):
                 stop = ended
                 break
             if S.run_id != run_id:
@@ -247,7 +261,7 @@ def finished(stop) -> None:
         status(f"Paused at {where}.", "")
     elif stop.problem:
         set_state("stopped")
-        status(stop.text, "bad")
+        status(problem_text(stop), "bad")
     else:
         set_state("done")
         if stop.kind == "target":

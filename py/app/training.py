@@ -26,6 +26,8 @@ import time
 
 from pyscript import document
 
+from pyodide.ffi import to_js
+
 from app.dom import spawn
 from nnfs.remote import Sessions
 
@@ -41,15 +43,20 @@ class _Local:
     def __init__(self):
         self.sessions = Sessions()
 
+    @staticmethod
+    def pass_bytes(data: bytes):
+        return data
+
     async def call(self, name: str, *args):
         await asyncio.sleep(0)          # like a worker call: the caller's code goes on first
         if name in ("run",):
-            sid, budget, until, target, since = args
+            sid, budget, until, target, since, max_epochs = args
             return self.sessions.run(sid, budget, None if until == -1 else until,
-                                     None if target == -1 else target, since)
+                                     None if target == -1 else target, since,
+                                     None if max_epochs == -1 else max_epochs)
         if name == "start":
-            spec, keep = args
-            return self.sessions.start(spec, keep or None)
+            spec, keep, data = args
+            return self.sessions.start(spec, keep or None, data)
         if name == "pictures":
             from app.playground_view import network_pictures
             sid, width, height = args
@@ -62,6 +69,11 @@ class _Remote:
 
     def __init__(self, proxy):
         self.proxy = proxy
+
+    @staticmethod
+    def pass_bytes(data: bytes):
+        """Bytes for a worker call: a JS Uint8Array (copied once into the worker)."""
+        return to_js(data)
 
     async def call(self, name: str, *args):
         return await getattr(self.proxy, name)(*args)
@@ -121,14 +133,19 @@ class Client:
 
     # ------------------------------------------------------------ the calls
 
-    async def start(self, spec: dict, keep: int | None = None) -> dict:
+    async def start(self, spec: dict, keep: int | None = None, data: bytes | None = None) -> dict:
+        """A new session of ``spec``; ``data``: bytes it trains on (a 'speed' run's images)."""
         await self.ready()
-        return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0)))
+        payload = None if data is None else self._backend.pass_bytes(data)
+        return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0, payload)))
 
     async def run(self, sid: int, budget: float, until_epoch: int | None = None,
-                  target: float | None = None, since: int = 0) -> dict:
+                  target: float | None = None, since: int = 0,
+                  max_epochs: int | None = None) -> dict:
+        """Train ``budget`` seconds; ``max_epochs`` None keeps the session's limit."""
         text = await self._backend.call("run", sid, budget, -1 if until_epoch is None else until_epoch,
-                                        -1 if target is None else target, since)
+                                        -1 if target is None else target, since,
+                                        -1 if max_epochs is None else max_epochs)
         return json.loads(str(text))
 
     async def weights(self, sid: int) -> bytes:

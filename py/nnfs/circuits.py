@@ -125,21 +125,25 @@ class Circuit:
             raise ValueError(f"expected {len(self.inputs)} inputs ({', '.join(self.inputs)}); got {len(values)}")
         return {n: _bit(v, n) for n, v in zip(self.inputs, values)}
 
-    def signals(self, inputs):
-        """The 0/1 signal on every node (inputs, gates, outputs) as {id: bit}."""
+    def signals(self, inputs, nand=None):
+        """The 0/1 signal on every node (inputs, gates, outputs) as {id: bit}.
+
+        ``nand``: a function (x1, x2) -> bit to use for every gate instead of the
+        NAND perceptron (the learner's own, from the exercises)."""
         signal = self._input_bits(inputs)
         for gate_id, (a, b) in self.gates.items():  # dicts keep topological order
-            signal[gate_id] = NAND.output([signal[a], signal[b]])
+            signal[gate_id] = (NAND.output([signal[a], signal[b]]) if nand is None
+                               else nand(signal[a], signal[b]))
         for out_name, source in self.outputs.items():
             signal[out_name] = signal[source]
         return signal
 
-    def evaluate(self, inputs):
-        """The outputs for `inputs`, as {output name: bit}."""
-        signal = self.signals(inputs)
+    def evaluate(self, inputs, nand=None):
+        """The outputs for `inputs`, as {output name: bit} (``nand`` as for `signals`)."""
+        signal = self.signals(inputs, nand)
         return {name: signal[name] for name in self.outputs}
 
-    def truth_table(self):
+    def truth_table(self, nand=None):
         """[(input bits, output bits), ...] for every input combination, counting in binary."""
         n = len(self.inputs)
         if n > MAX_TRUTH_TABLE_INPUTS:
@@ -147,7 +151,7 @@ class Circuit:
                 f"{self.name} has {n} inputs, so its truth table would have {2 ** n} rows; "
                 f"the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
             )
-        return [(bits, tuple(self.evaluate(bits).values())) for bits in product((0, 1), repeat=n)]
+        return [(bits, tuple(self.evaluate(bits, nand).values())) for bits in product((0, 1), repeat=n)]
 
     # --- size ---------------------------------------------------------------
 

@@ -196,12 +196,16 @@ class Session:
         reached (training may go on after it). None: the time is up.
         """
         if self.stop is not None:
-            if self.stop.problem or self._limit_reached() is not None:
+            if self.stop.problem:
                 return self.stop
-            self.stop = None  # a limit was raised since: go on
+            # A limit was reached: the one that holds now (the limits may have changed
+            # since, e.g. a target set after the epoch limit), or none: go on.
+            self.stop = self._limit_reached()
+            if self.stop is not None:
+                return self.stop
         if until_epoch is not None and self.epoch >= until_epoch:
             return Stop("goal", f"Reached epoch {self.epoch}.")
-        start = self.clock()
+        start = began = self.clock()   # start: of the training time not yet counted; began: of the call
         self.planner.target = budget
         trainer = self.trainer
         try:
@@ -229,7 +233,9 @@ class Session:
                         return self.stop
                     if until_epoch is not None and self.epoch >= until_epoch:
                         return Stop("goal", f"Reached epoch {self.epoch}.")
-                if self.clock() - start >= budget:
+                # The budget is the call's: epochs shorter than it must not restart it (a
+                # call would then run to the epoch limit and the page wait for it).
+                if self.clock() - began >= budget:
                     return None
         finally:
             self.train_seconds += self.clock() - start
@@ -276,9 +282,13 @@ class Session:
           started, two epochs in a row: the steps are too large and make it worse;
         * 'chance': the accuracy on the training data fell back to what always
           answering the commonest class scores, for 3 epochs in a row after
-          having been 10 points above it (a collapse), or the run reached its
-          epoch limit at that level. A slow start at chance (XOR often sits
-          there for a dozen epochs before it breaks its symmetry) is not one.
+          having been 10 points above it, while the training cost made no
+          progress (its lowest in those epochs is no lower than before them):
+          a collapse; or the run reached its epoch limit at that level. A slow
+          start at chance (XOR often sits there for a dozen epochs before it
+          breaks its symmetry) is not one, nor is a network still finding its
+          way (circles at η = 1 swings between 38 % and 69 % for a few epochs
+          while its cost keeps falling, then learns to 100 %).
         """
         key = self._loss_key()
         if key is None:
@@ -296,17 +306,22 @@ class Session:
         window = accs[-CHANCE_EPOCHS:]
         was_better = any(a > self._chance + CHANCE_RISE for a in accs[:-CHANCE_EPOCHS])
         at_chance = len(window) == CHANCE_EPOCHS and all(a <= self._chance + CHANCE_SLACK for a in window)
+        earlier = [v for v in losses[:-CHANCE_EPOCHS] if math.isfinite(v)]
+        stalled = not earlier or min(losses[-CHANCE_EPOCHS:]) >= min(earlier)
         finished = self.max_epochs is not None and self.epoch >= self.max_epochs
         ended_there = finished and bool(accs) and accs[-1] <= self._chance + CHANCE_SLACK
-        if (at_chance and was_better) or ended_there:
+        if (at_chance and was_better and stalled) or ended_there:
             how = ("fell back to" if was_better else "never rose above")
             return Stop("chance", f"Training got nowhere: at epoch {self.epoch} the network is right "
                                   f"on {accs[-1]:.1%} of the training data, which is what always giving "
                                   f"the commonest answer scores ({self._chance:.1%}); it {how} that "
                                   "level. The network has collapsed to (nearly) the same answer for "
                                   "every input.",
-                        "Try a smaller learning rate η, the scaled initialisation, or another seed, "
-                        "then start again.")
+                        ("Try a smaller learning rate η, the scaled initialisation, or another seed, "
+                         "then start again." if was_better else
+                         "Give it more epochs if it was only slow to start (XOR sits at chance for "
+                         "a dozen epochs before it breaks its symmetry); otherwise try a smaller "
+                         "learning rate η, the scaled initialisation, or another seed."))
         return None
 
     def _limit_reached(self) -> Stop | None:

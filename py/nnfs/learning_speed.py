@@ -24,14 +24,21 @@ computes it twice, which changes nothing). The step is network.py's update
 rule, w -> (1 - η λ / n) w - η ∂C/∂w (a test checks it equals
 ``Network.update_mini_batch``). Pure numpy: it runs in CPython, in the page and
 in the training worker.
+
+``SpeedSession`` drives a ``SpeedRun`` in time slices with the shape every
+training session has (``run(budget, until_epoch)``, ``history``, ``stop``), so
+the training worker (``nnfs.remote``, kind "speed") runs it off the page's
+thread; ``pack_data``/``unpack_data`` carry the 1,000 images there as bytes.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
+from .engine import Stop
 from .network import Network
 
 BOOK_SIZES = {
@@ -129,3 +136,83 @@ class SpeedRun:
 def ratios(speeds) -> list[float]:
     """How many times faster each hidden layer learns than the one before it."""
     return [b / a if a > 0 else math.inf for a, b in zip(speeds[:-1], speeds[1:])]
+
+
+def pack_data(X, y) -> bytes:
+    """The images (uint8, n x 784) then their labels (uint8, n) as one buffer."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.dtype != np.uint8 or X.ndim != 2 or len(X) != len(y):
+        raise ValueError("pack_data wants uint8 images, one row each, and one label per image")
+    return X.tobytes() + y.astype(np.uint8).tobytes()
+
+
+def unpack_data(data, width: int = 784) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) from ``pack_data``'s bytes (``width`` pixels per image)."""
+    flat = np.frombuffer(bytes(data), dtype=np.uint8)
+    n, rest = divmod(flat.size, width + 1)
+    if rest or n == 0:
+        raise ValueError(f"{flat.size} bytes are not whole images of {width} pixels plus labels")
+    return flat[:n * width].reshape(n, width), flat[n * width:].copy()
+
+
+class SpeedSession:
+    """A ``SpeedRun`` trained in time slices, as the training worker runs sessions.
+
+    ``history`` holds, per epoch (entry 0 = before training), ``epoch`` and
+    ``speed_1`` ... ``speed_L``: ‖∂C/∂bˡ‖ of each hidden layer (the run's
+    ``norms`` by layer). ``run(budget, until_epoch)`` trains whole epochs (one
+    full-batch step each, ≈ 0.1 s in the page) until the budget is spent; at
+    ``until_epoch`` it returns Stop('epochs') (the learner may raise it and go
+    on); a gradient that overflowed is a problem ('nan') that ends the run.
+    """
+
+    def __init__(self, speed_run: SpeedRun, clock=time.perf_counter):
+        self.speed_run = speed_run
+        self.clock = clock
+        self.stop: Stop | None = None
+        self.train_seconds = 0.0
+        self.progress = 0.0          # full batch: an epoch is one step, never half done
+        self.history: dict[str, list] = {"epoch": []}
+        for l in range(speed_run.hidden_layers):
+            self.history[f"speed_{l + 1}"] = []
+        speed_run.initial_speeds()
+        self._record()
+
+    @property
+    def network(self) -> Network:
+        return self.speed_run.network
+
+    @property
+    def epoch(self) -> int:
+        return self.speed_run.epoch
+
+    def _record(self) -> None:
+        self.history["epoch"].append(self.epoch)
+        for l, v in enumerate(self.speed_run.norms[-1]):
+            self.history[f"speed_{l + 1}"].append(v)
+
+    def run(self, budget: float = 0.05, until_epoch: int | None = None, target=None) -> Stop | None:
+        """Train whole epochs for about ``budget`` seconds (at least one), up to
+        ``until_epoch``. (``target`` is the engine's accuracy target: none here.)"""
+        if self.stop is not None:
+            return self.stop
+        if until_epoch is not None and self.epoch >= until_epoch:
+            return Stop("epochs", f"Finished {self.epoch} epochs.")
+        start = self.clock()
+        try:
+            while until_epoch is None or self.epoch < until_epoch:
+                with np.errstate(all="ignore"):   # an overflow is reported below, not warned
+                    self.speed_run.step(1)
+                self._record()
+                if not self.speed_run.finite():
+                    self.stop = Stop("nan", f"The gradients overflowed in epoch {self.epoch}: "
+                                            "this run stops here.",
+                                     "Try sigmoid or tanh, or the scaled initialisation.")
+                    return self.stop
+                if self.clock() - start >= budget:
+                    break
+        finally:
+            self.train_seconds += self.clock() - start
+        if until_epoch is not None and self.epoch >= until_epoch:
+            return Stop("epochs", f"Finished {self.epoch} epochs.")
+        return None

@@ -5,18 +5,20 @@ the training settings, then watch SGD learn. Everything the page needs that is
 not drawing lives here, in plain Python + numpy, so it runs and is tested in
 CPython and the page gives the same results:
 
-* ``Config``: every setting, with defaults and limits (``NUMBERS``, ``CHOICES``).
-* ``to_hash`` / ``from_hash``: the configuration as the URL hash
-  ``data=xor&noise=0.1&layers=4,4&...``, so a link restores a whole setup. A bad
-  value gives a message and falls back to the default for that key only.
+* ``SETTINGS``: every setting declared once (an ``nnfs.settings.Table``: label,
+  default, limits, slider, help); ``Config`` holds one value of each, and
+  ``NUMBERS`` / ``CHOICES`` (the limits its checks use) are read off the table.
+* ``to_hash`` / ``from_hash``: the configuration as the URL hash through the
+  table's codec (``data=circles&layers=4,4&...``: only what differs from the
+  defaults), so a link restores a whole setup; older links that list every key
+  read the same. A bad value gives a message and keeps the default for that key.
 * ``build_data``, ``build_network``, ``build_trainer``: the data set (plus the
   learner's own clicked points, always training data), the network and the
   SGD trainer, all from seeds, so the same configuration always trains the same
   way, in the page and in CPython.
-* ``Session``: one training run that a page drives in time slices
-  (``run(budget)``); it records the loss and accuracy curves once per epoch
-  and stops on an epoch limit, a target test accuracy, or a problem
-  (``diagnose``: NaN/inf cost, weights blowing up, every ReLU of a layer dead).
+* ``Session``: one training run of a configuration on the one training engine
+  (``nnfs.engine.Session``: time slices, curves, stop rules and the diagnosis
+  of runs that go wrong, with advice); this module only builds it.
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
 
 import numpy as np
 
+from . import engine
 from .costs import output_activation_for
 from .datasets import DATASETS, make_dataset, train_test_split
 from .network import Network, Trainer
-from .pacing import ChunkPlanner
 from .perceptron import parse_finite
+from .settings import Setting, Table, format_number
 
 # --------------------------------------------------------------------- limits
 
@@ -41,7 +43,6 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_USER_POINTS = 200
 POINT_DECIMALS = 2                    # clicked points are stored (and linked) to 0.01
-EXPLODED = 1e6                        # |weight| above this: training has blown up
 
 
 @dataclass(frozen=True)
@@ -54,53 +55,155 @@ class Number:
     integer: bool = False
 
 
-# Hash key -> limits. The hash keys are the Config field names.
-NUMBERS: dict[str, Number] = {
-    "classes": Number("classes", 2, 4, True),
-    "n": Number("points", 10, 2000, True),
-    "noise": Number("noise", 0.0, 1.0),
-    "test": Number("test %", 10, 90, True),
-    "dseed": Number("data seed", 0, 999_999, True),
-    "seed": Number("network seed", 0, 999_999, True),
-    "eta": Number("learning rate η", 0.0001, 1000.0),
-    "batch": Number("mini-batch size", 1, 2000, True),
-    "l2": Number("L2 λ", 0.0, 100.0),
-    "epochs": Number("stop after epochs", 1, 100_000, True),
-    "target": Number("stop at test accuracy %", 0.0, 100.0),
-}
 NEURONS = Number("neurons", 1, MAX_NEURONS, True)
 HIDDEN = Number("hidden layers", 0, MAX_HIDDEN_LAYERS, True)
 
-CHOICES: dict[str, tuple[str, ...]] = {
-    "data": tuple(DATASETS),
-    "act": ("sigmoid", "tanh", "relu", "linear"),
-    "cost": ("quadratic", "cross-entropy", "log-likelihood"),
-    "init": ("normal", "scaled"),
-}
+
+def fmt(value) -> str:
+    """A number as it appears in the URL and the fields: ``3`` not ``3.0``;
+    otherwise the shortest text that reads back as the same float."""
+    return format_number(value)
+
+
+def _parse(spec: Number, text: str):
+    value = parse_finite(text, spec.label, minimum=spec.lo, maximum=spec.hi)
+    if spec.integer:
+        if value != int(value):
+            raise ValueError(f"{spec.label} must be a whole number; got {text.strip()}")
+        return int(value)
+    return value
+
+
+def parse_layers(text: str) -> tuple:
+    """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
+    text = text.strip()
+    if not text:
+        return ()
+    items = text.split(",")
+    if len(items) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
+    return tuple(_parse(NEURONS, item) for item in items)
+
+
+def layers_text(layers) -> str:
+    return ",".join(str(k) for k in layers)
+
+
+def round_point(x: float, y: float) -> tuple[float, float]:
+    """A clicked position rounded as it is stored and linked, clipped into the box."""
+    def r(v):
+        return round(min(1.0, max(-1.0, float(v))), POINT_DECIMALS) + 0.0  # never -0.0
+    return r(x), r(y)
+
+
+def parse_points(text: str) -> tuple:
+    """``"0.5,-0.25,1;0,0,0"`` -> ((0.5, -0.25, 1), (0.0, 0.0, 0))."""
+    text = text.strip()
+    if not text:
+        return ()
+    items = text.split(";")
+    if len(items) > MAX_USER_POINTS:
+        raise ValueError(f"at most {MAX_USER_POINTS} points of your own; got {len(items)}")
+    points = []
+    for item in items:
+        parts = item.split(",")
+        if len(parts) != 3:
+            raise ValueError(f"a point is x,y,class; got {item!r}")
+        x = parse_finite(parts[0], "a point's x", minimum=-1, maximum=1)
+        y = parse_finite(parts[1], "a point's y", minimum=-1, maximum=1)
+        c = parse_finite(parts[2], "a point's class", minimum=0, maximum=3)
+        if c != int(c):
+            raise ValueError(f"a point's class must be 0, 1, 2 or 3; got {parts[2]!r}")
+        points.append((*round_point(x, y), int(c)))
+    return tuple(points)
+
+
+def points_text(points) -> str:
+    return ";".join(f"{fmt(x)},{fmt(y)},{c}" for x, y, c in points)
+
+
+# ------------------------------------------------------------- the settings
+
+# Every setting of the Playground, declared once: its URL key, label, default, limits,
+# the slider's range and a sentence of help. The URL codec (nnfs.settings), the number
+# limits (NUMBERS), the choices (CHOICES) and Config's defaults all come from here.
+# "pts" (the learner's clicked points) is Config.points.
+SETTINGS = Table("pg", [
+    Setting("data", "data set", "xor", kind="choice",
+            choices=(("xor", "XOR (4 clusters)"), ("circles", "circles"), ("spiral", "spiral"),
+                     ("blobs", "blobs"), ("moons", "moons")),
+            help="The 2-D points to classify."),
+    Setting("classes", "classes", 2, kind="int", lo=2, hi=4, slider=(2, 4, 1),
+            help="Circles, spiral and blobs: how many classes (XOR and moons have 2)."),
+    Setting("n", "points", 200, kind="int", lo=10, hi=2000, slider=(10, 1000, 10),
+            help="Points generated, training and test together."),
+    Setting("noise", "noise", 0.1, lo=0.0, hi=1.0, slider=(0, 1, 0.01),
+            help="How far the points scatter from their pattern."),
+    Setting("test", "test %", 30, kind="int", lo=10, hi=90, slider=(10, 90, 5),
+            help="The share of the points held out to test on."),
+    Setting("dseed", "data seed", 1, kind="int", lo=0, hi=999_999,
+            help="The same seed gives the same points and split."),
+    Setting("layers", "hidden layers", (4,), kind="text", parse_text=parse_layers,
+            encode_text=layers_text,
+            help=f"Neurons per hidden layer, e.g. 4,4 (0 to {MAX_HIDDEN_LAYERS} layers of "
+                 f"1 to {MAX_NEURONS})."),
+    Setting("act", "activation", "sigmoid", kind="choice",
+            choices=(("sigmoid", "sigmoid σ(z)"), ("tanh", "tanh(z)"), ("relu", "ReLU max(0, z)"),
+                     ("linear", "linear z")),
+            help="The hidden neurons' activation function."),
+    Setting("cost", "cost", "cross-entropy", kind="choice",
+            choices=(("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"),
+                     ("log-likelihood", "log-likelihood")),
+            help="What training minimises (log-likelihood uses softmax outputs)."),
+    Setting("init", "initial weights", "scaled", kind="choice",
+            choices=(("normal", "N(0, 1)"), ("scaled", "N(0, 1/n_in)")),
+            help="How the weights start."),
+    Setting("seed", "network seed", 1, kind="int", lo=0, hi=999_999,
+            help="The initial weights and the mini-batch order."),
+    Setting("eta", "learning rate η", 3.0, lo=0.0001, hi=1000.0,
+            help="The size of each gradient-descent step."),
+    Setting("batch", "mini-batch size", 10, kind="int", lo=1, hi=2000,
+            help="Training points averaged per step."),
+    Setting("l2", "L2 λ", 0.0, lo=0.0, hi=100.0,
+            help="Weight decay: pulls the weights toward 0 against overfitting."),
+    Setting("epochs", "stop after epochs", 300, kind="int", lo=1, hi=100_000,
+            help="Training stops at this epoch."),
+    Setting("target", "stop at test accuracy %", 0.0, lo=0.0, hi=100.0,
+            help="Training stops once the test accuracy reaches this (0: never)."),
+    Setting("pts", "your points", (), kind="text", parse_text=parse_points,
+            encode_text=points_text,
+            help=f"Training points you clicked (x,y,class; at most {MAX_USER_POINTS})."),
+])
+
+# Numeric limits and choices, as Config's checks and the glue's fields read them.
+NUMBERS: dict[str, Number] = {s.name: Number(s.label, s.lo, s.hi, s.kind == "int")
+                              for s in SETTINGS if s.kind in ("number", "int")}
+CHOICES: dict[str, tuple[str, ...]] = {s.name: s.values for s in SETTINGS if s.kind == "choice"}
+_D = SETTINGS.defaults()
 
 
 @dataclass(frozen=True)
 class Config:
-    """Every setting of the playground. Defaults: XOR learnt by one hidden
-    layer of 4 sigmoid neurons in about 15 epochs."""
+    """Every setting of the playground (defaults: ``SETTINGS``). Defaults: XOR
+    learnt by one hidden layer of 4 sigmoid neurons in about 15 epochs."""
 
-    data: str = "xor"
-    classes: int = 2           # used by circles, spiral and blobs
-    n: int = 200               # generated points (train + test)
-    noise: float = 0.1
-    test: int = 30             # percent of the generated points held out for testing
-    dseed: int = 1             # data seed: the points and the train/test split
-    layers: tuple = (4,)       # neurons per hidden layer
-    act: str = "sigmoid"       # hidden-layer activation
-    cost: str = "cross-entropy"
-    init: str = "scaled"       # "normal": N(0, 1); "scaled": N(0, 1/n_in)
-    seed: int = 1              # network seed: initial weights and mini-batch order
-    eta: float = 3.0
-    batch: int = 10
-    l2: float = 0.0
-    epochs: int = 300          # stop after this many epochs
-    target: float = 0.0        # stop at this test accuracy in percent (0 = never)
-    points: tuple = ()         # the learner's own points: ((x, y, class), ...)
+    data: str = _D["data"]
+    classes: int = _D["classes"]      # used by circles, spiral and blobs
+    n: int = _D["n"]                  # generated points (train + test)
+    noise: float = _D["noise"]
+    test: int = _D["test"]            # percent of the generated points held out for testing
+    dseed: int = _D["dseed"]          # data seed: the points and the train/test split
+    layers: tuple = _D["layers"]      # neurons per hidden layer
+    act: str = _D["act"]              # hidden-layer activation
+    cost: str = _D["cost"]
+    init: str = _D["init"]            # "normal": N(0, 1); "scaled": N(0, 1/n_in)
+    seed: int = _D["seed"]            # network seed: initial weights and mini-batch order
+    eta: float = _D["eta"]
+    batch: int = _D["batch"]
+    l2: float = _D["l2"]
+    epochs: int = _D["epochs"]        # stop after this many epochs
+    target: float = _D["target"]      # stop at this test accuracy in percent (0 = never)
+    points: tuple = _D["pts"]         # the learner's own points: ((x, y, class), ...)
 
     def __post_init__(self):
         problems = validate(self)
@@ -121,6 +224,14 @@ class Config:
     def sizes(self) -> list[int]:
         return [2, *self.layers, self.n_classes]
 
+    def values(self) -> dict:
+        """The settings by their URL keys (``SETTINGS``' names)."""
+        return {s.name: getattr(self, _field(s.name)) for s in SETTINGS}
+
+
+def _field(name: str) -> str:
+    """The Config field of setting ``name`` (the URL's "pts" is ``points``)."""
+    return "points" if name == "pts" else name
 
 
 def _check_number(key: str, value) -> str | None:
@@ -182,136 +293,37 @@ DEFAULTS = Config()
 
 # --------------------------------------------------------------- URL hash
 
-HASH_KEYS = ("data", "classes", "n", "noise", "test", "dseed", "layers", "act", "cost",
-             "init", "seed", "eta", "batch", "l2", "epochs", "target", "pts")
-
-
-def fmt(value) -> str:
-    """A number as it appears in the URL and the fields: ``3`` not ``3.0``;
-    otherwise the shortest text that reads back as the same float."""
-    value = float(value)
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _point_text(p) -> str:
-    x, y, c = p
-    return f"{fmt(x)},{fmt(y)},{c}"
-
 
 def to_hash(config: Config) -> str:
-    """``config`` as ``key=value&...`` (every key, in a fixed order; ``pts``
-    only when there are clicked points)."""
-    parts = []
-    for key in HASH_KEYS:
-        if key == "pts":
-            if config.points:
-                parts.append("pts=" + ";".join(_point_text(p) for p in config.points))
-        elif key == "layers":
-            parts.append("layers=" + ",".join(str(k) for k in config.layers))
-        elif key in NUMBERS:
-            parts.append(f"{key}={fmt(getattr(config, key))}")
-        else:
-            parts.append(f"{key}={quote(str(getattr(config, key)), safe='-')}")
-    return "&".join(parts)
+    """``config`` as the link's ``key=value&...``: the settings that differ from
+    the defaults, in the table's order (``nnfs.settings.Table.to_hash``)."""
+    return SETTINGS.to_hash(config.values())
 
 
 def parse_number(key: str, text: str):
     """The value of numeric setting ``key`` typed as ``text``, or ValueError."""
-    spec = NUMBERS[key]
-    return _parse(spec, text)
-
-
-def _parse(spec: Number, text: str):
-    value = parse_finite(text, spec.label, minimum=spec.lo, maximum=spec.hi)
-    if spec.integer:
-        if value != int(value):
-            raise ValueError(f"{spec.label} must be a whole number; got {text.strip()}")
-        return int(value)
-    return value
-
-
-def parse_layers(text: str) -> tuple:
-    """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
-    text = text.strip()
-    if not text:
-        return ()
-    items = text.split(",")
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
-    return tuple(_parse(NEURONS, item) for item in items)
-
-
-def round_point(x: float, y: float) -> tuple[float, float]:
-    """A clicked position rounded as it is stored and linked, clipped into the box."""
-    def r(v):
-        return round(min(1.0, max(-1.0, float(v))), POINT_DECIMALS) + 0.0  # never -0.0
-    return r(x), r(y)
-
-
-def parse_points(text: str) -> tuple:
-    """``"0.5,-0.25,1;0,0,0"`` -> ((0.5, -0.25, 1), (0.0, 0.0, 0))."""
-    text = text.strip()
-    if not text:
-        return ()
-    items = text.split(";")
-    if len(items) > MAX_USER_POINTS:
-        raise ValueError(f"at most {MAX_USER_POINTS} points of your own; got {len(items)}")
-    points = []
-    for item in items:
-        parts = item.split(",")
-        if len(parts) != 3:
-            raise ValueError(f"a point is x,y,class; got {item!r}")
-        x = parse_finite(parts[0], "a point's x", minimum=-1, maximum=1)
-        y = parse_finite(parts[1], "a point's y", minimum=-1, maximum=1)
-        c = parse_finite(parts[2], "a point's class", minimum=0, maximum=3)
-        if c != int(c):
-            raise ValueError(f"a point's class must be 0, 1, 2 or 3; got {parts[2]!r}")
-        points.append((*round_point(x, y), int(c)))
-    return tuple(points)
+    return _parse(NUMBERS[key], text)
 
 
 def from_hash(text: str) -> tuple[Config, list[str]]:
     """The configuration in a URL hash (without the ``#playground/``), and a
-    message for every key that was bad (that key keeps its default) or unknown."""
-    values: dict = {}
-    problems: list[str] = []
-    for part in text.lstrip("#").split("&"):
-        if not part:
-            continue
-        key, sep, raw = part.partition("=")
-        key, raw = unquote(key), unquote(raw)
-        if not sep:
-            problems.append(f"'{key}' has no value (expected {key}=...)")
-            continue
-        try:
-            if key in CHOICES:
-                if raw not in CHOICES[key]:
-                    raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}; got {raw!r}")
-                values[key] = raw
-            elif key in NUMBERS:
-                values[key] = parse_number(key, raw)
-            elif key == "layers":
-                values[key] = parse_layers(raw)
-            elif key == "pts":
-                values["points"] = parse_points(raw)
+    message for every key that was bad (that key keeps its default) or unknown.
+    Links that list every key (as they were written before the table) read the same."""
+    values, problems = SETTINGS.from_hash(text)
+    messages = []
+    for name, message in problems:
+        if name is None:
+            messages.append(message)
+        else:
+            setting = SETTINGS[name]
+            if name == "pts":
+                shown = "none"
+            elif name == "layers":
+                shown = layers_text(setting.default) or "(none)"
             else:
-                problems.append(f"unknown setting '{key}' ignored")
-                continue
-        except ValueError as e:
-            default = DEFAULTS.points if key == "pts" else getattr(DEFAULTS, key)
-            shown = "none" if key == "pts" else _shown(key, default)
-            problems.append(f"{e} — using the default {shown}")
-    return Config(**values), problems
-
-
-def _shown(key, value) -> str:
-    if key == "layers":
-        return ",".join(str(k) for k in value) or "(none)"
-    if key in NUMBERS:
-        return fmt(value)
-    return str(value)
+                shown = setting.format(setting.default)
+            messages.append(f"{message} — using the default {shown}")
+    return Config(**{_field(k): v for k, v in values.items()}), messages
 
 
 # ------------------------------------------------------- data and network
@@ -372,97 +384,30 @@ def train(config: Config, epochs: int) -> Network:
     return net
 
 
-# -------------------------------------------------------------- diagnosis
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Why a run stopped. ``kind``: 'epochs' (the limit), 'target' (test
-    accuracy reached), 'goal' (a requested epoch, e.g. Step), or a problem:
-    'nan', 'exploded', 'dead'. ``text`` says it in words for the page."""
-
-    kind: str
-    text: str
-
-    @property
-    def problem(self) -> bool:
-        return self.kind in ("nan", "exploded", "dead")
-
-
-_TRY = ("Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
-        "stay between −1 and 1, then press Reset.")
-
-
-def diagnose(network: Network, X_train, cost, epoch: int) -> Stop | None:
-    """A Stop if training cannot usefully go on, else None:
-
-    * 'nan': the cost or a weight is NaN or infinite (it overflowed);
-    * 'exploded': some |weight| or |bias| is above 1e6: every step overshoots
-      and makes them bigger (they would overflow a little later);
-    * 'dead': every ReLU of a hidden layer outputs 0 on every training point.
-      Then no error reaches the layers before it (ReLU'(z) = 0) and the layer
-      passes nothing forward, so the network can never recover.
-    """
-    if not network.is_finite() or cost is None or not math.isfinite(cost):
-        if cost is not None and math.isnan(cost):
-            what = "the cost became NaN (not a number)"
-        elif cost is not None and math.isinf(cost):
-            what = "the cost became infinite"
-        else:
-            what = "the weights overflowed"
-        return Stop("nan", f"Training diverged in epoch {epoch}: {what}. Each step overshot "
-                           "and made the weights larger, until the numbers no longer fit in "
-                           f"a float. {_TRY}")
-    biggest = max(max(float(np.max(np.abs(w))) for w in network.weights),
-                  max(float(np.max(np.abs(b))) for b in network.biases))
-    if biggest > EXPLODED:
-        return Stop("exploded", f"Training diverged in epoch {epoch}: a weight reached "
-                                f"{biggest:.3g} (we stop above 10⁶). Each step overshoots the "
-                                f"minimum and lands further away, so the weights keep growing. {_TRY}")
-    if network.activation == "relu" and len(network.sizes) > 2:
-        with np.errstate(all="ignore"):
-            activations, _ = network._forward(np.asarray(X_train, dtype=np.float64))
-        for l, a in enumerate(activations[1:-1], start=1):
-            if not np.any(a > 0):
-                when = ("already at the start (try another seed or more neurons)" if epoch == 0
-                        else f"after epoch {epoch}")
-                return Stop("dead", f"Training stopped: every ReLU neuron in hidden layer {l} "
-                                    f"outputs 0 for every training point, {when}. Their "
-                                    "gradient is then 0 too, so nothing before them can learn "
-                                    "any more (“dead ReLUs”, usually from a too-large η pushing "
-                                    f"biases far below 0). {_TRY}")
-    return None
-
-
 # ---------------------------------------------------------------- session
 
-CURVES = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+CURVES = ("epoch", "seconds", "minibatch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
 
 
-class Session:
-    """One training run of ``config``: data, network, trainer and its curves.
+class Session(engine.Session):
+    """One training run of ``config`` on the one engine (``nnfs.engine.Session``).
 
-    ``run(budget)`` trains for about ``budget`` seconds, in calls of as many
-    mini-batches as ``ChunkPlanner`` measures to fit, so a page can run it between frames; the result after E epochs
-    does not depend on how the time was sliced. ``history`` holds one entry
-    per epoch (epoch 0 = before training): the mean cost C_0 (without the L2
-    term) and the accuracy on the training and test sets.
+    This class only builds: the data, network and trainer from the config's
+    seeds, the evaluation sets "train" and "test", and the stop rules
+    (``config.epochs``; ``config.target`` percent test accuracy, 0 = none).
+    Training, the curves (``history``: see the engine) and the diagnosis of a
+    run that went wrong, with what to try, are the engine's.
     """
 
     def __init__(self, config: Config, clock=time.perf_counter):
         self.config = config
-        self.clock = clock
         self.data = build_data(config)
-        self.network = build_network(config)
-        self.trainer = build_trainer(config, self.network, self.data)
-        self.history: dict[str, list] = {k: [] for k in CURVES}
-        self.stop: Stop | None = None      # set once training can't go on (a problem)
-        self.train_seconds = 0.0           # time spent in run(), i.e. training
-        self.planner = ChunkPlanner()      # mini-batches per trainer call (one call costs overhead)
-        self._record()
-        if self.stop is None:
-            # A dead layer at the start is worth saying before anyone presses Train.
-            self.stop = diagnose(self.network, self.data.X_train, self.history["train_loss"][-1], 0)
+        network = build_network(config)
+        d = self.data
+        super().__init__(network, build_trainer(config, network, d),
+                         {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
+                         max_epochs=config.epochs, target=config.target / 100 or None,
+                         clock=clock)
 
     @classmethod
     def continued(cls, config: Config, old: "Session") -> "Session":
@@ -479,85 +424,10 @@ class Session:
         new.history = {k: list(v) for k, v in old.history.items()}
         new.train_seconds = old.train_seconds
         new.planner = old.planner
-        new.stop = diagnose(new.network, new.data.X_train, new.history["train_loss"][-1], new.epoch)
+        new.max_epochs, new.target = old.max_epochs, old.target
+        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"),
+                                   new.epoch)
         return new
-
-    @property
-    def epoch(self) -> int:
-        return self.trainer.epoch
-
-    def set_rates(self, eta: float, l2: float) -> None:
-        """Change η and λ between steps (they take effect at the next mini-batch)."""
-        self.trainer.eta, self.trainer.lmbda = float(eta), float(l2)
-
-    def latest(self, key: str):
-        return self.history[key][-1]
-
-    def _record(self) -> None:
-        h, d = self.history, self.data
-        h["epoch"].append(self.epoch)
-        for part, X, y in (("train", d.X_train, d.y_train), ("test", d.X_test, d.y_test)):
-            cost, accuracy = self._evaluate(X, y)
-            h[f"{part}_loss"].append(cost)
-            h[f"{part}_acc"].append(accuracy)
-
-    def _evaluate(self, X, y) -> tuple[float, float]:
-        """(mean cost C_0, accuracy) on (X, y) from one forward pass; the same
-        numbers as ``network.total_cost`` and ``network.accuracy`` (which would
-        take a pass each: this runs after every epoch)."""
-        net = self.network
-        if not net.is_finite():
-            return math.nan, math.nan
-        with np.errstate(all="ignore"):
-            activations, zs = net._forward(X)
-            cost = float(net._cost.fn(activations[-1], net.targets(y), zs[-1]))
-        accuracy = float(np.mean(np.argmax(activations[-1], axis=1) == y))
-        return cost, accuracy
-
-    def run(self, budget: float = 0.025, until_epoch: int | None = None,
-            target: float | None = None) -> Stop | None:
-        """Train for about ``budget`` seconds (at least one mini-batch).
-
-        Returns a Stop when the run should end: epoch ``until_epoch`` reached
-        ('epochs'), test accuracy >= ``target`` (a fraction) at the end of an
-        epoch ('target'), or a problem (then ``self.stop`` keeps it: the
-        session cannot train further; make a new one). None: time is up.
-        """
-        if self.stop is not None:
-            return self.stop
-        if until_epoch is not None and self.epoch >= until_epoch:
-            return Stop("epochs", f"Stopped at epoch {self.epoch}.")
-        start = self.clock()
-        self.planner.target = budget
-        trainer = self.trainer
-        try:
-            while True:
-                # As many mini-batches as fit the budget, never past the end of an epoch
-                # (the epoch's bookkeeping below must run there).
-                n = self.planner.next_size(trainer.batches_per_epoch - trainer.batches_done)
-                t0 = self.clock()
-                trainer.step(n)
-                self.planner.record(n, self.clock() - t0)
-                if not self.trainer.is_finite():
-                    epoch = self.epoch + (self.trainer.batches_done > 0)
-                    self.stop = diagnose(self.network, self.data.X_train,
-                                         self.trainer.last_cost, epoch)
-                    return self.stop
-                if self.trainer.batches_done == 0:       # an epoch just ended
-                    self._record()
-                    self.stop = diagnose(self.network, self.data.X_train,
-                                         self.latest("train_loss"), self.epoch)
-                    if self.stop is not None:
-                        return self.stop
-                    if target is not None and self.latest("test_acc") >= target:
-                        return Stop("target", f"Reached {self.latest('test_acc'):.1%} test "
-                                              f"accuracy at epoch {self.epoch}.")
-                    if until_epoch is not None and self.epoch >= until_epoch:
-                        return Stop("epochs", f"Stopped at epoch {self.epoch}.")
-                if self.clock() - start >= budget:
-                    return None
-        finally:
-            self.train_seconds += self.clock() - start
 
     def activations(self, points) -> list[np.ndarray]:
         """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
@@ -569,5 +439,5 @@ def activations(network: Network, points) -> list[np.ndarray]:
     """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
     ``points`` (N, 2) (the page draws them from weights the worker sent)."""
     with np.errstate(all="ignore"):
-        acts, _ = network._forward(np.asarray(points, dtype=np.float64))
+        acts, _ = network.forward(np.asarray(points, dtype=np.float64))
     return acts

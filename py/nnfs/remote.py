@@ -26,14 +26,17 @@ import time
 
 import numpy as np
 
+from . import engine
+from . import learning_speed as ls
 from . import mnist
 from . import playground as pg
 from .digits_training import TrainingConfig
-from .engine import Session as EngineSession
 from . import universality as uni
+from .mnist import SCALE
 from .network import Network
 
-LABS = ("playground", "universality", "digits")
+LABS = ("playground", "universality", "speed", "digits")
+SPEED_KEYS = {"hidden": int, "act": str, "init": str, "seed": int}
 
 
 def pack(network: Network) -> bytes:
@@ -62,11 +65,17 @@ def _number(value):
     return value if math.isfinite(value) else None
 
 
+def _progress(session) -> float:
+    """Fraction of the current epoch done (engine and speed sessions say it; a fit's trainer does)."""
+    value = getattr(session, "progress", None)
+    return float(session.trainer.progress if value is None else value)
+
+
 def _stop_dict(stop) -> dict | None:
     if stop is None:
         return None
-    return {"kind": stop.kind, "text": stop.text, "problem": stop.problem,
-            "advice": getattr(stop, "advice", "")}
+    return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""),
+            "problem": stop.problem}
 
 
 def _fit_config(config) -> "uni.FitConfig":
@@ -81,11 +90,29 @@ def _fit_config(config) -> "uni.FitConfig":
     return uni.FitConfig(**{k: type(getattr(uni.FitConfig, k))(v) for k, v in config.items()})
 
 
+def _speed_session(config, data, clock) -> "ls.SpeedSession":
+    """The speed-of-learning run (chapter 5) of ``config`` on the images in ``data``
+    (``learning_speed.pack_data``): {"hidden": 2..4, "act", "init", "seed"}."""
+    if not isinstance(config, dict) or set(config) != set(SPEED_KEYS):
+        raise ValueError(f"a speed spec needs exactly the settings {', '.join(SPEED_KEYS)}")
+    if data is None:
+        raise ValueError("a speed run needs its images (data)")
+    c = {k: kind(config[k]) for k, kind in SPEED_KEYS.items()}
+    if c["hidden"] not in ls.BOOK_SIZES:
+        raise ValueError(f"hidden layers must be one of {sorted(ls.BOOK_SIZES)}; got {c['hidden']}")
+    X, y = ls.unpack_data(data)
+    run = ls.SpeedRun(ls.BOOK_SIZES[c["hidden"]], X, y, activation=c["act"], init=c["init"],
+                      seed=c["seed"], scale=SCALE)
+    return ls.SpeedSession(run, clock=clock)
+
+
 class Sessions:
     """Training sessions by id, each built from a JSON spec.
 
     A spec is ``{"lab": "playground", "config": "<the lab's URL hash>"}``, or
     ``{"lab": "universality", "config": {FitConfig's fields}}`` (a curve fit);
+    ``{"lab": "speed", "config": {"hidden", "act", "init", "seed"}}`` with the
+    images as ``data`` (the speed of learning per layer, chapter 5);
     ``keep`` (a session id) carries that session's weights, epoch count and
     curves over to the new one when the network has the same sizes (a
     learner's new point joins a run instead of restarting it).
@@ -103,14 +130,17 @@ class Sessions:
         except (KeyError, ValueError, TypeError):
             raise KeyError(f"no training session {sid!r} (it was dropped or never started)") from None
 
-    def start(self, spec_json: str, keep=None) -> str:
-        """Build a session from ``spec_json``; its id and progress as JSON."""
+    def start(self, spec_json: str, keep=None, data=None) -> str:
+        """Build a session from ``spec_json`` (and ``data``: bytes, for the kinds
+        that train on images the page sent); its id and progress as JSON."""
         spec = json.loads(spec_json)
         lab = spec.get("lab")
         if lab not in LABS:
             raise ValueError(f"unknown lab {lab!r} (known: {', '.join(LABS)})")
         if lab == "universality":
             return self._add(uni.Fit(_fit_config(spec.get("config")), clock=self.clock))
+        if lab == "speed":
+            return self._add(_speed_session(spec.get("config"), data, self.clock))
         if lab == "digits":
             return self._add(self._digits_session(spec.get("config")))
         config, problems = pg.from_hash(str(spec.get("config", "")))
@@ -129,12 +159,23 @@ class Sessions:
         self.sessions[sid] = session
         return self.progress(sid, since=0)
 
-    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0) -> str:
-        """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``)."""
+    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0,
+            max_epochs=None) -> str:
+        """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``).
+
+        For an engine session, ``target`` (a fraction, None: none) and ``max_epochs``
+        (None: keep the session's) are its stop rules from this call on (the page's
+        limits change while it runs); ``until_epoch`` pauses at that epoch ('goal').
+        """
         session = self._get(sid)
         until = None if until_epoch is None else int(until_epoch)
         goal = None if target is None else float(target)
-        if isinstance(session, EngineSession):   # digits: the target is set at the start
+        if isinstance(session, engine.Session):
+            if isinstance(session, pg.Session):   # the Playground's limits change while it runs
+                session.target = goal
+                if max_epochs is not None:
+                    session.max_epochs = int(max_epochs)
+            # (a Digits session keeps the limits it was started with)
             stop = session.run(float(budget), until_epoch=until)
         else:
             stop = session.run(float(budget), until_epoch=until, target=goal)
@@ -148,7 +189,7 @@ class Sessions:
         since = max(0, int(since))
         history = {k: [_number(v) for v in values[since:]] for k, values in session.history.items()}
         return json.dumps({
-            "id": int(sid), "epoch": session.epoch, "progress": session.trainer.progress,
+            "id": int(sid), "epoch": session.epoch, "progress": _progress(session),
             "ended": _stop_dict(stop), "stop": _stop_dict(session.stop),
             "train_seconds": session.train_seconds, "since": since,
             "length": len(session.history["epoch"]), "history": history,
@@ -167,10 +208,7 @@ class Sessions:
 
     def evaluate(self, sid, part: str) -> str:
         """(mean cost, accuracy) of the weights held now on 'train' or 'test', as JSON."""
-        session = self._get(sid)
-        d = session.data
-        X, y = {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)}[part]
-        cost, acc = session._evaluate(X, y)
+        cost, acc = self._get(sid).evaluate(str(part))
         return json.dumps([_number(cost), _number(acc)])
 
     def drop(self, sid) -> None:

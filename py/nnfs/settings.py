@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-KINDS = ("number", "int", "choice", "bool")
+KINDS = ("number", "int", "choice", "bool", "text")
 QUOTE_LIMIT = 24          # characters of a bad value quoted back in a message
 MAX_LINK_PROBLEMS = 5     # a hostile link gets five messages, then a count
 # Thousands separators only in groups of three: 50,000 and 1,000,000.5 yes; 0,5 and 1,00 no.
@@ -131,6 +131,10 @@ class Setting:
     ``slider`` an optional (lo, hi, step) for a range slider, which may cover
     less than the typed limits; ``choices`` ((value, text), ...) for a choice;
     ``help`` a sentence shown under the control; ``unit`` printed after it.
+    A "text" setting is a value with its own written form (the Playground's
+    hidden layers ``4,4``, its clicked points): ``parse_text`` reads it (or
+    raises ValueError with the message to show) and ``encode_text`` writes it;
+    the lab builds its control itself.
     """
 
     name: str
@@ -143,6 +147,8 @@ class Setting:
     help: str = ""
     choices: tuple = ()
     slider: tuple | None = None
+    parse_text: object = None      # "text" kind: str -> value (ValueError with a message)
+    encode_text: object = None     # "text" kind: value -> str (parse_text reads it back)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -151,6 +157,11 @@ class Setting:
             raise ValueError(f"setting names are lower-case identifiers; got {self.name!r}")
         if self.kind == "choice" and self.default not in self.values:
             raise ValueError(f"{self.name}: default {self.default!r} is not one of {self.values}")
+        if self.kind == "text":
+            if not (callable(self.parse_text) and callable(self.encode_text)):
+                raise ValueError(f"{self.name}: a text setting needs parse_text and encode_text")
+            if self.parse(self.encode(self.default)) != self.default:
+                raise ValueError(f"{self.name}: the default does not read back as itself")
         if self.kind in ("number", "int"):
             self.parse(self.format(self.default))  # the default must obey the limits
         if self.slider is not None:
@@ -170,6 +181,8 @@ class Setting:
         if not isinstance(text, str):
             raise ValueError(f"{self.label} must be given as text; got {_short_repr(text)}")
         stripped = text.strip()
+        if self.kind == "text":
+            return self.parse_text(stripped)
         if self.kind == "bool":
             if stripped.lower() in _TRUE:
                 return True
@@ -186,6 +199,8 @@ class Setting:
             return format_number(value, self.kind == "int")
         if self.kind == "bool":
             return "1" if value else "0"
+        if self.kind == "text":
+            return self.encode_text(value)
         return str(value)
 
     def format(self, value) -> str:
@@ -246,7 +261,7 @@ class Table:
         parts = []
         for s in self.settings:
             if s.name in values and not s.same(values[s.name], s.default):
-                parts.append(f"{s.name}={quote(s.encode(values[s.name]), safe='-._~,')}")
+                parts.append(f"{s.name}={quote(s.encode(values[s.name]), safe='-._~,;')}")
         return "&".join(parts)
 
     def from_hash(self, text: str) -> tuple[dict, list]:

@@ -7,7 +7,7 @@ page (plus the pure picture code of app.playground_view: numpy only): a worker t
 SharedArrayBuffer, so it runs on a plain static host without COOP/COEP headers.
 
 Every function is ``nnfs.remote.Sessions``'s, exported as it is. Arguments
-cross as numbers and text; "none" is sent as -1 (epochs, target) or 0
+cross as numbers and text; "none" is sent as -1 (epochs, target, max_epochs) or 0
 (session ids), because JS has two kinds of nothing and Python one.
 """
 
@@ -21,13 +21,17 @@ def _opt(value, none):
     return None if value is None or value == none else value
 
 
-def start(spec_json, keep=0):
-    return _sessions.start(str(spec_json), keep=_opt(keep, 0))
+def start(spec_json, keep=0, data=None):
+    """``data``: images for a 'speed' run, as bytes (they arrive as a Uint8Array)."""
+    if data is not None and not isinstance(data, bytes):
+        data = bytes(data.to_py())
+    return _sessions.start(str(spec_json), keep=_opt(keep, 0), data=data)
 
 
-def run(sid, budget, until_epoch=-1, target=-1, since=0):
+def run(sid, budget, until_epoch=-1, target=-1, since=0, max_epochs=-1):
     return _sessions.run(int(sid), float(budget), until_epoch=_opt(until_epoch, -1),
-                         target=_opt(target, -1), since=int(since))
+                         target=_opt(target, -1), since=int(since),
+                         max_epochs=_opt(max_epochs, -1))
 
 
 def weights(sid):

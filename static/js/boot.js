@@ -2,9 +2,10 @@
 //
 // All of the app's behaviour is Python (py/app/). This small script exists only
 // for the moments when Python is not running yet, or cannot start at all (a
-// runtime file missing or damaged, the server gone, the page opened from
-// file://): then no Python code can tell the user what happened, so this does,
-// instead of leaving a blank page or a runtime's own confusing message.
+// runtime file missing or damaged, the server gone): then no Python code can tell
+// the user what happened, so this does, instead of leaving a blank page or a
+// runtime's own confusing message. (A page opened from file:// never runs this
+// module: static/js/file-page.js, a classic script, speaks there.)
 const html = document.documentElement;
 // Tests shorten the watchdog to avoid waiting 30 s for a start that cannot happen.
 const WATCHDOG_MS = globalThis.nnfsWatchdogMs ?? 30000;
@@ -63,13 +64,6 @@ async function fail(reason, checked = null) {
   document.getElementById("fatal").hidden = false;
   // The runtime's own words (a traceback, markup) are kept for the curious, not shown as the answer.
   document.getElementById("fatal-raw").textContent = String(reason).slice(0, 4000);
-  if (location.protocol === "file:") {
-    detail.textContent = "Python could not start.";
-    fix.textContent = "This page was opened as a file. Browsers do not let a file:// page load WebAssembly " +
-      "modules, so serve the folder instead: run ./run serve and open the address it prints.";
-    html.dataset.ready = "failed";
-    return;
-  }
   detail.textContent = "Checking Python's runtime files…";
   try {
     const problems = checked ?? await damagedFiles();
@@ -89,9 +83,6 @@ async function fail(reason, checked = null) {
   html.dataset.ready = "failed"; // last: the panel is complete when tests (and people) read it
 }
 
-if (location.protocol === "file:") {
-  addEventListener("DOMContentLoaded", () => fail("Python could not start."));
-}
 addEventListener("py:progress", (event) => setStatus(String(event.detail)));
 addEventListener("error", (event) => {
   if (html.dataset.ready !== "true") fail(event.message || "A start-up script failed to load.");

@@ -28,6 +28,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The service worker (sw.js) answers from its cache, so a test's page.route would no longer
+# see the requests it fakes: the shared and fresh contexts block it; tests/e2e/test_offline.py
+# and test_nginx.py exercise it in contexts of their own.
+NO_SERVICE_WORKER = {"service_workers": "block"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
@@ -114,12 +120,15 @@ def open_app(context, base: str, path: str = "", wait_ready: bool = True) -> Wat
         w.page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         state = w.page.evaluate("document.documentElement.dataset.ready")
         assert state == "true", "app failed to start: " + w.page.inner_text("#fatal") + "\n" + "\n".join(w.console_errors)
+        # The labs not on screen are set up right after "ready" (app.main); most tests
+        # read them all, so they wait for that too. test_startup checks the time between.
+        w.page.wait_for_function("document.documentElement.dataset.labsReady", timeout=READY_TIMEOUT_MS)
     return w
 
 
 @pytest.fixture(scope="session")
 def app_context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
     yield context
     context.close()
 
@@ -146,6 +155,6 @@ def no_console_errors(request):
 @pytest.fixture
 def fresh(browser, server):
     """A cold start in a new browser context (its own cache and storage)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
     yield lambda path="", wait_ready=True: open_app(context, server.url, path, wait_ready)
     context.close()

@@ -60,6 +60,12 @@ def gates(app):
     return app.page
 
 
+def expect_hash(page, hash_: str) -> None:
+    """The address becomes ``hash_``: the lab writes it at most every 0.1 s (app.lab.URL_INTERVAL),
+    so a check right after a click must wait for the write, not read the address at once."""
+    page.wait_for_function("h => location.hash === h", arg=hash_, timeout=5000)
+
+
 def choose(page, name, n=None):
     page.select_option("#gt-c", name)
     if n is not None:
@@ -274,7 +280,7 @@ def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, wher
     expect(page.locator(where)).to_have_text(says)
     expect(page.locator("#gt-caption")).to_contain_text(f"— {shows}:")
     # the address holds what is shown, and the next good link clears the message
-    assert "=99" not in page.evaluate("location.hash") and "x=12" not in page.evaluate("location.hash")
+    page.wait_for_function("!location.hash.includes('=99') && !location.hash.includes('x=12')", timeout=5000)
     app.goto_lab("gates", "c=not&x=1")
     expect(page.locator(where)).to_be_empty()
     expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", "not")

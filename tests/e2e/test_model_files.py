@@ -20,7 +20,7 @@ import pytest
 from nnfs import model_io
 from nnfs.network import Network
 
-from .conftest import open_app
+from .conftest import NO_SERVICE_WORKER, open_app
 
 MAX_MODEL_BYTES = 50_000_000  # the Digits lab's stated limit
 BIG = 49_900_000
@@ -30,7 +30,7 @@ LOAD_TIMEOUT_MS = 180_000
 @pytest.fixture(scope="module")
 def page(browser, server):
     """A page of its own: 50 MB files should not weigh on the page other tests share."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
     app = open_app(context, server.url)
     app.goto_lab("digits")
     # Wait until the test set is in and the pretrained model scored, so the times

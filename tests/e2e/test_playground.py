@@ -57,8 +57,8 @@ def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     assert "Reached" in page.inner_text("#pg-status")
     # CPython, same settings: the same epoch (the runs agree to ~1e-13, see the parity test).
     config = pg.from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]
-    session = pg.Session(config)
-    session.run(float("inf"), until_epoch=max_epochs, target=target / 100)
+    session = pg.Session(config)        # the config's limits: epochs and target
+    session.run(float("inf"))
     assert int(s["epoch"]) == session.epoch
     print(f"\n{name}: {float(s['testAcc']):.1%} test accuracy at epoch {s['epoch']}; "
           f"{wall:.2f} s from the click, {float(s['trainSeconds']):.2f} s of it training")
@@ -100,7 +100,7 @@ def test_training_stays_responsive_and_pause_is_quick(app):
     app.goto_lab("intro")
     wait_state(page, "paused")
     app.goto_lab("playground")
-    assert "#playground/data=xor&" in current_hash(page)
+    assert current_hash(page).startswith("#playground/n=1000&layers=8,8&act=tanh")  # only non-defaults
 
 
 def test_the_run_buttons_sit_by_the_pictures(app):
@@ -175,7 +175,8 @@ def test_a_bad_link_value_falls_back_to_its_default(app):
     assert "at most 16" in text and "unknown setting 'bogus'" in text
     assert page.input_value("#pg-eta") == "3" and page.input_value("#pg-noise") == "0.3"
     assert page.input_value("#pg-neurons-1") == "4" and page.input_value("#pg-hidden") == "1"
-    assert "eta=3&" in current_hash(page) and "bogus" not in current_hash(page)
+    assert "noise=0.3" in current_hash(page) and "bogus" not in current_hash(page)
+    assert "eta=" not in current_hash(page)            # the default η: links hold what differs
 
 
 def test_a_huge_learning_rate_stops_with_advice_and_reset_recovers(app):
@@ -194,6 +195,19 @@ def test_a_huge_learning_rate_stops_with_advice_and_reset_recovers(app):
     wait_state(page, "done")
     assert stats(page)["epoch"] == "1" and "Epoch 1 done" in page.inner_text("#pg-status")
     assert page.inner_text("#pg-test-loss") != "–"
+
+
+def test_xor_at_eta_1000_ends_early_with_an_explanation_and_advice(app):
+    """Issue 9: this run used to train all 300 epochs and end, at loss 374 and 53 %,
+    with a plain 'Stopped at epoch 300'."""
+    page = load(app, "data=xor&eta=1000")
+    page.click("#pg-train")
+    wait_state(page, "stopped")
+    text = page.inner_text("#pg-status")
+    assert "diverged" in text and "far above" in text, text            # what happened
+    assert "smaller learning rate η" in text and "Reset" in text, text  # what to try
+    assert int(stats(page)["epoch"]) < 10
+    assert page.is_disabled("#pg-train") and page.is_enabled("#pg-reset")
 
 
 NUMBER_FIELDS = ["pg-classes", "pg-n", "pg-noise", "pg-test", "pg-dseed", "pg-hidden",

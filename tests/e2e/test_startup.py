@@ -17,7 +17,7 @@ from nnfs.selfcheck import parity_workload
 
 from serve import make_server
 
-from .conftest import ROOT, open_app, start_server
+from .conftest import NO_SERVICE_WORKER, ROOT, open_app, start_server
 
 
 def test_reaches_ready_and_hides_the_loader(app):
@@ -280,3 +280,42 @@ def test_content_security_policy_allows_a_pyscript_worker(browser, tmp_path):
     finally:
         context.close()
         srv.stop()
+
+
+# The names of the labs set up when <html data-ready="true"> appears (app.main marks each one).
+SETUP_AT_READY = """
+new MutationObserver((_, obs) => {
+  if (document.documentElement.dataset.ready && window.__setupAtReady === undefined) {
+    window.__setupAtReady = performance.getEntriesByType("mark").map(m => m.name)
+      .filter(n => n.startsWith("nnfs:setup:"));
+    obs.disconnect();
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-ready"]});
+"""
+
+
+def test_only_the_lab_on_screen_is_set_up_before_ready_and_the_others_open_at_once(browser, server):
+    """Start-up waits only for the lab on screen (bench/startup.py: app within 1.1x of a bare
+    Pyodide + numpy page); a lab opened right at "ready", before its turn, works at once."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        context.add_init_script(SETUP_AT_READY)
+        w = open_app(context, server.url, "#sigmoid", wait_ready=False)
+        page = w.page
+        page.wait_for_function("window.__setupAtReady !== undefined", timeout=90_000)
+        assert page.evaluate("window.__setupAtReady") == ["nnfs:setup:sigmoid"]
+        assert page.evaluate("document.documentElement.dataset.ready") == "true"
+        # Straight away, whether or not the background set-up has reached it yet.
+        page.click("#nav a[data-lab='gates']")
+        page.wait_for_function("document.documentElement.dataset.lab === 'gates'", timeout=5_000)
+        assert page.locator("#gt-input-boxes input[data-input]").count() >= 2
+        page.wait_for_function("document.documentElement.dataset.labsReady === 'true'", timeout=60_000)
+        names = page.evaluate("performance.getEntriesByType('mark').map(m => m.name)"
+                              ".filter(n => n.startsWith('nnfs:setup:'))")
+        labs = page.evaluate("[...document.querySelectorAll('section.lab[data-module]')]"
+                             ".map(s => s.dataset.lab)")
+        assert len(labs) >= 8   # every lab with a module, each set up exactly once
+        assert sorted(names) == sorted(f"nnfs:setup:{n}" for n in labs)
+        assert not w.console_errors, w.console_errors
+    finally:
+        context.close()

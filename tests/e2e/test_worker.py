@@ -42,7 +42,7 @@ def _wait_state(page, state: str, timeout: float = 120_000):
 
 
 def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(fresh):
-    app = fresh("#playground/data=xor&epochs=5")
+    app = fresh("#playground/data=xor&epochs=15")   # XOR learns by then: a run that ends well
     page = app.page
     page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
     assert page.evaluate("document.documentElement.dataset.worker") == "starting"
@@ -52,8 +52,8 @@ def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(fre
     assert _stats(page)["state"] == "running" and page.is_enabled("#pg-pause")
     _wait_state(page, "done")
     assert page.evaluate("document.documentElement.dataset.worker") == "ready"
-    assert _stats(page)["epoch"] == "5"
-    assert "Stopped at epoch 5" in page.inner_text("#pg-status")
+    assert _stats(page)["epoch"] == "15"
+    assert "Stopped at epoch 15" in page.inner_text("#pg-status")
     assert not app.console_errors, app.console_errors
 
 
@@ -67,14 +67,14 @@ def test_without_a_worker_the_page_trains_by_itself_and_says_so(browser, server)
         app = watch(context, server.url)
         context.route("**/worker.toml", lambda route: route.fulfill(status=404, body="gone"))
         page = app.page
-        page.goto(server.url + "#playground/data=xor&epochs=3")
+        page.goto(server.url + "#playground/data=xor&epochs=15")
         page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         assert wait_worker(page) == "failed"
         assert "404" in page.evaluate("document.documentElement.dataset.workerError")
         page.select_option("#pg-pace", "max")
         page.click("#pg-train")
         _wait_state(page, "done")
-        assert _stats(page)["epoch"] == "3"
+        assert _stats(page)["epoch"] == "15"
         assert page.is_hidden("#app-error")
     finally:
         context.close()

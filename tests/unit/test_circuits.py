@@ -400,3 +400,21 @@ def test_bad_rows():
         Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0, "out": 0, "x": 1})
     with pytest.raises(ValueError, match="same place"):
         Circuit("and", ["a", "b"], gates, outputs, rows={"a": 0, "b": 0, "nand1": 0, "out": 0})
+
+
+def test_a_circuit_runs_on_a_given_nand_function():
+    """The exercises' hook: every gate calls the learner's nand, and a wrong one shows."""
+    from nnfs.circuits import ripple_carry_adder
+    calls = []
+
+    def my_nand(a, b):
+        calls.append((a, b))
+        return 0 if a and b else 1
+
+    adder = ripple_carry_adder(8)
+    bits = {**{f"a{i}": (173 >> i) & 1 for i in range(8)}, **{f"b{i}": (94 >> i) & 1 for i in range(8)}}
+    out = adder.evaluate(bits, nand=my_nand)
+    assert sum(out[f"s{i}"] << i for i in range(8)) + (out["carry"] << 8) == 173 + 94
+    assert len(calls) == adder.nand_count == 9 * 8 - 4
+    broken = adder.evaluate(bits, nand=lambda a, b: a & b)   # AND instead of NAND
+    assert broken != out

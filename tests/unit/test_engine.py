@@ -35,6 +35,16 @@ def xor_session(eta=3.0, seed=1, act="sigmoid", cost="cross-entropy", sizes=(2, 
 
 # ------------------------------------------------------------------ the run
 
+def test_a_call_keeps_to_its_budget_when_epochs_are_shorter_than_it():
+    """The Playground's epochs take a few ms, its calls 20 ms: a call that restarted its
+    budget at every epoch's end ran on to the epoch limit, and Pause waited for it."""
+    clock = FakeClock(0.001)
+    s = xor_session(max_epochs=1000, clock=clock)
+    before = clock.t
+    assert s.run(budget=0.05) is None                 # time up, not the epoch limit
+    assert 0 < s.epoch < 1000 and clock.t - before < 0.2
+
+
 def test_result_does_not_depend_on_how_time_is_sliced():
     a = xor_session(max_epochs=20, clock=FakeClock(0.001))
     b = xor_session(max_epochs=20, clock=FakeClock(0.001))
@@ -161,11 +171,26 @@ def test_collapse_to_chance_is_caught_but_a_slow_start_is_not():
     assert stop is not None and stop.kind == "chance" and "fell back" in stop.text and stop.advice
 
 
+def test_swinging_around_chance_while_the_cost_falls_is_not_a_collapse():
+    """The Playground's circles preset (η = 1) swings between 38 % and 69 % for its first
+    epochs while its cost keeps falling, then learns to 100 %: no 'chance' stop for it."""
+    s = xor_session(max_epochs=50)
+    chance = s._chance
+    first = s.history["train_loss"][0]
+    s.history["train_acc"] += [chance, chance + 0.3, chance, chance, chance]
+    s.history["train_loss"] += [first, first * 0.99, first * 0.98, first * 0.985, first * 0.97]
+    assert s._judge() is None                      # a new lowest cost in the window
+    s.history["train_loss"][-3:] = [first] * 3     # no progress: now it is a collapse
+    stop = s._judge()
+    assert stop is not None and stop.kind == "chance"
+
+
 def test_a_run_that_ends_at_chance_is_not_done():
     s = xor_session(max_epochs=3, eta=1e-4)     # far too small a step to leave chance in 3 epochs
     while s.run(budget=0.05) is None:
         pass
     assert s.stop.kind == "chance" and "never rose above" in s.stop.text
+    assert "more epochs" in s.stop.advice        # it may only have been slow to start
 
 
 def test_digits_like_collapse_ends_as_a_problem_not_done():

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnfs.learning_speed import BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, SpeedRun, ratios
+from nnfs.learning_speed import (BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, SpeedRun, SpeedSession,
+                                  pack_data, ratios, unpack_data)
 from nnfs.mnist import SCALE, load_npz
 
 DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-train.npz"
@@ -93,3 +94,46 @@ def test_training_on_mnist_lowers_cost_and_gradients():
     assert run.cost() < start / 2
     assert run.norms[-1][1] < run.norms[0][1]
     assert run.finite()
+
+
+# ------------------------------------------------- in time slices (the training worker)
+
+def uint8_images(n=30, width=784, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, width)).astype(np.uint8), rng.integers(0, 10, n)
+
+
+def test_pack_and_unpack_data_round_trip():
+    X, y = uint8_images()
+    X2, y2 = unpack_data(pack_data(X, y))
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    with pytest.raises(ValueError, match="not whole images"):
+        unpack_data(pack_data(X, y)[:-1])
+    with pytest.raises(ValueError, match="uint8"):
+        pack_data(X.astype(float), y)
+
+
+def test_a_sliced_session_records_the_runs_norms_and_stops_at_the_epoch_asked():
+    X, y = uint8_images()
+    ticks = iter(range(10**9))
+    session = SpeedSession(SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE),
+                           clock=lambda: next(ticks) * 0.01)       # every reading: 10 ms
+    assert session.history["epoch"] == [0] and len(session.history) == 4  # epoch + 3 layers
+    calls = 0
+    while (stop := session.run(budget=0.015, until_epoch=5)) is None:
+        calls += 1
+    assert stop.kind == "epochs" and not stop.problem and session.epoch == 5 and calls >= 2
+    ref = SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE)       # the same run, unsliced
+    ref.initial_speeds()
+    ref.step(5)
+    for l in range(3):
+        assert session.history[f"speed_{l + 1}"] == [norms[l] for norms in ref.norms]
+    assert session.run(budget=1, until_epoch=6).kind == "epochs" and session.epoch == 6  # raised: on
+
+
+def test_an_overflowing_run_ends_as_a_problem():
+    X, y = uint8_images()
+    session = SpeedSession(SpeedRun(BOOK_SIZES[2], X, y, activation="relu", init="normal",
+                                    eta=1e200, seed=0, scale=SCALE))
+    stop = session.run(budget=math.inf, until_epoch=50)
+    assert stop.problem and stop.kind == "nan" and session.run(1, 60) is stop

@@ -8,13 +8,39 @@ import pytest
 
 from nnfs import playground as pg
 from nnfs.network import Trainer
-from nnfs.playground import DEFAULTS, Config, Session, Stop, diagnose, from_hash, to_hash
+from nnfs import engine
+from nnfs.engine import Stop, diagnose
+from nnfs.playground import DEFAULTS, Config, Session, from_hash, to_hash
 
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():
     assert from_hash(to_hash(DEFAULTS)) == (DEFAULTS, [])
-    assert to_hash(DEFAULTS).startswith("data=xor&classes=2&n=200&noise=0.1&")
-    assert "pts=" not in to_hash(DEFAULTS)
+    assert to_hash(DEFAULTS) == ""                     # a link holds what differs from the defaults
+    assert to_hash(replace(DEFAULTS, noise=0.3, eta=0.5)) == "noise=0.3&eta=0.5"
+
+
+def test_links_written_before_the_table_still_read_the_same():
+    """Older links listed every key in this order (and pts last); they decode unchanged."""
+    old = ("data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
+           "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
+           "&target=90&pts=0.5,-0.25,2;0,0,1")
+    c, problems = from_hash(old)
+    assert problems == []
+    assert c == Config(data="spiral", classes=3, n=300, noise=0.05, test=20, dseed=3, layers=(8, 6),
+                       act="tanh", cost="log-likelihood", init="normal", seed=7, eta=0.5, batch=20,
+                       l2=0.01, epochs=123, target=90.0, points=((0.5, -0.25, 2), (0.0, 0.0, 1)))
+    assert from_hash(to_hash(c)) == (c, [])
+
+
+def test_the_table_is_the_one_declaration():
+    """Limits, choices and defaults are the table's: Config and its checks read them."""
+    assert DEFAULTS.values() == pg.SETTINGS.defaults()
+    for s in pg.SETTINGS:
+        if s.kind in ("number", "int"):
+            assert (pg.NUMBERS[s.name].lo, pg.NUMBERS[s.name].hi) == (s.lo, s.hi)
+        if s.kind == "choice":
+            assert pg.CHOICES[s.name] == s.values
+    assert pg.SETTINGS["eta"].label == "learning rate η" and pg.SETTINGS["pts"].kind == "text"
 
 
 def test_a_full_config_round_trips_exactly():
@@ -29,7 +55,7 @@ def test_a_full_config_round_trips_exactly():
 
 def test_zero_hidden_layers_is_an_empty_list():
     c = replace(DEFAULTS, layers=())
-    assert "layers=&" in to_hash(c)
+    assert to_hash(c) == "layers="
     assert from_hash(to_hash(c))[0].layers == ()
     assert c.sizes == [2, 2]
 
@@ -69,7 +95,7 @@ def test_unknown_and_valueless_keys_are_reported():
     c, problems = from_hash("foo=1&eta&data=moons")
     assert c.data == "moons"
     assert any("unknown setting 'foo'" in p for p in problems)
-    assert any("'eta' has no value" in p for p in problems)
+    assert any("learning rate η has no value" in p for p in problems)
 
 
 def test_config_refuses_bad_values_with_reasons():
@@ -113,9 +139,10 @@ def test_round_point_clips_and_rounds():
 
 
 def test_session_records_epoch_zero_and_learns_xor():
-    s = Session(DEFAULTS)
+    s = Session(replace(DEFAULTS, target=95))
     assert s.history["epoch"] == [0] and s.stop is None
-    stop = s.run(budget=math.inf, until_epoch=300, target=0.95)
+    assert (s.max_epochs, s.target) == (300, 0.95)          # the config's stop rules
+    stop = s.run(budget=math.inf)
     assert stop.kind == "target" and s.latest("test_acc") >= 0.95
     assert s.epoch <= 20 and s.history["epoch"] == list(range(s.epoch + 1))
     assert "test accuracy at epoch" in stop.text
@@ -146,7 +173,7 @@ def test_a_huge_learning_rate_with_relu_stops_with_a_reason():
     s = Session(Config(act="relu", layers=(8, 8), eta=100.0))
     stop = s.run(budget=math.inf, until_epoch=50)
     assert stop.problem and stop.kind in ("nan", "exploded", "dead")
-    assert "η" in stop.text and "Reset" in stop.text
+    assert "η" in stop.advice and stop.text in stop.message
     assert s.run(budget=math.inf) is stop                 # it stays stopped
 
 
@@ -164,6 +191,40 @@ def test_diagnose_names_each_problem():
     assert diagnose(net, np.zeros((1, 2)), 0.5, 3).kind == "exploded"
     assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), 0.5, 3) is None
     assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), math.inf, 3).kind == "nan"
+
+
+def test_the_playground_trains_on_the_one_engine():
+    """No second training loop: the session is the engine's, built from the config."""
+    s = Session(replace(DEFAULTS, epochs=30, target=0))
+    assert isinstance(s, engine.Session) and Session.run is engine.Session.run
+    assert (s.max_epochs, s.target) == (30, None)
+    stop = s.run(budget=math.inf)
+    assert stop.kind == "epochs" and s.epoch == 30 and not stop.problem
+    assert len(s.history["seconds"]) == len(s.history["minibatch_loss"]) == 31
+    assert math.isnan(s.history["minibatch_loss"][0]) and s.history["minibatch_loss"][30] > 0
+
+
+def test_xor_at_a_huge_learning_rate_ends_with_an_explanation_and_advice():
+    """Issue 9: XOR at η = 1000 used to run all 300 epochs and end, at loss 374 and 53 %,
+    with a plain 'Stopped at epoch 300'. Now the run stops early and says why."""
+    s = Session(replace(DEFAULTS, eta=1000.0))
+    stop = s.run(budget=math.inf)
+    assert stop.problem and stop.kind == "climbing", stop
+    assert s.epoch < 10 and s.latest("train_loss") > 10 * s.history["train_loss"][0]
+    assert "diverged" in stop.text and "smaller learning rate η" in stop.advice
+
+
+def test_continued_keeps_weights_curves_and_limits():
+    s = Session(replace(DEFAULTS, epochs=50))
+    s.run(budget=math.inf, until_epoch=4)
+    more = replace(DEFAULTS, epochs=50, points=((0.5, 0.5, 1),))
+    new = Session.continued(more, s)
+    assert new.epoch == 4 and new.history == s.history and new.max_epochs == 50
+    for a, b in zip(new.network.weights, s.network.weights):
+        assert np.array_equal(a, b)
+    assert new.data.n_user == 1 and new.stop is None
+    with pytest.raises(ValueError, match="cannot continue"):
+        Session.continued(replace(DEFAULTS, layers=(3,)), s)
 
 
 def test_set_rates_take_effect_live():

@@ -42,7 +42,7 @@ def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
         seen += len(p["history"]["epoch"])
         if p["ended"]:
             break
-    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 7 and seen == p["length"] == 8
+    assert p["ended"]["kind"] == "goal" and p["epoch"] == 7 and seen == p["length"] == 8
     here = pg.train(pg.from_hash(STATE)[0], 7)
     got = Network(here.sizes)
     unpack_into(got, sessions.weights(sid))
@@ -55,6 +55,23 @@ def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
     sessions.drop(sid)
     with pytest.raises(KeyError, match="no training session"):
         sessions.run(sid, 0.01)
+
+
+def test_until_epoch_pauses_and_the_limits_follow_the_page():
+    """'goal' pauses a run (Step, slow motion); max_epochs and target are the page's
+    current limits, sent with every call (the learner may raise them mid-run)."""
+    sessions = Sessions()
+    sid = json.loads(sessions.start(spec("data=xor")))["id"]     # learns XOR in ~15 epochs
+    p = json.loads(sessions.run(sid, math.inf, until_epoch=20, max_epochs=30))
+    assert p["ended"]["kind"] == "goal" and p["epoch"] == 20 and p["stop"] is None
+    p = json.loads(sessions.run(sid, math.inf, until_epoch=40, max_epochs=30))
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 30
+    assert p["stop"] == p["ended"] and not p["stop"]["problem"] and "advice" in p["stop"]
+    p = json.loads(sessions.run(sid, math.inf, max_epochs=31))    # the limit raised: it goes on
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 31
+    p = json.loads(sessions.run(sid, math.inf, target=0.5, max_epochs=300))
+    assert p["ended"]["kind"] == "target" and p["epoch"] == 31     # the limit that holds now
+    assert p["stop"]["kind"] == "target"
 
 
 def test_keep_goes_on_from_the_weights_held_with_a_new_point():
@@ -106,6 +123,35 @@ def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
     assert p["history"]["deviation"][-1] == here.deviation()
     with pytest.raises(ValueError, match="unknown fit settings: colour"):
         sessions.start(json.dumps({"lab": "universality", "config": {"colour": 1}}))
+
+
+def test_a_speed_run_trains_in_sessions_on_the_images_sent():
+    """Issue 10: the speed of learning runs in the training worker, on images the page sends."""
+    from nnfs.learning_speed import BOOK_SIZES, SpeedRun, pack_data
+    from nnfs.mnist import SCALE
+    rng = np.random.default_rng(3)
+    X, y = rng.integers(0, 256, (40, 784)).astype(np.uint8), rng.integers(0, 10, 40)
+    sessions = Sessions()
+    config = {"hidden": 2, "act": "tanh", "init": "scaled", "seed": 4}
+    p = json.loads(sessions.start(json.dumps({"lab": "speed", "config": config}), data=pack_data(X, y)))
+    sid, seen = p["id"], p["length"]
+    while not (p := json.loads(sessions.run(sid, 0.001, until_epoch=3, since=seen)))["ended"]:
+        seen += len(p["history"]["epoch"])
+    assert p["ended"]["kind"] == "epochs" and p["epoch"] == 3 and p["length"] == 4
+    ref = SpeedRun(BOOK_SIZES[2], X, y, activation="tanh", init="scaled", seed=4, scale=SCALE)
+    ref.initial_speeds()
+    ref.step(3)
+    history = json.loads(sessions.progress(sid))["history"]
+    assert [history["speed_1"], history["speed_2"]] == [list(c) for c in zip(*ref.norms)]
+    got = unpack_into(Network(BOOK_SIZES[2]), sessions.weights(sid))
+    assert all(np.array_equal(a, b) for a, b in zip(got.weights, ref.network.weights))
+    with pytest.raises(ValueError, match="needs its images"):
+        sessions.start(json.dumps({"lab": "speed", "config": config}))
+    with pytest.raises(ValueError, match="exactly the settings"):
+        sessions.start(json.dumps({"lab": "speed", "config": {"hidden": 2}}), data=pack_data(X, y))
+    with pytest.raises(ValueError, match="hidden layers must be one of"):
+        sessions.start(json.dumps({"lab": "speed", "config": {**config, "hidden": 9}}),
+                       data=pack_data(X, y))
 
 
 # --- the Digits lab's sessions (MNIST) -------------------------------------------------------

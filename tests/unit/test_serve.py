@@ -59,6 +59,9 @@ def status(base_url: str, path: str, host: str | None = None, method: str = "GET
     ("static/js/boot.js", "text/javascript"),
     ("static/css/app.css", "text/css"),
     ("static/favicon.svg", "image/svg+xml"),
+    ("sw.js", "text/javascript"),
+    ("manifest.webmanifest", "application/manifest+json"),
+    ("static/icons/icon-192.png", "image/png"),
     ("static/vendor/pyodide/pyodide.mjs", "text/javascript"),
     ("static/vendor/pyodide/pyodide.asm.wasm", "application/wasm"),
     ("static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "application/zip"),
@@ -239,3 +242,58 @@ def test_busy_port_gives_a_clear_message():
         assert out.returncode == 2 and "Try another port" in out.stderr
     finally:
         httpd.server_close()
+
+
+def _get(base_url: str, path: str, headers: dict | None = None):
+    port = int(base_url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/" + path, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("path", ["index.html", "py/app/main.py", "static/css/app.css", "sw.js",
+                                  "manifest.webmanifest", "static/js/runtime-files.json"])
+def test_text_is_sent_gzipped_when_the_browser_accepts_it(base_url, path):
+    import gzip
+
+    status_, headers, body = _get(base_url, path, {"Accept-Encoding": "gzip, deflate, br"})
+    assert status_ == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert int(headers["content-length"]) == len(body)
+    assert gzip.decompress(body) == (ROOT / path).read_bytes()
+    assert "Accept-Encoding" in headers.get("vary", "")
+    # Without Accept-Encoding, the file as it is.
+    plain_status, plain_headers, plain = _get(base_url, path)
+    assert plain_status == 200 and "content-encoding" not in plain_headers
+    assert plain == (ROOT / path).read_bytes()
+
+
+def test_gzip_refused_with_q0_and_not_applied_to_compressed_formats(base_url):
+    _, headers, _ = _get(base_url, "index.html", {"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in headers
+    _, headers, body = _get(base_url, "static/icons/icon-192.png", {"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in headers
+    assert body == (ROOT / "static/icons/icon-192.png").read_bytes()
+
+
+def test_keep_alive_error_after_a_gzipped_file_has_its_own_length(base_url):
+    """One connection: a compressed file, then a 404: the 404's Content-Length is its own."""
+    port = int(base_url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/index.html", headers={"Accept-Encoding": "gzip"})
+        r = conn.getresponse()
+        r.read()
+        assert r.getheader("Content-Encoding") == "gzip"
+        conn.request("GET", "/no-such-file.html", headers={"Accept-Encoding": "gzip"})
+        r = conn.getresponse()
+        body = r.read()
+        assert r.status == 404
+        assert r.getheader("Content-Encoding") is None
+        assert int(r.getheader("Content-Length")) == len(body)
+    finally:
+        conn.close()

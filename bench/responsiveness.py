@@ -1,0 +1,116 @@
+"""Benchmark: how free the page's main thread stays while a lab trains.
+
+    .venv/bin/python bench/responsiveness.py [--seconds 6]
+
+Opens the app in headless Chromium, starts the Playground on a [2, 8, 8, 2]
+network with 1,000 points (the run the issue names) and, while it trains,
+measures in the page:
+
+* every main-thread task, from a probe that posts itself a message in a loop
+  (MessageChannel): the gap between two probe messages is the time the thread
+  spent on whatever ran in between; gaps of 2 ms or more are the tasks that did
+  work, and their distribution (max, p95, median) is what a user's click meets;
+* the browser's own long tasks (> 50 ms; PerformanceObserver 'longtask');
+* pictures drawn per second (the lab's own figure), and Pause latency from the
+  click's event time to the lab saying 'paused', five times.
+The same probe runs for the same time with the lab idle, as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tools")]
+
+PROBE = """(seconds) => new Promise(resolve => {
+  const gaps = [], longs = [];
+  const obs = new PerformanceObserver(list => { for (const e of list.getEntries()) longs.push(e.duration); });
+  obs.observe({type: 'longtask'});
+  const ch = new MessageChannel();
+  let last = performance.now(); const end = last + seconds * 1000;
+  ch.port1.onmessage = () => {
+    const now = performance.now(); gaps.push(now - last); last = now;
+    if (now < end) ch.port2.postMessage(0); else { obs.disconnect(); resolve({gaps, longs}); }
+  };
+  ch.port2.postMessage(0);
+})"""
+
+PAUSE = """() => new Promise(resolve => {
+  const stats = document.getElementById('pg-stats');
+  let t0 = null;
+  document.addEventListener('click', e => { if (e.target.id === 'pg-pause') t0 = e.timeStamp; },
+                            {capture: true, once: true});
+  const mo = new MutationObserver(() => {
+    if (stats.dataset.state === 'paused' && t0 !== null) { mo.disconnect(); resolve(performance.now() - t0); }
+  });
+  mo.observe(stats, {attributes: true});
+  document.getElementById('pg-pause').click();
+})"""
+
+
+WORK_MS = 2.0   # probe gaps shorter than this are the probe's own turns, not work
+
+
+def summary(values):
+    """Max, p95 and median of the tasks that did some work (gaps >= 2 ms)."""
+    v = sorted(x for x in values if x >= WORK_MS)
+    if not v:
+        return "no task of 2 ms or more"
+    p95 = v[min(len(v) - 1, int(0.95 * len(v)))]
+    return f"max {v[-1]:.0f} ms, p95 {p95:.1f} ms, median {statistics.median(v):.1f} ms ({len(v)} tasks)"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    from browser import find_chromium
+    from serve import make_server
+
+    server = make_server(ROOT, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "#playground/data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000")
+            page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+            page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+            idle = page.evaluate(PROBE, args.seconds)
+            page.click("#pg-train")
+            page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
+            time.sleep(1.0)
+            busy = page.evaluate(PROBE, args.seconds)
+            fps = page.get_attribute("#pg-speed", "data-fps")
+            pauses = []
+            for _ in range(5):
+                pauses.append(page.evaluate(PAUSE))
+                page.click("#pg-train")
+                page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
+                time.sleep(0.7)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    print(f"Main thread, Playground [2, 8, 8, 2] on 1,000 points, {args.seconds:.0f} s each:\n")
+    print("| | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms |")
+    print("|---|---|---|")
+    print(f"| idle | {summary(idle['gaps'])} | {len(idle['longs'])} |")
+    print(f"| training in the worker | {summary(busy['gaps'])} | {len(busy['longs'])}"
+          f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} |")
+    print(f"\nPictures drawn while training: {fps} per second (the lab's figure). "
+          f"Pause latency, click to 'paused': {', '.join(f'{p:.0f}' for p in pauses)} ms.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Start-up benchmark: the app against the runtime's floor, side by side.
+
+    python bench/startup.py [--repeats 5] [--profile]
+
+Two pages, served by ``tools/serve.py`` (each from its own root, on its own port):
+
+* **bare**: a page that loads the vendored Pyodide (``static/vendor/pyodide``),
+  loads numpy and imports it, then sets ``<html data-ready="true">``. Nothing
+  else: no PyScript, no app code. This is the floor the app can approach.
+* **app**: ``index.html`` as people open it, ready at ``data-ready="true"``.
+
+Each is loaded cold (a new persistent browser profile: empty HTTP cache, code
+cache and storage) and warm (the same profile reloaded), ``--repeats`` times,
+bare and app alternating so that both see the same machine load. Times are from
+navigation start to ``data-ready``, measured in the page. The table gives the
+median of each, the ratio app / bare, and the bytes transferred (response bodies
+as the browser received them, compressed when the server compressed them).
+
+``--profile`` also prints where the app's time goes: the moments PyScript
+reports (``py:progress`` events: interpreter loaded, files fetched...), the
+Python entry point's own marks, and the requests made after the interpreter
+was loaded.
+
+Exit status 0, or 1 when a page failed to start (with the reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+READY_TIMEOUT_MS = 120_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# The floor: the vendored Pyodide, numpy loaded from its lock file, imported. Served
+# from a temporary root next to a link to static/, so its URLs match the app's.
+BARE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bare Pyodide + numpy</title>
+<script type="module">
+import { loadPyodide } from "./static/vendor/pyodide/pyodide.mjs";
+const pyodide = await loadPyodide();
+await pyodide.loadPackage("numpy");
+pyodide.runPython("import numpy");
+document.documentElement.dataset.ready = "true";
+</script></head><body>bare</body></html>
+"""
+
+# Timestamps (ms since navigation start) of data-ready and of PyScript's progress events.
+PROBE = """
+(() => {
+  window.__marks = [];
+  addEventListener("py:progress", (e) => window.__marks.push([String(e.detail), performance.now()]));
+  const mark = () => {
+    const el = document.documentElement;
+    if (el && el.dataset.ready && window.__readyAt === undefined) {
+      window.__readyAt = performance.now();
+      window.__readyState = el.dataset.ready;
+    }
+  };
+  new MutationObserver(mark).observe(document, {attributes: true, subtree: true,
+                                                 attributeFilter: ["data-ready"]});
+})();
+"""
+
+
+class StartError(Exception):
+    pass
+
+
+def bare_root(tmp: Path) -> Path:
+    root = tmp / "bare"
+    root.mkdir()
+    (root / "index.html").write_text(BARE_PAGE, encoding="utf-8")
+    os.symlink(ROOT / "static", root / "static")
+    return root
+
+
+def serve(root: Path):
+    from serve import make_server
+
+    server = make_server(root, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class Probe:
+    """One browser profile on one page, loaded and reloaded."""
+
+    def __init__(self, pw, chromium: str, profile: Path, base: str, name: str):
+        self.name, self.base = name, base
+        self.context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1280, "height": 900})
+        self.context.add_init_script(PROBE)
+        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.finished = []
+        self.errors = []
+        self.page.on("requestfinished", lambda r: self.finished.append(r))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def load(self, kind: str) -> dict:
+        self.finished.clear()
+        if kind == "cold":
+            self.page.goto(self.base)
+        else:
+            self.page.reload()
+        try:
+            self.page.wait_for_function("window.__readyAt !== undefined", timeout=READY_TIMEOUT_MS)
+        except Exception as e:  # noqa: BLE001 - reported with the page's name
+            raise StartError(f"{self.name} did not become ready ({kind}): {str(e).splitlines()[0]}; "
+                             f"page errors: {self.errors[-3:]}") from None
+        state = self.page.evaluate("window.__readyState")
+        if state != "true":
+            raise StartError(f"{self.name} failed to start ({kind}): data-ready={state!r}")
+        self.page.wait_for_timeout(300)  # the last responses finish before they are counted
+        seconds = self.page.evaluate("window.__readyAt") / 1000
+        self.page.wait_for_timeout(0)
+        marks = self.page.evaluate("window.__marks.concat(performance.getEntriesByType('mark')"
+                                   ".map(m => [m.name, m.startTime])).sort((a, b) => a[1] - b[1])")
+        return {"seconds": seconds, "bytes": self.bytes(), "marks": marks,
+                "requests": self.request_times()}
+
+    def bytes(self) -> int:
+        total = 0
+        for r in self.finished:
+            try:
+                total += max(int(r.sizes()["responseBodySize"]), 0)
+            except Exception:  # noqa: BLE001 - a request the browser has forgotten
+                pass
+        return total
+
+    def request_times(self) -> list:
+        return self.page.evaluate(
+            "performance.getEntriesByType('resource').map(e => [e.name.split('/').slice(3).join('/'),"
+            " e.startTime, e.responseEnd, e.encodedBodySize])")
+
+    def close(self):
+        self.context.close()
+
+
+def run(repeats: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from browser import HOW_TO_INSTALL, find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise StartError(HOW_TO_INSTALL)
+    results = {(page, kind): [] for page in ("bare", "app") for kind in ("cold", "warm")}
+    with tempfile.TemporaryDirectory(prefix="nnfs-startup-") as tmp, sync_playwright() as pw:
+        tmp = Path(tmp)
+        servers = {"bare": serve(bare_root(tmp)), "app": serve(ROOT)}
+        probes = {}
+        try:
+            for k in range(repeats):
+                for name in ("bare", "app"):
+                    if name in probes:
+                        probes[name].close()
+                    probes[name] = Probe(pw, chromium, tmp / f"{name}-{k}", servers[name][1], name)
+                    r = probes[name].load("cold")
+                    results[(name, "cold")].append(r)
+                    print(f"  cold {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
+            for k in range(repeats):
+                for name in ("bare", "app"):
+                    r = probes[name].load("warm")
+                    results[(name, "warm")].append(r)
+                    print(f"  warm {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
+        finally:
+            for p in probes.values():
+                p.close()
+            for server, _ in servers.values():
+                server.shutdown()
+                server.server_close()
+    return results
+
+
+def table(results: dict) -> list[str]:
+    lines = ["Start-up: time to ready from navigation start (median; bytes transferred)",
+             f"  {'':6} {'bare Pyodide+numpy':>22} {'app':>22} {'app / bare':>11}"]
+    for kind in ("cold", "warm"):
+        bare, app = results[("bare", kind)], results[("app", kind)]
+        if not bare or not app:
+            continue
+        b = statistics.median(r["seconds"] for r in bare)
+        a = statistics.median(r["seconds"] for r in app)
+        bb = statistics.median(r["bytes"] for r in bare) / 1e6
+        ab = statistics.median(r["bytes"] for r in app) / 1e6
+        lines.append(f"  {kind:6} {b:>8.2f} s ({bb:5.1f} MB) {a:>8.2f} s ({ab:5.1f} MB) {a / b:>10.2f}×")
+    lines.append(f"  (n = {len(results[('app', 'cold')])} of each; ratios matter more than seconds "
+                 "on a shared machine)")
+    return lines
+
+
+def profile(results: dict) -> list[str]:
+    """Where the app's time goes: PyScript's phases and the requests, from the median cold run."""
+    lines = []
+    for kind in ("cold", "warm"):
+        runs = sorted(results[("app", kind)], key=lambda r: r["seconds"])
+        if not runs:
+            continue
+        r = runs[len(runs) // 2]
+        lines.append(f"App, {kind} (the median run, {r['seconds']:.2f} s): PyScript's phases, ms from navigation")
+        for what, at in r["marks"]:
+            lines.append(f"  {at:8.0f}  {what}")
+        lines.append(f"  {r['seconds'] * 1000:8.0f}  data-ready")
+        reqs = r["requests"]
+        py = [q for q in reqs if q[0].startswith("py/") or q[0].endswith(".toml")]
+        if py:
+            lines.append(f"  {len(py)} module/config requests from {min(q[1] for q in py):.0f} to "
+                         f"{max(q[2] for q in py):.0f} ms")
+        big = sorted(reqs, key=lambda q: -q[3])[:6]
+        for name, start, end, size in big:
+            lines.append(f"  {start:8.0f} → {end:6.0f} ms  {size / 1e6:5.2f} MB  {name}")
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Start-up: bare Pyodide + numpy page vs the app.")
+    parser.add_argument("--repeats", type=int, default=5, help="loads of each kind (default 5)")
+    parser.add_argument("--profile", action="store_true", help="also print where the app's time goes")
+    args = parser.parse_args(argv)
+    try:
+        results = run(max(1, args.repeats))
+    except StartError as e:
+        print(f"START-UP BENCH FAILED: {e}")
+        return 1
+    print("\n".join(table(results)))
+    if args.profile:
+        print("\n".join(profile(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Offline after the first visit, and updates (sw.js + py/app/offline.py).
+
+Each test has its own browser context (its own service worker and caches) and its
+own server, which it stops or changes under the page, as a real deployment would.
+"""
+
+from __future__ import annotations
+
+from ..conftest import need
+from .conftest import READY_TIMEOUT_MS, ROOT, start_server
+from .smoke import digits_trains, every_lab_opens_and_draws
+from .test_startup import copy_site
+
+DATA = ROOT / "static" / "data"
+
+# The cache names and, for the current version, the paths it holds.
+CACHES = """async () => {
+  const names = await caches.keys();
+  const out = {};
+  for (const name of names) {
+    const keys = await (await caches.open(name)).keys();
+    out[name] = keys.map((r) => new URL(r.url).pathname.replace(/^\\//, ""));
+  }
+  return out;
+}"""
+
+
+def open_page(context, url: str):
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+    page.goto(url)
+    wait_ready(page)
+    return page
+
+
+def wait_ready(page):
+    page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate("document.documentElement.dataset.ready") == "true", page.inner_text("#fatal")
+    page.wait_for_function("document.documentElement.dataset.labsReady", timeout=READY_TIMEOUT_MS)
+
+
+def wait_offline(page, *states):
+    page.wait_for_function(f"{list(states)!r}.includes(document.documentElement.dataset.offline)",
+                           timeout=120_000)
+    return page.evaluate("document.documentElement.dataset.offline")
+
+
+def test_second_visit_with_the_server_stopped_opens_every_lab_and_trains(browser):
+    need((DATA / "mnist-train.npz").exists(), "MNIST data not prepared (./run setup)")
+    srv = start_server(ROOT)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = open_page(context, srv.url)
+        # The first visit: the shell is kept, and the data files as the Digits lab fetches them.
+        digits_trains(page)
+        assert wait_offline(page, "ready", "current") == "ready"
+        assert "works offline" in page.inner_text("#offline-status")
+        page.wait_for_function("""async () => {
+            const c = await caches.keys();
+            const v = c.find((n) => n !== "nnfs-meta");
+            const keys = v ? (await (await caches.open(v)).keys()).map((r) => r.url) : [];
+            return ["mnist-train.npz", "mnist-validation.npz", "mnist-test.npz", "pretrained.json"]
+              .every((f) => keys.some((u) => u.endsWith("/" + f)));
+        }""", timeout=60_000)
+        srv.stop()
+
+        responses = []
+        page.on("response", lambda r: responses.append(r) if r.url.startswith("http") else None)
+        page.reload()
+        wait_ready(page)
+        every_lab_opens_and_draws(page)
+        digits_trains(page)
+        assert wait_offline(page, "offline", "current") == "offline"
+        assert responses, "no responses seen"
+        # Every answer came from the service worker (the server is gone: nothing reached it).
+        assert all(r.from_service_worker for r in responses), \
+            [r.url for r in responses if not r.from_service_worker]
+        # The training worker (its own Pyodide, numpy and modules) starts from the cache too.
+        page.wait_for_function("document.documentElement.dataset.worker !== 'starting'", timeout=120_000)
+        assert page.evaluate("document.documentElement.dataset.worker") == "ready"
+        assert not page.errors, page.errors
+    finally:
+        context.close()
+
+
+def _deploy(site, marker: str):
+    """A new version: a changed page and a changed Python module, deployed together."""
+    html = site / "index.html"
+    html.write_text(html.read_text().replace("in your browser, in Python —", f"in your browser, in Python {marker} —"))
+    main = site / "py" / "app" / "main.py"
+    main.write_text(main.read_text().replace('f"the page was ready', f'f"{marker}: the page was ready'))
+
+
+def _versions(page):
+    return page.inner_text(".tagline"), page.inner_text("#runtime-info")
+
+
+def test_a_new_version_runs_from_the_second_load_after_deploying_never_mixed(browser, tmp_path):
+    site = copy_site(tmp_path)
+    srv = start_server(site)
+    context = browser.new_context()
+    try:
+        page = open_page(context, srv.url)
+        assert wait_offline(page, "ready") == "ready"
+        assert page.is_hidden("#update-ready")
+        _deploy(site, "v2")
+
+        page.reload()  # runs the old version, finds the new one
+        wait_ready(page)
+        tagline, info = _versions(page)
+        assert "v2" not in tagline and "v2" not in info
+        assert wait_offline(page, "update-ready") == "update-ready"
+        assert page.is_visible("#update-ready")
+        assert "new version" in page.inner_text("#update-ready")
+
+        page.click("#update-reload")  # the second load: the new version, whole
+        wait_ready(page)
+        tagline, info = _versions(page)
+        assert "Python v2 —" in tagline and info.startswith("Python") and "v2: the page was ready" in info
+        assert wait_offline(page, "current") == "current"
+        assert page.is_hidden("#update-ready")
+        caches = page.evaluate(CACHES)
+        versions = [n for n in caches if n != "nnfs-meta"]
+        assert len(versions) == 1, caches  # the old version's cache is gone
+        html = page.evaluate(f"""async () => (await (await caches.open({versions[0]!r}))
+            .match(new URL("index.html", location.href))).text()""")
+        assert "Python v2 —" in html
+        assert not page.errors, page.errors
+    finally:
+        context.close()
+        srv.stop()
+
+
+def test_no_switch_while_another_tab_runs_the_old_version(browser, tmp_path):
+    site = copy_site(tmp_path)
+    srv = start_server(site)
+    context = browser.new_context()
+    try:
+        first = open_page(context, srv.url)
+        wait_offline(first, "ready")
+        _deploy(site, "v2")
+        other = open_page(context, srv.url)  # old version; finds the new one
+        assert wait_offline(other, "update-ready") == "update-ready"
+        other.reload()  # the first tab is still open on the old version: no switch yet
+        wait_ready(other)
+        assert "v2" not in _versions(other)[0]
+        first.close()
+        other.reload()  # alone now: the new version
+        wait_ready(other)
+        assert "Python v2 —" in _versions(other)[0]
+    finally:
+        context.close()
+        srv.stop()

@@ -1,0 +1,41 @@
+"""The exercises page's pure parts: statement HTML, the list, and the stored progress (app.exercises_view)."""
+
+import json
+
+from app import exercises_view as view
+from nnfs import exercises
+
+KEYS = tuple(exercises.BY_KEY)
+
+
+def test_statement_html_escapes_and_marks_code():
+    html = view.statement_html("Write `f(x) < 1` **now**.\n\n<script>alert(1)</script>")
+    assert html == ("<p>Write <code>f(x) &lt; 1</code> <strong>now</strong>.</p>"
+                    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+
+
+def test_the_list_marks_passed_and_current_exercises():
+    progress = view.decode(json.dumps({"exercises": {"nand": {"passed": "code"}}}), KEYS)
+    html = view.list_html(exercises.catalogue(), progress, "xor")
+    assert html.count("<li>") == len(KEYS)
+    assert 'data-exercise="nand" class=passed>' in html and "(passed)" in html
+    assert 'data-exercise="xor" aria-current="true">' in html
+    assert view.summary(exercises.catalogue(), progress) == f"1 of {len(KEYS)} passed"
+
+
+def test_progress_round_trips():
+    progress = view.empty()
+    progress["current"] = "sigmoid"
+    progress["exercises"]["sigmoid"] = {"code": "x = 1\n", "passed": "x = 1\n", "hints": 2, "tried": True}
+    progress["use"] = {"nand": True}
+    assert view.decode(view.encode(progress), KEYS) == progress
+
+
+def test_damaged_or_foreign_storage_keeps_only_what_makes_sense():
+    assert view.decode("{not json", KEYS) == view.empty()
+    assert view.decode("[1, 2]", KEYS) == view.empty()
+    assert view.decode(None, KEYS) == view.empty()
+    raw = {"current": "nope", "use": {"nand": "yes", "rm -rf": True},
+           "exercises": {"nand": {"code": 3, "passed": "ok", "hints": -1, "tried": "y"},
+                         "unknown": {"code": "x"}, "xor": "not a dict"}}
+    assert view.decode(json.dumps(raw), KEYS) == {"current": "", "use": {}, "exercises": {"nand": {"passed": "ok"}}}

@@ -35,7 +35,11 @@ def test_the_worker_imports_nothing_that_touches_the_page():
     assert {p.name for p in paths} >= {"main.py", "exercises.py"}
     for path in paths:
         imports = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", path.read_text(), re.M)
-        assert not any(m.split(".")[0] in ("pyscript", "js", "pyodide") for m in imports), (path, imports)
+        # The trainer's entry may import ``js``: in a worker that is the worker's own global
+        # scope (its ``fetch`` gets the MNIST files), never the page's window or document.
+        allowed = {"js"} if path.name == "main.py" else set()
+        assert not any(m.split(".")[0] in {"pyscript", "js", "pyodide"} - allowed for m in imports), (path, imports)
+        assert not re.search(r"\bjs\.(window|document)\b", path.read_text()), path
         for m in imports:
             if m.startswith("app."):
                 assert m.replace(".", "/") + ".py" in sync_pyscript_files.WORKER_VIEWS, (path, m)

@@ -88,6 +88,7 @@ async function check() {
   const bodies = [];
   for (const p of paths) { // one at a time: the page is running meanwhile
     const r = await fetch(abs(p), { cache: "no-cache" });
+    if (r.status === 404 && RUNTIME_CACHED.some((d) => p.startsWith(d))) continue; // gone from the site
     if (!r.ok) throw new Error(`${p}: HTTP ${r.status}`);
     const body = await r.arrayBuffer();
     state[abs(p)] = await sha256(body);
@@ -96,18 +97,23 @@ async function check() {
   const lines = Object.keys(state).sort().map((u) => `${rel(u)} ${state[u]}\n`).join("");
   const name = "nnfs-" + (await sha256(new TextEncoder().encode(lines))).slice(0, 16);
   const bytes = bodies.reduce((n, [, r]) => n + Number(r.headers.get("Content-Length")), 0);
-  if (name === current) return { state: "current", files: paths.length, bytes };
+  const files = bodies.length;
+  // Changed: a file's content, or a file added or gone (the cache's name alone would also
+  // count data files kept since it was made, which are no change of the site).
+  const changed = Object.keys(state).some((u) => oldState[u] !== state[u]) ||
+    Object.keys(oldState).some((u) => !(u in state));
+  if (current && !changed) return { state: "current", files, bytes };
   const cache = await caches.open(name);
   for (const [url, response] of bodies) await cache.put(url, response);
   await cache.put(abs(STATE), new Response(JSON.stringify(state)));
   if (!current) {
     await meta("current", name);
-    return { state: "ready", files: paths.length, bytes };
+    return { state: "ready", files, bytes };
   }
   const before = await meta("pending");
   if (before && before !== name) await caches.delete(before);
   await meta("pending", name);
-  return { state: "update-ready", files: paths.length, bytes };
+  return { state: "update-ready", files, bytes };
 }
 
 // At a page load with no other tab open, a complete pending version becomes current.

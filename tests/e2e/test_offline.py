@@ -153,3 +153,43 @@ def test_no_switch_while_another_tab_runs_the_old_version(browser, tmp_path):
     finally:
         context.close()
         srv.stop()
+
+
+def test_kept_data_is_no_update_and_a_damaged_copy_is_caught_like_a_damaged_download(browser):
+    """The page checks data files against their sha256 wherever they come from: a copy in
+    the service worker's cache that no longer matches is reported, not used."""
+    need((DATA / "mnist-test.npz").exists(), "MNIST data not prepared (./run setup)")
+    srv = start_server(ROOT)
+    context = browser.new_context()
+    try:
+        page = open_page(context, srv.url)
+        page.click("#nav a[data-lab='digits']")
+        page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
+        wait_offline(page, "ready")
+        page.wait_for_function("""async () => {
+            const v = (await caches.keys()).find((n) => n !== "nnfs-meta");
+            return v && !!(await (await caches.open(v)).match(new URL("static/data/mnist-test.npz", location.href)));
+        }""", timeout=60_000)
+        # Kept data files are no change of the site: the next visit is "current", no update.
+        page.reload()
+        wait_ready(page)
+        assert wait_offline(page, "current", "update-ready") == "current"
+        # Damage the kept copy: same length, some bytes changed.
+        page.evaluate("""async () => {
+            const v = (await caches.keys()).find((n) => n !== "nnfs-meta");
+            const cache = await caches.open(v);
+            const url = new URL("static/data/mnist-test.npz", location.href);
+            const body = new Uint8Array(await (await cache.match(url)).arrayBuffer());
+            for (let i = 1000; i < body.length; i += 4096) body[i] ^= 0xff;
+            await cache.put(url, new Response(body, {headers: {"Content-Type": "application/octet-stream",
+                                                               "Content-Length": String(body.length)}}));
+        }""")
+        srv.stop()
+        page.reload()
+        wait_ready(page)
+        page.click("#nav a[data-lab='digits']")
+        page.wait_for_function("document.getElementById('dg-data').dataset.state === 'failed'", timeout=60_000)
+        message = page.inner_text("#dg-load-message")
+        assert "Test set" in message and ("damaged" in message or "not a valid MNIST" in message), message
+    finally:
+        context.close()

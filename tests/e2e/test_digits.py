@@ -485,8 +485,8 @@ def test_stopped_mid_epoch_the_panel_and_the_saved_file_describe_the_weights_hel
     page = digits.page
     page.select_option("#dg-preset", "ch3")
     set_field(page, "#dg-hidden", "20")
-    set_field(page, "#dg-epochs", "5")
-    set_field(page, "#dg-subset", "5000")
+    set_field(page, "#dg-epochs", "20")      # far more than it reaches: Stop ends it
+    set_field(page, "#dg-subset", "20000")   # a few seconds per epoch: Stop lands mid-epoch
     page.click("#dg-train")
     page.wait_for_function("+document.getElementById('dg-run').dataset.epoch >= 2"
                            " && +document.getElementById('dg-run').dataset.progress > 0.1"

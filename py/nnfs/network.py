@@ -70,6 +70,14 @@ def _real(value, name: str, low: float = 0.0, allow_low: bool = True) -> float:
     return value
 
 
+def _check_data_set(X, y) -> None:
+    """A data set to score: as many labels as examples, and at least one of each."""
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError("empty data set: no examples to score")
+
+
 def as_batch(X, n_in: int, scale=None) -> np.ndarray:
     """X as a float64 (N, n_in) array, times ``scale`` if given (e.g. 1/255 for uint8)."""
     X = np.asarray(X)
@@ -172,10 +180,7 @@ class Network:
         one pass instead of two. NaN, NaN once the weights are not finite."""
         y = self.check_labels(y)
         X = np.asarray(X)
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-        if len(X) == 0:
-            raise ValueError("empty data set: no examples to score")
+        _check_data_set(X, y)
         if not self.is_finite():
             return math.nan, math.nan
         total, right = 0.0, 0
@@ -379,10 +384,7 @@ class Network:
     def accuracy(self, X, y, scale=None) -> float:
         """Fraction of examples in (X, y) classified correctly, in [0, 1]."""
         y = self.check_labels(y)
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-        if len(y) == 0:
-            raise ValueError("empty data set: no examples to score")
+        _check_data_set(X, y)
         return float(np.mean(self.predict(X, scale) == y))
 
     def total_cost(self, X, y, lmbda=0.0, scale=None) -> float:
@@ -390,10 +392,7 @@ class Network:
         lmbda = _real(lmbda, "lmbda")
         X = np.asarray(X)
         y = np.asarray(y)
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-        if len(X) == 0:
-            raise ValueError("empty data set: no examples to score")
+        _check_data_set(X, y)
         total = 0.0
         for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
             activations, zs = self._forward(Xc)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from ..conftest import need
 
 from app.backprop_view import layout
 from nnfs.backprop_steps import step_sequence
@@ -213,10 +213,7 @@ def test_typing_a_weight_changes_the_forward_pass(app):
 def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
     """In a page of its own: it downloads the training split, which the shared page's
     Digits tests expect to be fetched only when Digits trains."""
-    if not DATA.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{DATA} is missing: run ./run setup")
-        pytest.skip("MNIST data not prepared (./run setup)")
+    need(DATA.exists(), f"{DATA} is missing: MNIST data not prepared (./run setup)")
     w = fresh("#backprop/sp_epochs=2")
     page = w.page
     page.wait_for_function("document.documentElement.dataset.lab === 'backprop'")

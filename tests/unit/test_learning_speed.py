@@ -4,11 +4,11 @@ differences), and on the book's data the initial speeds show the book's pattern.
 
 import copy
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from ..conftest import need
 
 from nnfs.learning_speed import (BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, SpeedRun, SpeedSession,
                                   pack_data, ratios, unpack_data)
@@ -18,10 +18,7 @@ DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-train.np
 
 
 def mnist_1000():
-    if not DATA.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{DATA} is missing: run ./run setup (tools/prepare_mnist.py)")
-        pytest.skip("MNIST data not prepared (./run setup)")
+    need(DATA.exists(), f"{DATA} is missing: MNIST data not prepared (./run setup)")
     X, y = load_npz(DATA)
     return X[:N_EXAMPLES], y[:N_EXAMPLES]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from ..conftest import need
 
 import runtime_files
 
@@ -24,10 +24,7 @@ def test_sums_are_the_manifests():
 
 def test_sizes_are_the_files():
     """The sizes are those of the verified files (so a cut-short file is caught without sha256)."""
-    if not (ROOT / "static/vendor/pyodide/pyodide.asm.wasm").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("static/vendor is missing: ./run setup")
-        pytest.skip("static/vendor not set up (./run setup)")
+    need((ROOT / "static/vendor/pyodide/pyodide.asm.wasm").exists(), "static/vendor not set up (./run setup)")
     assert (ROOT / "static/js/runtime-files.json").read_text() == runtime_files.render(runtime_files.build())
 
 

@@ -20,6 +20,14 @@ from serve import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_MS = 90_000
+# The Digits lab has loaded what it loads on opening: its test set (or failed to), and the
+# pretrained model scored (or there is none).
+DIGITS_LOADED = """() => {
+    const data = document.getElementById('dg-data').dataset.state;
+    const results = document.getElementById('dg-results').dataset.state;
+    const model = document.getElementById('dg-using').dataset.model;
+    return data === 'failed' || (data === 'ready' && (results === 'ready' || model === 'none'));
+}"""
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -20,7 +20,7 @@ from nnfs import mnist, model_io
 from nnfs.network import Network, Trainer
 
 from ..conftest import need
-from .conftest import ROOT
+from .conftest import DIGITS_LOADED, ROOT
 
 PRETRAINED = ROOT / "static" / "models" / "pretrained.json"
 TEST_NPZ = ROOT / "static" / "data" / "mnist-test.npz"
@@ -37,12 +37,7 @@ def digits(app):
     # Requests from here on are the Digits lab's (other labs, e.g. Backprop, may fetch MNIST too).
     _FIRST_REQUEST.setdefault("digits", len(app.requests))
     app.goto_lab("digits")
-    app.page.wait_for_function("""() => {
-        const data = document.getElementById('dg-data').dataset.state;
-        const results = document.getElementById('dg-results').dataset.state;
-        const model = document.getElementById('dg-using').dataset.model;
-        return data === 'failed' || (data === 'ready' && (results === 'ready' || model === 'none'));
-    }""", timeout=60_000)
+    app.page.wait_for_function(DIGITS_LOADED, timeout=60_000)
     if not PRETRAINED.exists():
         # Fetching the missing pretrained model makes the browser log its 404: expected here.
         app.console_errors[:] = [e for e in app.console_errors if "404" not in e]

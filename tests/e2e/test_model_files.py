@@ -20,7 +20,7 @@ import pytest
 from nnfs import model_io
 from nnfs.network import Network
 
-from .conftest import NO_SERVICE_WORKER, open_app
+from .conftest import DIGITS_LOADED, NO_SERVICE_WORKER, open_app
 
 MAX_MODEL_BYTES = 50_000_000  # the Digits lab's stated limit
 BIG = 49_900_000
@@ -35,12 +35,7 @@ def page(browser, server):
     app.goto_lab("digits")
     # Wait until the test set is in and the pretrained model scored, so the times
     # below are the file's alone.
-    app.page.wait_for_function("""() => {
-        const data = document.getElementById('dg-data').dataset.state;
-        const results = document.getElementById('dg-results').dataset.state;
-        const model = document.getElementById('dg-using').dataset.model;
-        return data === 'failed' || (data === 'ready' && (results === 'ready' || model === 'none'));
-    }""", timeout=120_000)
+    app.page.wait_for_function(DIGITS_LOADED, timeout=120_000)
     yield app
     context.close()
 

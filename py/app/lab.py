@@ -210,7 +210,7 @@ class Lab:
         happens: Chromium ignores (with a console warning) more than 200
         replaceState calls in 10 s, which a dragged slider or a fast run exceeds.
         """
-        if not self.visible:
+        if not self.visible or self._navigated():
             return
         now = time.monotonic()
         wait = self._last_write + URL_INTERVAL - now
@@ -224,11 +224,13 @@ class Lab:
 
     def _flush(self) -> None:
         self._pending = False
-        # The address changed under us (a pasted link, Back): its hashchange is on its way and
-        # show() will read it. Writing the older state now would replace the new link unread.
-        if self._address is not None and str(window.location.hash) != self._address:
-            return
         self.sync_url()
+
+    def _navigated(self) -> bool:
+        """The address changed under us (a pasted link, Back) and its hashchange has not reached
+        show() yet. Writing now, at once or from a pending write, would replace the new link
+        unread; show() brings the address in step instead."""
+        return self._address is not None and str(window.location.hash) != self._address
 
     def _write_url(self) -> None:
         state = self.table.to_hash(self.values)

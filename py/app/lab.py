@@ -131,7 +131,6 @@ class Lab:
         self.values = table.defaults()
         self.fields: dict = {}
         self.visible = False
-        self._written = None           # the state this lab last wrote into the address
         self._link_errors: set = set()
         self._link_status = False       # the status line shows a link's problems
         self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
@@ -234,7 +233,6 @@ class Lab:
 
     def _write_url(self) -> None:
         state = self.table.to_hash(self.values)
-        self._written = state
         new = f"#{self.name}/{state}" if state else f"#{self.name}"
         if str(window.location.hash) != new:
             # replaceState changes the address without a hashchange (no re-route, no history spam).
@@ -252,7 +250,9 @@ class Lab:
         """
         self.visible = True
         self._address = str(window.location.hash)
-        read = bool(state) and state != self._written
+        # Compared with what the lab shows, not with its last write: a write may be
+        # pending or skipped (a newer link came first), so the last one can be stale.
+        read = bool(state) and state != self.table.to_hash(self.values)
         if read:
             values, problems = self.table.from_hash(state)
             bad = {name for name, _ in problems if name is not None}

@@ -286,6 +286,24 @@ def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, wher
     expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", "not")
 
 
+def test_a_link_back_to_an_earlier_state_is_read_while_a_write_waits(gates):
+    """Links faster than the address writes (one per app.lab.URL_INTERVAL): the lab's last
+    write is then stale, and a link equal to it must still be read, not taken for the lab's own."""
+    page = gates
+    page.evaluate("""async () => {
+        const go = (h) => new Promise(r => {
+            addEventListener('hashchange', () => setTimeout(r, 0), {once: true});
+            location.hash = h;
+        });
+        await new Promise(r => setTimeout(r, 300));
+        await go('gates/c=not&x=1');                  // written at once
+        await go('gates/c=xor');                      // its write waits 0.1 s ...
+        await go('gates/c=not&x=1');                  // ... and this link comes first
+    }""")
+    expect(page.locator("#gt-canvas")).to_have_attribute("data-circuit", "not")
+    expect_hash(page, "#gates/c=not&x=1")
+
+
 def test_a_huge_link_is_not_echoed_and_the_page_keeps_its_width(gates, app):
     """Issue 8 item 8: a pasted 100 KB value is quoted by a short prefix only."""
     page = gates

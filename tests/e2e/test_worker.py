@@ -41,20 +41,38 @@ def _wait_state(page, state: str, timeout: float = 120_000):
                            timeout=timeout)
 
 
-def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(fresh):
-    app = fresh("#playground/data=xor&epochs=15")   # XOR learns by then: a run that ends well
-    page = app.page
-    page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
-    assert page.evaluate("document.documentElement.dataset.worker") == "starting"
-    page.select_option("#pg-pace", "max")
-    page.click("#pg-train")
-    assert "Starting the training worker" in page.inner_text("#pg-status")
-    assert _stats(page)["state"] == "running" and page.is_enabled("#pg-pause")
-    _wait_state(page, "done")
-    assert page.evaluate("document.documentElement.dataset.worker") == "ready"
-    assert _stats(page)["epoch"] == "15"
-    assert "Stopped at epoch 15" in page.inner_text("#pg-status")
-    assert not app.console_errors, app.console_errors
+def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(browser, server):
+    """The worker's config is held back until Train has been pressed, so the worker
+    is surely still starting then (on a fast machine it can be up before a click)."""
+    from tests.e2e.conftest import NO_SERVICE_WORKER, READY_TIMEOUT_MS, watch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = watch(context, server.url)
+        held = []
+        context.route("**/worker.toml", lambda route: held.append(route))   # released below
+        page = app.page
+        page.goto(server.url + "#playground/data=xor&epochs=15")   # XOR learns by then
+        page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
+        page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
+        assert page.evaluate("document.documentElement.dataset.worker") == "starting"
+        page.select_option("#pg-pace", "max")
+        page.click("#pg-train")
+        assert "Starting the training worker" in page.inner_text("#pg-status")
+        assert _stats(page)["state"] == "running" and page.is_enabled("#pg-pause")
+        page.wait_for_timeout(300)
+        assert held, "the worker never asked for its config"
+        assert _stats(page).get("epoch", "0") == "0", "trained before the worker was up"
+        context.unroute("**/worker.toml")
+        for route in held:
+            route.continue_()
+        _wait_state(page, "done")
+        assert page.evaluate("document.documentElement.dataset.worker") == "ready"
+        assert _stats(page)["epoch"] == "15"
+        assert "Stopped at epoch 15" in page.inner_text("#pg-status")
+        assert not app.console_errors, app.console_errors
+    finally:
+        context.close()
 
 
 @pytest.mark.allow_console_errors

@@ -45,8 +45,7 @@ class BookNetwork:
         self.num_layers = len(self.sizes)
         rng = np.random.default_rng(seed)
         self.biases = [rng.standard_normal((n, 1)) for n in self.sizes[1:]]
-        self.weights = [rng.standard_normal((n_out, n_in))
-                        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
         self.shuffler = random.Random(seed)
 
     @classmethod
@@ -70,7 +69,7 @@ class BookNetwork:
         for _ in range(epochs):
             self.shuffler.shuffle(training_data)
             for k in range(0, n, mini_batch_size):
-                self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+                self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
 
     def update_mini_batch(self, mini_batch, eta):
         """One gradient step: sum the per-example gradients, then move by eta/m times the sum."""
@@ -98,9 +97,9 @@ class BookNetwork:
         # Output error (BP1) for the quadratic cost: (a - y) * sigma'(z).
         delta = (activations[-1] - y) * sigmoid_prime(zs[-1])
         for l in range(len(self.weights) - 1, -1, -1):
-            grad_b[l] = delta                                   # BP3
-            grad_w[l] = delta @ activations[l].T                # BP4
-            if l > 0:                                           # BP2
+            grad_b[l] = delta  # BP3
+            grad_w[l] = delta @ activations[l].T  # BP4
+            if l > 0:  # BP2
                 delta = (self.weights[l].T @ delta) * sigmoid_prime(zs[l - 1])
         return grad_b, grad_w
 

@@ -14,12 +14,11 @@ import numpy as np
 from nnfs import linalg
 from nnfs.network import Network, Trainer
 
-ROWS = 10_000   # one timed "epoch" (the per-50,000 figure is 5x, the work being linear in rows)
+ROWS = 10_000  # one timed "epoch" (the per-50,000 figure is 5x, the work being linear in rows)
 REPEATS = 3
 
 
-CASES = {"[784, 100, 10], mini-batch 100": ([784, 100, 10], 100),
-         "[784, 30, 10], mini-batch 10": ([784, 30, 10], 10)}
+CASES = {"[784, 100, 10], mini-batch 100": ([784, 100, 10], 100), "[784, 30, 10], mini-batch 10": ([784, 30, 10], 10)}
 
 
 def one_epoch(contiguous: bool, sizes=(784, 100, 10), batch=100):

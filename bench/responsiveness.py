@@ -54,7 +54,7 @@ PAUSE = """() => new Promise(resolve => {
 })"""
 
 
-WORK_MS = 2.0   # probe gaps shorter than this are the probe's own turns, not work
+WORK_MS = 2.0  # probe gaps shorter than this are the probe's own turns, not work
 
 
 def summary(values):
@@ -70,9 +70,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-
     from browser import find_chromium
+    from playwright.sync_api import sync_playwright
     from serve import make_server
 
     server = make_server(ROOT, 0, quiet=True)
@@ -105,10 +104,14 @@ def main(argv=None) -> int:
     print("| | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms |")
     print("|---|---|---|")
     print(f"| idle | {summary(idle['gaps'])} | {len(idle['longs'])} |")
-    print(f"| training in the worker | {summary(busy['gaps'])} | {len(busy['longs'])}"
-          f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} |")
-    print(f"\nPictures drawn while training: {fps} per second (the lab's figure). "
-          f"Pause latency, click to 'paused': {', '.join(f'{p:.0f}' for p in pauses)} ms.")
+    print(
+        f"| training in the worker | {summary(busy['gaps'])} | {len(busy['longs'])}"
+        f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} |"
+    )
+    print(
+        f"\nPictures drawn while training: {fps} per second (the lab's figure). "
+        f"Pause latency, click to 'paused': {', '.join(f'{p:.0f}' for p in pauses)} ms."
+    )
     return 0
 
 

@@ -73,6 +73,7 @@ for p in (ROOT / "py", ROOT / "tools", ROOT / "bench"):
     sys.path.insert(0, str(p))
 
 from book_network import BookNetwork, column_data  # noqa: E402
+
 from nnfs.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
 from nnfs.network import Network, Trainer  # noqa: E402
 
@@ -82,8 +83,14 @@ ETA = 3.0
 MINI_BATCH = 10
 SEED = 0
 PAGE_EPOCHS = 3
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 READY_TIMEOUT_MS = 120_000
 TRAIN_TIMEOUT_MS = 20 * 60_000
 
@@ -151,7 +158,7 @@ class BookRun:
         t0 = time.perf_counter()
         self.data = column_data(*train, scale=SCALE, one_hot=True)
         self.prep_seconds = time.perf_counter() - t0
-        self.test_X = (test[0] * SCALE).T        # (784, 10000) columns, for a quick evaluation
+        self.test_X = (test[0] * SCALE).T  # (784, 10000) columns, for a quick evaluation
         self.test_y = test[1]
         # The same initial weights as core_run's network (the shuffles differ: the book's way).
         start = Network(SIZES, activation="sigmoid", cost="quadratic", init="normal", seed=SEED)
@@ -164,8 +171,10 @@ class BookRun:
         self.seconds.append(time.perf_counter() - t0)
         out = self.net.feedforward(self.test_X)  # (10, N): outside the clock
         self.accuracy.append(float(np.mean(np.argmax(out, axis=0) == self.test_y)))
-        print(f"  reference epoch {len(self.seconds)}: {self.seconds[-1]:.2f} s, "
-              f"test accuracy {self.accuracy[-1]:.4f}", flush=True)
+        print(
+            f"  reference epoch {len(self.seconds)}: {self.seconds[-1]:.2f} s, test accuracy {self.accuracy[-1]:.4f}",
+            flush=True,
+        )
 
 
 def core_run(train, test, epochs):
@@ -179,8 +188,7 @@ def core_run(train, test, epochs):
         seconds.append(time.perf_counter() - t0)
         accuracy.append(net.accuracy(*test, scale=SCALE))
         if e < 3 or (e + 1) % 5 == 0:
-            print(f"  core epoch {e + 1}: {seconds[-1]:.2f} s, test accuracy {accuracy[-1]:.4f}",
-                  flush=True)
+            print(f"  core epoch {e + 1}: {seconds[-1]:.2f} s, test accuracy {accuracy[-1]:.4f}", flush=True)
     return seconds, accuracy
 
 
@@ -190,10 +198,9 @@ def core_run(train, test, epochs):
 def page_run(repeats):
     """Cold/warm loads and the Digits lab's epochs. Returns a dict; the lab part may
     hold an 'error' (PageError) while the load figures are still there."""
+    from browser import HOW_TO_INSTALL, find_chromium
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
-
-    from browser import HOW_TO_INSTALL, find_chromium
     from serve import make_server
 
     chromium = find_chromium()
@@ -203,8 +210,7 @@ def page_run(repeats):
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     result = {"cold": [], "warm": [], "errors": []}
-    launch = dict(executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
-                  viewport={"width": 1280, "height": 900})
+    launch = dict(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 900})
     try:
         with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="nnfs-bench-") as tmp:
             context = None
@@ -217,9 +223,9 @@ def page_run(repeats):
                     context.add_init_script(READY_PROBE)
                     page = context.pages[0] if context.pages else context.new_page()
                     watch_page(page, base, result["errors"])
-                    result["cold"].append(load(page, lambda: page.goto(base), "cold"))
-                for k in range(repeats):
-                    result["warm"].append(load(page, lambda: page.reload(), "warm"))
+                    result["cold"].append(load(page, lambda p=page: p.goto(base), "cold"))
+                for _ in range(repeats):
+                    result["warm"].append(load(page, page.reload, "warm"))
                 try:
                     result["lab"] = digits_epochs(page, base)
                     result["responsive"] = responsiveness(page)
@@ -265,8 +271,9 @@ def load(page, navigate, kind):
     try:
         page.wait_for_function("window.__benchReadyAt !== undefined", timeout=READY_TIMEOUT_MS)
     except Exception as e:
-        raise PageError(f"the app did not become ready within {READY_TIMEOUT_MS // 1000} s ({kind} load): "
-                        f"{str(e).splitlines()[0]}") from None
+        raise PageError(
+            f"the app did not become ready within {READY_TIMEOUT_MS // 1000} s ({kind} load): {str(e).splitlines()[0]}"
+        ) from None
     wall = time.perf_counter() - t0
     state = page.evaluate("window.__benchReadyState")
     if state != "true":
@@ -274,15 +281,16 @@ def load(page, navigate, kind):
     page.wait_for_timeout(200)  # let the last responses finish before counting them
     seconds = page.evaluate("window.__benchReadyAt") / 1000
     total, _ = transferred(page._bench_requests)
-    print(f"  {kind} load: ready after {seconds:.2f} s ({wall:.2f} s wall), {megabytes(total)}",
-          flush=True)
+    print(f"  {kind} load: ready after {seconds:.2f} s ({wall:.2f} s wall), {megabytes(total)}", flush=True)
     return {"seconds": seconds, "wall": wall, "bytes": total}
 
 
 def digits_epochs(page, base):
     if page.query_selector("#nav a[data-lab=digits]") is None or page.query_selector("#dg-train") is None:
-        raise PageError("Digits lab not found: index.html has no #nav a[data-lab=digits] / #dg-train "
-                        "(build the lab, then run `./run bench` again)")
+        raise PageError(
+            "Digits lab not found: index.html has no #nav a[data-lab=digits] / #dg-train "
+            "(build the lab, then run `./run bench` again)"
+        )
     page._bench_requests.clear()
     page.click("#nav a[data-lab=digits]")
     page.wait_for_function("document.documentElement.dataset.lab === 'digits'", timeout=30_000)
@@ -299,22 +307,27 @@ def digits_epochs(page, base):
     rows = page.eval_on_selector_all(
         "#dg-epoch-log tr[data-epoch]",
         "els => els.map(e => [Number(e.dataset.epoch), Number(e.dataset.seconds),"
-        " Number(e.dataset.validationAccuracy), Number(e.dataset.testAccuracy)])")
+        " Number(e.dataset.validationAccuracy), Number(e.dataset.testAccuracy)])",
+    )
     rows = sorted(r for r in rows if 1 <= r[0] <= PAGE_EPOCHS)
     if [r[0] for r in rows] != list(range(1, PAGE_EPOCHS + 1)):
         raise PageError(f"unexpected epoch rows in #dg-epoch-log: {rows}")
     stamps = dict(page.evaluate("window.__benchRows"))
     click = page.evaluate("window.__benchClick")
     times = [click] + [stamps.get(e) for e in range(1, PAGE_EPOCHS + 1)]
-    wall = [(b - a) / 1000 if a is not None and b is not None else None
-            for a, b in zip(times, times[1:])]
+    wall = [(b - a) / 1000 if a is not None and b is not None else None for a, b in zip(times, times[1:])]
     page.wait_for_timeout(200)
     total, per_file = transferred(page._bench_requests)
-    for e, s, va, ta in rows:
+    for e, s, _va, ta in rows:
         print(f"  page epoch {e}: {s:.2f} s, test accuracy {ta:.4f}", flush=True)
-    return {"seconds": [r[1] for r in rows], "validation": [r[2] for r in rows],
-            "test": [r[3] for r in rows], "wall": wall, "bytes": total,
-            "files": {k: v for k, v in per_file.items() if v}}
+    return {
+        "seconds": [r[1] for r in rows],
+        "validation": [r[2] for r in rows],
+        "test": [r[3] for r in rows],
+        "wall": wall,
+        "bytes": total,
+        "files": {k: v for k, v in per_file.items() if v},
+    }
 
 
 # Long tasks, pointer-event delays on the pad, and the time from a click to the run state it causes.
@@ -380,8 +393,11 @@ def responsiveness(page):
     page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=TRAIN_TIMEOUT_MS)
     long = [d for start, d in page.evaluate("window.__benchLong") if t0 <= start <= t1]
     out["epoch_seconds"] = (t1 - t0) / 1000
-    out["longtasks"] = {"n": len(long), "max_ms": max(long) if long else 0.0,
-                        "p95_ms": float(np.percentile(long, 95)) if long else 0.0}
+    out["longtasks"] = {
+        "n": len(long),
+        "max_ms": max(long) if long else 0.0,
+        "p95_ms": float(np.percentile(long, 95)) if long else 0.0,
+    }
     out["pause_ms"] = page.evaluate("window.__benchClicks['dg-pause']")
     # ch3 [784, 100, 10]: memory while it trains; then Stop mid-epoch.
     page.select_option("#dg-preset", "ch3")
@@ -416,8 +432,9 @@ def report(book, core, page, args):
     line = "-" * 96
     print()
     print(line)
-    print(f"One epoch: sizes {SIZES}, sigmoid, quadratic, N(0,1) init, eta {ETA}, mini-batch {MINI_BATCH}, "
-          "50,000 images")
+    print(
+        f"One epoch: sizes {SIZES}, sigmoid, quadratic, N(0,1) init, eta {ETA}, mini-batch {MINI_BATCH}, 50,000 images"
+    )
     print(line)
     print(f"{'':46s}{'median epoch':>14s}{'x reference':>13s}{'speed-up':>10s}   spread")
     rows = [("reference: book per-example, CPython", book.seconds)]
@@ -432,8 +449,10 @@ def report(book, core, page, args):
         print(f"{name:46s}{m:12.2f} s{m / ref:12.3f}x{ref / m:9.1f}x   {spread(xs)}")
     if page and page.get("lab"):
         pm, cm = median(page["lab"]["seconds"]), median(core[0])
-        print(f"page / core: {pm / cm:.2f}x   page / reference: {pm / ref:.3f}x "
-              f"({'faster' if pm < ref else 'SLOWER'} than the book's approach)")
+        print(
+            f"page / core: {pm / cm:.2f}x   page / reference: {pm / ref:.3f}x "
+            f"({'faster' if pm < ref else 'SLOWER'} than the book's approach)"
+        )
     elif page is not None:
         print(f"the page: not measured -- {page.get('lab_error', 'page part failed')}")
     print(f"(reference data prepared as column vectors beforehand, not timed: {book.prep_seconds:.1f} s)")
@@ -447,16 +466,20 @@ def report(book, core, page, args):
         print(f"{'the page':46s}" + "".join(f"{a:9.4f}" for a in page["lab"]["test"][:n]))
     print(f"{'reference (same start, its own shuffles)':46s}" + "".join(f"{a:9.4f}" for a in book.accuracy[:n]))
     if page and page.get("lab"):
-        print("(core and page use the same seeds, but their float sums are rounded in a different order "
-              "(OpenBLAS vs wasm);\n SGD amplifies 1e-16 differences, so after about an epoch they part "
-              "by a few tenths of a percent)")
+        print(
+            "(core and page use the same seeds, but their float sums are rounded in a different order "
+            "(OpenBLAS vs wasm);\n SGD amplifies 1e-16 differences, so after about an epoch they part "
+            "by a few tenths of a percent)"
+        )
     if len(core[1]) > n:
         acc = core[1]
         first = next((i + 1 for i, a in enumerate(acc) if a >= 0.95), None)
         best = int(np.argmax(acc))
         reached = f"first >= 95 % at epoch {first}" if first else "95 % not reached"
-        print(f"core over {len(acc)} epochs: {reached}; best {acc[best]:.4f} "
-              f"(epoch {best + 1}); last {acc[-1]:.4f}  [the book's run: best 95.42 %]")
+        print(
+            f"core over {len(acc)} epochs: {reached}; best {acc[best]:.4f} "
+            f"(epoch {best + 1}); last {acc[-1]:.4f}  [the book's run: best 95.42 %]"
+        )
 
     if page is not None and (page.get("cold") or page.get("warm")):
         print()
@@ -481,17 +504,23 @@ def report(book, core, page, args):
             print(line)
             print("The page's thread while the Digits lab trains in the worker")
             print(line)
-            print(f"ch1 epoch (50,000 images), Train to row: {r['epoch_seconds']:.1f} s wall; long tasks "
-                  f"(>= 50 ms) meanwhile: {lt['n']}, longest {lt['max_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms")
+            print(
+                f"ch1 epoch (50,000 images), Train to row: {r['epoch_seconds']:.1f} s wall; long tasks "
+                f"(>= 50 ms) meanwhile: {lt['n']}, longest {lt['max_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms"
+            )
             for k in ("stroke_idle", "stroke_training"):
                 m = r[k]
-                print(f"pad pointer-event delay, {k[7:]:8s}: median {m['median_ms'] or 0:.1f} ms, "
-                      f"max {m['max_ms'] or 0:.1f} ms ({m['n']} events)")
+                print(
+                    f"pad pointer-event delay, {k[7:]:8s}: median {m['median_ms'] or 0:.1f} ms, "
+                    f"max {m['max_ms'] or 0:.1f} ms ({m['n']} events)"
+                )
             print(f"Pause: click to 'paused' {r['pause_ms']:.1f} ms; Stop: click to 'stopped' {r['stop_ms']:.1f} ms")
             mem = r["memory"]
-            print(f"ch3 [784, 100, 10] training: WebAssembly memory page {megabytes(mem['pageMemoryBytes'])} + "
-                  f"worker {megabytes(mem['workerMemoryBytes'])} = {megabytes(mem['peakMemoryBytes'])}; "
-                  f"JS heap {megabytes(r['js_heap'])}; stopped at {r['held'][0]} ({r['held'][1]})")
+            print(
+                f"ch3 [784, 100, 10] training: WebAssembly memory page {megabytes(mem['pageMemoryBytes'])} + "
+                f"worker {megabytes(mem['workerMemoryBytes'])} = {megabytes(mem['peakMemoryBytes'])}; "
+                f"JS heap {megabytes(r['js_heap'])}; stopped at {r['held'][0]} ({r['held'][1]})"
+            )
         if page.get("errors"):
             print(f"console errors in the page ({len(page['errors'])}):")
             for e in page["errors"][:10]:
@@ -515,8 +544,9 @@ def main(argv=None) -> int:
         print("error: MNIST data missing (run `./run setup`): " + ", ".join(missing), file=sys.stderr)
         return 2
     train, test = load_npz(paths["train"]), load_npz(paths["test"])
-    print(f"numpy {np.__version__}, Python {sys.version.split()[0]}; "
-          f"{'quick' if args.quick else 'full'} run", flush=True)
+    print(
+        f"numpy {np.__version__}, Python {sys.version.split()[0]}; {'quick' if args.quick else 'full'} run", flush=True
+    )
 
     book = BookRun(train, test)
     book.epoch()

@@ -38,8 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 READY_TIMEOUT_MS = 120_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # The floor: the vendored Pyodide, numpy loaded from its lock file, imported. Served
 # from a temporary root next to a link to static/, so its URLs match the app's.
@@ -98,8 +104,12 @@ class Probe:
     def __init__(self, pw, chromium: str, profile: Path, base: str, name: str):
         self.name, self.base = name, base
         self.context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1280, "height": 900})
+            str(profile),
+            executable_path=chromium,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+        )
         self.context.add_init_script(PROBE)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.finished = []
@@ -116,18 +126,20 @@ class Probe:
         try:
             self.page.wait_for_function("window.__readyAt !== undefined", timeout=READY_TIMEOUT_MS)
         except Exception as e:  # noqa: BLE001 - reported with the page's name
-            raise StartError(f"{self.name} did not become ready ({kind}): {str(e).splitlines()[0]}; "
-                             f"page errors: {self.errors[-3:]}") from None
+            raise StartError(
+                f"{self.name} did not become ready ({kind}): {str(e).splitlines()[0]}; page errors: {self.errors[-3:]}"
+            ) from None
         state = self.page.evaluate("window.__readyState")
         if state != "true":
             raise StartError(f"{self.name} failed to start ({kind}): data-ready={state!r}")
         self.page.wait_for_timeout(300)  # the last responses finish before they are counted
         seconds = self.page.evaluate("window.__readyAt") / 1000
         self.page.wait_for_timeout(0)
-        marks = self.page.evaluate("window.__marks.concat(performance.getEntriesByType('mark')"
-                                   ".map(m => [m.name, m.startTime])).sort((a, b) => a[1] - b[1])")
-        return {"seconds": seconds, "bytes": self.bytes(), "marks": marks,
-                "requests": self.request_times()}
+        marks = self.page.evaluate(
+            "window.__marks.concat(performance.getEntriesByType('mark')"
+            ".map(m => [m.name, m.startTime])).sort((a, b) => a[1] - b[1])"
+        )
+        return {"seconds": seconds, "bytes": self.bytes(), "marks": marks, "requests": self.request_times()}
 
     def bytes(self) -> int:
         total = 0
@@ -141,16 +153,16 @@ class Probe:
     def request_times(self) -> list:
         return self.page.evaluate(
             "performance.getEntriesByType('resource').map(e => [e.name.split('/').slice(3).join('/'),"
-            " e.startTime, e.responseEnd, e.encodedBodySize])")
+            " e.startTime, e.responseEnd, e.encodedBodySize])"
+        )
 
     def close(self):
         self.context.close()
 
 
 def run(repeats: int) -> dict:
-    from playwright.sync_api import sync_playwright
-
     from browser import HOW_TO_INSTALL, find_chromium
+    from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
     if chromium is None:
@@ -169,7 +181,7 @@ def run(repeats: int) -> dict:
                     r = probes[name].load("cold")
                     results[(name, "cold")].append(r)
                     print(f"  cold {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
-            for k in range(repeats):
+            for _ in range(repeats):
                 for name in ("bare", "app"):
                     r = probes[name].load("warm")
                     results[(name, "warm")].append(r)
@@ -184,8 +196,10 @@ def run(repeats: int) -> dict:
 
 
 def table(results: dict) -> list[str]:
-    lines = ["Start-up: time to ready from navigation start (median; bytes transferred)",
-             f"  {'':6} {'bare Pyodide+numpy':>22} {'app':>22} {'app / bare':>11}"]
+    lines = [
+        "Start-up: time to ready from navigation start (median; bytes transferred)",
+        f"  {'':6} {'bare Pyodide+numpy':>22} {'app':>22} {'app / bare':>11}",
+    ]
     for kind in ("cold", "warm"):
         bare, app = results[("bare", kind)], results[("app", kind)]
         if not bare or not app:
@@ -195,8 +209,9 @@ def table(results: dict) -> list[str]:
         bb = statistics.median(r["bytes"] for r in bare) / 1e6
         ab = statistics.median(r["bytes"] for r in app) / 1e6
         lines.append(f"  {kind:6} {b:>8.2f} s ({bb:5.1f} MB) {a:>8.2f} s ({ab:5.1f} MB) {a / b:>10.2f}×")
-    lines.append(f"  (n = {len(results[('app', 'cold')])} of each; ratios matter more than seconds "
-                 "on a shared machine)")
+    lines.append(
+        f"  (n = {len(results[('app', 'cold')])} of each; ratios matter more than seconds on a shared machine)"
+    )
     return lines
 
 
@@ -215,8 +230,9 @@ def profile(results: dict) -> list[str]:
         reqs = r["requests"]
         py = [q for q in reqs if q[0].startswith("py/") or q[0].endswith(".toml")]
         if py:
-            lines.append(f"  {len(py)} module/config requests from {min(q[1] for q in py):.0f} to "
-                         f"{max(q[2] for q in py):.0f} ms")
+            lines.append(
+                f"  {len(py)} module/config requests from {min(q[1] for q in py):.0f} to {max(q[2] for q in py):.0f} ms"
+            )
         big = sorted(reqs, key=lambda q: -q[3])[:6]
         for name, start, end, size in big:
             lines.append(f"  {start:8.0f} → {end:6.0f} ms  {size / 1e6:5.2f} MB  {name}")

@@ -27,6 +27,5 @@ def need(condition, why: str) -> None:
     if condition:
         return
     if in_ci():
-        pytest.fail(f"{why} (CI=true: a check that cannot run is a failure here, not a skip)",
-                    pytrace=False)
+        pytest.fail(f"{why} (CI=true: a check that cannot run is a failure here, not a skip)", pytrace=False)
     pytest.skip(why)

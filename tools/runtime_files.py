@@ -35,9 +35,11 @@ def build(root: Path = ROOT) -> dict:
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise SystemExit(f"error: {path} does not match runtime-manifest.json: run ./run setup first")
         files.append({"url": "./" + path, "bytes": len(data), "sha256": entry["sha256"]})
-    return {"about": "Written by tools/runtime_files.py from tools/runtime-manifest.json; "
-                     "static/js/boot.js checks the runtime against it when start-up fails.",
-            "files": files}
+    return {
+        "about": "Written by tools/runtime_files.py from tools/runtime-manifest.json; "
+        "static/js/boot.js checks the runtime against it when start-up fails.",
+        "files": files,
+    }
 
 
 def render(data: dict) -> str:

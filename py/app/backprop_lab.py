@@ -32,12 +32,12 @@ INK, MUTED, DELTA = "#1b2430", "#5b6675", "#b5179e"
 
 class State:
     net: Network | None = None
-    X = T = None                  # the mini-batch (m, n_in) and its targets (m, n_out)
+    X = T = None  # the mini-batch (m, n_in) and its targets (m, n_out)
     walk: Walkthrough | None = None
-    index = 0                     # the step shown
+    index = 0  # the step shown
     sel: Selection | None = None  # None: each step shows its first neuron / w¹₁₁
     example = 0
-    edited = False                # weights typed in or updated since the network was made
+    edited = False  # weights typed in or updated since the network was made
     layout = None
 
 
@@ -96,8 +96,9 @@ def rebuild() -> None:
     sizes = view.sizes_of(v)
     if v["h3"] and not v["h2"]:
         lab.status("Hidden layer 3 needs a hidden layer 2: using one hidden layer.", "bad")
-    st.net = Network(sizes, activation=v["act"], output_activation="sigmoid", cost=v["cost"],
-                     init="normal", seed=v["seed"])
+    st.net = Network(
+        sizes, activation=v["act"], output_activation="sigmoid", cost=v["cost"], init="normal", seed=v["seed"]
+    )
     st.X, st.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
     st.edited, st.example = False, 0
     st.layout = view.layout(sizes, _net_canvas.width, _net_canvas.height)
@@ -117,8 +118,9 @@ def retrace(keep_step: bool = True) -> None:
     st.walk = Walkthrough(st.net, st.X, st.T, eta=lab["eta"])
     st.index = min(st.index, len(st.walk.steps) - 1) if keep_step else 0
     st.example = min(st.example, len(st.X) - 1)
-    options = "".join(f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>'
-                      for i in range(len(st.X)))
+    options = "".join(
+        f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>' for i in range(len(st.X))
+    )
     dom.set_html("bp-example", options)
     dom.by_id("bp-example").disabled = len(st.X) == 1
     draw()
@@ -155,8 +157,11 @@ def take_step() -> None:
     st.net.weights, st.net.biases = st.walk.updated_parameters()
     st.edited = True
     retrace(keep_step=False)
-    lab.status(f"Took one step of gradient descent: the cost went from {num(before)} to "
-               f"{num(st.walk.trace['cost'])}. Step through again to see the new numbers.", "good")
+    lab.status(
+        f"Took one step of gradient descent: the cost went from {num(before)} to "
+        f"{num(st.walk.trace['cost'])}. Step through again to see the new numbers.",
+        "good",
+    )
 
 
 # -- input --------------------------------------------------------------------------------
@@ -167,8 +172,11 @@ def _clicked(event) -> None:
         return
     sel = view.selection_of(found)
     if sel is None:
-        lab.status("An input neuron has no weights in and no bias: it just holds x. "
-                   "Click a neuron of a later layer or a weight.", "")
+        lab.status(
+            "An input neuron has no weights in and no bias: it just holds x. "
+            "Click a neuron of a later layer or a weight.",
+            "",
+        )
         return
     select(sel)
 
@@ -239,8 +247,14 @@ def check() -> None:
     sel = _selected_or_default()
     result = st.walk.finite_difference(sel, lab["eps"])
     dom.set_html("bp-check-result", view.check_html(view.selection_name(sel), result))
-    lab.publish("bp-check-result", numeric=result["numeric"], backprop=result["backprop"],
-                relative=result["relative"], eps=result["eps"], selection=_sel_text(sel))
+    lab.publish(
+        "bp-check-result",
+        numeric=result["numeric"],
+        backprop=result["backprop"],
+        relative=result["relative"],
+        eps=result["eps"],
+        selection=_sel_text(sel),
+    )
 
 
 def _example_typed(event) -> None:
@@ -272,9 +286,11 @@ def _example_table() -> None:
         cells = [f"<th scope='row'>{i + 1}</th>"]
         for kind, row in (("x", st.X[i]), ("y", st.T[i])):
             for n, value in enumerate(row):
-                cells.append(f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' "
-                             f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
-                             f"aria-label='{kind}{n + 1} of example {i + 1}'></td>")
+                cells.append(
+                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' "
+                    f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
+                    f"aria-label='{kind}{n + 1} of example {i + 1}'></td>"
+                )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     dom.set_html("bp-examples", f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     dom.set_text("bp-examples-error", "")
@@ -301,18 +317,34 @@ def draw() -> None:
         field.value = repr(_current(sel))
     dom.by_id("bp-back").disabled = st.index == 0
     dom.by_id("bp-next").disabled = st.index == len(st.walk.steps) - 1
-    lab.publish("bp-step", index=st.index, kind=step.kind, layer=step.layer, example=st.example,
-                selection=_sel_text(st.sel), values=json.dumps(explained.values))
-    lab.publish("bp-net", sizes=json.dumps(st.net.sizes), x=json.dumps(st.X.tolist()),
-                t=json.dumps(st.T.tolist()), act=st.net.activation, cost=st.net.cost,
-                seed=lab["seed"], edited=str(st.edited).lower(), eta=float(lab["eta"]))
+    lab.publish(
+        "bp-step",
+        index=st.index,
+        kind=step.kind,
+        layer=step.layer,
+        example=st.example,
+        selection=_sel_text(st.sel),
+        values=json.dumps(explained.values),
+    )
+    lab.publish(
+        "bp-net",
+        sizes=json.dumps(st.net.sizes),
+        x=json.dumps(st.X.tolist()),
+        t=json.dumps(st.T.tolist()),
+        act=st.net.activation,
+        cost=st.net.cost,
+        seed=lab["seed"],
+        edited=str(st.edited).lower(),
+        eta=float(lab["eta"]),
+    )
 
 
 def _computed_deltas(step) -> set:
     """Layers whose δ is known at this step (BP1 gives L, each BP2 one more)."""
-    steps, L = st.walk.steps[:st.index + 1], st.walk.L
+    steps, L = st.walk.steps[: st.index + 1], st.walk.L
     return {s.layer for s in steps if s.kind in ("bp1", "bp2")} | (
-        set(range(1, L + 1)) if step.kind in ("bp3", "bp4", "update") else set())
+        set(range(1, L + 1)) if step.kind in ("bp3", "bp4", "update") else set()
+    )
 
 
 def _draw_network(step, explained) -> None:
@@ -332,13 +364,15 @@ def _draw_network(step, explained) -> None:
                 strokes.setdefault(style, []).append(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}")
     for (colour, width), parts in strokes.items():
         cv.fill_stroke("".join(parts), stroke=colour, width=width)
-    labels = [(num(net.weights[l - 1][j, k], 3),) + view.label_point(lay, l, j, k)
-              for (l, j, k) in sorted(lit_edges | ({sel_edge} if sel_edge else set()))]
+    labels = [
+        (num(net.weights[l - 1][j, k], 3),) + view.label_point(lay, l, j, k)
+        for (l, j, k) in sorted(lit_edges | ({sel_edge} if sel_edge else set()))
+    ]
     if labels:
         cv.rects([(px - 22, py - 8, 44, 16) for _, px, py in labels], fill="rgba(255,255,255,0.9)")
         cv.texts(labels, INK, 11)
     deltas = _computed_deltas(step)
-    forward_done = {s.layer for s in st.walk.steps[:st.index + 1] if s.kind == "forward"}
+    forward_done = {s.layer for s in st.walk.steps[: st.index + 1] if s.kind == "forward"}
     if step.kind != "forward":
         forward_done = set(range(1, st.walk.L + 1))
     values, small, red = [], [], []
@@ -346,8 +380,14 @@ def _draw_network(step, explained) -> None:
         for j, (px, py) in enumerate(layer):
             lit = (l, j) in lit_neurons
             focus = explained.focus[:2] == (l, j) and len(explained.focus) == 2
-            cv.circle(px, py, view.RADIUS, "#fff4e6" if lit else "#ffffff",
-                      view.FOCUS if focus else (view.HILITE if lit else MUTED), 3 if focus or lit else 1.2)
+            cv.circle(
+                px,
+                py,
+                view.RADIUS,
+                "#fff4e6" if lit else "#ffffff",
+                view.FOCUS if focus else (view.HILITE if lit else MUTED),
+                3 if focus or lit else 1.2,
+            )
             if l == 0:
                 values.append((num(st.X[x, j], 3), px, py))
                 small.append((f"x{view.sub(j + 1)}", px, py - view.RADIUS - 8))
@@ -365,4 +405,3 @@ def _draw_network(step, explained) -> None:
     if step.kind == "cost" or (st.index >= st.walk.L):
         ys = " ".join(num(v, 3) for v in st.T[x])
         cv.text(f"y = ({ys})", lay.pos[-1][0][0], 14, MUTED, 11)
-

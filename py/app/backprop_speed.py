@@ -28,7 +28,7 @@ from nnfs.learning_speed import BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, pac
 
 DATA_URL = "./static/data/" + mnist.SPLIT_FILES["train"]
 MAX_RUNS = 4
-BUDGET = 0.05          # seconds of training per worker call (Pause acts within one)
+BUDGET = 0.05  # seconds of training per worker call (Pause acts within one)
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 52, 16, 14, 28
 
 
@@ -39,16 +39,16 @@ class RunMirror:
         self.settings = settings
         self.sizes = list(BOOK_SIZES[settings[0]])
         self.hidden_layers = len(self.sizes) - 2
-        self.norms: list[list[float]] = []      # norms[e][l]: hidden layer l+1 before epoch e
+        self.norms: list[list[float]] = []  # norms[e][l]: hidden layer l+1 before epoch e
         self.epoch = 0
         self.sid = None
-        self.failed = False                      # the gradients overflowed: it cannot go on
+        self.failed = False  # the gradients overflowed: it cannot go on
 
     def update(self, p: dict) -> dict | None:
         """Take the worker's progress; returns why the call ended (None: its time was up)."""
         h = p["history"]
         new = [list(row) for row in zip(*(h[f"speed_{l + 1}"] for l in range(self.hidden_layers)))]
-        self.norms = (new if p["since"] == 0 else self.norms + new)
+        self.norms = new if p["since"] == 0 else self.norms + new
         self.norms = [[math.nan if v is None else v for v in row] for row in self.norms]
         self.epoch = p["epoch"]
         self.failed = bool(p["stop"] and p["stop"]["problem"])
@@ -56,12 +56,12 @@ class RunMirror:
 
 
 class SpeedState:
-    data = None                   # (X uint8 (1000, 784), y) once loaded
-    packed = None                 # the same as bytes for the worker
-    runs: list = []               # [(label, RunMirror, settings)]
+    data = None  # (X uint8 (1000, 784), y) once loaded
+    packed = None  # the same as bytes for the worker
+    runs: list = []  # [(label, RunMirror, settings)]
     loading = False
     running = False
-    token = 0                     # bumped to stop the running loop
+    token = 0  # bumped to stop the running loop
 
 
 sp = SpeedState()
@@ -120,7 +120,7 @@ async def run_clicked(_event) -> None:
     settings = _settings()
     if not sp.runs or sp.runs[-1][2] != settings:
         sp.runs.append((_label(settings), RunMirror(settings), settings))
-        for _label_, old, _s in sp.runs[:-MAX_RUNS]:
+        for _, old, _s in sp.runs[:-MAX_RUNS]:
             if old.sid is not None:
                 dom.spawn(client.drop(old.sid))
         del sp.runs[:-MAX_RUNS]
@@ -130,8 +130,11 @@ async def run_clicked(_event) -> None:
             dom.set_text("bp-sp-status", "This run's gradients overflowed; change a setting to start another.")
             return
         if run.epoch >= _lab["sp_epochs"]:
-            dom.set_text("bp-sp-status", f"This run has done its {_lab['sp_epochs']} epochs; "
-                                         "raise the epochs or change a setting to start another.")
+            dom.set_text(
+                "bp-sp-status",
+                f"This run has done its {_lab['sp_epochs']} epochs; "
+                "raise the epochs or change a setting to start another.",
+            )
             return
     sp.token += 1
     sp.running = True
@@ -146,8 +149,11 @@ async def _train(token: int, run: RunMirror) -> None:
     try:
         if run.sid is None:
             if client.state in ("off", "starting"):
-                dom.set_text("bp-sp-status", "Starting the training worker (Python and numpy in a "
-                                             "background thread; a few seconds the first time)…")
+                dom.set_text(
+                    "bp-sp-status",
+                    "Starting the training worker (Python and numpy in a "
+                    "background thread; a few seconds the first time)…",
+                )
             hidden, act, init, seed = run.settings
             spec = {"lab": "speed", "config": {"hidden": hidden, "act": act, "init": init, "seed": seed}}
             p = await client.start(spec, data=sp.packed)
@@ -155,18 +161,17 @@ async def _train(token: int, run: RunMirror) -> None:
             run.update(p)
             draw()
         while token == sp.token:
-            p = await client.run(run.sid, BUDGET, until_epoch=int(_lab["sp_epochs"]),
-                                 since=len(run.norms))
+            p = await client.run(run.sid, BUDGET, until_epoch=int(_lab["sp_epochs"]), since=len(run.norms))
             ended = run.update(p)
             if sp.runs and sp.runs[-1][1] is run:
                 draw()
             if ended is not None:
                 break
-            await asyncio.sleep(0)          # let the page draw and answer before the next call
+            await asyncio.sleep(0)  # let the page draw and answer before the next call
     except Exception as e:  # noqa: BLE001 - said where the learner looks
         dom.set_text("bp-sp-status", f"The speed-of-learning run failed: {e}")
         ended = {"problem": True}
-    if token == sp.token:                   # it ended by itself, not by Pause or a change
+    if token == sp.token:  # it ended by itself, not by Pause or a change
         sp.running = False
         if ended is not None and ended.get("problem"):
             if ended.get("text"):
@@ -211,7 +216,7 @@ def _loop_changed() -> None:
 
 def clear() -> None:
     pause()
-    for _label_, run, _s in sp.runs:
+    for _, run, _s in sp.runs:
         if run.sid is not None:
             dom.spawn(client.drop(run.sid))
     sp.runs = []
@@ -230,8 +235,7 @@ def _axis(cv: Canvas) -> tuple[float, float]:
     for t in view.log_ticks():
         y = view.log_y(t, top, bottom)
         cv.line(MARGIN_L, y, cv.width - MARGIN_R, y, "#eef0f3")
-        cv.text(f"10{view.sup(round(math.log10(t)))}" if t != 1 else "1",
-                MARGIN_L - 6, y, "#5b6675", 11, align="right")
+        cv.text(f"10{view.sup(round(math.log10(t)))}" if t != 1 else "1", MARGIN_L - 6, y, "#5b6675", 11, align="right")
     cv.line(MARGIN_L, top, MARGIN_L, bottom, "#8a94a3")
     return top, bottom
 
@@ -249,17 +253,24 @@ def draw() -> None:
     rows = []
     for label, run, settings in _shown():
         book = BOOK_INITIAL_SPEEDS.get(settings[0]) if settings[1:3] == ("sigmoid", "scaled") else None
-        rows.append(f"<tr><th scope='row'>{label}</th><td>{view.speeds_text(run.norms[0], book)}</td>"
-                    f"<td>{view.speeds_text(run.norms[-1])} (epoch {run.epoch})</td></tr>")
+        rows.append(
+            f"<tr><th scope='row'>{label}</th><td>{view.speeds_text(run.norms[0], book)}</td>"
+            f"<td>{view.speeds_text(run.norms[-1])} (epoch {run.epoch})</td></tr>"
+        )
     dom.set_html("bp-sp-rows", "".join(rows))
-    hooks = [{"label": label, "sizes": run.sizes, "initial": run.norms[0],
-              "now": run.norms[-1], "epoch": run.epoch} for label, run, _ in _shown()]
+    hooks = [
+        {"label": label, "sizes": run.sizes, "initial": run.norms[0], "now": run.norms[-1], "epoch": run.epoch}
+        for label, run, _ in _shown()
+    ]
     dom.by_id("bp-sp-bars").setAttribute("data-runs", json.dumps(hooks))
     if sp.runs and sp.running and sp.runs[-1][1].norms:
         run = sp.runs[-1][1]
         slow = run.norms[-1][-1] / run.norms[-1][0] if run.norms[-1][0] > 0 else float("inf")
-        dom.set_text("bp-sp-status", f"Epoch {run.epoch} of {_lab['sp_epochs']}: the last hidden layer "
-                                     f"learns {slow:.3g} times as fast as the first.")
+        dom.set_text(
+            "bp-sp-status",
+            f"Epoch {run.epoch} of {_lab['sp_epochs']}: the last hidden layer "
+            f"learns {slow:.3g} times as fast as the first.",
+        )
 
 
 def _draw_bars() -> None:
@@ -268,8 +279,9 @@ def _draw_bars() -> None:
     top, bottom = _axis(cv)
     runs = _shown()
     if not runs:
-        cv.text("Press Run to measure each hidden layer's speed of learning.", cv.width / 2, cv.height / 2,
-                "#5b6675", 13)
+        cv.text(
+            "Press Run to measure each hidden layer's speed of learning.", cv.width / 2, cv.height / 2, "#5b6675", 13
+        )
         return
     groups = [run.norms[-1] for _, run, _ in runs]
     boxes = view.bar_boxes(groups, MARGIN_L + 12, cv.width - MARGIN_L - MARGIN_R - 12, top, bottom)
@@ -277,7 +289,7 @@ def _draw_bars() -> None:
         cv.rect(x, y, w, h, fill=view.LAYER_COLORS[l % len(view.LAYER_COLORS)])
         start = view.log_y(runs[r][1].norms[0][l], top, bottom)
         cv.line(x - 2, start, x + w + 2, start, "#1b2430", 1.5, dash=[3, 2])
-    for r, (label, _, _) in enumerate(runs):
+    for r in range(len(runs)):
         xs = [b[0] for rr, _, b in boxes if rr == r]
         cv.text(f"run {r + 1}", (min(xs) + max(xs)) / 2 + 10, bottom + 14, "#5b6675", 11)
 

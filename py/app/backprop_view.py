@@ -20,46 +20,97 @@ from nnfs.backprop_steps import Explained, Selection, Step, num, sub, sup
 from nnfs.learning_speed import BOOK_SIZES
 from nnfs.settings import Setting, Table
 
-NEG = "#e76f51"            # negative weights (the Playground's colours)
-POS = "#457b9d"            # positive ones
-HILITE = "#f4a261"         # what the current step uses
-FOCUS = "#1b2430"          # the selected neuron/weight
-RADIUS = 22.0              # neuron radius in canvas pixels
-WEIGHT_FULL = 3.0          # |w| drawn with the thickest line
+NEG = "#e76f51"  # negative weights (the Playground's colours)
+POS = "#457b9d"  # positive ones
+HILITE = "#f4a261"  # what the current step uses
+FOCUS = "#1b2430"  # the selected neuron/weight
+RADIUS = 22.0  # neuron radius in canvas pixels
+WEIGHT_FULL = 3.0  # |w| drawn with the thickest line
 MIN_WIDTH, MAX_WIDTH = 0.75, 7.0
-LAYER_COLORS = ("#2a6ea6", "#ffa933", "#ff5555", "#3aa655")   # the book's figure colours
+LAYER_COLORS = ("#2a6ea6", "#ffa933", "#ff5555", "#3aa655")  # the book's figure colours
 SPEED_RANGE = (1e-5, 1.0)  # the log axis of the speed chart
 
 
 ACTIVATION_CHOICES = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
 
-SETTINGS = Table("bp", [
-    Setting("inputs", "inputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
-    Setting("h1", "hidden layer 1", 3, kind="int", lo=1, hi=5, slider=(1, 5, 1)),
-    Setting("h2", "hidden layer 2", 0, kind="int", lo=0, hi=5, slider=(0, 5, 1),
-            help="0: no second hidden layer."),
-    Setting("h3", "hidden layer 3", 0, kind="int", lo=0, hi=5, slider=(0, 5, 1),
-            help="0: no third hidden layer (it needs a second one)."),
-    Setting("outputs", "outputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
-    Setting("act", "activation of the hidden layers", "sigmoid", kind="choice",
-            choices=ACTIVATION_CHOICES, help="The output layer is sigmoid, so outputs lie in (0, 1) like the targets."),
-    Setting("cost", "cost", "quadratic", kind="choice",
-            choices=(("quadratic", "quadratic ½‖a − y‖²"), ("cross-entropy", "cross-entropy"))),
-    Setting("seed", "seed of the weights", 1, kind="int", lo=0, hi=999_999,
-            help="Weights and biases are drawn from N(0, 1) with this seed, as in the book's network.py."),
-    Setting("eta", "learning rate η", 1.0, lo=1e-4, hi=100, slider=(0.05, 10, 0.05)),
-    Setting("m", "examples in the mini-batch", 1, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
-    Setting("eps", "nudge ε", 1e-4, lo=1e-10, hi=0.1,
-            help="C is computed at p + ε and p − ε for the selected weight or bias p."),
-    Setting("sp_hidden", "hidden layers", "2", kind="choice",
-            choices=tuple((str(h), f"{h}: {BOOK_SIZES[h]}") for h in (2, 3, 4))),
-    Setting("sp_act", "activation", "sigmoid", kind="choice", choices=ACTIVATION_CHOICES),
-    Setting("sp_init", "initial weights", "scaled", kind="choice",
-            choices=(("scaled", "N(0, 1/n_in), as the book"), ("normal", "N(0, 1)"))),
-    Setting("sp_epochs", "epochs", 500, kind="int", lo=1, hi=5000,
-            help="The book trains 500 epochs (one full-batch step each)."),
-    Setting("sp_seed", "seed", 0, kind="int", lo=0, hi=999_999),
-])
+SETTINGS = Table(
+    "bp",
+    [
+        Setting("inputs", "inputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+        Setting("h1", "hidden layer 1", 3, kind="int", lo=1, hi=5, slider=(1, 5, 1)),
+        Setting("h2", "hidden layer 2", 0, kind="int", lo=0, hi=5, slider=(0, 5, 1), help="0: no second hidden layer."),
+        Setting(
+            "h3",
+            "hidden layer 3",
+            0,
+            kind="int",
+            lo=0,
+            hi=5,
+            slider=(0, 5, 1),
+            help="0: no third hidden layer (it needs a second one).",
+        ),
+        Setting("outputs", "outputs", 2, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+        Setting(
+            "act",
+            "activation of the hidden layers",
+            "sigmoid",
+            kind="choice",
+            choices=ACTIVATION_CHOICES,
+            help="The output layer is sigmoid, so outputs lie in (0, 1) like the targets.",
+        ),
+        Setting(
+            "cost",
+            "cost",
+            "quadratic",
+            kind="choice",
+            choices=(("quadratic", "quadratic ½‖a − y‖²"), ("cross-entropy", "cross-entropy")),
+        ),
+        Setting(
+            "seed",
+            "seed of the weights",
+            1,
+            kind="int",
+            lo=0,
+            hi=999_999,
+            help="Weights and biases are drawn from N(0, 1) with this seed, as in the book's network.py.",
+        ),
+        Setting("eta", "learning rate η", 1.0, lo=1e-4, hi=100, slider=(0.05, 10, 0.05)),
+        Setting("m", "examples in the mini-batch", 1, kind="int", lo=1, hi=4, slider=(1, 4, 1)),
+        Setting(
+            "eps",
+            "nudge ε",
+            1e-4,
+            lo=1e-10,
+            hi=0.1,
+            help="C is computed at p + ε and p − ε for the selected weight or bias p.",
+        ),
+        Setting(
+            "sp_hidden",
+            "hidden layers",
+            "2",
+            kind="choice",
+            choices=tuple((str(h), f"{h}: {BOOK_SIZES[h]}") for h in (2, 3, 4)),
+        ),
+        Setting("sp_act", "activation", "sigmoid", kind="choice", choices=ACTIVATION_CHOICES),
+        Setting(
+            "sp_init",
+            "initial weights",
+            "scaled",
+            kind="choice",
+            choices=(("scaled", "N(0, 1/n_in), as the book"), ("normal", "N(0, 1)")),
+        ),
+        Setting(
+            "sp_epochs",
+            "epochs",
+            500,
+            kind="int",
+            lo=1,
+            hi=5000,
+            help="The book trains 500 epochs (one full-batch step each).",
+        ),
+        Setting("sp_seed", "seed", 0, kind="int", lo=0, hi=999_999),
+    ],
+)
 NET_SETTINGS = ("inputs", "h1", "h2", "h3", "outputs", "act", "cost", "seed", "m")
 
 
@@ -170,27 +221,31 @@ def selection_name(sel: Selection | None) -> str:
 def step_html(step: Step, index: int, total: int, explained: Explained) -> str:
     """The step panel: 'Step i of n', the title, the equation in symbols, the numbers."""
     lines = "".join(f'<div class="bp-line">{escape(line)}</div>' for line in explained.lines)
-    return (f'<p class="bp-count">Step {index + 1} of {total}</p>'
-            f'<h3 class="bp-title">{escape(step.title)}</h3>'
-            f'<p class="bp-equation">{escape(step.equation)}</p>'
-            f'<div class="bp-numbers">{lines}</div>')
+    return (
+        f'<p class="bp-count">Step {index + 1} of {total}</p>'
+        f'<h3 class="bp-title">{escape(step.title)}</h3>'
+        f'<p class="bp-equation">{escape(step.equation)}</p>'
+        f'<div class="bp-numbers">{lines}</div>'
+    )
 
 
 def check_html(name: str, check: dict) -> str:
     """The check-it-yourself panel: the centred difference beside backprop's value."""
     rel = check["relative"]
     verdict = "agree" if rel < 1e-6 else "differ"
-    return (f"<p>(C({escape(name)} + ε) − C({escape(name)} − ε)) / 2ε with ε = {num(check['eps'])}:</p>"
-            f'<p class="bp-line">({num(check["c_plus"], 10)} − {num(check["c_minus"], 10)}) / '
-            f"{num(2 * check['eps'])} = <b>{num(check['numeric'], 8)}</b></p>"
-            f'<p class="bp-line">backpropagation (BP3/BP4): <b>{num(check["backprop"], 8)}</b></p>'
-            f'<p class="bp-line">relative difference: {num(rel, 2)} — they {verdict}.</p>')
+    return (
+        f"<p>(C({escape(name)} + ε) − C({escape(name)} − ε)) / 2ε with ε = {num(check['eps'])}:</p>"
+        f'<p class="bp-line">({num(check["c_plus"], 10)} − {num(check["c_minus"], 10)}) / '
+        f"{num(2 * check['eps'])} = <b>{num(check['numeric'], 8)}</b></p>"
+        f'<p class="bp-line">backpropagation (BP3/BP4): <b>{num(check["backprop"], 8)}</b></p>'
+        f'<p class="bp-line">relative difference: {num(rel, 2)} — they {verdict}.</p>'
+    )
 
 
 # ------------------------------------------------------------ speed of learning
 
-def log_y(value: float, top: float, bottom: float, lo: float = SPEED_RANGE[0],
-          hi: float = SPEED_RANGE[1]) -> float:
+
+def log_y(value: float, top: float, bottom: float, lo: float = SPEED_RANGE[0], hi: float = SPEED_RANGE[1]) -> float:
     """The canvas y of ``value`` on a log axis from ``lo`` (at ``bottom``) to ``hi`` (at ``top``)."""
     if not (value > 0 and math.isfinite(value)):
         return bottom
@@ -201,7 +256,7 @@ def log_y(value: float, top: float, bottom: float, lo: float = SPEED_RANGE[0],
 
 def log_ticks(lo: float = SPEED_RANGE[0], hi: float = SPEED_RANGE[1]) -> list[float]:
     """Powers of ten from lo to hi."""
-    return [10.0 ** e for e in range(int(math.floor(math.log10(lo))), int(math.ceil(math.log10(hi))) + 1)]
+    return [10.0**e for e in range(int(math.floor(math.log10(lo))), int(math.ceil(math.log10(hi))) + 1)]
 
 
 def bar_boxes(groups, x0: float, width: float, top: float, bottom: float, gap: float = 18.0):

@@ -44,12 +44,14 @@ def show_progress(label: str, loaded: int, total: int, state_name: str = "loadin
     box.setAttribute("data-percent", f"{pct:.1f}")
 
 
-async def fetch_bytes(url: str, label: str, expected_bytes: int | None = None,
-                      missing_ok: bool = False) -> bytes | None:
+async def fetch_bytes(
+    url: str, label: str, expected_bytes: int | None = None, missing_ok: bool = False
+) -> bytes | None:
     """The bytes at ``url`` with the progress bar in bytes; a failure is a LoadError naming ``label``."""
     try:
-        return await files.fetch_bytes(url, lambda loaded, total: show_progress(label, loaded, total),
-                                       expected_bytes, missing_ok)
+        return await files.fetch_bytes(
+            url, lambda loaded, total: show_progress(label, loaded, total), expected_bytes, missing_ok
+        )
     except files.FetchError as e:
         raise LoadError(f"{label}: {e}.") from None
 

@@ -40,6 +40,7 @@ async def _initial_load() -> None:
     """Fetch the test set and the pretrained model, each on its own: one that fails does not
     keep the other away (a model can read drawings without the test set). Retry fetches
     again only what failed."""
+
     async def action():
         for key, load in (("test", lambda: data.load_split("test")), ("pretrained", models.load_pretrained)):
             if key == "pretrained" and state.models["pretrained"] is not None:
@@ -75,8 +76,13 @@ def _image_typed(value) -> None:
 
 def setup() -> None:
     """Bind the controls (no data is loaded until the lab is shown)."""
-    for key, element_id in (("draw", "dg-draw"), ("seen", "dg-seen"), ("curves", "dg-curves"),
-                            ("sample", "dg-sample"), ("gallery", "dg-gallery")):
+    for key, element_id in (
+        ("draw", "dg-draw"),
+        ("seen", "dg-seen"),
+        ("curves", "dg-curves"),
+        ("sample", "dg-sample"),
+        ("gallery", "dg-gallery"),
+    ):
         state.canvases[key] = Canvas(element_id)
     for key in ("data", "load-progress", "run", "train-progress"):
         state.els[key] = by_id(f"dg-{key}")
@@ -87,7 +93,8 @@ def setup() -> None:
     # The test-image number is the lab base's "image" setting (its element keeps the id
     # dg-test-index, which other tests use): typing it keeps the address up to date.
     state.fields["test-index"] = lab.fields["image"] = NumberField(
-        "dg-test-index", "test image", _image_typed, setting=SETTINGS["image"])
+        "dg-test-index", "test image", _image_typed, setting=SETTINGS["image"]
+    )
 
     train.setup()
     on("dg-load-retry", "click", data.retry_clicked)

@@ -13,10 +13,20 @@ import numpy as np
 from nnfs import mnist
 from nnfs.settings import Setting, Table
 
-SETTINGS = Table("dg", [
-    Setting("image", "test image", 0, kind="int", lo=0, hi=mnist.N_TEST - 1,
-            help="the number of a test image (0 to 9,999) to read instead of the drawing"),
-])
+SETTINGS = Table(
+    "dg",
+    [
+        Setting(
+            "image",
+            "test image",
+            0,
+            kind="int",
+            lo=0,
+            hi=mnist.N_TEST - 1,
+            help="the number of a test image (0 to 9,999) to read instead of the drawing",
+        ),
+    ],
+)
 
 TILE = 28 * 2 + 4  # width of one captioned digit in a strip (scale 2, pad 4), in canvas pixels
 

@@ -14,8 +14,7 @@ import asyncio
 import numpy as np
 
 from app import digits_pad as pad
-from app import digits_results
-from app import files
+from app import digits_results, files
 from app.digits_data import LoadError, fetch_bytes
 from app.digits_state import message, state
 from app.dom import by_id, set_text, spawn
@@ -30,10 +29,12 @@ async def load_pretrained() -> None:
     """Fetch and check the pretrained model; a missing file is explained, a damaged one is a LoadError."""
     text = await fetch_bytes(MODEL_URL, "Pretrained model", missing_ok=True)
     if text is None:
-        message("dg-model-message",
-                "No pretrained model in this copy of the app (static/models/pretrained.json is missing; "
-                "python tools/train_pretrained.py makes it). Train a network below or load a model file.",
-                "bad")
+        message(
+            "dg-model-message",
+            "No pretrained model in this copy of the app (static/models/pretrained.json is missing; "
+            "python tools/train_pretrained.py makes it). Train a network below or load a model file.",
+            "bad",
+        )
         update_model_choices()
         return
     try:
@@ -64,8 +65,7 @@ def using_text() -> str:
     if net is None:
         return "no network yet"
     if state.active == "trained" and state.run is not None:
-        return (f"your network ({state.position or 'epoch 0'}{', training' if state.training() else ''}) "
-                f"{net.sizes}")
+        return f"your network ({state.position or 'epoch 0'}{', training' if state.training() else ''}) {net.sizes}"
     return f"{state.model_names[state.active]} · {net.sizes} {net.activation}, {net.cost} cost"
 
 
@@ -112,7 +112,7 @@ async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None
                 return None
         if wanted is not None and not wanted():
             return None
-        out.append(net.predict(images[k:k + rows], scale=mnist.SCALE))
+        out.append(net.predict(images[k : k + rows], scale=mnist.SCALE))
         await asyncio.sleep(0)
     return np.concatenate(out)
 
@@ -133,8 +133,14 @@ async def refresh_results(predictions=None) -> None:
             missing = "the test set did not load (Retry at the top of the lab)"
         else:
             missing = "waiting for the test set"
-        set_text("dg-results-model", "no network yet" if net is None else
-                 missing if "test" not in state.data else "a diverged network (no results)")
+        set_text(
+            "dg-results-model",
+            "no network yet"
+            if net is None
+            else missing
+            if "test" not in state.data
+            else "a diverged network (no results)",
+        )
         return
     images, labels = state.data["test"]
     results.setAttribute("data-state", "computing")
@@ -150,6 +156,7 @@ async def refresh_results(predictions=None) -> None:
 
 
 # --- saving, loading, exporting ------------------------------------------------------------
+
 
 def _model_json() -> tuple[str, str]:
     net = state.active_net()
@@ -179,8 +186,11 @@ def export_clicked(_event) -> None:
         message("dg-model-message", f"Cannot export: {e}.", "bad")
         return
     files.save_text(script, "digits_model.py", "text/x-python")
-    message("dg-model-message", f"Exported {state.model_names[key]} as digits_model.py: run it with "
-                                "python digits_model.py mnist-test.npz 20", "good")
+    message(
+        "dg-model-message",
+        f"Exported {state.model_names[key]} as digits_model.py: run it with python digits_model.py mnist-test.npz 20",
+        "good",
+    )
 
 
 def load_clicked(_event) -> None:

@@ -167,14 +167,18 @@ def predict_drawing() -> None:
         return
     if net is None:
         if "pretrained" in state.failures:
-            _no_answer("No network yet: the pretrained model did not load (Retry at the top of the lab); "
-                       "or train one, or load one.")
+            _no_answer(
+                "No network yet: the pretrained model did not load (Retry at the top of the lab); "
+                "or train one, or load one."
+            )
         else:
             _no_answer("No network yet: wait for the pretrained model, train one or load one.")
         return
     if not usable(net):
-        _no_answer("This network diverged in training (its weights blew up or are no longer "
-                   "finite numbers), so it gives no answers.")
+        _no_answer(
+            "This network diverged in training (its weights blew up or are no longer "
+            "finite numbers), so it gives no answers."
+        )
         return
     set_text("dg-answer-note", f"Reading {source}.")
     _show_answer(pixels, net)

@@ -33,16 +33,23 @@ def _draw_all() -> None:
     images, labels, predictions = state.shown_results
     width = _available_width()
     state.strip_width = width
-    view.results(state.canvases, state.els, images, labels, predictions,
-                 columns=strip_columns(width, SAMPLE_COLUMNS))
+    view.results(state.canvases, state.els, images, labels, predictions, columns=strip_columns(width, SAMPLE_COLUMNS))
     _draw_gallery()
 
 
 def _draw_gallery() -> None:
     images, labels, predictions = state.shown_results
     columns = strip_columns(state.strip_width, GALLERY_COLUMNS)
-    state.gallery_page = view.draw_gallery(state.canvases["gallery"], state.els["gallery-count"], images, labels,
-                                           predictions, state.gallery_cell, state.gallery_page, columns)
+    state.gallery_page = view.draw_gallery(
+        state.canvases["gallery"],
+        state.els["gallery-count"],
+        images,
+        labels,
+        predictions,
+        state.gallery_cell,
+        state.gallery_page,
+        columns,
+    )
     pages = int(state.canvases["gallery"].element.getAttribute("data-pages"))
     by_id("dg-gallery-prev").disabled = state.gallery_page <= 0
     by_id("dg-gallery-next").disabled = state.gallery_page >= pages - 1
@@ -87,8 +94,9 @@ def resized(_event=None) -> None:
     if state.shown_results is None or by_id("dg-results").getAttribute("data-state") != "ready":
         return
     width = _available_width()
-    same = all(strip_columns(width, n) == strip_columns(state.strip_width, n)
-               for n in (SAMPLE_COLUMNS, GALLERY_COLUMNS))
+    same = all(
+        strip_columns(width, n) == strip_columns(state.strip_width, n) for n in (SAMPLE_COLUMNS, GALLERY_COLUMNS)
+    )
     if not same:
         page, cell = state.gallery_page, state.gallery_cell
         _draw_all()

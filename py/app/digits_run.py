@@ -32,13 +32,12 @@ from app import digits_view as view
 from app.digits_state import message, message_is_bad, state
 from app.dom import by_id, set_html, set_text, spawn
 from app.training import as_bytes, client
-from nnfs.digits_training import (EpochRecord, epoch_rate, format_duration, format_megabytes,
-                                  run_seconds_left)
+from nnfs.digits_training import EpochRecord, epoch_rate, format_duration, format_megabytes, run_seconds_left
 from nnfs.remote import unpack_into
 
-CHUNK_SECONDS = 0.03   # training asked of the worker per call
-REDRAW_EVERY = 0.2     # s between progress redraws
-SCORING_AFTER = 0.25   # a call still busy after this long is the epoch's scoring in the worker
+CHUNK_SECONDS = 0.03  # training asked of the worker per call
+REDRAW_EVERY = 0.2  # s between progress redraws
+SCORING_AFTER = 0.25  # a call still busy after this long is the epoch's scoring in the worker
 
 
 def wasm_memory() -> int:
@@ -85,7 +84,7 @@ async def _load_images(run) -> None:
         except Exception as e:  # noqa: BLE001 - shown where the learner looks, with Retry
             raise data.LoadError(f"The training worker could not load the images: {e}") from None
         return
-    for split in ("test", "train", "validation"):   # the page trains itself: it loads them
+    for split in ("test", "train", "validation"):  # the page trains itself: it loads them
         await data.load_split(split)
         client._backend.sessions.mnist[split] = state.data[split]
 
@@ -99,10 +98,10 @@ class Driver:
         self.seen = progress["length"]
         self.history = {k: list(v) for k, v in progress["history"].items()}
         self.last = progress
-        self.net = self.config.build_network()          # the page's copy; weights come as bytes
+        self.net = self.config.build_network()  # the page's copy; weights come as bytes
         self.net.meta = {"trained_in": "the browser (Digits lab, training worker)", **self.config.meta()}
         self.last_draw = 0.0
-        self.per_call = 0                                 # mini-batches the last call trained
+        self.per_call = 0  # mini-batches the last call trained
 
     @property
     def batches_per_epoch(self) -> int:
@@ -123,8 +122,11 @@ class Driver:
         done, _ = await asyncio.wait({task}, timeout=SCORING_AFTER)
         if ending and not done and not self.run.stopped and not self.run.paused:
             self.run.set_state("scoring")
-            set_text("dg-train-text", f"Epoch {self.last['epoch'] + 1} of {self.config.epochs} trained; "
-                                      "the worker is scoring it on the validation and test sets…")
+            set_text(
+                "dg-train-text",
+                f"Epoch {self.last['epoch'] + 1} of {self.config.epochs} trained; "
+                "the worker is scoring it on the validation and test sets…",
+            )
         p = await task
         self.seen += len(p["history"]["epoch"])
         for k, v in p["history"].items():
@@ -141,12 +143,13 @@ class Driver:
         epoch_seconds = p["train_seconds"] - self.history["seconds"][-1]
         rate, left = epoch_rate(done, epoch_seconds, n - done)
         known = not math.isnan(rate)
-        run_left = run_seconds_left(rate, n - done, self.config.epochs - p["epoch"] - 1, n,
-                                    self.run.scoring_seconds)
+        run_left = run_seconds_left(rate, n - done, self.config.epochs - p["epoch"] - 1, n, self.run.scoring_seconds)
         bar = state.els["train-progress"]
         bar.max, bar.value = n, done
-        set_text("dg-train-text", f"Epoch {p['epoch'] + 1} of {self.config.epochs}: {done:,} of {n:,} "
-                                  f"images ({100 * p['progress']:.0f} %)")
+        set_text(
+            "dg-train-text",
+            f"Epoch {p['epoch'] + 1} of {self.config.epochs}: {done:,} of {n:,} images ({100 * p['progress']:.0f} %)",
+        )
         set_text("dg-rate", f"{rate:,.0f}" if known else "–")
         set_text("dg-left", f"{format_duration(left)} (run {format_duration(run_left)})")
         el = state.els["run"]
@@ -168,14 +171,22 @@ class Driver:
         h = self.history
         for k in range(max(first, 1), len(h["epoch"])):
             record = EpochRecord(
-                epoch=int(h["epoch"][k]), seconds=h["seconds"][k] - h["seconds"][k - 1], images=self.config.subset,
-                mean_cost=_num(h["minibatch_loss"][k]), validation_accuracy=_num(h["validation_acc"][k]),
-                test_accuracy=_num(h["test_acc"][k]))
+                epoch=int(h["epoch"][k]),
+                seconds=h["seconds"][k] - h["seconds"][k - 1],
+                images=self.config.subset,
+                mean_cost=_num(h["minibatch_loss"][k]),
+                validation_accuracy=_num(h["validation_acc"][k]),
+                test_accuracy=_num(h["test_acc"][k]),
+            )
             state.records.append(record)
             by_id("dg-epoch-log").insertAdjacentHTML("beforeend", view.epoch_row_html(record))
-            self.net.meta.update({"epochs_trained": record.epoch,
-                                  "validation_accuracy": round(record.validation_accuracy, 4),
-                                  "test_accuracy": round(record.test_accuracy, 4)})
+            self.net.meta.update(
+                {
+                    "epochs_trained": record.epoch,
+                    "validation_accuracy": round(record.validation_accuracy, 4),
+                    "test_accuracy": round(record.test_accuracy, 4),
+                }
+            )
             state.position = f"epoch {record.epoch}"
         if len(h["epoch"]) <= first:
             return
@@ -254,7 +265,7 @@ async def _drive(d: Driver) -> None:
         first = len(d.history["epoch"])
         p = await d.step()
         if len(d.history["epoch"]) > first:
-            await d.log_epochs(first)   # an epoch that ended, even if Stop came meanwhile
+            await d.log_epochs(first)  # an epoch that ended, even if Stop came meanwhile
         if run.stopped:
             break
         if not run.paused:
@@ -270,16 +281,23 @@ async def _finish(d: Driver, p: dict) -> None:
     run, config = d.run, d.config
     set_text("dg-left", "–")
     stop = p["stop"]
-    if stop and not stop["problem"] and not run.stopped:     # the epochs asked for are done
+    if stop and not stop["problem"] and not run.stopped:  # the epochs asked for are done
         run.set_state("done")
         last = state.records[-1]
         total = sum(r.seconds for r in state.records)
         plural = "s" if config.epochs != 1 else ""
-        set_text("dg-train-text", f"Finished {config.epochs} epoch{plural} on {config.subset:,} images "
-                                  f"in {format_duration(total)} of training.")
-        message("dg-train-message", f"Done: {config.epochs} epoch{plural}, {100 * last.test_accuracy:.2f} % "
-                                    "of the test digits right. Draw one to try it, or save it below.", "good")
-    elif stop and stop["problem"]:                            # the engine says why it cannot go on
+        set_text(
+            "dg-train-text",
+            f"Finished {config.epochs} epoch{plural} on {config.subset:,} images "
+            f"in {format_duration(total)} of training.",
+        )
+        message(
+            "dg-train-message",
+            f"Done: {config.epochs} epoch{plural}, {100 * last.test_accuracy:.2f} % "
+            "of the test digits right. Draw one to try it, or save it below.",
+            "good",
+        )
+    elif stop and stop["problem"]:  # the engine says why it cannot go on
         await d.pull_weights(predictions=False)
         # Its answers would mean nothing (even when the weights are still finite numbers):
         # the pad, the results and Save say so (digits_training.usable).
@@ -289,7 +307,7 @@ async def _finish(d: Driver, p: dict) -> None:
         run.set_state("stopped")
         message("dg-train-message", f"{stop['text']} {stop.get('advice', '')}".strip(), "bad")
         set_text("dg-train-text", "Training stopped: see the message below.")
-    else:                                                     # Stop: score the weights held now
+    else:  # Stop: score the weights held now
         run.set_state("stopped")
         await _held(d)
     await note_memory()
@@ -306,9 +324,14 @@ async def _held(d: Driver) -> None:
     test = held["scores"]["test"][1]
     position = held["position"]
     state.position = position
-    d.net.meta.update({"epochs_trained": round(held["epochs"], 4), "position": position,
-                       "validation_accuracy": round(val, 4) if val is not None else None,
-                       "test_accuracy": round(test, 4) if test is not None else None})
+    d.net.meta.update(
+        {
+            "epochs_trained": round(held["epochs"], 4),
+            "position": position,
+            "validation_accuracy": round(val, 4) if val is not None else None,
+            "test_accuracy": round(test, 4) if test is not None else None,
+        }
+    )
     state.model_names["trained"] = f"your network ({position})"
     el = state.els["run"]
     el.setAttribute("data-position", position)
@@ -318,8 +341,11 @@ async def _held(d: Driver) -> None:
     score = f"{100 * test:.2f} %" if test is not None else "no score (not finite)"
     set_text("dg-train-text", f"Stopped at {position}: the weights held now get {score} of the test digits right.")
     if not message_is_bad("dg-train-message"):
-        message("dg-train-message", f"Stopped at {position}; the network keeps what it learned so far "
-                                    f"({score} on the test set). Save it below to keep it.")
+        message(
+            "dg-train-message",
+            f"Stopped at {position}; the network keeps what it learned so far "
+            f"({score} on the test set). Save it below to keep it.",
+        )
     models.update_model_choices()
     if state.active == "trained" and predictions is not None and state.run is d.run:
         await models.refresh_results(predictions)
@@ -327,4 +353,5 @@ async def _held(d: Driver) -> None:
 
 async def models_call_held(sid: int) -> dict:
     import json
+
     return json.loads(str(await client.call("held", sid)))

@@ -43,8 +43,11 @@ class DigitsState:
 
         # Models: "pretrained" (static/models), "trained" (this page's run), "file" (loaded).
         self.models: dict[str, object] = {"pretrained": None, "trained": None, "file": None}
-        self.model_names: dict[str, str] = {"pretrained": "pretrained", "trained": "your network",
-                                            "file": "loaded file"}
+        self.model_names: dict[str, str] = {
+            "pretrained": "pretrained",
+            "trained": "your network",
+            "file": "loaded file",
+        }
         self.active = "pretrained"
         self.results_token = 0
         self.pretrained_accuracy: float | None = None
@@ -76,8 +79,11 @@ class DigitsState:
 
     def training(self) -> bool:
         """Is a run loading, training, paused or scoring?"""
-        return (self.run is not None and not self.run.stopped
-                and self.els["run"].getAttribute("data-state") in BUSY_RUN_STATES)
+        return (
+            self.run is not None
+            and not self.run.stopped
+            and self.els["run"].getAttribute("data-state") in BUSY_RUN_STATES
+        )
 
 
 state = DigitsState()

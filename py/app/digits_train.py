@@ -23,7 +23,12 @@ from app.digits_state import BUSY_RUN_STATES, message, state
 from app.dom import NumberField, by_id, on, set_text
 from nnfs import mnist
 from nnfs.digits_training import (
-    MIN_SUBSET, PRESETS, TrainingConfig, format_hidden_sizes, matching_preset, parse_hidden_sizes,
+    MIN_SUBSET,
+    PRESETS,
+    TrainingConfig,
+    format_hidden_sizes,
+    matching_preset,
+    parse_hidden_sizes,
 )
 
 
@@ -36,8 +41,7 @@ def setup() -> None:
     f["lmbda"] = NumberField("dg-lmbda", "λ", changed, lo=0, hi=1000)
     f["seed"] = NumberField("dg-seed", "seed", changed, lo=0, hi=2**32 - 1, integer=True)
     f["epochs"] = NumberField("dg-epochs", "epochs", changed, lo=1, hi=1000, integer=True)
-    f["subset"] = NumberField("dg-subset", "training images", changed, lo=MIN_SUBSET, hi=mnist.N_TRAIN,
-                              integer=True)
+    f["subset"] = NumberField("dg-subset", "training images", changed, lo=MIN_SUBSET, hi=mnist.N_TRAIN, integer=True)
     on("dg-hidden", "input", _hidden_typed)
     for select in ("dg-activation", "dg-cost", "dg-init"):
         on(select, "change", _settings_changed)
@@ -100,10 +104,17 @@ def _set_run_state(run_state: str) -> None:
 def _config() -> TrainingConfig:
     f = state.fields
     return TrainingConfig(
-        hidden=state.hidden, activation=str(by_id("dg-activation").value), cost=str(by_id("dg-cost").value),
-        init=str(by_id("dg-init").value), eta=float(f["eta"].value), mini_batch_size=int(f["batch"].value),
-        lmbda=float(f["lmbda"].value), seed=int(f["seed"].value), epochs=int(f["epochs"].value),
-        subset=int(f["subset"].value))
+        hidden=state.hidden,
+        activation=str(by_id("dg-activation").value),
+        cost=str(by_id("dg-cost").value),
+        init=str(by_id("dg-init").value),
+        eta=float(f["eta"].value),
+        mini_batch_size=int(f["batch"].value),
+        lmbda=float(f["lmbda"].value),
+        seed=int(f["seed"].value),
+        epochs=int(f["epochs"].value),
+        subset=int(f["subset"].value),
+    )
 
 
 def _apply_preset(_event=None) -> None:
@@ -210,5 +221,3 @@ def _stop_clicked(event) -> None:
     run.set_state("stopped")
     if loading:
         set_text("dg-train-text", "Stopped before training began (the images keep downloading for the next run).")
-
-

@@ -47,7 +47,8 @@ def bars_html(conf: np.ndarray, answer: int | None) -> str:
             f'<li class="{cls}" data-digit="{d}" data-confidence="{float(c):.6f}">'
             f'<span class="dg-bar-digit">{d}</span>'
             f'<span class="dg-bar-track"><span class="dg-bar-fill" style="width:{pct:.1f}%"></span></span>'
-            f'<span class="dg-bar-value">{pct:.1f} %</span></li>')
+            f'<span class="dg-bar-value">{pct:.1f} %</span></li>'
+        )
     return "".join(rows)
 
 
@@ -55,11 +56,14 @@ def empty_bars_html() -> str:
     return "".join(
         f'<li class="dg-bar-row" data-digit="{d}" data-confidence="">'
         f'<span class="dg-bar-digit">{d}</span><span class="dg-bar-track"></span>'
-        f'<span class="dg-bar-value">–</span></li>' for d in range(10))
+        f'<span class="dg-bar-value">–</span></li>'
+        for d in range(10)
+    )
 
 
-def draw_digit_strip(canvas: Canvas, images, labels, predictions, columns: int, scale: int = 2,
-                     caption: str = "answer") -> None:
+def draw_digit_strip(
+    canvas: Canvas, images, labels, predictions, columns: int, scale: int = 2, caption: str = "answer"
+) -> None:
     """Digits in a grid, each captioned: 'answer' shows the network's answer (red when wrong),
     'label→answer' shows the true digit and the answer."""
     n = len(images)
@@ -111,15 +115,18 @@ def confusion_html(matrix: np.ndarray) -> str:
                 style, cls = "", "zero"
             # A cell with digits in it is a button: it shows those digits in the gallery.
             images = "test image" if n == 1 else "test images"
-            content = (f'<button type="button" class="dg-cell" aria-label="{n} {images} of a {t} '
-                       f'read as {p}: show {"it" if n == 1 else "them"}">{n}</button>' if n else f"{n}")
+            content = (
+                f'<button type="button" class="dg-cell" aria-label="{n} {images} of a {t} '
+                f'read as {p}: show {"it" if n == 1 else "them"}">{n}</button>'
+                if n
+                else f"{n}"
+            )
             cells.append(f'<td class="{cls}" style="{style}" data-true="{t}" data-pred="{p}">{content}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return "".join(rows)
 
 
-def results(canvases: dict, els: dict, images, labels, predictions, n_sample: int = 20,
-            columns: int = 10) -> float:
+def results(canvases: dict, els: dict, images, labels, predictions, n_sample: int = 20, columns: int = 10) -> float:
     """Draw the accuracy, the first test digits and the confusion matrix of one model on the
     test set (the gallery is drawn by ``draw_gallery``); returns the accuracy."""
     labels = np.asarray(labels)
@@ -143,22 +150,21 @@ def results(canvases: dict, els: dict, images, labels, predictions, n_sample: in
     return acc
 
 
-def draw_gallery(canvas: Canvas, count_el, images, labels, predictions, cell, page: int,
-                 columns: int, rows: int = 3) -> int:
+def draw_gallery(
+    canvas: Canvas, count_el, images, labels, predictions, cell, page: int, columns: int, rows: int = 3
+) -> int:
     """One page of the gallery (``columns`` × ``rows`` digits); returns the page actually shown."""
     chosen = gallery_selection(labels, predictions, cell)
     start, stop, page, pages = gallery_page(len(chosen), page, columns * rows)
     shown = chosen[start:stop]
-    draw_digit_strip(canvas, images[shown], labels[shown], predictions[shown], columns=columns,
-                     caption="label→answer")
+    draw_digit_strip(canvas, images[shown], labels[shown], predictions[shown], columns=columns, caption="label→answer")
     el = canvas.element
     el.setAttribute("data-count", str(len(chosen)))
     el.setAttribute("data-shown", str(len(shown)))
     el.setAttribute("data-page", str(page))
     el.setAttribute("data-pages", str(pages))
     el.setAttribute("data-cell", "" if cell is None else f"{cell[0]},{cell[1]}")
-    el.setAttribute("data-items", ";".join(
-        f"{int(i)}:{int(labels[i])}:{int(predictions[i])}" for i in shown))
+    el.setAttribute("data-items", ";".join(f"{int(i)}:{int(labels[i])}:{int(predictions[i])}" for i in shown))
     total = len(labels)
     if cell is None:
         what = f"{len(chosen):,} of {total:,} test digits are misclassified"
@@ -181,12 +187,14 @@ def draw_curves(canvas: Canvas, records, planned_epochs: int, reference: float |
     ticks_y = [round(low + k * step, 2) for k in range(int(round((high - low) / step)) + 1)]
     every = max(1, int(np.ceil(n / 10)))
     ticks_x = list(range(0, n + 1, every))
-    px, py = plot_axes(canvas, (0, n), (low, high), margin=38, ticks_x=ticks_x, ticks_y=ticks_y,
-                       label_x="epoch", label_y="accuracy")
+    px, py = plot_axes(
+        canvas, (0, n), (low, high), margin=38, ticks_x=ticks_x, ticks_y=ticks_y, label_x="epoch", label_y="accuracy"
+    )
     if reference is not None and low <= reference <= high:
         canvas.line(px(0), py(reference), px(n), py(reference), REFERENCE_COLOUR, 1, dash=[5, 4])
-        canvas.text(f"pretrained {100 * reference:.1f} %", px(n), py(reference) - 8, REFERENCE_COLOUR, 11,
-                    align="right")
+        canvas.text(
+            f"pretrained {100 * reference:.1f} %", px(n), py(reference) - 8, REFERENCE_COLOUR, 11, align="right"
+        )
     for attr, colour in (("validation_accuracy", VALIDATION_COLOUR), ("test_accuracy", TEST_COLOUR)):
         xs = [r.epoch for r in records]
         ys = [getattr(r, attr) for r in records]
@@ -198,12 +206,14 @@ def draw_curves(canvas: Canvas, records, planned_epochs: int, reference: float |
 
 
 def epoch_row_html(r) -> str:
-    return (f'<tr data-epoch="{r.epoch}" data-seconds="{r.seconds:.3f}" '
-            f'data-validation-accuracy="{r.validation_accuracy:.4f}" data-test-accuracy="{r.test_accuracy:.4f}" '
-            f'data-mean-cost="{r.mean_cost:.6g}" data-images="{r.images}">'
-            f"<td>{r.epoch}</td><td>{r.seconds:.2f} s</td><td>{r.images_per_second:,.0f}</td>"
-            f"<td>{r.mean_cost:.4f}</td><td>{100 * r.validation_accuracy:.2f} %</td>"
-            f"<td>{100 * r.test_accuracy:.2f} %</td></tr>")
+    return (
+        f'<tr data-epoch="{r.epoch}" data-seconds="{r.seconds:.3f}" '
+        f'data-validation-accuracy="{r.validation_accuracy:.4f}" data-test-accuracy="{r.test_accuracy:.4f}" '
+        f'data-mean-cost="{r.mean_cost:.6g}" data-images="{r.images}">'
+        f"<td>{r.epoch}</td><td>{r.seconds:.2f} s</td><td>{r.images_per_second:,.0f}</td>"
+        f"<td>{r.mean_cost:.4f}</td><td>{100 * r.validation_accuracy:.2f} %</td>"
+        f"<td>{100 * r.test_accuracy:.2f} %</td></tr>"
+    )
 
 
 def escape(text) -> str:

@@ -100,8 +100,18 @@ class NumberField:
     its nearest end (instead of clamping without a word).
     """
 
-    def __init__(self, key: str, label: str, on_change=None, *, lo=None, hi=None,
-                 integer: bool = False, slider: bool | None = None, setting=None):
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        on_change=None,
+        *,
+        lo=None,
+        hi=None,
+        integer: bool = False,
+        slider: bool | None = None,
+        setting=None,
+    ):
         self.key = key
         self.setting = setting
         self.label = label if setting is None else setting.label
@@ -179,8 +189,14 @@ class NumberField:
         else:
             field.removeAttribute("data-beyond-slider")
         if self.help is not None:
-            note = (f" {self._format(value)} is beyond the slider ({display_number(lo)} to "
-                    f"{display_number(hi)}), which shows its nearest end.") if beyond else ""
+            note = (
+                (
+                    f" {self._format(value)} is beyond the slider ({display_number(lo)} to "
+                    f"{display_number(hi)}), which shows its nearest end."
+                )
+                if beyond
+                else ""
+            )
             self.help.textContent = (self.help_text + note).strip()
 
     def _format(self, value) -> str:

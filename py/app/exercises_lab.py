@@ -30,7 +30,7 @@ INDENT = "    "
 
 current = CATALOGUE[0]["key"]
 _busy = False
-_leaving = False          # Esc was pressed: the next Tab leaves the editor
+_leaving = False  # Esc was pressed: the next Tab leaves the editor
 _undo: str | None = None  # the code before the last reset
 _answers = 0
 
@@ -44,6 +44,7 @@ def _code() -> str:
 
 
 # --- showing ---------------------------------------------------------------------
+
 
 def _show_list() -> None:
     dom.set_html("ex-list", view.list_html(CATALOGUE, progress.progress, current))
@@ -62,8 +63,9 @@ def _show_hints() -> None:
     dom.set_html("ex-hints", "".join(f"<li>{view.inline(h)}</li>" for h in hints[:shown]))
     button = dom.by_id("ex-hint")
     button.disabled = shown >= len(hints)
-    button.textContent = (f"Hint ({shown + 1} of {len(hints)})" if shown < len(hints)
-                          else f"All {len(hints)} hints shown")
+    button.textContent = (
+        f"Hint ({shown + 1} of {len(hints)})" if shown < len(hints) else f"All {len(hints)} hints shown"
+    )
 
 
 def _show_buttons() -> None:
@@ -79,7 +81,7 @@ def _verdict(text: str, kind: str = "") -> None:
     el = dom.by_id("ex-verdict")
     el.textContent = text
     el.className = f"message ex-verdict {kind}".strip()
-    if text and kind:   # a verdict below the fold would go unseen
+    if text and kind:  # a verdict below the fold would go unseen
         el.scrollIntoView(to_js({"block": "nearest"}))
 
 
@@ -94,8 +96,11 @@ def _show_status(_state=None) -> None:
         "off": "The Python checker starts when this page opens.",
         "starting": "Starting the Python checker (its own Python and numpy; a few seconds, once)…",
         "restarting": "Restarting the Python checker after stopping your code…",
-        "ready": (f"Python checker ready (started in {runner.start_seconds:.1f} s)."
-                  if runner.start_seconds else "Python checker ready."),
+        "ready": (
+            f"Python checker ready (started in {runner.start_seconds:.1f} s)."
+            if runner.start_seconds
+            else "Python checker ready."
+        ),
         "failed": runner.message,
     }
     el = dom.by_id("ex-status")
@@ -107,8 +112,7 @@ def _show_status(_state=None) -> None:
 def _show_uses() -> None:
     text = ""
     if current == "nand":
-        text = ("Once it passes, the Gates lab can run every circuit on your nand: "
-                "switch on “Use my nand” there.")
+        text = "Once it passes, the Gates lab can run every circuit on your nand: switch on “Use my nand” there."
     dom.set_text("ex-uses", text)
 
 
@@ -139,6 +143,7 @@ def select(key: str) -> None:
 
 # --- actions ---------------------------------------------------------------------
 
+
 async def _call(name: str):
     """Run or check the editor's code in the worker; None (with the reason shown) if it did not answer."""
     global _busy, _answers
@@ -147,9 +152,11 @@ async def _call(name: str):
     try:
         return await runner.call(name, current, _code())
     except TimedOut:
-        _verdict(f"Stopped after {TIMEOUT:g} s: your code was still running. Is there a loop that never ends "
-                 "(a while whose condition stays true)? The checker is restarting; try again in a few seconds.",
-                 "bad")
+        _verdict(
+            f"Stopped after {TIMEOUT:g} s: your code was still running. Is there a loop that never ends "
+            "(a while whose condition stays true)? The checker is restarting; try again in a few seconds.",
+            "bad",
+        )
         return None
     except RuntimeError as exc:
         _verdict(str(exc), "bad")
@@ -169,8 +176,10 @@ async def _run(_event=None) -> None:
     if result is None:
         return
     _output("\n\n".join(t for t in (result["output"], result["error"]) if t))
-    _verdict("Ran without errors." if result["ok"] else "Your code raised an error (see below).",
-             "" if result["ok"] else "bad")
+    _verdict(
+        "Ran without errors." if result["ok"] else "Your code raised an error (see below).",
+        "" if result["ok"] else "bad",
+    )
 
 
 async def _check(_event=None) -> None:
@@ -288,7 +297,7 @@ def setup() -> None:
 
 
 def show(state: str) -> None:
-    runner.start_in_background()   # once: the checker's Python starts while the learner reads
+    runner.start_in_background()  # once: the checker's Python starts while the learner reads
     _show_status()
     key = state.split("&")[0]
     if key in BY_KEY and key != current:

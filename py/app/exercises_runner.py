@@ -27,8 +27,8 @@ from app.dom import spawn
 
 SRC = "./py/worker/exercises.py"
 CONFIG = "./worker.toml"
-TIMEOUT = 5.0           # seconds a Run or Check may take before the learner's code is stopped
-START_TIMEOUT = 120.0   # a loaded 2-core machine needs ~10 s to start Pyodide + numpy
+TIMEOUT = 5.0  # seconds a Run or Check may take before the learner's code is stopped
+START_TIMEOUT = 120.0  # a loaded 2-core machine needs ~10 s to start Pyodide + numpy
 
 
 class TimedOut(Exception):
@@ -43,8 +43,8 @@ class Runner:
         self._proxy = None
         self._name = None
         self._count = 0
-        self._ready = None          # asyncio.Event of the worker being started
-        self.listeners = []         # called with the new state (the lab shows it)
+        self._ready = None  # asyncio.Event of the worker being started
+        self.listeners = []  # called with the new state (the lab shows it)
 
     def _set(self, state: str, message: str = "") -> None:
         self.state, self.message = state, message
@@ -62,12 +62,12 @@ class Runner:
 
     async def _start(self, ready: asyncio.Event) -> None:
         from pyscript import create_named_worker
+
         self._count += 1
-        name = f"exercises-{self._count}"   # PyScript keeps workers by name: each one is new
+        name = f"exercises-{self._count}"  # PyScript keeps workers by name: each one is new
         t0 = time.perf_counter()
         try:
-            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=name, config=CONFIG),
-                                           START_TIMEOUT)
+            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=name, config=CONFIG), START_TIMEOUT)
             await asyncio.wait_for(_awaited(proxy.ping()), START_TIMEOUT)
             self._proxy, self._name = proxy, name
             self.start_seconds = time.perf_counter() - t0

@@ -15,7 +15,7 @@ import re
 from html import escape
 
 STORAGE_KEY = "nnfs.exercises.v1"
-USES = ("nand", "perceptron_output")   # functions a lab can take from the learner's passing code
+USES = ("nand", "perceptron_output")  # functions a lab can take from the learner's passing code
 
 
 def inline(text: str) -> str:
@@ -45,9 +45,11 @@ def list_html(catalogue: list[dict], progress: dict, current: str) -> str:
         mark = '<span class="ex-mark" aria-hidden="true">✓</span>' if passed else ""
         state = " (passed)" if passed else ""
         here = ' aria-current="true"' if key == current else ""
-        items.append(f'<li><a href="#exercises/{key}" data-exercise="{key}"{here}'
-                     f'{" class=passed" if passed else ""}>{mark}{escape(ex["title"])}'
-                     f'<span class="visually-hidden">{state}</span></a></li>')
+        items.append(
+            f'<li><a href="#exercises/{key}" data-exercise="{key}"{here}'
+            f'{" class=passed" if passed else ""}>{mark}{escape(ex["title"])}'
+            f'<span class="visually-hidden">{state}</span></a></li>'
+        )
     return "".join(items)
 
 
@@ -72,7 +74,7 @@ def decode(text, keys) -> dict:
         clean = {}
         if isinstance(rec.get("code"), str):
             clean["code"] = rec["code"]
-        if isinstance(rec.get("passed"), str):      # the code that passed
+        if isinstance(rec.get("passed"), str):  # the code that passed
             clean["passed"] = rec["passed"]
         if isinstance(rec.get("hints"), int) and not isinstance(rec.get("hints"), bool) and rec["hints"] >= 0:
             clean["hints"] = rec["hints"]

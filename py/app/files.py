@@ -28,8 +28,9 @@ def _js_object(d: dict):
     return to_js(d, dict_converter=js.Object.fromEntries)
 
 
-async def fetch_bytes(url: str, on_progress=None, expected_bytes: int | None = None,
-                      missing_ok: bool = False, every: float = 0.05) -> bytes | None:
+async def fetch_bytes(
+    url: str, on_progress=None, expected_bytes: int | None = None, missing_ok: bool = False, every: float = 0.05
+) -> bytes | None:
     """The body at ``url``, read chunk by chunk.
 
     ``on_progress(loaded, total)`` is called at most every ``every`` seconds
@@ -112,8 +113,7 @@ async def read_chosen_file(input_element, max_bytes: int) -> tuple[str, bytes] |
             buffer = await file.arrayBuffer()
             return name, buffer.to_bytes()
         except MemoryError:
-            raise ValueError(f"{name} ({size / 1e6:.1f} MB) is too big to read in the memory "
-                             "this page has") from None
+            raise ValueError(f"{name} ({size / 1e6:.1f} MB) is too big to read in the memory this page has") from None
         except JsException as e:  # NotReadableError: the file changed or went away
             raise ValueError(f"{name} could not be read ({e})") from None
     finally:

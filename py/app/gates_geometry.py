@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MAX_WIDTH = 1100          # canvas pixels; the panel is about this wide on a laptop
-MARGIN_LEFT = 58          # room for input names ("a7") left of the input circles
-MARGIN_RIGHT = 70         # room for output names ("carry") right of the outputs
-MARGIN_TOP = 30           # the "in 1 2 … out" column header
+MAX_WIDTH = 1100  # canvas pixels; the panel is about this wide on a laptop
+MARGIN_LEFT = 58  # room for input names ("a7") left of the input circles
+MARGIN_RIGHT = 70  # room for output names ("carry") right of the outputs
+MARGIN_TOP = 30  # the "in 1 2 … out" column header
 MARGIN_BOTTOM = 14
-MAX_COLUMN_GAP = 130      # small circuits do not stretch across the whole canvas
-MIN_COLUMN_GAP = 46       # an 8-bit adder (20 columns) gets about 51
+MAX_COLUMN_GAP = 130  # small circuits do not stretch across the whole canvas
+MIN_COLUMN_GAP = 46  # an 8-bit adder (20 columns) gets about 51
 MIN_ROW_GAP = 26.0
-MAX_HEIGHT = 650.0        # rows are squeezed (down to MIN_ROW_GAP) to keep tall circuits about this tall
+MAX_HEIGHT = 650.0  # rows are squeezed (down to MIN_ROW_GAP) to keep tall circuits about this tall
 
 
 @dataclass
@@ -30,14 +30,14 @@ class Geometry:
     height: int
     column_gap: float
     row_gap: float
-    node_w: float             # a NAND box
+    node_w: float  # a NAND box
     node_h: float
-    radius: float             # an input or output circle
-    font: int                 # the "NAND" label
-    columns: list[float]      # x of each column, left to right
-    pos: dict[str, tuple[float, float]] = field(default_factory=dict)   # node id -> centre
-    kind: dict[str, str] = field(default_factory=dict)                  # node id -> input/nand/output
-    max_width: int = MAX_WIDTH                                          # the width it was made to fit
+    radius: float  # an input or output circle
+    font: int  # the "NAND" label
+    columns: list[float]  # x of each column, left to right
+    pos: dict[str, tuple[float, float]] = field(default_factory=dict)  # node id -> centre
+    kind: dict[str, str] = field(default_factory=dict)  # node id -> input/nand/output
+    max_width: int = MAX_WIDTH  # the width it was made to fit
 
     def half_width(self, node_id: str) -> float:
         return self.node_w / 2 if self.kind[node_id] == "nand" else self.radius
@@ -101,8 +101,8 @@ class Geometry:
         for j in range(1, steps + 1):
             t = j / steps
             u = 1 - t
-            x = u ** 3 * xk + 3 * u * u * t * mid + 3 * u * t * t * mid + t ** 3 * x1
-            y = u ** 3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t ** 3 * y1
+            x = u**3 * xk + 3 * u * u * t * mid + 3 * u * t * t * mid + t**3 * x1
+            y = u**3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t**3 * y1
             points.append((x, y))
         return points
 

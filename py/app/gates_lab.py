@@ -26,9 +26,9 @@ from app.gates_geometry import MAX_WIDTH, geometry
 from app.lab import Lab
 from nnfs.circuits import Adder, build, reference
 
-MIN_WIDTH = 300        # narrower than this, the diagram is drawn at 300 px and scaled down by CSS
-WIDTH_STEP = 20        # the drawing width follows the panel in steps, so a resize redraws seldom
-PANEL_PADDING = 36     # a panel's padding and border on both sides (app.css: 1rem + 1px), and the canvas border
+MIN_WIDTH = 300  # narrower than this, the diagram is drawn at 300 px and scaled down by CSS
+WIDTH_STEP = 20  # the drawing width follows the panel in steps, so a resize redraws seldom
+PANEL_PADDING = 36  # a panel's padding and border on both sides (app.css: 1rem + 1px), and the canvas border
 
 
 def _changed(name: str, _value) -> None:
@@ -40,11 +40,11 @@ def _changed(name: str, _value) -> None:
 
 lab = Lab("gates", view.SETTINGS, on_change=_changed)
 _canvas: Canvas | None = None
-_circuits: dict = {}     # (name, n) -> (circuit, wires, truth table or None)
-_geometries: dict = {}   # (name, n, width) -> (geometry, wire routes)
-_boxes: dict = {}        # input name -> its checkbox (rebuilt with the circuit)
-_built_for = None        # the (name, n) the checkboxes and texts were built for
-_hover = None            # the input under the mouse
+_circuits: dict = {}  # (name, n) -> (circuit, wires, truth table or None)
+_geometries: dict = {}  # (name, n, width) -> (geometry, wire routes)
+_boxes: dict = {}  # input name -> its checkbox (rebuilt with the circuit)
+_built_for = None  # the (name, n) the checkboxes and texts were built for
+_hover = None  # the input under the mouse
 
 
 def _key():
@@ -109,6 +109,7 @@ def _set_inputs(inputs: dict) -> None:
 
 # --- the page -------------------------------------------------------------------
 
+
 def redraw() -> dict:
     """Draw the current circuit with its current signals; time it and say how long it took."""
     circuit, wires, _, geo, routes = parts()
@@ -121,8 +122,12 @@ def redraw() -> dict:
     timer.textContent = f"Drawn in {ms:.0f} ms."
     lab.publish(timer, ms=round(ms, 1))
     # max_width: the width the geometry was made for (a test recomputes the same geometry from it).
-    lab.publish(_canvas.element, inputs="".join(str(ins[n]) for n in circuit.inputs), max_width=geo.max_width,
-                nand="mine" if _nand() else "perceptron")
+    lab.publish(
+        _canvas.element,
+        inputs="".join(str(ins[n]) for n in circuit.inputs),
+        max_width=geo.max_width,
+        nand="mine" if _nand() else "perceptron",
+    )
     return signal
 
 
@@ -179,6 +184,7 @@ def render() -> None:
 
 
 # --- controls -------------------------------------------------------------------
+
 
 def _on_checkbox(event) -> None:
     name = str(event.target.dataset.input or "")

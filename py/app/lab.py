@@ -62,25 +62,31 @@ def field_html(setting: Setting, element_id: str) -> str:
     help_text = s.help
     if s.slider is not None and (s.lo, s.hi) != tuple(s.slider[:2]) and s.lo is not None and s.hi is not None:
         # The slider covers less than a typed value may: say so once, from the table's own limits.
-        help_text = (help_text + f" Typed: {display_number(s.lo)} to {display_number(s.hi)}; "
-                     f"the slider: {display_number(s.slider[0])} to {display_number(s.slider[1])}.").strip()
+        help_text = (
+            help_text + f" Typed: {display_number(s.lo)} to {display_number(s.hi)}; "
+            f"the slider: {display_number(s.slider[0])} to {display_number(s.slider[1])}."
+        ).strip()
     described = f"{i}-help {i}-error" if help_text else f"{i}-error"
-    parts = [f'<div class="field" id="{i}-field" data-setting="{s.name}">',
-             f'<label for="{i}">{label}</label>']
+    parts = [f'<div class="field" id="{i}-field" data-setting="{s.name}">', f'<label for="{i}">{label}</label>']
     if s.kind == "choice":
         options = "".join(
             f'<option value="{escape(v)}"{" selected" if v == s.default else ""}>{escape(t)}</option>'
-            for v, t in s.choices)
+            for v, t in s.choices
+        )
         parts.append(f'<select id="{i}" aria-describedby="{described}">{options}</select>')
     else:
         mode = "numeric" if s.kind == "int" else "decimal"
-        parts.append(f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
-                     f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}">')
+        parts.append(
+            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
+            f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}">'
+        )
         if s.slider is not None:
             lo, hi, step = s.slider
-            parts.append(f'<input type="range" id="{i}-range" min="{display_number(lo)}" '
-                         f'max="{display_number(hi)}" step="{display_number(step)}" '
-                         f'value="{escape(s.format(s.default))}" aria-label="{escape(s.label)} slider">')
+            parts.append(
+                f'<input type="range" id="{i}-range" min="{display_number(lo)}" '
+                f'max="{display_number(hi)}" step="{display_number(step)}" '
+                f'value="{escape(s.format(s.default))}" aria-label="{escape(s.label)} slider">'
+            )
     parts.append(f'<output id="{i}-error" class="field-error" aria-live="polite"></output>')
     if help_text:
         parts.append(f'<p id="{i}-help" class="field-help">{escape(help_text)}</p>')
@@ -132,10 +138,10 @@ class Lab:
         self.fields: dict = {}
         self.visible = False
         self._link_errors: set = set()
-        self._link_status = False       # the status line shows a link's problems
-        self._last_write = -URL_INTERVAL   # when sync_url last wrote the address
-        self._pending = False              # a write is scheduled
-        self._address = None           # the address as this lab last read or wrote it
+        self._link_status = False  # the status line shows a link's problems
+        self._last_write = -URL_INTERVAL  # when sync_url last wrote the address
+        self._pending = False  # a write is scheduled
+        self._address = None  # the address as this lab last read or wrote it
 
     # --- controls -------------------------------------------------------------------
     def build(self) -> "Lab":
@@ -152,8 +158,7 @@ class Lab:
             if setting.kind == "choice":
                 self.fields[setting.name] = ChoiceField(element_id, setting, handler)
             else:
-                self.fields[setting.name] = dom.NumberField(element_id, setting.label, handler,
-                                                            setting=setting)
+                self.fields[setting.name] = dom.NumberField(element_id, setting.label, handler, setting=setting)
         return self
 
     def _handler(self, name: str):
@@ -162,6 +167,7 @@ class Lab:
             self.sync_url()
             if self.on_change is not None:
                 self.on_change(name, value)
+
         return changed
 
     def set(self, **values) -> None:

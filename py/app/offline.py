@@ -28,8 +28,7 @@ MESSAGES = {
     "ready": "this app now works offline ({files} files, {mb:.1f} MB kept in the browser).",
     "current": "works offline; this is the latest version ({files} files, {mb:.1f} MB kept).",
     "update-ready": "a new version of the site is ready: it runs from the next page load.",
-    "offline": "working offline, from the browser's copy (the server could not be reached "
-               "to look for a new version).",
+    "offline": "working offline, from the browser's copy (the server could not be reached to look for a new version).",
 }
 
 
@@ -60,7 +59,8 @@ def on_message(event) -> None:
     files = int(getattr(data, "files", 0) or 0)
     mb = float(getattr(data, "bytes", 0) or 0) / 1e6
     text = MESSAGES.get(state, "not available ({detail}).").format(
-        files=files, mb=mb, detail=str(getattr(data, "detail", "")))
+        files=files, mb=mb, detail=str(getattr(data, "detail", ""))
+    )
     show(state, text[0].upper() + text[1:])
     dom.by_id("update-ready").hidden = state != "update-ready"
     if state in ("ready", "current", "update-ready"):
@@ -75,8 +75,11 @@ def post(worker, message: dict) -> None:
 async def check() -> None:
     container = window.navigator.serviceWorker
     if not container or not bool(window.isSecureContext):
-        show("unsupported", "Not available here: browsers keep a site for offline use only "
-                            "when it comes over HTTPS or from this machine (localhost).")
+        show(
+            "unsupported",
+            "Not available here: browsers keep a site for offline use only "
+            "when it comes over HTTPS or from this machine (localhost).",
+        )
         return
     listener = create_proxy(on_message)
     _kept.append(listener)

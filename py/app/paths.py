@@ -38,7 +38,8 @@ def rect_path(boxes, radius=0.0) -> str:
                 f"M{x + r:.1f} {y:.1f}H{x + w - r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + w:.1f} {y + r:.1f}"
                 f"V{y + h - r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + w - r:.1f} {y + h:.1f}"
                 f"H{x + r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x:.1f} {y + h - r:.1f}"
-                f"V{y + r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + r:.1f} {y:.1f}Z")
+                f"V{y + r:.1f}A{r:.1f} {r:.1f} 0 0 1 {x + r:.1f} {y:.1f}Z"
+            )
         else:
             parts.append(f"M{x:.1f} {y:.1f}h{w:.1f}v{h:.1f}h{-w:.1f}Z")
     return "".join(parts)
@@ -46,8 +47,10 @@ def rect_path(boxes, radius=0.0) -> str:
 
 def circle_path(centres, r) -> str:
     """SVG path text for circles of radius r around [(x, y), ...] (two half-circle arcs each)."""
-    return "".join(f"M{x - r:.1f} {y:.1f}A{r:.1f} {r:.1f} 0 1 0 {x + r:.1f} {y:.1f}"
-                   f"A{r:.1f} {r:.1f} 0 1 0 {x - r:.1f} {y:.1f}Z" for x, y in centres)
+    return "".join(
+        f"M{x - r:.1f} {y:.1f}A{r:.1f} {r:.1f} 0 1 0 {x + r:.1f} {y:.1f}A{r:.1f} {r:.1f} 0 1 0 {x - r:.1f} {y:.1f}Z"
+        for x, y in centres
+    )
 
 
 def square_path(centres, half) -> str:

@@ -48,6 +48,7 @@ lab = Lab("perceptron", view.SETTINGS, on_change=_changed)
 
 # --- reading the state ------------------------------------------------------------
 
+
 def _x() -> tuple[int, int]:
     return int(lab["x1"]), int(lab["x2"])
 
@@ -69,6 +70,7 @@ def _targets() -> dict:
 
 
 # --- drawing ----------------------------------------------------------------------
+
 
 def _draw_canvas(p: Perceptron) -> None:
     global _heat_key, _heat
@@ -134,15 +136,21 @@ def _draw_canvas(p: Perceptron) -> None:
         c.text(f"({corner[0]}, {corner[1]})", px, label_y, "#1b2430", 12)
 
     x1, x2 = _x()
-    lab.publish(c.element, w1=view.num(w1), w2=view.num(w2), b=view.num(b),
-                line="none" if seg is None else ",".join(f"{v:.6g}" for pt in seg for v in pt),
-                corners=",".join(str(p.output(x)) for x in view.CORNERS), input=f"{x1},{x2}")
+    lab.publish(
+        c.element,
+        w1=view.num(w1),
+        w2=view.num(w2),
+        b=view.num(b),
+        line="none" if seg is None else ",".join(f"{v:.6g}" for pt in seg for v in pt),
+        corners=",".join(str(p.output(x)) for x in view.CORNERS),
+        input=f"{x1},{x2}",
+    )
 
 
 def render() -> None:
     """Redraw everything that depends on the input, the weights or the target."""
     w, b = _weights(), _bias()
-    p = progress.perceptron(w, b)   # the learner's rule when "Use my perceptron_output" is on
+    p = progress.perceptron(w, b)  # the learner's rule when "Use my perceptron_output" is on
     x = _x()
     for i, key in enumerate(("pc-x1", "pc-x2")):
         btn = by_id(key)
@@ -184,12 +192,12 @@ def _render_learning() -> None:
 
 # --- learning ---------------------------------------------------------------------
 
+
 def _ensure_learner() -> PerceptronLearner:
     """The learner, made on first use from the weights in the fields and the chosen target."""
     global _learner
     if _learner is None:
-        _learner = PerceptronLearner(_target_name(), learning_rate=lab["eta"],
-                                     weights=_weights(), bias=_bias())
+        _learner = PerceptronLearner(_target_name(), learning_rate=lab["eta"], weights=_weights(), bias=_bias())
     return _learner
 
 
@@ -218,8 +226,7 @@ def _forget_learner() -> None:
     _run.reset()
 
 
-_run = lab.loop(_learn_step, _follow, _render_learning,
-                speed=view.steps_per_second(view.SETTINGS["speed"].default))
+_run = lab.loop(_learn_step, _follow, _render_learning, speed=view.steps_per_second(view.SETTINGS["speed"].default))
 
 
 def _on_step(_event) -> None:
@@ -249,11 +256,13 @@ def _on_reset(_event) -> None:
 
 # --- the other controls ---------------------------------------------------------------
 
+
 def _toggle(i: int):
     def handler(_event) -> None:
         key = ("x1", "x2")[i]
         lab.set(**{key: not lab[key]})
         render()
+
     return handler
 
 
@@ -263,6 +272,7 @@ def _preset(name: str):
         lab.set(w1=float(p.weights[0]), w2=float(p.weights[1]), b=float(p.bias))
         _forget_learner()
         render()
+
     return handler
 
 

@@ -17,29 +17,43 @@ from nnfs.perceptron import NAND, Perceptron
 from nnfs.settings import Setting, Table
 
 LIMIT = 1000  # |w|, |b| a learner may type (the sliders cover -5..5)
-SPEEDS = (("2", "2 steps per second"), ("8", "8 steps per second"),
-          ("30", "30 steps per second"), ("max", "as fast as it goes"))
+SPEEDS = (
+    ("2", "2 steps per second"),
+    ("8", "8 steps per second"),
+    ("30", "30 steps per second"),
+    ("max", "as fast as it goes"),
+)
 
 # Every setting of the lab, declared once: the controls, the link and the
 # parsing follow from this table (app.lab). The first screen is consistent:
 # Nielsen's NAND weights, learning the NAND table.
-SETTINGS = Table("pc", [
-    Setting("x1", "input x₁", True, kind="bool"),
-    Setting("x2", "input x₂", False, kind="bool"),
-    Setting("w1", "weight w₁", float(NAND.weights[0]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
-    Setting("w2", "weight w₂", float(NAND.weights[1]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
-    Setting("b", "bias b", float(NAND.bias), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
-    Setting("target", "target table", "NAND", kind="choice",
-            choices=(("AND", "AND"), ("OR", "OR"), ("NAND", "NAND"), ("XOR", "XOR"))),
-    Setting("eta", "rate η", 1.0, lo=0.01, hi=100),
-    Setting("speed", "speed", "8", kind="choice", choices=SPEEDS,
-            help="Run's pace; Pause answers within one step."),
-])
+SETTINGS = Table(
+    "pc",
+    [
+        Setting("x1", "input x₁", True, kind="bool"),
+        Setting("x2", "input x₂", False, kind="bool"),
+        Setting("w1", "weight w₁", float(NAND.weights[0]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+        Setting("w2", "weight w₂", float(NAND.weights[1]), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+        Setting("b", "bias b", float(NAND.bias), lo=-LIMIT, hi=LIMIT, slider=(-5, 5, 0.1)),
+        Setting(
+            "target",
+            "target table",
+            "NAND",
+            kind="choice",
+            choices=(("AND", "AND"), ("OR", "OR"), ("NAND", "NAND"), ("XOR", "XOR")),
+        ),
+        Setting("eta", "rate η", 1.0, lo=0.01, hi=100),
+        Setting(
+            "speed", "speed", "8", kind="choice", choices=SPEEDS, help="Run's pace; Pause answers within one step."
+        ),
+    ],
+)
 
 
 def steps_per_second(speed: str):
     """The RunLoop speed for a ``speed`` choice: steps per second, or None (as fast as it goes)."""
     return None if speed == "max" else float(speed)
+
 
 # The part of the (x1, x2) plane on the canvas: the unit square with a margin,
 # so a decision line that just misses a corner is still visible.
@@ -79,8 +93,10 @@ def rule_text(weights, bias, x, p=None) -> str:
     text = f"w·x + b = {_products(p.weights, x)} + {_paren(p.bias)} = {num(z)} {sign} 0 → output {y}"
     raw = float(np.dot(p.weights, np.asarray(x, dtype=float)) + p.bias)
     if raw != z:  # the core counted a speck of rounding as the 0 it is on paper: say so
-        text += (f"\n(0 on paper; in binary floating point this sum comes out as {raw:.3g}, "
-                 "a rounding error, so it counts as 0)")
+        text += (
+            f"\n(0 on paper; in binary floating point this sum comes out as {raw:.3g}, "
+            "a rounding error, so it counts as 0)"
+        )
     return text
 
 
@@ -93,16 +109,20 @@ def threshold_text(weights, bias, x, p=None) -> str:
     wx = Perceptron(weights, 0.0).weighted_input(x)
     y = p.output(x)  # the perceptron decides; the sign below only explains it
     sign = ">" if y else "≤"
-    return (f"threshold = −b = {num(p.threshold)};  "
-            f"w·x = {_products(p.weights, x)} = {num(wx)} {sign} {num(p.threshold)} → output {y}")
+    return (
+        f"threshold = −b = {num(p.threshold)};  "
+        f"w·x = {_products(p.weights, x)} = {num(wx)} {sign} {num(p.threshold)} → output {y}"
+    )
 
 
 def line_text(weights, bias) -> str:
     """The decision line's equation with the numbers in: ``-2 x₁ + -2 x₂ + 3 = 0`` style."""
     w1, w2 = (float(w) for w in weights)
     if w1 == 0 and w2 == 0:
-        return (f"w = (0, 0): there is no line — w·x + b is the constant {num(bias)}, "
-                f"so the output is {1 if bias > 0 else 0} everywhere.")
+        return (
+            f"w = (0, 0): there is no line — w·x + b is the constant {num(bias)}, "
+            f"so the output is {1 if bias > 0 else 0} everywhere."
+        )
     return f"decision line: {_paren(w1)}·x₁ + {_paren(w2)}·x₂ + {_paren(bias)} = 0"
 
 
@@ -112,9 +132,11 @@ def _vector(values) -> str:
 
 def step_text(step) -> str:
     """One step of the learning rule (a ``perceptron_learning.Step``) in words."""
-    head = (f"Epoch {step.epoch}, row {step.row + 1}: x = {_vector(step.x)}, "
-            f"target t = {step.target}, prediction y = {step.prediction}, "
-            f"error e = t − y = {step.error}")
+    head = (
+        f"Epoch {step.epoch}, row {step.row + 1}: x = {_vector(step.x)}, "
+        f"target t = {step.target}, prediction y = {step.prediction}, "
+        f"error e = t − y = {step.error}"
+    )
     if step.error == 0:
         return head + ": right, so nothing changes (Δw = 0, Δb = 0)."
     return head + f"; Δw = η·e·x = {_vector(step.delta_w)}, Δb = η·e = {num(step.delta_b)}."
@@ -130,9 +152,12 @@ def learn_message(learner, table_name: str) -> tuple[str, str, str]:
     ``learner`` is a ``PerceptronLearner`` or None (nothing learnt yet).
     """
     if learner is None:
-        return ("idle", "message",
-                "Pick a target, then press <b>Step</b>, <b>Epoch</b> or <b>Run</b>. "
-                "Learning starts from the weights above.")
+        return (
+            "idle",
+            "message",
+            "Pick a target, then press <b>Step</b>, <b>Epoch</b> or <b>Run</b>. "
+            "Learning starts from the weights above.",
+        )
     status = learner.status
     text = escape(learner.message)
     if status == "converged":
@@ -141,12 +166,14 @@ def learn_message(learner, table_name: str) -> tuple[str, str, str]:
         ones = [x for x, t in learner.rows if t == 1]
         zeros = [x for x, t in learner.rows if t == 0]
         name = escape(table_name)
-        why = (f"<p><b>Why:</b> a perceptron outputs 1 on one side of a straight line and 0 on the other. "
-               f"{name}'s 1s are at {_points(ones)}, its 0s at {_points(zeros)}: "
-               f"no single straight line separates {name}'s 1s from its 0s, "
-               f"so no choice of w and b is right on every row and the rule goes round in circles.</p>"
-               f"<p>A network of perceptrons can do it: the "
-               f"<a href=\"#gates\">Gates lab</a> builds {name} from NAND perceptrons.</p>")
+        why = (
+            f"<p><b>Why:</b> a perceptron outputs 1 on one side of a straight line and 0 on the other. "
+            f"{name}'s 1s are at {_points(ones)}, its 0s at {_points(zeros)}: "
+            f"no single straight line separates {name}'s 1s from its 0s, "
+            f"so no choice of w and b is right on every row and the rule goes round in circles.</p>"
+            f"<p>A network of perceptrons can do it: the "
+            f"<a href=\"#gates\">Gates lab</a> builds {name} from NAND perceptrons.</p>"
+        )
         return status, "message bad", f"<p>{text}</p>{why}"
     return status, "message", text
 
@@ -192,8 +219,7 @@ def truth_rows_html(weights, bias, current, targets=None, p=None) -> str:
     return "".join(rows)
 
 
-def half_plane_rgba(weights, bias, width: int, height: int, view=VIEW, strength: float = 0.22,
-                    p=None) -> np.ndarray:
+def half_plane_rgba(weights, bias, width: int, height: int, view=VIEW, strength: float = 0.22, p=None) -> np.ndarray:
     """The view box shaded by the perceptron's output: (height, width, 4) uint8.
 
     Where w·x + b > 0 (output 1) is pale teal, the rest pale orange-red: the
@@ -241,7 +267,7 @@ class Frame:
         """The binary input whose dot is within ``radius`` pixels of (px, py), or None."""
         for corner in CORNERS:
             cx, cy = self.to_px(*corner)
-            if (px - cx) ** 2 + (py - cy) ** 2 <= radius ** 2:
+            if (px - cx) ** 2 + (py - cy) ** 2 <= radius**2:
                 return corner
         return None
 
@@ -251,5 +277,7 @@ def mine_text(ready: bool, on: bool) -> str:
     if not ready:
         return "Write perceptron_output yourself in “Write it yourself” and pass its check to run this lab on it."
     if on:
-        return "Every output here — the box, the table, the corners and the shading — comes from your perceptron_output."
+        return (
+            "Every output here — the box, the table, the corners and the shading — comes from your perceptron_output."
+        )
     return "Your perceptron_output passed its check: switch it on to run this lab on your code."

@@ -9,12 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 # Class colours, matching --class-0 .. --class-3 in static/css/app.css.
-CLASS_RGB = np.array([
-    [231, 111, 81],   # orange-red
-    [42, 157, 143],   # teal
-    [233, 196, 106],  # sand
-    [106, 76, 147],   # purple
-], dtype=np.float64)
+CLASS_RGB = np.array(
+    [
+        [231, 111, 81],  # orange-red
+        [42, 157, 143],  # teal
+        [233, 196, 106],  # sand
+        [106, 76, 147],  # purple
+    ],
+    dtype=np.float64,
+)
 WHITE = np.array([255.0, 255.0, 255.0])
 
 
@@ -79,8 +82,9 @@ def grid(x_range=(-1.0, 1.0), y_range=(-1.0, 1.0), width: int = 100, height: int
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def tile_digits(images, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0,
-                side: int = 28) -> np.ndarray:
+def tile_digits(
+    images, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0, side: int = 28
+) -> np.ndarray:
     """Many square grey images in one RGBA picture (one ImageData for a whole gallery).
 
     ``images``: (N, side*side) or (N, side, side), uint8 0-255 or floats in [0, 1],
@@ -104,12 +108,13 @@ def tile_digits(images, columns: int, scale: int = 1, pad: int = 2, label_height
     for k in range(n):
         y, x = tile_origin(k, columns, scale, pad, label_height, side)
         big = np.repeat(np.repeat(values[k], scale, axis=0), scale, axis=1)
-        canvas[y:y + side * scale, x:x + side * scale] = big
+        canvas[y : y + side * scale, x : x + side * scale] = big
     return grayscale(canvas, invert=True)
 
 
-def tile_origin(index: int, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0,
-                side: int = 28) -> tuple[int, int]:
+def tile_origin(
+    index: int, columns: int, scale: int = 1, pad: int = 2, label_height: int = 0, side: int = 28
+) -> tuple[int, int]:
     """(top, left) pixel of image ``index`` in a ``tile_digits`` picture."""
     row, col = divmod(index, columns)
     return pad + row * (side * scale + label_height + pad), pad + col * (side * scale + pad)

@@ -64,7 +64,7 @@ def points(m, cursor) -> None:
     c.clear(None)
     w = c.width
     c.fill_stroke(f"M{w / 2} 0V{w}M0 {w / 2}H{w}", stroke="rgba(27,36,48,0.25)", width=1)
-    (lo, hi), _ = view.to_canvas([(-1, 0), (1, 0)], w)         # where x₁ = ±1 (the data's edge)
+    (lo, hi), _ = view.to_canvas([(-1, 0), (1, 0)], w)  # where x₁ = ±1 (the data's edge)
     c.texts([("x₂", w / 2 + 6, 10), ("−1", lo + 2, w / 2 + 9)], "#5b6675", 12, align="left")
     c.texts([("x₁", w - 5, w / 2 - 9), ("1", hi - 2, w / 2 + 9)], "#5b6675", 12, align="right")
     for fill, stroke, width, path in view.point_shapes(m.data, w):
@@ -73,10 +73,9 @@ def points(m, cursor) -> None:
         (x,), (y,) = view.to_canvas([cursor], w)
         c.fill_stroke(f"M{x - 9} {y}H{x + 9}M{x} {y - 9}V{y + 9}", stroke="#1b2430", width=2)
     d = m.data
-    text = (f"{len(d.X_train)} training points ({d.n_user} of yours) · {len(d.X_test)} test points")
+    text = f"{len(d.X_train)} training points ({d.n_user} of yours) · {len(d.X_test)} test points"
     if d.ignored:
-        text += (f" · {d.ignored} of your points are of a class this data set does not have, "
-                 "so they are left out")
+        text += f" · {d.ignored} of your points are of a class this data set does not have, so they are left out"
     set_text("pg-counts", text)
     data = by_id("pg-stats").dataset
     data.trainCount = str(len(d.X_train))
@@ -103,10 +102,9 @@ def _diagram(net, tiles) -> None:
         subs.append(("x₁, x₂" if l == 0 else f"{n} {net.activation}", x, 22))
     NET.texts(heads, "#1b2430", 12, bold=True)
     NET.texts(subs, "#5b6675", 11)
-    right = NET.width - 4                     # the output column's labels end at the edge
+    right = NET.width - 4  # the output column's labels end at the edge
     NET.texts([("output", right, 9)], "#1b2430", 12, align="right", bold=True)
-    NET.texts([(f"{net.sizes[last]} {net.output_activation}", right, 22)], "#5b6675", 11,
-              align="right")
+    NET.texts([(f"{net.sizes[last]} {net.output_activation}", right, 22)], "#5b6675", 11, align="right")
 
 
 def curves(m) -> None:
@@ -123,13 +121,10 @@ def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None
     chart = view.Chart(x=44, y=10, w=canvas.width - 56, h=canvas.height - 36, x_max=x_max, y_max=y_max)
     x0, y0, x1, y1 = chart.x, chart.y, chart.x + chart.w, chart.y + chart.h
     ticks = [0.0, 0.5, 1.0]
-    canvas.fill_stroke("".join(f"M{x0} {y1 - f * chart.h:.1f}H{x1}" for f in ticks[1:]),
-                       stroke="#eceff2", width=1)
+    canvas.fill_stroke("".join(f"M{x0} {y1 - f * chart.h:.1f}H{x1}" for f in ticks[1:]), stroke="#eceff2", width=1)
     canvas.fill_stroke(f"M{x0} {y0}V{y1}H{x1}", stroke="#8a94a3", width=1)
-    canvas.texts([(label(f * y_max), x0 - 5, y1 - f * chart.h) for f in ticks], "#5b6675", 11,
-                 align="right")
-    canvas.texts([("0", x0, y1 + 12), (f"{x_max} epochs", x1, y1 + 12)], "#5b6675", 11,
-                 align="right")
+    canvas.texts([(label(f * y_max), x0 - 5, y1 - f * chart.h) for f in ticks], "#5b6675", 11, align="right")
+    canvas.texts([("0", x0, y1 + 12), (f"{x_max} epochs", x1, y1 + 12)], "#5b6675", 11, align="right")
     epochs = h["epoch"]
     canvas.fill_stroke(chart.path(epochs, h[f"train_{key}"]), stroke="#1d3557", width=2)
     canvas.ctx.setLineDash(to_js([5, 4]))
@@ -155,8 +150,10 @@ def speed(m, frames: int, seconds: float, epochs: float, pause_ms: float | None 
     fps = frames / seconds
     el = by_id("pg-speed")
     el.dataset.fps = f"{fps:.1f}"
-    text = (f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while "
-            f"training (training {m.train_seconds:.2f} s so far, in a background worker).")
+    text = (
+        f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while "
+        f"training (training {m.train_seconds:.2f} s so far, in a background worker)."
+    )
     if pause_ms is not None:
         text += f" Paused {pause_ms:.0f} ms after the click."
     el.textContent = text
@@ -168,12 +165,17 @@ def model_json(m, hash_state: str) -> str | None:
         return None
     # Mid-epoch (after Pause) the weights are those of "epoch E + p %", scored as they are.
     held = m.progress and m.held_test_acc is not None
-    meta = {"playground": hash_state, "epoch": m.epoch, "epoch_progress": m.progress,
-            "test_accuracy": m.held_test_acc if held else m.latest("test_acc")}
+    meta = {
+        "playground": hash_state,
+        "epoch": m.epoch,
+        "epoch_progress": m.progress,
+        "test_accuracy": m.held_test_acc if held else m.latest("test_acc"),
+    }
     return model_io.to_json(net, meta=meta)
 
 
 def update_model_json(m, hash_state: str) -> None:
     text = model_json(m, hash_state)
-    by_id("pg-model-json").value = text if text is not None else (
-        "(The weights are not finite numbers any more: training diverged. Press Reset.)")
+    by_id("pg-model-json").value = (
+        text if text is not None else ("(The weights are not finite numbers any more: training diverged. Press Reset.)")
+    )

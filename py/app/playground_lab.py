@@ -26,17 +26,26 @@ from app.dom import NumberField, by_id, on, set_text, spawn
 from app.playground_run import S, buttons, set_state, status
 from nnfs import playground as pg
 
-KEY_STEP = 0.05     # the keyboard cross moves this far per arrow key
-NEAR = 0.2          # shift-click removes your nearest point within this distance
+KEY_STEP = 0.05  # the keyboard cross moves this far per arrow key
+NEAR = 0.2  # shift-click removes your nearest point within this distance
 
 # Config keys whose change needs a new session (new data or a new network);
 # the others (eta, l2, epochs, target) change the run in progress. A change of
 # ``points`` alone keeps the weights: the new points join the run.
-REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points",
-           "layers", "act", "cost", "init", "seed", "batch"}
-NUMBER_IDS = {"classes": "pg-classes", "n": "pg-n", "noise": "pg-noise", "test": "pg-test",
-              "dseed": "pg-dseed", "seed": "pg-seed", "eta": "pg-eta", "batch": "pg-batch",
-              "l2": "pg-l2", "epochs": "pg-epochs", "target": "pg-target"}
+REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points", "layers", "act", "cost", "init", "seed", "batch"}
+NUMBER_IDS = {
+    "classes": "pg-classes",
+    "n": "pg-n",
+    "noise": "pg-noise",
+    "test": "pg-test",
+    "dseed": "pg-dseed",
+    "seed": "pg-seed",
+    "eta": "pg-eta",
+    "batch": "pg-batch",
+    "l2": "pg-l2",
+    "epochs": "pg-epochs",
+    "target": "pg-target",
+}
 SELECT_IDS = {"data": "pg-data", "act": "pg-act", "cost": "pg-cost", "init": "pg-init"}
 
 fields: dict[str, NumberField] = {}
@@ -45,6 +54,7 @@ neurons: list[NumberField] = []
 
 # ------------------------------------------------------------------- set-up
 
+
 def _make_layer_fields() -> None:
     """index.html holds the field for hidden layer 1; layers 2..MAX are copies of
     it, so the limit lives in one place (``pg.MAX_HIDDEN_LAYERS``)."""
@@ -52,9 +62,11 @@ def _make_layer_fields() -> None:
     template = str(first.outerHTML)
     anchor = first
     for i in range(2, pg.MAX_HIDDEN_LAYERS + 1):
-        html = (template.replace("pg-neurons-1", f"pg-neurons-{i}")
-                .replace('id="pg-layer-1"', f'id="pg-layer-{i}"')
-                .replace("layer 1 neurons", f"layer {i} neurons"))
+        html = (
+            template.replace("pg-neurons-1", f"pg-neurons-{i}")
+            .replace('id="pg-layer-1"', f'id="pg-layer-{i}"')
+            .replace("layer 1 neurons", f"layer {i} neurons")
+        )
         anchor.insertAdjacentHTML("afterend", html)
         anchor = by_id(f"pg-layer-{i}")
         anchor.hidden = True
@@ -65,15 +77,24 @@ def setup() -> None:
 
     for key, element_id in NUMBER_IDS.items():
         spec = pg.NUMBERS[key]
-        fields[key] = NumberField(element_id, spec.label, lambda v, key=key: change(**{key: v}),
-                                  lo=spec.lo, hi=spec.hi, integer=spec.integer)
-    fields["hidden"] = NumberField("pg-hidden", pg.HIDDEN.label, set_hidden_layers,
-                                   lo=pg.HIDDEN.lo, hi=pg.HIDDEN.hi, integer=True, slider=False)
+        fields[key] = NumberField(
+            element_id, spec.label, lambda v, key=key: change(**{key: v}), lo=spec.lo, hi=spec.hi, integer=spec.integer
+        )
+    fields["hidden"] = NumberField(
+        "pg-hidden", pg.HIDDEN.label, set_hidden_layers, lo=pg.HIDDEN.lo, hi=pg.HIDDEN.hi, integer=True, slider=False
+    )
     _make_layer_fields()
     for i in range(1, pg.MAX_HIDDEN_LAYERS + 1):
-        neurons.append(NumberField(f"pg-neurons-{i}", f"layer {i} neurons",
-                                   lambda v: change(layers=layers_from_fields(len(S.config.layers))),
-                                   lo=pg.NEURONS.lo, hi=pg.NEURONS.hi, integer=True))
+        neurons.append(
+            NumberField(
+                f"pg-neurons-{i}",
+                f"layer {i} neurons",
+                lambda v: change(layers=layers_from_fields(len(S.config.layers))),
+                lo=pg.NEURONS.lo,
+                hi=pg.NEURONS.hi,
+                integer=True,
+            )
+        )
     for key, element_id in SELECT_IDS.items():
         on(element_id, "change", lambda e, key=key: change(**{key: str(e.target.value)}))
 
@@ -119,6 +140,7 @@ def hide() -> None:
 
 # --------------------------------------------------------------- settings
 
+
 def change(**values) -> None:
     """New settings from a control: rebuild what they affect, update the URL."""
     old = S.config
@@ -131,8 +153,8 @@ def change(**values) -> None:
     sync_controls()
     if changed & REBUILD:
         if S.running and S.goal is not None:
-            stop_loop()                      # a Step was about the old network
-        new_session(keep_weights=changed == {"points"})   # a running Train goes on with it
+            stop_loop()  # a Step was about the old network
+        new_session(keep_weights=changed == {"points"})  # a running Train goes on with it
     else:
         m = S.mirror
         if m.sid is not None:
@@ -182,14 +204,15 @@ def sync_controls() -> None:
         "cross-entropy": "cross-entropy needs each output between 0 and 1, a yes/no per class",
         "quadratic": "the cost is ½‖a − y‖² against the one-hot target y",
         "log-likelihood": "log-likelihood reads the outputs as probabilities, positive and summing "
-                          "to 1, which only softmax gives",
+        "to 1, which only softmax gives",
     }[config.cost]
-    set_text("pg-output-note", f"Output layer: {k} {out} neurons, one per class ({why}). "
-                               "The predicted class is the most active output.")
+    set_text(
+        "pg-output-note",
+        f"Output layer: {k} {out} neurons, one per class ({why}). The predicted class is the most active output.",
+    )
     select = by_id("pg-click-class")
     chosen = min(int(select.value or 0), k - 1)
-    select.innerHTML = "".join(f'<option value="{c}">class {c} ({view.CLASS_NAMES[c]})</option>'
-                               for c in range(k))
+    select.innerHTML = "".join(f'<option value="{c}">class {c} ({view.CLASS_NAMES[c]})</option>' for c in range(k))
     select.value = str(chosen)
 
 
@@ -204,12 +227,18 @@ def set_hidden_layers(count) -> None:
 def add_layer(delta: int) -> None:
     count = len(S.config.layers) + delta
     if count > pg.MAX_HIDDEN_LAYERS:
-        status(f"At most {pg.MAX_HIDDEN_LAYERS} hidden layers here: deeper networks of these "
-               "neurons learn very slowly (their gradients shrink layer by layer).", "bad")
+        status(
+            f"At most {pg.MAX_HIDDEN_LAYERS} hidden layers here: deeper networks of these "
+            "neurons learn very slowly (their gradients shrink layer by layer).",
+            "bad",
+        )
         return
     if count < 0:
-        status("No hidden layer left to remove: the inputs already connect straight to the "
-               "outputs, so each class gets a straight (linear) boundary.", "bad")
+        status(
+            "No hidden layer left to remove: the inputs already connect straight to the "
+            "outputs, so each class gets a straight (linear) boundary.",
+            "bad",
+        )
         return
     fields["hidden"].set(count)
     set_hidden_layers(count)
@@ -233,18 +262,28 @@ def clear_points(_event) -> None:
 
 # ------------------------------------------------------------- your points
 
+
 def add_point(x: float, y: float) -> None:
     if len(S.config.points) >= pg.MAX_USER_POINTS:
-        status(f"You already have {pg.MAX_USER_POINTS} points of your own, the most a link can "
-               "carry: remove some first (shift-click, or Clear my points).", "bad")
+        status(
+            f"You already have {pg.MAX_USER_POINTS} points of your own, the most a link can "
+            "carry: remove some first (shift-click, or Clear my points).",
+            "bad",
+        )
         return
     x, y = pg.round_point(x, y)
     c = int(by_id("pg-click-class").value)
     change(points=S.config.points + ((x, y, c),))
     kept = S.mirror.epoch or S.mirror.progress
-    status(f"Added a class {c} training point at ({x:g}, {y:g}); "
-           + ("training goes on from the current weights with it." if kept else
-              "it is part of the training set from the first epoch."), "")
+    status(
+        f"Added a class {c} training point at ({x:g}, {y:g}); "
+        + (
+            "training goes on from the current weights with it."
+            if kept
+            else "it is part of the training set from the first epoch."
+        ),
+        "",
+    )
 
 
 def remove_point(x: float, y: float) -> None:
@@ -254,10 +293,10 @@ def remove_point(x: float, y: float) -> None:
         return
     d = [(p[0] - x) ** 2 + (p[1] - y) ** 2 for p in pts]
     i = min(range(len(pts)), key=d.__getitem__)
-    if d[i] > NEAR ** 2:
+    if d[i] > NEAR**2:
         status("None of your points is near there (only your own points, the squares, can be removed).", "")
         return
-    change(points=pts[:i] + pts[i + 1:])
+    change(points=pts[:i] + pts[i + 1 :])
     status(f"Removed your point at ({pts[i][0]:g}, {pts[i][1]:g}).", "")
 
 
@@ -305,6 +344,7 @@ def plot_blur() -> None:
 
 # ---------------------------------------------------------------- training
 
+
 def new_session(keep_weights: bool = False) -> None:
     """A new run of S.config. ``keep_weights``: go on from the current run's weights
     (only the learner's points changed), else start from the initial weights."""
@@ -313,7 +353,7 @@ def new_session(keep_weights: bool = False) -> None:
     S.use_target = True
     draw.points(m, S.cursor)
     if keep_weights and old is not None and old.sid is not None and (old.epoch or old.progress):
-        m.network, m.history = old.network, old.history     # shown until the worker answers
+        m.network, m.history = old.network, old.history  # shown until the worker answers
         m.epoch, m.progress, m.train_seconds = old.epoch, old.progress, old.train_seconds
         spawn(_carry_on(m, old))
     else:
@@ -324,8 +364,7 @@ def new_session(keep_weights: bool = False) -> None:
     if m.stop:
         status(run.problem_text(m.stop), "bad")
     elif not S.running and not keep_weights:
-        status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, "
-               "or Step for one epoch.", "")
+        status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, or Step for one epoch.", "")
 
 
 async def _carry_on(m, old) -> None:
@@ -344,8 +383,9 @@ def start(step: bool = False) -> None:
         return
     config = S.config
     if not step and m.epoch >= config.epochs:
-        status(f"Already at the epoch limit ({config.epochs}): raise “stop after epochs”, "
-               "use Step, or press Reset.", "")
+        status(
+            f"Already at the epoch limit ({config.epochs}): raise “stop after epochs”, use Step, or press Reset.", ""
+        )
         return
     S.goal = m.epoch + 1 if step else None
     target = config.target / 100
@@ -353,8 +393,7 @@ def start(step: bool = False) -> None:
     if step:
         status(f"Training epoch {m.epoch + 1}…", "")
     elif config.target > 0 and not S.use_target:
-        status(f"The test accuracy is already at least {config.target:g} %: training on to "
-               f"epoch {config.epochs}.", "")
+        status(f"The test accuracy is already at least {config.target:g} %: training on to epoch {config.epochs}.", "")
     else:
         aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
         status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)", "")
@@ -365,7 +404,7 @@ def start(step: bool = False) -> None:
     focus_from = document.activeElement
     buttons()
     if focus_from is not None and focus_from.id in ("pg-train", "pg-step"):
-        by_id("pg-pause").focus()          # the pressed button is now disabled
+        by_id("pg-pause").focus()  # the pressed button is now disabled
     spawn(run.loop(S.run_id))
 
 
@@ -398,11 +437,11 @@ def draw_all() -> None:
 
 # ------------------------------------------------------------------- model
 
+
 def download(_event) -> None:
     text = draw.model_json(S.mirror, S.hash_state)
     if text is None:
-        status("There is no model to save: training diverged (the weights are not numbers). "
-               "Press Reset.", "bad")
+        status("There is no model to save: training diverged (the weights are not numbers). Press Reset.", "bad")
         return
     if S.download_url is not None:
         URL.revokeObjectURL(S.download_url)

@@ -27,7 +27,7 @@ from nnfs import playground as pg
 from nnfs.engine import Stop
 from nnfs.remote import unpack_into
 
-BUDGET = 0.02        # seconds of training per worker call (Pause acts within one)
+BUDGET = 0.02  # seconds of training per worker call (Pause acts within one)
 DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
 # The speed control: epochs per second (None: as fast as the worker goes).
 PACES = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
@@ -37,15 +37,15 @@ class Mirror:
     """The page's copy of one run (see the module docstring)."""
 
     def __init__(self, config: pg.Config):
-        local = pg.Session(config)     # epoch 0 in the page: data, initial weights, first curve point
+        local = pg.Session(config)  # epoch 0 in the page: data, initial weights, first curve point
         self.config = config
         self.data, self.network = local.data, local.network
         self.history = local.history
         self.stop = local.stop
         self.epoch, self.progress, self.train_seconds = 0, 0.0, 0.0
-        self.sid = None                # the worker's session, once made
-        self.connecting = None         # the task that makes it (one per mirror)
-        self.held_test_acc = None      # test accuracy of the weights held mid-epoch (Pause)
+        self.sid = None  # the worker's session, once made
+        self.connecting = None  # the task that makes it (one per mirror)
+        self.held_test_acc = None  # test accuracy of the weights held mid-epoch (Pause)
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -80,13 +80,13 @@ class _State:
     config: pg.Config = pg.DEFAULTS
     mirror: Mirror | None = None
     visible = False
-    hash_state = ""          # the configuration as last written to / read from the URL
-    run_id = 0               # bumped to stop the running loop
+    hash_state = ""  # the configuration as last written to / read from the URL
+    run_id = 0  # bumped to stop the running loop
     running = False
     goal: int | None = None  # Step: the epoch to stop at
-    use_target = True        # False when a run starts with the target already reached
-    pause_clicked = None     # event.timeStamp of the Pause click (ms)
-    cursor = None            # the keyboard cross on the plot, in data coordinates
+    use_target = True  # False when a run starts with the target already reached
+    pause_clicked = None  # event.timeStamp of the Pause click (ms)
+    cursor = None  # the keyboard cross on the plot, in data coordinates
     download_url = None
 
 
@@ -107,8 +107,11 @@ def ensure(m: Mirror, keep: Mirror | None = None):
 async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     """Make the worker's session for ``m`` (going on from ``keep``'s weights if given)."""
     if client.state == "starting":
-        status("Starting the training worker (Python and numpy in a background thread; "
-               "a few seconds the first time)… training starts when it is up.", "")
+        status(
+            "Starting the training worker (Python and numpy in a background thread; "
+            "a few seconds the first time)… training starts when it is up.",
+            "",
+        )
     old = keep.sid if keep is not None else None
     p = await client.start(spec(m.config), keep=old)
     if client.state == "failed":
@@ -117,7 +120,7 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     m.update(p)
     if old is not None:
         unpack_into(m.network, await client.weights(m.sid))
-    if S.mirror is not m:             # replaced while we waited
+    if S.mirror is not m:  # replaced while we waited
         spawn(client.drop(m.sid))
 
 
@@ -131,8 +134,7 @@ def next_frame():
     """A future that resolves at the display's next frame."""
     loop = asyncio.get_event_loop()
     future = loop.create_future()
-    requestAnimationFrame(create_once_callable(
-        lambda _t: future.done() or future.set_result(None)))
+    requestAnimationFrame(create_once_callable(lambda _t: future.done() or future.set_result(None)))
     return future
 
 
@@ -161,7 +163,7 @@ def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
     if clock.get("rate") != rate:
         clock.update(rate=rate, t=now, epoch=m.epoch)
     allowed = clock["epoch"] + int((now - clock["t"]) * rate)
-    if m.epoch >= allowed:                   # ahead of the clock: wait for the next epoch's turn
+    if m.epoch >= allowed:  # ahead of the clock: wait for the next epoch's turn
         due = clock["t"] + (m.epoch + 1 - clock["epoch"]) / rate
         return min(limit, m.epoch + 1), target, max(0.0, due - now)
     return min(limit, max(m.epoch + 1, allowed)), target, 0.0
@@ -172,9 +174,11 @@ async def _call(m: Mirror, until: int, target, diagram: bool) -> tuple[dict, byt
     together: the worker answers in order, so all three are of the same moment).
     The worker draws the pictures, so the page's thread only copies pixels."""
     size = draw.diagram_size(m) if diagram else (0, 0)
-    calls = [client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"]),
-                        max_epochs=max_epochs()),
-             client.weights(m.sid), client.pictures(m.sid, *size)]
+    calls = [
+        client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"]), max_epochs=max_epochs()),
+        client.weights(m.sid),
+        client.pictures(m.sid, *size),
+    ]
     tasks = [asyncio.ensure_future(c) for c in calls]
     return tuple([await t for t in tasks])
 
@@ -191,7 +195,7 @@ async def loop(run_id: int) -> None:
     m, stop, pending, clock = S.mirror, None, None, {}
     try:
         while S.run_id == run_id:
-            if S.mirror is not m:             # the data or network changed: go on with the new run
+            if S.mirror is not m:  # the data or network changed: go on with the new run
                 m, pending, clock = S.mirror, None, {}
             if m.sid is None:
                 await ensure(m)
@@ -219,7 +223,7 @@ async def loop(run_id: int) -> None:
             if diagram:
                 last_diagram = time.perf_counter()
             nxt, target, wait = _plan(m, clock)
-            if not wait:                      # the worker trains the next slice while we draw
+            if not wait:  # the worker trains the next slice while we draw
                 pending = _next(m, nxt, target, last_diagram)
             await next_frame()
             if S.mirror is m:
@@ -235,7 +239,7 @@ async def loop(run_id: int) -> None:
             p, weights, _ = await pending[0]
             m.update(p)
             unpack_into(m.network, weights)
-        if S.run_id == run_id:               # it ended by itself, not by Pause or a change
+        if S.run_id == run_id:  # it ended by itself, not by Pause or a change
             S.running = False
             S.run_id += 1
         latency = None
@@ -246,7 +250,7 @@ async def loop(run_id: int) -> None:
         if frames or latency is not None:
             draw.speed(m, frames, time.perf_counter() - t0, epochs, latency)
         if not S.running and m is S.mirror:
-            finished(stop)       # (after Reset or a new link, the new session has its own message)
+            finished(stop)  # (after Reset or a new link, the new session has its own message)
         else:
             buttons()
 
@@ -272,7 +276,7 @@ def finished(stop) -> None:
             status(f"Stopped at epoch {m.epoch}, the limit you set.", "")
     buttons()
     if by_id("pg-pause").matches(":focus"):
-        by_id("pg-train" if not m.stop else "pg-reset").focus()   # Pause is disabled now
+        by_id("pg-train" if not m.stop else "pg-reset").focus()  # Pause is disabled now
     draw.frame(m)
     draw.update_model_json(m, S.hash_state)
     if m.progress and m.sid is not None:

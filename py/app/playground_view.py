@@ -18,13 +18,13 @@ from app.paths import circle_path, square_path, svg_path
 from app.pixels import CLASS_RGB, WHITE, class_heatmap, grid, hex_color, rgba_from_rgb
 from nnfs.playground import activations
 
-BOX = (-1.1, 1.1)                      # the plane drawn on the plot: the data's box [-1, 1]
-                                       # (datasets.BOX) and a margin, so points at |x| = 1 show whole
-RES = 60                               # the network is evaluated on a RES x RES grid
-NEG_RGB = (231, 111, 81)               # negative weights / activations (pixels.diverging)
-POS_RGB = (69, 123, 157)               # positive ones
-WEIGHT_FULL = 4.0                      # |w| drawn with the thickest line
-WIDTH_STEPS = 6                        # line widths are rounded to this many steps
+BOX = (-1.1, 1.1)  # the plane drawn on the plot: the data's box [-1, 1]
+# (datasets.BOX) and a margin, so points at |x| = 1 show whole
+RES = 60  # the network is evaluated on a RES x RES grid
+NEG_RGB = (231, 111, 81)  # negative weights / activations (pixels.diverging)
+POS_RGB = (69, 123, 157)  # positive ones
+WEIGHT_FULL = 4.0  # |w| drawn with the thickest line
+WIDTH_STEPS = 6  # line widths are rounded to this many steps
 
 
 def css_rgba(rgb, alpha: float = 1.0) -> str:
@@ -37,6 +37,7 @@ CLASS_NAMES = ("orange", "teal", "sand", "purple")
 
 
 # ----------------------------------------------------------------- heatmaps
+
 
 def class_probabilities(outputs: np.ndarray, output_activation: str) -> np.ndarray:
     """Rows of output activations -> rows that sum to 1.
@@ -73,7 +74,7 @@ def neuron_maps(layer: np.ndarray, activation: str, size: int, res: int = RES) -
     above: sigmoid 0..1 around 0.5, tanh -1..1 around 0; ReLU and linear
     around 0, scaled to each neuron's own largest |value| on the plane.
     Output neurons: use ``output_maps``."""
-    a = _resample(layer, size, res)                               # (n, size, size)
+    a = _resample(layer, size, res)  # (n, size, size)
     if activation == "sigmoid":
         t = (a - 0.5) / 0.5
     elif activation == "tanh":
@@ -102,6 +103,7 @@ def _framed(tiles: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------ network diagram
 
+
 @dataclass(frozen=True)
 class Layout:
     """Where each neuron of a network with layer ``sizes`` sits on a canvas.
@@ -117,8 +119,9 @@ class Layout:
     y: tuple
 
     @classmethod
-    def make(cls, sizes, width: int, height: int, top: int = 30, left: int = 34,
-             right: int = 12, bottom: int = 8) -> "Layout":
+    def make(
+        cls, sizes, width: int, height: int, top: int = 30, left: int = 34, right: int = 12, bottom: int = 8
+    ) -> "Layout":
         sizes = tuple(int(s) for s in sizes)
         slot = (height - top - bottom) / max(sizes)
         tile = int(max(8, min(52, slot * 0.8)))
@@ -149,7 +152,7 @@ def diagram_rgba(layout: Layout, maps: list[np.ndarray]) -> np.ndarray:
     for l, tiles in enumerate(maps):
         for j, tile in enumerate(tiles):
             y0, x0 = layout.y[l][j], layout.x[l]
-            img[y0:y0 + t, x0:x0 + t] = tile
+            img[y0 : y0 + t, x0 : x0 + t] = tile
     return img
 
 
@@ -164,7 +167,7 @@ def network_pictures(network, width: int = 0, height: int = 0, points=None) -> b
     if width:
         layout = Layout.make(network.sizes, width, height)
         t = layout.tile
-        maps = [neuron_maps(acts[0], "tanh", t)]           # inputs x1, x2 range over [-1, 1]
+        maps = [neuron_maps(acts[0], "tanh", t)]  # inputs x1, x2 range over [-1, 1]
         maps += [neuron_maps(a, network.activation, t) for a in acts[1:-1]]
         maps.append(output_maps(acts[-1], t))
         parts.append(diagram_rgba(layout, maps))
@@ -178,7 +181,7 @@ def split_pictures(data: bytes, width: int = 0, height: int = 0):
     decision = buf[:k].reshape(RES, RES, 4)
     if not width:
         return decision, None
-    return decision, buf[k:k + height * width * 4].reshape(height, width, 4)
+    return decision, buf[k : k + height * width * 4].reshape(height, width, 4)
 
 
 def weight_strokes(layout: Layout, weights) -> list[tuple[str, float, str]]:
@@ -191,12 +194,11 @@ def weight_strokes(layout: Layout, weights) -> list[tuple[str, float, str]]:
         w = np.nan_to_num(np.asarray(w, dtype=np.float64))
         x0, x1 = layout.x[l] + t, layout.x[l + 1]
         steps = np.minimum((np.abs(w) / WEIGHT_FULL * WIDTH_STEPS).astype(int), WIDTH_STEPS - 1)
-        for j in range(w.shape[0]):          # to neuron j of layer l+1
+        for j in range(w.shape[0]):  # to neuron j of layer l+1
             y1 = layout.centre_y(l + 1, j)
-            for i in range(w.shape[1]):      # from neuron i of layer l
+            for i in range(w.shape[1]):  # from neuron i of layer l
                 key = (int(w[j, i] >= 0), int(steps[j, i]))
-                groups.setdefault(key, []).append(
-                    f"M{x0} {layout.centre_y(l, i):.1f}L{x1} {y1:.1f}")
+                groups.setdefault(key, []).append(f"M{x0} {layout.centre_y(l, i):.1f}L{x1} {y1:.1f}")
     strokes = []
     for (positive, step), segments in sorted(groups.items(), key=lambda kv: kv[0][1]):
         width = 0.5 + 3.5 * (step + 0.5) / WIDTH_STEPS
@@ -206,6 +208,7 @@ def weight_strokes(layout: Layout, weights) -> list[tuple[str, float, str]]:
 
 
 # ------------------------------------------------------------------- shapes
+
 
 def to_canvas(points, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Data coordinates in the box -> canvas pixels on a size x size plot (y up)."""
@@ -224,9 +227,11 @@ def point_shapes(data, size: int, r: float = 4.0) -> list[tuple]:
     training points filled, test points hollow rings, your own points squares."""
     shapes = []
     n_gen = len(data.X_train) - data.n_user
-    parts = (("test", data.X_test, data.y_test),
-             ("train", data.X_train[:n_gen], data.y_train[:n_gen]),
-             ("yours", data.X_train[n_gen:], data.y_train[n_gen:]))
+    parts = (
+        ("test", data.X_test, data.y_test),
+        ("train", data.X_train[:n_gen], data.y_train[:n_gen]),
+        ("yours", data.X_train[n_gen:], data.y_train[n_gen:]),
+    )
     for kind, X, y in parts:
         for k in range(4):
             sel = X[y == k]
@@ -245,6 +250,7 @@ def point_shapes(data, size: int, r: float = 4.0) -> list[tuple]:
 
 # ------------------------------------------------------------------- curves
 
+
 @dataclass(frozen=True)
 class Chart:
     """A plot area (x, y, w, h) in canvas pixels with data ranges."""
@@ -259,7 +265,7 @@ class Chart:
     def path(self, xs, ys, max_points: int = 400) -> str:
         xs = np.asarray(xs, dtype=np.float64)
         ys = np.asarray(ys, dtype=np.float64)
-        if len(xs) > max_points:                      # keep the drawing cheap for long runs
+        if len(xs) > max_points:  # keep the drawing cheap for long runs
             keep = np.unique(np.linspace(0, len(xs) - 1, max_points).astype(int))
             xs, ys = xs[keep], ys[keep]
         px = self.x + xs / self.x_max * self.w

@@ -20,9 +20,12 @@ from nnfs.learner_code import run_code
 from nnfs.perceptron import Perceptron
 
 KEYS = tuple(exercises.BY_KEY)
-EXERCISE_OF = {"nand": "nand", "perceptron_output": "perceptron"}   # function a lab uses -> the exercise where the learner wrote it
-listeners = []                   # called after a change a lab may show (pass, toggle)
-_compiled: dict = {}             # (name, code) -> the learner's function
+EXERCISE_OF = {
+    "nand": "nand",
+    "perceptron_output": "perceptron",
+}  # function a lab uses -> the exercise where the learner wrote it
+listeners = []  # called after a change a lab may show (pass, toggle)
+_compiled: dict = {}  # (name, code) -> the learner's function
 
 
 def load() -> dict:
@@ -83,11 +86,13 @@ def active(name: str):
 
 def _checked(fn, name):
     """The learner's function, refusing an answer that is not a bit (a lab would draw nonsense)."""
+
     def gate(*args):
         out = fn(*args)
         if out not in (0, 1):
             raise ValueError(f"your {name} returned {out!r} for {args}, not 0 or 1")
         return int(out)
+
     return gate
 
 

@@ -24,17 +24,26 @@ class RunLoop:
     lab can relabel its Run/Pause button and say so in its status line.
     """
 
-    def __init__(self, step, draw=None, on_change=None, *, speed: float | None = 8.0,
-                 budget: float = 1 / 60, spawn=asyncio.ensure_future,
-                 clock=time.perf_counter, sleep=asyncio.sleep):
+    def __init__(
+        self,
+        step,
+        draw=None,
+        on_change=None,
+        *,
+        speed: float | None = 8.0,
+        budget: float = 1 / 60,
+        spawn=asyncio.ensure_future,
+        clock=time.perf_counter,
+        sleep=asyncio.sleep,
+    ):
         self._step, self._draw, self._on_change = step, draw, on_change
-        self.speed = speed          # steps per second, or None: as fast as it goes
-        self.budget = budget        # seconds of work per frame at full speed
+        self.speed = speed  # steps per second, or None: as fast as it goes
+        self.budget = budget  # seconds of work per frame at full speed
         self._spawn, self._clock, self._sleep = spawn, clock, sleep
-        self._token = 0             # bumped by pause/stop: a running loop sees it and ends
+        self._token = 0  # bumped by pause/stop: a running loop sees it and ends
         self.running = False
         self.done = False
-        self.steps = 0              # steps taken since the last reset
+        self.steps = 0  # steps taken since the last reset
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -90,7 +99,7 @@ class RunLoop:
             while token == self._token:
                 start = self._clock()
                 more = self._one()
-                if self.speed is None:   # as fast as it goes: fill the frame's budget
+                if self.speed is None:  # as fast as it goes: fill the frame's budget
                     while more and token == self._token and self._clock() - start < self.budget:
                         more = self._one()
                 if token != self._token:

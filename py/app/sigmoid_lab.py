@@ -12,8 +12,7 @@ from app import sigmoid_view as view
 from app.canvas import Canvas, plot_axes
 from app.lab import Lab
 from nnfs.activations import sigmoid, sigmoid_prime
-from nnfs.neuron import (curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron,
-                         threshold, weighted_input)
+from nnfs.neuron import curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron, threshold, weighted_input
 
 SIGMOID = "#457b9d"
 STEP = "#e76f51"
@@ -76,15 +75,29 @@ def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
     x0, x1 = view.X_RANGE
     y0, y1 = view.Y_RANGE
     cv.clear()
-    px, py = plot_axes(cv, view.X_RANGE, view.Y_RANGE, margin=34,
-                       ticks_x=range(-6, 7), ticks_y=(0, 0.5, 1), label_x="input x", label_y="output")
+    px, py = plot_axes(
+        cv,
+        view.X_RANGE,
+        view.Y_RANGE,
+        margin=34,
+        ticks_x=range(-6, 7),
+        ticks_y=(0, 0.5, 1),
+        label_x="input x",
+        label_y="output",
+    )
     for level in (0.5, 1.0):
         cv.line(px(x0), py(level), px(x1), py(level), GRID)
     if t is not None and x0 <= t <= x1:
         cv.line(px(t), py(y0), px(t), py(y1), THRESHOLD, 1.5, dash=[2, 4])
         right = t > (x0 + x1) / 2  # keep the label inside the plot
-        cv.text(f"x = −b/w = {view.num(t)}", px(t) + (-6 if right else 6), py(y1) + 12, THRESHOLD, 12,
-                align="right" if right else "left")
+        cv.text(
+            f"x = −b/w = {view.num(t)}",
+            px(t) + (-6 if right else 6),
+            py(y1) + 12,
+            THRESHOLD,
+            12,
+            align="right" if right else "left",
+        )
 
     dom.by_id("sg-legend-ghost").hidden = c == 1
     if c != 1:  # the neuron before sharpening, for comparison
@@ -109,14 +122,25 @@ def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
     probes = curve(weight, bias, view.PROBES)
     el = cv.element
     # Pixel = offset + scale * value (px, py), for tests that read the picture itself.
-    lab.publish(el, w=float(w), b=float(b), c=float(c), weight=float(weight), bias=float(bias),
-                threshold=None if t is None else float(t), gap=float(gap),
-                probe_x=" ".join(repr(v) for v in view.PROBES),
-                probe_y=" ".join(repr(float(v)) for v in probes),
-                px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}", py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}")
+    lab.publish(
+        el,
+        w=float(w),
+        b=float(b),
+        c=float(c),
+        weight=float(weight),
+        bias=float(bias),
+        threshold=None if t is None else float(t),
+        gap=float(gap),
+        probe_x=" ".join(repr(v) for v in view.PROBES),
+        probe_y=" ".join(repr(float(v)) for v in probes),
+        px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}",
+        py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}",
+    )
     where = "no threshold" if t is None else f"threshold at x = {view.num(t)}"
-    el.setAttribute("aria-label", f"σ({view.num(weight)}·x + {view.num(bias)}) for x from −6 to 6, "
-                                  f"with the perceptron's step (dashed); {where}.")
+    el.setAttribute(
+        "aria-label",
+        f"σ({view.num(weight)}·x + {view.num(bias)}) for x from −6 to 6, with the perceptron's step (dashed); {where}.",
+    )
 
     dom.set_text("sg-threshold", view.threshold_text(w, b, t))
     dom.set_text("sg-slope", "—" if t is None else view.num(weight / 4))
@@ -155,8 +179,16 @@ def _draw_small_change(weight, bias) -> None:
     z_range = view.z_window(z, z_new)
     y_range = (-0.08, 1.08)
     cv.clear()
-    px, py = plot_axes(cv, z_range, y_range, margin=34, ticks_x=view.nice_ticks(*z_range),
-                       ticks_y=(0, 0.5, 1), label_x="z", label_y="output")
+    px, py = plot_axes(
+        cv,
+        z_range,
+        y_range,
+        margin=34,
+        ticks_x=view.nice_ticks(*z_range),
+        ticks_y=(0, 0.5, 1),
+        label_x="z",
+        label_y="output",
+    )
     for level in (0.5, 1.0):
         cv.line(px(z_range[0]), py(level), px(z_range[1]), py(level), GRID)
     zs = view.curve_xs(z_range, 1.0, 0.0, n=401)
@@ -180,5 +212,8 @@ def _draw_small_change(weight, bias) -> None:
     cv.circle(px(z), py(r["output"]), 5, INK, "#ffffff", 1.5)
     el = cv.element
     lab.publish(el, z=float(z), z_new=float(z_new))
-    el.setAttribute("aria-label", f"σ(z) against z with its tangent at z = {view.num(round(z, 4))}; "
-                                  f"the change moves z to {view.num(round(z_new, 4))}.")
+    el.setAttribute(
+        "aria-label",
+        f"σ(z) against z with its tangent at z = {view.num(round(z, 4))}; "
+        f"the change moves z to {view.num(round(z_new, 4))}.",
+    )

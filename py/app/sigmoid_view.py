@@ -30,14 +30,17 @@ DECIMALS = 6
 
 # Every setting of the lab, declared once: the controls, the link (#sigmoid/w=4&c=10)
 # and the parsing follow from this table (app.lab).
-SETTINGS = Table("sg", [
-    Setting("w", "weight w", 1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
-    Setting("b", "bias b", -1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
-    Setting("c", "scale c", 1.0, lo=0.1, hi=1000, slider=(1, 100, 1)),
-    Setting("x", "input x", 2.0, lo=-6, hi=6, slider=(-6, 6, 0.1)),
-    Setting("dw", "change Δw", 0.1, lo=-2, hi=2, slider=(-2, 2, 0.01)),
-    Setting("db", "change Δb", 0.0, lo=-2, hi=2, slider=(-2, 2, 0.01)),
-])
+SETTINGS = Table(
+    "sg",
+    [
+        Setting("w", "weight w", 1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
+        Setting("b", "bias b", -1.0, lo=-10, hi=10, slider=(-10, 10, 0.1)),
+        Setting("c", "scale c", 1.0, lo=0.1, hi=1000, slider=(1, 100, 1)),
+        Setting("x", "input x", 2.0, lo=-6, hi=6, slider=(-6, 6, 0.1)),
+        Setting("dw", "change Δw", 0.1, lo=-2, hi=2, slider=(-2, 2, 0.01)),
+        Setting("db", "change Δb", 0.0, lo=-2, hi=2, slider=(-2, 2, 0.01)),
+    ],
+)
 # How much sharper the comparison in sharpen_change_text looks: c, 2c (the "c × 2"
 # button) and this many times c, far enough to show where it ends.
 FAR = 128
@@ -140,17 +143,21 @@ def sharpen_message(w: float, b: float, c: float, gap: float, t, flat_output: fl
     """What sharpening by c has done, for the message under the plot.
 
     ``flat_output`` is sigma(c b), the constant output when w = 0."""
-    scaled = (f"With c = {num(c)} the neuron uses weight c·w = {num(c * w)} and bias "
-              f"c·b = {num(c * b)}, so z = c·(w·x + b).")
+    scaled = (
+        f"With c = {num(c)} the neuron uses weight c·w = {num(c * w)} and bias c·b = {num(c * b)}, so z = c·(w·x + b)."
+    )
     if t is None:
         if b == 0:
-            return (scaled + " With w = 0 and b = 0, z = 0 for every x: σ(0) = ½ whatever c is, "
-                    "while the perceptron outputs 0.")
+            return (
+                scaled + " With w = 0 and b = 0, z = 0 for every x: σ(0) = ½ whatever c is, "
+                "while the perceptron outputs 0."
+            )
         limit = 1 if b > 0 else 0
-        return (scaled + f" With w = 0 the output σ(c·b) = {fixed(flat_output)} "
-                f"does not depend on x; as c grows it tends to {limit}, the perceptron's output.")
-    text = (scaled + f" The threshold stays at x = −b/w = {num(t)}; the curve's slope there is "
-            f"c·w/4 = {num(c * w / 4)}.")
+        return (
+            scaled + f" With w = 0 the output σ(c·b) = {fixed(flat_output)} "
+            f"does not depend on x; as c grows it tends to {limit}, the perceptron's output."
+        )
+    text = scaled + f" The threshold stays at x = −b/w = {num(t)}; the curve's slope there is c·w/4 = {num(c * w / 4)}."
     if not math.isnan(gap):
         text += f" Away from it σ differs from the step by at most {fixed(gap)}"
         text += " — the sigmoid has become the step, to six decimals." if gap < 5e-7 else "."
@@ -160,24 +167,37 @@ def sharpen_message(w: float, b: float, c: float, gap: float, t, flat_output: fl
 def change_message(r: dict, p_before: int, p_after: int, dz: float) -> tuple[str, str]:
     """(sentence, message class) comparing the sigmoid's and the perceptron's response."""
     if dz == 0:
-        return ("This change leaves z where it is (Δz = x·Δw + Δb = 0), so neither output moves. "
-                "Try a non-zero Δw with x ≠ 0, or a non-zero Δb.", "")
+        return (
+            "This change leaves z where it is (Δz = x·Δw + Δb = 0), so neither output moves. "
+            "Try a non-zero Δw with x ≠ 0, or a non-zero Δb.",
+            "",
+        )
     actual, error = r["actual"], r["error"]
     sig = f"The sigmoid's output moved by {signed(actual)}"
     if actual == 0 or (abs(actual) < 5e-7 and abs(dz) >= 1e-3):
-        sig += (": σ is flat this far from z = 0 (σ′(z) ≈ 0), so it hardly notices the change — "
-                "the sharper the neuron, the more of the x axis is like this.")
+        sig += (
+            ": σ is flat this far from z = 0 (σ′(z) ≈ 0), so it hardly notices the change — "
+            "the sharper the neuron, the more of the x axis is like this."
+        )
     else:
         pct = abs(error) / abs(actual) * 100
         pct_text = f"{pct:.2g}" if pct < 100 else f"{pct:.0f}"
-        sig += (f"; the linear estimate σ′(z)·Δz is off by {fixed(abs(error))}, {pct_text} % of the change "
-                "(the error shrinks like Δz², so halving a small change roughly quarters it).")
+        sig += (
+            f"; the linear estimate σ′(z)·Δz is off by {fixed(abs(error))}, {pct_text} % of the change "
+            "(the error shrinks like Δz², so halving a small change roughly quarters it)."
+        )
     if p_after == p_before:
-        return (sig + f" The perceptron's output stayed at {p_before}: "
-                "it ignores every change that does not carry z across 0.", "good")
-    return (sig + f" The perceptron's output jumped from {p_before} to {p_after}: "
-            f"a change of {num(round(dz, 6))} in z carried it across 0, "
-            "and no smaller step in between is possible.", "bad")
+        return (
+            sig + f" The perceptron's output stayed at {p_before}: "
+            "it ignores every change that does not carry z across 0.",
+            "good",
+        )
+    return (
+        sig + f" The perceptron's output jumped from {p_before} to {p_after}: "
+        f"a change of {num(round(dz, 6))} in z carried it across 0, "
+        "and no smaller step in between is possible.",
+        "bad",
+    )
 
 
 def sharpen_change_text(x: float, w: float, b: float, c: float, dw: float, db: float) -> str:
@@ -195,13 +215,19 @@ def sharpen_change_text(x: float, w: float, b: float, c: float, dw: float, db: f
     moved = [small_change(x, k * w, k * b, dw, db)["actual"] for k in scales]
     numbers = ", ".join(f"{signed(a)} at c = {num(k)}" for a, k in zip(moved, scales))
     if weighted_input(x, w, b) == 0:
-        return (f"This x is on the threshold: z = c·(w·x + b) = 0 for every c, so sharpening does not "
-                f"change what this Δw does (Δoutput {numbers}).")
+        return (
+            f"This x is on the threshold: z = c·(w·x + b) = 0 for every c, so sharpening does not "
+            f"change what this Δw does (Δoutput {numbers})."
+        )
     fading = all(abs(later) <= abs(earlier) for earlier, later in zip(moved, moved[1:]))
-    why = ("Off the threshold z = c·(w·x + b) moves out to where σ is flat (σ′(z) → 0), so a sharp "
-           "sigmoid, like the perceptron, ignores a small change; only at the threshold (z = 0, σ′ = ¼) "
-           "does it keep responding.")
+    why = (
+        "Off the threshold z = c·(w·x + b) moves out to where σ is flat (σ′(z) → 0), so a sharp "
+        "sigmoid, like the perceptron, ignores a small change; only at the threshold (z = 0, σ′ = ¼) "
+        "does it keep responding."
+    )
     if fading:
         return f"Sharpen it and the same Δw moves the output less, not more: Δoutput {numbers}. " + why
-    return (f"Δoutput {numbers}: this x is close to the threshold, so a sharper σ can at first respond "
-            f"more (z is still near 0, where σ is steepest), but sharpened enough it fades. " + why)
+    return (
+        f"Δoutput {numbers}: this x is close to the threshold, so a sharper σ can at first respond "
+        f"more (z is still near 0, where σ is steepest), but sharpened enough it fades. " + why
+    )

@@ -24,9 +24,8 @@ import asyncio
 import json
 import time
 
-from pyscript import document
-
 from pyodide.ffi import to_js
+from pyscript import document
 
 from app.dom import spawn
 from nnfs.remote import Sessions
@@ -34,7 +33,7 @@ from nnfs.remote import Sessions
 NAME = "trainer"
 SRC = "./py/worker/main.py"
 CONFIG = "./worker.toml"
-START_TIMEOUT = 120.0     # seconds; a loaded 2-core machine needs ~10 s, a phone more
+START_TIMEOUT = 120.0  # seconds; a loaded 2-core machine needs ~10 s, a phone more
 
 
 class _Local:
@@ -48,17 +47,23 @@ class _Local:
         return data
 
     async def call(self, name: str, *args):
-        await asyncio.sleep(0)          # like a worker call: the caller's code goes on first
+        await asyncio.sleep(0)  # like a worker call: the caller's code goes on first
         if name in ("run",):
             sid, budget, until, target, since, max_epochs = args
-            return self.sessions.run(sid, budget, None if until == -1 else until,
-                                     None if target == -1 else target, since,
-                                     None if max_epochs == -1 else max_epochs)
+            return self.sessions.run(
+                sid,
+                budget,
+                None if until == -1 else until,
+                None if target == -1 else target,
+                since,
+                None if max_epochs == -1 else max_epochs,
+            )
         if name == "start":
             spec, keep, data = args
             return self.sessions.start(spec, keep or None, data)
         if name == "pictures":
             from app.playground_view import network_pictures
+
             sid, width, height = args
             return network_pictures(self.sessions.network(sid), width, height)
         return getattr(self.sessions, name)(*args)
@@ -83,11 +88,11 @@ class Client:
     """The training back end the labs use (the worker, or the page itself if it failed)."""
 
     def __init__(self):
-        self.state = "off"            # off, starting, ready, failed
+        self.state = "off"  # off, starting, ready, failed
         self.message = ""
         self.start_seconds = None
         self._backend = None
-        self._ready = None            # an asyncio.Event once started
+        self._ready = None  # an asyncio.Event once started
 
     @property
     def in_worker(self) -> bool:
@@ -107,10 +112,10 @@ class Client:
 
     async def _start(self) -> None:
         from pyscript import create_named_worker
+
         t0 = time.perf_counter()
         try:
-            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=NAME, config=CONFIG),
-                                           START_TIMEOUT)
+            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=NAME, config=CONFIG), START_TIMEOUT)
             await asyncio.wait_for(proxy.ping(), START_TIMEOUT)
             self._backend = _Remote(proxy)
             self.start_seconds = time.perf_counter() - t0
@@ -118,11 +123,15 @@ class Client:
             self._set("ready")
         except Exception as exc:  # noqa: BLE001 - the page trains on its own thread instead
             self._backend = _Local()
-            reason = ("it did not start in time" if isinstance(exc, asyncio.TimeoutError)
-                      else f"{type(exc).__name__}: {exc}")
+            reason = (
+                "it did not start in time" if isinstance(exc, asyncio.TimeoutError) else f"{type(exc).__name__}: {exc}"
+            )
             document.documentElement.dataset.workerError = reason
-            self._set("failed", f"The training worker could not start ({reason}), so training "
-                                "runs on the page's own thread: the page may stutter while it trains.")
+            self._set(
+                "failed",
+                f"The training worker could not start ({reason}), so training "
+                "runs on the page's own thread: the page may stutter while it trains.",
+            )
         finally:
             self._ready.set()
 
@@ -139,13 +148,25 @@ class Client:
         payload = None if data is None else self._backend.pass_bytes(data)
         return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0, payload)))
 
-    async def run(self, sid: int, budget: float, until_epoch: int | None = None,
-                  target: float | None = None, since: int = 0,
-                  max_epochs: int | None = None) -> dict:
+    async def run(
+        self,
+        sid: int,
+        budget: float,
+        until_epoch: int | None = None,
+        target: float | None = None,
+        since: int = 0,
+        max_epochs: int | None = None,
+    ) -> dict:
         """Train ``budget`` seconds; ``max_epochs`` None keeps the session's limit."""
-        text = await self._backend.call("run", sid, budget, -1 if until_epoch is None else until_epoch,
-                                        -1 if target is None else target, since,
-                                        -1 if max_epochs is None else max_epochs)
+        text = await self._backend.call(
+            "run",
+            sid,
+            budget,
+            -1 if until_epoch is None else until_epoch,
+            -1 if target is None else target,
+            since,
+            -1 if max_epochs is None else max_epochs,
+        )
         return json.loads(str(text))
 
     async def weights(self, sid: int) -> bytes:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from pyscript import window
 
 from app import dom
@@ -29,7 +28,7 @@ BLUE, ORANGE, GREEN, INK, GRID, FAINT = "#2a6ea6", "#e07a1f", "#2a9d8f", "#1b243
 lab = Lab("universality", view.SETTINGS, on_change=lambda name, value: _changed(name, value))
 _cv: dict = {}
 heights: list[float] = [0.0] * view.SETTINGS["n"].default
-_fit: dict | None = None        # the last gradient-descent fit: key, n, network, deviation, epoch
+_fit: dict | None = None  # the last gradient-descent fit: key, n, network, deviation, epoch
 _run = {"id": 0, "active": False}
 _drag = {"on": False, "map": None}
 
@@ -65,6 +64,7 @@ def hide() -> None:
 
 # ------------------------------------------------------------------ state changes
 
+
 def _set(**values) -> None:
     lab.set(**values)
     for name in values:
@@ -73,7 +73,7 @@ def _set(**values) -> None:
 
 
 def _changed(name: str, value, redraw: bool = True) -> None:
-    if name == "s" and lab["w"] != 0:       # s moves the step: b = −w·s, w kept
+    if name == "s" and lab["w"] != 0:  # s moves the step: b = −w·s, w kept
         lab.set(b=-lab["w"] * value)
     elif name in ("w", "b") and lab["w"] != 0:
         s = uni.step_position(lab["w"], lab["b"])
@@ -104,9 +104,11 @@ def _set_heights(new) -> None:
 def _build_height_fields() -> None:
     parts = []
     for k, h in enumerate(heights):
-        parts.append(f'<label class="un-hfield">bump {k + 1}<input type="text" id="un-h-{k}" data-part-of="n" '
-                     f'inputmode="decimal" autocomplete="off" value="{view.fmt(h)}" '
-                     f'aria-label="height of bump {k + 1}" aria-describedby="un-heights-error"></label>')
+        parts.append(
+            f'<label class="un-hfield">bump {k + 1}<input type="text" id="un-h-{k}" data-part-of="n" '
+            f'inputmode="decimal" autocomplete="off" value="{view.fmt(h)}" '
+            f'aria-label="height of bump {k + 1}" aria-describedby="un-heights-error"></label>'
+        )
     dom.set_html("un-heights", "".join(parts))
 
 
@@ -126,6 +128,7 @@ def _typed_height(event) -> None:
 
 
 # ------------------------------------------------------------------ dragging a bump
+
 
 def _pointer_down(event) -> None:
     _drag["on"] = True
@@ -153,6 +156,7 @@ def _drag_to(event) -> None:
 
 # ------------------------------------------------------------------ drawing
 
+
 def draw() -> None:
     if not lab.visible:
         return
@@ -163,8 +167,16 @@ def draw() -> None:
 
 def _axes(cv: Canvas, y_rng, label_y: str, ticks_y):
     cv.clear()
-    return plot_axes(cv, view.PLOT_X, y_rng, margin=34, ticks_x=(0, 0.2, 0.4, 0.6, 0.8, 1),
-                     ticks_y=ticks_y, label_x="x", label_y=label_y)
+    return plot_axes(
+        cv,
+        view.PLOT_X,
+        y_rng,
+        margin=34,
+        ticks_x=(0, 0.2, 0.4, 0.6, 0.8, 1),
+        ticks_y=ticks_y,
+        label_x="x",
+        label_y=label_y,
+    )
 
 
 def _draw_step() -> None:
@@ -221,12 +233,19 @@ def _draw_bumps() -> None:
     cv.polyline(px(xs), py(z), ORANGE, 2.5)
     score = uni.deviation(net, target)
     _drag["map"] = ((px(0.0), px(1.0) - px(0.0)), (py(0.0), py(1.0) - py(0.0)))
-    lab.publish(cv.element, deviation=score, passed=str(uni.passed(score)).lower(), target=key,
-                heights=" ".join(repr(h) for h in heights),
-                px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}", py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}",
-                fit_deviation=None if not fit else float(fit["deviation"]))
-    cv.element.setAttribute("aria-label", f"Weighted output of {n} bumps against σ⁻¹∘f; "
-                                          f"average deviation {view.fmt(score)}.")
+    lab.publish(
+        cv.element,
+        deviation=score,
+        passed=str(uni.passed(score)).lower(),
+        target=key,
+        heights=" ".join(repr(h) for h in heights),
+        px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}",
+        py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}",
+        fit_deviation=None if not fit else float(fit["deviation"]),
+    )
+    cv.element.setAttribute(
+        "aria-label", f"Weighted output of {n} bumps against σ⁻¹∘f; average deviation {view.fmt(score)}."
+    )
     text, kind = view.verdict(score)
     msg = dom.by_id("un-verdict")
     msg.textContent = text
@@ -244,6 +263,7 @@ def _draw_bumps() -> None:
 
 
 # ------------------------------------------------------------------ best so far
+
 
 def _storage():
     try:
@@ -276,6 +296,7 @@ def _load_best(_event) -> None:
 
 # ------------------------------------------------------------------ gradient descent
 
+
 def _start_fit() -> None:
     _run["id"] += 1
     dom.spawn(_fit_loop(_run["id"]))
@@ -298,8 +319,7 @@ def _buttons() -> None:
 async def _fit_loop(run_id: int) -> None:
     global _fit
     n, key = lab["n"], view.target_key(lab.values)
-    config = {"target": key, "hidden": 2 * n, "epochs": lab["epochs"], "eta": lab["eta"],
-              "batch": 20, "seed": 1}
+    config = {"target": key, "hidden": 2 * n, "epochs": lab["epochs"], "eta": lab["eta"], "batch": 20, "seed": 1}
     _run["active"] = True
     _buttons()
     if client.state != "ready":
@@ -319,13 +339,13 @@ async def _fit_loop(run_id: int) -> None:
                 break
             deviation = uni.deviation(net, uni.target_from_key(key))  # the weights held now
             _fit = {"key": key, "n": n, "net": net, "deviation": float(deviation), "epoch": p["epoch"]}
-            lab.status(f"Gradient descent: epoch {p['epoch']} of {config['epochs']}, "
-                       f"deviation {view.fmt(deviation, 3)}.")
+            lab.status(
+                f"Gradient descent: epoch {p['epoch']} of {config['epochs']}, deviation {view.fmt(deviation, 3)}."
+            )
             draw()
             if p["ended"]:
                 kind = "bad" if p["ended"]["kind"] == "nan" else ""
-                lab.status(f"Gradient descent: {p['ended']['text']} Its deviation: "
-                           f"{view.fmt(deviation, 3)}.", kind)
+                lab.status(f"Gradient descent: {p['ended']['text']} Its deviation: {view.fmt(deviation, 3)}.", kind)
                 lab.publish("lab-universality", fit_epoch=p["epoch"])
                 break
     finally:

@@ -17,29 +17,80 @@ import numpy as np
 from nnfs import universality as uni
 from nnfs.settings import Setting, Table
 
-SETTINGS = Table("un", [
-    Setting("w", "weight w", 8.0, lo=-10000, hi=10000, slider=(-100, 100, 1),
-            help="The hidden neuron's weight. Make it large and σ(w·x + b) becomes a step."),
-    Setting("b", "bias b", -4.0, lo=-10000, hi=10000, slider=(-100, 100, 1)),
-    Setting("s", "step position s", 0.5, lo=-1, hi=2, slider=(0, 1, 0.01),
-            help="Where the step is: s = −b/w. Moving s sets b = −w·s and keeps w."),
-    Setting("s1", "first step s₁", 0.4, lo=0, hi=1, slider=(0, 1, 0.01)),
-    Setting("s2", "second step s₂", 0.6, lo=0, hi=1, slider=(0, 1, 0.01)),
-    Setting("h", "bump height h", 0.6, lo=-10, hi=10, slider=(-3, 3, 0.1),
-            help="The first step's output is weighted h, the second's −h."),
-    Setting("n", "number of bumps N", 5, kind="int", lo=1, hi=uni.MAX_BUMPS, slider=(1, uni.MAX_BUMPS, 1),
-            help="N bumps over N equal intervals of [0, 1]: 2N hidden neurons. The book's challenge uses 5."),
-    Setting("target", "target f", "book", kind="choice",
-            choices=(("book", "the book's challenge f"), ("random", "a random smooth f"))),
-    Setting("seed", "target seed", 1, kind="int", lo=0, hi=999_999,
-            help="The same seed always gives the same random target."),
-    Setting("epochs", "epochs", 500, kind="int", lo=1, hi=5000,
-            help="Epochs of SGD on 200 samples of f (mini-batches of 20)."),
-    Setting("eta", "learning rate η", 2.0, lo=0.001, hi=50),
-])
+SETTINGS = Table(
+    "un",
+    [
+        Setting(
+            "w",
+            "weight w",
+            8.0,
+            lo=-10000,
+            hi=10000,
+            slider=(-100, 100, 1),
+            help="The hidden neuron's weight. Make it large and σ(w·x + b) becomes a step.",
+        ),
+        Setting("b", "bias b", -4.0, lo=-10000, hi=10000, slider=(-100, 100, 1)),
+        Setting(
+            "s",
+            "step position s",
+            0.5,
+            lo=-1,
+            hi=2,
+            slider=(0, 1, 0.01),
+            help="Where the step is: s = −b/w. Moving s sets b = −w·s and keeps w.",
+        ),
+        Setting("s1", "first step s₁", 0.4, lo=0, hi=1, slider=(0, 1, 0.01)),
+        Setting("s2", "second step s₂", 0.6, lo=0, hi=1, slider=(0, 1, 0.01)),
+        Setting(
+            "h",
+            "bump height h",
+            0.6,
+            lo=-10,
+            hi=10,
+            slider=(-3, 3, 0.1),
+            help="The first step's output is weighted h, the second's −h.",
+        ),
+        Setting(
+            "n",
+            "number of bumps N",
+            5,
+            kind="int",
+            lo=1,
+            hi=uni.MAX_BUMPS,
+            slider=(1, uni.MAX_BUMPS, 1),
+            help="N bumps over N equal intervals of [0, 1]: 2N hidden neurons. The book's challenge uses 5.",
+        ),
+        Setting(
+            "target",
+            "target f",
+            "book",
+            kind="choice",
+            choices=(("book", "the book's challenge f"), ("random", "a random smooth f")),
+        ),
+        Setting(
+            "seed",
+            "target seed",
+            1,
+            kind="int",
+            lo=0,
+            hi=999_999,
+            help="The same seed always gives the same random target.",
+        ),
+        Setting(
+            "epochs",
+            "epochs",
+            500,
+            kind="int",
+            lo=1,
+            hi=5000,
+            help="Epochs of SGD on 200 samples of f (mini-batches of 20).",
+        ),
+        Setting("eta", "learning rate η", 2.0, lo=0.001, hi=50),
+    ],
+)
 
 PLOT_X = (0.0, 1.0)
-HEIGHT_LIMIT = 10.0      # a dragged or typed height stays within ±this
+HEIGHT_LIMIT = 10.0  # a dragged or typed height stays within ±this
 
 
 def target_key(values: dict) -> str:
@@ -98,8 +149,11 @@ def verdict(score: float) -> tuple[str, str]:
         spare = max(uni.PASS_SHOWN - round(score, 2), 0.0)
         extra = f", {fmt(spare)} under the bar" if spare > 0 else ", exactly on the bar"
         return f"Passed: average deviation {shown} ≤ 0.40{extra}.", "good"
-    return (f"Not yet: average deviation {shown}, {fmt(score - uni.PASS_SHOWN)} above the 0.40 "
-            "the book asks for. Move the bumps towards the blue curve.", "bad")
+    return (
+        f"Not yet: average deviation {shown}, {fmt(score - uni.PASS_SHOWN)} above the 0.40 "
+        "the book asks for. Move the bumps towards the blue curve.",
+        "bad",
+    )
 
 
 def step_text(w: float, b: float) -> str:
@@ -114,12 +168,15 @@ def step_text(w: float, b: float) -> str:
 
 def bump_text(s1: float, s2: float, h: float, top: float) -> str:
     if s1 >= s2:
-        return (f"s₁ ≥ s₂: the −h step comes first, so the two make a dip of {fmt(-h)} between "
-                f"{s2:.2f} and {s1:.2f} instead of a bump.")
+        return (
+            f"s₁ ≥ s₂: the −h step comes first, so the two make a dip of {fmt(-h)} between "
+            f"{s2:.2f} and {s1:.2f} instead of a bump."
+        )
     return f"A bump of height {fmt(top, 4)} (h = {fmt(h, 4)}) between x = {s1:.2f} and x = {s2:.2f}, 0 elsewhere."
 
 
 # ------------------------------------------------------------------ best so far (in the browser)
+
 
 def best_key(target: str, n: int) -> str:
     return f"nnfs-universality-best:{target}:{int(n)}"

@@ -134,19 +134,29 @@ def step_sequence(n_layers: int) -> list[Step]:
     if not isinstance(n_layers, int) or n_layers < 1:
         raise ValueError(f"a network needs at least one layer of weights, got {n_layers!r}")
     L = n_layers
-    steps = [Step("forward", l, f"Forward pass, layer {l}" + (" (output)" if l == L else ""),
-                  f"z{sup(l)} = w{sup(l)} a{sup(l - 1)} + b{sup(l)},   a{sup(l)} = f(z{sup(l)})")
-             for l in range(1, L + 1)]
+    steps = [
+        Step(
+            "forward",
+            l,
+            f"Forward pass, layer {l}" + (" (output)" if l == L else ""),
+            f"z{sup(l)} = w{sup(l)} a{sup(l - 1)} + b{sup(l)},   a{sup(l)} = f(z{sup(l)})",
+        )
+        for l in range(1, L + 1)
+    ]
     steps.append(Step("cost", L, "The cost", "C = (1/m) Σₓ Cₓ"))
-    steps.append(Step("bp1", L, "BP1: the error of the output layer",
-                      "δᴸ = ∇ₐC ⊙ σ′(zᴸ)"))
-    steps += [Step("bp2", l, f"BP2: the error of layer {l}, from layer {l + 1}",
-                   f"δ{sup(l)} = ((w{sup(l + 1)})ᵀ δ{sup(l + 1)}) ⊙ f′(z{sup(l)})")
-              for l in range(L - 1, 0, -1)]
+    steps.append(Step("bp1", L, "BP1: the error of the output layer", "δᴸ = ∇ₐC ⊙ σ′(zᴸ)"))
+    steps += [
+        Step(
+            "bp2",
+            l,
+            f"BP2: the error of layer {l}, from layer {l + 1}",
+            f"δ{sup(l)} = ((w{sup(l + 1)})ᵀ δ{sup(l + 1)}) ⊙ f′(z{sup(l)})",
+        )
+        for l in range(L - 1, 0, -1)
+    ]
     steps.append(Step("bp3", 0, "BP3: the gradient for the biases", "∂C/∂bˡⱼ = δˡⱼ"))
     steps.append(Step("bp4", 0, "BP4: the gradient for the weights", "∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ"))
-    steps.append(Step("update", 0, "The update: one step of gradient descent",
-                      "w → w − η ∂C/∂w,   b → b − η ∂C/∂b"))
+    steps.append(Step("update", 0, "The update: one step of gradient descent", "w → w − η ∂C/∂w,   b → b − η ∂C/∂b"))
     return steps
 
 
@@ -206,7 +216,7 @@ class Walkthrough:
 
     def cost_of(self, x: int) -> float:
         """C_x, the cost of example x alone."""
-        return float(self.network.total_cost(self.X[x:x + 1], self.T[x:x + 1]))
+        return float(self.network.total_cost(self.X[x : x + 1], self.T[x : x + 1]))
 
     def focus_neuron(self, sel: Selection | None, layer: int) -> int:
         """The neuron of ``layer`` a step shows: the selected one if it is in that layer."""
@@ -263,8 +273,7 @@ class Walkthrough:
         y = [float(self.T[x, j]) for j in range(n_out)]
         if self.network.cost == "cross-entropy":
             e.lines.append("Cₓ = −Σⱼ [yⱼ ln aᴸⱼ + (1 − yⱼ) ln(1 − aᴸⱼ)]")
-            parts = " + ".join(f"[{num(yj)} ln {num(aj)} + {num(1 - yj)} ln {num(1 - aj)}]"
-                               for aj, yj in zip(a, y))
+            parts = " + ".join(f"[{num(yj)} ln {num(aj)} + {num(1 - yj)} ln {num(1 - aj)}]" for aj, yj in zip(a, y))
             e.lines.append(f"C{sub(x + 1) if self.m > 1 else 'ₓ'} = −({parts})")
         else:
             e.lines.append("Cₓ = ½ Σⱼ (aᴸⱼ − yⱼ)²")
@@ -293,18 +302,21 @@ class Walkthrough:
         if self.m > 1:
             e.lines.append(self._example_note(x))
         if self.network.cost == "cross-entropy" and self.network.output_activation == "sigmoid":
-            e.lines += [f"{name} = ∂C/∂a{sup(L)}{sub(j + 1)} · σ′(z{sup(L)}{sub(j + 1)}) = "
-                        f"a{sup(L)}{sub(j + 1)} − y{sub(j + 1)}   (with cross-entropy σ′ cancels)",
-                        f"    = {num(a)} − {num(y)} = {num(d)}"]
+            e.lines += [
+                f"{name} = ∂C/∂a{sup(L)}{sub(j + 1)} · σ′(z{sup(L)}{sub(j + 1)}) = "
+                f"a{sup(L)}{sub(j + 1)} − y{sub(j + 1)}   (with cross-entropy σ′ cancels)",
+                f"    = {num(a)} − {num(y)} = {num(d)}",
+            ]
         else:
             fp = self.f_prime(L, j, x)
-            e.lines += [f"{name} = ∂C/∂a{sup(L)}{sub(j + 1)} · σ′(z{sup(L)}{sub(j + 1)}) = "
-                        f"(a{sup(L)}{sub(j + 1)} − y{sub(j + 1)}) σ′(z{sup(L)}{sub(j + 1)})",
-                        f"    = ({num(a)} − {num(y)}) · σ′({num(z)})",
-                        f"    = {paren(a - y)}{paren(fp)} = {num(d)}"]
+            e.lines += [
+                f"{name} = ∂C/∂a{sup(L)}{sub(j + 1)} · σ′(z{sup(L)}{sub(j + 1)}) = "
+                f"(a{sup(L)}{sub(j + 1)} − y{sub(j + 1)}) σ′(z{sup(L)}{sub(j + 1)})",
+                f"    = ({num(a)} − {num(y)}) · σ′({num(z)})",
+                f"    = {paren(a - y)}{paren(fp)} = {num(d)}",
+            ]
             e.values[f"fp:{L}:{j}:{x}"] = fp
-        e.values.update({f"a:{L}:{j}:{x}": a, f"y:{j}:{x}": y, f"z:{L}:{j}:{x}": z,
-                         f"delta:{L}:{j}:{x}": d})
+        e.values.update({f"a:{L}:{j}:{x}": a, f"y:{j}:{x}": y, f"z:{L}:{j}:{x}": z, f"delta:{L}:{j}:{x}": d})
         e.neurons.append((L, j))
         return e
 
@@ -316,14 +328,15 @@ class Walkthrough:
         fp, z, d = self.f_prime(l, j, x), self.z(l, j, x), self.delta(l, j, x)
         f = self.f_name(l)
         terms = " + ".join(f"w{sup(l + 1)}{sub(k + 1, j + 1)}δ{sup(l + 1)}{sub(k + 1)}" for k in range(n_next))
-        nums = " + ".join(f"{paren(self.w(l + 1, k, j))}{paren(self.delta(l + 1, k, x))}"
-                          for k in range(n_next))
+        nums = " + ".join(f"{paren(self.w(l + 1, k, j))}{paren(self.delta(l + 1, k, x))}" for k in range(n_next))
         back = sum(self.w(l + 1, k, j) * self.delta(l + 1, k, x) for k in range(n_next))
         if self.m > 1:
             e.lines.append(self._example_note(x))
-        e.lines += [f"δ{sup(l)}{sub(j + 1)} = ({terms}) · {f}′(z{sup(l)}{sub(j + 1)})",
-                    f"    = ({nums}) · {f}′({num(z)})",
-                    f"    = {paren(back)}{paren(fp)} = {num(d)}"]
+        e.lines += [
+            f"δ{sup(l)}{sub(j + 1)} = ({terms}) · {f}′(z{sup(l)}{sub(j + 1)})",
+            f"    = ({nums}) · {f}′({num(z)})",
+            f"    = {paren(back)}{paren(fp)} = {num(d)}",
+        ]
         for k in range(n_next):
             e.values[f"w:{l + 1}:{k}:{j}"] = self.w(l + 1, k, j)
             e.values[f"delta:{l + 1}:{k}:{x}"] = self.delta(l + 1, k, x)
@@ -360,8 +373,7 @@ class Walkthrough:
             a, d = self.a(l - 1, k, i), self.delta(l, j, i)
             g = float(self.trace["examples"][i][1][l - 1][j, k])
             who = f"∂C{sub(i + 1)}/∂{name}" if self.m > 1 else f"∂C/∂{name}"
-            e.lines.append(f"{who} = a{sup(l - 1)}{sub(k + 1)} δ{sup(l)}{sub(j + 1)} = "
-                           f"{paren(a)}{paren(d)} = {num(g)}")
+            e.lines.append(f"{who} = a{sup(l - 1)}{sub(k + 1)} δ{sup(l)}{sub(j + 1)} = {paren(a)}{paren(d)} = {num(g)}")
             e.values.update({f"a:{l - 1}:{k}:{i}": a, f"delta:{l}:{j}:{i}": d, f"dw:{l}:{j}:{k}:{i}": g})
         mean = float(self.trace["nabla_w"][l - 1][j, k])
         if self.m > 1:
@@ -383,15 +395,26 @@ class Walkthrough:
             e = Explained([], focus=(l, j), neurons=[(l, j)])
         new = old - self.eta * grad
         effect = self.update_effect()
-        e.lines = [f"{name} → {name} − η ∂C/∂{name} = {num(old)} − {paren(self.eta)}{paren(grad)} = {num(new)}",
-                   "Every weight and bias moves the same way, against its own gradient.",
-                   f"Predicted change of the cost: −η‖∇C‖² = −{paren(self.eta)}{paren(effect['grad_norm2'])}"
-                   f" = {num(effect['predicted'])}",
-                   f"Actual change: C after − C before = {num(effect['cost_after'])} − "
-                   f"{num(effect['cost_before'])} = {num(effect['actual'])}"]
-        e.values.update({"eta": self.eta, "old": old, "grad": grad, "new": new,
-                         "predicted": effect["predicted"], "actual": effect["actual"],
-                         "cost": effect["cost_before"], "cost_after": effect["cost_after"]})
+        e.lines = [
+            f"{name} → {name} − η ∂C/∂{name} = {num(old)} − {paren(self.eta)}{paren(grad)} = {num(new)}",
+            "Every weight and bias moves the same way, against its own gradient.",
+            f"Predicted change of the cost: −η‖∇C‖² = −{paren(self.eta)}{paren(effect['grad_norm2'])}"
+            f" = {num(effect['predicted'])}",
+            f"Actual change: C after − C before = {num(effect['cost_after'])} − "
+            f"{num(effect['cost_before'])} = {num(effect['actual'])}",
+        ]
+        e.values.update(
+            {
+                "eta": self.eta,
+                "old": old,
+                "grad": grad,
+                "new": new,
+                "predicted": effect["predicted"],
+                "actual": effect["actual"],
+                "cost": effect["cost_before"],
+                "cost_after": effect["cost_after"],
+            }
+        )
         return e
 
     # ------------------------------------------------------ check it yourself
@@ -422,8 +445,14 @@ class Walkthrough:
         exact = self.gradient(sel)
         scale = max(abs(numeric), abs(exact))
         rel = abs(numeric - exact) / scale if scale > 0 else 0.0
-        return {"eps": float(eps), "c_plus": float(c_plus), "c_minus": float(c_minus),
-                "numeric": float(numeric), "backprop": exact, "relative": float(rel)}
+        return {
+            "eps": float(eps),
+            "c_plus": float(c_plus),
+            "c_minus": float(c_minus),
+            "numeric": float(numeric),
+            "backprop": exact,
+            "relative": float(rel),
+        }
 
     def grad_norm2(self) -> float:
         """‖∇C‖²: the squared length of the whole gradient (every weight and bias)."""
@@ -448,6 +477,11 @@ class Walkthrough:
                 self.network.weights, self.network.biases = saved
             before = self.trace["cost"]
             g2 = self.grad_norm2()
-            self._effect = {"cost_before": before, "cost_after": after, "actual": after - before,
-                            "grad_norm2": g2, "predicted": -self.eta * g2}
+            self._effect = {
+                "cost_before": before,
+                "cost_after": after,
+                "actual": after - before,
+                "grad_norm2": g2,
+                "predicted": -self.eta * g2,
+            }
         return self._effect

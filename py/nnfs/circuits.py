@@ -108,9 +108,7 @@ class Circuit:
         if isinstance(inputs, dict):
             for key in inputs:
                 if key not in self.inputs:
-                    raise ValueError(
-                        f"unknown input {key!r}; this circuit's inputs are {', '.join(self.inputs)}"
-                    )
+                    raise ValueError(f"unknown input {key!r}; this circuit's inputs are {', '.join(self.inputs)}")
             missing = [n for n in self.inputs if n not in inputs]
             if missing:
                 raise ValueError(f"missing input {', '.join(map(repr, missing))}")
@@ -132,8 +130,7 @@ class Circuit:
         NAND perceptron (the learner's own, from the exercises)."""
         signal = self._input_bits(inputs)
         for gate_id, (a, b) in self.gates.items():  # dicts keep topological order
-            signal[gate_id] = (NAND.output([signal[a], signal[b]]) if nand is None
-                               else nand(signal[a], signal[b]))
+            signal[gate_id] = NAND.output([signal[a], signal[b]]) if nand is None else nand(signal[a], signal[b])
         for out_name, source in self.outputs.items():
             signal[out_name] = signal[source]
         return signal
@@ -148,7 +145,7 @@ class Circuit:
         n = len(self.inputs)
         if n > MAX_TRUTH_TABLE_INPUTS:
             raise ValueError(
-                f"{self.name} has {n} inputs, so its truth table would have {2 ** n} rows; "
+                f"{self.name} has {n} inputs, so its truth table would have {2**n} rows; "
                 f"the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
             )
         return [(bits, tuple(self.evaluate(bits, nand).values())) for bits in product((0, 1), repeat=n)]
@@ -224,14 +221,14 @@ class Circuit:
                 read_by[s].append(node_id)
 
         def place():
-            return {n: (c, r + (height - len(col)) / 2)
-                    for c, col in enumerate(columns) for r, n in enumerate(col)}
+            return {n: (c, r + (height - len(col)) / 2) for c, col in enumerate(columns) for r, n in enumerate(col)}
 
         def reorder(column, neighbours, pos):
             # A node with no neighbours keeps its row; sort is stable on ties.
             def key(n):
                 rows = [pos[m][1] for m in neighbours[n]]
                 return sum(rows) / len(rows) if rows else pos[n][1]
+
             column.sort(key=key)
 
         pos = place()
@@ -253,7 +250,7 @@ class Adder(Circuit):
         self.n_bits = n_bits
 
     def _operand(self, value, name):
-        top = 2 ** self.n_bits - 1
+        top = 2**self.n_bits - 1
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= top:
             raise ValueError(f"{name} must be a whole number from 0 to {top}; got {value!r}")
         return int(value)
@@ -393,7 +390,7 @@ def ripple_carry_adder(n):
 # them. Chosen so that a wire skipping columns runs along its source's row
 # through empty cells only: nab and p feed NANDs far to the right, so nothing
 # else in the band sits on their rows (1 and 2) between them and their readers.
-_HALF_ADDER_ROWS = (1, 0, 2, 0, 1)              # nab, x1, x2, sum, carry
+_HALF_ADDER_ROWS = (1, 0, 2, 0, 1)  # nab, x1, x2, sum, carry
 _FULL_ADDER_ROWS = (1, 0, 2, 2, 0, 2, 0, 0, 1)  # nab, x1, x2, p, m, y1, y2, sum, carry
 
 
@@ -445,8 +442,7 @@ _REFERENCE_GATES = {
     "or": lambda x: {"out": x["a"] | x["b"]},
     "xor": lambda x: {"out": x["a"] ^ x["b"]},
     "half_adder": lambda x: {"sum": (x["a"] + x["b"]) & 1, "carry": (x["a"] + x["b"]) >> 1},
-    "full_adder": lambda x: {"sum": (x["a"] + x["b"] + x["cin"]) & 1,
-                             "carry": (x["a"] + x["b"] + x["cin"]) >> 1},
+    "full_adder": lambda x: {"sum": (x["a"] + x["b"] + x["cin"]) & 1, "carry": (x["a"] + x["b"] + x["cin"]) >> 1},
 }
 
 

@@ -32,20 +32,24 @@ N_MIN, N_MAX = 4, 5000
 CLASSES_MIN, CLASSES_MAX = 2, 4
 
 
-
 def _check(n, noise, n_classes, seed, max_classes=CLASSES_MAX):
     """Validate the common parameters; return (rng, counts per class)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not N_MIN <= n <= N_MAX:
         raise ValueError(f"n must be an integer from {N_MIN} to {N_MAX}, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) \
-            or not (math.isfinite(noise) and 0.0 <= noise <= 1.0):
+    if (
+        isinstance(noise, bool)
+        or not isinstance(noise, (int, float, np.integer, np.floating))
+        or not (math.isfinite(noise) and 0.0 <= noise <= 1.0)
+    ):
         raise ValueError(f"noise must be a number from 0 to 1, got {noise!r}")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
-            or not CLASSES_MIN <= n_classes <= max_classes:
+    if (
+        isinstance(n_classes, bool)
+        or not isinstance(n_classes, (int, np.integer))
+        or not CLASSES_MIN <= n_classes <= max_classes
+    ):
         if max_classes == CLASSES_MIN:
             raise ValueError(f"this data set has exactly 2 classes, got n_classes={n_classes!r}")
-        raise ValueError(f"n_classes must be an integer from {CLASSES_MIN} to {max_classes}, "
-                         f"got {n_classes!r}")
+        raise ValueError(f"n_classes must be an integer from {CLASSES_MIN} to {max_classes}, got {n_classes!r}")
     rng = make_rng(seed)
     # n = q k + r: the first r classes get one extra point.
     q, r = divmod(int(n), int(n_classes))
@@ -146,13 +150,15 @@ def train_test_split(X, y, test_fraction=0.25, seed=None):
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.floating)) \
-            or not 0.0 < test_fraction < 1.0:
+    if (
+        isinstance(test_fraction, bool)
+        or not isinstance(test_fraction, (int, float, np.floating))
+        or not 0.0 < test_fraction < 1.0
+    ):
         raise ValueError(f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}")
     n_test = int(round(test_fraction * len(X)))
     if not 0 < n_test < len(X):
-        raise ValueError(f"test_fraction={test_fraction} of {len(X)} examples leaves an empty "
-                         "training or test set")
+        raise ValueError(f"test_fraction={test_fraction} of {len(X)} examples leaves an empty training or test set")
     order = make_rng(seed).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return (X[train], y[train]), (X[test], y[test])

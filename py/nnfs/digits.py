@@ -48,6 +48,7 @@ class Digit(NamedTuple):
 
 # -- from strokes to a canvas-sized image ---------------------------------------------
 
+
 def rasterize_strokes(strokes, width: int = 280, height: int = 280, pen_width: float = 20.0) -> np.ndarray:
     """Draw strokes with a round pen into a (height, width) float64 image, ink = 1.
 
@@ -141,6 +142,7 @@ def _draw_segment(image: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float
 
 # -- from a canvas-sized image to MNIST's 28x28 ---------------------------------------
 
+
 def preprocess_digit(
     image,
     *,
@@ -172,7 +174,7 @@ def preprocess_digit(
 
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
-    crop = intensities[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = intensities[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
     height, width = crop.shape
     scale = FIT / max(height, width)
@@ -190,7 +192,9 @@ def preprocess_digit(
     return Digit(np.clip(field, 0.0, 1.0).reshape(shape), False)
 
 
-def digit_from_strokes(strokes, width: int = 280, height: int = 280, pen_width: float = 20.0, *, flat: bool = True) -> Digit:
+def digit_from_strokes(
+    strokes, width: int = 280, height: int = 280, pen_width: float = 20.0, *, flat: bool = True
+) -> Digit:
     """``rasterize_strokes`` then ``preprocess_digit``: what the page calls on each drawing."""
     return preprocess_digit(rasterize_strokes(strokes, width, height, pen_width), flat=flat)
 
@@ -240,7 +244,7 @@ def _paste(field: np.ndarray, patch: np.ndarray, top: int, left: int) -> None:
     r1 = min(top + patch.shape[0], field.shape[0])
     c1 = min(left + patch.shape[1], field.shape[1])
     if r0 < r1 and c0 < c1:
-        field[r0:r1, c0:c1] = patch[r0 - top:r1 - top, c0 - left:c1 - left]
+        field[r0:r1, c0:c1] = patch[r0 - top : r1 - top, c0 - left : c1 - left]
 
 
 def _as_intensities(image) -> np.ndarray:

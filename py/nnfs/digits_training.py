@@ -21,11 +21,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
-
 from .costs import output_activation_for
 from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
+from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 DIGIT_COSTS = ("quadratic", "cross-entropy", "log-likelihood")
@@ -90,10 +89,12 @@ class TrainingConfig:
             raise ValueError(f"η must be a positive number, got {self.eta!r}")
         if not (isinstance(self.lmbda, (int, float)) and math.isfinite(self.lmbda) and self.lmbda >= 0):
             raise ValueError(f"λ must be a number ≥ 0, got {self.lmbda!r}")
-        for name, value, lo, hi in (("mini-batch size", self.mini_batch_size, 1, 10_000),
-                                    ("seed", self.seed, 0, 2**32 - 1),
-                                    ("epochs", self.epochs, 1, 1000),
-                                    ("training images", self.subset, MIN_SUBSET, N_TRAIN)):
+        for name, value, lo, hi in (
+            ("mini-batch size", self.mini_batch_size, 1, 10_000),
+            ("seed", self.seed, 0, 2**32 - 1),
+            ("epochs", self.epochs, 1, 1000),
+            ("training images", self.subset, MIN_SUBSET, N_TRAIN),
+        ):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
                 raise ValueError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {value!r}")
         # A mini-batch larger than the training set is the whole set.
@@ -103,7 +104,8 @@ class TrainingConfig:
             raise ValueError(
                 f"a mini-batch of {self.mini_batch_size:,} through {n_weights(self.sizes):,} weights is too much "
                 f"work for one step: the page could not answer clicks while it runs; use a mini-batch of at "
-                f"most {most:,} for this network, or smaller hidden layers")
+                f"most {most:,} for this network, or smaller hidden layers"
+            )
 
     @property
     def sizes(self) -> list[int]:
@@ -115,8 +117,14 @@ class TrainingConfig:
 
     def build_network(self) -> Network:
         """A freshly initialised network for this run (seeded: same settings, same network)."""
-        return Network(self.sizes, activation=self.activation, output_activation=self.output_activation,
-                       cost=self.cost, init=self.init, seed=self.seed)
+        return Network(
+            self.sizes,
+            activation=self.activation,
+            output_activation=self.output_activation,
+            cost=self.cost,
+            init=self.init,
+            seed=self.seed,
+        )
 
     def build_session(self, train, validation, test, clock=None):
         """The engine session of this run: the network, an SGD trainer on the first
@@ -131,10 +139,24 @@ class TrainingConfig:
 
         images, labels = train
         net = self.build_network()
-        trainer = Trainer(net, images[:self.subset], labels[:self.subset], self.mini_batch_size,
-                          self.eta, self.lmbda, scale=SCALE, seed=self.seed)
-        return Session(net, trainer, {"validation": validation, "test": test}, scale=SCALE,
-                       max_epochs=self.epochs, clock=clock or time.perf_counter)
+        trainer = Trainer(
+            net,
+            images[: self.subset],
+            labels[: self.subset],
+            self.mini_batch_size,
+            self.eta,
+            self.lmbda,
+            scale=SCALE,
+            seed=self.seed,
+        )
+        return Session(
+            net,
+            trainer,
+            {"validation": validation, "test": test},
+            scale=SCALE,
+            max_epochs=self.epochs,
+            clock=clock or time.perf_counter,
+        )
 
     @classmethod
     def from_dict(cls, d) -> "TrainingConfig":
@@ -152,8 +174,10 @@ class TrainingConfig:
 
     def describe(self) -> str:
         """One line, e.g. '[784, 30, 10] sigmoid, quadratic cost, η = 3, mini-batch 10, λ = 0'."""
-        return (f"{self.sizes} {self.activation}, {self.cost} cost, η = {self.eta:g}, "
-                f"mini-batch {self.mini_batch_size}, λ = {self.lmbda:g}")
+        return (
+            f"{self.sizes} {self.activation}, {self.cost} cost, η = {self.eta:g}, "
+            f"mini-batch {self.mini_batch_size}, λ = {self.lmbda:g}"
+        )
 
     def meta(self) -> dict:
         """The settings, JSON-ready, to save with a trained model."""
@@ -172,14 +196,26 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     # Chapter 1: network.py's [784, 30, 10], quadratic cost, N(0, 1) weights;
     # Nielsen's run: net.SGD(training_data, 30, 10, 3.0, test_data=test_data).
-    "ch1": Preset("Chapter 1: [784, 30, 10], quadratic cost, η = 3",
-                  TrainingConfig(hidden=(30,), activation="sigmoid", cost="quadratic", init="normal",
-                                 eta=3.0, mini_batch_size=10, lmbda=0.0)),
+    "ch1": Preset(
+        "Chapter 1: [784, 30, 10], quadratic cost, η = 3",
+        TrainingConfig(
+            hidden=(30,), activation="sigmoid", cost="quadratic", init="normal", eta=3.0, mini_batch_size=10, lmbda=0.0
+        ),
+    ),
     # Chapter 3: network2.py's [784, 100, 10], cross-entropy, scaled weights, L2;
     # net.SGD(training_data, 30, 10, 0.5, lmbda=5.0, ...).
-    "ch3": Preset("Chapter 3: [784, 100, 10], cross-entropy, η = 0.5, λ = 5",
-                  TrainingConfig(hidden=(100,), activation="sigmoid", cost="cross-entropy", init="scaled",
-                                 eta=0.5, mini_batch_size=10, lmbda=5.0)),
+    "ch3": Preset(
+        "Chapter 3: [784, 100, 10], cross-entropy, η = 0.5, λ = 5",
+        TrainingConfig(
+            hidden=(100,),
+            activation="sigmoid",
+            cost="cross-entropy",
+            init="scaled",
+            eta=0.5,
+            mini_batch_size=10,
+            lmbda=5.0,
+        ),
+    ),
 }
 
 
@@ -205,8 +241,9 @@ def parse_hidden_sizes(text: str) -> tuple:
         return ()
     pieces = stripped.split(",")
     if any(not piece.strip() for piece in pieces[:-1]):  # a trailing comma is fine (typing "100,30")
-        raise ValueError(f"hidden layers: a size is missing between commas in {stripped!r} "
-                         "(type sizes like 30 or 100,30)")
+        raise ValueError(
+            f"hidden layers: a size is missing between commas in {stripped!r} (type sizes like 30 or 100,30)"
+        )
     parts = [p for p in stripped.replace(",", " ").split()]
     sizes = []
     for p in parts:
@@ -228,12 +265,14 @@ def format_hidden_sizes(hidden) -> str:
 
 # -- results --------------------------------------------------------------------------
 
+
 def _labels_and_predictions(labels, predictions, n_classes):
     labels = np.asarray(labels).astype(np.intp, copy=False)
     predictions = np.asarray(predictions).astype(np.intp, copy=False)
     if labels.shape != predictions.shape or labels.ndim != 1:
-        raise ValueError(f"labels and predictions must be 1-D and the same length, "
-                         f"got shapes {labels.shape} and {predictions.shape}")
+        raise ValueError(
+            f"labels and predictions must be 1-D and the same length, got shapes {labels.shape} and {predictions.shape}"
+        )
     for name, a in (("labels", labels), ("predictions", predictions)):
         if a.size and (a.min() < 0 or a.max() >= n_classes):
             raise ValueError(f"{name} must lie in 0..{n_classes - 1}")
@@ -261,8 +300,9 @@ def misclassified(labels, predictions, limit: int | None = None) -> np.ndarray:
     """Indices of the examples the network got wrong, in data-set order (the first ``limit``)."""
     labels, predictions = np.asarray(labels), np.asarray(predictions)
     if labels.shape != predictions.shape or labels.ndim != 1:
-        raise ValueError(f"labels and predictions must be 1-D and the same length, "
-                         f"got shapes {labels.shape} and {predictions.shape}")
+        raise ValueError(
+            f"labels and predictions must be 1-D and the same length, got shapes {labels.shape} and {predictions.shape}"
+        )
     wrong = np.flatnonzero(labels != predictions)
     return wrong if limit is None else wrong[:limit]
 
@@ -299,8 +339,10 @@ def confidence_note(output_activation: str) -> str:
     """What the bars show, naming the output layer's activation (a loaded model may have any)."""
     if output_activation in ("softmax", "sigmoid"):
         return CONFIDENCE_NOTES[output_activation == "softmax"]
-    return (f"Bars: the 10 {output_activation} outputs, negatives counted as 0, each divided by their sum "
-            "(they are not probabilities).")
+    return (
+        f"Bars: the 10 {output_activation} outputs, negatives counted as 0, each divided by their sum "
+        "(they are not probabilities)."
+    )
 
 
 def usable(net: Network) -> bool:
@@ -322,13 +364,16 @@ def check_digit_model(net: Network) -> Network:
     from .model_io import check_outputs_bounded  # model_io imports network, as we do; keep it lazy
 
     if net.sizes[0] != IMAGE_PIXELS or net.sizes[-1] != N_CLASSES:
-        raise ValueError(f"this model has {net.sizes[0]} inputs and {net.sizes[-1]} outputs "
-                         f"(sizes {net.sizes}); a digit reader needs {IMAGE_PIXELS} inputs "
-                         f"(28×28 pixels) and {N_CLASSES} outputs")
+        raise ValueError(
+            f"this model has {net.sizes[0]} inputs and {net.sizes[-1]} outputs "
+            f"(sizes {net.sizes}); a digit reader needs {IMAGE_PIXELS} inputs "
+            f"(28×28 pixels) and {N_CLASSES} outputs"
+        )
     return check_outputs_bounded(net, 1.0, "pixel values in 0..1")
 
 
 # -- per-epoch records -----------------------------------------------------------------
+
 
 @dataclass
 class EpochRecord:
@@ -382,8 +427,14 @@ def epoch_rate(images_done: int, seconds: float, images_left: int) -> tuple[floa
 SCORING_SPEEDUP = 2.0
 
 
-def run_seconds_left(rate: float, images_left: int, epochs_after: int, images_per_epoch: int,
-                     scoring_seconds: float | None = None, images_scored: int = N_VALIDATION + N_TEST) -> float:
+def run_seconds_left(
+    rate: float,
+    images_left: int,
+    epochs_after: int,
+    images_per_epoch: int,
+    scoring_seconds: float | None = None,
+    images_scored: int = N_VALIDATION + N_TEST,
+) -> float:
     """Seconds until a run ends: the rest of this epoch and ``epochs_after`` more at ``rate``
     images per second, plus the scoring on the validation and test sets after each of them
     (this one included), which takes ``scoring_seconds`` (as last measured) or, before it has

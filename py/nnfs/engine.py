@@ -28,17 +28,19 @@ import numpy as np
 from .network import Network, Trainer
 from .pacing import ChunkPlanner
 
-EXPLODED = 1e6          # |weight| above this: training has blown up
-CLIMB_FACTOR = 10.0     # a training loss this many times its start (plus CLIMB_MARGIN) has diverged
+EXPLODED = 1e6  # |weight| above this: training has blown up
+CLIMB_FACTOR = 10.0  # a training loss this many times its start (plus CLIMB_MARGIN) has diverged
 CLIMB_MARGIN = 1.0
-CLIMB_EPOCHS = 2        # ... for this many epochs in a row (one spike can recover)
-CHANCE_EPOCHS = 3       # back at chance accuracy this many epochs in a row: a collapse
-CHANCE_SLACK = 0.02     # "at chance": accuracy <= the majority-class share + this
-CHANCE_RISE = 0.10      # ... after having been this far above it
-DIAGNOSE_ROWS = 1000    # rows of the training set used to look for dead ReLU layers
+CLIMB_EPOCHS = 2  # ... for this many epochs in a row (one spike can recover)
+CHANCE_EPOCHS = 3  # back at chance accuracy this many epochs in a row: a collapse
+CHANCE_SLACK = 0.02  # "at chance": accuracy <= the majority-class share + this
+CHANCE_RISE = 0.10  # ... after having been this far above it
+DIAGNOSE_ROWS = 1000  # rows of the training set used to look for dead ReLU layers
 
-TRY = ("Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
-       "stay between −1 and 1, then start again.")
+TRY = (
+    "Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
+    "stay between −1 and 1, then start again."
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ class Stop:
 
 def largest_weight(network: Network) -> float:
     """The largest |weight| or |bias| of the network."""
-    return max(max(float(np.max(np.abs(w))) for w in network.weights),
-               max(float(np.max(np.abs(b))) for b in network.biases))
+    return max(
+        max(float(np.max(np.abs(w))) for w in network.weights), max(float(np.max(np.abs(b))) for b in network.biases)
+    )
 
 
 def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop | None:
@@ -85,26 +88,39 @@ def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop |
             what = "the cost became infinite"
         else:
             what = "the weights overflowed"
-        return Stop("nan", f"Training diverged in epoch {epoch}: {what}. Each step overshot "
-                           "and made the weights larger, until the numbers no longer fit in "
-                           "a float.", TRY)
+        return Stop(
+            "nan",
+            f"Training diverged in epoch {epoch}: {what}. Each step overshot "
+            "and made the weights larger, until the numbers no longer fit in "
+            "a float.",
+            TRY,
+        )
     biggest = largest_weight(network)
     if biggest > EXPLODED:
-        return Stop("exploded", f"Training diverged in epoch {epoch}: a weight reached "
-                                f"{biggest:.3g} (we stop above 10⁶). Each step overshoots the "
-                                "minimum and lands further away, so the weights keep growing.", TRY)
+        return Stop(
+            "exploded",
+            f"Training diverged in epoch {epoch}: a weight reached "
+            f"{biggest:.3g} (we stop above 10⁶). Each step overshoots the "
+            "minimum and lands further away, so the weights keep growing.",
+            TRY,
+        )
     if network.activation == "relu" and len(network.sizes) > 2 and X_sample is not None:
         with np.errstate(all="ignore"):
             activations, _ = network.forward(np.asarray(X_sample)[:DIAGNOSE_ROWS], scale)
         for l, a in enumerate(activations[1:-1], start=1):
             if not np.any(a > 0):
-                when = ("already at the start (try another seed or more neurons)" if epoch == 0
-                        else f"after epoch {epoch}")
-                return Stop("dead", f"Training stopped: every ReLU neuron in hidden layer {l} "
-                                    f"outputs 0 for every training example, {when}. Their "
-                                    "gradient is then 0 too, so nothing before them can learn "
-                                    "any more (“dead ReLUs”, usually from a too-large η pushing "
-                                    "biases far below 0).", TRY)
+                when = (
+                    "already at the start (try another seed or more neurons)" if epoch == 0 else f"after epoch {epoch}"
+                )
+                return Stop(
+                    "dead",
+                    f"Training stopped: every ReLU neuron in hidden layer {l} "
+                    f"outputs 0 for every training example, {when}. Their "
+                    "gradient is then 0 too, so nothing before them can learn "
+                    "any more (“dead ReLUs”, usually from a too-large η pushing "
+                    "biases far below 0).",
+                    TRY,
+                )
     return None
 
 
@@ -123,10 +139,19 @@ class Session:
     the problems of ``diagnose`` and ``_judge``.
     """
 
-    def __init__(self, network: Network, trainer: Trainer, eval_sets: dict | None = None, *,
-                 scale=None, eval_rows: int | None = None, max_epochs: int | None = None,
-                 target: float | None = None, target_set: str = "test",
-                 clock=time.perf_counter):
+    def __init__(
+        self,
+        network: Network,
+        trainer: Trainer,
+        eval_sets: dict | None = None,
+        *,
+        scale=None,
+        eval_rows: int | None = None,
+        max_epochs: int | None = None,
+        target: float | None = None,
+        target_set: str = "test",
+        clock=time.perf_counter,
+    ):
         self.network = network
         self.trainer = trainer
         self.eval_sets = dict(eval_sets or {})
@@ -140,9 +165,9 @@ class Session:
         for name in self.eval_sets:
             self.history[f"{name}_loss"] = []
             self.history[f"{name}_acc"] = []
-        self.stop: Stop | None = None      # set once the run has ended
-        self.train_seconds = 0.0           # time spent training in run()
-        self.planner = ChunkPlanner()      # mini-batches per trainer call
+        self.stop: Stop | None = None  # set once the run has ended
+        self.train_seconds = 0.0  # time spent training in run()
+        self.planner = ChunkPlanner()  # mini-batches per trainer call
         self._epoch_costs: list[float] = []
         self._chance = self._chance_level()
         self._record(math.nan)
@@ -169,7 +194,7 @@ class Session:
         e.g. after a Stop in the middle of an epoch."""
         X, y = self.eval_sets[name]
         if self.eval_rows is not None:
-            X, y = X[:self.eval_rows], y[:self.eval_rows]
+            X, y = X[: self.eval_rows], y[: self.eval_rows]
         return self.network.evaluate(X, y, self.scale)
 
     def describe_position(self) -> str:
@@ -205,7 +230,7 @@ class Session:
                 return self.stop
         if until_epoch is not None and self.epoch >= until_epoch:
             return Stop("goal", f"Reached epoch {self.epoch}.")
-        start = began = self.clock()   # start: of the training time not yet counted; began: of the call
+        start = began = self.clock()  # start: of the training time not yet counted; began: of the call
         self.planner.target = budget
         trainer = self.trainer
         try:
@@ -221,14 +246,16 @@ class Session:
                     epoch = self.epoch + (trainer.batches_done > 0)
                     self.stop = diagnose(self.network, None, trainer.last_cost, epoch)
                     return self.stop
-                if trainer.batches_done == 0:       # an epoch just ended
+                if trainer.batches_done == 0:  # an epoch just ended
                     self.train_seconds += self.clock() - start
                     start = self.clock()
                     self._record(float(np.mean(self._epoch_costs)))
                     self._epoch_costs = []
-                    self.stop = (diagnose(self.network, self._sample(), self._loss_now(), self.epoch,
-                                          self._sample_scale())
-                                 or self._judge() or self._limit_reached())
+                    self.stop = (
+                        diagnose(self.network, self._sample(), self._loss_now(), self.epoch, self._sample_scale())
+                        or self._judge()
+                        or self._limit_reached()
+                    )
                     if self.stop is not None:
                         return self.stop
                     if until_epoch is not None and self.epoch >= until_epoch:
@@ -296,12 +323,19 @@ class Session:
         losses = self.history[key]
         first = losses[0]
         recent = losses[-CLIMB_EPOCHS:]
-        if (len(losses) > CLIMB_EPOCHS and math.isfinite(first)
-                and all(v > CLIMB_FACTOR * first + CLIMB_MARGIN for v in recent)):
-            return Stop("climbing", f"Training diverged: after epoch {self.epoch} the cost is "
-                                    f"{recent[-1]:.3g}, far above the {first:.3g} it started at, "
-                                    "and it kept climbing. The steps are so large that each one "
-                                    "lands further up the slope.", TRY)
+        if (
+            len(losses) > CLIMB_EPOCHS
+            and math.isfinite(first)
+            and all(v > CLIMB_FACTOR * first + CLIMB_MARGIN for v in recent)
+        ):
+            return Stop(
+                "climbing",
+                f"Training diverged: after epoch {self.epoch} the cost is "
+                f"{recent[-1]:.3g}, far above the {first:.3g} it started at, "
+                "and it kept climbing. The steps are so large that each one "
+                "lands further up the slope.",
+                TRY,
+            )
         accs = self.history[key.replace("_loss", "_acc")][1:]
         window = accs[-CHANCE_EPOCHS:]
         was_better = any(a > self._chance + CHANCE_RISE for a in accs[:-CHANCE_EPOCHS])
@@ -311,25 +345,29 @@ class Session:
         finished = self.max_epochs is not None and self.epoch >= self.max_epochs
         ended_there = finished and bool(accs) and accs[-1] <= self._chance + CHANCE_SLACK
         if (at_chance and was_better and stalled) or ended_there:
-            how = ("fell back to" if was_better else "never rose above")
-            return Stop("chance", f"Training got nowhere: at epoch {self.epoch} the network is right "
-                                  f"on {accs[-1]:.1%} of the training data, which is what always giving "
-                                  f"the commonest answer scores ({self._chance:.1%}); it {how} that "
-                                  "level. The network has collapsed to (nearly) the same answer for "
-                                  "every input.",
-                        ("Try a smaller learning rate η, the scaled initialisation, or another seed, "
-                         "then start again." if was_better else
-                         "Give it more epochs if it was only slow to start (XOR sits at chance for "
-                         "a dozen epochs before it breaks its symmetry); otherwise try a smaller "
-                         "learning rate η, the scaled initialisation, or another seed."))
+            how = "fell back to" if was_better else "never rose above"
+            return Stop(
+                "chance",
+                f"Training got nowhere: at epoch {self.epoch} the network is right "
+                f"on {accs[-1]:.1%} of the training data, which is what always giving "
+                f"the commonest answer scores ({self._chance:.1%}); it {how} that "
+                "level. The network has collapsed to (nearly) the same answer for "
+                "every input.",
+                (
+                    "Try a smaller learning rate η, the scaled initialisation, or another seed, then start again."
+                    if was_better
+                    else "Give it more epochs if it was only slow to start (XOR sits at chance for "
+                    "a dozen epochs before it breaks its symmetry); otherwise try a smaller "
+                    "learning rate η, the scaled initialisation, or another seed."
+                ),
+            )
         return None
 
     def _limit_reached(self) -> Stop | None:
         if self.target is not None and self.target_set in self.eval_sets:
             acc = self.latest(f"{self.target_set}_acc")
             if acc >= self.target:
-                return Stop("target", f"Reached {acc:.1%} {self.target_set} accuracy at "
-                                      f"epoch {self.epoch}.")
+                return Stop("target", f"Reached {acc:.1%} {self.target_set} accuracy at epoch {self.epoch}.")
         if self.max_epochs is not None and self.epoch >= self.max_epochs:
             return Stop("epochs", f"Finished {self.epoch} epochs.")
         return None

@@ -23,7 +23,7 @@ from nnfs.learner_code import LearnerError, call, gates_only
 from nnfs.network import Network
 from nnfs.perceptron import NAND, Perceptron
 
-RTOL, ATOL = 1e-7, 1e-10   # floating-point answers: a fair tolerance for a different order of sums
+RTOL, ATOL = 1e-7, 1e-10  # floating-point answers: a fair tolerance for a different order of sums
 
 
 class Fail(Exception):
@@ -40,8 +40,10 @@ class Context:
     def fn(self, name: str):
         f = self.ns.get(name)
         if not callable(f):
-            raise Fail(f"Your code does not define a function called `{name}`: "
-                       f"keep the line `def {name}(...)` from the starting code.")
+            raise Fail(
+                f"Your code does not define a function called `{name}`: "
+                f"keep the line `def {name}(...)` from the starting code."
+            )
         return f
 
     def call(self, f, args, described: str):
@@ -50,15 +52,15 @@ class Context:
         except LearnerError as exc:
             raise Fail(exc.text) from None
         if got is None:
-            raise Fail(f"{described} returned None: the function needs a `return` statement "
-                       "that gives back its answer.")
+            raise Fail(
+                f"{described} returned None: the function needs a `return` statement that gives back its answer."
+            )
         return got
 
     def gates_only(self, name: str) -> None:
         problem = gates_only(self.code, self.tree, name)
         if problem:
-            raise Fail(f"{name} must be wired from gate calls only, but {problem}. "
-                       "Use only calls such as nand(a, b).")
+            raise Fail(f"{name} must be wired from gate calls only, but {problem}. Use only calls such as nand(a, b).")
 
     def counting(self, name: str):
         """Replace the learner's global ``name`` by a wrapper that counts its calls."""
@@ -68,6 +70,7 @@ class Context:
         def counted(*args):
             box[0] += 1
             return inner(*args)
+
         self.ns[name] = counted
         return box
 
@@ -77,8 +80,7 @@ def fmt(value) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return fmt(value[()])
-        return np.array2string(value, separator=", ", threshold=12,
-                               formatter={"float_kind": lambda v: fmt(float(v))})
+        return np.array2string(value, separator=", ", threshold=12, formatter={"float_kind": lambda v: fmt(float(v))})
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
@@ -102,19 +104,27 @@ def is_bit(value) -> bool:
 
 def _bits(n: int):
     """Every tuple of n bits, counting in binary (00, 01, 10, 11 for n = 2)."""
-    return [tuple((k >> (n - 1 - i)) & 1 for i in range(n)) for k in range(2 ** n)]
+    return [tuple((k >> (n - 1 - i)) & 1 for i in range(n)) for k in range(2**n)]
 
 
 # ------------------------------------------------------------------ 1. perceptron
 
+
 def check_perceptron_output(ctx: Context) -> str:
     f = ctx.fn("perceptron_output")
-    cases = [([1, 1], [1, 1], -1), ([0, 1], [2, 2], -1), ([1, 1], [-2, -2], 3),
-             ([1, 1], [1, 1], -2), ([1, 0, 1], [3, 1, -1], -2), ([0, 0], [5, 5], 0)]
+    cases = [
+        ([1, 1], [1, 1], -1),
+        ([0, 1], [2, 2], -1),
+        ([1, 1], [-2, -2], 3),
+        ([1, 1], [1, 1], -2),
+        ([1, 0, 1], [3, 1, -1], -2),
+        ([0, 0], [5, 5], 0),
+    ]
     for _ in range(300):
         n = int(ctx.rng.integers(1, 5))
-        cases.append((ctx.rng.integers(-3, 4, n).tolist(), ctx.rng.integers(-3, 4, n).tolist(),
-                      int(ctx.rng.integers(-4, 5))))
+        cases.append(
+            (ctx.rng.integers(-3, 4, n).tolist(), ctx.rng.integers(-3, 4, n).tolist(), int(ctx.rng.integers(-4, 5)))
+        )
     for x, w, b in cases:
         expected = Perceptron(w, b).output(x)
         said = f"perceptron_output({fmt(x)}, {fmt(w)}, {b})"
@@ -123,12 +133,16 @@ def check_perceptron_output(ctx: Context) -> str:
         if not is_bit(got):
             raise Fail(f"{said} returned {fmt(got)}; it should return 0 or 1 (here w·x + b = {z}).")
         if got != expected:
-            raise Fail(f"{said} returned {fmt(got)}, expected {expected} (w·x + b = {z}"
-                       + (": a sum of exactly 0 gives 0" if z == 0 else "") + ").")
+            raise Fail(
+                f"{said} returned {fmt(got)}, expected {expected} (w·x + b = {z}"
+                + (": a sum of exactly 0 gives 0" if z == 0 else "")
+                + ")."
+            )
     return f"All {len(cases)} cases are right, including sums of exactly 0."
 
 
 # ------------------------------------------------------------------ 2-5. gates
+
 
 def check_nand(ctx: Context) -> str:
     f = ctx.fn("nand")
@@ -141,8 +155,10 @@ def check_nand(ctx: Context) -> str:
         if not is_bit(got) or got != expected:
             raise Fail(f"{said} returned {fmt(got)}, expected {expected}.")
         if calls[0] == before:
-            raise Fail(f"{said} is right but never called perceptron_output: make nand one "
-                       "perceptron, with weights (−2, −2) and bias 3.")
+            raise Fail(
+                f"{said} is right but never called perceptron_output: make nand one "
+                "perceptron, with weights (−2, −2) and bias 3."
+            )
     return "All 4 rows of NAND's truth table are right, each from one perceptron."
 
 
@@ -164,14 +180,17 @@ def _gate_table(ctx, name, n_in, ref_name, outputs, uses):
             ok = is_bit(got) and got == expected
         else:
             shown = "(" + ", ".join(map(str, expected)) + ")"
-            ok = (isinstance(got, (tuple, list)) and len(got) == len(outputs)
-                  and all(is_bit(g) and g == e for g, e in zip(got, expected)))
+            ok = (
+                isinstance(got, (tuple, list))
+                and len(got) == len(outputs)
+                and all(is_bit(g) and g == e for g, e in zip(got, expected))
+            )
         if not ok:
             what = " as (sum, carry)" if len(outputs) == 2 else ""
             raise Fail(f"{said} returned {fmt(got)}, expected {shown}{what}.")
         if sum(c[0] for c in counts) == before:
             raise Fail(f"{said} is right but called none of {', '.join(uses)}: wire it from gates.")
-    return f"All {2 ** n_in} rows of the truth table are right, wired from gates only."
+    return f"All {2**n_in} rows of the truth table are right, wired from gates only."
 
 
 def check_xor(ctx: Context) -> str:
@@ -187,7 +206,7 @@ def check_adder(ctx: Context) -> str:
     f = ctx.fn("add")
     cases = []
     for n in range(1, 5):  # every pair of numbers up to 4 bits: 340 sums
-        cases += [(n, a, b) for a in range(2 ** n) for b in range(2 ** n)]
+        cases += [(n, a, b) for a in range(2**n) for b in range(2**n)]
     cases += [(8, int(ctx.rng.integers(256)), int(ctx.rng.integers(256))) for _ in range(100)]
     cases.append((8, 255, 255))
     for n, a, b in cases:
@@ -197,21 +216,27 @@ def check_adder(ctx: Context) -> str:
         expected = [want[f"s{i}"] for i in range(n)] + [want["carry"]]
         said = f"add({fmt(bits_a)}, {fmt(bits_b)})"
         got = ctx.call(f, (list(bits_a), list(bits_b)), said)
-        ok = isinstance(got, (list, tuple)) and len(got) == n + 1 and all(
-            is_bit(g) and g == e for g, e in zip(got, expected))
+        ok = (
+            isinstance(got, (list, tuple))
+            and len(got) == n + 1
+            and all(is_bit(g) and g == e for g, e in zip(got, expected))
+        )
         if not ok:
-            raise Fail(f"{said} returned {fmt(got)}, expected {fmt(expected)}: {a} + {b} = {a + b}, "
-                       f"{n + 1} bits, least significant first.")
+            raise Fail(
+                f"{said} returned {fmt(got)}, expected {fmt(expected)}: {a} + {b} = {a + b}, "
+                f"{n + 1} bits, least significant first."
+            )
     return f"full_adder's 8 rows are right, and add is right on all {len(cases)} sums tried (1 to 8 bits)."
 
 
 # ------------------------------------------------------------------ 6. sigmoid
 
+
 def _close(got, want) -> np.ndarray:
     return np.abs(got - want) <= ATOL + RTOL * np.abs(want)
 
 
-EXP_MAX = float(np.log(np.finfo(np.float64).max))   # 709.78…: e to anything larger overflows
+EXP_MAX = float(np.log(np.finfo(np.float64).max))  # 709.78…: e to anything larger overflows
 
 
 class _WatchedExp:
@@ -237,14 +262,16 @@ class _WatchedExp:
 def _quietly(ctx, f, args, said):
     """Call f, turning an overflow in exp or any numpy or Python warning into a failure that names it."""
     watched = _WatchedExp(np.exp)
-    mine = [k for k, v in ctx.ns.items() if v is np.exp]   # from numpy import exp
+    mine = [k for k, v in ctx.ns.items() if v is np.exp]  # from numpy import exp
     np.exp = watched
     for k in mine:
         ctx.ns[k] = watched
     # Underflow (e^-745 rounding to 0) is harmless and not reported; overflow and nan are.
     try:
-        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn",
-                                                                         divide="warn", under="ignore"):
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"),
+        ):
             warnings.simplefilter("always")
             got = ctx.call(f, args, said)
     finally:
@@ -253,9 +280,11 @@ def _quietly(ctx, f, args, said):
             ctx.ns[k] = watched.real
     problem = "overflow encountered in exp" if watched.overflowed else (str(caught[0].message) if caught else "")
     if problem:
-        raise Fail(f"{said} printed a warning: \"{problem}\". It must be quiet for "
-                   "every z: no exponential of a large positive number, even in a branch you "
-                   "do not use (np.where computes both).")
+        raise Fail(
+            f"{said} printed a warning: \"{problem}\". It must be quiet for "
+            "every z: no exponential of a large positive number, even in a branch you "
+            "do not use (np.where computes both)."
+        )
     return got
 
 
@@ -275,23 +304,25 @@ def check_sigmoid(ctx: Context) -> str:
         got = _quietly(ctx, f, (z.copy(),), said)
         want = ref_sigmoid(z)
         if np.shape(got) != z.shape:
-            raise Fail(f"{said} returned shape {np.shape(got)}, expected {z.shape}: "
-                       "work on a whole array at once (numpy functions, not math).")
+            raise Fail(
+                f"{said} returned shape {np.shape(got)}, expected {z.shape}: "
+                "work on a whole array at once (numpy functions, not math)."
+            )
         bad = np.flatnonzero(~_close(np.asarray(got, dtype=float), want).ravel())
         if bad.size:
             k = np.unravel_index(bad[0], z.shape)
-            raise Fail(f"sigmoid({fmt(z[k])}) inside an array gave {fmt(np.asarray(got)[k])}, "
-                       f"expected {fmt(want[k])}.")
+            raise Fail(f"sigmoid({fmt(z[k])}) inside an array gave {fmt(np.asarray(got)[k])}, expected {fmt(want[k])}.")
     return f"Right and quiet for {len(scalars)} numbers and {len(arrays)} arrays, |z| up to 10⁴."
 
 
 # ------------------------------------------------------------------ 7-9. networks
 
+
 def _random_net(rng, sizes=None):
     """A Network with random sizes (2-4 layers of 1-5 neurons) and its weights and biases as lists."""
     if sizes is None:
         sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
-    net = Network(sizes, cost="quadratic", seed=int(rng.integers(2 ** 31)))
+    net = Network(sizes, cost="quadratic", seed=int(rng.integers(2**31)))
     return net, [w.copy() for w in net.weights], [b.copy() for b in net.biases]
 
 
@@ -315,7 +346,10 @@ def _compare(ctx, got, want, what: str, context: str) -> None:
         note = ""
         m = re_batch(context)
         if m and np.isclose(ratio, m) and m > 1:
-            note = f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch instead of the mean"
+            note = (
+                f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch "
+                "instead of the mean"
+            )
         elif np.isclose(ratio, -1):
             note = " — the sign is wrong"
         raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note}.")
@@ -396,10 +430,14 @@ def check_sgd_step(ctx: Context) -> str:
         ws, bs = ctx.call(f, (ws, bs, XOR_X, XOR_Y, XOR_ETA), "sgd_step while training on XOR")
     out = np.asarray(ctx.ns.get("feedforward", _ref_feedforward)(ws, bs, XOR_X), dtype=float).ravel()
     if not np.array_equal(out > 0.5, XOR_Y.ravel() > 0.5):
-        raise Fail(f"Each step is right, but {XOR_STEPS} steps on XOR (sizes {XOR_SIZES}, eta = {XOR_ETA:g}) "
-                   f"gave outputs {fmt(out)} for the inputs 00, 01, 10, 11, not 0, 1, 1, 0.")
-    return (f"Each step is right on {trials} random cases, and {XOR_STEPS} of your steps taught a "
-            f"{XOR_SIZES} network XOR: outputs {', '.join(f'{o:.2f}' for o in out)} for 00, 01, 10, 11.")
+        raise Fail(
+            f"Each step is right, but {XOR_STEPS} steps on XOR (sizes {XOR_SIZES}, eta = {XOR_ETA:g}) "
+            f"gave outputs {fmt(out)} for the inputs 00, 01, 10, 11, not 0, 1, 1, 0."
+        )
+    return (
+        f"Each step is right on {trials} random cases, and {XOR_STEPS} of your steps taught a "
+        f"{XOR_SIZES} network XOR: outputs {', '.join(f'{o:.2f}' for o in out)} for 00, 01, 10, 11."
+    )
 
 
 def _ref_feedforward(weights, biases, x):

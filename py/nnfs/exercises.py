@@ -26,13 +26,13 @@ CHECK_SEED = 20240613  # a fixed seed: a failing case is the same every time the
 class Exercise:
     key: str
     title: str
-    functions: tuple[str, ...]      # what the learner writes
-    statement: str                  # paragraphs separated by blank lines; `code` in backticks
+    functions: tuple[str, ...]  # what the learner writes
+    statement: str  # paragraphs separated by blank lines; `code` in backticks
     stub: str
     hints: tuple[str, ...]
     solution: str
-    given: tuple[str, ...]          # keys of earlier exercises whose solutions are provided
-    example: tuple[str, ...]        # expressions the Run button evaluates and shows
+    given: tuple[str, ...]  # keys of earlier exercises whose solutions are provided
+    example: tuple[str, ...]  # expressions the Run button evaluates and shows
     check: Callable
 
 
@@ -132,13 +132,17 @@ _SGD = '''def sgd_step(weights, biases, x, y, eta):
     return new_weights, new_biases
 '''
 
-_NET_EXAMPLE = ("weights = [np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, -2.0]])]",
-                "biases = [np.array([0.0, -1.0]), np.array([0.5])]",
-                "x = np.array([[0.0, 1.0], [1.0, 1.0], [2.0, -1.0]])")
+_NET_EXAMPLE = (
+    "weights = [np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, -2.0]])]",
+    "biases = [np.array([0.0, -1.0]), np.array([0.5])]",
+    "x = np.array([[0.0, 1.0], [1.0, 1.0], [2.0, -1.0]])",
+)
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(
-        "perceptron", "1 · A perceptron", ("perceptron_output",),
+        "perceptron",
+        "1 · A perceptron",
+        ("perceptron_output",),
         "A perceptron multiplies each input by its weight, adds them up with the bias, and "
         "fires if the sum is positive: output 1 if `w·x + b > 0`, else 0.\n\n"
         "Write `perceptron_output(x, w, b)`. `x` and `w` are lists of numbers of the same "
@@ -147,13 +151,20 @@ EXERCISES: tuple[Exercise, ...] = (
     """1 if w·x + b > 0, else 0.  x and w are lists of numbers, b a number."""
     # your code here
 ''',
-        ("w·x is the sum of x[i] * w[i] over i: `sum(xi * wi for xi, wi in zip(x, w))`.",
-         "Add b to that sum and call the result z.",
-         "Return 1 when z > 0 — strictly greater: `z >= 0` would fire on a sum of exactly 0."),
-        _PERCEPTRON, (), ("perceptron_output([1, 0], [2, 2], -1)", "perceptron_output([1, 1], [1, 1], -2)"),
-        checks.check_perceptron_output),
+        (
+            "w·x is the sum of x[i] * w[i] over i: `sum(xi * wi for xi, wi in zip(x, w))`.",
+            "Add b to that sum and call the result z.",
+            "Return 1 when z > 0 — strictly greater: `z >= 0` would fire on a sum of exactly 0.",
+        ),
+        _PERCEPTRON,
+        (),
+        ("perceptron_output([1, 0], [2, 2], -1)", "perceptron_output([1, 1], [1, 1], -2)"),
+        checks.check_perceptron_output,
+    ),
     Exercise(
-        "nand", "2 · NAND from a perceptron", ("nand",),
+        "nand",
+        "2 · NAND from a perceptron",
+        ("nand",),
         "NAND outputs 0 only when both inputs are 1. Nielsen's perceptron with weights −2, −2 "
         "and bias 3 computes it, and NAND is universal: every circuit can be built from it.\n\n"
         "Write `nand(x1, x2)` with one call of `perceptron_output` (given: it is the "
@@ -162,12 +173,20 @@ EXERCISES: tuple[Exercise, ...] = (
     """NAND of two bits, computed by one perceptron with w = (-2, -2), b = 3."""
     # your code here
 ''',
-        ("The inputs of the perceptron are the list [x1, x2].",
-         "`perceptron_output([x1, x2], [-2, -2], 3)`: check the four rows by hand — "
-         "only 1, 1 gives −2 − 2 + 3 = −1 ≤ 0."),
-        _NAND, ("perceptron",), ("nand(0, 0)", "nand(1, 1)"), checks.check_nand),
+        (
+            "The inputs of the perceptron are the list [x1, x2].",
+            "`perceptron_output([x1, x2], [-2, -2], 3)`: check the four rows by hand — "
+            "only 1, 1 gives −2 − 2 + 3 = −1 ≤ 0.",
+        ),
+        _NAND,
+        ("perceptron",),
+        ("nand(0, 0)", "nand(1, 1)"),
+        checks.check_nand,
+    ),
     Exercise(
-        "xor", "3 · XOR from NAND only", ("xor",),
+        "xor",
+        "3 · XOR from NAND only",
+        ("xor",),
         "XOR is 1 when exactly one input is 1. No single perceptron computes it, but four "
         "NAND gates do.\n\n"
         "Write `xor(x1, x2)` using only calls of `nand` (given) — no operators, no `if`.",
@@ -175,12 +194,20 @@ EXERCISES: tuple[Exercise, ...] = (
     """XOR of two bits, from NAND gates only."""
     # your code here
 ''',
-        ("Start with n = nand(x1, x2): it is 0 only when both inputs are 1.",
-         "nand(x1, n) is 1 unless x1 is 1 and x2 is 0 … and similarly nand(x2, n).",
-         "A last NAND of those two: `nand(nand(x1, n), nand(x2, n))`."),
-        _XOR, ("perceptron", "nand"), ("xor(0, 1)", "xor(1, 1)"), checks.check_xor),
+        (
+            "Start with n = nand(x1, x2): it is 0 only when both inputs are 1.",
+            "nand(x1, n) is 1 unless x1 is 1 and x2 is 0 … and similarly nand(x2, n).",
+            "A last NAND of those two: `nand(nand(x1, n), nand(x2, n))`.",
+        ),
+        _XOR,
+        ("perceptron", "nand"),
+        ("xor(0, 1)", "xor(1, 1)"),
+        checks.check_xor,
+    ),
     Exercise(
-        "half_adder", "4 · A half adder", ("half_adder",),
+        "half_adder",
+        "4 · A half adder",
+        ("half_adder",),
         "Adding two bits gives a sum bit and a carry bit: 1 + 1 = 10 in binary, sum 0, carry 1.\n\n"
         "Write `half_adder(x1, x2)` returning the pair `(sum, carry)`, from `nand` and `xor` "
         "(both given) only.",
@@ -188,12 +215,20 @@ EXERCISES: tuple[Exercise, ...] = (
     """(sum, carry) of two bits."""
     # your code here
 ''',
-        ("The sum bit is x1 XOR x2.",
-         "The carry is x1 AND x2, and AND is NOT NAND.",
-         "NOT a is nand(a, a), so the carry is nand(nand(x1, x2), nand(x1, x2))."),
-        _HALF, ("perceptron", "nand", "xor"), ("half_adder(1, 1)",), checks.check_half_adder),
+        (
+            "The sum bit is x1 XOR x2.",
+            "The carry is x1 AND x2, and AND is NOT NAND.",
+            "NOT a is nand(a, a), so the carry is nand(nand(x1, x2), nand(x1, x2)).",
+        ),
+        _HALF,
+        ("perceptron", "nand", "xor"),
+        ("half_adder(1, 1)",),
+        checks.check_half_adder,
+    ),
     Exercise(
-        "adder", "5 · An n-bit adder", ("full_adder", "add"),
+        "adder",
+        "5 · An n-bit adder",
+        ("full_adder", "add"),
         "A full adder adds two bits and a carry coming in; a chain of them adds numbers of any "
         "length, carrying from each bit into the next, as you do by hand.\n\n"
         "Write `full_adder(x1, x2, carry_in)` returning `(sum, carry)` from gate calls only "
@@ -209,14 +244,21 @@ def add(a, b):
     """a + b for two lists of n bits, least significant bit first; n + 1 bits back."""
     # your code here
 ''',
-        ("A full adder is two half adders: add x1 and x2, then add carry_in to that sum.",
-         "The carry out is 1 if either half adder carried: c1 OR c2 = nand(NOT c1, NOT c2).",
-         "In add, start with carry = 0 and walk the bits from the first (least significant); "
-         "the final carry is the last bit of the answer."),
-        _ADDER, ("perceptron", "nand", "xor", "half_adder"),
-        ("full_adder(1, 1, 1)", "add([1, 0, 1], [1, 1, 0])   # 5 + 3"), checks.check_adder),
+        (
+            "A full adder is two half adders: add x1 and x2, then add carry_in to that sum.",
+            "The carry out is 1 if either half adder carried: c1 OR c2 = nand(NOT c1, NOT c2).",
+            "In add, start with carry = 0 and walk the bits from the first (least significant); "
+            "the final carry is the last bit of the answer.",
+        ),
+        _ADDER,
+        ("perceptron", "nand", "xor", "half_adder"),
+        ("full_adder(1, 1, 1)", "add([1, 0, 1], [1, 1, 0])   # 5 + 3"),
+        checks.check_adder,
+    ),
     Exercise(
-        "sigmoid", "6 · A stable sigmoid", ("sigmoid",),
+        "sigmoid",
+        "6 · A stable sigmoid",
+        ("sigmoid",),
         "The sigmoid neuron's output is σ(z) = 1 / (1 + e^(−z)). Computed naively, `np.exp(-z)` "
         "overflows for z below about −709 and numpy prints a warning.\n\n"
         "Write `sigmoid(z)` for a number or a numpy array of any shape, exact to rounding and "
@@ -228,14 +270,21 @@ def sigmoid(z):
     """1 / (1 + e^-z) for a number or an array, without overflow for any z."""
     # your code here
 ''',
-        ("Use numpy (np.exp), not math.exp: it must work on whole arrays.",
-         "For z < 0, σ(z) = e^z / (1 + e^z): the exponent is then never positive.",
-         "`np.where(z >= 0, 1 / (1 + np.exp(-z)), …)` still computes both branches for every z "
-         "and overflows: compute e = np.exp(-np.abs(z)) once, and use it in both."),
-        _SIGMOID, (), ("sigmoid(0.0)", "sigmoid(np.array([-1e4, -1.0, 0.0, 1.0, 1e4]))"),
-        checks.check_sigmoid),
+        (
+            "Use numpy (np.exp), not math.exp: it must work on whole arrays.",
+            "For z < 0, σ(z) = e^z / (1 + e^z): the exponent is then never positive.",
+            "`np.where(z >= 0, 1 / (1 + np.exp(-z)), …)` still computes both branches for every z "
+            "and overflows: compute e = np.exp(-np.abs(z)) once, and use it in both.",
+        ),
+        _SIGMOID,
+        (),
+        ("sigmoid(0.0)", "sigmoid(np.array([-1e4, -1.0, 0.0, 1.0, 1e4]))"),
+        checks.check_sigmoid,
+    ),
     Exercise(
-        "feedforward", "7 · Feedforward, a whole batch", ("feedforward",),
+        "feedforward",
+        "7 · Feedforward, a whole batch",
+        ("feedforward",),
         "A network's layer l has weights w of shape (n_out, n_in) and biases b of shape "
         "(n_out,). A batch `x` holds one example per row, shape (N, n_in).\n\n"
         "Write `feedforward(weights, biases, x)` returning the output layer's activations for "
@@ -248,14 +297,21 @@ def feedforward(weights, biases, x):
     """The network's outputs for a batch x of shape (N, n_in): shape (N, n_out)."""
     # your code here
 ''',
-        ("Start with a = x; for each (w, b) pair, replace a by the next layer's activations.",
-         "With examples as rows, z = a @ w.T + b: (N, n_in) @ (n_in, n_out) gives (N, n_out), "
-         "and b is added to every row.",
-         "a = sigmoid(a @ w.T + b) in a loop over zip(weights, biases)."),
-        _FEEDFORWARD, ("sigmoid",), (*_NET_EXAMPLE, "feedforward(weights, biases, x)"),
-        checks.check_feedforward),
+        (
+            "Start with a = x; for each (w, b) pair, replace a by the next layer's activations.",
+            "With examples as rows, z = a @ w.T + b: (N, n_in) @ (n_in, n_out) gives (N, n_out), "
+            "and b is added to every row.",
+            "a = sigmoid(a @ w.T + b) in a loop over zip(weights, biases).",
+        ),
+        _FEEDFORWARD,
+        ("sigmoid",),
+        (*_NET_EXAMPLE, "feedforward(weights, biases, x)"),
+        checks.check_feedforward,
+    ),
     Exercise(
-        "backprop", "8 · Backpropagation", ("backprop",),
+        "backprop",
+        "8 · Backpropagation",
+        ("backprop",),
         "For the quadratic cost C = (1/N) Σₓ ½‖a(x) − y(x)‖² over a batch, backpropagation "
         "gives every gradient in one backward pass:\n\n"
         "BP1 δᴸ = (aᴸ − y) ⊙ σ′(zᴸ);  BP2 δˡ = (δˡ⁺¹ wˡ⁺¹) ⊙ σ′(zˡ);  "
@@ -270,16 +326,22 @@ def backprop(weights, biases, x, y):
     """(nabla_b, nabla_w): the gradient of the mean quadratic cost over the batch."""
     # your code here
 ''',
-        ("Go forward first, keeping every z and every activation (the input x is activation 0).",
-         "BP1 at the output, then walk the layers backwards; nabla_b[l] = delta.sum(axis=0) / N "
-         "— the sum runs over the examples (axis 0), not over the neurons.",
-         "nabla_w[l] = delta.T @ activations[l] / N has the shape of weights[l]; then "
-         "delta = (delta @ weights[l]) * sigmoid_prime(zs[l - 1]) for the layer below."),
-        _BACKPROP, ("sigmoid",),
+        (
+            "Go forward first, keeping every z and every activation (the input x is activation 0).",
+            "BP1 at the output, then walk the layers backwards; nabla_b[l] = delta.sum(axis=0) / N "
+            "— the sum runs over the examples (axis 0), not over the neurons.",
+            "nabla_w[l] = delta.T @ activations[l] / N has the shape of weights[l]; then "
+            "delta = (delta @ weights[l]) * sigmoid_prime(zs[l - 1]) for the layer below.",
+        ),
+        _BACKPROP,
+        ("sigmoid",),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "backprop(weights, biases, x, y)"),
-        checks.check_backprop),
+        checks.check_backprop,
+    ),
     Exercise(
-        "sgd", "9 · Gradient descent learns XOR", ("sgd_step",),
+        "sgd",
+        "9 · Gradient descent learns XOR",
+        ("sgd_step",),
         "One step of gradient descent moves every weight and bias a little against its "
         "gradient: w → w − η ∂C/∂w, b → b − η ∂C/∂b.\n\n"
         "Write `sgd_step(weights, biases, x, y, eta)` returning the new `(weights, biases)`, "
@@ -289,16 +351,20 @@ def backprop(weights, biases, x, y):
     """One step of gradient descent on the mini-batch (x, y): the new (weights, biases)."""
     # your code here
 ''',
-        ("nabla_b, nabla_w = backprop(weights, biases, x, y).",
-         "A new list of weights: [w - eta * nw for w, nw in zip(weights, nabla_w)]; the same for biases.",
-         "backprop's gradient is already the mean over the batch: do not divide by len(x) again."),
-        _SGD, ("sigmoid", "feedforward", "backprop"),
+        (
+            "nabla_b, nabla_w = backprop(weights, biases, x, y).",
+            "A new list of weights: [w - eta * nw for w, nw in zip(weights, nabla_w)]; the same for biases.",
+            "backprop's gradient is already the mean over the batch: do not divide by len(x) again.",
+        ),
+        _SGD,
+        ("sigmoid", "feedforward", "backprop"),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "sgd_step(weights, biases, x, y, 0.5)"),
-        checks.check_sgd_step),
+        checks.check_sgd_step,
+    ),
 )
 
 BY_KEY = {e.key: e for e in EXERCISES}
-_GIVEN_EXTRA = {"sigmoid": _SIGMOID_PRIME}   # helpers that come with a solution when it is given
+_GIVEN_EXTRA = {"sigmoid": _SIGMOID_PRIME}  # helpers that come with a solution when it is given
 _given_cache: dict[tuple, dict] = {}
 
 
@@ -328,20 +394,27 @@ def run(key: str, code: str) -> dict:
         return {"ok": False, "output": "\n".join(lines), "error": ran.error}
     missing = [f for f in exercise.functions if not callable(ran.namespace.get(f))]
     if missing:
-        return {"ok": False, "output": "\n".join(lines),
-                "error": f"Your code does not define {', '.join(missing)} yet."}
+        return {
+            "ok": False,
+            "output": "\n".join(lines),
+            "error": f"Your code does not define {', '.join(missing)} yet.",
+        }
     from nnfs.learner_code import learner_traceback
+
     ran.namespace.setdefault("np", np)
     for line in exercise.example:
         lines.append(">>> " + line)
         expr = line.split("#")[0].strip()
         try:
-            if "=" in expr.split("(")[0]:        # an assignment sets up the example
-                exec(expr, ran.namespace)         # noqa: S102
+            if "=" in expr.split("(")[0]:  # an assignment sets up the example
+                exec(expr, ran.namespace)  # noqa: S102
             else:
                 value = eval(compile(expr, "<example>", "eval"), ran.namespace)  # noqa: S307
-                lines.append(checks.fmt(value) if not isinstance(value, (list, tuple)) or not any(
-                    isinstance(v, (list, np.ndarray)) for v in value) else _nested(value))
+                lines.append(
+                    checks.fmt(value)
+                    if not isinstance(value, (list, tuple)) or not any(isinstance(v, (list, np.ndarray)) for v in value)
+                    else _nested(value)
+                )
         except Exception as exc:  # noqa: BLE001 - shown to the learner
             return {"ok": False, "output": "\n".join(lines), "error": learner_traceback(exc, code)}
     return {"ok": True, "output": "\n".join(lines), "error": ""}
@@ -365,8 +438,10 @@ def check(key: str, code: str, seed: int = CHECK_SEED) -> dict:
     exercise = get(key)
     ran = run_code(code, given(key))
     if ran.error:
-        result = {"passed": False, "message": "Your code stopped with an error before it could "
-                  "be checked:\n\n" + ran.error}
+        result = {
+            "passed": False,
+            "message": "Your code stopped with an error before it could be checked:\n\n" + ran.error,
+        }
     else:
         ctx = checks.Context(code, ran, np.random.default_rng(seed))
         try:
@@ -381,6 +456,16 @@ def check(key: str, code: str, seed: int = CHECK_SEED) -> dict:
 
 def catalogue() -> list[dict]:
     """Every exercise's texts for the page (the checks stay in the worker)."""
-    return [{"key": e.key, "title": e.title, "functions": list(e.functions), "statement": e.statement,
-             "stub": e.stub, "hints": list(e.hints), "solution": e.solution,
-             "given": sorted(given(e.key))} for e in EXERCISES]
+    return [
+        {
+            "key": e.key,
+            "title": e.title,
+            "functions": list(e.functions),
+            "statement": e.statement,
+            "stub": e.stub,
+            "hints": list(e.hints),
+            "solution": e.solution,
+            "given": sorted(given(e.key)),
+        }
+        for e in EXERCISES
+    ]

@@ -170,7 +170,9 @@ if __name__ == "__main__":
 '''
 
 # Only 784-input models read pixels; for those a CSV of 0-255 values is scaled.
-_CSV_SCALE_NOTE = ", as 0-255 pixel values or as\nintensities in [0, 1] (if any value is above 1 they are taken as 0-255)"
+_CSV_SCALE_NOTE = (
+    ", as 0-255 pixel values or as\nintensities in [0, 1] (if any value is above 1 they are taken as 0-255)"
+)
 _CSV_SCALE_CODE = """
     if x.max() > 1:  # pixel values 0-255, not intensities in [0, 1]
         x = x * PIXEL_SCALE"""
@@ -207,7 +209,7 @@ def export_script(model_json_text: str) -> str:
 def _embedded(array: np.ndarray) -> str:
     """One ``decode(shape, "...")`` list item, the base64 text wrapped into lines."""
     text = base64.b64encode(array.astype("<f8").tobytes()).decode("ascii")
-    lines = [text[i:i + _BASE64_LINE] for i in range(0, len(text), _BASE64_LINE)] or [""]
+    lines = [text[i : i + _BASE64_LINE] for i in range(0, len(text), _BASE64_LINE)] or [""]
     body = "\n".join(f'        "{line}"' for line in lines)
     return f"    decode({array.shape!r}, (\n{body}\n    )),"
 
@@ -250,11 +252,16 @@ def _parse_model(text: str) -> dict:
         raise ValueError(f"unsupported model file version {model.get('version')!r}; this app reads version {VERSION}")
 
     sizes = model.get("sizes")
-    if (not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)):
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) < 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)
+    ):
         raise ValueError(f"'sizes' must be a list of at least 2 positive integers, got {sizes!r}")
     if model.get("activation") not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"unknown 'activation' {model.get('activation')!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}")
+        raise ValueError(
+            f"unknown 'activation' {model.get('activation')!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}"
+        )
     if model.get("output_activation") not in OUTPUT_ACTIVATIONS:
         raise ValueError(
             f"unknown 'output_activation' {model.get('output_activation')!r}; "

@@ -35,9 +35,10 @@ class LearnerError(Exception):
 @dataclass
 class Ran:
     """The result of running the learner's code: their namespace and what it printed."""
+
     namespace: dict
     output: str = ""
-    error: str = ""            # a readable traceback, "" when it ran
+    error: str = ""  # a readable traceback, "" when it ran
     tree: ast.Module | None = field(default=None, repr=False)
 
 
@@ -65,7 +66,7 @@ def syntax_message(exc: SyntaxError, code: str) -> str:
         out.append("    " + text.rstrip())
         if exc.offset:
             # The caret under the column Python points at (tabs kept so it lines up).
-            pad = "".join(ch if ch == "\t" else " " for ch in text[:max(exc.offset - 1, 0)])
+            pad = "".join(ch if ch == "\t" else " " for ch in text[: max(exc.offset - 1, 0)])
             out.append("    " + pad + "^")
     return "\n".join(out)
 
@@ -129,7 +130,7 @@ def call(code: str, fn, args: tuple, described: str, out: io.StringIO | None = N
 def function_node(tree: ast.Module | None, name: str) -> ast.FunctionDef | None:
     """The top-level ``def name`` in the learner's code, if any (the last one wins, as in Python)."""
     found = None
-    for node in (tree.body if tree else []):
+    for node in tree.body if tree else []:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             found = node
     return found
@@ -147,7 +148,7 @@ _FORBIDDEN = {
 
 
 def gates_only(code: str, tree: ast.Module | None, name: str) -> str:
-    """"" if function ``name`` computes with calls only; else a sentence naming the first
+    """ "" if function ``name`` computes with calls only; else a sentence naming the first
     operator it uses, e.g. "line 3: `x1 ^ x2` uses an arithmetic or bitwise operator"."""
     node = function_node(tree, name)
     if node is None:

@@ -68,16 +68,27 @@ class SpeedRun:
     whatever the hidden activation, as in the book.
     """
 
-    def __init__(self, sizes, X, y, activation: str = "sigmoid", init: str = "scaled",
-                 eta: float = ETA, lmbda: float = LMBDA, seed: int = 0, scale=None):
+    def __init__(
+        self,
+        sizes,
+        X,
+        y,
+        activation: str = "sigmoid",
+        init: str = "scaled",
+        eta: float = ETA,
+        lmbda: float = LMBDA,
+        seed: int = 0,
+        scale=None,
+    ):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
         if init not in INITS:
             raise ValueError(f"unknown initialisation {init!r}; expected one of {', '.join(INITS)}")
         if len(sizes) < 3:
             raise ValueError("the speed of learning compares hidden layers: give at least one")
-        self.network = Network(list(sizes), activation=activation, output_activation="sigmoid",
-                               cost="cross-entropy", init=init, seed=seed)
+        self.network = Network(
+            list(sizes), activation=activation, output_activation="sigmoid", cost="cross-entropy", init=init, seed=seed
+        )
         X = np.asarray(X)
         self.X = X.astype(np.float64) * (1.0 if scale is None else scale)
         self.y = np.asarray(y)
@@ -88,7 +99,7 @@ class SpeedRun:
         self.eta, self.lmbda = float(eta), float(lmbda)
         self.activation, self.init = activation, init
         self.epoch = 0
-        self.norms: list[list[float]] = []   # before epoch 0, 1, 2, ...
+        self.norms: list[list[float]] = []  # before epoch 0, 1, 2, ...
         self._gradient = None
 
     @property
@@ -152,7 +163,7 @@ def unpack_data(data, width: int = 784) -> tuple[np.ndarray, np.ndarray]:
     n, rest = divmod(flat.size, width + 1)
     if rest or n == 0:
         raise ValueError(f"{flat.size} bytes are not whole images of {width} pixels plus labels")
-    return flat[:n * width].reshape(n, width), flat[n * width:].copy()
+    return flat[: n * width].reshape(n, width), flat[n * width :].copy()
 
 
 class SpeedSession:
@@ -171,7 +182,7 @@ class SpeedSession:
         self.clock = clock
         self.stop: Stop | None = None
         self.train_seconds = 0.0
-        self.progress = 0.0          # full batch: an epoch is one step, never half done
+        self.progress = 0.0  # full batch: an epoch is one step, never half done
         self.history: dict[str, list] = {"epoch": []}
         for l in range(speed_run.hidden_layers):
             self.history[f"speed_{l + 1}"] = []
@@ -201,13 +212,15 @@ class SpeedSession:
         start = self.clock()
         try:
             while until_epoch is None or self.epoch < until_epoch:
-                with np.errstate(all="ignore"):   # an overflow is reported below, not warned
+                with np.errstate(all="ignore"):  # an overflow is reported below, not warned
                     self.speed_run.step(1)
                 self._record()
                 if not self.speed_run.finite():
-                    self.stop = Stop("nan", f"The gradients overflowed in epoch {self.epoch}: "
-                                            "this run stops here.",
-                                     "Try sigmoid or tanh, or the scaled initialisation.")
+                    self.stop = Stop(
+                        "nan",
+                        f"The gradients overflowed in epoch {self.epoch}: this run stops here.",
+                        "Try sigmoid or tanh, or the scaled initialisation.",
+                    )
                     return self.stop
                 if self.clock() - start >= budget:
                     break

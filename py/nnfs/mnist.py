@@ -70,9 +70,7 @@ def _read_source(path_or_bytes) -> tuple[bytes, str]:
     if isinstance(path_or_bytes, (str, os.PathLike)):
         with open(path_or_bytes, "rb") as f:
             return f.read(), str(path_or_bytes)
-    raise ValueError(
-        f"expected a file path or bytes, got {type(path_or_bytes).__name__}"
-    )
+    raise ValueError(f"expected a file path or bytes, got {type(path_or_bytes).__name__}")
 
 
 def read_idx(path_or_bytes) -> np.ndarray:
@@ -96,8 +94,7 @@ def read_idx(path_or_bytes) -> np.ndarray:
         raise ValueError(f"{name} is not an IDX file: only {len(data)} bytes, too short for a header")
     if data[0] != 0 or data[1] != 0:
         raise ValueError(
-            f"{name} is not an IDX file: bad magic number 0x{data[:4].hex()} "
-            "(IDX files start with two zero bytes)"
+            f"{name} is not an IDX file: bad magic number 0x{data[:4].hex()} (IDX files start with two zero bytes)"
         )
     type_code, ndim = data[2], data[3]
     if type_code not in _IDX_TYPES:
@@ -118,8 +115,7 @@ def read_idx(path_or_bytes) -> np.ndarray:
         )
     if len(data) > expected:
         raise ValueError(
-            f"{name} is not a valid IDX file: {len(data) - expected} bytes after the data "
-            f"for shape {shape}"
+            f"{name} is not a valid IDX file: {len(data) - expected} bytes after the data for shape {shape}"
         )
     array = np.frombuffer(data, dtype=dtype, offset=header_size).reshape(shape)
     # Native byte order, and a writable copy that does not pin the file's bytes.
@@ -189,8 +185,10 @@ def load_split_bytes(split: str, data, manifest: dict | None = None) -> tuple[np
     data = bytes(data)
     want = ((manifest or {}).get(name) or {}).get("sha256")
     if want and hashlib.sha256(data).hexdigest() != want:
-        raise ValueError(f"{name} arrived damaged (its sha256 sum does not match "
-                         "static/data/MANIFEST.json). Retry, or run the set-up again.")
+        raise ValueError(
+            f"{name} arrived damaged (its sha256 sum does not match "
+            "static/data/MANIFEST.json). Retry, or run the set-up again."
+        )
     return load_npz(data)
 
 

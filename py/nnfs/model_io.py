@@ -34,8 +34,7 @@ from .network import Network
 
 FORMAT = "nnfs-network"
 VERSION = 1
-_KEYS = ("format", "version", "sizes", "activation", "output_activation", "cost",
-         "weights", "biases")
+_KEYS = ("format", "version", "sizes", "activation", "output_activation", "cost", "weights", "biases")
 _OPTIONAL = ("meta",)
 # A model file nests 4 deep ({ "weights": [ layer [ row [ ...), plus whatever meta holds.
 # json's parser recurses once per level: a file nested thousands deep overflows
@@ -54,11 +53,11 @@ MAX_VALUES = 5_000_000
 # one per character: gigabytes).
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
+
 def to_dict(network: Network, meta=None) -> dict:
     """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
     if not network.is_finite():
-        raise ValueError("cannot save a network with non-finite weights or biases "
-                         "(training diverged?)")
+        raise ValueError("cannot save a network with non-finite weights or biases (training diverged?)")
     meta = network.meta if meta is None else meta
     if not isinstance(meta, dict):
         raise ValueError(f"meta must be a dict, got {type(meta).__name__}")
@@ -134,11 +133,11 @@ _TOO_BIG = "the file is too big to read in the memory this page has"
 def _check_size(text: str) -> None:
     """Refuse, before parsing, text that would nest too deep or hold too many values."""
     if text.count(",") >= MAX_VALUES:
-        raise ValueError(f"not a model file: it holds more than {MAX_VALUES:,} values "
-                         f"(a model file holds at most that many numbers)")
+        raise ValueError(
+            f"not a model file: it holds more than {MAX_VALUES:,} values (a model file holds at most that many numbers)"
+        )
     if _nesting_depth(text) > MAX_NESTING:
-        raise ValueError(f"not a model file: its lists and objects are nested more than "
-                         f"{MAX_NESTING} deep")
+        raise ValueError(f"not a model file: its lists and objects are nested more than {MAX_NESTING} deep")
 
 
 def _nesting_depth(text: str) -> int:
@@ -179,11 +178,9 @@ def from_dict(d) -> Network:
         raise ValueError(f"unsupported version {d['version']!r} (this code reads version {VERSION})")
 
     sizes = d["sizes"]
-    if not isinstance(sizes, list) or len(sizes) < 2 or not all(
-            type(s) is int and s >= 1 for s in sizes):
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(type(s) is int and s >= 1 for s in sizes):
         raise ValueError(f"sizes must be a list of at least 2 positive integers, got {sizes!r}")
-    for key, names in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS),
-                       ("cost", COSTS)):
+    for key, names in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("cost", COSTS)):
         if not isinstance(d[key], str) or d[key] not in names:
             raise ValueError(f"unknown {key} {d[key]!r}; expected one of {', '.join(names)}")
     if "meta" in d and not isinstance(d["meta"], dict):
@@ -195,8 +192,7 @@ def from_dict(d) -> Network:
     assert len(weights) == len(biases) == n_layers
 
     # The constructor checks the activation/cost pairing; its random weights are replaced.
-    net = Network(sizes, activation=d["activation"], output_activation=d["output_activation"],
-                  cost=d["cost"], seed=0)
+    net = Network(sizes, activation=d["activation"], output_activation=d["output_activation"], cost=d["cost"], seed=0)
     net.weights, net.biases = weights, biases
     net.meta = dict(d.get("meta", {}))
     return net
@@ -207,8 +203,7 @@ def _arrays(value, name: str, shapes: list[tuple]) -> list[np.ndarray]:
     if not isinstance(value, list):
         raise ValueError(f"{name} must be a list of {len(shapes)} arrays, got {type(value).__name__}")
     if len(value) != len(shapes):
-        raise ValueError(f"{name} has {len(value)} layers, expected {len(shapes)} "
-                         f"(one per layer after the input)")
+        raise ValueError(f"{name} has {len(value)} layers, expected {len(shapes)} (one per layer after the input)")
     return [_array(v, f"{name}[{l}]", shape) for l, (v, shape) in enumerate(zip(value, shapes))]
 
 
@@ -288,5 +283,6 @@ def check_outputs_bounded(net: Network, input_bound: float = 1.0, inputs: str = 
             raise ValueError(
                 f"its weights are too large: for {inputs}, {layer}'s weighted inputs w·x + b "
                 f"could reach {reach}, where sums overflow and predictions come out as inf "
-                f"or nan (a usable model keeps them below {MAX_WEIGHTED_INPUT:.0e})")
+                f"or nan (a usable model keeps them below {MAX_WEIGHTED_INPUT:.0e})"
+            )
     return net

@@ -52,7 +52,6 @@ INITS = ("normal", "scaled")
 EVAL_CHUNK = 1000
 
 
-
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -106,8 +105,7 @@ class Network:
     keeps each z of order 1, so sigmoid neurons do not start saturated.
     """
 
-    def __init__(self, sizes, activation="sigmoid", output_activation=None,
-                 cost="quadratic", init="normal", seed=None):
+    def __init__(self, sizes, activation="sigmoid", output_activation=None, cost="quadratic", init="normal", seed=None):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             raise ValueError(f"sizes must be a list of at least 2 layer sizes, got {sizes!r}")
         self.sizes = [_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
@@ -115,8 +113,7 @@ class Network:
 
         hidden = get_activation(activation)
         if hidden.output_only:
-            raise ValueError(f"activation {hidden.name!r} is only for the output layer "
-                             "(use output_activation)")
+            raise ValueError(f"activation {hidden.name!r} is only for the output layer (use output_activation)")
         cost = get_cost(cost)
         if output_activation is None:
             output_activation = output_activation_for(cost)
@@ -136,14 +133,15 @@ class Network:
 
         self.rng = make_rng(seed)
         self.biases = [self.rng.standard_normal(n) for n in self.sizes[1:]]
-        self.weights = [self.rng.standard_normal((n_out, n_in))
-                        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.weights = [self.rng.standard_normal((n_out, n_in)) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
         if init == "scaled":
             self.weights = [w / np.sqrt(w.shape[1]) for w in self.weights]
 
     def __repr__(self):
-        return (f"Network({self.sizes}, activation={self.activation!r}, "
-                f"output_activation={self.output_activation!r}, cost={self.cost!r})")
+        return (
+            f"Network({self.sizes}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r}, cost={self.cost!r})"
+        )
 
     # ----------------------------------------------------------------- forward
 
@@ -166,7 +164,7 @@ class Network:
     def _chunks(self, X, scale):
         as_batch(X[:0], self.sizes[0])  # validate the shape once, cheaply
         for k in range(0, len(X), EVAL_CHUNK):
-            yield as_batch(X[k:k + EVAL_CHUNK], self.sizes[0], scale)
+            yield as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale)
 
     def forward(self, X, scale=None):
         """Every layer of one forward pass over the batch X (N, n_in):
@@ -187,7 +185,7 @@ class Network:
         with np.errstate(all="ignore"):
             for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
                 activations, zs = self._forward(Xc)
-                yc = y[k:k + EVAL_CHUNK]
+                yc = y[k : k + EVAL_CHUNK]
                 total += self._cost.fn(activations[-1], self.targets(yc), zs[-1]) * len(Xc)
                 right += int(np.sum(self._classes(activations[-1]) == yc))
         return float(total / len(X)), right / len(X)
@@ -217,17 +215,26 @@ class Network:
         deltas = [None] * L
         deltas[-1] = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, 0, -1):
-            deltas[l - 1] = self._hidden.backward(zs[l - 1], activations[l],
-                                                  linalg.backward(deltas[l], self.weights[l]))
+            deltas[l - 1] = self._hidden.backward(
+                zs[l - 1], activations[l], linalg.backward(deltas[l], self.weights[l])
+            )
         N = len(X)
         nabla_b = [d.sum(axis=0) / N for d in deltas]
         nabla_w = [linalg.gradient(d, a) / N for d, a in zip(deltas, activations[:-1])]
-        examples = [([d[i].copy() for d in deltas],
-                     [np.outer(d[i], a[i]) for d, a in zip(deltas, activations[:-1])])
-                    for i in range(N)]
-        return {"activations": activations, "zs": zs, "deltas": deltas, "targets": T,
-                "nabla_b": nabla_b, "nabla_w": nabla_w, "examples": examples,
-                "cost": float(self._cost.fn(activations[-1], T, zs[-1]))}
+        examples = [
+            ([d[i].copy() for d in deltas], [np.outer(d[i], a[i]) for d, a in zip(deltas, activations[:-1])])
+            for i in range(N)
+        ]
+        return {
+            "activations": activations,
+            "zs": zs,
+            "deltas": deltas,
+            "targets": T,
+            "nabla_b": nabla_b,
+            "nabla_w": nabla_w,
+            "examples": examples,
+            "cost": float(self._cost.fn(activations[-1], T, zs[-1])),
+        }
 
     def _classes(self, A) -> np.ndarray:
         """Predicted classes from output activations A (N, n_out)."""
@@ -259,8 +266,7 @@ class Network:
             raise ValueError("labels y must be whole numbers (class indices)")
         n_classes = max(self.sizes[-1], 2)  # one output neuron separates two classes, 0 and 1
         if len(y) and (y.min() < 0 or y.max() >= n_classes):
-            raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from "
-                             f"{y.min()} to {y.max()}")
+            raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from {y.min()} to {y.max()}")
         return y
 
     def targets(self, y) -> np.ndarray:
@@ -310,11 +316,10 @@ class Network:
         # BP1: the output error, one row per example.
         delta = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, -1, -1):
-            sum_b[l] = delta.sum(axis=0)                        # BP3, summed over the batch
-            sum_w[l] = linalg.gradient(delta, activations[l])   # BP4: sum_x delta_x a_x^T
-            if l > 0:                                           # BP2: error of the layer below
-                delta = self._hidden.backward(zs[l - 1], activations[l],
-                                              linalg.backward(delta, self.weights[l]))
+            sum_b[l] = delta.sum(axis=0)  # BP3, summed over the batch
+            sum_w[l] = linalg.gradient(delta, activations[l])  # BP4: sum_x delta_x a_x^T
+            if l > 0:  # BP2: error of the layer below
+                delta = self._hidden.backward(zs[l - 1], activations[l], linalg.backward(delta, self.weights[l]))
         return sum_b, sum_w, cost
 
     def update_mini_batch(self, X, y, eta, lmbda=0.0, n=None, scale=None) -> float:
@@ -349,8 +354,9 @@ class Network:
             b -= sb
         return cost
 
-    def SGD(self, X, y, epochs, mini_batch_size, eta, lmbda=0.0, scale=None,
-            seed=None, evaluation_data=None) -> list[dict]:
+    def SGD(
+        self, X, y, epochs, mini_batch_size, eta, lmbda=0.0, scale=None, seed=None, evaluation_data=None
+    ) -> list[dict]:
         """Train for ``epochs`` epochs of mini-batch SGD (see ``Trainer``).
 
         Returns one dict per epoch: 'epoch', 'cost' (mean of the mini-batch
@@ -362,8 +368,7 @@ class Network:
         history = []
         for _ in range(_positive_int(epochs, "epochs")):
             costs = trainer.train_epoch()
-            entry = {"epoch": trainer.epoch, "cost": float(np.mean(costs)),
-                     "finite": trainer.is_finite()}
+            entry = {"epoch": trainer.epoch, "cost": float(np.mean(costs)), "finite": trainer.is_finite()}
             if evaluation_data is not None and entry["finite"]:
                 entry["accuracy"] = self.accuracy(*evaluation_data, scale=scale)
             history.append(entry)
@@ -396,15 +401,14 @@ class Network:
         total = 0.0
         for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
             activations, zs = self._forward(Xc)
-            T = self.targets(y[k:k + EVAL_CHUNK])
+            T = self.targets(y[k : k + EVAL_CHUNK])
             total += self._cost.fn(activations[-1], T, zs[-1]) * len(Xc)  # undo the chunk mean
         l2 = 0.5 * (lmbda / len(X)) * sum(float(np.sum(w * w)) for w in self.weights)
         return total / len(X) + l2
 
     def is_finite(self) -> bool:
         """False once any weight or bias is inf or NaN (training has diverged)."""
-        return all(np.isfinite(w).all() for w in self.weights) and \
-            all(np.isfinite(b).all() for b in self.biases)
+        return all(np.isfinite(w).all() for w in self.weights) and all(np.isfinite(b).all() for b in self.biases)
 
 
 class Trainer:
@@ -423,8 +427,7 @@ class Trainer:
     network fits real values (e.g. a curve): each row is then its example's target.
     """
 
-    def __init__(self, network: Network, X, y, mini_batch_size=10, eta=0.5, lmbda=0.0,
-                 scale=None, seed=None):
+    def __init__(self, network: Network, X, y, mini_batch_size=10, eta=0.5, lmbda=0.0, scale=None, seed=None):
         self.network = network
         X = np.asarray(X)
         as_batch(X[:0], network.sizes[0])  # shape and dtype check without a copy
@@ -437,8 +440,9 @@ class Trainer:
         self.targets = None
         if y_arr.ndim == 2 and np.issubdtype(y_arr.dtype, np.floating):
             if y_arr.shape[1] != network.sizes[-1]:
-                raise ValueError(f"targets have {y_arr.shape[1]} columns, expected {network.sizes[-1]} "
-                                 "(one per output neuron)")
+                raise ValueError(
+                    f"targets have {y_arr.shape[1]} columns, expected {network.sizes[-1]} (one per output neuron)"
+                )
             self.targets = network.targets(y_arr)
             self.y = self.targets
         else:
@@ -454,9 +458,9 @@ class Trainer:
         self.scale = None if scale is None else _real(scale, "scale", 0.0, allow_low=False)
         self.rng = make_rng(seed)
         self.batches_per_epoch = -(-self.n // self.mini_batch_size)  # ceil(n / size)
-        self.epoch = 0          # epochs completed
-        self.batches_done = 0   # mini-batches done in the current epoch
-        self.last_cost = None   # mean cost of the last mini-batch (before its update)
+        self.epoch = 0  # epochs completed
+        self.batches_done = 0  # mini-batches done in the current epoch
+        self.last_cost = None  # mean cost of the last mini-batch (before its update)
         self.order = self.rng.permutation(self.n)
         # Target rows by label, made once (labels were checked above): row y is the
         # one-hot vector e_y, or the 0/1 label itself for a single output neuron.
@@ -490,7 +494,7 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_batches):
                 k = self.batches_done * self.mini_batch_size
-                idx = self.order[k:k + self.mini_batch_size]
+                idx = self.order[k : k + self.mini_batch_size]
                 X = self.X[idx].astype(np.float64)  # only this mini-batch becomes float64
                 if self.scale is not None:
                     X *= self.scale

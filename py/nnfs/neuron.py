@@ -126,8 +126,7 @@ def step_gap(w, b, x_range, margin) -> float:
     if w == 0:
         return float(sigmoid(-abs(b)))
     t = -b / w
-    candidates = [x for x in (lo, hi, t - margin, t + margin)
-                  if lo <= x <= hi and abs(x - t) >= margin * (1 - 1e-12)]
+    candidates = [x for x in (lo, hi, t - margin, t + margin) if lo <= x <= hi and abs(x - t) >= margin * (1 - 1e-12)]
     if not candidates:
         return float("nan")
     nearest = min(abs(x - t) for x in candidates)
@@ -164,4 +163,3 @@ def small_change(x, w, b, dw, db=0.0) -> dict:
         "error": actual - linear,
         "perceptron": int(z_new > 0) - int(z > 0),
     }
-

@@ -22,8 +22,14 @@ class ChunkPlanner:
     ``max_growth`` per chunk (a fresh estimate may be noisy) and shrinks at once.
     """
 
-    def __init__(self, target: float = 0.03, first: int = 1, max_batches: int = 100_000,
-                 max_growth: float = 2.0, smoothing: float = 0.3):
+    def __init__(
+        self,
+        target: float = 0.03,
+        first: int = 1,
+        max_batches: int = 100_000,
+        max_growth: float = 2.0,
+        smoothing: float = 0.3,
+    ):
         if not target > 0:
             raise ValueError("target must be a positive number of seconds")
         self.target = float(target)

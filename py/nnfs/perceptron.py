@@ -81,8 +81,7 @@ def _finite_vector(values, name):
     except TypeError:
         raise ValueError(f"{name} must be a sequence of numbers; got {values!r}") from None
     return np.array(
-        [_finite_number(v, f"{name} must be finite numbers", f" at position {i}")
-         for i, v in enumerate(items)],
+        [_finite_number(v, f"{name} must be finite numbers", f" at position {i}") for i, v in enumerate(items)],
         dtype=float,
     )
 
@@ -181,8 +180,7 @@ def truth_table(perceptron):
     n = perceptron.n_inputs
     if n > MAX_TRUTH_TABLE_INPUTS:
         raise ValueError(
-            f"a truth table for {n} inputs would have {2 ** n} rows; "
-            f"the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
+            f"a truth table for {n} inputs would have {2**n} rows; the limit is {MAX_TRUTH_TABLE_INPUTS} inputs"
         )
     return [(x, perceptron.output(x)) for x in product((0, 1), repeat=n)]
 

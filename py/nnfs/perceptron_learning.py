@@ -225,10 +225,17 @@ class PerceptronLearner:
         self._k_b += e
         eta = self._eta
         record = Step(
-            epoch=self.epoch + 1, row=self._row, x=x, target=t, prediction=y, error=e,
+            epoch=self.epoch + 1,
+            row=self._row,
+            x=x,
+            target=t,
+            prediction=y,
+            error=e,
             # float(Fraction 0) is 0.0, never -0.0, so a zero shows as "0".
-            delta_w=tuple(float(eta * e * xi) for xi in x), delta_b=float(eta * e),
-            weights=self.weights, bias=self.bias,
+            delta_w=tuple(float(eta * e * xi) for xi in x),
+            delta_b=float(eta * e),
+            weights=self.weights,
+            bias=self.bias,
         )
         self._row += 1
         if self._row == len(self.rows):
@@ -290,8 +297,7 @@ class PerceptronLearner:
         if self.converged:
             # Said as of the step that got there: steps after it change nothing.
             epochs, rows = self._converged_at
-            when = (f"after {_count(epochs, 'epoch')}" if rows == 0 else
-                    f"in epoch {epochs + 1}, at row {rows} of {n}")
+            when = f"after {_count(epochs, 'epoch')}" if rows == 0 else f"in epoch {epochs + 1}, at row {rows} of {n}"
             return f"Converged {when}: {where} gets all {n} rows right."
         if self.cycling:
             first, again = self._cycle
@@ -303,6 +309,5 @@ class PerceptronLearner:
                 "so none does: this table is not linearly separable."
             )
         return (
-            f"Not converged after {_count(self.epoch, 'epoch')}: "
-            f"{where} gets {self.misclassified} of {n} rows wrong."
+            f"Not converged after {_count(self.epoch, 'epoch')}: {where} gets {self.misclassified} of {n} rows wrong."
         )

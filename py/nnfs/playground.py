@@ -31,18 +31,18 @@ import numpy as np
 
 from . import engine
 from .costs import output_activation_for
-from .datasets import DATASETS, make_dataset, train_test_split
+from .datasets import make_dataset, train_test_split
 from .network import Network, Trainer
 from .perceptron import parse_finite
 from .settings import Setting, Table, format_number
 
 # --------------------------------------------------------------------- limits
 
-TWO_CLASS = ("xor", "moons")          # these data sets have exactly 2 classes
+TWO_CLASS = ("xor", "moons")  # these data sets have exactly 2 classes
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_USER_POINTS = 200
-POINT_DECIMALS = 2                    # clicked points are stored (and linked) to 0.01
+POINT_DECIMALS = 2  # clicked points are stored (and linked) to 0.01
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,10 @@ def layers_text(layers) -> str:
 
 def round_point(x: float, y: float) -> tuple[float, float]:
     """A clicked position rounded as it is stored and linked, clipped into the box."""
+
     def r(v):
         return round(min(1.0, max(-1.0, float(v))), POINT_DECIMALS) + 0.0  # never -0.0
+
     return r(x), r(y)
 
 
@@ -128,56 +130,146 @@ def points_text(points) -> str:
 # the slider's range and a sentence of help. The URL codec (nnfs.settings), the number
 # limits (NUMBERS), the choices (CHOICES) and Config's defaults all come from here.
 # "pts" (the learner's clicked points) is Config.points.
-SETTINGS = Table("pg", [
-    Setting("data", "data set", "xor", kind="choice",
-            choices=(("xor", "XOR (4 clusters)"), ("circles", "circles"), ("spiral", "spiral"),
-                     ("blobs", "blobs"), ("moons", "moons")),
-            help="The 2-D points to classify."),
-    Setting("classes", "classes", 2, kind="int", lo=2, hi=4, slider=(2, 4, 1),
-            help="Circles, spiral and blobs: how many classes (XOR and moons have 2)."),
-    Setting("n", "points", 200, kind="int", lo=10, hi=2000, slider=(10, 1000, 10),
-            help="Points generated, training and test together."),
-    Setting("noise", "noise", 0.1, lo=0.0, hi=1.0, slider=(0, 1, 0.01),
-            help="How far the points scatter from their pattern."),
-    Setting("test", "test %", 30, kind="int", lo=10, hi=90, slider=(10, 90, 5),
-            help="The share of the points held out to test on."),
-    Setting("dseed", "data seed", 1, kind="int", lo=0, hi=999_999,
-            help="The same seed gives the same points and split."),
-    Setting("layers", "hidden layers", (4,), kind="text", parse_text=parse_layers,
+SETTINGS = Table(
+    "pg",
+    [
+        Setting(
+            "data",
+            "data set",
+            "xor",
+            kind="choice",
+            choices=(
+                ("xor", "XOR (4 clusters)"),
+                ("circles", "circles"),
+                ("spiral", "spiral"),
+                ("blobs", "blobs"),
+                ("moons", "moons"),
+            ),
+            help="The 2-D points to classify.",
+        ),
+        Setting(
+            "classes",
+            "classes",
+            2,
+            kind="int",
+            lo=2,
+            hi=4,
+            slider=(2, 4, 1),
+            help="Circles, spiral and blobs: how many classes (XOR and moons have 2).",
+        ),
+        Setting(
+            "n",
+            "points",
+            200,
+            kind="int",
+            lo=10,
+            hi=2000,
+            slider=(10, 1000, 10),
+            help="Points generated, training and test together.",
+        ),
+        Setting(
+            "noise",
+            "noise",
+            0.1,
+            lo=0.0,
+            hi=1.0,
+            slider=(0, 1, 0.01),
+            help="How far the points scatter from their pattern.",
+        ),
+        Setting(
+            "test",
+            "test %",
+            30,
+            kind="int",
+            lo=10,
+            hi=90,
+            slider=(10, 90, 5),
+            help="The share of the points held out to test on.",
+        ),
+        Setting(
+            "dseed", "data seed", 1, kind="int", lo=0, hi=999_999, help="The same seed gives the same points and split."
+        ),
+        Setting(
+            "layers",
+            "hidden layers",
+            (4,),
+            kind="text",
+            parse_text=parse_layers,
             encode_text=layers_text,
-            help=f"Neurons per hidden layer, e.g. 4,4 (0 to {MAX_HIDDEN_LAYERS} layers of "
-                 f"1 to {MAX_NEURONS})."),
-    Setting("act", "activation", "sigmoid", kind="choice",
-            choices=(("sigmoid", "sigmoid σ(z)"), ("tanh", "tanh(z)"), ("relu", "ReLU max(0, z)"),
-                     ("linear", "linear z")),
-            help="The hidden neurons' activation function."),
-    Setting("cost", "cost", "cross-entropy", kind="choice",
-            choices=(("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"),
-                     ("log-likelihood", "log-likelihood")),
-            help="What training minimises (log-likelihood uses softmax outputs)."),
-    Setting("init", "initial weights", "scaled", kind="choice",
+            help=f"Neurons per hidden layer, e.g. 4,4 (0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS}).",
+        ),
+        Setting(
+            "act",
+            "activation",
+            "sigmoid",
+            kind="choice",
+            choices=(
+                ("sigmoid", "sigmoid σ(z)"),
+                ("tanh", "tanh(z)"),
+                ("relu", "ReLU max(0, z)"),
+                ("linear", "linear z"),
+            ),
+            help="The hidden neurons' activation function.",
+        ),
+        Setting(
+            "cost",
+            "cost",
+            "cross-entropy",
+            kind="choice",
+            choices=(
+                ("quadratic", "quadratic"),
+                ("cross-entropy", "cross-entropy"),
+                ("log-likelihood", "log-likelihood"),
+            ),
+            help="What training minimises (log-likelihood uses softmax outputs).",
+        ),
+        Setting(
+            "init",
+            "initial weights",
+            "scaled",
+            kind="choice",
             choices=(("normal", "N(0, 1)"), ("scaled", "N(0, 1/n_in)")),
-            help="How the weights start."),
-    Setting("seed", "network seed", 1, kind="int", lo=0, hi=999_999,
-            help="The initial weights and the mini-batch order."),
-    Setting("eta", "learning rate η", 3.0, lo=0.0001, hi=1000.0,
-            help="The size of each gradient-descent step."),
-    Setting("batch", "mini-batch size", 10, kind="int", lo=1, hi=2000,
-            help="Training points averaged per step."),
-    Setting("l2", "L2 λ", 0.0, lo=0.0, hi=100.0,
-            help="Weight decay: pulls the weights toward 0 against overfitting."),
-    Setting("epochs", "stop after epochs", 300, kind="int", lo=1, hi=100_000,
-            help="Training stops at this epoch."),
-    Setting("target", "stop at test accuracy %", 0.0, lo=0.0, hi=100.0,
-            help="Training stops once the test accuracy reaches this (0: never)."),
-    Setting("pts", "your points", (), kind="text", parse_text=parse_points,
+            help="How the weights start.",
+        ),
+        Setting(
+            "seed",
+            "network seed",
+            1,
+            kind="int",
+            lo=0,
+            hi=999_999,
+            help="The initial weights and the mini-batch order.",
+        ),
+        Setting("eta", "learning rate η", 3.0, lo=0.0001, hi=1000.0, help="The size of each gradient-descent step."),
+        Setting("batch", "mini-batch size", 10, kind="int", lo=1, hi=2000, help="Training points averaged per step."),
+        Setting(
+            "l2", "L2 λ", 0.0, lo=0.0, hi=100.0, help="Weight decay: pulls the weights toward 0 against overfitting."
+        ),
+        Setting("epochs", "stop after epochs", 300, kind="int", lo=1, hi=100_000, help="Training stops at this epoch."),
+        Setting(
+            "target",
+            "stop at test accuracy %",
+            0.0,
+            lo=0.0,
+            hi=100.0,
+            help="Training stops once the test accuracy reaches this (0: never).",
+        ),
+        Setting(
+            "pts",
+            "your points",
+            (),
+            kind="text",
+            parse_text=parse_points,
             encode_text=points_text,
-            help=f"Training points you clicked (x,y,class; at most {MAX_USER_POINTS})."),
-])
+            help=f"Training points you clicked (x,y,class; at most {MAX_USER_POINTS}).",
+        ),
+    ],
+)
 
 # Numeric limits and choices, as Config's checks and the glue's fields read them.
-NUMBERS: dict[str, Number] = {s.name: Number(s.label, s.lo, s.hi, s.kind == "int")
-                              for s in SETTINGS if s.kind in ("number", "int")}
+NUMBERS: dict[str, Number] = {
+    s.name: Number(s.label, s.lo, s.hi, s.kind == "int") for s in SETTINGS if s.kind in ("number", "int")
+}
 CHOICES: dict[str, tuple[str, ...]] = {s.name: s.values for s in SETTINGS if s.kind == "choice"}
 _D = SETTINGS.defaults()
 
@@ -188,22 +280,22 @@ class Config:
     learnt by one hidden layer of 4 sigmoid neurons in about 15 epochs."""
 
     data: str = _D["data"]
-    classes: int = _D["classes"]      # used by circles, spiral and blobs
-    n: int = _D["n"]                  # generated points (train + test)
+    classes: int = _D["classes"]  # used by circles, spiral and blobs
+    n: int = _D["n"]  # generated points (train + test)
     noise: float = _D["noise"]
-    test: int = _D["test"]            # percent of the generated points held out for testing
-    dseed: int = _D["dseed"]          # data seed: the points and the train/test split
-    layers: tuple = _D["layers"]      # neurons per hidden layer
-    act: str = _D["act"]              # hidden-layer activation
+    test: int = _D["test"]  # percent of the generated points held out for testing
+    dseed: int = _D["dseed"]  # data seed: the points and the train/test split
+    layers: tuple = _D["layers"]  # neurons per hidden layer
+    act: str = _D["act"]  # hidden-layer activation
     cost: str = _D["cost"]
-    init: str = _D["init"]            # "normal": N(0, 1); "scaled": N(0, 1/n_in)
-    seed: int = _D["seed"]            # network seed: initial weights and mini-batch order
+    init: str = _D["init"]  # "normal": N(0, 1); "scaled": N(0, 1/n_in)
+    seed: int = _D["seed"]  # network seed: initial weights and mini-batch order
     eta: float = _D["eta"]
     batch: int = _D["batch"]
     l2: float = _D["l2"]
-    epochs: int = _D["epochs"]        # stop after this many epochs
-    target: float = _D["target"]      # stop at this test accuracy in percent (0 = never)
-    points: tuple = _D["pts"]         # the learner's own points: ((x, y, class), ...)
+    epochs: int = _D["epochs"]  # stop after this many epochs
+    target: float = _D["target"]  # stop at this test accuracy in percent (0 = never)
+    points: tuple = _D["pts"]  # the learner's own points: ((x, y, class), ...)
 
     def __post_init__(self):
         problems = validate(self)
@@ -265,8 +357,10 @@ def _check_points(points) -> str | None:
         if not (isinstance(p, tuple) and len(p) == 3):
             return f"a point is (x, y, class), got {p!r}"
         x, y, c = p
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                   and -1.0 <= v <= 1.0 for v in (x, y)):
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and -1.0 <= v <= 1.0
+            for v in (x, y)
+        ):
             return f"a point's x and y must lie in [-1, 1], got {p!r}"
         if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c <= 3:
             return f"a point's class must be 0 to 3, got {c!r}"
@@ -347,10 +441,8 @@ def build_data(config: Config) -> Data:
     """Generate the data set from ``config.dseed``, split it (same seed), then
     append the clicked points (of existing classes) to the training set."""
     k = config.n_classes
-    X, y = make_dataset(config.data, n=config.n, noise=config.noise, n_classes=k,
-                        seed=config.dseed)
-    (X_train, y_train), (X_test, y_test) = train_test_split(X, y, config.test / 100,
-                                                            seed=config.dseed)
+    X, y = make_dataset(config.data, n=config.n, noise=config.noise, n_classes=k, seed=config.dseed)
+    (X_train, y_train), (X_test, y_test) = train_test_split(X, y, config.test / 100, seed=config.dseed)
     mine = [p for p in config.points if p[2] < k]
     if mine:
         X_train = np.concatenate([X_train, np.array([(p[0], p[1]) for p in mine], dtype=np.float64)])
@@ -361,16 +453,28 @@ def build_data(config: Config) -> Data:
 def build_network(config: Config) -> Network:
     """The network ``config.sizes``: hidden activation ``act``, the output
     activation the cost needs (``Config.output_activation``), seeded weights."""
-    return Network(config.sizes, activation=config.act,
-                   output_activation=config.output_activation, cost=config.cost,
-                   init=config.init, seed=config.seed)
+    return Network(
+        config.sizes,
+        activation=config.act,
+        output_activation=config.output_activation,
+        cost=config.cost,
+        init=config.init,
+        seed=config.seed,
+    )
 
 
 def build_trainer(config: Config, network: Network, data: Data) -> Trainer:
     """Mini-batch SGD on the training set. Its shuffles come from their own
     Generator seeded with ``config.seed`` (separate from the weights' one)."""
-    return Trainer(network, data.X_train, data.y_train, mini_batch_size=config.batch,
-                   eta=config.eta, lmbda=config.l2, seed=config.seed)
+    return Trainer(
+        network,
+        data.X_train,
+        data.y_train,
+        mini_batch_size=config.batch,
+        eta=config.eta,
+        lmbda=config.l2,
+        seed=config.seed,
+    )
 
 
 def train(config: Config, epochs: int) -> Network:
@@ -404,10 +508,14 @@ class Session(engine.Session):
         self.data = build_data(config)
         network = build_network(config)
         d = self.data
-        super().__init__(network, build_trainer(config, network, d),
-                         {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
-                         max_epochs=config.epochs, target=config.target / 100 or None,
-                         clock=clock)
+        super().__init__(
+            network,
+            build_trainer(config, network, d),
+            {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
+            max_epochs=config.epochs,
+            target=config.target / 100 or None,
+            clock=clock,
+        )
 
     @classmethod
     def continued(cls, config: Config, old: "Session") -> "Session":
@@ -417,16 +525,14 @@ class Session(engine.Session):
         if tuple(config.sizes) != tuple(old.config.sizes):
             raise ValueError(f"cannot continue a {old.config.sizes} run with sizes {config.sizes}")
         new = cls(config, clock=old.clock)
-        for mine, theirs in zip(new.network.weights + new.network.biases,
-                                old.network.weights + old.network.biases):
+        for mine, theirs in zip(new.network.weights + new.network.biases, old.network.weights + old.network.biases):
             mine[...] = theirs
         new.trainer.epoch = old.epoch
         new.history = {k: list(v) for k, v in old.history.items()}
         new.train_seconds = old.train_seconds
         new.planner = old.planner
         new.max_epochs, new.target = old.max_epochs, old.target
-        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"),
-                                   new.epoch)
+        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"), new.epoch)
         return new
 
     def activations(self, points) -> list[np.ndarray]:

@@ -26,12 +26,11 @@ import time
 
 import numpy as np
 
-from . import engine
+from . import engine, mnist
 from . import learning_speed as ls
-from . import mnist
 from . import playground as pg
-from .digits_training import TrainingConfig
 from . import universality as uni
+from .digits_training import TrainingConfig
 from .mnist import SCALE
 from .network import Network
 
@@ -54,7 +53,7 @@ def unpack_into(network: Network, data) -> Network:
         raise ValueError(f"expected {want} parameters for sizes {network.sizes}, got {flat.size}")
     k = 0
     for a in arrays:
-        a[...] = flat[k:k + a.size].reshape(a.shape)
+        a[...] = flat[k : k + a.size].reshape(a.shape)
         k += a.size
     return network
 
@@ -74,8 +73,7 @@ def _progress(session) -> float:
 def _stop_dict(stop) -> dict | None:
     if stop is None:
         return None
-    return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""),
-            "problem": stop.problem}
+    return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""), "problem": stop.problem}
 
 
 def _fit_config(config) -> "uni.FitConfig":
@@ -101,8 +99,9 @@ def _speed_session(config, data, clock) -> "ls.SpeedSession":
     if c["hidden"] not in ls.BOOK_SIZES:
         raise ValueError(f"hidden layers must be one of {sorted(ls.BOOK_SIZES)}; got {c['hidden']}")
     X, y = ls.unpack_data(data)
-    run = ls.SpeedRun(ls.BOOK_SIZES[c["hidden"]], X, y, activation=c["act"], init=c["init"],
-                      seed=c["seed"], scale=SCALE)
+    run = ls.SpeedRun(
+        ls.BOOK_SIZES[c["hidden"]], X, y, activation=c["act"], init=c["init"], seed=c["seed"], scale=SCALE
+    )
     return ls.SpeedSession(run, clock=clock)
 
 
@@ -122,7 +121,7 @@ class Sessions:
         self.clock = clock
         self.sessions: dict[int, pg.Session] = {}
         self.next_id = 1
-        self.mnist: dict[str, tuple] = {}   # split -> (images, labels), for 'digits' sessions
+        self.mnist: dict[str, tuple] = {}  # split -> (images, labels), for 'digits' sessions
 
     def _get(self, sid) -> pg.Session:
         try:
@@ -159,8 +158,7 @@ class Sessions:
         self.sessions[sid] = session
         return self.progress(sid, since=0)
 
-    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0,
-            max_epochs=None) -> str:
+    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0, max_epochs=None) -> str:
         """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``).
 
         For an engine session, ``target`` (a fraction, None: none) and ``max_epochs``
@@ -171,7 +169,7 @@ class Sessions:
         until = None if until_epoch is None else int(until_epoch)
         goal = None if target is None else float(target)
         if isinstance(session, engine.Session):
-            if isinstance(session, pg.Session):   # the Playground's limits change while it runs
+            if isinstance(session, pg.Session):  # the Playground's limits change while it runs
                 session.target = goal
                 if max_epochs is not None:
                     session.max_epochs = int(max_epochs)
@@ -188,12 +186,19 @@ class Sessions:
         session = self._get(sid)
         since = max(0, int(since))
         history = {k: [_number(v) for v in values[since:]] for k, values in session.history.items()}
-        return json.dumps({
-            "id": int(sid), "epoch": session.epoch, "progress": _progress(session),
-            "ended": _stop_dict(stop), "stop": _stop_dict(session.stop),
-            "train_seconds": session.train_seconds, "since": since,
-            "length": len(session.history["epoch"]), "history": history,
-        })
+        return json.dumps(
+            {
+                "id": int(sid),
+                "epoch": session.epoch,
+                "progress": _progress(session),
+                "ended": _stop_dict(stop),
+                "stop": _stop_dict(session.stop),
+                "train_seconds": session.train_seconds,
+                "since": since,
+                "length": len(session.history["epoch"]),
+                "history": history,
+            }
+        )
 
     def network(self, sid) -> Network:
         """The network session ``sid`` trains (for pictures drawn from it)."""
@@ -245,14 +250,19 @@ class Sessions:
         and their (mean cost, accuracy) on each evaluation set, as JSON."""
         session = self._get(sid)
         scores = {name: [_number(v) for v in session.evaluate(name)] for name in session.eval_sets}
-        return json.dumps({"position": session.describe_position(),
-                           "epochs": session.epoch + session.progress,
-                           "epoch": session.epoch, "progress": session.progress, "scores": scores})
+        return json.dumps(
+            {
+                "position": session.describe_position(),
+                "epochs": session.epoch + session.progress,
+                "epoch": session.epoch,
+                "progress": session.progress,
+                "scores": scores,
+            }
+        )
 
     def predictions(self, sid, split: str = "test") -> bytes:
         """The held weights' answer (0-9) for every image of an MNIST split, as uint8 bytes."""
         session = self._get(sid)
         images, _ = self.mnist[split]
-        out = [session.network.predict(images[k:k + 2000], scale=mnist.SCALE)
-               for k in range(0, len(images), 2000)]
+        out = [session.network.predict(images[k : k + 2000], scale=mnist.SCALE) for k in range(0, len(images), 2000)]
         return np.concatenate(out).astype(np.uint8).tobytes()

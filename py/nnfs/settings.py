@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 KINDS = ("number", "int", "choice", "bool", "text")
-QUOTE_LIMIT = 24          # characters of a bad value quoted back in a message
-MAX_LINK_PROBLEMS = 5     # a hostile link gets five messages, then a count
+QUOTE_LIMIT = 24  # characters of a bad value quoted back in a message
+MAX_LINK_PROBLEMS = 5  # a hostile link gets five messages, then a count
 # Thousands separators only in groups of three: 50,000 and 1,000,000.5 yes; 0,5 and 1,00 no.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _TRUE = ("1", "true", "on", "yes")
@@ -101,8 +101,7 @@ def parse_number(text, label: str = "value", lo=None, hi=None, integer: bool = F
     try:
         value = float(plain)
     except ValueError:
-        hint = " (write decimals with a point, and no commas or spaces)" if any(
-            c in stripped for c in ", ") else ""
+        hint = " (write decimals with a point, and no commas or spaces)" if any(c in stripped for c in ", ") else ""
         raise ValueError(f"{label}: {shorten(stripped)} is not a number{hint}") from None
     if math.isnan(value):
         raise ValueError(f"{label}: {shorten(stripped)} is not a number")
@@ -147,8 +146,8 @@ class Setting:
     help: str = ""
     choices: tuple = ()
     slider: tuple | None = None
-    parse_text: object = None      # "text" kind: str -> value (ValueError with a message)
-    encode_text: object = None     # "text" kind: value -> str (parse_text reads it back)
+    parse_text: object = None  # "text" kind: str -> value (ValueError with a message)
+    encode_text: object = None  # "text" kind: value -> str (parse_text reads it back)
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -45,8 +45,8 @@ from .network import Network, Trainer
 from .pacing import ChunkPlanner
 from .rng import make_rng
 
-STEEPNESS = 10_000.0     # the hidden weight w of every step the learner builds
-PASS_BELOW = 0.405       # the book's test: score < 0.405 ("0.40" to two places)
+STEEPNESS = 10_000.0  # the hidden weight w of every step the learner builds
+PASS_BELOW = 0.405  # the book's test: score < 0.405 ("0.40" to two places)
 PASS_SHOWN = 0.40
 MAX_BUMPS = 20
 SAMPLE_SPACING = 0.01
@@ -65,6 +65,7 @@ SAMPLES = _book_samples()
 
 
 # ------------------------------------------------------------------ steps and bumps
+
 
 def step_position(w: float, b: float) -> float:
     """Where σ(w x + b) crosses ½: s = −b/w (w ≠ 0)."""
@@ -126,8 +127,8 @@ def bump_network(heights, steepness: float = STEEPNESS) -> Network:
     output bias 0, so the weighted output is the sum of the bumps."""
     h = check_heights(heights)
     e = edges(h.size)
-    positions = np.repeat(e, 2)[1:-1]            # e0, e1, e1, e2, ..., e_N
-    weights = np.column_stack([h, -h]).ravel()   # h0, -h0, h1, -h1, ...
+    positions = np.repeat(e, 2)[1:-1]  # e0, e1, e1, e2, ..., e_N
+    weights = np.column_stack([h, -h]).ravel()  # h0, -h0, h1, -h1, ...
     return _steps_network(positions, weights, steepness)
 
 
@@ -166,6 +167,7 @@ def hidden_outputs(network: Network, x) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ targets and the score
+
 
 def sigma_inverse(y):
     """σ⁻¹(y) = ln(y / (1 − y)) for y in (0, 1)."""
@@ -246,13 +248,13 @@ def median_heights(n: int, target: Target = BOOK) -> np.ndarray:
 
 # ------------------------------------------------------------------ gradient descent does it
 
-FIT_SAMPLES = 200      # training inputs: the midpoints of 200 equal cells of [0, 1]
+FIT_SAMPLES = 200  # training inputs: the midpoints of 200 equal cells of [0, 1]
 
 
 @dataclass(frozen=True)
 class FitConfig:
     target: str = "book"
-    hidden: int = 10         # hidden neurons (2 per bump: 5 bumps = 10)
+    hidden: int = 10  # hidden neurons (2 per bump: 5 bumps = 10)
     epochs: int = 500
     eta: float = 2.0
     batch: int = 20
@@ -284,8 +286,7 @@ class Fit:
         net.weights[1][:] = 0.0
         net.biases[1][:] = 0.0
         X = ((np.arange(FIT_SAMPLES) + 0.5) / FIT_SAMPLES)[:, None]
-        self.trainer = Trainer(net, X, self.target(X), mini_batch_size=int(c.batch), eta=float(c.eta),
-                               seed=int(c.seed))
+        self.trainer = Trainer(net, X, self.target(X), mini_batch_size=int(c.batch), eta=float(c.eta), seed=int(c.seed))
         self.history: dict[str, list] = {"epoch": [], "seconds": [], "minibatch_loss": [], "deviation": []}
         self.stop: Stop | None = None
         self.train_seconds = 0.0
@@ -328,8 +329,9 @@ class Fit:
                 self.planner.record(n, self.clock() - t0)
                 self._costs.extend(costs)
                 if not t.is_finite():
-                    self.stop = Stop("nan", "Training diverged: the weights are no longer numbers.",
-                                     "Try a smaller learning rate η.")
+                    self.stop = Stop(
+                        "nan", "Training diverged: the weights are no longer numbers.", "Try a smaller learning rate η."
+                    )
                     return self.stop
                 if t.batches_done == 0:
                     self._record(float(np.mean(self._costs)))

@@ -3,7 +3,8 @@
 PyScript starts this file in a Web Worker (app.training creates it once the
 page is ready, with its own config ``worker.toml``: the local interpreter and
 the ``nnfs`` files only). It imports the core and nothing that touches the
-page (plus the pure picture code of app.playground_view: numpy only): a worker that uses neither ``window`` nor ``document`` needs no
+page (plus the pure picture code of app.playground_view: numpy only): a worker
+that uses neither ``window`` nor ``document`` needs no
 SharedArrayBuffer, so it runs on a plain static host without COOP/COEP headers.
 
 Every function is ``nnfs.remote.Sessions``'s, exported as it is. Arguments
@@ -29,9 +30,14 @@ def start(spec_json, keep=0, data=None):
 
 
 def run(sid, budget, until_epoch=-1, target=-1, since=0, max_epochs=-1):
-    return _sessions.run(int(sid), float(budget), until_epoch=_opt(until_epoch, -1),
-                         target=_opt(target, -1), since=int(since),
-                         max_epochs=_opt(max_epochs, -1))
+    return _sessions.run(
+        int(sid),
+        float(budget),
+        until_epoch=_opt(until_epoch, -1),
+        target=_opt(target, -1),
+        since=int(since),
+        max_epochs=_opt(max_epochs, -1),
+    )
 
 
 def weights(sid):
@@ -61,6 +67,7 @@ _loading = None  # the download under way: a second Train while it runs waits fo
 async def load_mnist(base_url, splits="train,validation,test"):
     """See ``_load_mnist``; calls made while a download runs share it (one request per file)."""
     import asyncio
+
     global _loading
     if _loading is None or (_loading.done() and _loading.exception() is not None):
         _loading = asyncio.ensure_future(_load_mnist(base_url, splits))
@@ -79,6 +86,7 @@ async def _load_mnist(base_url, splits):
     import js
 
     from nnfs.mnist import SPLIT_FILES
+
     wanted = [s for s in str(splits).split(",") if s and s not in _sessions.mnist]
     if not wanted:
         return _sessions.mnist_splits()
@@ -105,6 +113,7 @@ def memory():
     """Bytes of WebAssembly memory this worker's Pyodide holds (it only grows: also the peak)."""
     try:
         import pyodide_js
+
         return int(pyodide_js._module.HEAP8.length)
     except Exception:  # noqa: BLE001 - an internal API that may move
         return 0
@@ -113,8 +122,21 @@ def memory():
 def ping():
     """Answers once the worker's Python and numpy are up (the page times the start)."""
     import numpy
+
     return numpy.__version__
 
 
-__export__ = ["start", "run", "weights", "pictures", "set_rates", "evaluate", "drop", "ping",
-              "load_mnist", "held", "predictions", "memory"]
+__export__ = [
+    "start",
+    "run",
+    "weights",
+    "pictures",
+    "set_rates",
+    "evaluate",
+    "drop",
+    "ping",
+    "load_mnist",
+    "held",
+    "predictions",
+    "memory",
+]

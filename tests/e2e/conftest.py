@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from browser import HOW_TO_INSTALL, find_chromium
 from serve import make_server
 
@@ -30,9 +29,15 @@ DIGITS_LOADED = """() => {
 }"""
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 
@@ -127,7 +132,9 @@ def open_app(context, base: str, path: str = "", wait_ready: bool = True) -> Wat
     if wait_ready:
         w.page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         state = w.page.evaluate("document.documentElement.dataset.ready")
-        assert state == "true", "app failed to start: " + w.page.inner_text("#fatal") + "\n" + "\n".join(w.console_errors)
+        assert state == "true", (
+            "app failed to start: " + w.page.inner_text("#fatal") + "\n" + "\n".join(w.console_errors)
+        )
         # The labs not on screen are set up right after "ready" (app.main); most tests
         # read them all, so they wait for that too. test_startup checks the time between.
         w.page.wait_for_function("document.documentElement.dataset.labsReady", timeout=READY_TIMEOUT_MS)

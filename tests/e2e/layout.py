@@ -52,6 +52,9 @@ def assert_fits(page, lab: str) -> None:
 
 def on_screen(page, selector: str) -> bool:
     """The element lies wholly inside the viewport (as the page is scrolled now)."""
-    return page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
+    return page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
         return r.width > 0 && r.top >= -0.5 && r.left >= -0.5
-            && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; }""", selector)
+            && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; }""",
+        selector,
+    )

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ..conftest import need
 
 from app.backprop_view import layout
 from nnfs.backprop_steps import step_sequence
 from nnfs.learning_speed import BOOK_SIZES, N_EXAMPLES, SpeedRun
 from nnfs.mnist import SCALE, load_npz
 from nnfs.network import Network
+
+from ..conftest import need
 
 DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-train.npz"
 
@@ -48,8 +49,14 @@ def hooks(page) -> dict:
 def cpython_network(net: dict) -> tuple:
     """The network and examples the page says it uses, rebuilt in CPython from the seed."""
     sizes = json.loads(net["sizes"])
-    network = Network(sizes, activation=net["act"], output_activation="sigmoid", cost=net["cost"],
-                      init="normal", seed=int(net["seed"]))
+    network = Network(
+        sizes,
+        activation=net["act"],
+        output_activation="sigmoid",
+        cost=net["cost"],
+        init="normal",
+        seed=int(net["seed"]),
+    )
     return network, np.array(json.loads(net["x"])), np.array(json.loads(net["t"]))
 
 
@@ -76,14 +83,16 @@ def from_trace(network, X, T, trace, key: str) -> float:
         j, x = idx
         return T[x, j]
     if name == "db":
-        return trace["nabla_b"][idx[0] - 1][idx[1]] if len(idx) == 2 else trace["examples"][idx[2]][0][idx[0] - 1][idx[1]]
+        return (
+            trace["nabla_b"][idx[0] - 1][idx[1]] if len(idx) == 2 else trace["examples"][idx[2]][0][idx[0] - 1][idx[1]]
+        )
     if name == "dw":
         l, j, k = idx[:3]
         return trace["nabla_w"][l - 1][j, k] if len(idx) == 3 else trace["examples"][idx[3]][1][l - 1][j, k]
     if name == "cost":
         return trace["cost"]
     if name == "cost_x":
-        return network.total_cost(X[idx[0]:idx[0] + 1], T[idx[0]:idx[0] + 1])
+        return network.total_cost(X[idx[0] : idx[0] + 1], T[idx[0] : idx[0] + 1])
     if name == "fp":
         l, j, x = idx
         s = trace["activations"][l][x, j]
@@ -157,7 +166,7 @@ def test_clicking_a_weight_and_checking_it_with_finite_differences(app):
     page = open_lab(app, "")
     network, X, T = cpython_network(hooks(page)["net"])
     lay = layout(network.sizes, 640, 340)
-    (x0, y0), (x1, y1) = lay.edge(2, 1, 2)                 # w²₂₃: hidden neuron 3 -> output 2
+    (x0, y0), (x1, y1) = lay.edge(2, 1, 2)  # w²₂₃: hidden neuron 3 -> output 2
     click_canvas(page, x0 + 0.7 * (x1 - x0), y0 + 0.7 * (y1 - y0))
     page.wait_for_function("document.getElementById('bp-step').dataset.selection === '2,1,2'")
     assert page.inner_text("#bp-selected") == "w²₂₃"
@@ -184,7 +193,7 @@ def test_typing_a_weight_changes_the_forward_pass(app):
     page = open_lab(app, "")
     network, X, T = cpython_network(hooks(page)["net"])
     lay = layout(network.sizes, 640, 340)
-    (x0, y0), (x1, y1) = lay.edge(1, 0, 1)                 # w¹₁₂
+    (x0, y0), (x1, y1) = lay.edge(1, 0, 1)  # w¹₁₂
     click_canvas(page, x0 + 0.7 * (x1 - x0), y0 + 0.7 * (y1 - y0))
     page.wait_for_function("document.getElementById('bp-step').dataset.selection === '1,0,1'")
     before = json.loads(hooks(page)["step"]["values"])
@@ -223,7 +232,7 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
     run = runs[-1]
     assert run["sizes"] == [784, 30, 30, 10] and run["epoch"] == 2
     first, second = run["initial"]
-    assert first < second / 2                      # the first hidden layer learns more slowly
+    assert first < second / 2  # the first hidden layer learns more slowly
     X, y = load_npz(DATA)
     ref = SpeedRun(BOOK_SIZES[2], X[:N_EXAMPLES], y[:N_EXAMPLES], seed=0, scale=SCALE)
     np.testing.assert_allclose(run["initial"], ref.initial_speeds(), rtol=1e-9)
@@ -244,13 +253,15 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
         window.spObs.observe({type: 'longtask'}); }""")
     page.wait_for_timeout(3000)
     longs = page.evaluate("() => { window.spObs.disconnect(); return window.spLong; }")
-    page.click("#bp-sp-run")                        # Pause
+    page.click("#bp-sp-run")  # Pause
     page.wait_for_function("document.getElementById('bp-sp-bars').dataset.state === 'paused'")
     more = json.loads(page.get_attribute("#bp-sp-bars", "data-runs"))
-    assert len(more) == 1 and more[0]["epoch"] > 2    # the same run went on
+    assert len(more) == 1 and more[0]["epoch"] > 2  # the same run went on
     ref.step(more[0]["epoch"] - 2)
     np.testing.assert_allclose(more[0]["now"], ref.norms[-1], rtol=1e-9)
-    print(f"\nspeed run in the worker: {more[0]['epoch'] - 2} epochs in ~3 s; {len(longs)} long tasks "
-          f"(longest {max(longs, default=0):.0f} ms)")
+    print(
+        f"\nspeed run in the worker: {more[0]['epoch'] - 2} epochs in ~3 s; {len(longs)} long tasks "
+        f"(longest {max(longs, default=0):.0f} ms)"
+    )
     assert len(longs) <= 8, longs
     assert not w.console_errors, w.console_errors

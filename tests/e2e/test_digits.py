@@ -31,6 +31,7 @@ TRAIN_TIMEOUT = 240_000  # ms; the machine may be shared
 
 _FIRST_REQUEST: dict = {}  # lab -> index into the shared page's request list when it was first opened
 
+
 @pytest.fixture
 def digits(app):
     """The shared page showing the Digits lab with its test set (and model, if any) loaded."""
@@ -98,7 +99,9 @@ def wait_results(page) -> None:
     page.wait_for_function(
         "document.getElementById('dg-results').dataset.state === 'ready'"
         " && document.getElementById('dg-results').dataset.model"
-        " === document.getElementById('dg-using').dataset.model", timeout=60_000)
+        " === document.getElementById('dg-using').dataset.model",
+        timeout=60_000,
+    )
 
 
 def run_data(page) -> dict:
@@ -107,17 +110,19 @@ def run_data(page) -> dict:
 
 # --- data ----------------------------------------------------------------------------------
 
+
 def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
     page = digits.page
     data = page.evaluate("({...document.getElementById('dg-data').dataset})")
     assert data["state"] == "ready", page.inner_text("#dg-load-message")
     assert "test" in data["sets"].split(",")
     assert float(data["percent"]) == 100.0 and int(data["loaded"]) == int(data["total"]) > 0
-    assert page.evaluate("(() => { const p = document.getElementById('dg-load-progress');"
-                         " return p.value === p.max && p.max > 1; })()")
+    assert page.evaluate(
+        "(() => { const p = document.getElementById('dg-load-progress'); return p.value === p.max && p.max > 1; })()"
+    )
     text = page.inner_text("#dg-load-text")
     assert "MB" in text and "100 %" in text, text
-    fetched = [u for u in digits.requests[_FIRST_REQUEST["digits"]:] if "/static/data/" in u]
+    fetched = [u for u in digits.requests[_FIRST_REQUEST["digits"] :] if "/static/data/" in u]
     assert any(u.endswith("mnist-test.npz") for u in fetched)
     if "train" not in data["sets"]:  # the Digits lab has not started training in this session
         assert not any(u.endswith("mnist-train.npz") for u in fetched)
@@ -130,6 +135,7 @@ def test_test_set_loads_with_a_progress_bar_in_bytes(digits):
 
 
 # --- drawing -------------------------------------------------------------------------------
+
 
 def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
     need(PRETRAINED.exists(), "static/models/pretrained.json is missing (tools/train_pretrained.py makes it)")
@@ -145,8 +151,7 @@ def test_pretrained_model_reads_a_stroke_as_1_and_a_loop_as_0(digits):
     assert page.get_attribute("#dg-draw", "data-strokes") == "1"
 
     page.click("#dg-clear")
-    loop = [(140 + 60 * math.sin(2 * math.pi * t / 24), 140 - 90 * math.cos(2 * math.pi * t / 24))
-            for t in range(26)]
+    loop = [(140 + 60 * math.sin(2 * math.pi * t / 24), 140 - 90 * math.cos(2 * math.pi * t / 24)) for t in range(26)]
     stroke(page, loop)
     assert answer(page) == "0"
 
@@ -173,8 +178,10 @@ def test_the_lab_fits_a_phone_screen(digits, small_model_file):
     try:
         page.set_viewport_size({"width": 390, "height": 844})
         page.evaluate("window.scrollTo(0, 0)")
-        page.wait_for_function("document.getElementById('dg-gallery').getBoundingClientRect().width"
-                               " >= document.getElementById('dg-gallery').width * 0.99")  # redrawn to fit
+        page.wait_for_function(
+            "document.getElementById('dg-gallery').getBoundingClientRect().width"
+            " >= document.getElementById('dg-gallery').width * 0.99"
+        )  # redrawn to fit
         sizes = page.evaluate("""() => {
             const r = id => document.getElementById(id).getBoundingClientRect();
             const wrap = document.getElementById('dg-confusion-wrap');
@@ -208,13 +215,19 @@ def test_the_gallery_pages_through_every_mistake_and_a_confusion_cell_shows_its_
     gallery = "#dg-gallery"
     count = int(page.get_attribute(gallery, "data-count"))
     pages = int(page.get_attribute(gallery, "data-pages"))
-    assert int(page.get_attribute("#dg-confusion", "data-total")) - int(
-        page.get_attribute("#dg-confusion", "data-correct")) == count
+    assert (
+        int(page.get_attribute("#dg-confusion", "data-total"))
+        - int(page.get_attribute("#dg-confusion", "data-correct"))
+        == count
+    )
     seen = []
     for k in range(pages):
         assert page.get_attribute(gallery, "data-page") == str(k)
-        seen += [tuple(int(v) for v in item.split(":")) for item in page.get_attribute(gallery, "data-items").split(";")
-                 if item]
+        seen += [
+            tuple(int(v) for v in item.split(":"))
+            for item in page.get_attribute(gallery, "data-items").split(";")
+            if item
+        ]
         if k < pages - 1:
             page.click("#dg-gallery-next")
     assert page.is_disabled("#dg-gallery-next") and (pages == 1 or page.is_enabled("#dg-gallery-prev"))
@@ -226,8 +239,9 @@ def test_the_gallery_pages_through_every_mistake_and_a_confusion_cell_shows_its_
     assert page.get_attribute(gallery, "data-page") == str(max(0, pages - 2))
 
     # Click the biggest off-diagonal cell: the gallery shows exactly that cell's digits.
-    cells = page.eval_on_selector_all("#dg-confusion td", "els => els.map(e => [+e.dataset.true, +e.dataset.pred,"
-                                                           " +e.textContent])")
+    cells = page.eval_on_selector_all(
+        "#dg-confusion td", "els => els.map(e => [+e.dataset.true, +e.dataset.pred, +e.textContent])"
+    )
     t, p, n = max((c for c in cells if c[0] != c[1]), key=lambda c: c[2])
     page.click(f"#dg-confusion td[data-true='{t}'][data-pred='{p}'] button")
     assert page.get_attribute(gallery, "data-cell") == f"{t},{p}"
@@ -286,11 +300,28 @@ def test_accessible_names_are_the_labels_alone(digits):
     page = digits.page
     lab = page.locator("#lab-digits")
     expected = {
-        "textbox": ["hidden layers", "learning rate η", "mini-batch", "L2 λ", "seed", "epochs", "training images",
-                    "or test image"],
+        "textbox": [
+            "hidden layers",
+            "learning rate η",
+            "mini-batch",
+            "L2 λ",
+            "seed",
+            "epochs",
+            "training images",
+            "or test image",
+        ],
         "combobox": ["settings", "activation", "cost", "initial weights", "reading with"],
-        "button": ["Train", "Pause", "Stop", "Save", "Load…", "Export as Python", "Clear", "Undo stroke",
-                   "Read test image"],
+        "button": [
+            "Train",
+            "Pause",
+            "Stop",
+            "Save",
+            "Load…",
+            "Export as Python",
+            "Clear",
+            "Undo stroke",
+            "Read test image",
+        ],
     }
     for role, names in expected.items():
         for name in names:
@@ -298,12 +329,14 @@ def test_accessible_names_are_the_labels_alone(digits):
     # Help text is a description, not part of the name.
     assert page.get_attribute("#dg-hidden", "aria-describedby") == "dg-hidden-help"
     if page.query_selector("#dg-confusion button"):
-        one = page.eval_on_selector_all("#dg-confusion button", "els => els.map(e => e.getAttribute('aria-label'))"
-                                        ".filter(n => n.startsWith('1 '))")
+        one = page.eval_on_selector_all(
+            "#dg-confusion button", "els => els.map(e => e.getAttribute('aria-label')).filter(n => n.startsWith('1 '))"
+        )
         assert all(n.startswith("1 test image of") for n in one), one
 
 
 # --- training ------------------------------------------------------------------------------
+
 
 def test_training_a_small_network_logs_an_epoch_and_updates_accuracy(digits):
     page = digits.page
@@ -354,8 +387,11 @@ def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
     set_field(page, "#dg-epochs", "1")
     set_field(page, "#dg-subset", "20000")
     page.click("#dg-train")
-    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'training'"
-                           " && +document.getElementById('dg-run').dataset.batchesDone > 20", timeout=TRAIN_TIMEOUT)
+    page.wait_for_function(
+        "document.getElementById('dg-run').dataset.state === 'training'"
+        " && +document.getElementById('dg-run').dataset.batchesDone > 20",
+        timeout=TRAIN_TIMEOUT,
+    )
     page.click("#dg-pause")
     page.wait_for_function("document.getElementById('dg-run').dataset.state === 'paused'", timeout=2_000)
     assert page.get_attribute("#dg-pause", "aria-pressed") == "true"
@@ -380,11 +416,15 @@ def test_pause_stops_progress_mid_epoch_and_resume_continues(digits):
     assert page.is_hidden("text=No epochs yet: press Train.")
     assert page.is_visible(".dg-log-busy")
     page.click("#dg-pause")
-    page.wait_for_function(f"+document.getElementById('dg-run').dataset.batchesDone > {before}"
-                           " || document.getElementById('dg-run').dataset.state === 'done'", timeout=30_000)
+    page.wait_for_function(
+        f"+document.getElementById('dg-run').dataset.batchesDone > {before}"
+        " || document.getElementById('dg-run').dataset.state === 'done'",
+        timeout=30_000,
+    )
     page.click("#dg-stop")
-    page.wait_for_function("['stopped', 'done'].includes(document.getElementById('dg-run').dataset.state)",
-                           timeout=30_000)
+    page.wait_for_function(
+        "['stopped', 'done'].includes(document.getElementById('dg-run').dataset.state)", timeout=30_000
+    )
     assert page.is_enabled("#dg-train") and not page.is_enabled("#dg-pause")
     assert page.get_attribute("#nav a[data-lab='digits']", "data-run") is None
     assert page.is_enabled("#dg-preset")
@@ -417,8 +457,9 @@ def test_a_diverging_run_stops_with_a_reason_and_train_works_again(digits):
     set_field(page, "#dg-epochs", "50")
     set_field(page, "#dg-subset", "100")
     page.click("#dg-train")
-    page.wait_for_function("document.getElementById('dg-train-message').textContent.includes('diverged')",
-                           timeout=TRAIN_TIMEOUT)
+    page.wait_for_function(
+        "document.getElementById('dg-train-message').textContent.includes('diverged')", timeout=TRAIN_TIMEOUT
+    )
     page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'")
     # The engine's Stop, in words, with what to try (the one divergence text of the app).
     message = page.inner_text("#dg-train-message")
@@ -455,8 +496,9 @@ def test_stop_while_scoring_a_big_network_is_prompt(digits):
     set_field(page, "#dg-epochs", "2")
     set_field(page, "#dg-subset", "100")
     page.click("#dg-train")
-    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'scoring'",
-                           timeout=TRAIN_TIMEOUT, polling=10)
+    page.wait_for_function(
+        "document.getElementById('dg-run').dataset.state === 'scoring'", timeout=TRAIN_TIMEOUT, polling=10
+    )
     page.click("#dg-stop")
     page.wait_for_function("document.getElementById('dg-run').dataset.state === 'stopped'", timeout=3_000)
     assert float(run_data(page)["stopLatencyMs"]) < 1000
@@ -480,13 +522,16 @@ def test_stopped_mid_epoch_the_panel_and_the_saved_file_describe_the_weights_hel
     page = digits.page
     page.select_option("#dg-preset", "ch3")
     set_field(page, "#dg-hidden", "20")
-    set_field(page, "#dg-epochs", "20")      # far more than it reaches: Stop ends it
-    set_field(page, "#dg-subset", "20000")   # a few seconds per epoch: Stop lands mid-epoch
+    set_field(page, "#dg-epochs", "20")  # far more than it reaches: Stop ends it
+    set_field(page, "#dg-subset", "20000")  # a few seconds per epoch: Stop lands mid-epoch
     page.click("#dg-train")
-    page.wait_for_function("+document.getElementById('dg-run').dataset.epoch >= 2"
-                           " && +document.getElementById('dg-run').dataset.progress > 0.1"
-                           " && document.getElementById('dg-run').dataset.state === 'training'",
-                           timeout=TRAIN_TIMEOUT, polling=20)
+    page.wait_for_function(
+        "+document.getElementById('dg-run').dataset.epoch >= 2"
+        " && +document.getElementById('dg-run').dataset.progress > 0.1"
+        " && document.getElementById('dg-run').dataset.state === 'training'",
+        timeout=TRAIN_TIMEOUT,
+        polling=20,
+    )
     page.click("#dg-stop")
     page.wait_for_function("document.getElementById('dg-run').dataset.position", timeout=60_000)
     run = run_data(page)
@@ -520,6 +565,7 @@ def test_stopped_mid_epoch_the_panel_and_the_saved_file_describe_the_weights_hel
 
 
 # --- models --------------------------------------------------------------------------------
+
 
 def test_save_then_load_round_trips_the_model(digits, small_model_file, tmp_path):
     page = digits.page
@@ -565,8 +611,10 @@ def test_a_corrupted_model_file_is_rejected_and_the_old_model_keeps_working(digi
         path = tmp_path / name
         path.write_text(text)
         load_model(page, path)
-        page.wait_for_function("document.getElementById('dg-model-message').dataset.kind === 'bad'"
-                               f" && document.getElementById('dg-model-message').textContent.includes('{name}')")
+        page.wait_for_function(
+            "document.getElementById('dg-model-message').dataset.kind === 'bad'"
+            f" && document.getElementById('dg-model-message').textContent.includes('{name}')"
+        )
         message = page.inner_text("#dg-model-message")
         assert "not loaded" in message and "unchanged" in message, message
         if name == "empty.json":
@@ -599,8 +647,9 @@ def test_a_model_that_cannot_read_never_leaves_a_stale_answer(digits, small_mode
     if using == "file":  # accepted: it reads nothing, and says why
         assert answer(page) == "" and page.get_attribute("#dg-answer", "data-outputs") == ""
         assert "cannot read" in page.inner_text("#dg-answer-note")
-        assert all(v == "" for v in page.eval_on_selector_all(
-            "#dg-bars li", "els => els.map(e => e.dataset.confidence)"))
+        assert all(
+            v == "" for v in page.eval_on_selector_all("#dg-bars li", "els => els.map(e => e.dataset.confidence)")
+        )
         stroke(page, [(100, 140), (180, 140)])  # a new stroke: still no answer, no error
         assert answer(page) == ""
     else:  # refused at load: the model in use still answers, with its own outputs
@@ -623,8 +672,9 @@ def test_exported_script_runs_in_cpython_and_agrees_with_the_page(digits, small_
     script = tmp_path / "digits_model.py"
     download.value.save_as(script)
     assert "python digits_model.py mnist-test.npz 20" in page.inner_text("#lab-digits")
-    result = subprocess.run([sys.executable, str(script), str(TEST_NPZ), "20"], capture_output=True,
-                            text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(script), str(TEST_NPZ), "20"], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     got = re.findall(r"image (\d+): predicted (\d+)", result.stdout)
     assert [int(i) for i, _ in got] == list(range(20))
@@ -633,6 +683,7 @@ def test_exported_script_runs_in_cpython_and_agrees_with_the_page(digits, small_
 
 # --- failures and the network ----------------------------------------------------------------
 
+
 def test_a_corrupted_download_says_so_and_retry_recovers_and_a_missing_model_is_explained(fresh):
     app = fresh()
     page = app.page
@@ -640,8 +691,11 @@ def test_a_corrupted_download_says_so_and_retry_recovers_and_a_missing_model_is_
 
     def corrupt(route):
         hits.append(route.request.url)
-        route.fulfill(status=200, body=b"PK\x03\x04 this is not the MNIST test set",
-                      headers={"Content-Type": "application/octet-stream"})
+        route.fulfill(
+            status=200,
+            body=b"PK\x03\x04 this is not the MNIST test set",
+            headers={"Content-Type": "application/octet-stream"},
+        )
 
     page.route("**/static/data/mnist-test.npz", corrupt)
     # As in a copy of the app made before tools/train_pretrained.py has run.

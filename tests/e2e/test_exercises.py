@@ -21,19 +21,32 @@ VERDICT_MS = 60_000
 
 # A wrong answer a learner might type for each exercise, and what the verdict must say.
 WRONG = {
-    "perceptron": ("def perceptron_output(x, w, b):\n"
-                   "z = sum(a * c for a, c in zip(x, w)) + b\n"
-                   "return 1 if z >= 0 else 0\n",
-                   r"a sum of exactly 0 gives 0"),
-    "nand": ("def nand(x1, x2):\nreturn perceptron_output([x1, x2], [-2, -2], 1)\n", r"nand\(0, 1\) returned 0, expected 1"),
+    "perceptron": (
+        "def perceptron_output(x, w, b):\nz = sum(a * c for a, c in zip(x, w)) + b\nreturn 1 if z >= 0 else 0\n",
+        r"a sum of exactly 0 gives 0",
+    ),
+    "nand": (
+        "def nand(x1, x2):\nreturn perceptron_output([x1, x2], [-2, -2], 1)\n",
+        r"nand\(0, 1\) returned 0, expected 1",
+    ),
     "xor": ("def xor(x1, x2):\nreturn x1 ^ x2\n", r"`x1 \^ x2` uses an arithmetic or bitwise operator"),
-    "half_adder": ("def half_adder(x1, x2):\nreturn nand(x1, x2), xor(x1, x2)\n", r"half_adder\(0, 0\) returned \(1, 0\), expected \(0, 0\)"),
-    "adder": (exercises.get("adder").solution.replace("return bits + [carry]", "return bits"),
-              r"add\(\[0\], \[0\]\) returned \[0\], expected \[0, 0\]"),
-    "sigmoid": ("import numpy as np\n\ndef sigmoid(z):\nreturn 1 / (1 + np.exp(-z))\n", r"printed a warning: \"overflow encountered in exp\""),
+    "half_adder": (
+        "def half_adder(x1, x2):\nreturn nand(x1, x2), xor(x1, x2)\n",
+        r"half_adder\(0, 0\) returned \(1, 0\), expected \(0, 0\)",
+    ),
+    "adder": (
+        exercises.get("adder").solution.replace("return bits + [carry]", "return bits"),
+        r"add\(\[0\], \[0\]\) returned \[0\], expected \[0, 0\]",
+    ),
+    "sigmoid": (
+        "import numpy as np\n\ndef sigmoid(z):\nreturn 1 / (1 + np.exp(-z))\n",
+        r"printed a warning: \"overflow encountered in exp\"",
+    ),
     "feedforward": (exercises.get("feedforward").solution.replace("a @ w.T + b", "a @ w.T"), r"the output\[0, 0\] is"),
-    "backprop": (exercises.get("backprop").solution.replace("delta.sum(axis=0) / n", "delta.sum(axis=0)"),
-                 r"times too big: that is the batch size"),
+    "backprop": (
+        exercises.get("backprop").solution.replace("delta.sum(axis=0) / n", "delta.sum(axis=0)"),
+        r"times too big: that is the batch size",
+    ),
     "sgd": (exercises.get("sgd").solution.replace("w - eta * nw", "w + eta * nw"), r"weights\[0\]\[0, 0\] is"),
 }
 
@@ -47,8 +60,7 @@ def learner(browser, server):
 
 
 def wait_checker(page):
-    page.wait_for_function("['ready', 'failed'].includes(document.documentElement.dataset.checker)",
-                           timeout=CHECKER_MS)
+    page.wait_for_function("['ready', 'failed'].includes(document.documentElement.dataset.checker)", timeout=CHECKER_MS)
     assert page.evaluate("document.documentElement.dataset.checker") == "ready", page.inner_text("#ex-status")
     print(f"\nchecker worker started in {page.evaluate('document.documentElement.dataset.checkerMs')} ms", end="")
 
@@ -93,8 +105,9 @@ def press(page, button):
     """Click Run or Check and wait for the worker's answer (the lab counts them)."""
     before = answers(page)
     page.click(button)
-    page.wait_for_function(f"+(document.getElementById('ex-verdict').dataset.answers || 0) > {before}",
-                           timeout=VERDICT_MS)
+    page.wait_for_function(
+        f"+(document.getElementById('ex-verdict').dataset.answers || 0) > {before}", timeout=VERDICT_MS
+    )
 
 
 def check(page):
@@ -147,9 +160,9 @@ def test_hints_one_at_a_time_and_the_solution_after_trying(learner):
         page.click("#ex-hint")
         expect(page.locator("#ex-hints li")).to_have_count(i + 1)
     expect(page.locator("#ex-hint")).to_be_disabled()
-    page.click("#ex-undo")   # the code before the reset comes back
+    page.click("#ex-undo")  # the code before the reset comes back
     expect(page.locator("#ex-code")).to_have_value(exercises.get("xor").solution)
-    page.click("#ex-show-solution")   # enabled: Check was pressed on this exercise before
+    page.click("#ex-show-solution")  # enabled: Check was pressed on this exercise before
     expect(page.locator("#ex-solution-code")).to_have_text(exercises.get("xor").solution)
 
 
@@ -163,12 +176,13 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(learner):
     expect(page.locator("#ex-code")).to_have_value("def half_adder(x1, x2):\n    return xor(x1, x2), 0")
     assert page.evaluate("document.activeElement.id") == "ex-code"
     page.keyboard.press("Escape")
-    page.keyboard.press("Tab")          # no keyboard trap
+    page.keyboard.press("Tab")  # no keyboard trap
     assert page.evaluate("document.activeElement.id") != "ex-code"
     page.click("#ex-code")
     page.keyboard.press("Control+Enter")  # checks, like the button
-    page.wait_for_function("document.getElementById('ex-verdict').textContent.startsWith('Not yet.')",
-                           timeout=VERDICT_MS)
+    page.wait_for_function(
+        "document.getElementById('ex-verdict').textContent.startsWith('Not yet.')", timeout=VERDICT_MS
+    )
     type_code(page, exercises.get("half_adder").solution)
 
 
@@ -183,7 +197,7 @@ def test_an_infinite_loop_is_stopped_and_the_page_still_answers(learner):
     expect(page.locator("#ex-hints li")).to_have_count(1, timeout=2000)
     verdict = page.locator("#ex-verdict")
     expect(verdict).to_have_text(re.compile(r"^Stopped after 5 s: your code was still running"), timeout=VERDICT_MS)
-    wait_checker(page)      # a fresh worker
+    wait_checker(page)  # a fresh worker
     page.click("#ex-undo")
     type_code(page, exercises.get("perceptron").solution)
     assert check(page).startswith("✓ Passed.")
@@ -217,19 +231,19 @@ def test_the_gates_lab_runs_on_the_learners_nand(learner):
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "267")
     expect(page.locator("#gt-check")).to_have_class(re.compile(r"\bgood\b"))
     calls = int(page.evaluate("document.documentElement.dataset.myNandCalls"))
-    assert calls >= 9 * 8 - 4     # every one of the adder's 68 NANDs was the learner's
+    assert calls >= 9 * 8 - 4  # every one of the adder's 68 NANDs was the learner's
     page.fill("#gt-a", "200")
     page.press("#gt-a", "Enter")
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "294")
     assert int(page.evaluate("document.documentElement.dataset.myNandCalls")) >= calls + 68
-    toggle.click()   # off: the perceptron again, and the learner's code is no longer called
+    toggle.click()  # off: the perceptron again, and the learner's code is no longer called
     expect(page.locator("#gt-canvas")).to_have_attribute("data-nand", "perceptron")
     before = int(page.evaluate("document.documentElement.dataset.myNandCalls"))
     page.fill("#gt-b", "1")
     page.press("#gt-b", "Enter")
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "201")
     assert int(page.evaluate("document.documentElement.dataset.myNandCalls")) == before
-    toggle.click()   # on again, kept for the reload test
+    toggle.click()  # on again, kept for the reload test
 
 
 SPY_RULE = '''def perceptron_output(x, w, b):
@@ -261,12 +275,12 @@ def test_the_perceptron_lab_runs_on_the_learners_rule(learner):
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#pc-canvas")).to_have_attribute("data-rule", "mine")
-    expect(page.locator("#pc-canvas")).to_have_attribute("data-corners", "1,1,1,0")   # NAND, by the learner's rule
+    expect(page.locator("#pc-canvas")).to_have_attribute("data-corners", "1,1,1,0")  # NAND, by the learner's rule
     before = calls(page, "myRuleCalls")
-    assert before > 4          # the output, the table, the corners and the shading's points
+    assert before > 4  # the output, the table, the corners and the shading's points
     page.click("#pc-preset-and")
     expect(page.locator("#pc-canvas")).to_have_attribute("data-corners", "0,0,0,1")
-    expect(page.locator("#pc-output")).to_have_text("0")   # x = (1, 0)
+    expect(page.locator("#pc-output")).to_have_text("0")  # x = (1, 0)
     assert calls(page, "myRuleCalls") > before
     toggle.click()
     expect(page.locator("#pc-canvas")).to_have_attribute("data-rule", "perceptron")
@@ -295,6 +309,6 @@ def test_progress_survives_a_reload_and_nothing_left_the_origin(learner):
     expect(page.locator("#gt-canvas")).to_have_attribute("data-nand", "mine")
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "267")
     assert learner.foreign_requests == []
-    assert page.evaluate("crossOriginIsolated") is False   # a plain server: no COOP/COEP headers needed
+    assert page.evaluate("crossOriginIsolated") is False  # a plain server: no COOP/COEP headers needed
     assert any(u.endswith("py/worker/exercises.py") for u in learner.requests)
     assert not learner.console_errors, learner.console_errors

@@ -13,17 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app.gates_geometry import geometry
-from tests.e2e.layout import assert_fits, on_screen, phone
 from nnfs.circuits import build
+from tests.e2e.layout import assert_fits, on_screen, phone
 
+MIN_PHONE_DRAW_WIDTH = 300  # the panel at 390 px is narrower: the lab draws at its minimum width
 
-MIN_PHONE_DRAW_WIDTH = 300   # the panel at 390 px is narrower: the lab draws at its minimum width
-
-
-
-def expect_hash(page, want: str) -> None:
-    """The address becomes ``want`` (the lab writes it at most ten times a second)."""
-    page.wait_for_function("h => location.hash === h", arg=want, timeout=5000)
 
 def spell(total: int, n: int) -> dict:
     """An n-bit adder's expected outputs for the number `total`."""
@@ -35,6 +29,7 @@ def adder_truth(n):
         a = sum(x[f"a{i}"] << i for i in range(n))
         b = sum(x[f"b{i}"] << i for i in range(n))
         return spell(a + b, n)
+
     return truth
 
 
@@ -44,11 +39,18 @@ CASES = {
     "and": ("and", None, ["a", "b"], lambda x: {"out": x["a"] & x["b"]}),
     "or": ("or", None, ["a", "b"], lambda x: {"out": x["a"] | x["b"]}),
     "xor": ("xor", None, ["a", "b"], lambda x: {"out": x["a"] ^ x["b"]}),
-    "half_adder": ("half_adder", None, ["a", "b"],
-                   lambda x: {"sum": (x["a"] + x["b"]) % 2, "carry": (x["a"] + x["b"]) // 2}),
-    "full_adder": ("full_adder", None, ["a", "b", "cin"],
-                   lambda x: {"sum": (x["a"] + x["b"] + x["cin"]) % 2,
-                              "carry": (x["a"] + x["b"] + x["cin"]) // 2}),
+    "half_adder": (
+        "half_adder",
+        None,
+        ["a", "b"],
+        lambda x: {"sum": (x["a"] + x["b"]) % 2, "carry": (x["a"] + x["b"]) // 2},
+    ),
+    "full_adder": (
+        "full_adder",
+        None,
+        ["a", "b", "cin"],
+        lambda x: {"sum": (x["a"] + x["b"] + x["cin"]) % 2, "carry": (x["a"] + x["b"] + x["cin"]) // 2},
+    ),
     "adder1": ("adder", 1, ["a0", "b0"], adder_truth(1)),
     "adder2": ("adder", 2, ["a0", "a1", "b0", "b1"], adder_truth(2)),
 }
@@ -81,7 +83,8 @@ def set_inputs(page, bits: dict) -> None:
 
 def outputs(page) -> dict:
     return page.eval_on_selector_all(
-        "#gt-outputs [data-output]", "els => Object.fromEntries(els.map(e => [e.dataset.output, +e.dataset.value]))")
+        "#gt-outputs [data-output]", "els => Object.fromEntries(els.map(e => [e.dataset.output, +e.dataset.value]))"
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -187,10 +190,16 @@ def test_typing_a_and_b_sets_the_bits(gates):
     expect(page.locator("#gt-sum")).to_contain_text("5 + 6 = 11")
 
 
-@pytest.mark.parametrize("name, n, nands, depth", [
-    ("xor", None, 4, 3), ("half_adder", None, 5, 3), ("full_adder", None, 9, 6),
-    ("adder", 8, 68, 18), ("adder", 3, 23, 8),
-])
+@pytest.mark.parametrize(
+    "name, n, nands, depth",
+    [
+        ("xor", None, 4, 3),
+        ("half_adder", None, 5, 3),
+        ("full_adder", None, 9, 6),
+        ("adder", 8, 68, 18),
+        ("adder", 3, 23, 8),
+    ],
+)
 def test_nand_count_and_depth(gates, name, n, nands, depth):
     choose(gates, name, n)
     expect(gates.locator("#gt-nand-count")).to_have_text(str(nands))
@@ -218,14 +227,14 @@ def test_keyboard_next_row_and_a_shared_link(gates, app):
     page = gates
     choose(page, "xor")
     page.click("#gt-clear")
-    expect_hash(page, "#gates/x=00")   # only what differs from the defaults
+    expect_hash(page, "#gates/x=00")  # only what differs from the defaults
     page.focus("#gt-in-b")
     page.keyboard.press("Space")
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "01")
     page.focus("#gt-next")
     page.keyboard.press("Enter")  # count up: 01 -> 10
     expect(page.locator("#gt-truth-table tr.current")).to_have_attribute("data-bits", "10")
-    expect_hash(page, "#gates")        # XOR with a = 1, b = 0: the first screen
+    expect_hash(page, "#gates")  # XOR with a = 1, b = 0: the first screen
     page.keyboard.press("Enter")
     expect_hash(page, "#gates/x=11")
     # links written before the lab base still open the same picture
@@ -257,22 +266,37 @@ def test_next_row_on_a_big_adder_counts_the_numbers(gates):
     expect_hash(page, "#gates/c=adder&n=3&a=1&b=1")
 
 
-@pytest.mark.parametrize("state, where, says, shows", [
-    # a bad value is not used: its field says why, and the rest of the link is
-    ("c=adder&n=99", "#gt-n-error", "bits n must be at most 8; got 99 (in the link) — keeping 8", "8-bit adder"),
-    ("c=adder&n=4&a=999", "#gt-a-error", "A must be at most 255; got 999 (in the link) — keeping 0",
-     "4-bit adder"),
-    ("c=adder&n=4&a=200", "#gt-a-error", "A must be at most 15 for a 4-bit adder; got 200 (in the link) — "
-     "keeping 8", "4-bit adder"),
-    ("c=adder&n=abc", "#gt-n-error", "bits n: 'abc' is not a number (in the link) — keeping 8", "8-bit adder"),
-    ("c=__class__", "#gt-c-error", "circuit must be one of not, and, or, xor, half_adder, full_adder, adder; "
-     "got '__class__' (in the link) — keeping full_adder", "full adder"),
-    # the input bits have no field of their own: the status line says it
-    ("c=xor&x=12", "#gt-status", "In the link: inputs x must be 1 to 3 bits, each 0 or 1; got '12'.", "xor"),
-    ("c=xor&x=101", "#gt-status", "In the link: inputs x must be 2 bits (0 or 1), one per input a, b; "
-     "got '101'.", "xor"),
-    ("c=xor&zz=1", "#gt-status", "In the link: unknown setting 'zz' ignored.", "xor"),
-])
+@pytest.mark.parametrize(
+    "state, where, says, shows",
+    [
+        # a bad value is not used: its field says why, and the rest of the link is
+        ("c=adder&n=99", "#gt-n-error", "bits n must be at most 8; got 99 (in the link) — keeping 8", "8-bit adder"),
+        ("c=adder&n=4&a=999", "#gt-a-error", "A must be at most 255; got 999 (in the link) — keeping 0", "4-bit adder"),
+        (
+            "c=adder&n=4&a=200",
+            "#gt-a-error",
+            "A must be at most 15 for a 4-bit adder; got 200 (in the link) — keeping 8",
+            "4-bit adder",
+        ),
+        ("c=adder&n=abc", "#gt-n-error", "bits n: 'abc' is not a number (in the link) — keeping 8", "8-bit adder"),
+        (
+            "c=__class__",
+            "#gt-c-error",
+            "circuit must be one of not, and, or, xor, half_adder, full_adder, adder; "
+            "got '__class__' (in the link) — keeping full_adder",
+            "full adder",
+        ),
+        # the input bits have no field of their own: the status line says it
+        ("c=xor&x=12", "#gt-status", "In the link: inputs x must be 1 to 3 bits, each 0 or 1; got '12'.", "xor"),
+        (
+            "c=xor&x=101",
+            "#gt-status",
+            "In the link: inputs x must be 2 bits (0 or 1), one per input a, b; got '101'.",
+            "xor",
+        ),
+        ("c=xor&zz=1", "#gt-status", "In the link: unknown setting 'zz' ignored.", "xor"),
+    ],
+)
 def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, where, says, shows):
     page = gates
     app.goto_lab("gates", "c=full_adder")  # a link sets what it does not name to the defaults (n = 8)
@@ -323,19 +347,30 @@ def test_accessible_names_say_each_thing_once(gates, app):
     page = gates
     app.goto_lab("gates", "c=xor&x=10")
     label = page.get_attribute("#gt-canvas", "aria-label")
-    assert label == ("Diagram of the XOR circuit: 4 NAND perceptrons, depth 3; inputs a = 1, b = 0; "
-                     "outputs out = 1")
+    assert label == ("Diagram of the XOR circuit: 4 NAND perceptrons, depth 3; inputs a = 1, b = 0; outputs out = 1")
     expect(page.get_by_role("img", name=label, exact=True)).to_have_count(1)
     expect(page.get_by_role("combobox", name="circuit", exact=True)).to_have_count(1)
     inputs = page.get_by_role("group", name="Inputs (or click an input on the diagram)")
     for name in ("a", "b"):
         expect(inputs.get_by_role("checkbox", name=name, exact=True)).to_have_count(1)
     app.goto_lab("gates", "c=adder&n=2&a=1")
-    expect(page.get_by_role("img", name="Diagram of the 2-bit adder circuit: 14 NAND perceptrons, depth 6; "
-                                        "inputs a0 = 1, a1 = 0, b0 = 0, b1 = 0; outputs s0 = 1, s1 = 0, carry = 0",
-                            exact=True)).to_have_count(1)
-    for role, name in (("textbox", "bits n"), ("textbox", "A"), ("textbox", "B"), ("slider", "A slider"),
-                       ("group", "bits of A"), ("checkbox", "a1"), ("checkbox", "b0")):
+    expect(
+        page.get_by_role(
+            "img",
+            name="Diagram of the 2-bit adder circuit: 14 NAND perceptrons, depth 6; "
+            "inputs a0 = 1, a1 = 0, b0 = 0, b1 = 0; outputs s0 = 1, s1 = 0, carry = 0",
+            exact=True,
+        )
+    ).to_have_count(1)
+    for role, name in (
+        ("textbox", "bits n"),
+        ("textbox", "A"),
+        ("textbox", "B"),
+        ("slider", "A slider"),
+        ("group", "bits of A"),
+        ("checkbox", "a1"),
+        ("checkbox", "b0"),
+    ):
         expect(page.get_by_role(role, name=name, exact=True)).to_have_count(1)
     tree = page.locator("#lab-gates").aria_snapshot()
     assert "xor xor" not in tree.lower()

@@ -56,7 +56,9 @@ def choose(app, path) -> float:
     chooser.value.set_files(str(path))
     page.wait_for_function(
         f"document.getElementById('dg-model-message').textContent.includes({json.dumps(path.name)})",
-        timeout=LOAD_TIMEOUT_MS, polling=50)
+        timeout=LOAD_TIMEOUT_MS,
+        polling=50,
+    )
     return time.perf_counter() - t
 
 

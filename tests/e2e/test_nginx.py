@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from serve import PUBLISHED
 
 from ..conftest import need
@@ -26,8 +25,9 @@ from .conftest import READY_TIMEOUT_MS, ROOT
 from .smoke import digits_trains, every_lab_opens_and_draws
 
 PREFIX = "/some/prefix/"
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
-                                       if Path(p).exists()), None)
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+)
 
 CONFIG = """
 {user}
@@ -65,8 +65,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def nginx(tmp_path):
-    need(NGINX is not None, "nginx is not installed (Debian: sudo apt-get install nginx; "
-                            "./run test installs it when run as root)")
+    need(
+        NGINX is not None,
+        "nginx is not installed (Debian: sudo apt-get install nginx; ./run test installs it when run as root)",
+    )
     need((ROOT / "static" / "data" / "mnist-train.npz").exists(), "MNIST data not prepared (./run setup)")
     site = tmp_path / "site"  # what is published, linked (nginx follows links)
     site.mkdir()
@@ -74,10 +76,12 @@ def nginx(tmp_path):
         os.symlink(ROOT / name, site / name)
     port = free_port()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(CONFIG.format(user="user root;" if os.geteuid() == 0 else "", tmp=tmp_path,
-                                  port=port, prefix=PREFIX, site=site))
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    conf.write_text(
+        CONFIG.format(user="user root;" if os.geteuid() == 0 else "", tmp=tmp_path, port=port, prefix=PREFIX, site=site)
+    )
+    proc = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -106,8 +110,7 @@ def test_every_lab_and_digits_training_under_nginx_with_a_prefix_and_gzip(browse
         page = context.new_page()
         errors, encodings = [], {}
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("response", lambda r: encodings.__setitem__(r.url.split("/")[-1],
-                                                             r.headers.get("content-encoding")))
+        page.on("response", lambda r: encodings.__setitem__(r.url.split("/")[-1], r.headers.get("content-encoding")))
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         assert page.evaluate("document.documentElement.dataset.ready") == "true", page.inner_text("#fatal")
@@ -126,8 +129,11 @@ def test_every_lab_and_digits_training_under_nginx_with_a_prefix_and_gzip(browse
             sent[uri] = int(size)
         assert sent[PREFIX + "static/vendor/pyodide/pyodide.asm.wasm"] < wasm / 2
         # Every path the page asked for was under the prefix, and found.
-        bad = [line for line in access_log.read_text().splitlines()
-               if not line.startswith(PREFIX) or line.split()[1] not in ("200", "304")]
+        bad = [
+            line
+            for line in access_log.read_text().splitlines()
+            if not line.startswith(PREFIX) or line.split()[1] not in ("200", "304")
+        ]
         assert not bad, bad
         print(f"\nnginx, gzip on: {cold / 1e6:.1f} MB transferred for a cold start to ready")
         assert page.evaluate("document.documentElement.dataset.offline") in (None, "caching", "ready", "current")

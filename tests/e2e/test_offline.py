@@ -42,8 +42,7 @@ def wait_ready(page):
 
 
 def wait_offline(page, *states):
-    page.wait_for_function(f"{list(states)!r}.includes(document.documentElement.dataset.offline)",
-                           timeout=120_000)
+    page.wait_for_function(f"{list(states)!r}.includes(document.documentElement.dataset.offline)", timeout=120_000)
     return page.evaluate("document.documentElement.dataset.offline")
 
 
@@ -57,13 +56,16 @@ def test_second_visit_with_the_server_stopped_opens_every_lab_and_trains(browser
         digits_trains(page)
         assert wait_offline(page, "ready", "current") == "ready"
         assert "works offline" in page.inner_text("#offline-status")
-        page.wait_for_function("""async () => {
+        page.wait_for_function(
+            """async () => {
             const c = await caches.keys();
             const v = c.find((n) => n !== "nnfs-meta");
             const keys = v ? (await (await caches.open(v)).keys()).map((r) => r.url) : [];
             return ["mnist-train.npz", "mnist-validation.npz", "mnist-test.npz", "pretrained.json"]
               .every((f) => keys.some((u) => u.endsWith("/" + f)));
-        }""", timeout=60_000)
+        }""",
+            timeout=60_000,
+        )
         srv.stop()
 
         responses = []
@@ -75,8 +77,7 @@ def test_second_visit_with_the_server_stopped_opens_every_lab_and_trains(browser
         assert wait_offline(page, "offline", "current") == "offline"
         assert responses, "no responses seen"
         # Every answer came from the service worker (the server is gone: nothing reached it).
-        assert all(r.from_service_worker for r in responses), \
-            [r.url for r in responses if not r.from_service_worker]
+        assert all(r.from_service_worker for r in responses), [r.url for r in responses if not r.from_service_worker]
         # The training worker (its own Pyodide, numpy and modules) starts from the cache too.
         page.wait_for_function("document.documentElement.dataset.worker !== 'starting'", timeout=120_000)
         assert page.evaluate("document.documentElement.dataset.worker") == "ready"
@@ -166,10 +167,13 @@ def test_kept_data_is_no_update_and_a_damaged_copy_is_caught_like_a_damaged_down
         page.click("#nav a[data-lab='digits']")
         page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
         wait_offline(page, "ready")
-        page.wait_for_function("""async () => {
+        page.wait_for_function(
+            """async () => {
             const v = (await caches.keys()).find((n) => n !== "nnfs-meta");
             return v && !!(await (await caches.open(v)).match(new URL("static/data/mnist-test.npz", location.href)));
-        }""", timeout=60_000)
+        }""",
+            timeout=60_000,
+        )
         # Kept data files are no change of the site: the next visit is "current", no update.
         page.reload()
         wait_ready(page)

@@ -239,7 +239,8 @@ def test_bad_values_show_a_message_and_keep_the_last_good_value(page, key):
         assert page.inner_text("#pc-last-step").endswith("Δb = η·e = -0.5.")
     else:
         expect(page.locator("#pc-canvas")).to_have_attribute(
-            "data-" + {"pc-w1": "w1", "pc-w2": "w2", "pc-b": "b"}[key], good)
+            "data-" + {"pc-w1": "w1", "pc-w2": "w2", "pc-b": "b"}[key], good
+        )
 
 
 def address(page) -> str:
@@ -261,8 +262,12 @@ def test_first_screen_is_consistent_and_a_copied_link_restores_the_state(fresh):
     # A link restores weights, target, rate, speed and the input shown.
     page.evaluate("location.hash = 'perceptron/x1=0&x2=1&w1=1&w2=1&b=%E2%88%921.5&target=OR&eta=0.5&speed=max'")
     expect(page.locator("#pc-canvas")).to_have_attribute("data-b", "-1.5")
-    assert (page.input_value("#pc-w1"), page.input_value("#pc-target"), page.input_value("#pc-eta"),
-            page.input_value("#pc-speed")) == ("1", "OR", "0.5", "max")
+    assert (
+        page.input_value("#pc-w1"),
+        page.input_value("#pc-target"),
+        page.input_value("#pc-eta"),
+        page.input_value("#pc-speed"),
+    ) == ("1", "OR", "0.5", "max")
     assert page.get_attribute("#pc-canvas", "data-input") == "0,1"
     assert page.inner_text("#pc-wrong") == "2"  # AND's weights miss OR at (0, 1) and (1, 0)
     expect_address(page, "#perceptron/x1=0&x2=1&w1=1&w2=1&b=-1.5&target=OR&eta=0.5&speed=max")
@@ -273,7 +278,8 @@ def test_the_address_follows_every_change(page):
     page.select_option("#pc-target", "AND")
     set_input(page, 1, 1)
     page.wait_for_function(
-        "() => decodeURIComponent(location.hash).startsWith('#perceptron/x2=1&w1=1&w2=1&b=-1.5&target=AND')")
+        "() => decodeURIComponent(location.hash).startsWith('#perceptron/x2=1&w1=1&w2=1&b=-1.5&target=AND')"
+    )
     page.fill("#pc-w1", "1,000")  # thousands separators, as the one parser reads them
     expect(page.locator("#pc-canvas")).to_have_attribute("data-w1", "1000")
     page.wait_for_function("() => location.hash.includes('w1=1000&')")
@@ -316,5 +322,6 @@ def test_speed_choice_paces_the_run_and_only_the_status_line_speaks(page):
     page.click("#pc-run")
     expect(page.locator("#pc-learn-message")).to_have_attribute("data-status", "converged", timeout=10_000)
     expect(page.locator("#pc-status")).to_have_text(
-        "Converged in epoch 5, at row 2 of 4: w = (2, 1), b = -2 gets all 4 rows right.")
+        "Converged in epoch 5, at row 2 of 4: w = (2, 1), b = -2 gets all 4 rows right."
+    )
     page.select_option("#pc-speed", "8")

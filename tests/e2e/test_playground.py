@@ -31,20 +31,26 @@ def stats(page) -> dict:
 
 
 def wait_state(page, state: str, timeout: float = 60_000):
-    page.wait_for_function(f"document.getElementById('pg-stats').dataset.state === '{state}'",
-                           timeout=timeout)
+    page.wait_for_function(f"document.getElementById('pg-stats').dataset.state === '{state}'", timeout=timeout)
 
 
 def current_hash(page) -> str:
     return page.evaluate("location.hash")
 
 
-@pytest.mark.parametrize("name, state, target, max_epochs", [
-    ("XOR, [2, 4, 2] sigmoid", "data=xor&layers=4&act=sigmoid&eta=3", 95, 30),
-    ("circles, [2, 4, 2] sigmoid", "data=circles&noise=0.05&layers=4&act=sigmoid&eta=3", 95, 40),
-    ("spiral, [2, 8, 8, 3] tanh", "data=spiral&classes=3&n=300&noise=0.05&layers=8,8&act=tanh"
-                                  "&cost=log-likelihood&eta=0.3", 95, 100),
-])
+@pytest.mark.parametrize(
+    "name, state, target, max_epochs",
+    [
+        ("XOR, [2, 4, 2] sigmoid", "data=xor&layers=4&act=sigmoid&eta=3", 95, 30),
+        ("circles, [2, 4, 2] sigmoid", "data=circles&noise=0.05&layers=4&act=sigmoid&eta=3", 95, 40),
+        (
+            "spiral, [2, 8, 8, 3] tanh",
+            "data=spiral&classes=3&n=300&noise=0.05&layers=8,8&act=tanh&cost=log-likelihood&eta=0.3",
+            95,
+            100,
+        ),
+    ],
+)
 def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     page = load(app, f"{state}&epochs={max_epochs}&target={target}")
     t0 = time.perf_counter()
@@ -57,11 +63,13 @@ def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     assert "Reached" in page.inner_text("#pg-status")
     # CPython, same settings: the same epoch (the runs agree to ~1e-13, see the parity test).
     config = pg.from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]
-    session = pg.Session(config)        # the config's limits: epochs and target
+    session = pg.Session(config)  # the config's limits: epochs and target
     session.run(float("inf"))
     assert int(s["epoch"]) == session.epoch
-    print(f"\n{name}: {float(s['testAcc']):.1%} test accuracy at epoch {s['epoch']}; "
-          f"{wall:.2f} s from the click, {float(s['trainSeconds']):.2f} s of it training")
+    print(
+        f"\n{name}: {float(s['testAcc']):.1%} test accuracy at epoch {s['epoch']}; "
+        f"{wall:.2f} s from the click, {float(s['trainSeconds']):.2f} s of it training"
+    )
 
 
 def test_training_stays_responsive_and_pause_is_quick(app):
@@ -88,9 +96,11 @@ def test_training_stays_responsive_and_pause_is_quick(app):
     own = float(page.get_attribute("#pg-speed", "data-pause-ms"))
     epoch = stats(page)["epoch"]
     time.sleep(0.5)
-    assert stats(page)["epoch"] == epoch                    # the counter has stopped
-    print(f"\n[2, 8, 8, 2], 700 training points: heatmap {fps:.1f} frames/s; pause latency "
-          f"{latency:.0f} ms (the page's own count: {own:.0f} ms); {page.inner_text('#pg-speed')}")
+    assert stats(page)["epoch"] == epoch  # the counter has stopped
+    print(
+        f"\n[2, 8, 8, 2], 700 training points: heatmap {fps:.1f} frames/s; pause latency "
+        f"{latency:.0f} ms (the page's own count: {own:.0f} ms); {page.inner_text('#pg-speed')}"
+    )
     assert fps >= 3
     assert latency < 200 and own < 200
     assert page.is_enabled("#pg-train") and page.is_disabled("#pg-pause")
@@ -149,21 +159,38 @@ def test_clicked_points_join_the_training_set(app):
 
 
 def test_the_url_restores_a_configuration(fresh):
-    state = ("data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
-             "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
-             "&target=90&pts=0.5,-0.25,2")
+    state = (
+        "data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
+        "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
+        "&target=90&pts=0.5,-0.25,2"
+    )
     page = fresh("#playground/" + state).page
     page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
-    values = {"pg-data": "spiral", "pg-classes": "3", "pg-n": "300", "pg-noise": "0.05",
-              "pg-test": "20", "pg-dseed": "3", "pg-hidden": "2", "pg-neurons-1": "8",
-              "pg-neurons-2": "6", "pg-act": "tanh", "pg-cost": "log-likelihood",
-              "pg-init": "normal", "pg-seed": "7", "pg-eta": "0.5", "pg-batch": "20",
-              "pg-l2": "0.01", "pg-epochs": "123", "pg-target": "90"}
+    values = {
+        "pg-data": "spiral",
+        "pg-classes": "3",
+        "pg-n": "300",
+        "pg-noise": "0.05",
+        "pg-test": "20",
+        "pg-dseed": "3",
+        "pg-hidden": "2",
+        "pg-neurons-1": "8",
+        "pg-neurons-2": "6",
+        "pg-act": "tanh",
+        "pg-cost": "log-likelihood",
+        "pg-init": "normal",
+        "pg-seed": "7",
+        "pg-eta": "0.5",
+        "pg-batch": "20",
+        "pg-l2": "0.01",
+        "pg-epochs": "123",
+        "pg-target": "90",
+    }
     for element_id, value in values.items():
         assert page.input_value(f"#{element_id}") == value, element_id
     assert page.is_visible("#pg-layer-2") and page.is_hidden("#pg-layer-3")
     assert stats(page)["userCount"] == "1" and stats(page)["trainCount"] == str(240 + 1)
-    assert page.inner_text("#pg-status").startswith("Ready")        # no complaint about the link
+    assert page.inner_text("#pg-status").startswith("Ready")  # no complaint about the link
     assert current_hash(page) == "#playground/" + pg.to_hash(pg.from_hash(state)[0])
 
 
@@ -176,7 +203,7 @@ def test_a_bad_link_value_falls_back_to_its_default(app):
     assert page.input_value("#pg-eta") == "3" and page.input_value("#pg-noise") == "0.3"
     assert page.input_value("#pg-neurons-1") == "4" and page.input_value("#pg-hidden") == "1"
     assert "noise=0.3" in current_hash(page) and "bogus" not in current_hash(page)
-    assert "eta=" not in current_hash(page)            # the default η: links hold what differs
+    assert "eta=" not in current_hash(page)  # the default η: links hold what differs
 
 
 def test_a_huge_learning_rate_stops_with_advice_and_reset_recovers(app):
@@ -204,15 +231,27 @@ def test_xor_at_eta_1000_ends_early_with_an_explanation_and_advice(app):
     page.click("#pg-train")
     wait_state(page, "stopped")
     text = page.inner_text("#pg-status")
-    assert "diverged" in text and "far above" in text, text            # what happened
+    assert "diverged" in text and "far above" in text, text  # what happened
     assert "smaller learning rate η" in text and "Reset" in text, text  # what to try
     assert int(stats(page)["epoch"]) < 10
     assert page.is_disabled("#pg-train") and page.is_enabled("#pg-reset")
 
 
-NUMBER_FIELDS = ["pg-classes", "pg-n", "pg-noise", "pg-test", "pg-dseed", "pg-hidden",
-                 *[f"pg-neurons-{i}" for i in range(1, 7)],
-                 "pg-seed", "pg-eta", "pg-batch", "pg-l2", "pg-epochs", "pg-target"]
+NUMBER_FIELDS = [
+    "pg-classes",
+    "pg-n",
+    "pg-noise",
+    "pg-test",
+    "pg-dseed",
+    "pg-hidden",
+    *[f"pg-neurons-{i}" for i in range(1, 7)],
+    "pg-seed",
+    "pg-eta",
+    "pg-batch",
+    "pg-l2",
+    "pg-epochs",
+    "pg-target",
+]
 
 
 def test_bad_numbers_keep_the_last_good_value(app):
@@ -241,8 +280,10 @@ def test_bad_numbers_keep_the_last_good_value(app):
 def test_the_page_trains_exactly_like_cpython(app):
     """Same seeds and settings (and two clicked points): the page's weights after 20
     epochs equal the core's in CPython to 1e-9 relative."""
-    state = ("data=circles&n=120&noise=0.1&layers=5,3&act=tanh&cost=cross-entropy&eta=0.5"
-             "&batch=8&l2=0.1&seed=3&dseed=2&epochs=20&pts=0.5,0.5,1;-0.2,0.1,0")
+    state = (
+        "data=circles&n=120&noise=0.1&layers=5,3&act=tanh&cost=cross-entropy&eta=0.5"
+        "&batch=8&l2=0.1&seed=3&dseed=2&epochs=20&pts=0.5,0.5,1;-0.2,0.1,0"
+    )
     page = load(app, state)
     page.click("#pg-train")
     wait_state(page, "done")
@@ -353,6 +394,6 @@ def test_paused_mid_epoch_the_model_scores_the_weights_it_holds(app):
         if meta["test_accuracy"] == pytest.approx(held, abs=1e-12) or time.time() > deadline:
             break
         time.sleep(0.2)
-    assert meta["epoch_progress"] > 0, meta          # (a pause lands on an epoch's end about 1 time in 100)
+    assert meta["epoch_progress"] > 0, meta  # (a pause lands on an epoch's end about 1 time in 100)
     assert f"+ {meta['epoch_progress']:.0%} of epoch {meta['epoch'] + 1}" in text, text
     assert meta["test_accuracy"] == pytest.approx(held, abs=1e-12), (meta, held)

@@ -20,11 +20,15 @@ from tests.e2e.layout import assert_fits, on_screen, phone
 # lab -> (module with SETTINGS, [(slider, the picture it moves), ...])
 LABS = {
     "perceptron": ("app.perceptron_view", [("#pc-w1-range", "#pc-canvas"), ("#pc-b-range", "#pc-canvas")]),
-    "sigmoid": ("app.sigmoid_view", [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"),
-                                     ("#sg-dw-range", "#sg-zplot")]),
+    "sigmoid": (
+        "app.sigmoid_view",
+        [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"), ("#sg-dw-range", "#sg-zplot")],
+    ),
     "gates": ("app.gates_view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
-    "universality": ("app.universality_view", [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"),
-                                               ("#un-n-range", "#un-bumps")]),
+    "universality": (
+        "app.universality_view",
+        [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
+    ),
 }
 # lab -> the link state in which every one of its controls is shown
 START = {"gates": "c=adder"}
@@ -39,8 +43,10 @@ def test_every_control_belongs_to_the_table_and_back(app, lab):
     app.goto_lab(lab, START.get(lab, ""))
     page = app.page
     table = table_of(lab)
-    controls = page.eval_on_selector_all(f"#lab-{lab} input, #lab-{lab} select, #lab-{lab} textarea",
-                                         "els => els.map(e => [e.id, e.dataset.partOf || null])")
+    controls = page.eval_on_selector_all(
+        f"#lab-{lab} input, #lab-{lab} select, #lab-{lab} textarea",
+        "els => els.map(e => [e.id, e.dataset.partOf || null])",
+    )
     allowed = set()
     for s in table:
         allowed.add(table.element_id(s.name))
@@ -55,8 +61,9 @@ def test_every_control_belongs_to_the_table_and_back(app, lab):
             continue  # bound by the lab (e.g. toggle buttons), not built
         # Label, limits and choices on the page are the table's.
         assert page.inner_text(f"label[for='{element_id}']") == s.label
-        expect(page.get_by_role("combobox" if s.kind == "choice" else "textbox", name=s.label, exact=True)
-               ).to_have_count(1)
+        expect(
+            page.get_by_role("combobox" if s.kind == "choice" else "textbox", name=s.label, exact=True)
+        ).to_have_count(1)
         if s.slider is not None:
             lo, hi, step = s.slider
             slider = page.locator(f"#{element_id}-range")
@@ -81,7 +88,8 @@ def test_a_typed_number_reads_like_the_core_parser(app, lab):
         page.fill(f"#{element_id}", "1,00")
         expect(page.locator(f"#{element_id}-error")).to_have_text(
             f"{s.label}: '1,00' is not a number (write decimals with a point, and no commas or spaces)"
-            f" — keeping {before}")
+            f" — keeping {before}"
+        )
         page.fill(f"#{element_id}", before)
         expect(page.locator(f"#{element_id}-error")).to_be_empty()
 

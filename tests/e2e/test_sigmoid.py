@@ -34,7 +34,8 @@ def open_lab(app, state: str = ""):
 
 def wait_attr(page, name: str, value: str, canvas: str = "sg-plot"):
     page.wait_for_function(
-        "([id, name, v]) => document.getElementById(id).dataset[name] === v", arg=[canvas, name, value])
+        "([id, name, v]) => document.getElementById(id).dataset[name] === v", arg=[canvas, name, value]
+    )
 
 
 def plot(page) -> dict:
@@ -167,9 +168,15 @@ def expected_change(x, w, b, dw, db):
     z, z_new = w * x + b, (w + dw) * x + b + db
     out, new = sig(z), sig(z_new)
     linear = sig(z) * (1 - sig(z)) * (x * dw + db)
-    return {"sg-out-before": out, "sg-out-after": new, "sg-actual": new - out,
-            "sg-linear": linear, "sg-diff": (new - out) - linear,
-            "sg-sprime": sig(z) * (1 - sig(z)), "sg-dz": z_new - z}
+    return {
+        "sg-out-before": out,
+        "sg-out-after": new,
+        "sg-actual": new - out,
+        "sg-linear": linear,
+        "sg-diff": (new - out) - linear,
+        "sg-sprime": sig(z) * (1 - sig(z)),
+        "sg-dz": z_new - z,
+    }
 
 
 def set_fields(page, **values):
@@ -229,13 +236,22 @@ def test_perceptron_jumps_when_the_change_crosses_the_threshold(app):
 
 
 BAD = {
-    "w": "11", "b": "-10.5", "c": "0", "x": "7", "dw": "3", "db": "-2.5",
+    "w": "11",
+    "b": "-10.5",
+    "c": "0",
+    "x": "7",
+    "dw": "3",
+    "db": "-2.5",
 }
 
 
 def snapshot(page):
-    return (plot(page), page.eval_on_selector("#sg-zplot", "el => ({...el.dataset})"),
-            page.inner_text("#sg-actual"), page.inner_text("#sg-p-change"))
+    return (
+        plot(page),
+        page.eval_on_selector("#sg-zplot", "el => ({...el.dataset})"),
+        page.inner_text("#sg-actual"),
+        page.inner_text("#sg-p-change"),
+    )
 
 
 @pytest.mark.parametrize("key", list(BAD))
@@ -337,9 +353,12 @@ def test_the_note_on_sharpening_says_what_really_happens(app):
 
     def moved(c):
         return sig(c * 1 + 0.1 * 2 - c) if False else sig(c * (2 - 1) + 0.2) - sig(c * (2 - 1))
+
     assert round(moved(1), 6) == 0.037466 and round(moved(128), 6) == 0
-    assert note.startswith(f"Sharpen it and the same Δw moves the output less, not more: Δoutput "
-                           f"+{moved(1):.6f} at c = 1, +{moved(2):.6f} at c = 2, 0.000000 at c = 128.")
+    assert note.startswith(
+        f"Sharpen it and the same Δw moves the output less, not more: Δoutput "
+        f"+{moved(1):.6f} at c = 1, +{moved(2):.6f} at c = 2, 0.000000 at c = 128."
+    )
     assert "moves the output more" not in page.inner_text("#lab-sigmoid")
     # On the threshold (x = 1) sharpening changes nothing: z = 0 for every c.
     page.fill("#sg-x", "1")

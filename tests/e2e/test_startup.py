@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from serve import make_server
 
 from nnfs.selfcheck import parity_workload
-
-from serve import make_server
 
 from .conftest import NO_SERVICE_WORKER, ROOT, open_app, start_server
 
@@ -117,14 +116,18 @@ def _flip_bytes(path):
 
 
 @pytest.mark.allow_console_errors
-@pytest.mark.parametrize("name, damage, expected", [
-    (WASM, Path.unlink, "pyodide.asm.wasm (HTTP 404)"),
-    (WASM, _truncate, "pyodide.asm.wasm (4,323,804 of 8,647,609 bytes)"),
-    ("pyscript/core.js", _empty, "pyscript/core.js (0 of 260 bytes)"),
-    ("pyodide/python_stdlib.zip", _truncate, "python_stdlib.zip (1,211,707 of 2,423,414 bytes)"),
-    ("pyodide/pyodide-lock.json", _empty, "pyodide-lock.json (0 of 114,535 bytes)"),
-    (NUMPY, _flip_bytes, "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl (damaged: its sha256 differs"),
-], ids=["wasm-missing", "wasm-truncated", "core-empty", "stdlib-truncated", "lock-empty", "numpy-corrupt"])
+@pytest.mark.parametrize(
+    "name, damage, expected",
+    [
+        (WASM, Path.unlink, "pyodide.asm.wasm (HTTP 404)"),
+        (WASM, _truncate, "pyodide.asm.wasm (4,323,804 of 8,647,609 bytes)"),
+        ("pyscript/core.js", _empty, "pyscript/core.js (0 of 260 bytes)"),
+        ("pyodide/python_stdlib.zip", _truncate, "python_stdlib.zip (1,211,707 of 2,423,414 bytes)"),
+        ("pyodide/pyodide-lock.json", _empty, "pyodide-lock.json (0 of 114,535 bytes)"),
+        (NUMPY, _flip_bytes, "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl (damaged: its sha256 differs"),
+    ],
+    ids=["wasm-missing", "wasm-truncated", "core-empty", "stdlib-truncated", "lock-empty", "numpy-corrupt"],
+)
 def test_damaged_runtime_file_is_named_in_the_panel(browser, tmp_path, name, damage, expected):
     """Serve a copy of the app with one runtime file missing or damaged: whether the runtime
     fails, stalls or blames something else, the panel names the file and the fix."""
@@ -190,7 +193,7 @@ class _Counting(http.server.BaseHTTPRequestHandler):
 def test_content_security_policy_is_strict():
     """The policy is in the page, first in <head>, and names no origin but the page's own."""
     html = (ROOT / "index.html").read_text()
-    head = html[:html.index("</head>")]
+    head = html[: html.index("</head>")]
     metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
     assert len(metas) == 1
     assert head.index("Content-Security-Policy") < head.index("<script")
@@ -209,7 +212,8 @@ def test_content_security_policy_blocks_other_origins(app):
     url = f"http://127.0.0.1:{other.server_address[1]}/"
     foreign_before = len(app.foreign_requests)
     try:
-        result = app.page.evaluate("""async (url) => {
+        result = app.page.evaluate(
+            """async (url) => {
             const seen = [];
             const record = (e) => seen.push(e.effectiveDirective);
             document.addEventListener('securitypolicyviolation', record);
@@ -226,9 +230,15 @@ def test_content_security_policy_blocks_other_origins(app):
             await new Promise((r) => setTimeout(r, 50));
             document.removeEventListener('securitypolicyviolation', record);
             return {fetched, script, image, seen: seen.sort()};
-        }""", url)
-        assert result == {"fetched": "refused", "script": "refused", "image": "refused",
-                          "seen": ["connect-src", "img-src", "script-src-elem"]}, result
+        }""",
+            url,
+        )
+        assert result == {
+            "fetched": "refused",
+            "script": "refused",
+            "image": "refused",
+            "seen": ["connect-src", "img-src", "script-src-elem"],
+        }, result
         assert _Counting.hits == []  # nothing left the page: the browser never sent the requests
         assert len(app.foreign_requests) == foreign_before
     finally:
@@ -310,11 +320,11 @@ def test_only_the_lab_on_screen_is_set_up_before_ready_and_the_others_open_at_on
         page.wait_for_function("document.documentElement.dataset.lab === 'gates'", timeout=5_000)
         assert page.locator("#gt-input-boxes input[data-input]").count() >= 2
         page.wait_for_function("document.documentElement.dataset.labsReady === 'true'", timeout=60_000)
-        names = page.evaluate("performance.getEntriesByType('mark').map(m => m.name)"
-                              ".filter(n => n.startsWith('nnfs:setup:'))")
-        labs = page.evaluate("[...document.querySelectorAll('section.lab[data-module]')]"
-                             ".map(s => s.dataset.lab)")
-        assert len(labs) >= 8   # every lab with a module, each set up exactly once
+        names = page.evaluate(
+            "performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('nnfs:setup:'))"
+        )
+        labs = page.evaluate("[...document.querySelectorAll('section.lab[data-module]')].map(s => s.dataset.lab)")
+        assert len(labs) >= 8  # every lab with a module, each set up exactly once
         assert sorted(names) == sorted(f"nnfs:setup:{n}" for n in labs)
         assert not w.console_errors, w.console_errors
     finally:

@@ -76,7 +76,7 @@ def test_a_step_sits_at_minus_b_over_w_and_a_bump_has_height_h(app):
     assert "s = −b/w = 0.4" in page.inner_text("#un-step-text")
     page.fill("#un-w", "1000")
     page.wait_for_function("document.getElementById('un-step').dataset.step === '0.02'")
-    page.fill("#un-s", "0.75")   # parameterised by s: b follows, w stays
+    page.fill("#un-s", "0.75")  # parameterised by s: b follows, w stays
     page.wait_for_function("document.getElementById('un-step').dataset.step === '0.75'")
     assert page.input_value("#un-b") == "-750"
     assert float(data(page, "un-bump")["top"]) == pytest.approx(1.3, abs=1e-12)
@@ -95,7 +95,7 @@ def test_drag_and_type_a_solution_that_passes_and_one_that_fails(app):
     while x <= 1:
         goal.append(math.log(f_book(x) / (1 - f_book(x))))
         x += 0.01
-    aim = [round(sorted(goal[20 * k:20 * k + 20])[9:11][0] * 10) / 10 for k in range(5)]
+    aim = [round(sorted(goal[20 * k : 20 * k + 20])[9:11][0] * 10) / 10 for k in range(5)]
     for k in (0, 1, 2):
         type_height(page, k, aim[k])
     for k in (3, 4):
@@ -142,8 +142,7 @@ def test_a_new_target_is_the_same_for_the_same_seed(app):
 def test_the_trained_fits_deviation_is_cpythons(app):
     page = open_challenge(app, "n=5&epochs=40")
     page.click("#un-fit")
-    page.wait_for_function("document.getElementById('lab-universality').dataset.fitEpoch === '40'",
-                           timeout=120_000)
+    page.wait_for_function("document.getElementById('lab-universality').dataset.fitEpoch === '40'", timeout=120_000)
     page.wait_for_function("document.getElementById('lab-universality').dataset.fit === 'idle'")
     got = float(data(page)["fitDeviation"])
     here = uni.fit(uni.FitConfig(target="book", hidden=10, epochs=40, eta=2.0, batch=20, seed=1))

@@ -12,13 +12,15 @@ WORKER_TIMEOUT_MS = 120_000
 
 
 def wait_worker(page) -> str:
-    page.wait_for_function("['ready', 'failed'].includes(document.documentElement.dataset.worker)",
-                           timeout=WORKER_TIMEOUT_MS)
+    page.wait_for_function(
+        "['ready', 'failed'].includes(document.documentElement.dataset.worker)", timeout=WORKER_TIMEOUT_MS
+    )
     return page.evaluate("document.documentElement.dataset.worker")
 
 
 def test_the_worker_starts_behind_a_plain_server(app, server):
     import urllib.request
+
     with urllib.request.urlopen(server.url) as r:
         headers = {k.lower() for k in r.headers.keys()}
     assert "cross-origin-opener-policy" not in headers
@@ -37,8 +39,7 @@ def _stats(page) -> dict:
 
 
 def _wait_state(page, state: str, timeout: float = 120_000):
-    page.wait_for_function(f"document.getElementById('pg-stats').dataset.state === '{state}'",
-                           timeout=timeout)
+    page.wait_for_function(f"document.getElementById('pg-stats').dataset.state === '{state}'", timeout=timeout)
 
 
 def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(browser, server):
@@ -50,9 +51,9 @@ def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(bro
     try:
         app = watch(context, server.url)
         held = []
-        context.route("**/worker.toml", lambda route: held.append(route))   # released below
+        context.route("**/worker.toml", lambda route: held.append(route))  # released below
         page = app.page
-        page.goto(server.url + "#playground/data=xor&epochs=15")   # XOR learns by then
+        page.goto(server.url + "#playground/data=xor&epochs=15")  # XOR learns by then
         page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
         page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
         assert page.evaluate("document.documentElement.dataset.worker") == "starting"
@@ -117,13 +118,17 @@ def test_the_main_thread_stays_free_while_the_playground_trains(app):
         window.hwFrames = 0; const tick = () => { window.hwFrames++; if (window.hwObs) requestAnimationFrame(tick); };
         requestAnimationFrame(tick); }""")
     page.wait_for_timeout(3000)
-    result = page.evaluate("() => { window.hwObs.disconnect(); window.hwObs = null; return [window.hwLong, window.hwFrames]; }")
+    result = page.evaluate(
+        "() => { window.hwObs.disconnect(); window.hwObs = null; return [window.hwLong, window.hwFrames]; }"
+    )
     page.click("#pg-pause")
     _wait_state(page, "paused")
     longs, frames = result
     speed = page.get_attribute("#pg-speed", "data-fps")
     draw_ms = page.get_attribute("#pg-speed", "data-draw-ms")
-    print(f"\nwhile training in the worker for 3 s: {len(longs)} long tasks "
-          f"(longest {max(longs, default=0):.0f} ms); browser frames {frames / 3:.0f}/s; "
-          f"pictures {speed}/s; drawing {draw_ms} ms per picture")
+    print(
+        f"\nwhile training in the worker for 3 s: {len(longs)} long tasks "
+        f"(longest {max(longs, default=0):.0f} ms); browser frames {frames / 3:.0f}/s; "
+        f"pictures {speed}/s; drawing {draw_ms} ms per picture"
+    )
     assert len(longs) <= 15 and max(longs, default=0) < 500, longs

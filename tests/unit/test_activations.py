@@ -5,8 +5,17 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.activations import (ACTIVATIONS, get_activation, log_softmax, relu, sigmoid,
-                              sigmoid_prime, softmax, softplus, tanh)
+from nnfs.activations import (
+    ACTIVATIONS,
+    get_activation,
+    log_softmax,
+    relu,
+    sigmoid,
+    sigmoid_prime,
+    softmax,
+    softplus,
+    tanh,
+)
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "linear"]
 
@@ -66,7 +75,7 @@ def test_softmax_backward_is_the_jacobian_product():
     a = softmax(z)
     sm = get_activation("softmax")
     for x in range(4):
-        jac = np.diag(a[x]) - np.outer(a[x], a[x])   # da_j/dz_i, symmetric
+        jac = np.diag(a[x]) - np.outer(a[x], a[x])  # da_j/dz_i, symmetric
         np.testing.assert_allclose(sm.backward(z, a, g)[x], jac @ g[x], rtol=1e-12, atol=1e-15)
 
 

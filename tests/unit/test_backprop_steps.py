@@ -11,21 +11,28 @@ import re
 import numpy as np
 import pytest
 
-from nnfs.backprop_steps import (Selection, Walkthrough, default_examples, num, plus, step_sequence,
-                                  sub, sup)
+from nnfs.backprop_steps import Selection, Walkthrough, default_examples, num, plus, step_sequence, sub, sup
 from nnfs.network import Network
 
 SHAPES = [[2, 3, 2], [3, 2, 4, 2], [1, 5, 1, 3, 4], [4, 1, 1]]
-SETTINGS = [("sigmoid", "quadratic"), ("sigmoid", "cross-entropy"), ("tanh", "quadratic"),
-            ("tanh", "cross-entropy"), ("relu", "quadratic"), ("relu", "cross-entropy")]
+SETTINGS = [
+    ("sigmoid", "quadratic"),
+    ("sigmoid", "cross-entropy"),
+    ("tanh", "quadratic"),
+    ("tanh", "cross-entropy"),
+    ("relu", "quadratic"),
+    ("relu", "cross-entropy"),
+]
 
 
 def scalar_backprop(net, x, t):
     """Forward and backward pass for one example with floats and loops only."""
-    f = {"sigmoid": lambda z: 1 / (1 + math.exp(-z)), "tanh": math.tanh,
-         "relu": lambda z: max(z, 0.0)}
-    fp = {"sigmoid": lambda z: f["sigmoid"](z) * (1 - f["sigmoid"](z)),
-          "tanh": lambda z: 1 - math.tanh(z) ** 2, "relu": lambda z: 1.0 if z > 0 else 0.0}
+    f = {"sigmoid": lambda z: 1 / (1 + math.exp(-z)), "tanh": math.tanh, "relu": lambda z: max(z, 0.0)}
+    fp = {
+        "sigmoid": lambda z: f["sigmoid"](z) * (1 - f["sigmoid"](z)),
+        "tanh": lambda z: 1 - math.tanh(z) ** 2,
+        "relu": lambda z: 1.0 if z > 0 else 0.0,
+    }
     L = len(net.weights)
     W = [w.tolist() for w in net.weights]
     B = [b.tolist() for b in net.biases]
@@ -45,8 +52,10 @@ def scalar_backprop(net, x, t):
     deltas = [None] * L
     deltas[-1] = d
     for l in range(L - 2, -1, -1):
-        deltas[l] = [sum(W[l + 1][k][j] * deltas[l + 1][k] for k in range(len(deltas[l + 1])))
-                     * fp[net.activation](z[l][j]) for j in range(len(z[l]))]
+        deltas[l] = [
+            sum(W[l + 1][k][j] * deltas[l + 1][k] for k in range(len(deltas[l + 1]))) * fp[net.activation](z[l][j])
+            for j in range(len(z[l]))
+        ]
     return a, z, deltas, cost
 
 
@@ -223,8 +232,12 @@ def test_predicted_change_is_the_first_order_term_of_the_actual_change():
     assert gaps[1] < gaps[0] / 5 and gaps[2] < gaps[1] / 5
     # ‖∇C‖² from an independent sum over every scalar gradient.
     net, X, T, walk = make([2, 3, 2], m=2)
-    total = sum(expected(net, X, T, f"dw:{s.layer}:{s.j}:{s.k}") ** 2 if s.is_weight
-                else expected(net, X, T, f"db:{s.layer}:{s.j}") ** 2 for s in selections(net.sizes))
+    total = sum(
+        expected(net, X, T, f"dw:{s.layer}:{s.j}:{s.k}") ** 2
+        if s.is_weight
+        else expected(net, X, T, f"db:{s.layer}:{s.j}") ** 2
+        for s in selections(net.sizes)
+    )
     assert walk.grad_norm2() == pytest.approx(total, rel=1e-10)
 
 
@@ -262,7 +275,7 @@ def test_default_examples_are_readable_and_reproducible():
     assert np.array_equal(X, X2) and np.array_equal(T, T2)
     assert X.shape == (4, 4) and T.shape == (4, 3)
     assert np.all((X >= 0) & (X <= 1)) and np.array_equal(X, np.round(X, 2))
-    assert np.all(T.sum(axis=1) == 1)                   # one class per example
+    assert np.all(T.sum(axis=1) == 1)  # one class per example
     X1, T1 = default_examples(3, 2, 1, 4)
     assert set(np.unique(T1)) <= {0.0, 1.0}
     assert not np.array_equal(default_examples(4, 4, 3, 4)[0], X)

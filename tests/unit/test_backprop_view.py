@@ -3,12 +3,28 @@ and check panels, and the log-scale speed chart."""
 
 import math
 
-import numpy as np
 import pytest
 
-from app.backprop_view import (MAX_WIDTH, MIN_WIDTH, NEG, POS, RADIUS, bar_boxes, check_html,
-                               curve_points, hit, label_point, layout, log_ticks, log_y,
-                               selection_name, selection_of, speeds_text, step_html, weight_style)
+from app.backprop_view import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    NEG,
+    POS,
+    RADIUS,
+    bar_boxes,
+    check_html,
+    curve_points,
+    hit,
+    label_point,
+    layout,
+    log_ticks,
+    log_y,
+    selection_name,
+    selection_of,
+    speeds_text,
+    step_html,
+    weight_style,
+)
 from nnfs.backprop_steps import Selection, Walkthrough
 from nnfs.network import Network
 
@@ -21,7 +37,7 @@ def test_layout_puts_layers_left_to_right_and_neurons_apart(sizes):
     for layer, size in zip(lay.pos, sizes):
         assert len(layer) == size
         ys = [p[1] for p in layer]
-        assert all(b - a >= 2 * RADIUS for a, b in zip(ys, ys[1:]))   # circles never overlap
+        assert all(b - a >= 2 * RADIUS for a, b in zip(ys, ys[1:]))  # circles never overlap
         assert all(RADIUS <= y <= 340 - RADIUS for y in ys)
         assert math.isclose((ys[0] + ys[-1]) / 2, 170, abs_tol=0.02)  # centred
 
@@ -39,7 +55,7 @@ def test_clicks_select_neurons_and_weights():
     x, y = lay.pos[1][2]
     assert hit(lay, x + 5, y - 5) == ("neuron", 1, 2)
     assert selection_of(hit(lay, x, y)) == Selection(1, 2)
-    assert selection_of(hit(lay, *lay.pos[0][0])) is None       # an input has no bias
+    assert selection_of(hit(lay, *lay.pos[0][0])) is None  # an input has no bias
     mx, my = label_point(lay, 2, 1, 0)
     assert hit(lay, mx, my) == ("weight", 2, 1, 0)
     assert selection_of(hit(lay, mx, my + 2)) == Selection(2, 1, 0)
@@ -74,5 +90,5 @@ def test_log_axis_and_bars():
 def test_curves_span_the_epochs():
     norms = [[0.1, 0.3], [0.05, 0.2], [0.01, 0.1]]
     xs, ys = curve_points(norms, 0, 0, 100, 10, 110, epochs=4)
-    assert xs == [0, 25, 50] and ys == sorted(ys)   # falling speed = rising y on the canvas
+    assert xs == [0, 25, 50] and ys == sorted(ys)  # falling speed = rising y on the canvas
     assert speeds_text([0.0615, 0.2816], (0.07, 0.31)) == "0.0615 / 0.282 (book: 0.07 / 0.31)"

@@ -31,7 +31,7 @@ def pair(sizes, seed=1):
 def test_same_gradient_for_a_mini_batch(sizes):
     images, labels = batch(sizes, 10)
     core, book = pair(sizes)
-    nabla_b, nabla_w = core.backprop(images / 255.0, labels)   # mean over the batch
+    nabla_b, nabla_w = core.backprop(images / 255.0, labels)  # mean over the batch
     data = column_data(images, labels, one_hot=True)
     # Build the one-hot columns for any number of outputs (column_data assumes 10).
     eye = np.eye(sizes[-1])
@@ -54,8 +54,8 @@ def test_same_sgd_steps_chapter_1_preset():
     core, book = pair(sizes, seed=2)
     data = column_data(images, labels, one_hot=True)
     for k in range(0, 40, 10):
-        core.update_mini_batch(images[k:k + 10], labels[k:k + 10], eta=3.0, scale=1 / 255)
-        book.update_mini_batch(data[k:k + 10], eta=3.0)
+        core.update_mini_batch(images[k : k + 10], labels[k : k + 10], eta=3.0, scale=1 / 255)
+        book.update_mini_batch(data[k : k + 10], eta=3.0)
     for wc, wb in zip(core.weights, book.weights):
         np.testing.assert_allclose(wc, wb, rtol=1e-9, atol=1e-12)
     for bc, bb in zip(core.biases, book.biases):

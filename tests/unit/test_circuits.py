@@ -12,8 +12,16 @@ import pytest
 
 from nnfs import circuits
 from nnfs.circuits import (
-    CIRCUITS, Circuit, and_gate, build, full_adder, half_adder, not_gate, or_gate,
-    ripple_carry_adder, xor_gate,
+    CIRCUITS,
+    Circuit,
+    and_gate,
+    build,
+    full_adder,
+    half_adder,
+    not_gate,
+    or_gate,
+    ripple_carry_adder,
+    xor_gate,
 )
 from nnfs.perceptron import Perceptron
 
@@ -26,8 +34,14 @@ GATE_TABLES = {
     # (sum, carry)
     "half_adder": [((0, 0), (0, 0)), ((0, 1), (1, 0)), ((1, 0), (1, 0)), ((1, 1), (0, 1))],
     "full_adder": [
-        ((0, 0, 0), (0, 0)), ((0, 0, 1), (1, 0)), ((0, 1, 0), (1, 0)), ((0, 1, 1), (0, 1)),
-        ((1, 0, 0), (1, 0)), ((1, 0, 1), (0, 1)), ((1, 1, 0), (0, 1)), ((1, 1, 1), (1, 1)),
+        ((0, 0, 0), (0, 0)),
+        ((0, 0, 1), (1, 0)),
+        ((0, 1, 0), (1, 0)),
+        ((0, 1, 1), (0, 1)),
+        ((1, 0, 0), (1, 0)),
+        ((1, 0, 1), (0, 1)),
+        ((1, 1, 0), (0, 1)),
+        ((1, 1, 1), (1, 1)),
     ],
 }
 
@@ -60,7 +74,13 @@ def test_gate_truth_tables(name):
 
 def test_builders_match_registry():
     assert [f().name for f in (not_gate, and_gate, or_gate, xor_gate, half_adder, full_adder)] == [
-        "not", "and", "or", "xor", "half adder", "full adder"]
+        "not",
+        "and",
+        "or",
+        "xor",
+        "half adder",
+        "full adder",
+    ]
     assert list(half_adder().outputs) == ["sum", "carry"]
     assert full_adder().inputs == ("a", "b", "cin")
 
@@ -102,7 +122,7 @@ def test_small_adders_exhaustively(n):
     adder = ripple_carry_adder(n)
     assert adder.inputs == tuple([f"a{i}" for i in range(n)] + [f"b{i}" for i in range(n)])
     assert list(adder.outputs) == [f"s{i}" for i in range(n)] + ["carry"]
-    for a, b in product(range(2 ** n), repeat=2):
+    for a, b in product(range(2**n), repeat=2):
         assert adder.add(a, b) == a + b
         bits = {**{f"a{i}": (a >> i) & 1 for i in range(n)}, **{f"b{i}": (b >> i) & 1 for i in range(n)}}
         assert adder.evaluate(bits) == expected_bits(a + b, n)
@@ -158,8 +178,9 @@ def test_8_bit_adder_numbers():
 
 def test_depth_of_a_hand_built_chain():
     # a -> NOT -> NOT -> NOT, and b straight through one NAND with a
-    chain = Circuit("chain", ["a", "b"], [("a", "a"), ("nand1", "nand1"), ("nand2", "b")],
-                    [("x", "nand3"), ("y", "nand1")])
+    chain = Circuit(
+        "chain", ["a", "b"], [("a", "a"), ("nand1", "nand1"), ("nand2", "b")], [("x", "nand3"), ("y", "nand1")]
+    )
     assert chain.depth == 3
     assert chain.nand_count == 3
     assert chain.evaluate({"a": 1, "b": 1}) == {"x": 0, "y": 0}  # NOT NOT 1 = 1; NAND(1, 1) = 0
@@ -169,8 +190,7 @@ def test_signals_on_every_node_of_the_half_adder():
     # nand1 = NAND(a, b), nand2 = NAND(a, nand1), nand3 = NAND(b, nand1),
     # nand4 = NAND(nand2, nand3) = sum, nand5 = NAND(nand1, nand1) = carry.
     s = half_adder().signals({"a": 1, "b": 1})
-    assert s == {"a": 1, "b": 1, "nand1": 0, "nand2": 1, "nand3": 1, "nand4": 0, "nand5": 1,
-                 "sum": 0, "carry": 1}
+    assert s == {"a": 1, "b": 1, "nand1": 0, "nand2": 1, "nand3": 1, "nand4": 0, "nand5": 1, "sum": 0, "carry": 1}
 
 
 def test_nodes_and_wires_of_xor():
@@ -184,8 +204,14 @@ def test_nodes_and_wires_of_xor():
     wires = xor.wires({"a": 1, "b": 0})
     # nand1 = NAND(1, 0) = 1, nand2 = NAND(a=1, 1) = 0, nand3 = NAND(b=0, 1) = 1, nand4 = NAND(0, 1) = 1
     assert [(w["from"], w["to"], w["signal"]) for w in wires] == [
-        ("a", "nand1", 1), ("b", "nand1", 0), ("a", "nand2", 1), ("nand1", "nand2", 1),
-        ("b", "nand3", 0), ("nand1", "nand3", 1), ("nand2", "nand4", 0), ("nand3", "nand4", 1),
+        ("a", "nand1", 1),
+        ("b", "nand1", 0),
+        ("a", "nand2", 1),
+        ("nand1", "nand2", 1),
+        ("b", "nand3", 0),
+        ("nand1", "nand3", 1),
+        ("nand2", "nand4", 0),
+        ("nand3", "nand4", 1),
         ("nand4", "out", 1),
     ]
     assert all(w["signal"] is None for w in xor.wires())
@@ -237,7 +263,7 @@ def test_layout_reduces_crossings_for_the_full_adder(monkeypatch):
 
         count = 0
         for i, (p, q) in enumerate(segments):
-            for r, s in segments[i + 1:]:
+            for r, s in segments[i + 1 :]:
                 if len({p, q, r, s}) == 4 and side(r, s, p) * side(r, s, q) < 0 and side(p, q, r) * side(p, q, s) < 0:
                     count += 1
         return count
@@ -255,30 +281,36 @@ def test_adder_size_out_of_range(n):
         ripple_carry_adder(n)
 
 
-@pytest.mark.parametrize("inputs, message", [
-    ({"a": 1, "b": 2}, "input b must be 0 or 1; got 2"),
-    ({"a": 1, "b": "1"}, "input b must be 0 or 1; got '1'"),
-    ({"a": None, "b": 1}, "input a must be 0 or 1; got None"),
-    ({"a": 0.5, "b": 1}, "input a must be 0 or 1; got 0.5"),
-    ({"a": 1}, "missing input 'b'"),
-    ({"a": 1, "b": 0, "c": 1}, "unknown input 'c'; this circuit's inputs are a, b"),
-    ([1, 0, 1], r"expected 2 inputs \(a, b\); got 3"),
-    ([1], r"expected 2 inputs \(a, b\); got 1"),
-    ([1, -1], "input b must be 0 or 1; got -1"),
-    ("10", "inputs must be a dict or a sequence of 0/1 bits"),
-    (7, "inputs must be a dict or a sequence of 0/1 bits"),
-])
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ({"a": 1, "b": 2}, "input b must be 0 or 1; got 2"),
+        ({"a": 1, "b": "1"}, "input b must be 0 or 1; got '1'"),
+        ({"a": None, "b": 1}, "input a must be 0 or 1; got None"),
+        ({"a": 0.5, "b": 1}, "input a must be 0 or 1; got 0.5"),
+        ({"a": 1}, "missing input 'b'"),
+        ({"a": 1, "b": 0, "c": 1}, "unknown input 'c'; this circuit's inputs are a, b"),
+        ([1, 0, 1], r"expected 2 inputs \(a, b\); got 3"),
+        ([1], r"expected 2 inputs \(a, b\); got 1"),
+        ([1, -1], "input b must be 0 or 1; got -1"),
+        ("10", "inputs must be a dict or a sequence of 0/1 bits"),
+        (7, "inputs must be a dict or a sequence of 0/1 bits"),
+    ],
+)
 def test_bad_circuit_inputs(inputs, message):
     with pytest.raises(ValueError, match=message):
         xor_gate().evaluate(inputs)
 
 
-@pytest.mark.parametrize("a, b, message", [
-    (256, 0, "a must be a whole number from 0 to 255; got 256"),
-    (0, -1, "b must be a whole number from 0 to 255; got -1"),
-    (1.5, 0, "a must be a whole number from 0 to 255; got 1.5"),
-    ("3", 0, "a must be a whole number from 0 to 255; got '3'"),
-])
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        (256, 0, "a must be a whole number from 0 to 255; got 256"),
+        (0, -1, "b must be a whole number from 0 to 255; got -1"),
+        (1.5, 0, "a must be a whole number from 0 to 255; got 1.5"),
+        ("3", 0, "a must be a whole number from 0 to 255; got '3'"),
+    ],
+)
 def test_bad_adder_operands(a, b, message):
     with pytest.raises(ValueError, match=message):
         ripple_carry_adder(8).add(a, b)
@@ -324,8 +356,11 @@ def test_reference_matches_the_hand_written_tables(name):
 def test_reference_adder_is_python_addition(n):
     ref = circuits.reference("adder", n)
     rng = random.Random(n)
-    pairs = list(product(range(2 ** n), repeat=2)) if n <= 3 else [(173, 94), (255, 255), (0, 0)] + [
-        (rng.randrange(256), rng.randrange(256)) for _ in range(50)]
+    pairs = (
+        list(product(range(2**n), repeat=2))
+        if n <= 3
+        else [(173, 94), (255, 255), (0, 0)] + [(rng.randrange(256), rng.randrange(256)) for _ in range(50)]
+    )
     for a, b in pairs:
         bits = {**{f"a{i}": (a >> i) & 1 for i in range(n)}, **{f"b{i}": (b >> i) & 1 for i in range(n)}}
         assert ref(bits) == expected_bits(a + b, n)
@@ -333,8 +368,9 @@ def test_reference_adder_is_python_addition(n):
 
 
 def test_reference_default_and_bad_names():
-    assert circuits.reference("adder")({**{f"a{i}": 1 for i in range(8)}, **{f"b{i}": 1 for i in range(8)}}) == \
-        expected_bits(510, 8)
+    assert circuits.reference("adder")(
+        {**{f"a{i}": 1 for i in range(8)}, **{f"b{i}": 1 for i in range(8)}}
+    ) == expected_bits(510, 8)
     with pytest.raises(ValueError, match="unknown circuit"):
         circuits.reference("nor")
     with pytest.raises(ValueError, match="no size"):
@@ -371,8 +407,9 @@ def test_adder_layout_keeps_each_bit_in_its_own_band(n):
     assert max(y for _, y in pos.values()) == 3 * n - 1
 
 
-@pytest.mark.parametrize("name, circuit", [("full adder", full_adder())] + [
-    (f"adder{n}", ripple_carry_adder(n)) for n in range(1, 9)])
+@pytest.mark.parametrize(
+    "name, circuit", [("full adder", full_adder())] + [(f"adder{n}", ripple_carry_adder(n)) for n in range(1, 9)]
+)
 def test_adder_wires_that_skip_columns_run_through_empty_cells(name, circuit):
     """A wire is drawn along its source's row until the last gap before its target,
     so every cell it passes on the way must be free."""
@@ -393,7 +430,10 @@ def test_full_adder_rows():
 def test_bad_rows():
     gates, outputs = [("a", "a")], [("out", "nand1")]
     assert Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0, "out": 0}).layout() == {
-        "a": (0, 0.0), "nand1": (1, 0.0), "out": (2, 0.0)}
+        "a": (0, 0.0),
+        "nand1": (1, 0.0),
+        "out": (2, 0.0),
+    }
     with pytest.raises(ValueError, match="a row for every node"):
         Circuit("not", ["a"], gates, outputs, rows={"a": 0, "nand1": 0})
     with pytest.raises(ValueError, match="a row for every node"):
@@ -405,6 +445,7 @@ def test_bad_rows():
 def test_a_circuit_runs_on_a_given_nand_function():
     """The exercises' hook: every gate calls the learner's nand, and a wrong one shows."""
     from nnfs.circuits import ripple_carry_adder
+
     calls = []
 
     def my_nand(a, b):
@@ -416,5 +457,5 @@ def test_a_circuit_runs_on_a_given_nand_function():
     out = adder.evaluate(bits, nand=my_nand)
     assert sum(out[f"s{i}"] << i for i in range(8)) + (out["carry"] << 8) == 173 + 94
     assert len(calls) == adder.nand_count == 9 * 8 - 4
-    broken = adder.evaluate(bits, nand=lambda a, b: a & b)   # AND instead of NAND
+    broken = adder.evaluate(bits, nand=lambda a, b: a & b)  # AND instead of NAND
     assert broken != out

@@ -69,6 +69,7 @@ def luminance(c) -> float:
     def lin(v):
         s = v / 255
         return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
     r, g, b = (lin(v) for v in c[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -105,28 +106,53 @@ PAIRS = [
     ("runtime info on the page", APP[".runtime-info"]["color"], PAPER, 4.5),
     ("boot message", APP[".boot p"]["color"], colour(APP[".boot"]["background"]), 4.5),
     ("navigation links on the header", APP["#nav a"]["color"], HEADER, 4.5),
-    ("current navigation link", APP['#nav a[aria-current="page"]']["color"],
-     colour(APP['#nav a[aria-current="page"]']["background"]), 4.5),
+    (
+        "current navigation link",
+        APP['#nav a[aria-current="page"]']["color"],
+        colour(APP['#nav a[aria-current="page"]']["background"]),
+        4.5,
+    ),
     ("focus ring on the page", APP[":focus-visible"]["outline"], PAPER, 3.0),
     ("focus ring on a panel", APP[":focus-visible"]["outline"], PANEL, 3.0),
     ("focus ring on the header (navigation links)", APP[":focus-visible"]["outline"], HEADER, 3.0),
     ("field error text", APP[".field .field-error"]["color"], PANEL, 4.5),
-    ("invalid field text", APP[":root"]["color"], colour(APP[".field.invalid input[type=\"text\"]"]["background"]), 4.5),
+    (
+        "invalid field text",
+        APP[":root"]["color"],
+        colour(APP[".field.invalid input[type=\"text\"]"]["background"]),
+        4.5,
+    ),
     ("fatal panel heading", APP[".fatal h2"]["color"], colour(APP[".fatal"]["background"]), 4.5),
     ("bad message", APP[".message.bad"]["color"], colour(APP[".message.bad"]["background"]), 4.5),
     ("good message", APP[".message.good"]["color"], colour(APP[".message.good"]["background"]), 4.5),
     ("button text", APP[".btn"]["color"], colour(APP[".btn"]["background"]), 4.5),
     ("button text on hover", APP[".btn"]["color"], colour(APP[".btn:hover"]["background"]), 4.5),
     ("primary button text", APP[".btn.primary"]["color"], colour(APP[".btn.primary"]["background"]), 4.5),
-    ("pressed button text", APP['.btn[aria-pressed="true"]']["color"],
-     colour(APP['.btn[aria-pressed="true"]']["background"]), 4.5),
+    (
+        "pressed button text",
+        APP['.btn[aria-pressed="true"]']["color"],
+        colour(APP['.btn[aria-pressed="true"]']["background"]),
+        4.5,
+    ),
     ("wrong output in a truth table", APP["table.truth td.wrong"]["color"], WHITE, 4.5),
-    ("wrong output in the current row", APP["table.truth td.wrong"]["color"],
-     colour(APP["table.truth tr.current td"]["background"]), 4.5),
-    ("wrong output in the Gates lab's current row", APP["table.truth td.wrong"]["color"],
-     colour(GATES["#lab-gates table.truth tr.current td"]["background"]), 4.5),
-    ("wrong output in the Gates lab's output column", APP["table.truth td.wrong"]["color"],
-     colour(GATES["#lab-gates table.truth td.gt-out-col"]["background"]), 4.5),
+    (
+        "wrong output in the current row",
+        APP["table.truth td.wrong"]["color"],
+        colour(APP["table.truth tr.current td"]["background"]),
+        4.5,
+    ),
+    (
+        "wrong output in the Gates lab's current row",
+        APP["table.truth td.wrong"]["color"],
+        colour(GATES["#lab-gates table.truth tr.current td"]["background"]),
+        4.5,
+    ),
+    (
+        "wrong output in the Gates lab's output column",
+        APP["table.truth td.wrong"]["color"],
+        colour(GATES["#lab-gates table.truth td.gt-out-col"]["background"]),
+        4.5,
+    ),
     ("zero cells of the confusion matrix", DIGITS["table.dg-confusion td.zero"]["color"], WHITE, 4.5),
     ("confusion-matrix corner label", DIGITS["table.dg-confusion thead th:first-child"]["color"], WHITE, 4.5),
 ]
@@ -143,10 +169,12 @@ def _cell_backgrounds(kind: str):
     py/app/digits_view.py's source (it imports the browser, so it cannot run here):
     ``alpha = a + b * share`` with share <= 1, then ``rgba(r,g,b,{alpha})``."""
     source = (ROOT / "py/app/digits_view.py").read_text()
-    found = re.findall(r'alpha = ([\d.]+) \+ ([\d.]+) \* .*?\n.*?rgba\((\d+),\s*(\d+),\s*(\d+),'
-                       r'.*?\n\s*cls = "(\w+)"', source)
-    return [(float(r), float(g), float(b), float(a0) + float(a1))
-            for a0, a1, r, g, b, cls in found if cls == kind]
+    found = re.findall(
+        r'alpha = ([\d.]+) \+ ([\d.]+) \* .*?\n.*?rgba\((\d+),\s*(\d+),\s*(\d+),'
+        r'.*?\n\s*cls = "(\w+)"',
+        source,
+    )
+    return [(float(r), float(g), float(b), float(a0) + float(a1)) for a0, a1, r, g, b, cls in found if cls == kind]
 
 
 @pytest.mark.parametrize("kind", ["diag", "off"])

@@ -10,8 +10,9 @@ from nnfs.costs import COSTS, Cost, check_pairing, get_cost
 
 # Every (cost, output activation) pairing a Network accepts.
 PAIRINGS = [("quadratic", o) for o in ("sigmoid", "tanh", "relu", "linear", "softmax")] + [
-    ("cross-entropy", "sigmoid"), ("log-likelihood", "softmax")]
-
+    ("cross-entropy", "sigmoid"),
+    ("log-likelihood", "softmax"),
+]
 
 
 def numeric_dC_dz(cost, act, z, T, h=1e-6):
@@ -23,6 +24,7 @@ def numeric_dC_dz(cost, act, z, T, h=1e-6):
         zm[idx] -= h
         numeric[idx] = (cost.fn(act(zp), T, zp) - cost.fn(act(zm), T, zm)) / (2 * h)
     return numeric
+
 
 def one_hot(labels, n):
     T = np.zeros((len(labels), n))
@@ -69,8 +71,7 @@ def test_delta_is_dC_dz(cost_name, output):
     np.testing.assert_allclose(delta / N, numeric, rtol=1e-7, atol=1e-10)
 
 
-@pytest.mark.parametrize("cost_name,output", [("cross-entropy", "sigmoid"),
-                                              ("log-likelihood", "softmax")])
+@pytest.mark.parametrize("cost_name,output", [("cross-entropy", "sigmoid"), ("log-likelihood", "softmax")])
 def test_simplified_delta_equals_general_chain_rule(cost_name, output):
     rng = np.random.default_rng(2)
     z = rng.standard_normal((5, 3))

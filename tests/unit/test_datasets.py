@@ -18,7 +18,7 @@ def test_shape_range_labels(name):
         assert set(np.unique(y)) <= {0, 1, 2, 3}
     X, y = DATASETS[name](n=200, noise=0.1, seed=1)
     counts = np.bincount(y)
-    assert counts.max() - counts.min() <= 1            # balanced classes
+    assert counts.max() - counts.min() <= 1  # balanced classes
 
 
 @pytest.mark.parametrize("name", MULTI)
@@ -47,18 +47,21 @@ def test_shapes_without_noise():
     assert np.hypot(X[:, 0], X[:, 1]).max() <= 0.9 + 1e-12
 
 
-@pytest.mark.parametrize("params,message", [
-    (dict(n=3), "n must be an integer from 4 to 5000, got 3"),
-    (dict(n=5001), "n must be an integer from 4 to 5000"),
-    (dict(n=100.0), "n must be an integer"),
-    (dict(n=True), "n must be an integer"),
-    (dict(noise=-0.1), "noise must be a number from 0 to 1, got -0.1"),
-    (dict(noise=1.5), "noise must be a number from 0 to 1"),
-    (dict(noise=float("nan")), "noise must be a number from 0 to 1"),
-    (dict(n_classes=1), "n_classes must be an integer from 2 to 4, got 1"),
-    (dict(n_classes=5), "n_classes must be an integer from 2 to 4, got 5"),
-    (dict(seed=-3), "seed must be None"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        (dict(n=3), "n must be an integer from 4 to 5000, got 3"),
+        (dict(n=5001), "n must be an integer from 4 to 5000"),
+        (dict(n=100.0), "n must be an integer"),
+        (dict(n=True), "n must be an integer"),
+        (dict(noise=-0.1), "noise must be a number from 0 to 1, got -0.1"),
+        (dict(noise=1.5), "noise must be a number from 0 to 1"),
+        (dict(noise=float("nan")), "noise must be a number from 0 to 1"),
+        (dict(n_classes=1), "n_classes must be an integer from 2 to 4, got 1"),
+        (dict(n_classes=5), "n_classes must be an integer from 2 to 4, got 5"),
+        (dict(seed=-3), "seed must be None"),
+    ],
+)
 @pytest.mark.parametrize("name", MULTI)
 def test_bad_parameters(name, params, message):
     with pytest.raises(ValueError, match=message):
@@ -87,10 +90,10 @@ def test_train_test_split():
     (Xtr, ytr), (Xte, yte) = train_test_split(X, y, test_fraction=0.25, seed=1)
     assert len(Xte) == 50 and len(Xtr) == 150 and len(ytr) == 150 and len(yte) == 50
     both = np.concatenate([Xtr, Xte])
-    assert sorted(map(tuple, both)) == sorted(map(tuple, X))        # a partition of X
+    assert sorted(map(tuple, both)) == sorted(map(tuple, X))  # a partition of X
     again = train_test_split(X, y, test_fraction=0.25, seed=1)
     assert np.array_equal(again[1][0], Xte) and np.array_equal(again[1][1], yte)
-    for i, row in enumerate(Xte):                                    # labels travel with points
+    for i, row in enumerate(Xte):  # labels travel with points
         assert yte[i] == y[np.flatnonzero((X == row).all(axis=1))[0]]
     for bad in (0, 1, 1.5, -0.2, True):
         with pytest.raises(ValueError, match="test_fraction must be a number strictly between 0 and 1"):

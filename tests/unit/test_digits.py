@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from nnfs.digits import (
-    CENTRE, Digit, box_resize, center_of_mass, digit_from_strokes, preprocess_digit, rasterize_strokes,
+    CENTRE,
+    Digit,
+    box_resize,
+    center_of_mass,
+    digit_from_strokes,
+    preprocess_digit,
+    rasterize_strokes,
 )
 
 from ..conftest import need
@@ -28,11 +34,12 @@ def ink_box(image28: np.ndarray, threshold: float = 0.0):
 
 def canvas_with_rectangle(top, left, height, width, size=280, dtype=np.float64):
     canvas = np.zeros((size, size), dtype=dtype)
-    canvas[top:top + height, left:left + width] = 255 if dtype == np.uint8 else 1.0
+    canvas[top : top + height, left : left + width] = 255 if dtype == np.uint8 else 1.0
     return canvas
 
 
 # -- preprocess_digit ------------------------------------------------------------------
+
 
 def test_vertical_bar_is_centred_and_fits_20x20():
     canvas = canvas_with_rectangle(top=30, left=200, height=200, width=20)  # off to the right
@@ -51,8 +58,9 @@ def test_vertical_bar_is_centred_and_fits_20x20():
 def test_flat_output_is_784_long():
     digit = preprocess_digit(canvas_with_rectangle(50, 50, 100, 60))
     assert digit.pixels.shape == (784,)
-    np.testing.assert_array_equal(digit.pixels.reshape(28, 28),
-                                  preprocess_digit(canvas_with_rectangle(50, 50, 100, 60), flat=False).pixels)
+    np.testing.assert_array_equal(
+        digit.pixels.reshape(28, 28), preprocess_digit(canvas_with_rectangle(50, 50, 100, 60), flat=False).pixels
+    )
 
 
 @pytest.mark.parametrize("height, width, expected", [(100, 50, (20, 10)), (60, 180, (7, 20)), (150, 150, (20, 20))])
@@ -156,6 +164,7 @@ def test_real_mnist_digit_survives_the_round_trip():
 
 # -- helpers ------------------------------------------------------------------------
 
+
 def test_box_resize_averages_areas():
     image = np.arange(16, dtype=float).reshape(4, 4)
     expected = image.reshape(2, 2, 2, 2).mean(axis=(1, 3))
@@ -183,6 +192,7 @@ def test_center_of_mass():
 
 # -- rasterize_strokes -------------------------------------------------------------------
 
+
 def test_dot_is_a_disc_where_expected():
     image = rasterize_strokes([[(50.5, 60.5)]], width=100, height=80, pen_width=10)
     assert image.shape == (80, 100) and image.dtype == np.float64
@@ -194,7 +204,7 @@ def test_dot_is_a_disc_where_expected():
     ys, xs = np.nonzero(image)
     assert np.average(xs, weights=image[ys, xs]) == pytest.approx(50, abs=1e-9)
     assert np.average(ys, weights=image[ys, xs]) == pytest.approx(60, abs=1e-9)
-    assert np.pi * 5 ** 2 == pytest.approx(image.sum(), rel=0.05)  # area of the disc
+    assert np.pi * 5**2 == pytest.approx(image.sum(), rel=0.05)  # area of the disc
 
 
 def test_horizontal_segment_inks_its_rows_only():
@@ -259,6 +269,7 @@ def test_digit_from_strokes_is_rasterise_then_preprocess():
 def test_ink_segment_extends_a_drawing_like_rasterize_strokes():
     """Inking a stroke one segment at a time gives the image rasterize_strokes draws at once."""
     from nnfs.digits import ink_segment
+
     stroke = [(40.0, 50.0), (60.0, 120.0), (130.0, 200.0), (131.0, 201.0)]
     image = np.zeros((280, 280))
     ink_segment(image, stroke[0], stroke[0], 20.0)  # the pen going down

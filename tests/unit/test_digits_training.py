@@ -7,15 +7,33 @@ import pytest
 
 from nnfs import model_io
 from nnfs.digits_training import (
-    PRESETS, ChunkPlanner, CostMeter, EpochRecord, TrainingConfig, accuracy_of, check_digit_model,
-    MAX_STEP_WORK, confidence_note, confidences, confusion_matrix, curve_range, epoch_rate, eval_rows,
-    format_duration, format_hidden_sizes, format_megabytes, matching_preset, misclassified, n_weights,
-    parse_hidden_sizes, run_seconds_left,
+    MAX_STEP_WORK,
+    PRESETS,
+    ChunkPlanner,
+    CostMeter,
+    EpochRecord,
+    TrainingConfig,
+    accuracy_of,
+    check_digit_model,
+    confidence_note,
+    confidences,
+    confusion_matrix,
+    curve_range,
+    epoch_rate,
+    eval_rows,
+    format_duration,
+    format_hidden_sizes,
+    format_megabytes,
+    matching_preset,
+    misclassified,
+    n_weights,
+    parse_hidden_sizes,
+    run_seconds_left,
 )
 from nnfs.network import Network
 
-
 # -- presets ----------------------------------------------------------------------------
+
 
 def test_chapter_1_preset_is_the_books_network_py_run():
     c = PRESETS["ch1"].config
@@ -56,21 +74,24 @@ def test_matching_preset_ignores_seed_epochs_and_subset():
     assert matching_preset(PRESETS["ch3"].config) == "ch3"
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"hidden": (0,)}, "1 to 1000"),
-    ({"hidden": (10,) * 5}, "at most 4"),
-    ({"activation": "softmax"}, "unknown activation"),
-    ({"cost": "hinge"}, "unknown cost"),
-    ({"init": "zeros"}, "unknown init"),
-    ({"eta": 0.0}, "η"),
-    ({"eta": float("nan")}, "η"),
-    ({"lmbda": -1.0}, "λ"),
-    ({"mini_batch_size": 0}, "mini-batch"),
-    ({"subset": 50}, "training images"),
-    ({"subset": 60_000}, "training images"),
-    ({"epochs": 1.5}, "epochs"),
-    ({"seed": -1}, "seed"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"hidden": (0,)}, "1 to 1000"),
+        ({"hidden": (10,) * 5}, "at most 4"),
+        ({"activation": "softmax"}, "unknown activation"),
+        ({"cost": "hinge"}, "unknown cost"),
+        ({"init": "zeros"}, "unknown init"),
+        ({"eta": 0.0}, "η"),
+        ({"eta": float("nan")}, "η"),
+        ({"lmbda": -1.0}, "λ"),
+        ({"mini_batch_size": 0}, "mini-batch"),
+        ({"subset": 50}, "training images"),
+        ({"subset": 60_000}, "training images"),
+        ({"epochs": 1.5}, "epochs"),
+        ({"seed": -1}, "seed"),
+    ],
+)
 def test_bad_settings_are_refused_with_a_reason(changes, message):
     with pytest.raises(ValueError, match=message):
         TrainingConfig(**changes)
@@ -78,13 +99,21 @@ def test_bad_settings_are_refused_with_a_reason(changes, message):
 
 def test_meta_is_json_ready():
     import json
+
     meta = PRESETS["ch1"].config.meta()
     assert json.loads(json.dumps(meta))["sizes"] == [784, 30, 10]
 
 
-@pytest.mark.parametrize("text, sizes", [
-    ("30", (30,)), (" 100, 30 ", (100, 30)), ("100 30", (100, 30)), ("", ()), ("none", ()),
-])
+@pytest.mark.parametrize(
+    "text, sizes",
+    [
+        ("30", (30,)),
+        (" 100, 30 ", (100, 30)),
+        ("100 30", (100, 30)),
+        ("", ()),
+        ("none", ()),
+    ],
+)
 def test_parse_hidden_sizes(text, sizes):
     assert parse_hidden_sizes(text) == sizes
 
@@ -127,6 +156,7 @@ def test_format_hidden_sizes_round_trips():
 
 
 # -- results ----------------------------------------------------------------------------
+
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():
     labels = np.array([0, 0, 1, 2, 2, 2], dtype=np.uint8)
@@ -184,6 +214,7 @@ def test_check_digit_model():
 
 # -- pacing -----------------------------------------------------------------------------
 
+
 def test_chunk_planner_converges_on_the_target_time():
     planner = ChunkPlanner(target=0.03, first=1)
     per_batch = 0.0005  # 0.5 ms a mini-batch: about 60 fit in 30 ms
@@ -236,10 +267,17 @@ def test_run_seconds_left_counts_the_scoring_after_each_epoch():
     assert math.isnan(run_seconds_left(float("nan"), 10, 1, 100))
 
 
-@pytest.mark.parametrize("seconds, text", [
-    (0.84, "0.8 s"), (42.2, "42 s"), (185, "3 min 05 s"), (3 * 3600 + 60, "3 h 01 min"),
-    (float("nan"), "–"), (None, "–"),
-])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0.84, "0.8 s"),
+        (42.2, "42 s"),
+        (185, "3 min 05 s"),
+        (3 * 3600 + 60, "3 h 01 min"),
+        (float("nan"), "–"),
+        (None, "–"),
+    ],
+)
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
 
@@ -261,6 +299,7 @@ def test_the_output_layer_rule_lives_once_in_the_core():
     from nnfs import playground as pg
     from nnfs.costs import output_activation_for
     from nnfs.network import Network
+
     assert output_activation_for("log-likelihood") == "softmax"
     assert output_activation_for("cross-entropy") == output_activation_for("quadratic") == "sigmoid"
     for cost in ("quadratic", "cross-entropy", "log-likelihood"):
@@ -285,6 +324,7 @@ def test_a_config_round_trips_through_its_meta_and_builds_an_engine_session():
 
 def test_a_diverged_network_is_not_usable_even_with_finite_weights():
     from nnfs.digits_training import usable
+
     net = Network([784, 3, 10], seed=0)
     assert usable(net)
     net.meta = {"diverged": "Training diverged in epoch 1: a weight reached 1e+20"}

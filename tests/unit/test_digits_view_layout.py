@@ -6,13 +6,16 @@ import pytest
 from app.digits_layout import SETTINGS, TILE, gallery_page, gallery_selection, strip_columns
 
 
-@pytest.mark.parametrize("width, most, expected", [
-    (0, 8, 8),  # not laid out: the usual width
-    (4 + TILE * 5, 8, 5),  # exactly five tiles and the margin
-    (4 + TILE * 5 - 1, 8, 4),  # a pixel short of five
-    (10_000, 10, 10),  # never more than asked for
-    (30, 10, 1),  # at least one
-])
+@pytest.mark.parametrize(
+    "width, most, expected",
+    [
+        (0, 8, 8),  # not laid out: the usual width
+        (4 + TILE * 5, 8, 5),  # exactly five tiles and the margin
+        (4 + TILE * 5 - 1, 8, 4),  # a pixel short of five
+        (10_000, 10, 10),  # never more than asked for
+        (30, 10, 1),  # at least one
+    ],
+)
 def test_strip_columns(width, most, expected):
     assert strip_columns(width, most) == expected
 

@@ -29,11 +29,17 @@ def xor_session(eta=3.0, seed=1, act="sigmoid", cost="cross-entropy", sizes=(2, 
     X, y = xor(200, noise=0.1, seed=2)
     net = Network(list(sizes), activation=act, cost=cost, init="scaled", seed=seed)
     trainer = Trainer(net, X[:140], y[:140], mini_batch_size=10, eta=eta, seed=seed)
-    return Session(net, trainer, {"train": (X[:140], y[:140]), "test": (X[140:], y[140:])},
-                   clock=kw.pop("clock", FakeClock()), **kw)
+    return Session(
+        net,
+        trainer,
+        {"train": (X[:140], y[:140]), "test": (X[140:], y[140:])},
+        clock=kw.pop("clock", FakeClock()),
+        **kw,
+    )
 
 
 # ------------------------------------------------------------------ the run
+
 
 def test_a_call_keeps_to_its_budget_when_epochs_are_shorter_than_it():
     """The Playground's epochs take a few ms, its calls 20 ms: a call that restarted its
@@ -41,16 +47,16 @@ def test_a_call_keeps_to_its_budget_when_epochs_are_shorter_than_it():
     clock = FakeClock(0.001)
     s = xor_session(max_epochs=1000, clock=clock)
     before = clock.t
-    assert s.run(budget=0.05) is None                 # time up, not the epoch limit
+    assert s.run(budget=0.05) is None  # time up, not the epoch limit
     assert 0 < s.epoch < 1000 and clock.t - before < 0.2
 
 
 def test_result_does_not_depend_on_how_time_is_sliced():
     a = xor_session(max_epochs=20, clock=FakeClock(0.001))
     b = xor_session(max_epochs=20, clock=FakeClock(0.001))
-    while a.run(budget=0.002) is None:      # a couple of mini-batches per call
+    while a.run(budget=0.002) is None:  # a couple of mini-batches per call
         pass
-    while b.run(budget=1.0) is None:        # whole epochs per call
+    while b.run(budget=1.0) is None:  # whole epochs per call
         pass
     assert a.stop.kind == b.stop.kind == "epochs" and a.epoch == b.epoch == 20
     for wa, wb in zip(a.network.weights + a.network.biases, b.network.weights + b.network.biases):
@@ -125,18 +131,19 @@ def test_mid_epoch_position_and_scoring_of_the_weights_held():
     while s.epoch < 2:
         s.run(budget=0.05, until_epoch=2)
     s.planner.size = 3
-    s.run(budget=1e-9)                       # one call: 3 mini-batches into epoch 3
+    s.run(budget=1e-9)  # one call: 3 mini-batches into epoch 3
     done = s.trainer.batches_done
     assert 0 < done < s.trainer.batches_per_epoch
     pct = round(100 * done / s.trainer.batches_per_epoch)
     assert s.describe_position() == f"epoch 2 + {pct} % of epoch 3"
     X, y = s.eval_sets["test"]
     loss, acc = s.evaluate("test")
-    assert acc == s.network.accuracy(X, y)       # the weights held now, not epoch 2's
+    assert acc == s.network.accuracy(X, y)  # the weights held now, not epoch 2's
     assert loss == pytest.approx(s.network.total_cost(X, y), rel=1e-12)
 
 
 # ------------------------------------------------------------------ stop rules
+
 
 def test_xor_at_eta_1000_stops_with_an_explanation():
     """Was: loss 374 and 53 % reported as a plain 'Stopped at epoch 300'."""
@@ -163,10 +170,10 @@ def test_cost_climbing_far_above_its_start_is_caught():
 def test_collapse_to_chance_is_caught_but_a_slow_start_is_not():
     s = xor_session(max_epochs=50)
     chance = s._chance
-    s.history["train_acc"] += [chance] * 6        # a slow start: at chance from the beginning
+    s.history["train_acc"] += [chance] * 6  # a slow start: at chance from the beginning
     s.history["train_loss"] += [0.7] * 6
     assert s._judge() is None
-    s.history["train_acc"][3] = chance + 0.3       # it had learnt something, then fell back
+    s.history["train_acc"][3] = chance + 0.3  # it had learnt something, then fell back
     stop = s._judge()
     assert stop is not None and stop.kind == "chance" and "fell back" in stop.text and stop.advice
 
@@ -179,18 +186,18 @@ def test_swinging_around_chance_while_the_cost_falls_is_not_a_collapse():
     first = s.history["train_loss"][0]
     s.history["train_acc"] += [chance, chance + 0.3, chance, chance, chance]
     s.history["train_loss"] += [first, first * 0.99, first * 0.98, first * 0.985, first * 0.97]
-    assert s._judge() is None                      # a new lowest cost in the window
-    s.history["train_loss"][-3:] = [first] * 3     # no progress: now it is a collapse
+    assert s._judge() is None  # a new lowest cost in the window
+    s.history["train_loss"][-3:] = [first] * 3  # no progress: now it is a collapse
     stop = s._judge()
     assert stop is not None and stop.kind == "chance"
 
 
 def test_a_run_that_ends_at_chance_is_not_done():
-    s = xor_session(max_epochs=3, eta=1e-4)     # far too small a step to leave chance in 3 epochs
+    s = xor_session(max_epochs=3, eta=1e-4)  # far too small a step to leave chance in 3 epochs
     while s.run(budget=0.05) is None:
         pass
     assert s.stop.kind == "chance" and "never rose above" in s.stop.text
-    assert "more epochs" in s.stop.advice        # it may only have been slow to start
+    assert "more epochs" in s.stop.advice  # it may only have been slow to start
 
 
 def test_digits_like_collapse_ends_as_a_problem_not_done():
@@ -237,9 +244,10 @@ def test_stop_message_joins_text_and_advice():
 
 # ------------------------------------------------------------------ Network interface
 
+
 def test_forward_is_the_public_pass_and_evaluate_equals_two_passes():
     net = Network([3, 5, 4], activation="tanh", cost="log-likelihood", seed=1)
-    X, y = random_batch(net, 2500, 0)          # more than one evaluation chunk
+    X, y = random_batch(net, 2500, 0)  # more than one evaluation chunk
     activations, zs = net.forward(X)
     assert len(activations) == 3 and len(zs) == 2
     np.testing.assert_array_equal(activations[-1], net.feedforward(X))
@@ -248,8 +256,11 @@ def test_forward_is_the_public_pass_and_evaluate_equals_two_passes():
     assert loss == pytest.approx(net.total_cost(X, y), rel=1e-12)
 
 
-@pytest.mark.parametrize("sizes,hidden,output,cost", GRADIENT_CASES,
-                         ids=["-".join(map(str, c[0])) + "/" + "/".join(c[1:]) for c in GRADIENT_CASES])
+@pytest.mark.parametrize(
+    "sizes,hidden,output,cost",
+    GRADIENT_CASES,
+    ids=["-".join(map(str, c[0])) + "/" + "/".join(c[1:]) for c in GRADIENT_CASES],
+)
 def test_trace_equals_backprop_exactly_and_finite_differences(sizes, hidden, output, cost):
     net = Network(sizes, activation=hidden, output_activation=output, cost=cost, seed=3)
     if output == "relu":
@@ -283,10 +294,10 @@ def test_trace_of_one_example_written_out_by_hand():
     a1 = [s(z) for z in z1]
     z2 = W2[0, 0] * a1[0] + W2[0, 1] * a1[1] + b2[0]
     a2 = s(z2)
-    d2 = (a2 - label) * a2 * (1 - a2)                              # BP1
-    d1 = [W2[0, j] * d2 * a1[j] * (1 - a1[j]) for j in range(2)]   # BP2
+    d2 = (a2 - label) * a2 * (1 - a2)  # BP1
+    d1 = [W2[0, j] * d2 * a1[j] * (1 - a1[j]) for j in range(2)]  # BP2
     assert t["deltas"][1][0, 0] == pytest.approx(d2, rel=1e-12)
     np.testing.assert_allclose(t["deltas"][0][0], d1, rtol=1e-12)
-    np.testing.assert_allclose(t["nabla_b"][0], d1, rtol=1e-12)    # BP3
+    np.testing.assert_allclose(t["nabla_b"][0], d1, rtol=1e-12)  # BP3
     np.testing.assert_allclose(t["nabla_w"][1][0], [a1[0] * d2, a1[1] * d2], rtol=1e-12)  # BP4
     assert t["cost"] == pytest.approx(0.5 * (a2 - label) ** 2, rel=1e-12)

@@ -37,58 +37,155 @@ S, F, B, G = (ex.get(k).solution for k in ("sigmoid", "feedforward", "backprop",
 
 # (exercise, wrong code, a regular expression the message must match)
 WRONG = [
-    ("perceptron", _swap(P, "z > 0", "z >= 0"),
-     r"perceptron_output\(\[1, 1\], \[1, 1\], -2\) returned 1, expected 0 \(w·x \+ b = 0: a sum of exactly 0 gives 0\)"),
-    ("perceptron", _swap(P, ") + b", ")"), r"perceptron_output\(\[1, 1\], \[1, 1\], -2\) returned 1, expected 0 \(w·x \+ b = 0"),
-    ("perceptron", _swap(P, "return 1 if z > 0 else 0", "return z"), r"perceptron_output\(\[1, 1\], \[-2, -2\], 3\) returned -1; it should return 0 or 1 \(here w·x \+ b = -1\)"),
+    (
+        "perceptron",
+        _swap(P, "z > 0", "z >= 0"),
+        r"perceptron_output\(\[1, 1\], \[1, 1\], -2\) returned 1, expected 0 \(w·x \+ b = 0: a sum of exactly 0 gives 0\)",
+    ),
+    (
+        "perceptron",
+        _swap(P, ") + b", ")"),
+        r"perceptron_output\(\[1, 1\], \[1, 1\], -2\) returned 1, expected 0 \(w·x \+ b = 0",
+    ),
+    (
+        "perceptron",
+        _swap(P, "return 1 if z > 0 else 0", "return z"),
+        r"perceptron_output\(\[1, 1\], \[-2, -2\], 3\) returned -1; it should return 0 or 1 \(here w·x \+ b = -1\)",
+    ),
     ("perceptron", _swap(P, "xi * wi", "xi + wi"), r"returned \d, expected \d"),
     ("nand", _swap(N, "[-2, -2], 3", "[-2, -2], 1"), r"nand\(0, 1\) returned 0, expected 1\."),
     ("nand", _swap(N, "[-2, -2], 3", "[2, 2], -3"), r"nand\(0, 0\) returned 0, expected 1\."),
-    ("nand", "def nand(x1, x2):\n    return 0 if x1 and x2 else 1\n",
-     r"nand\(0, 0\) is right but never called perceptron_output"),
+    (
+        "nand",
+        "def nand(x1, x2):\n    return 0 if x1 and x2 else 1\n",
+        r"nand\(0, 0\) is right but never called perceptron_output",
+    ),
     ("xor", "def xor(x1, x2):\n    return x1 ^ x2\n", r"line 2: `x1 \^ x2` uses an arithmetic or bitwise operator"),
-    ("xor", "def xor(x1, x2):\n    return nand(nand(x1, x2), nand(x1, x2))\n", r"xor\(0, 0\) returned 1, expected 0\.|xor\(0, 1\) returned 0, expected 1\."),
-    ("xor", "def xor(x1, x2):\n    n = nand(x1, x2)\n    return nand(nand(x1, n), nand(x1, n))\n",
-     r"xor\(0, 1\) returned 0, expected 1\."),
-    ("xor", "def xor(x1, x2):\n    if x1 == x2:\n        return 0\n    return 1\n", r"uses an if statement|uses a comparison"),
-    ("half_adder", _swap(H, "return xor(x1, x2), nand(nand(x1, x2), nand(x1, x2))",
-                         "return nand(nand(x1, x2), nand(x1, x2)), xor(x1, x2)"),
-     r"half_adder\(0, 1\) returned \(0, 1\), expected \(1, 0\) as \(sum, carry\)"),
-    ("half_adder", _swap(H, "nand(nand(x1, x2), nand(x1, x2))", "nand(x1, x2)"),
-     r"half_adder\(0, 0\) returned \(0, 1\), expected \(0, 0\)"),
+    (
+        "xor",
+        "def xor(x1, x2):\n    return nand(nand(x1, x2), nand(x1, x2))\n",
+        r"xor\(0, 0\) returned 1, expected 0\.|xor\(0, 1\) returned 0, expected 1\.",
+    ),
+    (
+        "xor",
+        "def xor(x1, x2):\n    n = nand(x1, x2)\n    return nand(nand(x1, n), nand(x1, n))\n",
+        r"xor\(0, 1\) returned 0, expected 1\.",
+    ),
+    (
+        "xor",
+        "def xor(x1, x2):\n    if x1 == x2:\n        return 0\n    return 1\n",
+        r"uses an if statement|uses a comparison",
+    ),
+    (
+        "half_adder",
+        _swap(
+            H,
+            "return xor(x1, x2), nand(nand(x1, x2), nand(x1, x2))",
+            "return nand(nand(x1, x2), nand(x1, x2)), xor(x1, x2)",
+        ),
+        r"half_adder\(0, 1\) returned \(0, 1\), expected \(1, 0\) as \(sum, carry\)",
+    ),
+    (
+        "half_adder",
+        _swap(H, "nand(nand(x1, x2), nand(x1, x2))", "nand(x1, x2)"),
+        r"half_adder\(0, 0\) returned \(0, 1\), expected \(0, 0\)",
+    ),
     ("half_adder", "def half_adder(x1, x2):\n    return (x1 + x2) % 2, x1 * x2\n", r"uses an arithmetic"),
-    ("adder", _swap(A, "return bits + [carry]", "return bits"),
-     r"add\(\[0\], \[0\]\) returned \[0\], expected \[0, 0\]: 0 \+ 0 = 0, 2 bits, least significant first"),
-    ("adder", _swap(A, "s, carry = full_adder(x1, x2, carry)", "s, carry = full_adder(x1, x2, 0)"),
-     r"add\(\[1, 0\], \[1, 0\]\) returned \[0, 0, 0\], expected \[0, 1, 0\]: 1 \+ 1 = 2, 3 bits"),
-    ("adder", _swap(A, "return bits + [carry]", "return [carry] + bits[::-1]"), r"add\(\[0\], \[1\]\) returned \[0, 1\], expected \[1, 0\]"),
-    ("adder", _swap(A, "nand(nand(c1, c1), nand(c2, c2))", "nand(c1, c2)"),
-     r"full_adder\(0, 0, 0\) returned \(0, 1\), expected \(0, 0\)"),
-    ("sigmoid", "import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-     r"sigmoid\(-745\.0\) printed a warning: \"overflow encountered in exp\""),
-    ("sigmoid", "import numpy as np\n\ndef sigmoid(z):\n    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))\n",
-     r"sigmoid\(745\.0\) printed a warning: \"overflow encountered in exp\""),
-    ("sigmoid", "import math\n\ndef sigmoid(z):\n    if z >= 0:\n        return 1 / (1 + math.exp(-z))\n"
-                "    return math.exp(z) / (1 + math.exp(z))\n",
-     r"sigmoid\(np\.array\(\[-10000\.0, -50\.0, 0\.0, 50\.0, 10000\.0\]\)\) raised an exception\.\n\nTraceback \(your code only\):\n  line 4, in sigmoid\n    if z >= 0:\nValueError"),
-    ("sigmoid", _swap(S, "np.exp(-np.abs(z))", "np.exp(np.abs(z))"), r"sigmoid\(1\.0\) returned 0\.268941, expected 0\.731059\."),
-    ("sigmoid", _swap(S, "1 / (1 + e), e / (1 + e)", "e / (1 + e), 1 / (1 + e)"), r"sigmoid\(1\.0\) returned 0\.268941, expected 0\.731059\."),
-    ("feedforward", _swap(F, "a @ w.T + b", "a @ w + b"), r"raised an exception\.\n\nTraceback \(your code only\):\n  line 8, in feedforward\n    a = sigmoid\(a @ w \+ b\)"),
-    ("feedforward", _swap(F, "a @ w.T + b", "a @ w.T"), r"the output\[0, 0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of \d examples?\)\.$"),
+    (
+        "adder",
+        _swap(A, "return bits + [carry]", "return bits"),
+        r"add\(\[0\], \[0\]\) returned \[0\], expected \[0, 0\]: 0 \+ 0 = 0, 2 bits, least significant first",
+    ),
+    (
+        "adder",
+        _swap(A, "s, carry = full_adder(x1, x2, carry)", "s, carry = full_adder(x1, x2, 0)"),
+        r"add\(\[1, 0\], \[1, 0\]\) returned \[0, 0, 0\], expected \[0, 1, 0\]: 1 \+ 1 = 2, 3 bits",
+    ),
+    (
+        "adder",
+        _swap(A, "return bits + [carry]", "return [carry] + bits[::-1]"),
+        r"add\(\[0\], \[1\]\) returned \[0, 1\], expected \[1, 0\]",
+    ),
+    (
+        "adder",
+        _swap(A, "nand(nand(c1, c1), nand(c2, c2))", "nand(c1, c2)"),
+        r"full_adder\(0, 0, 0\) returned \(0, 1\), expected \(0, 0\)",
+    ),
+    (
+        "sigmoid",
+        "import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+        r"sigmoid\(-745\.0\) printed a warning: \"overflow encountered in exp\"",
+    ),
+    (
+        "sigmoid",
+        "import numpy as np\n\ndef sigmoid(z):\n    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))\n",
+        r"sigmoid\(745\.0\) printed a warning: \"overflow encountered in exp\"",
+    ),
+    (
+        "sigmoid",
+        "import math\n\ndef sigmoid(z):\n    if z >= 0:\n        return 1 / (1 + math.exp(-z))\n"
+        "    return math.exp(z) / (1 + math.exp(z))\n",
+        r"sigmoid\(np\.array\(\[-10000\.0, -50\.0, 0\.0, 50\.0, 10000\.0\]\)\) raised an exception\.\n\nTraceback \(your code only\):\n  line 4, in sigmoid\n    if z >= 0:\nValueError",
+    ),
+    (
+        "sigmoid",
+        _swap(S, "np.exp(-np.abs(z))", "np.exp(np.abs(z))"),
+        r"sigmoid\(1\.0\) returned 0\.268941, expected 0\.731059\.",
+    ),
+    (
+        "sigmoid",
+        _swap(S, "1 / (1 + e), e / (1 + e)", "e / (1 + e), 1 / (1 + e)"),
+        r"sigmoid\(1\.0\) returned 0\.268941, expected 0\.731059\.",
+    ),
+    (
+        "feedforward",
+        _swap(F, "a @ w.T + b", "a @ w + b"),
+        r"raised an exception\.\n\nTraceback \(your code only\):\n  line 8, in feedforward\n    a = sigmoid\(a @ w \+ b\)",
+    ),
+    (
+        "feedforward",
+        _swap(F, "a @ w.T + b", "a @ w.T"),
+        r"the output\[0, 0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of \d examples?\)\.$",
+    ),
     ("feedforward", _swap(F, "a = sigmoid(a @ w.T + b)", "a = (a @ w.T + b)"), r"the output\[0, 0\] is"),
-    ("feedforward", _swap(F, "return a", "return a.T"), r"the output has shape \(3, 1\), expected \(1, 3\) \(sizes \[1, 4, 4, 3\], a batch of 1 example\)"),
-    ("backprop", _swap(B, "* sigmoid_prime(zs[-1])           # BP1", "# BP1 without sigma'"),
-     r"nabla_b\[1\]\[0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of 2 examples\)\."),
-    ("backprop", _swap(B, "delta.sum(axis=0) / n", "delta.sum(axis=0)"),
-     r"nabla_b\[1\]\[0\] is .* — 2 times too big: that is the batch size, so it looks like a sum over the batch instead of the mean\."),
-    ("backprop", _swap(B, "delta.sum(axis=0) / n", "delta.mean(axis=1)"), r"nabla_b\[1\] has shape \(2,\), expected \(1,\)"),
-    ("backprop", _swap(B, "delta.T @ activations[l] / n", "activations[l].T @ delta / n"),
-     r"nabla_w\[1\] has shape \(3, 1\), expected \(1, 3\)"),
-    ("backprop", _swap(B, "(activations[-1] - y)", "(y - activations[-1])"), r"nabla_b\[1\]\[0\] is .* — the sign is wrong\."),
+    (
+        "feedforward",
+        _swap(F, "return a", "return a.T"),
+        r"the output has shape \(3, 1\), expected \(1, 3\) \(sizes \[1, 4, 4, 3\], a batch of 1 example\)",
+    ),
+    (
+        "backprop",
+        _swap(B, "* sigmoid_prime(zs[-1])           # BP1", "# BP1 without sigma'"),
+        r"nabla_b\[1\]\[0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of 2 examples\)\.",
+    ),
+    (
+        "backprop",
+        _swap(B, "delta.sum(axis=0) / n", "delta.sum(axis=0)"),
+        r"nabla_b\[1\]\[0\] is .* — 2 times too big: that is the batch size, so it looks like a sum over the batch instead of the mean\.",
+    ),
+    (
+        "backprop",
+        _swap(B, "delta.sum(axis=0) / n", "delta.mean(axis=1)"),
+        r"nabla_b\[1\] has shape \(2,\), expected \(1,\)",
+    ),
+    (
+        "backprop",
+        _swap(B, "delta.T @ activations[l] / n", "activations[l].T @ delta / n"),
+        r"nabla_w\[1\] has shape \(3, 1\), expected \(1, 3\)",
+    ),
+    (
+        "backprop",
+        _swap(B, "(activations[-1] - y)", "(y - activations[-1])"),
+        r"nabla_b\[1\]\[0\] is .* — the sign is wrong\.",
+    ),
     ("sgd", _swap(G, "w - eta * nw", "w + eta * nw"), r"weights\[0\]\[0, 0\] is .*eta = 1\.09\)"),
     ("sgd", _swap(G, "b - eta * nb", "b"), r"biases\[0\]\[0\] is .*, expected"),
     ("sgd", _swap(G, "w - eta * nw", "w - eta * nw / len(x)"), r"weights\[0\]\[0, 0\] is"),
-    ("sgd", _swap(G, "return new_weights, new_biases", "return new_biases, new_weights"), r"the new weights should be a list of 2 arrays|weights\[0\] has shape"),
+    (
+        "sgd",
+        _swap(G, "return new_weights, new_biases", "return new_biases, new_weights"),
+        r"the new weights should be a list of 2 arrays|weights\[0\] has shape",
+    ),
 ]
 
 
@@ -110,7 +207,8 @@ def test_a_traceback_shows_the_learners_lines_only():
     assert verdict["message"] == (
         "nand(0, 0) raised an exception.\n\nTraceback (your code only):\n"
         "  line 2, in nand\n    y = helper(x1)\n  line 6, in helper\n    return a / 0\n"
-        "ZeroDivisionError: division by zero")
+        "ZeroDivisionError: division by zero"
+    )
 
 
 def test_a_syntax_error_points_at_the_line():
@@ -181,15 +279,19 @@ def test_catalogue_has_the_page_texts():
     assert cat[1]["given"] == ["perceptron_output"]
 
 
-@pytest.mark.parametrize("code", [
-    # numpy's own warning silenced: as in the browser, where WebAssembly has no floating-point flags
-    "import numpy as np\n\ndef sigmoid(z):\n    with np.errstate(all='ignore'):\n        return 1 / (1 + np.exp(-z))\n",
-    "from numpy import exp, errstate\n\ndef sigmoid(z):\n    with errstate(all='ignore'):\n        return 1 / (1 + exp(-z))\n",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        # numpy's own warning silenced: as in the browser, where WebAssembly has no floating-point flags
+        "import numpy as np\n\ndef sigmoid(z):\n    with np.errstate(all='ignore'):\n        return 1 / (1 + np.exp(-z))\n",
+        "from numpy import exp, errstate\n\ndef sigmoid(z):\n    with errstate(all='ignore'):\n        return 1 / (1 + exp(-z))\n",
+    ],
+)
 def test_an_overflow_in_exp_is_caught_even_without_numpys_warning(code):
     import numpy
+
     real = numpy.exp
     verdict = ex.check("sigmoid", code)
     assert not verdict["passed"]
     assert 'printed a warning: "overflow encountered in exp"' in verdict["message"], verdict["message"]
-    assert numpy.exp is real   # put back after the check
+    assert numpy.exp is real  # put back after the check

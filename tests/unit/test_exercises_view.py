@@ -10,8 +10,9 @@ KEYS = tuple(exercises.BY_KEY)
 
 def test_statement_html_escapes_and_marks_code():
     html = view.statement_html("Write `f(x) < 1` **now**.\n\n<script>alert(1)</script>")
-    assert html == ("<p>Write <code>f(x) &lt; 1</code> <strong>now</strong>.</p>"
-                    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+    assert html == (
+        "<p>Write <code>f(x) &lt; 1</code> <strong>now</strong>.</p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
 
 
 def test_the_list_marks_passed_and_current_exercises():
@@ -35,7 +36,13 @@ def test_damaged_or_foreign_storage_keeps_only_what_makes_sense():
     assert view.decode("{not json", KEYS) == view.empty()
     assert view.decode("[1, 2]", KEYS) == view.empty()
     assert view.decode(None, KEYS) == view.empty()
-    raw = {"current": "nope", "use": {"nand": "yes", "rm -rf": True},
-           "exercises": {"nand": {"code": 3, "passed": "ok", "hints": -1, "tried": "y"},
-                         "unknown": {"code": "x"}, "xor": "not a dict"}}
+    raw = {
+        "current": "nope",
+        "use": {"nand": "yes", "rm -rf": True},
+        "exercises": {
+            "nand": {"code": 3, "passed": "ok", "hints": -1, "tried": "y"},
+            "unknown": {"code": "x"},
+            "xor": "not a dict",
+        },
+    }
     assert view.decode(json.dumps(raw), KEYS) == {"current": "", "use": {}, "exercises": {"nand": {"passed": "ok"}}}

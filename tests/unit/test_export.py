@@ -218,10 +218,16 @@ def good_model():
         (lambda m: {**m, "sizes": [4, 3, 1], "output_activation": "softmax"}, "at least 2"),
         (lambda m: {**m, "weights": m["weights"][:1]}, "'weights' must be a list of 2"),
         (lambda m: {**m, "biases": "abc"}, "'biases'"),
-        (lambda m: {**m, "weights": [m["weights"][0], np.zeros((3, 2)).tolist()]}, r"weights\[1\] has shape \(3, 2\), expected \(2, 3\)"),
+        (
+            lambda m: {**m, "weights": [m["weights"][0], np.zeros((3, 2)).tolist()]},
+            r"weights\[1\] has shape \(3, 2\), expected \(2, 3\)",
+        ),
         (lambda m: {**m, "biases": [m["biases"][0], [1.0]]}, r"biases\[1\] has shape"),
         (lambda m: {**m, "biases": [m["biases"][0], ["1", "2"]]}, r"biases\[1\] must be an array of numbers"),
-        (lambda m: {**m, "weights": [[[1.0, 2.0], [3.0]], m["weights"][1]]}, r"weights\[0\] must be an array of numbers"),
+        (
+            lambda m: {**m, "weights": [[[1.0, 2.0], [3.0]], m["weights"][1]]},
+            r"weights\[0\] must be an array of numbers",
+        ),
         (lambda m: {**m, "biases": [m["biases"][0], [float("nan"), 0.0]]}, "NaN"),
     ],
 )

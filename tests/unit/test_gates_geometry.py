@@ -37,7 +37,7 @@ def test_wires_run_from_a_right_edge_to_a_left_edge(circuit):
     wires = circuit.wires()
     routes = geo.wire_routes(wires)
     assert len(routes) == len(wires)
-    for (x0, y0, xk, x1, y1), w in zip(routes, wires):
+    for (x0, y0, xk, x1, _y1), w in zip(routes, wires):
         assert (x0, y0) == geo.out_port(w["from"])
         assert x1 == geo.box(w["to"])[0]
         assert x0 <= xk < x1
@@ -80,8 +80,8 @@ def test_hit_finds_inputs_and_only_inputs():
     for name in circuit.inputs:
         x, y = geo.pos[name]
         assert geo.hit(x, y) == name
-        assert geo.hit(x + geo.radius, y) == name          # the edge of the circle
-        assert geo.hit(x - geo.radius - 20, y) == name     # its name label, to the left
+        assert geo.hit(x + geo.radius, y) == name  # the edge of the circle
+        assert geo.hit(x - geo.radius - 20, y) == name  # its name label, to the left
     for node_id, kind in geo.kind.items():
         if kind != "input":
             assert geo.hit(*geo.pos[node_id]) is None

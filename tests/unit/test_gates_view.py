@@ -11,15 +11,18 @@ from nnfs.circuits import CIRCUITS, build
 T = view.SETTINGS
 
 
-@pytest.mark.parametrize("link, values", [
-    # links written before the lab base (they named every setting) read as they always did
-    ("c=adder&n=8&a=173&b=94", {"c": "adder", "n": 8, "a": 173, "b": 94}),
-    ("c=xor&x=10", {"c": "xor", "x": "10"}),
-    ("c=full_adder&x=101", {"c": "full_adder", "x": "101"}),
-    # percent-encoded values read as the same text typed
-    ("c=half%5Fadder&x=%311", {"c": "half_adder", "x": "11"}),
-    ("c=adder&a=%2012%20&b=1%2C0", {"c": "adder", "a": 12}),
-])
+@pytest.mark.parametrize(
+    "link, values",
+    [
+        # links written before the lab base (they named every setting) read as they always did
+        ("c=adder&n=8&a=173&b=94", {"c": "adder", "n": 8, "a": 173, "b": 94}),
+        ("c=xor&x=10", {"c": "xor", "x": "10"}),
+        ("c=full_adder&x=101", {"c": "full_adder", "x": "101"}),
+        # percent-encoded values read as the same text typed
+        ("c=half%5Fadder&x=%311", {"c": "half_adder", "x": "11"}),
+        ("c=adder&a=%2012%20&b=1%2C0", {"c": "adder", "a": 12}),
+    ],
+)
 def test_links_decode(link, values):
     got, problems = T.from_hash(link)
     assert got == values
@@ -30,7 +33,7 @@ def test_a_link_holds_only_what_the_circuit_uses_and_what_differs_from_the_defau
     d = T.defaults()
     assert d == {"c": "xor", "n": 8, "a": 0, "b": 0, "x": "10"}
     assert T.to_hash(d) == ""
-    assert T.to_hash({**d, "x": "11", "n": 3, "a": 5}) == "x=11"            # n, A, B: only for the adder
+    assert T.to_hash({**d, "x": "11", "n": 3, "a": 5}) == "x=11"  # n, A, B: only for the adder
     assert T.to_hash({**d, "c": "adder", "n": 3, "a": 1, "b": 1, "x": "01"}) == "c=adder&n=3&a=1&b=1"
     assert T.to_hash({**d, "c": "adder", "a": 173, "b": 94}) == "c=adder&a=173&b=94"
     # and every state it writes reads back as itself
@@ -66,7 +69,7 @@ def test_fit_keeps_the_low_bits_and_the_inputs_by_name():
 def test_inputs_and_settings_are_each_others_inverse():
     for n in range(1, 5):
         adder = build("adder", n)
-        for a, b in product(range(2 ** n), repeat=2):
+        for a, b in product(range(2**n), repeat=2):
             ins = view.circuit_inputs(adder, {"a": a, "b": b})
             # a0 is the lowest bit of A: written out by hand
             assert ins == {**{f"a{i}": (a >> i) & 1 for i in range(n)}, **{f"b{i}": (b >> i) & 1 for i in range(n)}}
@@ -88,7 +91,7 @@ def test_next_counts_rows_or_numbers():
     for _ in range(3):
         ins = view.next_inputs(adder, ins, has_table=False)
         sums.append(adder.read_operands(ins))
-    assert sums == [(0, 7), (1, 0), (1, 1)]   # B + 1, carrying into A
+    assert sums == [(0, 7), (1, 0), (1, 1)]  # B + 1, carrying into A
 
 
 def test_the_diagram_names_its_circuit_once():
@@ -100,9 +103,10 @@ def test_the_diagram_names_its_circuit_once():
         words = label.lower().replace(":", " ").split()
         title = view.TITLES[name] if name != "adder" else circuit.name
         assert len(re.findall(rf"\b{title}\b", label)) == 1, label
-        assert all(a != b for a, b in zip(words, words[1:])), label   # no "xor xor"
+        assert all(a != b for a, b in zip(words, words[1:])), label  # no "xor xor"
     assert view.diagram_label(build("xor"), "xor", {"a": 1, "b": 0}, {"out": 1}) == (
-        "Diagram of the XOR circuit: 4 NAND perceptrons, depth 3; inputs a = 1, b = 0; outputs out = 1")
+        "Diagram of the XOR circuit: 4 NAND perceptrons, depth 3; inputs a = 1, b = 0; outputs out = 1"
+    )
 
 
 def test_every_input_checkbox_names_the_setting_it_is_part_of():

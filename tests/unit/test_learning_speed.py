@@ -8,11 +8,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ..conftest import need
 
-from nnfs.learning_speed import (BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, SpeedRun, SpeedSession,
-                                  pack_data, ratios, unpack_data)
+from nnfs.learning_speed import (
+    BOOK_INITIAL_SPEEDS,
+    BOOK_SIZES,
+    N_EXAMPLES,
+    SpeedRun,
+    SpeedSession,
+    pack_data,
+    ratios,
+    unpack_data,
+)
 from nnfs.mnist import SCALE, load_npz
+
+from ..conftest import need
 
 DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-train.npz"
 
@@ -95,6 +104,7 @@ def test_training_on_mnist_lowers_cost_and_gradients():
 
 # ------------------------------------------------- in time slices (the training worker)
 
+
 def uint8_images(n=30, width=784, seed=0):
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, (n, width)).astype(np.uint8), rng.integers(0, 10, n)
@@ -113,14 +123,15 @@ def test_pack_and_unpack_data_round_trip():
 def test_a_sliced_session_records_the_runs_norms_and_stops_at_the_epoch_asked():
     X, y = uint8_images()
     ticks = iter(range(10**9))
-    session = SpeedSession(SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE),
-                           clock=lambda: next(ticks) * 0.01)       # every reading: 10 ms
+    session = SpeedSession(
+        SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE), clock=lambda: next(ticks) * 0.01
+    )  # every reading: 10 ms
     assert session.history["epoch"] == [0] and len(session.history) == 4  # epoch + 3 layers
     calls = 0
     while (stop := session.run(budget=0.015, until_epoch=5)) is None:
         calls += 1
     assert stop.kind == "epochs" and not stop.problem and session.epoch == 5 and calls >= 2
-    ref = SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE)       # the same run, unsliced
+    ref = SpeedRun(BOOK_SIZES[3], X, y, seed=1, scale=SCALE)  # the same run, unsliced
     ref.initial_speeds()
     ref.step(5)
     for l in range(3):
@@ -130,7 +141,8 @@ def test_a_sliced_session_records_the_runs_norms_and_stops_at_the_epoch_asked():
 
 def test_an_overflowing_run_ends_as_a_problem():
     X, y = uint8_images()
-    session = SpeedSession(SpeedRun(BOOK_SIZES[2], X, y, activation="relu", init="normal",
-                                    eta=1e200, seed=0, scale=SCALE))
+    session = SpeedSession(
+        SpeedRun(BOOK_SIZES[2], X, y, activation="relu", init="normal", eta=1e200, seed=0, scale=SCALE)
+    )
     stop = session.run(budget=math.inf, until_epoch=50)
     assert stop.problem and stop.kind == "nan" and session.run(1, 60) is stop

@@ -41,7 +41,7 @@ def train(contiguous, monkeypatch, steps=40):
 def test_a_training_run_is_the_same_in_both_layouts(monkeypatch):
     a, costs_a = train(False, monkeypatch)
     b, costs_b = train(True, monkeypatch)
-    assert linalg.CONTIGUOUS is True   # the second run really used the page's layout
+    assert linalg.CONTIGUOUS is True  # the second run really used the page's layout
     for p, q in zip(a.weights + a.biases, b.weights + b.biases):
         np.testing.assert_allclose(q, p, rtol=1e-12, atol=1e-12 * np.abs(p).max())
     np.testing.assert_allclose(costs_b, costs_a, rtol=1e-12)
@@ -49,4 +49,5 @@ def test_a_training_run_is_the_same_in_both_layouts(monkeypatch):
 
 def test_the_page_uses_the_contiguous_layout_and_cpython_blas():
     import sys
+
     assert linalg.CONTIGUOUS == (sys.platform == "emscripten")

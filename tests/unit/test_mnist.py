@@ -36,6 +36,7 @@ def images():
 
 # -- read_idx ------------------------------------------------------------------------
 
+
 def test_read_idx_images_and_labels(images):
     labels = np.array([7, 2, 1], dtype=np.uint8)
     got_images = read_idx(idx_bytes(images))
@@ -116,10 +117,10 @@ def test_read_idx_error_names_the_file(tmp_path):
 
 # -- load_npz ------------------------------------------------------------------------
 
+
 def valid_split(n=5):
     rng = np.random.default_rng(1)
-    return (rng.integers(0, 256, size=(n, 784), dtype=np.uint8),
-            rng.integers(0, 10, size=n, dtype=np.uint8))
+    return (rng.integers(0, 256, size=(n, 784), dtype=np.uint8), rng.integers(0, 10, size=n, dtype=np.uint8))
 
 
 def test_load_npz_round_trip_from_bytes_and_path(tmp_path):
@@ -205,6 +206,7 @@ def test_constants():
 
 # -- the real data, when tools/prepare_mnist.py has been run ---------------------------
 
+
 def _real(split):
     path = DATA / mnist.SPLIT_FILES[split]
     need(path.exists(), f"{path} not prepared (run `python tools/prepare_mnist.py`)")
@@ -224,6 +226,7 @@ CANONICAL_MD5 = {
 def _md5(images_or_labels: np.ndarray) -> str:
     """md5 of the IDX file these uint8 arrays came from, rebuilt byte for byte."""
     import hashlib
+
     return hashlib.md5(idx_bytes(images_or_labels)).hexdigest()
 
 

@@ -1,10 +1,14 @@
 """Saving and loading networks as JSON: exact round trip, strict validation."""
 
 import json
+import time
+import tracemalloc
 
 import numpy as np
 import pytest
 
+from nnfs import model_io
+from nnfs.digits_training import check_digit_model
 from nnfs.model_io import from_json, to_json
 from nnfs.network import Network, Trainer
 
@@ -30,7 +34,7 @@ def test_round_trip_is_exact():
     for a, b in zip(net.weights + net.biases, back.weights + back.biases):
         assert np.array_equal(a, b) and b.dtype == np.float64
     assert back.meta == {"test_accuracy": 0.97, "epochs": 1}
-    assert to_json(back) == text                     # meta travels with the network
+    assert to_json(back) == text  # meta travels with the network
     X = np.random.default_rng(3).standard_normal((4, 5))
     assert np.array_equal(net.feedforward(X), back.feedforward(X))
     # A parsed dict and UTF-8 bytes are accepted too.
@@ -40,8 +44,7 @@ def test_round_trip_is_exact():
 
 def test_format_is_exactly_as_specified():
     d = json.loads(to_json(Network([2, 4, 2], seed=0)))
-    assert list(d) == ["format", "version", "sizes", "activation", "output_activation",
-                       "cost", "weights", "biases"]
+    assert list(d) == ["format", "version", "sizes", "activation", "output_activation", "cost", "weights", "biases"]
     assert d["format"] == "nnfs-network" and d["version"] == 1 and d["sizes"] == [2, 4, 2]
     assert (d["activation"], d["output_activation"], d["cost"]) == ("sigmoid", "sigmoid", "quadratic")
     assert np.shape(d["weights"][0]) == (4, 2) and np.shape(d["weights"][1]) == (2, 4)
@@ -108,7 +111,7 @@ def test_rejects_wrong_shapes():
     with pytest.raises(ValueError, match=r"biases\[0\] has shape \(29,\), expected \(30,\)"):
         from_json(d)
     d = good_dict()
-    d["weights"][0] = d["weights"][0][0]             # one row instead of a matrix
+    d["weights"][0] = d["weights"][0][0]  # one row instead of a matrix
     with pytest.raises(ValueError, match=r"weights\[0\] has shape \(5,\), expected \(30, 5\)"):
         from_json(d)
 
@@ -140,8 +143,7 @@ def test_an_empty_file_is_named_as_such(text):
         from_json(text)
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
-                                  '{"a":' * 5_000 + "1" + "}" * 5_000])
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a":' * 5_000 + "1" + "}" * 5_000])
 def test_deeply_nested_json_is_refused_before_parsing(text):
     # json's parser recurses once per level: in the page, 10,000 levels overflow the stack
     # and kill Pyodide (in CPython it is a RecursionError, not a ValueError).
@@ -156,12 +158,6 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
 
 
 # --- hostile and huge files: linear time, bounded memory (issue 8, item 5) -----------------
-
-import time
-import tracemalloc
-
-from nnfs import model_io
-from nnfs.digits_training import check_digit_model
 
 
 def peak_bytes(fn, *args):
@@ -237,6 +233,7 @@ def test_a_whole_number_thousands_of_digits_long_is_a_clear_error():
 def test_running_out_of_memory_is_a_value_error_that_says_so(monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError
+
     monkeypatch.setattr(model_io.json, "loads", no_memory)
     with pytest.raises(ValueError, match="too big to read in the memory"):
         from_json(to_json(Network([2, 3, 2], seed=0)))
@@ -254,8 +251,11 @@ def test_a_digit_model_whose_outputs_overflow_is_refused_at_load():
     with np.errstate(all="ignore"):
         assert not np.isfinite(net.feedforward(np.ones((1, 784)))).all()
     text = to_json(net)
-    with pytest.raises(ValueError, match=r"weights are too large: for pixel values in 0\.\.1, "
-                                         r"hidden layer 1's weighted inputs w·x \+ b could reach more than the largest float"):
+    with pytest.raises(
+        ValueError,
+        match=r"weights are too large: for pixel values in 0\.\.1, "
+        r"hidden layer 1's weighted inputs w·x \+ b could reach more than the largest float",
+    ):
         check_digit_model(from_json(text))
     # The output layer is named when it is the one that overflows.
     net = Network([784, 3, 10], activation="sigmoid", output_activation="linear", seed=0)
@@ -268,10 +268,16 @@ def test_the_output_bound_really_bounds_the_outputs():
     """The interval bound is sound: random nets of every activation, random and
     extreme 0..1 inputs through an independent forward pass; no layer's weighted
     input ever exceeds its bound (and the bound is not absurdly loose)."""
-    acts = {"sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh,
-            "relu": lambda v: np.maximum(v, 0), "linear": lambda v: v,
-            "softmax": lambda v: np.exp(v - v.max(axis=1, keepdims=True)) /
-            np.exp(v - v.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)}
+    acts = {
+        "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+        "tanh": np.tanh,
+        "relu": lambda v: np.maximum(v, 0),
+        "linear": lambda v: v,
+        "softmax": lambda v: (
+            np.exp(v - v.max(axis=1, keepdims=True))
+            / np.exp(v - v.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)
+        ),
+    }
     rng = np.random.default_rng(7)
     for case in range(40):
         hidden = ["sigmoid", "tanh", "relu", "linear"][case % 4]
@@ -293,6 +299,7 @@ def test_the_output_bound_really_bounds_the_outputs():
 
 def test_the_pretrained_model_passes_the_digit_check():
     from pathlib import Path
+
     path = Path(__file__).resolve().parents[2] / "static" / "models" / "pretrained.json"
     net = check_digit_model(from_json(path.read_bytes()))
     assert net.sizes[0] == 784

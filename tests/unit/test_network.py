@@ -14,9 +14,15 @@ from nnfs.network import Network, Trainer
 SHAPES = [[2, 3, 2], [3, 5, 4, 3], [4, 2], [3, 4, 1]]
 HIDDEN = ["sigmoid", "tanh", "relu", "linear"]
 # (output activation, cost) pairs a Network accepts.
-OUTPUT_COSTS = [("sigmoid", "quadratic"), ("tanh", "quadratic"), ("relu", "quadratic"),
-                ("linear", "quadratic"), ("softmax", "quadratic"),
-                ("sigmoid", "cross-entropy"), ("softmax", "log-likelihood")]
+OUTPUT_COSTS = [
+    ("sigmoid", "quadratic"),
+    ("tanh", "quadratic"),
+    ("relu", "quadratic"),
+    ("linear", "quadratic"),
+    ("softmax", "quadratic"),
+    ("sigmoid", "cross-entropy"),
+    ("softmax", "log-likelihood"),
+]
 
 
 def random_batch(net, N, seed):
@@ -52,6 +58,7 @@ def relative_error(a, b):
 
 # ------------------------------------------------------------------ construction
 
+
 def test_shapes_and_seeded_init():
     net = Network([3, 5, 2], seed=7)
     assert [w.shape for w in net.weights] == [(5, 3), (2, 5)]
@@ -77,21 +84,22 @@ def test_default_output_activation():
     assert Network([2, 3, 2], activation="relu", cost="cross-entropy").output_activation == "sigmoid"
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(sizes=[3]), "sizes must be a list of at least 2"),
-    (dict(sizes=[3, 0, 2]), r"sizes\[1\] must be a positive integer"),
-    (dict(sizes=[3, 2.5]), r"sizes\[1\] must be a positive integer"),
-    (dict(sizes=[2, 2], activation="swish"), "unknown activation 'swish'"),
-    (dict(sizes=[2, 2], activation="softmax"), "only for the output layer"),
-    (dict(sizes=[2, 2], cost="hinge"), "unknown cost 'hinge'"),
-    (dict(sizes=[2, 2], output_activation="sigmoid", cost="log-likelihood"),
-     "needs output activation 'softmax'"),
-    (dict(sizes=[2, 2], output_activation="tanh", cost="cross-entropy"),
-     "needs output activation 'sigmoid'"),
-    (dict(sizes=[2, 1], output_activation="softmax"), "softmax needs at least 2 output neurons"),
-    (dict(sizes=[2, 2], init="xavier"), "unknown init 'xavier'"),
-    (dict(sizes=[2, 2], seed=-1), "seed must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(sizes=[3]), "sizes must be a list of at least 2"),
+        (dict(sizes=[3, 0, 2]), r"sizes\[1\] must be a positive integer"),
+        (dict(sizes=[3, 2.5]), r"sizes\[1\] must be a positive integer"),
+        (dict(sizes=[2, 2], activation="swish"), "unknown activation 'swish'"),
+        (dict(sizes=[2, 2], activation="softmax"), "only for the output layer"),
+        (dict(sizes=[2, 2], cost="hinge"), "unknown cost 'hinge'"),
+        (dict(sizes=[2, 2], output_activation="sigmoid", cost="log-likelihood"), "needs output activation 'softmax'"),
+        (dict(sizes=[2, 2], output_activation="tanh", cost="cross-entropy"), "needs output activation 'sigmoid'"),
+        (dict(sizes=[2, 1], output_activation="softmax"), "softmax needs at least 2 output neurons"),
+        (dict(sizes=[2, 2], init="xavier"), "unknown init 'xavier'"),
+        (dict(sizes=[2, 2], seed=-1), "seed must be"),
+    ],
+)
 def test_bad_construction(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Network(**kwargs)
@@ -117,6 +125,7 @@ def test_bad_inputs():
 
 # ------------------------------------------------------------------ feedforward
 
+
 def test_feedforward_batch_equals_one_at_a_time():
     net = Network([3, 5, 4], activation="tanh", output_activation="softmax", cost="log-likelihood", seed=1)
     X, _ = random_batch(net, 6, 0)
@@ -133,12 +142,20 @@ def test_feedforward_batch_equals_one_at_a_time():
 
 # ------------------------------------------------------------------ backprop
 
-GRADIENT_CASES = [(sizes, hidden, output, cost) for sizes in SHAPES for hidden in HIDDEN
-                  for output, cost in OUTPUT_COSTS if not (output == "softmax" and sizes[-1] < 2)]
+GRADIENT_CASES = [
+    (sizes, hidden, output, cost)
+    for sizes in SHAPES
+    for hidden in HIDDEN
+    for output, cost in OUTPUT_COSTS
+    if not (output == "softmax" and sizes[-1] < 2)
+]
 
 
-@pytest.mark.parametrize("sizes,hidden,output,cost", GRADIENT_CASES,
-                         ids=["-".join(map(str, c[0])) + "/" + "/".join(c[1:]) for c in GRADIENT_CASES])
+@pytest.mark.parametrize(
+    "sizes,hidden,output,cost",
+    GRADIENT_CASES,
+    ids=["-".join(map(str, c[0])) + "/" + "/".join(c[1:]) for c in GRADIENT_CASES],
+)
 def test_backprop_matches_finite_differences(sizes, hidden, output, cost):
     """dC/dw and dC/db from backprop vs central differences of total_cost,
     without and with L2 (whose gradient adds (lmbda/n) w to dC/dw)."""
@@ -198,17 +215,27 @@ def _softmax_col(z):
 
 REFERENCE_CASES = {
     # hidden, output, cost: (f, f', output delta(z, a, t))
-    "sigmoid/sigmoid/quadratic": (_sig, lambda z: _sig(z) * (1 - _sig(z)),
-                                  _out(_sig, lambda z, a, t: (a - t) * a * (1 - a))),
-    "tanh/sigmoid/cross-entropy": (np.tanh, lambda z: 1 - np.tanh(z) ** 2,
-                                   _out(_sig, lambda z, a, t: a - t)),
-    "relu/softmax/log-likelihood": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0,
-                                    _out(_softmax_col, lambda z, a, t: a - t)),
-    "sigmoid/softmax/quadratic": (_sig, lambda z: _sig(z) * (1 - _sig(z)),
-                                  _out(_softmax_col, lambda z, a, t:
-                                       (np.diagflat(a) - a @ a.T) @ (a - t))),
-    "linear/tanh/quadratic": (lambda z: z, lambda z: np.ones_like(z),
-                              _out(np.tanh, lambda z, a, t: (a - t) * (1 - a ** 2))),
+    "sigmoid/sigmoid/quadratic": (
+        _sig,
+        lambda z: _sig(z) * (1 - _sig(z)),
+        _out(_sig, lambda z, a, t: (a - t) * a * (1 - a)),
+    ),
+    "tanh/sigmoid/cross-entropy": (np.tanh, lambda z: 1 - np.tanh(z) ** 2, _out(_sig, lambda z, a, t: a - t)),
+    "relu/softmax/log-likelihood": (
+        lambda z: np.maximum(z, 0),
+        lambda z: (z > 0) * 1.0,
+        _out(_softmax_col, lambda z, a, t: a - t),
+    ),
+    "sigmoid/softmax/quadratic": (
+        _sig,
+        lambda z: _sig(z) * (1 - _sig(z)),
+        _out(_softmax_col, lambda z, a, t: (np.diagflat(a) - a @ a.T) @ (a - t)),
+    ),
+    "linear/tanh/quadratic": (
+        lambda z: z,
+        lambda z: np.ones_like(z),
+        _out(np.tanh, lambda z, a, t: (a - t) * (1 - a**2)),
+    ),
 }
 
 
@@ -225,6 +252,7 @@ def test_vectorised_backprop_equals_per_example_loop(case, sizes):
 
 
 # ------------------------------------------------------------------ SGD
+
 
 def test_one_sgd_step_by_hand():
     """A [1, 1, 1] sigmoid network, quadratic cost, a mini-batch of two examples,
@@ -245,8 +273,8 @@ def test_one_sgd_step_by_hand():
         a1 = s(z1)
         z2 = w2 * a1 + b2
         a2 = s(z2)
-        d2 = (a2 - y) * s(z2) * (1 - s(z2))        # BP1
-        d1 = w2 * d2 * s(z1) * (1 - s(z1))         # BP2
+        d2 = (a2 - y) * s(z2) * (1 - s(z2))  # BP1
+        d1 = w2 * d2 * s(z1) * (1 - s(z1))  # BP2
         gw2 += d2 * a1
         gb2 += d2
         gw1 += d1 * x
@@ -254,8 +282,10 @@ def test_one_sgd_step_by_hand():
     m = len(xs)
     decay = 1 - eta * lmbda / n
     expected = {
-        "w1": decay * w1 - eta * gw1 / m, "b1": b1 - eta * gb1 / m,
-        "w2": decay * w2 - eta * gw2 / m, "b2": b2 - eta * gb2 / m,
+        "w1": decay * w1 - eta * gw1 / m,
+        "b1": b1 - eta * gb1 / m,
+        "w2": decay * w2 - eta * gw2 / m,
+        "b2": b2 - eta * gb2 / m,
     }
     net.update_mini_batch(np.array([[1.0], [-2.0]]), np.array(ys), eta, lmbda, n)
     assert net.weights[0][0, 0] == pytest.approx(expected["w1"], rel=1e-13)
@@ -325,12 +355,13 @@ def test_uint8_with_scale_equals_prescaled_float():
     for a, b in zip(nets[0].weights + nets[0].biases, nets[1].weights + nets[1].biases):
         np.testing.assert_array_equal(a, b)
     assert nets[0].accuracy(images, labels, scale=scale) == nets[1].accuracy(images * scale, labels)
-    assert nets[0].total_cost(images, labels, 0.1, scale=scale) == \
-        pytest.approx(nets[1].total_cost(images * scale, labels, 0.1), rel=1e-14)
+    assert nets[0].total_cost(images, labels, 0.1, scale=scale) == pytest.approx(
+        nets[1].total_cost(images * scale, labels, 0.1), rel=1e-14
+    )
 
 
 def test_uint8_training_set_is_never_expanded_to_float64():
-    images = np.zeros((20000, 784), dtype=np.uint8)       # 15.7 MB; 125 MB as float64
+    images = np.zeros((20000, 784), dtype=np.uint8)  # 15.7 MB; 125 MB as float64
     images[:, ::7] = 200
     labels = np.arange(20000) % 10
     net = Network([784, 30, 10], init="scaled", seed=0)
@@ -348,6 +379,7 @@ def test_uint8_training_set_is_never_expanded_to_float64():
 
 # ------------------------------------------------------------------ Trainer
 
+
 def test_trainer_progress_and_epochs():
     X, y = xor(n=23, noise=0.1, seed=0)
     trainer = Trainer(Network([2, 3, 2], seed=0), X, y, mini_batch_size=5, eta=1.0, seed=0)
@@ -357,10 +389,10 @@ def test_trainer_progress_and_epochs():
     costs = trainer.step(3)
     assert len(costs) == 3 and trainer.batches_done == 3 and trainer.progress == 0.6
     assert trainer.examples_seen == 15
-    trainer.step(3)                     # crosses into epoch 2 with a fresh shuffle
+    trainer.step(3)  # crosses into epoch 2 with a fresh shuffle
     assert trainer.epoch == 1 and trainer.batches_done == 1 and trainer.examples_seen == 28
     assert not np.array_equal(trainer.order, first_order)
-    trainer.train_epoch()               # finishes the current epoch only
+    trainer.train_epoch()  # finishes the current epoch only
     assert trainer.epoch == 2 and trainer.batches_done == 0
     assert len(trainer.train_epoch()) == 5 and trainer.epoch == 3
     assert trainer.is_finite()
@@ -375,10 +407,11 @@ def test_divergence_is_detected_quietly():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         costs = trainer.step(1000)
-    assert len(costs) < 1000            # stopped early
+    assert len(costs) < 1000  # stopped early
     assert not net.is_finite() and not trainer.is_finite()
     history = Network([2, 3, 1], activation="linear", output_activation="linear", seed=0).SGD(
-        X, y, epochs=50, mini_batch_size=5, eta=50.0, seed=0)
+        X, y, epochs=50, mini_batch_size=5, eta=50.0, seed=0
+    )
     assert len(history) < 50 and history[-1]["finite"] is False
 
 
@@ -413,13 +446,13 @@ def test_trainer_with_float_targets_takes_the_steps_update_mini_batch_takes():
     # update_mini_batch steps over its own shuffle, each row its own target.
     rng = np.random.default_rng(4)
     X = rng.uniform(0, 1, (23, 1))
-    T = 0.2 + 0.6 * X ** 2
+    T = 0.2 + 0.6 * X**2
     a, b = Network([1, 4, 1], seed=7), Network([1, 4, 1], seed=7)
     trainer = Trainer(a, X, T, mini_batch_size=5, eta=0.7, seed=11)
     order = trainer.order.copy()
     trainer.train_epoch()
     for k in range(0, 23, 5):
-        idx = order[k:k + 5]
+        idx = order[k : k + 5]
         b.update_mini_batch(X[idx], T[idx], 0.7, n=23)
     for x, y in zip(a.weights + a.biases, b.weights + b.biases):
         assert np.array_equal(x, y)

@@ -6,8 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.neuron import (curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron,
-                         threshold, weighted_input)
+from nnfs.neuron import curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron, threshold, weighted_input
 
 
 def sig(z):
@@ -19,7 +18,7 @@ def test_neuron_outputs():
     assert sigmoid_neuron([1.0, 2.0], [0.5, -1.0], 0.25) == pytest.approx(sig(-1.25), rel=1e-15)
     assert weighted_input([1.0, 2.0], [0.5, -1.0], 0.25) == -1.25
     assert step_neuron(2.0, 0.5, -0.3) == 1 and step_neuron(2.0, 0.5, -1.0) == 0
-    assert step_neuron(2.0, 0.5, -2.0) == 0.0          # z = 0: not > 0
+    assert step_neuron(2.0, 0.5, -2.0) == 0.0  # z = 0: not > 0
     assert step_neuron([1, 1], [1, 1], -1.5) == 1
 
 
@@ -115,8 +114,7 @@ def test_small_change_vector_is_the_sum_of_partial_derivatives():
     dw, db = np.array([1e-3, -2e-3, 5e-4]), -1e-3
     r = small_change(x, w, b, dw, db)
     h = 1e-6
-    grad_w = [(sigmoid_neuron(x, w + h * e, b) - sigmoid_neuron(x, w - h * e, b)) / (2 * h)
-              for e in np.eye(3)]
+    grad_w = [(sigmoid_neuron(x, w + h * e, b) - sigmoid_neuron(x, w - h * e, b)) / (2 * h) for e in np.eye(3)]
     grad_b = (sigmoid_neuron(x, w, b + h) - sigmoid_neuron(x, w, b - h)) / (2 * h)
     assert r["linear"] == pytest.approx(np.dot(grad_w, dw) + grad_b * db, rel=1e-7)
     assert r["actual"] == pytest.approx(r["linear"], rel=1e-2)

@@ -12,7 +12,15 @@ from itertools import product
 import pytest
 
 from nnfs.perceptron import (
-    AND, NAND, NOT, OR, PRESETS, Perceptron, decision_line, parse_finite, truth_table,
+    AND,
+    NAND,
+    NOT,
+    OR,
+    PRESETS,
+    Perceptron,
+    decision_line,
+    parse_finite,
+    truth_table,
 )
 
 # Hand-written truth tables: rows in binary counting order.
@@ -22,9 +30,15 @@ OR_TABLE = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1)]
 NOT_TABLE = [((0,), 1), ((1,), 0)]
 
 
-@pytest.mark.parametrize("gate, table", [
-    (NAND, NAND_TABLE), (AND, AND_TABLE), (OR, OR_TABLE), (NOT, NOT_TABLE),
-])
+@pytest.mark.parametrize(
+    "gate, table",
+    [
+        (NAND, NAND_TABLE),
+        (AND, AND_TABLE),
+        (OR, OR_TABLE),
+        (NOT, NOT_TABLE),
+    ],
+)
 def test_preset_truth_tables(gate, table):
     assert truth_table(gate) == table
     for x, expected in table:
@@ -59,12 +73,15 @@ def test_step_is_strict_at_zero():
     assert Perceptron([1], -1).output([1.001]) == 1
 
 
-@pytest.mark.parametrize("w, b, x", [
-    ((0.1, 0.2), -0.3, (1, 1)),      # 0.1 + 0.2 - 0.3 is 5.55e-17 in binary
-    ((-0.2, -0.1), 0.3, (1, 1)),     # -5.55e-17
-    ((0.1, 0.0), -0.1, (1, 0)),      # exactly 0 in binary too
-    ((3.0, 0.0), -0.3, (0.1, 0.7)),  # 3 * 0.1 - 0.3 is 5.55e-17
-])
+@pytest.mark.parametrize(
+    "w, b, x",
+    [
+        ((0.1, 0.2), -0.3, (1, 1)),  # 0.1 + 0.2 - 0.3 is 5.55e-17 in binary
+        ((-0.2, -0.1), 0.3, (1, 1)),  # -5.55e-17
+        ((0.1, 0.0), -0.1, (1, 0)),  # exactly 0 in binary too
+        ((3.0, 0.0), -0.3, (0.1, 0.7)),  # 3 * 0.1 - 0.3 is 5.55e-17
+    ],
+)
 def test_a_sum_that_is_zero_on_paper_is_zero(w, b, x):
     raw = sum(wi * xi for wi, xi in zip(w, x)) + b
     assert abs(raw) < 1e-15  # what plain floats give: 0 or a speck of rounding
@@ -93,18 +110,21 @@ def test_presets_cannot_be_changed():
     assert truth_table(NAND) == NAND_TABLE
 
 
-@pytest.mark.parametrize("weights, bias, message", [
-    ([1, math.nan], 0, "weights must be finite numbers; got nan at position 1"),
-    ([math.inf, 1], 0, "weights must be finite numbers; got inf at position 0"),
-    ([1, "a"], 0, "weights must be finite numbers; got 'a' at position 1"),
-    ([None], 0, "weights must be finite numbers; got None at position 0"),
-    ("12", 0, "weights must be a sequence of numbers; got '12'"),
-    (5, 0, "weights must be a sequence of numbers; got 5"),
-    ([], 0, "weights must have at least one entry"),
-    ([1, 1], math.nan, "bias must be a finite number; got nan"),
-    ([1, 1], "3", "bias must be a finite number; got '3'"),
-    ([1, 1], None, "bias must be a finite number; got None"),
-])
+@pytest.mark.parametrize(
+    "weights, bias, message",
+    [
+        ([1, math.nan], 0, "weights must be finite numbers; got nan at position 1"),
+        ([math.inf, 1], 0, "weights must be finite numbers; got inf at position 0"),
+        ([1, "a"], 0, "weights must be finite numbers; got 'a' at position 1"),
+        ([None], 0, "weights must be finite numbers; got None at position 0"),
+        ("12", 0, "weights must be a sequence of numbers; got '12'"),
+        (5, 0, "weights must be a sequence of numbers; got 5"),
+        ([], 0, "weights must have at least one entry"),
+        ([1, 1], math.nan, "bias must be a finite number; got nan"),
+        ([1, 1], "3", "bias must be a finite number; got '3'"),
+        ([1, 1], None, "bias must be a finite number; got None"),
+    ],
+)
 def test_bad_perceptron_raises(weights, bias, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         Perceptron(weights, bias)
@@ -115,40 +135,54 @@ def test_bad_threshold_raises():
         Perceptron.from_threshold([1, 1], math.inf)
 
 
-@pytest.mark.parametrize("x, message", [
-    ([1, 1, 1], "expected 2 inputs; got 3"),
-    ([1], "expected 2 inputs; got 1"),
-    ([1, None], "inputs must be finite numbers; got None at position 1"),
-    (["1", 0], "inputs must be finite numbers; got '1' at position 0"),
-    ([1, math.nan], "inputs must be finite numbers; got nan at position 1"),
-    ("10", "inputs must be a sequence of numbers; got '10'"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        ([1, 1, 1], "expected 2 inputs; got 3"),
+        ([1], "expected 2 inputs; got 1"),
+        ([1, None], "inputs must be finite numbers; got None at position 1"),
+        (["1", 0], "inputs must be finite numbers; got '1' at position 0"),
+        ([1, math.nan], "inputs must be finite numbers; got nan at position 1"),
+        ("10", "inputs must be a sequence of numbers; got '10'"),
+    ],
+)
 def test_bad_inputs_raise(x, message):
     with pytest.raises(ValueError, match=message):
         NAND.output(x)
 
 
-@pytest.mark.parametrize("text, expected", [
-    (" 2.5 ", 2.5), ("-3", -3.0), ("1e3", 1000.0), ("0", 0.0), ("+.5", 0.5),
-    ("\u22122", -2.0), ("1e\u22123", 0.001),  # "−2" copied from the page's own text
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (" 2.5 ", 2.5),
+        ("-3", -3.0),
+        ("1e3", 1000.0),
+        ("0", 0.0),
+        ("+.5", 0.5),
+        ("\u22122", -2.0),
+        ("1e\u22123", 0.001),  # "−2" copied from the page's own text
+    ],
+)
 def test_parse_finite_accepts(text, expected):
     assert parse_finite(text, "w1") == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("abc", "w1: 'abc' is not a number"),
-    ("", "w1 is empty"),
-    ("   ", "w1 is empty"),
-    ("1e999", "w1: '1e999' is too large"),
-    ("-1e999", "w1: '-1e999' is too large a negative number"),
-    ("inf", "w1: 'inf' is too large"),
-    ("nan", "w1: 'nan' is not a number"),
-    ("1,5", r"w1: '1,5' is not a number \(write decimals with a point, and no commas or spaces\)"),
-    ("1 000", r"w1: '1 000' is not a number \(write decimals with a point"),
-    ("\u2212", "w1: '\u2212' is not a number$"),
-    (None, "w1 must be given as text; got None"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("abc", "w1: 'abc' is not a number"),
+        ("", "w1 is empty"),
+        ("   ", "w1 is empty"),
+        ("1e999", "w1: '1e999' is too large"),
+        ("-1e999", "w1: '-1e999' is too large a negative number"),
+        ("inf", "w1: 'inf' is too large"),
+        ("nan", "w1: 'nan' is not a number"),
+        ("1,5", r"w1: '1,5' is not a number \(write decimals with a point, and no commas or spaces\)"),
+        ("1 000", r"w1: '1 000' is not a number \(write decimals with a point"),
+        ("\u2212", "w1: '\u2212' is not a number$"),
+        (None, "w1 must be given as text; got None"),
+    ],
+)
 def test_parse_finite_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         parse_finite(text, "w1")
@@ -175,15 +209,18 @@ def _on_box_edge(point, box):
     return inside and edge
 
 
-@pytest.mark.parametrize("w, b, expected", [
-    ((1, 1), -1.5, ((0.5, 1.0), (1.0, 0.5))),  # AND's line
-    ((1, 1), -0.5, ((0.0, 0.5), (0.5, 0.0))),  # OR's line
-    ((-2, -2), 3, ((0.5, 1.0), (1.0, 0.5))),  # NAND: same line, w points the other way
-    ((1, 1), -1, ((0.0, 1.0), (1.0, 0.0))),  # the diagonal, corner to corner
-    ((1, 0), -0.25, ((0.25, 0.0), (0.25, 1.0))),  # vertical: x1 = 0.25
-    ((0, 2), -1, ((0.0, 0.5), (1.0, 0.5))),  # horizontal: x2 = 0.5
-    ((0, 1), 0, ((0.0, 0.0), (1.0, 0.0))),  # along the bottom edge
-])
+@pytest.mark.parametrize(
+    "w, b, expected",
+    [
+        ((1, 1), -1.5, ((0.5, 1.0), (1.0, 0.5))),  # AND's line
+        ((1, 1), -0.5, ((0.0, 0.5), (0.5, 0.0))),  # OR's line
+        ((-2, -2), 3, ((0.5, 1.0), (1.0, 0.5))),  # NAND: same line, w points the other way
+        ((1, 1), -1, ((0.0, 1.0), (1.0, 0.0))),  # the diagonal, corner to corner
+        ((1, 0), -0.25, ((0.25, 0.0), (0.25, 1.0))),  # vertical: x1 = 0.25
+        ((0, 2), -1, ((0.0, 0.5), (1.0, 0.5))),  # horizontal: x2 = 0.5
+        ((0, 1), 0, ((0.0, 0.0), (1.0, 0.0))),  # along the bottom edge
+    ],
+)
 def test_decision_line_in_unit_square(w, b, expected):
     segment = decision_line(w, b)
     assert _flat(segment) == pytest.approx(_flat(expected))
@@ -192,13 +229,16 @@ def test_decision_line_in_unit_square(w, b, expected):
         assert _on_box_edge(p, (0, 1, 0, 1))
 
 
-@pytest.mark.parametrize("w, b", [
-    ((0, 0), 1),  # w = 0: no line at all
-    ((0, 0), 0),
-    ((1, 1), -3),  # misses the square
-    ((1, 1), 0.5),
-    ((1, 1), -2),  # touches the corner (1, 1) only
-])
+@pytest.mark.parametrize(
+    "w, b",
+    [
+        ((0, 0), 1),  # w = 0: no line at all
+        ((0, 0), 0),
+        ((1, 1), -3),  # misses the square
+        ((1, 1), 0.5),
+        ((1, 1), -2),  # touches the corner (1, 1) only
+    ],
+)
 def test_decision_line_none(w, b):
     assert decision_line(w, b) is None
 
@@ -213,13 +253,16 @@ def test_decision_line_custom_box():
         assert _on_box_edge(p, box)
 
 
-@pytest.mark.parametrize("w, b, box, message", [
-    ((1, 1, 1), 0, (0, 1, 0, 1), "exactly 2 weights; got 3"),
-    ((1, math.nan), 0, (0, 1, 0, 1), "weights must be finite numbers; got nan at position 1"),
-    ((1, 1), math.inf, (0, 1, 0, 1), "bias must be a finite number"),
-    ((1, 1), 0, (1, 0, 0, 1), "box must be"),
-    ((1, 1), 0, (0, 1, 0), "box must be"),
-])
+@pytest.mark.parametrize(
+    "w, b, box, message",
+    [
+        ((1, 1, 1), 0, (0, 1, 0, 1), "exactly 2 weights; got 3"),
+        ((1, math.nan), 0, (0, 1, 0, 1), "weights must be finite numbers; got nan at position 1"),
+        ((1, 1), math.inf, (0, 1, 0, 1), "bias must be a finite number"),
+        ((1, 1), 0, (1, 0, 0, 1), "box must be"),
+        ((1, 1), 0, (0, 1, 0), "box must be"),
+    ],
+)
 def test_decision_line_bad_input(w, b, box, message):
     with pytest.raises(ValueError, match=message):
         decision_line(w, b, box)
@@ -237,12 +280,15 @@ def test_outputs_agree_with_output_row_by_row():
     assert Perceptron([1, 1], -1).outputs([(0.5, 0.5)]).tolist() == [0]  # strict at zero
 
 
-@pytest.mark.parametrize("points, message", [
-    ([(0, 0, 1)], "expected an"),
-    ([0, 1], "expected an"),
-    ([(0, math.inf)], "finite"),
-    ([(math.nan, 0)], "finite"),
-])
+@pytest.mark.parametrize(
+    "points, message",
+    [
+        ([(0, 0, 1)], "expected an"),
+        ([0, 1], "expected an"),
+        ([(0, math.inf)], "finite"),
+        ([(math.nan, 0)], "finite"),
+    ],
+)
 def test_outputs_bad_input(points, message):
     with pytest.raises(ValueError, match=message):
         NAND.outputs(points)

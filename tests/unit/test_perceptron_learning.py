@@ -35,8 +35,9 @@ def novikoff_bound(name):
     w, b = SEPARATORS[name]
     u = (*w, b)
     norm = math.sqrt(sum(v * v for v in u))
-    gamma = min((1 if t else -1) * (sum(wi * xi for wi, xi in zip(w, x)) + b) / norm
-                for x, t in HAND_TABLES[name].items())
+    gamma = min(
+        (1 if t else -1) * (sum(wi * xi for wi, xi in zip(w, x)) + b) / norm for x, t in HAND_TABLES[name].items()
+    )
     radius = max(math.sqrt(sum(xi * xi for xi in x) + 1) for x in HAND_TABLES[name])
     assert gamma > 0  # the separator really separates
     return (radius / gamma) ** 2
@@ -65,8 +66,9 @@ def test_converges_on_separable_tables(name, eta):
     updates = sum(s.error != 0 for s in steps)
     assert updates <= novikoff_bound(name)
     # run() finishes the epoch in which every row first came out right.
-    assert learner.message.startswith((f"Converged after {learner.epoch} epoch",
-                                       f"Converged in epoch {learner.epoch}, at row "))
+    assert learner.message.startswith(
+        (f"Converged after {learner.epoch} epoch", f"Converged in epoch {learner.epoch}, at row ")
+    )
 
 
 @pytest.mark.parametrize("name", ["AND", "OR", "NAND", "NOT", "XOR"])
@@ -76,7 +78,8 @@ def test_learning_rate_only_scales_weights_from_zero(name):
     one = PerceptronLearner(name, 1.0).run(20)
     tenth = PerceptronLearner(name, 0.1).run(20)
     assert [(s.epoch, s.row, s.prediction, s.error) for s in one] == [
-        (s.epoch, s.row, s.prediction, s.error) for s in tenth]
+        (s.epoch, s.row, s.prediction, s.error) for s in tenth
+    ]
     for s1, s2 in zip(one, tenth):
         assert [0.1 * w for w in s1.weights] == pytest.approx(s2.weights)
 
@@ -86,8 +89,18 @@ def test_first_steps_of_and_traced_by_hand():
     steps = [learner.step() for _ in range(8)]
     # Epoch 1: with w = 0, b = 0 every sum is 0, so every output is 0; only
     # (1, 1) is wrong: w += (1, 1), b += 1.
-    assert steps[3] == Step(epoch=1, row=3, x=(1, 1), target=1, prediction=0, error=1,
-                            delta_w=(1.0, 1.0), delta_b=1.0, weights=(1.0, 1.0), bias=1.0)
+    assert steps[3] == Step(
+        epoch=1,
+        row=3,
+        x=(1, 1),
+        target=1,
+        prediction=0,
+        error=1,
+        delta_w=(1.0, 1.0),
+        delta_b=1.0,
+        weights=(1.0, 1.0),
+        bias=1.0,
+    )
     assert all(s.error == 0 for s in steps[:3])
     assert learner.epoch == 2 and learner.next_row == 0  # two whole epochs done
     # Epoch 2: (0,0): z = 1 -> 1, wrong, b = 0. (0,1): z = 1 -> 1, wrong,
@@ -113,7 +126,13 @@ def test_every_step_follows_the_rule(name):
         x, t = TABLES[name][k % len(TABLES[name])]
         y = predict(w, b, x)
         assert (s.epoch, s.row, s.x, s.target, s.prediction, s.error) == (
-            k // len(TABLES[name]) + 1, k % len(TABLES[name]), x, t, y, t - y)
+            k // len(TABLES[name]) + 1,
+            k % len(TABLES[name]),
+            x,
+            t,
+            y,
+            t - y,
+        )
         assert s.delta_w == tuple(eta * (t - y) * xi for xi in x)
         assert s.delta_b == eta * (t - y)
         w = [wi + dw for wi, dw in zip(w, s.delta_w)]
@@ -189,31 +208,37 @@ def test_table_names_are_case_insensitive():
     assert PerceptronLearner(" and ").rows == TABLES["AND"]
 
 
-@pytest.mark.parametrize("table, message", [
-    ("XNOR", "unknown table 'XNOR'; choose one of AND, OR, NAND, NOT, XOR"),
-    ([((0, 0), 2)], "row 0: target must be 0 or 1; got 2"),
-    ([((0, 0.5), 1)], "row 0: each input must be 0 or 1; got 0.5"),
-    ([((0, "1"), 1)], "row 0: each input must be 0 or 1; got '1'"),
-    ([((0, 0), 1), ((0,), 1)], "row 1 has 1 input but row 0 has 2"),
-    ([(1, 2, 3)], r"row 0 must be a pair \(inputs, target\)"),
-    ([(1, 0)], r"row 0 must be a pair \(inputs, target\)"),
-    (5, "table must be a name or a sequence"),
-    ([], "the table needs at least one row"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ("XNOR", "unknown table 'XNOR'; choose one of AND, OR, NAND, NOT, XOR"),
+        ([((0, 0), 2)], "row 0: target must be 0 or 1; got 2"),
+        ([((0, 0.5), 1)], "row 0: each input must be 0 or 1; got 0.5"),
+        ([((0, "1"), 1)], "row 0: each input must be 0 or 1; got '1'"),
+        ([((0, 0), 1), ((0,), 1)], "row 1 has 1 input but row 0 has 2"),
+        ([(1, 2, 3)], r"row 0 must be a pair \(inputs, target\)"),
+        ([(1, 0)], r"row 0 must be a pair \(inputs, target\)"),
+        (5, "table must be a name or a sequence"),
+        ([], "the table needs at least one row"),
+    ],
+)
 def test_bad_tables(table, message):
     with pytest.raises(ValueError, match=message):
         PerceptronLearner(table)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"learning_rate": 0}, "learning rate must be positive; got 0"),
-    ({"learning_rate": -1}, "learning rate must be positive"),
-    ({"learning_rate": math.nan}, "learning rate must be a finite number; got nan"),
-    ({"learning_rate": "1"}, "learning rate must be a finite number; got '1'"),
-    ({"weights": [1]}, "expected 2 starting weights, one per input; got 1"),
-    ({"weights": [1, math.inf]}, "each weight must be a finite number; got inf"),
-    ({"bias": None}, "bias must be a finite number; got None"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"learning_rate": 0}, "learning rate must be positive; got 0"),
+        ({"learning_rate": -1}, "learning rate must be positive"),
+        ({"learning_rate": math.nan}, "learning rate must be a finite number; got nan"),
+        ({"learning_rate": "1"}, "learning rate must be a finite number; got '1'"),
+        ({"weights": [1]}, "expected 2 starting weights, one per input; got 1"),
+        ({"weights": [1, math.inf]}, "each weight must be a finite number; got inf"),
+        ({"bias": None}, "bias must be a finite number; got None"),
+    ],
+)
 def test_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         PerceptronLearner("AND", **kwargs)
@@ -242,14 +267,22 @@ def test_the_message_says_when_it_converged_even_after_more_steps():
 
 
 @pytest.mark.parametrize("table", ["AND", "OR", "NAND", "XOR"])
-@pytest.mark.parametrize("eta, w0, b0", [
-    ("0.1", ("0.3", "0.1"), "0.2"), ("0.3", ("0.3", "0.1"), "0.2"), ("0.1", ("1", "1"), "-1.5"),
-    ("0.2", ("0.3", "0.1"), "0.2"), ("0.01", ("0.3", "0.1"), "0.2"), ("0.1", ("-2", "-2"), "3"),
-])
+@pytest.mark.parametrize(
+    "eta, w0, b0",
+    [
+        ("0.1", ("0.3", "0.1"), "0.2"),
+        ("0.3", ("0.3", "0.1"), "0.2"),
+        ("0.1", ("1", "1"), "-1.5"),
+        ("0.2", ("0.3", "0.1"), "0.2"),
+        ("0.01", ("0.3", "0.1"), "0.2"),
+        ("0.1", ("-2", "-2"), "3"),
+    ],
+)
 def test_decisions_match_exact_arithmetic_on_the_decimals(table, eta, w0, b0):
     """Decimal rates and weights are not exact in binary; the learner still decides
     every row as exact arithmetic on the numbers it shows would (z = 0 gives 0)."""
     from fractions import Fraction as F
+
     learner = PerceptronLearner(table, float(eta), tuple(float(w) for w in w0), float(b0))
     w, b, e_ = [F(v) for v in w0], F(b0), F(eta)
     rows = TABLES[table]
@@ -263,13 +296,16 @@ def test_decisions_match_exact_arithmetic_on_the_decimals(table, eta, w0, b0):
 
 # --- exact arithmetic against an independent reference (issue 8, item 1) ----------------
 
+
 def decimal_rule(rows, eta, w, b, max_epochs):
     """Rosenblatt's rule re-done on decimal.Decimal, which adds and multiplies these
     short decimals exactly. Returns (steps, status, (epoch, row) first all right).
 
     Independent of the learner: no integer counts, no Fractions; a cycle is an
     end-of-epoch (w, b) seen before, compared as exact decimals."""
-    from decimal import Decimal as D, localcontext
+    from decimal import Decimal as D
+    from decimal import localcontext
+
     with localcontext() as ctx:
         ctx.prec = 60  # far more digits than any sum here needs: every result is exact
         w, b, eta = [D(v) for v in w], D(b), D(eta)
@@ -304,7 +340,7 @@ def decimal_rule(rows, eta, w, b, max_epochs):
 
 def random_decimal(rng, low, high, places):
     """A decimal string on a grid of 10**-places in [low, high]."""
-    scale = 10 ** places
+    scale = 10**places
     n = rng.randint(int(low * scale), int(high * scale))
     sign = "-" if n < 0 else ""
     whole, frac = divmod(abs(n), scale)
@@ -316,6 +352,7 @@ def test_learner_matches_exact_decimal_rule_over_random_starts():
     3-input tables: the learner's every step, its shown weights and its verdict
     are those of the rule done exactly on the decimals typed."""
     import random
+
     rng = random.Random(20240808)
     tables = [*TABLES.values()]
     mismatches = []
@@ -339,8 +376,12 @@ def test_learner_matches_exact_decimal_rule_over_random_starts():
         got = learner.run(60)
         cases += 1
         got_t = [(s.epoch, s.row, s.prediction, s.error, s.weights, s.bias) for s in got]
-        if got_t != want or learner.status != status or learner.epoch != epochs or (
-                status == "converged" and learner._converged_at != first_right):
+        if (
+            got_t != want
+            or learner.status != status
+            or learner.epoch != epochs
+            or (status == "converged" and learner._converged_at != first_right)
+        ):
             mismatches.append((rows, eta, w0, b0))
     assert cases == 700
     assert mismatches == [], f"{len(mismatches)} of {cases} differ, e.g. {mismatches[:3]}"
@@ -371,6 +412,7 @@ def test_not_does_not_declare_convergence_early():
 
 def test_settings_given_as_fractions_or_decimals_are_taken_exactly():
     from decimal import Decimal
+
     a = PerceptronLearner("OR", learning_rate=Decimal("0.3"), bias=Fraction(9, 10))
     b = PerceptronLearner("OR", learning_rate=0.3, bias=0.9)
     assert a.run(100) == b.run(100)

@@ -6,8 +6,19 @@ import numpy as np
 import pytest
 
 from app.perceptron_view import (
-    CORNERS, OUTPUT_COLORS, VIEW, Frame, arrow_anchor, half_plane_rgba, learn_message, line_text, num,
-    rule_text, step_text, threshold_text, truth_rows_html,
+    CORNERS,
+    OUTPUT_COLORS,
+    VIEW,
+    Frame,
+    arrow_anchor,
+    half_plane_rgba,
+    learn_message,
+    line_text,
+    num,
+    rule_text,
+    step_text,
+    threshold_text,
+    truth_rows_html,
 )
 from app.pixels import CLASS_RGB
 from nnfs.perceptron import decision_line
@@ -34,18 +45,18 @@ def test_rule_text_shows_no_float_noise_and_says_why():
     assert rule_text((0.1, 0.2), -0.3, (1, 1)) == (
         "w·x + b = (0.1)(1) + (0.2)(1) + (-0.3) = 0 ≤ 0 → output 0\n"
         "(0 on paper; in binary floating point this sum comes out as 5.55e-17, "
-        "a rounding error, so it counts as 0)")
+        "a rounding error, so it counts as 0)"
+    )
     assert threshold_text((0.1, 0.2), -0.3, (1, 1)).endswith("= 0.3 ≤ 0.3 → output 0")
     assert 'data-x="1,1"><td>1</td><td>1</td><td>0</td><td class="pc-out">0</td>' in truth_rows_html(
-        (0.1, 0.2), -0.3, (1, 1))
+        (0.1, 0.2), -0.3, (1, 1)
+    )
     assert "\n" not in rule_text((0.1, 0.2), -0.25, (1, 1))  # no note when there is no rounding to hide
 
 
 def test_threshold_text_is_the_same_decision():
-    assert threshold_text((-2, -2), 3, (1, 0)) == (
-        "threshold = −b = -3;  w·x = (-2)(1) + (-2)(0) = -2 > -3 → output 1")
-    assert threshold_text((1, 1), -1.5, (0, 1)) == (
-        "threshold = −b = 1.5;  w·x = (1)(0) + (1)(1) = 1 ≤ 1.5 → output 0")
+    assert threshold_text((-2, -2), 3, (1, 0)) == ("threshold = −b = -3;  w·x = (-2)(1) + (-2)(0) = -2 > -3 → output 1")
+    assert threshold_text((1, 1), -1.5, (0, 1)) == ("threshold = −b = 1.5;  w·x = (1)(0) + (1)(1) = 1 ≤ 1.5 → output 0")
     assert threshold_text((1, 1), 0, (0, 0)).startswith("threshold = −b = 0;")
 
 
@@ -59,12 +70,16 @@ def test_line_text():
 def test_step_text_for_a_wrong_and_a_right_answer():
     learner = PerceptronLearner("AND")
     first = learner.step()  # x = (0, 0), t = 0, y = 0 (0 > 0 is false): right
-    assert step_text(first) == ("Epoch 1, row 1: x = (0, 0), target t = 0, prediction y = 0, "
-                                "error e = t − y = 0: right, so nothing changes (Δw = 0, Δb = 0).")
+    assert step_text(first) == (
+        "Epoch 1, row 1: x = (0, 0), target t = 0, prediction y = 0, "
+        "error e = t − y = 0: right, so nothing changes (Δw = 0, Δb = 0)."
+    )
     learner = PerceptronLearner("AND", bias=0.5)
     wrong = learner.step()  # y = 1 but t = 0
-    assert step_text(wrong) == ("Epoch 1, row 1: x = (0, 0), target t = 0, prediction y = 1, "
-                                "error e = t − y = -1; Δw = η·e·x = (0, 0), Δb = η·e = -1.")
+    assert step_text(wrong) == (
+        "Epoch 1, row 1: x = (0, 0), target t = 0, prediction y = 1, "
+        "error e = t − y = -1; Δw = η·e·x = (0, 0), Δb = η·e = -1."
+    )
 
 
 def test_learn_message_states():
@@ -151,6 +166,7 @@ def test_the_settings_table_starts_consistent():
     from app.perceptron_view import SETTINGS
     from nnfs.perceptron import Perceptron
     from nnfs.perceptron_learning import TABLES
+
     d = SETTINGS.defaults()
     p = Perceptron([d["w1"], d["w2"]], d["b"])
     assert all(p.output(x) == t for x, t in TABLES[d["target"]])
@@ -159,6 +175,7 @@ def test_the_settings_table_starts_consistent():
 
 def test_run_status_changes_only_when_the_run_does():
     from app.perceptron_view import run_status
+
     learner = PerceptronLearner("AND", learning_rate=1.0, weights=[0, 0], bias=0)
     assert run_status(None, False, "8", "AND") == ("", "")
     assert run_status(learner, True, "max", "AND") == ("Learning AND, as fast as it goes.", "")
@@ -170,4 +187,6 @@ def test_run_status_changes_only_when_the_run_does():
     xor = PerceptronLearner("XOR")
     xor.run(100)
     assert run_status(xor, False, "2", "XOR") == (
-        "XOR is not linearly separable: the rule goes round in circles.", "bad")
+        "XOR is not linearly separable: the rule goes round in circles.",
+        "bad",
+    )

@@ -41,15 +41,16 @@ def test_hex_color():
 
 def test_tile_digits_lays_images_out_in_rows_with_captions():
     from app.pixels import tile_digits, tile_origin
+
     images = np.zeros((5, 784), dtype=np.uint8)
     images[:, 0] = 255  # top-left pixel inked in every image
     img = tile_digits(images, columns=3, scale=2, pad=1, label_height=10)
     assert img.shape == (2 * (56 + 10 + 1) + 1, 3 * (56 + 1) + 1, 4) and img.dtype == np.uint8
     for k in range(5):
         y, x = tile_origin(k, 3, scale=2, pad=1, label_height=10)
-        assert (img[y:y + 2, x:x + 2, :3] == 0).all()       # ink is dark, 2x2 after scaling
-        assert (img[y + 2, x + 2, :3] == 255).all()          # paper is white
-    assert (img[1 + 56:1 + 66, 1:57, :3] == 255).all()       # the caption strip is blank
+        assert (img[y : y + 2, x : x + 2, :3] == 0).all()  # ink is dark, 2x2 after scaling
+        assert (img[y + 2, x + 2, :3] == 255).all()  # paper is white
+    assert (img[1 + 56 : 1 + 66, 1:57, :3] == 255).all()  # the caption strip is blank
     assert tile_origin(4, 3, scale=2, pad=1, label_height=10) == (1 + 67, 1 + 57)
     floats = tile_digits(images / 255.0, columns=5)
     assert floats.shape == (28 + 4, 5 * 30 + 2, 4)
@@ -57,5 +58,6 @@ def test_tile_digits_lays_images_out_in_rows_with_captions():
 
 def test_tile_digits_refuses_wrong_shapes():
     from app.pixels import tile_digits
+
     with pytest.raises(ValueError):
         tile_digits(np.zeros((2, 100)), columns=2)

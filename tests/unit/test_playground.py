@@ -6,29 +6,47 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnfs import playground as pg
-from nnfs.network import Trainer
 from nnfs import engine
+from nnfs import playground as pg
 from nnfs.engine import Stop, diagnose
+from nnfs.network import Trainer
 from nnfs.playground import DEFAULTS, Config, Session, from_hash, to_hash
 
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():
     assert from_hash(to_hash(DEFAULTS)) == (DEFAULTS, [])
-    assert to_hash(DEFAULTS) == ""                     # a link holds what differs from the defaults
+    assert to_hash(DEFAULTS) == ""  # a link holds what differs from the defaults
     assert to_hash(replace(DEFAULTS, noise=0.3, eta=0.5)) == "noise=0.3&eta=0.5"
 
 
 def test_links_written_before_the_table_still_read_the_same():
     """Older links listed every key in this order (and pts last); they decode unchanged."""
-    old = ("data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
-           "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
-           "&target=90&pts=0.5,-0.25,2;0,0,1")
+    old = (
+        "data=spiral&classes=3&n=300&noise=0.05&test=20&dseed=3&layers=8,6&act=tanh"
+        "&cost=log-likelihood&init=normal&seed=7&eta=0.5&batch=20&l2=0.01&epochs=123"
+        "&target=90&pts=0.5,-0.25,2;0,0,1"
+    )
     c, problems = from_hash(old)
     assert problems == []
-    assert c == Config(data="spiral", classes=3, n=300, noise=0.05, test=20, dseed=3, layers=(8, 6),
-                       act="tanh", cost="log-likelihood", init="normal", seed=7, eta=0.5, batch=20,
-                       l2=0.01, epochs=123, target=90.0, points=((0.5, -0.25, 2), (0.0, 0.0, 1)))
+    assert c == Config(
+        data="spiral",
+        classes=3,
+        n=300,
+        noise=0.05,
+        test=20,
+        dseed=3,
+        layers=(8, 6),
+        act="tanh",
+        cost="log-likelihood",
+        init="normal",
+        seed=7,
+        eta=0.5,
+        batch=20,
+        l2=0.01,
+        epochs=123,
+        target=90.0,
+        points=((0.5, -0.25, 2), (0.0, 0.0, 1)),
+    )
     assert from_hash(to_hash(c)) == (c, [])
 
 
@@ -44,9 +62,25 @@ def test_the_table_is_the_one_declaration():
 
 
 def test_a_full_config_round_trips_exactly():
-    c = Config(data="spiral", classes=4, n=321, noise=0.0625, test=20, dseed=9, layers=(16, 1, 3),
-               act="relu", cost="log-likelihood", init="normal", seed=77, eta=0.123456789,
-               batch=7, l2=0.5, epochs=12, target=97.5, points=((0.5, -0.25, 3), (-1.0, 1.0, 0)))
+    c = Config(
+        data="spiral",
+        classes=4,
+        n=321,
+        noise=0.0625,
+        test=20,
+        dseed=9,
+        layers=(16, 1, 3),
+        act="relu",
+        cost="log-likelihood",
+        init="normal",
+        seed=77,
+        eta=0.123456789,
+        batch=7,
+        l2=0.5,
+        epochs=12,
+        target=97.5,
+        points=((0.5, -0.25, 3), (-1.0, 1.0, 0)),
+    )
     text = to_hash(c)
     assert "eta=0.123456789" in text and "layers=16,1,3" in text and "pts=0.5,-0.25,3;-1,1,0" in text
     assert from_hash(text) == (c, [])
@@ -66,27 +100,30 @@ def test_missing_keys_take_defaults():
     assert c == replace(DEFAULTS, data="circles", eta=0.5)
 
 
-@pytest.mark.parametrize("text, key, words", [
-    ("eta=abc", "eta", "not a number"),
-    ("eta=", "eta", "empty"),
-    ("eta=-1", "eta", "at least"),
-    ("eta=1e999", "eta", "too large"),
-    ("n=3", "n", "at least 10"),
-    ("n=20.5", "n", "whole number"),
-    ("classes=5", "classes", "at most 4"),
-    ("data=mnist", "data", "one of xor"),
-    ("act=softmax", "act", "one of sigmoid"),
-    ("layers=4,x", "layers", "not a number"),
-    ("layers=17", "layers", "at most 16"),
-    ("layers=0", "layers", "at least 1"),
-    ("layers=1,1,1,1,1,1,1", "layers", "at most 6 hidden layers"),
-    ("pts=0.5,0.5", "points", "x,y,class"),
-    ("pts=2,0,1", "points", "at most 1"),
-    ("pts=0,0,1.5", "points", "0, 1, 2 or 3"),
-])
+@pytest.mark.parametrize(
+    "text, key, words",
+    [
+        ("eta=abc", "eta", "not a number"),
+        ("eta=", "eta", "empty"),
+        ("eta=-1", "eta", "at least"),
+        ("eta=1e999", "eta", "too large"),
+        ("n=3", "n", "at least 10"),
+        ("n=20.5", "n", "whole number"),
+        ("classes=5", "classes", "at most 4"),
+        ("data=mnist", "data", "one of xor"),
+        ("act=softmax", "act", "one of sigmoid"),
+        ("layers=4,x", "layers", "not a number"),
+        ("layers=17", "layers", "at most 16"),
+        ("layers=0", "layers", "at least 1"),
+        ("layers=1,1,1,1,1,1,1", "layers", "at most 6 hidden layers"),
+        ("pts=0.5,0.5", "points", "x,y,class"),
+        ("pts=2,0,1", "points", "at most 1"),
+        ("pts=0,0,1.5", "points", "0, 1, 2 or 3"),
+    ],
+)
 def test_a_bad_value_gives_a_message_and_the_default_for_that_key(text, key, words):
     c, problems = from_hash(text + "&noise=0.3")
-    assert c.noise == 0.3                          # the good key is kept
+    assert c.noise == 0.3  # the good key is kept
     assert getattr(c, key) == getattr(DEFAULTS, key)
     assert len(problems) == 1 and words in problems[0] and "default" in problems[0], problems
 
@@ -141,7 +178,7 @@ def test_round_point_clips_and_rounds():
 def test_session_records_epoch_zero_and_learns_xor():
     s = Session(replace(DEFAULTS, target=95))
     assert s.history["epoch"] == [0] and s.stop is None
-    assert (s.max_epochs, s.target) == (300, 0.95)          # the config's stop rules
+    assert (s.max_epochs, s.target) == (300, 0.95)  # the config's stop rules
     stop = s.run(budget=math.inf)
     assert stop.kind == "target" and s.latest("test_acc") >= 0.95
     assert s.epoch <= 20 and s.history["epoch"] == list(range(s.epoch + 1))
@@ -152,7 +189,7 @@ def test_time_slicing_does_not_change_the_result():
     """The page runs in slices of ~25 ms; any slicing gives the same weights as plain SGD."""
     c = Config(data="circles", layers=(5, 3), act="tanh", eta=0.5, batch=7, l2=0.1)
     ticks = iter(range(10**9))
-    s = Session(c, clock=lambda: next(ticks) * 0.01)      # a fake clock: ~3 batches per slice
+    s = Session(c, clock=lambda: next(ticks) * 0.01)  # a fake clock: ~3 batches per slice
     while s.run(budget=0.025, until_epoch=4) is None:
         pass
     assert s.epoch == 4
@@ -174,7 +211,7 @@ def test_a_huge_learning_rate_with_relu_stops_with_a_reason():
     stop = s.run(budget=math.inf, until_epoch=50)
     assert stop.problem and stop.kind in ("nan", "exploded", "dead")
     assert "η" in stop.advice and stop.text in stop.message
-    assert s.run(budget=math.inf) is stop                 # it stays stopped
+    assert s.run(budget=math.inf) is stop  # it stays stopped
 
 
 def test_diagnose_names_each_problem():
@@ -263,8 +300,8 @@ def test_every_preset_link_is_a_good_showcase():
     from pathlib import Path
 
     page = (Path(__file__).resolve().parents[2] / "index.html").read_text()
-    block = page[page.index('class="pg-presets"'):]
-    block = block[:block.index("</p>")]
+    block = page[page.index('class="pg-presets"') :]
+    block = block[: block.index("</p>")]
     links = [html.unescape(h) for h in re.findall(r'href="#playground/([^"]*)"', block)]
     assert len(links) == 5
     for state in links:
@@ -274,7 +311,7 @@ def test_every_preset_link_is_a_good_showcase():
         session.run(math.inf, until_epoch=config.epochs)
         h = session.history
         if "relu" in state and config.eta >= 100:
-            assert session.stop is not None and session.stop.problem, state     # it breaks, as it says
+            assert session.stop is not None and session.stop.problem, state  # it breaks, as it says
             continue
         assert h["test_acc"][-1] >= 0.9, (state, h["test_acc"][-1])
         # The test cost keeps at least 3/4 of its fall from epoch 0 to its lowest.

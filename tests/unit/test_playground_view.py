@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from app.paths import svg_path
 from app import playground_view as view
+from app.paths import svg_path
 from nnfs import playground as pg
 
 
@@ -21,7 +21,7 @@ def test_decision_rgba_is_one_picture_of_the_grid():
     out = np.tile([0.1, 0.9], (view.RES * view.RES, 1))
     img = view.decision_rgba(out, "softmax")
     assert img.shape == (view.RES, view.RES, 4) and img.dtype == np.uint8
-    assert img[0, 0, 1] > img[0, 0, 0]          # class 1 (teal) wins everywhere
+    assert img[0, 0, 1] > img[0, 0, 0]  # class 1 (teal) wins everywhere
 
 
 def test_neuron_maps_colour_by_activation_range():
@@ -29,12 +29,12 @@ def test_neuron_maps_colour_by_activation_range():
     layer = np.column_stack([np.full(res * res, 0.5), np.full(res * res, 1.0), np.full(res * res, 0.0)])
     tiles = view.neuron_maps(layer, "sigmoid", size, res)
     assert tiles.shape == (3, size, size, 4)
-    assert tuple(tiles[0, 2, 2, :3]) == (255, 255, 255)            # 0.5 is a sigmoid's middle
-    assert tuple(tiles[1, 2, 2, :3]) == view.POS_RGB                 # 1: fully blue
-    assert tuple(tiles[2, 2, 2, :3]) == view.NEG_RGB                 # 0: fully orange
-    assert tuple(tiles[0, 0, 0, :3]) == (120, 120, 120)              # the frame
+    assert tuple(tiles[0, 2, 2, :3]) == (255, 255, 255)  # 0.5 is a sigmoid's middle
+    assert tuple(tiles[1, 2, 2, :3]) == view.POS_RGB  # 1: fully blue
+    assert tuple(tiles[2, 2, 2, :3]) == view.NEG_RGB  # 0: fully orange
+    assert tuple(tiles[0, 0, 0, :3]) == (120, 120, 120)  # the frame
     relu = view.neuron_maps(np.linspace(0, 7, res * res)[:, None], "relu", size, res)
-    assert tuple(relu[0, -2, -2, :3]) != (255, 255, 255)             # scaled to its own max
+    assert tuple(relu[0, -2, -2, :3]) != (255, 255, 255)  # scaled to its own max
 
 
 def test_output_maps_use_class_colours():
@@ -63,7 +63,7 @@ def test_weight_strokes_group_lines_by_sign_and_size():
     net.weights[1][:] = -0.1
     lay = view.Layout.make(net.sizes, 400, 200)
     strokes = view.weight_strokes(lay, net.weights)
-    assert len(strokes) == 2                            # all thick blue, all thin orange
+    assert len(strokes) == 2  # all thick blue, all thin orange
     (c_thin, w_thin, p_thin), (c_thick, w_thick, p_thick) = strokes
     assert w_thick > w_thin and "69,123,157" in c_thick and "231,111,81" in c_thin
     assert p_thick.count("M") == 2 * 3 and p_thin.count("M") == 3 * 2
@@ -73,8 +73,8 @@ def test_point_shapes_distinguish_train_test_and_yours():
     c = pg.Config(n=20, points=((0.0, 0.0, 1),))
     shapes = view.point_shapes(pg.build_data(c), 400)
     fills = [s[0] for s in shapes]
-    assert any(f.startswith("rgba(255,255,255") for f in fills)     # hollow test points
-    assert any("h" in s[3] and "v" in s[3] for s in shapes)           # your square
+    assert any(f.startswith("rgba(255,255,255") for f in fills)  # hollow test points
+    assert any("h" in s[3] and "v" in s[3] for s in shapes)  # your square
     centre = "M195.0 195.0h10.0v10.0h-10.0Z"
     assert any(centre in s[3] for s in shapes)
 
@@ -111,21 +111,22 @@ def test_per_second_never_rounds_a_slow_run_to_zero():
 def test_network_pictures_are_the_decision_map_and_the_diagram_in_one_buffer():
     """What the worker sends each frame equals the pictures drawn from the same weights."""
     from app.pixels import grid
-    from nnfs.playground import activations
     from nnfs.network import Network
+    from nnfs.playground import activations
 
-    net = Network([2, 5, 3, 3], activation="tanh", output_activation="softmax",
-                  cost="log-likelihood", seed=4)
+    net = Network([2, 5, 3, 3], activation="tanh", output_activation="softmax", cost="log-likelihood", seed=4)
     acts = activations(net, grid(view.BOX, view.BOX, view.RES, view.RES))
     width, height = 760, view.diagram_height(net.sizes)
     data = view.network_pictures(net, width, height)
     decision, tiles = view.split_pictures(data, width, height)
     assert np.array_equal(decision, view.decision_rgba(acts[-1], "softmax"))
     layout = view.Layout.make(net.sizes, width, height)
-    maps = ([view.neuron_maps(acts[0], "tanh", layout.tile)]
-            + [view.neuron_maps(a, "tanh", layout.tile) for a in acts[1:-1]]
-            + [view.output_maps(acts[-1], layout.tile)])
+    maps = (
+        [view.neuron_maps(acts[0], "tanh", layout.tile)]
+        + [view.neuron_maps(a, "tanh", layout.tile) for a in acts[1:-1]]
+        + [view.output_maps(acts[-1], layout.tile)]
+    )
     assert np.array_equal(tiles, view.diagram_rgba(layout, maps))
-    assert len(data) == 4 * (view.RES ** 2 + width * height)
+    assert len(data) == 4 * (view.RES**2 + width * height)
     only, none = view.split_pictures(view.network_pictures(net), 0, 0)
     assert np.array_equal(only, decision) and none is None

@@ -15,9 +15,9 @@ import subprocess
 import tarfile
 
 import numpy as np
+import prepare_mnist as prep
 import pytest
 
-import prepare_mnist as prep
 from nnfs.mnist import load_npz
 
 N_TRAIN, N_VALIDATION, N_TEST = 9, 3, 4
@@ -50,8 +50,10 @@ class FakeSource:
             "t10k-images-idx3-ubyte": idx(self.test_images),
             "t10k-labels-idx1-ubyte": idx(self.test_labels),
         }
-        members = {f"package/data/{name}" + (".gz" if gzipped else ""): gzip.compress(data) if gzipped else data
-                   for name, data in idx_files.items()}
+        members = {
+            f"package/data/{name}" + (".gz" if gzipped else ""): gzip.compress(data) if gzipped else data
+            for name, data in idx_files.items()
+        }
         self.tarball = tmp_path / "registry" / prep.TARBALL_NAME
         self.tarball.parent.mkdir()
         make_tarball(self.tarball, members)

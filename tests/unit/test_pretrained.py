@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import train_pretrained
+
 from nnfs import digits_training
 from nnfs.mnist import SCALE, load_npz
 from nnfs.model_io import from_json
@@ -54,10 +54,12 @@ def test_small_and_rounded_to_7_significant_digits(net):
 
 def test_if_missing_accepts_the_shipped_file(net):
     ok, why = train_pretrained.existing_matches(
-        MODEL, train_pretrained.recipe(train_pretrained.DEFAULT_EPOCHS, train_pretrained.DEFAULT_SEED))
+        MODEL, train_pretrained.recipe(train_pretrained.DEFAULT_EPOCHS, train_pretrained.DEFAULT_SEED)
+    )
     assert ok, why
     ok, _ = train_pretrained.existing_matches(
-        MODEL, train_pretrained.recipe(train_pretrained.DEFAULT_EPOCHS + 1, train_pretrained.DEFAULT_SEED))
+        MODEL, train_pretrained.recipe(train_pretrained.DEFAULT_EPOCHS + 1, train_pretrained.DEFAULT_SEED)
+    )
     assert not ok
 
 

@@ -61,16 +61,16 @@ def test_until_epoch_pauses_and_the_limits_follow_the_page():
     """'goal' pauses a run (Step, slow motion); max_epochs and target are the page's
     current limits, sent with every call (the learner may raise them mid-run)."""
     sessions = Sessions()
-    sid = json.loads(sessions.start(spec("data=xor")))["id"]     # learns XOR in ~15 epochs
+    sid = json.loads(sessions.start(spec("data=xor")))["id"]  # learns XOR in ~15 epochs
     p = json.loads(sessions.run(sid, math.inf, until_epoch=20, max_epochs=30))
     assert p["ended"]["kind"] == "goal" and p["epoch"] == 20 and p["stop"] is None
     p = json.loads(sessions.run(sid, math.inf, until_epoch=40, max_epochs=30))
     assert p["ended"]["kind"] == "epochs" and p["epoch"] == 30
     assert p["stop"] == p["ended"] and not p["stop"]["problem"] and "advice" in p["stop"]
-    p = json.loads(sessions.run(sid, math.inf, max_epochs=31))    # the limit raised: it goes on
+    p = json.loads(sessions.run(sid, math.inf, max_epochs=31))  # the limit raised: it goes on
     assert p["ended"]["kind"] == "epochs" and p["epoch"] == 31
     p = json.loads(sessions.run(sid, math.inf, target=0.5, max_epochs=300))
-    assert p["ended"]["kind"] == "target" and p["epoch"] == 31     # the limit that holds now
+    assert p["ended"]["kind"] == "target" and p["epoch"] == 31  # the limit that holds now
     assert p["stop"]["kind"] == "target"
 
 
@@ -80,7 +80,7 @@ def test_keep_goes_on_from_the_weights_held_with_a_new_point():
     json.loads(sessions.run(sid, math.inf, until_epoch=5))
     held = sessions.weights(sid)
     p = json.loads(sessions.start(spec(STATE + "&pts=0.5,0.5,1"), keep=sid))
-    assert p["epoch"] == 5 and p["length"] == 6        # the curves go on
+    assert p["epoch"] == 5 and p["length"] == 6  # the curves go on
     assert sessions.weights(p["id"]) == held
     assert sessions.sessions[p["id"]].data.n_user == 1
     # Without keep (or with another network) it starts from the initial weights.
@@ -109,6 +109,7 @@ def test_bad_specs_say_what_is_wrong():
 
 def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
     from nnfs import universality as uni
+
     sessions = Sessions()
     config = {"target": "random-4", "hidden": 6, "epochs": 12, "eta": 2, "batch": 20, "seed": 3}
     p = json.loads(sessions.start(json.dumps({"lab": "universality", "config": config})))
@@ -129,6 +130,7 @@ def test_a_speed_run_trains_in_sessions_on_the_images_sent():
     """Issue 10: the speed of learning runs in the training worker, on images the page sends."""
     from nnfs.learning_speed import BOOK_SIZES, SpeedRun, pack_data
     from nnfs.mnist import SCALE
+
     rng = np.random.default_rng(3)
     X, y = rng.integers(0, 256, (40, 784)).astype(np.uint8), rng.integers(0, 10, 40)
     sessions = Sessions()
@@ -150,14 +152,15 @@ def test_a_speed_run_trains_in_sessions_on_the_images_sent():
     with pytest.raises(ValueError, match="exactly the settings"):
         sessions.start(json.dumps({"lab": "speed", "config": {"hidden": 2}}), data=pack_data(X, y))
     with pytest.raises(ValueError, match="hidden layers must be one of"):
-        sessions.start(json.dumps({"lab": "speed", "config": {**config, "hidden": 9}}),
-                       data=pack_data(X, y))
+        sessions.start(json.dumps({"lab": "speed", "config": {**config, "hidden": 9}}), data=pack_data(X, y))
 
 
 # --- the Digits lab's sessions (MNIST) -------------------------------------------------------
 
+
 def _npz(images, labels) -> bytes:
     import io
+
     buf = io.BytesIO()
     np.savez(buf, images=images, labels=labels)
     return buf.getvalue()
@@ -172,7 +175,7 @@ def _digit_sessions(n_train=300, n_eval=200, seed=0):
         # Each digit lights its own band of pixels, so a network can learn it.
         images = rng.integers(0, 60, (n, 784)).astype(np.uint8)
         for i, d in enumerate(labels):
-            images[i, 70 * int(d):70 * int(d) + 70] = 250
+            images[i, 70 * int(d) : 70 * int(d) + 70] = 250
         sessions.add_mnist(split, _npz(images, labels))
     return sessions
 
@@ -185,13 +188,23 @@ def _plain_forward_accuracy(weights, biases, images, labels, scale=1 / 255):
     return float(np.mean(np.argmax(a, axis=1) == labels))
 
 
-DIGITS = {"hidden": [12], "cost": "cross-entropy", "init": "scaled", "eta": 0.5,
-          "mini_batch_size": 10, "lmbda": 0.0, "seed": 4, "epochs": 3, "subset": 300}
+DIGITS = {
+    "hidden": [12],
+    "cost": "cross-entropy",
+    "init": "scaled",
+    "eta": 0.5,
+    "mini_batch_size": 10,
+    "lmbda": 0.0,
+    "seed": 4,
+    "epochs": 3,
+    "subset": 300,
+}
 
 
 def test_a_digits_run_in_slices_ends_with_the_weights_of_a_plain_run_and_scores_them():
     from nnfs.digits_training import TrainingConfig
     from nnfs.network import Trainer
+
     sessions = _digit_sessions()
     p = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))
     sid = p["id"]
@@ -222,14 +235,13 @@ def test_a_digits_run_stopped_mid_epoch_scores_and_names_the_weights_it_holds():
     sid = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))["id"]
     json.loads(sessions.run(sid, math.inf, until_epoch=1))
     session = sessions.sessions[sid]
-    session.trainer.step(12)            # 12 of 30 mini-batches of epoch 2: 40 %
+    session.trainer.step(12)  # 12 of 30 mini-batches of epoch 2: 40 %
     held = json.loads(sessions.held(sid))
     assert held["position"] == "epoch 1 + 40 % of epoch 2"
     assert held["epochs"] == pytest.approx(1.4)
     got = unpack_into(Network([784, 12, 10]), sessions.weights(sid))
     images, labels = sessions.mnist["test"]
-    assert held["scores"]["test"][1] == pytest.approx(
-        _plain_forward_accuracy(got.weights, got.biases, images, labels))
+    assert held["scores"]["test"][1] == pytest.approx(_plain_forward_accuracy(got.weights, got.biases, images, labels))
     # ... which is not what epoch 1's row says: the weights moved on since.
     assert held["scores"]["test"][1] != json.loads(sessions.progress(sid))["history"]["test_acc"][1]
 
@@ -241,6 +253,7 @@ def test_digits_data_is_checked_and_a_diverging_digits_run_stops_with_advice():
     with pytest.raises(ValueError, match="damaged"):
         sessions.add_mnist("test", good, manifest)
     import hashlib
+
     ok = json.dumps({"files": {"mnist-test.npz": {"sha256": hashlib.sha256(good).hexdigest()}}})
     assert json.loads(sessions.add_mnist("test", good, ok))["images"] == 200
     with pytest.raises(ValueError, match="not a valid MNIST"):

@@ -17,6 +17,7 @@ def run(coro_fn) -> None:
             asyncio.run(coro_fn())
         except BaseException as e:  # noqa: BLE001 - re-raised in the test's thread
             errors.append(e)
+
     t = threading.Thread(target=target)
     t.start()
     t.join()
@@ -49,9 +50,14 @@ def make(steps_until_done=None, cost=0.004, **kw):
         t.now += cost
         return steps_until_done is None or log["steps"] < steps_until_done
 
-    loop = RunLoop(step, lambda: log.__setitem__("draws", log["draws"] + 1),
-                   lambda: log.__setitem__("changes", log["changes"] + 1),
-                   clock=t.clock, sleep=t.sleep, **kw)
+    loop = RunLoop(
+        step,
+        lambda: log.__setitem__("draws", log["draws"] + 1),
+        lambda: log.__setitem__("changes", log["changes"] + 1),
+        clock=t.clock,
+        sleep=t.sleep,
+        **kw,
+    )
     return loop, log, t
 
 
@@ -72,6 +78,7 @@ def test_paced_steps_draw_each_and_sleep_the_rest_of_the_period():
         assert log["draws"] == n
         assert all(abs(s - (1 / 8 - 0.004)) < 1e-12 for s in t.sleeps)
         assert not loop.running
+
     run(main)
 
 
@@ -84,6 +91,7 @@ def test_as_fast_as_it_goes_fills_the_frame_budget():
         # 4 steps of 4 ms per 16 ms frame, one drawing per frame, no waiting.
         assert log["steps"] == 4 * log["draws"]
         assert set(t.sleeps) == {0.0}
+
     run(main)
 
 
@@ -96,10 +104,12 @@ def test_pause_takes_effect_before_the_next_step_even_at_full_speed():
             if log["steps"] == 50:
                 loop.pause()  # a click handled between two steps
             return original()
+
         loop._step = step
         loop.play()
         await spin(3)
         assert log["steps"] == 51 and log["draws"] == 0  # the paused frame is not drawn over
+
     run(main)
 
 
@@ -116,6 +126,7 @@ def test_done_stops_the_loop_and_reset_allows_a_new_run():
         assert not loop.done and loop.steps == 0
         loop.step_once()
         assert log["steps"] == 6 and log["draws"] == 6
+
     run(main)
 
 
@@ -123,15 +134,18 @@ def test_a_failing_step_ends_the_run():
     async def main():
         def step():
             raise RuntimeError("boom")
+
         failures = []
 
         def spawn(coro):
             task = asyncio.ensure_future(coro)
             task.add_done_callback(lambda tk: failures.append(tk.exception()))
             return task
+
         loop = RunLoop(step, spawn=spawn)
         loop.play()
         await spin(5)
         assert not loop.running
         assert isinstance(failures[0], RuntimeError)
+
     run(main)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from ..conftest import need
-
 import runtime_files
+
+from ..conftest import need
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,6 @@ def test_a_file_that_does_not_match_the_manifest_is_refused(tmp_path):
     (tmp_path / "tools").mkdir()
     (tmp_path / "static").mkdir()
     (tmp_path / "static/a.js").write_text("changed")
-    (tmp_path / "tools/runtime-manifest.json").write_text(json.dumps(
-        {"files": {"static/a.js": {"sha256": "0" * 64}}}))
+    (tmp_path / "tools/runtime-manifest.json").write_text(json.dumps({"files": {"static/a.js": {"sha256": "0" * 64}}}))
     with pytest.raises(SystemExit, match="run ./run setup"):
         runtime_files.build(tmp_path)

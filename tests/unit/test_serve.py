@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 import serve
 
 from ..conftest import need
@@ -49,22 +48,25 @@ def status(base_url: str, path: str, host: str | None = None, method: str = "GET
         conn.close()
 
 
-@pytest.mark.parametrize("path, mime", [
-    ("index.html", "text/html"),
-    ("pyscript.toml", "text/plain"),
-    ("worker.toml", "text/plain"),
-    ("py/worker/main.py", "text/x-python"),
-    ("py/app/main.py", "text/x-python"),
-    ("static/js/boot.js", "text/javascript"),
-    ("static/css/app.css", "text/css"),
-    ("static/favicon.svg", "image/svg+xml"),
-    ("sw.js", "text/javascript"),
-    ("manifest.webmanifest", "application/manifest+json"),
-    ("static/icons/icon-192.png", "image/png"),
-    ("static/vendor/pyodide/pyodide.mjs", "text/javascript"),
-    ("static/vendor/pyodide/pyodide.asm.wasm", "application/wasm"),
-    ("static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "application/zip"),
-])
+@pytest.mark.parametrize(
+    "path, mime",
+    [
+        ("index.html", "text/html"),
+        ("pyscript.toml", "text/plain"),
+        ("worker.toml", "text/plain"),
+        ("py/worker/main.py", "text/x-python"),
+        ("py/app/main.py", "text/x-python"),
+        ("static/js/boot.js", "text/javascript"),
+        ("static/css/app.css", "text/css"),
+        ("static/favicon.svg", "image/svg+xml"),
+        ("sw.js", "text/javascript"),
+        ("manifest.webmanifest", "application/manifest+json"),
+        ("static/icons/icon-192.png", "image/png"),
+        ("static/vendor/pyodide/pyodide.mjs", "text/javascript"),
+        ("static/vendor/pyodide/pyodide.asm.wasm", "application/wasm"),
+        ("static/vendor/pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "application/zip"),
+    ],
+)
 def test_mime_types(base_url, path, mime):
     need((ROOT / path).exists(), f"{path} not present (./run setup)")
     with urllib.request.urlopen(base_url + path) as r:
@@ -82,11 +84,25 @@ def test_missing_file_is_404(base_url):
     assert e.value.code == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/.git/config", "/.git/HEAD", "/.venv/pyvenv.cfg", "/.cache/", "/tests/unit/test_serve.py",
-    "/tools/serve.py", "/README.md", "/run", "/requirements.txt", "/.gitignore",
-    "/static/../.git/config", "/%2e%2e/.git/config", "/static/%2e%2e/run", "/py/../run",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git/config",
+        "/.git/HEAD",
+        "/.venv/pyvenv.cfg",
+        "/.cache/",
+        "/tests/unit/test_serve.py",
+        "/tools/serve.py",
+        "/README.md",
+        "/run",
+        "/requirements.txt",
+        "/.gitignore",
+        "/static/../.git/config",
+        "/%2e%2e/.git/config",
+        "/static/%2e%2e/run",
+        "/py/../run",
+    ],
+)
 def test_only_the_app_is_served(base_url, path):
     assert status(base_url, path) == 404
 
@@ -96,8 +112,10 @@ def test_no_directory_listings(base_url, path):
     assert status(base_url, path) == 404
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
-                                  "localhost:1", "127.0.0.1:99999", "[::1", ""])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example", "localhost:1", "127.0.0.1:99999", "[::1", ""],
+)
 def test_other_host_names_are_refused(base_url, host):
     """DNS rebinding: a hostile page's requests carry its own host name; they get nothing."""
     port = base_url.rsplit(":", 1)[1].strip("/")
@@ -152,9 +170,17 @@ def test_app_roots_may_be_symlinks(site):
         assert r.status == 200
 
 
-@pytest.mark.parametrize("path", ["/static/css/leak.txt", "/py/escape/secret.txt", "/static/vendor/leak.txt",
-                                  "/static/vendor/../secret.txt", "/static/vendor/%2e%2e/secret.txt",
-                                  "/static/css/loop.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/css/leak.txt",
+        "/py/escape/secret.txt",
+        "/static/vendor/leak.txt",
+        "/static/vendor/../secret.txt",
+        "/static/vendor/%2e%2e/secret.txt",
+        "/static/css/loop.css",
+    ],
+)
 def test_other_symlinks_out_of_the_folder_are_refused(site, path):
     assert status(site, path) == 404
 
@@ -208,8 +234,9 @@ def test_listen_backlog_takes_a_burst_of_connections():
 
 
 def test_command_prints_the_url_first():
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tools/serve.py"), "--port", "0", "--quiet"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools/serve.py"), "--port", "0", "--quiet"], stdout=subprocess.PIPE, text=True
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("Serving ") and " at http://127.0.0.1:" in line
@@ -223,8 +250,9 @@ def test_command_prints_the_url_first():
 
 @pytest.mark.parametrize("port", ["70000", "-1", "65536", "http", "8000.5"])
 def test_bad_port_gives_a_message_not_a_traceback(port):
-    out = subprocess.run([sys.executable, str(ROOT / "tools/serve.py"), "--port", port],
-                         capture_output=True, text=True, timeout=20)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools/serve.py"), "--port", port], capture_output=True, text=True, timeout=20
+    )
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert "port" in out.stderr and "0-65535" in out.stderr
@@ -234,8 +262,12 @@ def test_busy_port_gives_a_clear_message():
     httpd = serve.make_server(ROOT, 0, quiet=True)
     try:
         port = httpd.server_address[1]
-        out = subprocess.run([sys.executable, str(ROOT / "tools/serve.py"), "--port", str(port)],
-                             capture_output=True, text=True, timeout=20)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "tools/serve.py"), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         assert out.returncode == 2 and "Try another port" in out.stderr
     finally:
         httpd.server_close()
@@ -252,8 +284,17 @@ def _get(base_url: str, path: str, headers: dict | None = None):
         conn.close()
 
 
-@pytest.mark.parametrize("path", ["index.html", "py/app/main.py", "static/css/app.css", "sw.js",
-                                  "manifest.webmanifest", "static/js/runtime-files.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "py/app/main.py",
+        "static/css/app.css",
+        "sw.js",
+        "manifest.webmanifest",
+        "static/js/runtime-files.json",
+    ],
+)
 def test_text_is_sent_gzipped_when_the_browser_accepts_it(base_url, path):
     import gzip
 

@@ -8,14 +8,32 @@ from urllib.parse import quote
 import pytest
 
 from nnfs.perceptron import parse_finite
-from nnfs.settings import (MAX_LINK_PROBLEMS, QUOTE_LIMIT, Setting, Table, display_number,
-                           format_number, parse_number, shorten)
+from nnfs.settings import (
+    MAX_LINK_PROBLEMS,
+    QUOTE_LIMIT,
+    Setting,
+    Table,
+    display_number,
+    format_number,
+    parse_number,
+    shorten,
+)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("50,000", 50000.0), ("1,000,000", 1e6), ("-12,345.5", -12345.5), ("1,000e3", 1e6),
-    ("1e-3", 0.001), ("\u22123", -3.0), ("1e\u22123", 0.001), (" 7 ", 7.0), ("+.5", 0.5),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("50,000", 50000.0),
+        ("1,000,000", 1e6),
+        ("-12,345.5", -12345.5),
+        ("1,000e3", 1e6),
+        ("1e-3", 0.001),
+        ("\u22123", -3.0),
+        ("1e\u22123", 0.001),
+        (" 7 ", 7.0),
+        ("+.5", 0.5),
+    ],
+)
 def test_parse_number_accepts_what_people_type(text, expected):
     assert parse_number(text, "n") == expected
 
@@ -32,11 +50,14 @@ def test_the_old_name_is_the_same_parser():
         parse_finite("10.5", "eta", maximum=10)
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("9" * 5000, "is too large (not a finite number)"),
-    ("x" * 100_000, "is not a number"),
-    ("1" * 3000 + ".5,", "is not a number"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("9" * 5000, "is too large (not a finite number)"),
+        ("x" * 100_000, "is not a number"),
+        ("1" * 3000 + ".5,", "is not a number"),
+    ],
+)
 def test_a_huge_input_is_quoted_by_a_short_prefix(text, fragment):
     with pytest.raises(ValueError) as info:
         parse_number(text, "w")
@@ -69,12 +90,15 @@ def test_numbers_round_trip_through_the_link_exactly():
     assert display_number(0.1 + 0.2) == "0.3" and format_number(0.1 + 0.2) == "0.30000000000000004"
 
 
-TABLE = Table("t", [
-    Setting("w", "weight w", 1.0, lo=-10, hi=10, slider=(-5, 5, 0.1)),
-    Setting("n", "points", 200, kind="int", lo=10, hi=2000),
-    Setting("gate", "target table", "AND", kind="choice", choices=(("AND", "AND"), ("XOR", "XOR"))),
-    Setting("x1", "input x₁", False, kind="bool"),
-])
+TABLE = Table(
+    "t",
+    [
+        Setting("w", "weight w", 1.0, lo=-10, hi=10, slider=(-5, 5, 0.1)),
+        Setting("n", "points", 200, kind="int", lo=10, hi=2000),
+        Setting("gate", "target table", "AND", kind="choice", choices=(("AND", "AND"), ("XOR", "XOR"))),
+        Setting("x1", "input x₁", False, kind="bool"),
+    ],
+)
 
 
 def test_table_defaults_and_parse():
@@ -97,8 +121,12 @@ def test_to_hash_holds_only_changes_in_table_order():
 def test_from_hash_reads_back_what_to_hash_wrote():
     rng = random.Random(9)
     for _ in range(300):
-        values = {"w": round(rng.uniform(-10, 10), rng.randint(0, 17)), "n": rng.randint(10, 2000),
-                  "gate": rng.choice(["AND", "XOR"]), "x1": rng.random() < 0.5}
+        values = {
+            "w": round(rng.uniform(-10, 10), rng.randint(0, 17)),
+            "n": rng.randint(10, 2000),
+            "gate": rng.choice(["AND", "XOR"]),
+            "x1": rng.random() < 0.5,
+        }
         back, problems = TABLE.from_hash(TABLE.to_hash(values))
         assert problems == []
         assert {**TABLE.defaults(), **back} == values
@@ -113,9 +141,11 @@ def test_from_hash_percent_decodes_as_if_typed():
 def test_from_hash_keeps_the_good_parts_and_names_the_bad():
     values, problems = TABLE.from_hash("w=oops&n=20&zzz=1&gate")
     assert values == {"n": 20}
-    assert problems == [("w", "weight w: 'oops' is not a number"),
-                        (None, "unknown setting 'zzz' ignored"),
-                        ("gate", "target table has no value (expected gate=…)")]
+    assert problems == [
+        ("w", "weight w: 'oops' is not a number"),
+        (None, "unknown setting 'zzz' ignored"),
+        ("gate", "target table has no value (expected gate=…)"),
+    ]
 
 
 def test_a_hostile_link_gives_a_few_short_messages():
@@ -138,11 +168,13 @@ def test_bad_declarations_fail_at_once():
 
 def test_a_text_setting_reads_and_writes_through_its_own_functions():
     """The Playground's hidden layers: "4,4" in a link, a tuple in the lab."""
+
     def parse(text):
         return tuple(int(parse_number(t, "neurons", 1, 16, integer=True)) for t in text.split(",")) if text else ()
 
-    layers = Setting("layers", "hidden layers", (4,), kind="text", parse_text=parse,
-                     encode_text=lambda v: ",".join(map(str, v)))
+    layers = Setting(
+        "layers", "hidden layers", (4,), kind="text", parse_text=parse, encode_text=lambda v: ",".join(map(str, v))
+    )
     t = Table("pg", [layers])
     assert t.to_hash({"layers": (4,)}) == "" and t.to_hash({"layers": (8, 6)}) == "layers=8,6"
     assert t.from_hash("layers=8,6") == ({"layers": (8, 6)}, [])

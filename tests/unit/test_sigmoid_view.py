@@ -101,8 +101,10 @@ def test_sharpening_note_says_the_same_change_moves_the_output_less():
     text = view.sharpen_change_text(2.0, 1.0, -1.0, 1.0, 0.1, 0.0)
     moved = [_sig(c + 0.2) - _sig(c) for c in (1, 2, 128)]
     assert f"{moved[0]:+.6f}" == "+0.037466" and abs(moved[2]) < 5e-7
-    assert text.startswith("Sharpen it and the same Δw moves the output less, not more: Δoutput "
-                           f"{moved[0]:+.6f} at c = 1, {moved[1]:+.6f} at c = 2, 0.000000 at c = 128.")
+    assert text.startswith(
+        "Sharpen it and the same Δw moves the output less, not more: Δoutput "
+        f"{moved[0]:+.6f} at c = 1, {moved[1]:+.6f} at c = 2, 0.000000 at c = 128."
+    )
     assert "moves the output more" not in text
 
 

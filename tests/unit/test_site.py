@@ -34,10 +34,14 @@ def test_core_never_imports_the_browser():
         assert not re.search(r"^\s*(from|import)\s+(pyscript|js|pyodide)\b", text, re.M), path
 
 
-SITE_FILES = ["index.html", "pyscript.toml", "static/js/boot.js", "static/js/file-page.js", "sw.js",
-              "manifest.webmanifest"] + [
-    str(p.relative_to(ROOT)) for p in (ROOT / "static" / "css").glob("*.css")
-]
+SITE_FILES = [
+    "index.html",
+    "pyscript.toml",
+    "static/js/boot.js",
+    "static/js/file-page.js",
+    "sw.js",
+    "manifest.webmanifest",
+] + [str(p.relative_to(ROOT)) for p in (ROOT / "static" / "css").glob("*.css")]
 
 
 def test_every_path_is_relative_and_local():

@@ -94,7 +94,7 @@ def test_the_deviation_is_computed_as_the_book_computes_it():
 def test_median_heights_pass_the_five_bump_challenge_and_zeros_fail():
     # The heights are computed here, independently: the median of sigma^-1(f) over each fifth.
     goal = [math.log(f_scalar(x) / (1 - f_scalar(x))) for x in u.SAMPLES]
-    heights = [float(np.median(goal[20 * k:20 * k + 20])) for k in range(5)]
+    heights = [float(np.median(goal[20 * k : 20 * k + 20])) for k in range(5)]
     score = u.deviation(u.bump_network(heights))
     assert score == pytest.approx(book_score(heights, f_scalar), abs=1e-12)
     assert score <= 0.40 and u.passed(score)
@@ -130,7 +130,7 @@ def test_random_targets_are_smooth_seeded_and_inside_0_1():
     for seed in range(30):
         y = u.random_target(seed)(x)
         assert 0.1 < y.min() and y.max() < 0.9
-        assert np.abs(np.diff(y)).max() < 0.01      # smooth: no jumps between 1/1000 steps
+        assert np.abs(np.diff(y)).max() < 0.01  # smooth: no jumps between 1/1000 steps
     assert u.target_from_key("random-7")(0.3) == a(0.3)
     assert u.target_from_key("book") is u.BOOK
     with pytest.raises(ValueError, match="unknown target"):
@@ -149,8 +149,7 @@ def test_sgd_fit_learns_the_book_target_and_slicing_does_not_change_it():
     sliced = u.Fit(cfg, clock=lambda: next(ticks) * 1e-3)
     while sliced.run(0.002) is None:
         pass
-    for x, y in zip(whole.network.weights + whole.network.biases,
-                    sliced.network.weights + sliced.network.biases):
+    for x, y in zip(whole.network.weights + whole.network.biases, sliced.network.weights + sliced.network.biases):
         assert np.array_equal(x, y)
     # Its deviation is the book's score of its weighted output z = sum w a + b.
     z = u.weighted_output(whole.network, u.SAMPLES)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 import vendor
 
 from ..conftest import need
@@ -46,8 +45,15 @@ def test_manifest_pins_every_file_with_a_sha256():
         assert dest.startswith("static/vendor/")
         assert len(entry["sha256"]) == 64 and entry["source"] in m["sources"]
     names = {d.rsplit("/", 1)[1] for d in m["files"]}
-    assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "core.js",
-            "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl", "micropip-0.11.0-py3-none-any.whl"} <= names
+    assert {
+        "pyodide.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+        "core.js",
+        "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
+        "micropip-0.11.0-py3-none-any.whl",
+    } <= names
 
 
 def test_wheel_sums_match_pyodides_own_lock_file():

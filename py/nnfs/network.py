@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnfs.rng import make_rng
+from nnfs.rng import Seed, make_rng
 
 from . import linalg
 from .activations import Activation, get_activation
@@ -115,7 +115,7 @@ class Network:
         output_activation: str | Activation | None = None,
         cost: str | Cost = "quadratic",
         init: str = "normal",
-        seed: int | np.random.Generator | None = None,
+        seed: Seed = None,
     ) -> None:
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             raise ValueError(f"sizes must be a list of at least 2 layer sizes, got {sizes!r}")
@@ -387,7 +387,7 @@ class Network:
         eta: float,
         lmbda: float = 0.0,
         scale: float | None = None,
-        seed: int | np.random.Generator | None = None,
+        seed: Seed = None,
         evaluation_data: tuple[NDArray[Any] | Sequence[Any], ArrayLike] | None = None,
     ) -> list[dict[str, Any]]:
         """Train for ``epochs`` epochs of mini-batch SGD (see ``Trainer``).
@@ -469,7 +469,7 @@ class Trainer:
         eta: float = 0.5,
         lmbda: float = 0.0,
         scale: float | None = None,
-        seed: int | np.random.Generator | None = None,
+        seed: Seed = None,
     ) -> None:
         self.network = network
         X = np.asarray(X)

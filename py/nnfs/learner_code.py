@@ -97,7 +97,7 @@ def learner_traceback(exc: BaseException, code: str) -> str:
     return "\n".join(out)
 
 
-def run_code(code: str, given: dict | None = None) -> Ran:
+def run_code(code: str, given: dict[str, Any] | None = None) -> Ran:
     """Execute ``code`` in a fresh namespace holding ``given`` (functions provided to the learner).
 
     Returns the namespace and the printed output; on an exception, ``error``

@@ -103,9 +103,8 @@ class SpeedRun:
         self.activation, self.init = activation, init
         self.epoch = 0
         self.norms: list[list[float]] = []  # before epoch 0, 1, 2, ...
-        self._gradient: tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]] | None = (
-            None  # from the last _measure()
-        )
+        # (nabla_b, nabla_w) from the last _measure()
+        self._gradient: tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]] | None = None
 
     @property
     def hidden_layers(self) -> int:

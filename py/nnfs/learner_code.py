@@ -29,7 +29,7 @@ MAX_OUTPUT = 20_000  # characters of printed output kept; a print in a loop must
 class LearnerError(Exception):
     """The learner's code failed; ``text`` is the message to show them."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
 

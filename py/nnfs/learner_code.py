@@ -18,6 +18,7 @@ import ast
 import contextlib
 import io
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 FILENAME = "<your code>"
@@ -71,7 +72,7 @@ def syntax_message(exc: SyntaxError, code: str) -> str:
     return "\n".join(out)
 
 
-def learner_traceback(exc: BaseException, code: str) -> str:
+def learner_traceback(exc: BaseException, code: str | Mapping[str, str]) -> str:
     """The traceback of ``exc`` with only the frames in the learner's code.
 
     E.g.::
@@ -80,39 +81,46 @@ def learner_traceback(exc: BaseException, code: str) -> str:
           line 4, in nand
             return perceptron_output([x1, x2], w, b) + undefined
         NameError: name 'undefined' is not defined
+
+    ``code`` is the code run as FILENAME, or ``{filename: code}`` when several
+    pieces of the learner's code ran (each frame then says which, e.g.
+    "line 4 of your backprop, in backprop").
     """
-    if isinstance(exc, SyntaxError) and exc.filename == FILENAME:
-        return syntax_message(exc, code)
-    lines = code.splitlines()
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
+    sources = {FILENAME: code} if isinstance(code, str) else dict(code)
+    if isinstance(exc, SyntaxError) and exc.filename in sources:
+        return syntax_message(exc, sources[exc.filename])
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in sources]
     out = ["Traceback (your code only):"] if frames else []
     for frame in frames:
         where = "at the top level" if frame.name == "<module>" else f"in {frame.name}"
-        out.append(f"  line {frame.lineno}, {where}")
+        of = "" if len(sources) == 1 else f" of {frame.filename.strip('<>')}"
+        out.append(f"  line {frame.lineno}{of}, {where}")
+        lines = sources[frame.filename].splitlines()
         if frame.lineno and 0 < frame.lineno <= len(lines):
             out.append("    " + lines[frame.lineno - 1].strip())
     out.append("".join(traceback.format_exception_only(type(exc), exc)).strip())
     return "\n".join(out)
 
 
-def run_code(code: str, given: dict | None = None) -> Ran:
+def run_code(code: str, given: dict | None = None, filename: str = FILENAME) -> Ran:
     """Execute ``code`` in a fresh namespace holding ``given`` (functions provided to the learner).
 
     Returns the namespace and the printed output; on an exception, ``error``
-    is the learner's traceback and the namespace is as far as it got."""
+    is the learner's traceback and the namespace is as far as it got.
+    ``filename`` names the code in tracebacks (see ``learner_traceback``)."""
     namespace = {"__name__": "__exercise__", "__builtins__": __builtins__}
     namespace.update(given or {})
     out = _Capped()
     try:
-        tree = ast.parse(code, FILENAME)
-        compiled = compile(tree, FILENAME, "exec")
+        tree = ast.parse(code, filename)
+        compiled = compile(tree, filename, "exec")
     except SyntaxError as exc:
         return Ran(namespace, "", syntax_message(exc, code))
     try:
         with contextlib.redirect_stdout(out):
             exec(compiled, namespace)  # noqa: S102 - running the learner's code is the point
     except Exception as exc:  # noqa: BLE001 - shown to the learner
-        return Ran(namespace, out.getvalue(), learner_traceback(exc, code), tree)
+        return Ran(namespace, out.getvalue(), learner_traceback(exc, {filename: code}), tree)
     return Ran(namespace, out.getvalue(), "", tree)
 
 

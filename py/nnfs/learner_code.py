@@ -17,9 +17,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import sys
+import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 FILENAME = "<your code>"
 MAX_OUTPUT = 20_000  # characters of printed output kept; a print in a loop must not flood the page
@@ -168,3 +171,44 @@ def gates_only(code: str, tree: ast.Module | None, name: str) -> str:
                 text = text.splitlines()[0] if text else ""
                 return f"line {sub.lineno}: `{text}` uses {what}"
     return ""
+
+
+class TooSlow(BaseException):
+    """The learner's code ran past its deadline (``within``).
+
+    A BaseException, so that their ``except Exception:`` does not swallow it."""
+
+
+def within(fn: Callable[..., Any], deadline: float, clock: Callable[[], float] = time.perf_counter) -> Any:
+    """``fn`` (the learner's), made to raise TooSlow once ``clock()`` passes ``deadline``.
+
+    For code that must run on the page's thread (the Perceptron lab redraws
+    with the learner's rule on many points): no worker can be stopped there, but
+    a trace function can. It is installed only while their function runs and
+    traces only the frames of their code (FILENAME), checking the clock at each
+    line, so a ``while True: pass`` stops within one line of the deadline. It
+    cannot stop a single call that never returns inside C (e.g. a huge
+    ``range`` summed by ``sum``), nor a loop that catches everything with a bare
+    ``except:`` (CPython switches tracing off after the trace raises)."""
+
+    def local(frame, event, arg):
+        if clock() > deadline:
+            raise TooSlow()
+        return local
+
+    def entered(frame, event, arg):
+        if frame.f_code.co_filename != FILENAME:
+            return None  # our frames and numpy's run untraced
+        return local(frame, event, arg)
+
+    def guarded(*args: Any) -> Any:
+        if clock() > deadline:
+            raise TooSlow()
+        previous = sys.gettrace()
+        sys.settrace(entered)
+        try:
+            return fn(*args)
+        finally:
+            sys.settrace(previous)
+
+    return guarded

@@ -16,7 +16,7 @@ terminated and restarted (app.training), and the run stops saying so.
 from __future__ import annotations
 
 from app import progress, training
-from app.dom import by_id, on, set_text
+from app.dom import by_id, on, set_html, set_text
 from nnfs import learner_trainer
 from nnfs import playground as pg
 
@@ -32,12 +32,9 @@ def passed() -> bool:
 def why_not(config: pg.Config) -> str:
     """ "" if the toggle may be switched on; else why not, in words."""
     if not passed():
-        return (
-            "Write backprop and sgd_step yourself in “Write it yourself” (exercises 8 and 9) and pass their "
-            "checks to train this network with your code."
-        )
+        return "Pass exercises 8 and 9 (Write it yourself) first."
     if training.client.state == "failed":
-        return "Your code runs only in the training worker, which could not start here."
+        return "Only in the training worker, which could not start here."
     return learner_trainer.coverage(config.act, config.cost, config.l2)
 
 
@@ -60,10 +57,15 @@ def show(config: pg.Config, mirror=None) -> None:
     elif on:
         steps = getattr(mirror, "learner_steps", None)
         done = f" Your sgd_step has taken {steps} steps in this run." if steps else ""
-        note = "On: this network trains with your backprop and sgd_step, in the training worker." + done
+        note = "On: your code trains this network." + done
     else:
-        note = "Your backprop and sgd_step passed their checks: switch this on to train with them."
-    set_text("pg-mine-note", note)
+        note = "Your code passed its checks."
+    if not passed():  # the same words, with a link to the exercises
+        set_html(
+            "pg-mine-note", note.replace("exercises 8 and 9", '<a href="#exercises/backprop">exercises 8 and 9</a>')
+        )
+    else:
+        set_text("pg-mine-note", note)
     by_id("pg-stats").dataset.mine = "true" if on else "false"
     steps = getattr(mirror, "learner_steps", None)
     by_id("pg-stats").dataset.learnerSteps = "" if steps is None else str(steps)

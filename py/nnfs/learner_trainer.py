@@ -58,11 +58,7 @@ def coverage(act: str, cost: str, l2: float) -> str:
         wrong.append(f"L2 λ to 0 (it is {l2:g})")
     if not wrong:
         return ""
-    return (
-        "Your backprop and sgd_step are for sigmoid neurons and the quadratic cost, without L2: set "
-        + ", ".join(wrong)
-        + " to train with them."
-    )
+    return "Your code is for sigmoid neurons, quadratic cost, no L2: set " + ", ".join(wrong) + "."
 
 
 def load(code: Mapping[str, str]) -> tuple[SgdStep, dict[str, str]]:

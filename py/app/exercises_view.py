@@ -20,7 +20,7 @@ STORAGE_KEY = "nnfs.exercises.v1"
 # The lab's settings: none. Its link names the exercise shown (#exercises/KEY); the code
 # typed is the learner's work, kept in the browser's storage, not a setting.
 SETTINGS = Table("ex", [])
-USES = ("nand", "perceptron_output")  # functions a lab can take from the learner's passing code
+USES = ("nand", "perceptron_output", "sgd_step")  # functions a lab can take from the learner's passing code
 
 
 def inline(text: str) -> str:
@@ -85,11 +85,22 @@ def decode(text, keys) -> dict:
             clean["hints"] = rec["hints"]
         if rec.get("tried") is True:
             clean["tried"] = True
+        if table_ok(rec.get("table")):
+            clean["table"] = dict(rec["table"])
         progress["exercises"][key] = clean
     use = raw.get("use")
     if isinstance(use, dict):
         progress["use"] = {k: True for k in USES if use.get(k) is True}
     return progress
+
+
+def table_ok(table) -> bool:
+    """A function of two bits' recorded answers: {"00": 0 or 1, "01": ..., "10": ..., "11": ...}."""
+    return (
+        isinstance(table, dict)
+        and set(table) == {"00", "01", "10", "11"}
+        and all(v in (0, 1) and not isinstance(v, bool) for v in table.values())
+    )
 
 
 def encode(progress: dict) -> str:

@@ -232,7 +232,7 @@ def _next_row(_event) -> None:
 
 def _show_mine() -> None:
     """The "Use my nand" toggle: off and disabled until the learner's nand passes its check."""
-    button, ready, on = dom.by_id("gt-mine"), progress.passed_code("nand") is not None, progress.using("nand")
+    button, ready, on = dom.by_id("gt-mine"), progress.ready("nand"), progress.using("nand")
     button.disabled = not ready
     button.setAttribute("aria-pressed", "true" if on else "false")
     dom.set_text("gt-mine-note", view.mine_text(ready, on))

@@ -291,8 +291,10 @@ def _show_mine(p) -> None:
     button = by_id("pc-mine")
     button.disabled = not ready
     button.setAttribute("aria-pressed", "true" if on_ else "false")
-    set_text("pc-mine-note", view.mine_text(ready, on_))
-    lab.publish(_canvas.element, rule="perceptron" if type(p) is Perceptron else "mine")
+    # Why the page switched their rule off (too slow, or it raised), else the usual note.
+    set_text("pc-mine-note", progress.notices.get("perceptron_output") or view.mine_text(ready, on_))
+    mine = type(p) is not Perceptron and not getattr(p, "failed", "")
+    lab.publish(_canvas.element, rule="mine" if mine else "perceptron")
 
 
 def _progress_changed() -> None:

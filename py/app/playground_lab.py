@@ -19,6 +19,7 @@ from pyodide.ffi import to_js
 from pyscript import document, window
 
 from app import playground_draw as draw
+from app import playground_mine as mine
 from app import playground_run as run
 from app import playground_view as view
 from app import training
@@ -107,6 +108,7 @@ def setup() -> None:
     on("pg-pause", "click", pause)
     on("pg-reset", "click", reset)
     on("pg-download", "click", download)
+    mine.setup(mine_changed)
     on("pg-points", "click", plot_click)
     on("pg-points", "keydown", plot_key)
     on("pg-points", "focus", lambda e: plot_focus())
@@ -163,6 +165,7 @@ def change(**values) -> None:
         if "target" in changed:
             S.use_target = True
         draw.stats(m)
+    mine_changed()
 
 
 def apply_config(config: pg.Config) -> None:
@@ -365,6 +368,7 @@ def new_session(keep_weights: bool = False) -> None:
         status(run.problem_text(m.stop), "bad")
     elif not S.running and not keep_weights:
         status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, or Step for one epoch.", "")
+    mine.show(S.config, m)
 
 
 async def _carry_on(m, old) -> None:
@@ -372,6 +376,17 @@ async def _carry_on(m, old) -> None:
     run.forget(old)
     if S.mirror is m:
         draw_all()
+
+
+def mine_changed() -> None:
+    """The toggle, a pass or a setting changed: show the toggle, and go on with (or without)
+    the learner's code from the weights the run holds if that changed."""
+    m = S.mirror
+    if m is not None and mine.code_for(S.config) != m.code:
+        new_session(keep_weights=True)
+        if not S.running:
+            status("Training with your code from now on." if S.mirror.code else "Training with the core's code.", "")
+    mine.show(S.config, S.mirror)
 
 
 def start(step: bool = False) -> None:
@@ -391,12 +406,12 @@ def start(step: bool = False) -> None:
     target = config.target / 100
     S.use_target = not (config.target > 0 and m.latest("test_acc") >= target)
     if step:
-        status(f"Training epoch {m.epoch + 1}…", "")
+        status(f"Training epoch {m.epoch + 1}…" + mine.status_suffix(m), "")
     elif config.target > 0 and not S.use_target:
         status(f"The test accuracy is already at least {config.target:g} %: training on to epoch {config.epochs}.", "")
     else:
         aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
-        status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)", "")
+        status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)" + mine.status_suffix(m), "")
     S.run_id += 1
     S.running = True
     S.pause_clicked = None

@@ -21,8 +21,9 @@ from js import performance, requestAnimationFrame
 from pyodide.ffi import create_once_callable
 
 from app import playground_draw as draw
+from app import playground_mine as mine
 from app.dom import by_id, spawn
-from app.training import client
+from app.training import TimedOut, client
 from nnfs import playground as pg
 from nnfs.engine import Stop
 from nnfs.remote import unpack_into
@@ -46,6 +47,8 @@ class Mirror:
         self.sid = None  # the worker's session, once made
         self.connecting = None  # the task that makes it (one per mirror)
         self.held_test_acc = None  # test accuracy of the weights held mid-epoch (Pause)
+        self.code = mine.code_for(config)  # the learner's backprop and sgd_step train it (None: the core)
+        self.learner_steps = None  # their sgd_step's steps so far (the worker counts them)
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -64,6 +67,7 @@ class Mirror:
         # Only a problem blocks Train; a limit reached (epochs, target) can be raised and go on.
         self.stop = stop if stop is not None and stop.problem else None
         self.held_test_acc = None
+        self.learner_steps = p.get("learner_steps")
         return _stop(p["ended"])
 
 
@@ -93,8 +97,9 @@ class _State:
 S = _State()
 
 
-def spec(config: pg.Config) -> dict:
-    return {"lab": "playground", "config": pg.to_hash(config)}
+def spec(config: pg.Config, code: dict | None = None) -> dict:
+    """The worker's session spec; ``code``: the learner's, to train with (app.playground_mine)."""
+    return {"lab": "playground", "config": pg.to_hash(config), **({"code": code} if code else {})}
 
 
 def ensure(m: Mirror, keep: Mirror | None = None):
@@ -113,7 +118,13 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
             "",
         )
     old = keep.sid if keep is not None else None
-    p = await client.start(spec(m.config), keep=old)
+    timeout = mine.HANG_SECONDS if m.code else None
+    try:
+        p = await client.start(spec(m.config, m.code), keep=old, timeout=timeout)
+    except TimedOut:
+        m.sid, m.stop = None, Stop("hung", mine.hung_text())
+        status(problem_text(m.stop), "bad")
+        return
     if client.state == "failed":
         status(client.message, "bad")
     m.sid = p["id"]
@@ -174,13 +185,21 @@ async def _call(m: Mirror, until: int, target, diagram: bool) -> tuple[dict, byt
     together: the worker answers in order, so all three are of the same moment).
     The worker draws the pictures, so the page's thread only copies pixels."""
     size = draw.diagram_size(m) if diagram else (0, 0)
+    timeout = mine.HANG_SECONDS if m.code else None  # their code may never answer
     calls = [
-        client.run(m.sid, BUDGET, until, target, since=len(m.history["epoch"]), max_epochs=max_epochs()),
+        client.run(
+            m.sid, BUDGET, until, target, since=len(m.history["epoch"]), max_epochs=max_epochs(), timeout=timeout
+        ),
         client.weights(m.sid),
         client.pictures(m.sid, *size),
     ]
     tasks = [asyncio.ensure_future(c) for c in calls]
-    return tuple([await t for t in tasks])
+    try:
+        return tuple([await t for t in tasks])
+    except TimedOut:
+        for t in tasks:  # the terminated worker will never answer them
+            t.cancel()
+        raise
 
 
 def _next(m: Mirror, until: int, target, last_diagram: float):
@@ -199,6 +218,9 @@ async def loop(run_id: int) -> None:
                 m, pending, clock = S.mirror, None, {}
             if m.sid is None:
                 await ensure(m)
+                if m.sid is None:  # it could not be made (the learner's code did not answer)
+                    stop = m.stop
+                    break
                 continue
             if pending is None:
                 until, target, wait = _plan(m, clock)
@@ -207,7 +229,12 @@ async def loop(run_id: int) -> None:
                     continue
                 pending = _next(m, until, target, last_diagram)
             (task, diagram), pending = pending, None
-            p, weights, pictures = await task
+            try:
+                p, weights, pictures = await task
+            except TimedOut:  # the learner's code hung: the worker was restarted, the session is gone
+                m.sid, m.stop = None, Stop("hung", mine.hung_text())
+                stop = m.stop
+                break
             if S.mirror is not m:
                 continue
             before = m.epoch + m.progress
@@ -233,6 +260,8 @@ async def loop(run_id: int) -> None:
                 by_id("pg-speed").dataset.drawMs = f"{1000 * drawing / (frames + 1):.1f}"
                 frames += 1
                 draw.speed(m, frames, time.perf_counter() - t0, epochs)
+                if m.code:
+                    mine.show(S.config, m)
     finally:
         if pending is not None and S.mirror is m:
             # Paused with a slice in flight: show what the worker holds (≤ one slice later).
@@ -275,6 +304,7 @@ def finished(stop) -> None:
         else:
             status(f"Stopped at epoch {m.epoch}, the limit you set.", "")
     buttons()
+    mine.show(S.config, m)  # their step count, final
     if by_id("pg-pause").matches(":focus"):
         by_id("pg-train" if not m.stop else "pg-reset").focus()  # Pause is disabled now
     draw.frame(m)

@@ -14,8 +14,16 @@ worker's calls (``nnfs.remote.Sessions``) with progress decoded from JSON.
 If the worker cannot start (an old browser, a blocked file), the same
 ``Sessions`` object runs on the page's own thread instead, and the page says so.
 
-``<html data-worker="starting|ready|failed">`` and ``data-worker-ms`` (start
-time) are for the tests and the curious.
+Calls that run the learner's own code (the Playground trained with their
+backprop and sgd_step) take a ``timeout``: code that never ends blocks the
+worker for good (Pyodide can interrupt Python only through a
+SharedArrayBuffer, which a plain static host cannot enable), so after that many
+seconds without an answer ``restart()`` terminates the worker and starts a
+fresh one, and the call raises ``TimedOut`` (every session of the old worker is
+gone: the caller says so). As in app.exercises_runner for the checker.
+
+``<html data-worker="starting|ready|failed|restarting">``, ``data-worker-ms`` (start
+time) and ``data-worker-restarts`` are for the tests and the curious.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import time
 
 from pyodide.ffi import to_js
 from pyscript import document
+from pyscript.ffi import is_none
 
 from app.dom import spawn
 from nnfs.remote import Sessions
@@ -34,6 +43,10 @@ NAME = "trainer"
 SRC = "./py/worker/main.py"
 CONFIG = "./worker.toml"
 START_TIMEOUT = 120.0  # seconds; a loaded 2-core machine needs ~10 s, a phone more
+
+
+class TimedOut(Exception):
+    """A call did not answer within its timeout; the worker was replaced (its sessions are gone)."""
 
 
 class _Local:
@@ -93,6 +106,8 @@ class Client:
         self.start_seconds = None
         self._backend = None
         self._ready = None  # an asyncio.Event once started
+        self._name = None  # the worker's name (PyScript keeps workers by name: a restart needs a new one)
+        self.restarts = 0
 
     @property
     def in_worker(self) -> bool:
@@ -102,22 +117,36 @@ class Client:
         self.state, self.message = state, message
         document.documentElement.dataset.worker = state
 
-    def start_in_background(self) -> None:
-        """Create the worker (once); returns at once."""
-        if self._ready is not None:
+    def start_in_background(self, restarting: bool = False) -> None:
+        """Create the worker (once, or again after ``restart``); returns at once."""
+        if self._ready is not None and not restarting:
             return
         self._ready = asyncio.Event()
-        self._set("starting")
+        self._set("restarting" if restarting else "starting")
         spawn(self._start())
+
+    def restart(self) -> None:
+        """Terminate the worker (e.g. stuck in the learner's endless loop) and start a new one."""
+        if not self.in_worker:
+            return  # the page's own thread cannot be restarted
+        el = document.querySelector(f'script[name="{self._name}"]')
+        if el is not None and not is_none(el) and not is_none(getattr(el, "xworker", None)):
+            el.xworker.terminate()
+            el.remove()
+        self._backend = None
+        self.restarts += 1
+        document.documentElement.dataset.workerRestarts = str(self.restarts)
+        self.start_in_background(restarting=True)
 
     async def _start(self) -> None:
         from pyscript import create_named_worker
 
         t0 = time.perf_counter()
+        name = NAME if not self.restarts else f"{NAME}-{self.restarts + 1}"
         try:
-            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=NAME, config=CONFIG), START_TIMEOUT)
+            proxy = await asyncio.wait_for(create_named_worker(src=SRC, name=name, config=CONFIG), START_TIMEOUT)
             await asyncio.wait_for(proxy.ping(), START_TIMEOUT)
-            self._backend = _Remote(proxy)
+            self._backend, self._name = _Remote(proxy), name
             self.start_seconds = time.perf_counter() - t0
             document.documentElement.dataset.workerMs = f"{self.start_seconds * 1000:.0f}"
             self._set("ready")
@@ -142,11 +171,31 @@ class Client:
 
     # ------------------------------------------------------------ the calls
 
-    async def start(self, spec: dict, keep: int | None = None, data: bytes | None = None) -> dict:
+    async def _now(self):
+        """The back end, waiting for it while a restarted worker starts."""
+        if self._backend is None:
+            await self.ready()
+        return self._backend
+
+    async def _within(self, timeout: float | None, name: str, *args):
+        """The worker's call ``name``; with a ``timeout``, TimedOut (and a new worker) if it
+        has not answered after that many seconds."""
+        backend = await self._now()
+        if timeout is None:
+            return await backend.call(name, *args)
+        try:
+            return await asyncio.wait_for(backend.call(name, *args), timeout)
+        except asyncio.TimeoutError:
+            self.restart()
+            raise TimedOut(f"the training worker did not answer in {timeout:g} s") from None
+
+    async def start(
+        self, spec: dict, keep: int | None = None, data: bytes | None = None, timeout: float | None = None
+    ) -> dict:
         """A new session of ``spec``; ``data``: bytes it trains on (a 'speed' run's images)."""
         await self.ready()
         payload = None if data is None else self._backend.pass_bytes(data)
-        return json.loads(str(await self._backend.call("start", json.dumps(spec), keep or 0, payload)))
+        return json.loads(str(await self._within(timeout, "start", json.dumps(spec), keep or 0, payload)))
 
     async def run(
         self,
@@ -156,9 +205,11 @@ class Client:
         target: float | None = None,
         since: int = 0,
         max_epochs: int | None = None,
+        timeout: float | None = None,
     ) -> dict:
         """Train ``budget`` seconds; ``max_epochs`` None keeps the session's limit."""
-        text = await self._backend.call(
+        text = await self._within(
+            timeout,
             "run",
             sid,
             budget,
@@ -170,25 +221,24 @@ class Client:
         return json.loads(str(text))
 
     async def weights(self, sid: int) -> bytes:
-        return _bytes(await self._backend.call("weights", sid))
+        return _bytes(await (await self._now()).call("weights", sid))
 
     async def pictures(self, sid: int, width: int = 0, height: int = 0) -> bytes:
         """The Playground's pictures (app.playground_view.network_pictures), drawn in the worker."""
-        return _bytes(await self._backend.call("pictures", sid, width, height))
+        return _bytes(await (await self._now()).call("pictures", sid, width, height))
 
     async def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
-        await self._backend.call("set_rates", sid, eta, lmbda)
+        await (await self._now()).call("set_rates", sid, eta, lmbda)
 
     async def evaluate(self, sid: int, part: str) -> tuple[float, float]:
-        return tuple(json.loads(str(await self._backend.call("evaluate", sid, part))))
+        return tuple(json.loads(str(await (await self._now()).call("evaluate", sid, part))))
 
     async def drop(self, sid: int) -> None:
-        await self._backend.call("drop", sid)
+        await (await self._now()).call("drop", sid)
 
     async def call(self, name: str, *args):
         """Any other call of the worker's (``py/worker/main.py``), as it comes back."""
-        await self.ready()
-        return await self._backend.call(name, *args)
+        return await (await self._now()).call(name, *args)
 
 
 def _bytes(data) -> bytes:

@@ -9,7 +9,8 @@ between them, records the curves once per epoch, and ends the run with a
   one evaluation set ('target'), or an epoch asked for by ``until_epoch``
   ('goal': a Step button; the run may go on after it);
 * problems, from which the run cannot usefully go on ('nan', 'exploded',
-  'dead', 'climbing', 'chance'); see ``diagnose`` and ``Session._judge``.
+  'dead', 'climbing', 'chance'; see ``diagnose`` and ``Session._judge``), and
+  'code': a trainer raised ``TrainingError`` (the learner's own code failed).
 
 The result after E epochs does not depend on how the time was sliced: the
 trainer draws its own shuffles from its seeded Generator, and an epoch's
@@ -61,7 +62,9 @@ class Stop:
     text: str
     advice: str = ""
 
-    PROBLEMS = ("nan", "exploded", "dead", "climbing", "chance")
+    # 'code': the learner's own training code raised or answered nonsense (nnfs.learner_trainer);
+    # 'hung': it did not answer in time and the page stopped the worker (app.training).
+    PROBLEMS = ("nan", "exploded", "dead", "climbing", "chance", "code", "hung")
 
     @property
     def problem(self) -> bool:
@@ -71,6 +74,15 @@ class Stop:
     def message(self) -> str:
         """Text and advice, as one paragraph."""
         return f"{self.text} {self.advice}".strip()
+
+
+class TrainingError(Exception):
+    """A trainer could not take its step (e.g. the learner's own sgd_step raised):
+    ``stop`` says why, and the session ends with it like any other problem."""
+
+    def __init__(self, stop: Stop):
+        super().__init__(stop.text)
+        self.stop = stop
 
 
 def largest_weight(network: Network) -> float:
@@ -250,7 +262,11 @@ class Session:
                 # (its bookkeeping below must run exactly there).
                 n = self.planner.next_size(trainer.batches_per_epoch - trainer.batches_done)
                 t0 = self.clock()
-                costs = trainer.step(n)
+                try:
+                    costs = trainer.step(n)
+                except TrainingError as exc:
+                    self.stop = exc.stop
+                    return self.stop
                 self.planner.record(n, self.clock() - t0)
                 self._epoch_costs.extend(costs)
                 if not trainer.is_finite():

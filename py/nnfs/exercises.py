@@ -10,6 +10,7 @@ what the page's worker calls; both return plain dicts (JSON for the page).
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nnfs import exercise_checks as checks
-from nnfs.learner_code import run_code
+from nnfs.learner_code import LearnerError, call, run_code
 
 CHECK_SEED = 20240613  # a fixed seed: a failing case is the same every time the learner presses Check
 
@@ -431,10 +432,26 @@ def _nested(value: Iterable[Any]) -> str:
     return "\n".join(out)
 
 
+# Exercises whose function has few inputs: a pass also records its answer for each of them,
+# computed here in the checker's worker, so that a lab can use the learner's function from
+# the table without ever running their code on the page's thread (where a loop would freeze it).
+TABULATED = {"nand": "nand"}
+
+
+def tabulate(fn: Callable[..., Any], code: str) -> dict[str, int]:
+    """{"00": fn(0, 0), "01": ..., "11": ...} for a function of two bits (it passed its check)."""
+    out = {}
+    for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        value = call(code, fn, (x1, x2), f"nand({x1}, {x2})", io.StringIO())
+        out[f"{x1}{x2}"] = int(value)
+    return out
+
+
 def check(key: str, code: str, seed: int = CHECK_SEED) -> dict[str, Any]:
     """Run the learner's code, then the exercise's hidden check.
 
-    ``{"passed": bool, "message": str, "output": printed text, "ms": time}``."""
+    ``{"passed": bool, "message": str, "output": printed text, "ms": time}``, and for a
+    passing exercise in TABULATED, ``"table"``: the function's answer for every input."""
     t0 = time.perf_counter()
     exercise = get(key)
     ran = run_code(code, given(key))
@@ -447,8 +464,12 @@ def check(key: str, code: str, seed: int = CHECK_SEED) -> dict[str, Any]:
         ctx = checks.Context(code, ran, np.random.default_rng(seed))
         try:
             result = {"passed": True, "message": exercise.check(ctx)}
+            if key in TABULATED:
+                result["table"] = tabulate(ran.namespace[TABULATED[key]], code)
         except checks.Fail as fail:
             result = {"passed": False, "message": str(fail)}
+        except LearnerError as exc:  # tabulate's calls: the same inputs as the check's, so rare
+            result = {"passed": False, "message": exc.text}
         ran.output += ctx.output.getvalue()
     result["output"] = ran.output[:2000]
     result["ms"] = round((time.perf_counter() - t0) * 1000, 1)

@@ -17,9 +17,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import sys
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 FILENAME = "<your code>"
@@ -73,7 +76,7 @@ def syntax_message(exc: SyntaxError, code: str) -> str:
     return "\n".join(out)
 
 
-def learner_traceback(exc: BaseException, code: str) -> str:
+def learner_traceback(exc: BaseException, code: str | Mapping[str, str]) -> str:
     """The traceback of ``exc`` with only the frames in the learner's code.
 
     E.g.::
@@ -82,39 +85,46 @@ def learner_traceback(exc: BaseException, code: str) -> str:
           line 4, in nand
             return perceptron_output([x1, x2], w, b) + undefined
         NameError: name 'undefined' is not defined
+
+    ``code`` is the code run as FILENAME, or ``{filename: code}`` when several
+    pieces of the learner's code ran (each frame then says which, e.g.
+    "line 4 of your backprop, in backprop").
     """
-    if isinstance(exc, SyntaxError) and exc.filename == FILENAME:
-        return syntax_message(exc, code)
-    lines = code.splitlines()
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
+    sources = {FILENAME: code} if isinstance(code, str) else dict(code)
+    if isinstance(exc, SyntaxError) and exc.filename in sources:
+        return syntax_message(exc, sources[exc.filename])
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in sources]
     out = ["Traceback (your code only):"] if frames else []
     for frame in frames:
         where = "at the top level" if frame.name == "<module>" else f"in {frame.name}"
-        out.append(f"  line {frame.lineno}, {where}")
+        of = "" if len(sources) == 1 else f" of {frame.filename.strip('<>')}"
+        out.append(f"  line {frame.lineno}{of}, {where}")
+        lines = sources[frame.filename].splitlines()
         if frame.lineno and 0 < frame.lineno <= len(lines):
             out.append("    " + lines[frame.lineno - 1].strip())
     out.append("".join(traceback.format_exception_only(type(exc), exc)).strip())
     return "\n".join(out)
 
 
-def run_code(code: str, given: dict[str, Any] | None = None) -> Ran:
+def run_code(code: str, given: dict[str, Any] | None = None, filename: str = FILENAME) -> Ran:
     """Execute ``code`` in a fresh namespace holding ``given`` (functions provided to the learner).
 
     Returns the namespace and the printed output; on an exception, ``error``
-    is the learner's traceback and the namespace is as far as it got."""
+    is the learner's traceback and the namespace is as far as it got.
+    ``filename`` names the code in tracebacks (see ``learner_traceback``)."""
     namespace = {"__name__": "__exercise__", "__builtins__": __builtins__}
     namespace.update(given or {})
     out = _Capped()
     try:
-        tree = ast.parse(code, FILENAME)
-        compiled = compile(tree, FILENAME, "exec")
+        tree = ast.parse(code, filename)
+        compiled = compile(tree, filename, "exec")
     except SyntaxError as exc:
         return Ran(namespace, "", syntax_message(exc, code))
     try:
         with contextlib.redirect_stdout(out):
             exec(compiled, namespace)  # noqa: S102 - running the learner's code is the point
     except Exception as exc:  # noqa: BLE001 - shown to the learner
-        return Ran(namespace, out.getvalue(), learner_traceback(exc, code), tree)
+        return Ran(namespace, out.getvalue(), learner_traceback(exc, {filename: code}), tree)
     return Ran(namespace, out.getvalue(), "", tree)
 
 
@@ -165,3 +175,44 @@ def gates_only(code: str, tree: ast.Module | None, name: str) -> str:
                 text = text.splitlines()[0] if text else ""
                 return f"line {sub.lineno}: `{text}` uses {what}"
     return ""
+
+
+class TooSlow(BaseException):
+    """The learner's code ran past its deadline (``within``).
+
+    A BaseException, so that their ``except Exception:`` does not swallow it."""
+
+
+def within(fn: Callable[..., Any], deadline: float, clock: Callable[[], float] = time.perf_counter) -> Any:
+    """``fn`` (the learner's), made to raise TooSlow once ``clock()`` passes ``deadline``.
+
+    For code that must run on the page's thread (the Perceptron lab redraws
+    with the learner's rule on many points): no worker can be stopped there, but
+    a trace function can. It is installed only while their function runs and
+    traces only the frames of their code (FILENAME), checking the clock at each
+    line, so a ``while True: pass`` stops within one line of the deadline. It
+    cannot stop a single call that never returns inside C (e.g. a huge
+    ``range`` summed by ``sum``), nor a loop that catches everything with a bare
+    ``except:`` (CPython switches tracing off after the trace raises)."""
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        if clock() > deadline:
+            raise TooSlow()
+        return local
+
+    def entered(frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != FILENAME:
+            return None  # our frames and numpy's run untraced
+        return local(frame, event, arg)
+
+    def guarded(*args: Any) -> Any:
+        if clock() > deadline:
+            raise TooSlow()
+        previous = sys.gettrace()
+        sys.settrace(entered)
+        try:
+            return fn(*args)
+        finally:
+            sys.settrace(previous)
+
+    return guarded

@@ -531,8 +531,7 @@ class Trainer:
         cost before its update. Stops early if training diverges (check
         ``is_finite()``)."""
         n_batches = _positive_int(n_batches, "n_batches")
-        costs: list[float]
-        net, costs = self.network, []
+        costs: list[float] = []
         # Divergence shows up as inf/NaN, which is_finite() detects; don't
         # also flood the console with overflow warnings on the way there.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -543,7 +542,7 @@ class Trainer:
                 if self.scale is not None:
                     X *= self.scale
                 T = self._target_rows[self._labels[idx]]
-                self.last_cost = net._step(X, T, self.eta, self.lmbda, self.n)
+                self.last_cost = self._update(X, T)
                 costs.append(self.last_cost)
                 self.batches_done += 1
                 if self.batches_done == self.batches_per_epoch:
@@ -555,6 +554,11 @@ class Trainer:
                 if not math.isfinite(self.last_cost):
                     break
         return costs
+
+    def _update(self, X: NDArray[np.float64], T: NDArray[np.float64]) -> float:
+        """One gradient-descent step on the mini-batch (X, targets T); its mean cost before
+        the step. (nnfs.learner_trainer replaces it with the learner's own sgd_step.)"""
+        return self.network._step(X, T, self.eta, self.lmbda, self.n)
 
     def train_epoch(self) -> list[float]:
         """Finish the current epoch (all of it if none of it is done yet)."""

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import engine, mnist
+from . import engine, learner_trainer, mnist
 from . import learning_speed as ls
 from . import playground as pg
 from . import universality as uni
@@ -119,6 +119,8 @@ class Sessions:
     ``{"lab": "universality", "config": {FitConfig's fields}}`` (a curve fit);
     ``{"lab": "speed", "config": {"hidden", "act", "init", "seed"}}`` with the
     images as ``data`` (the speed of learning per layer, chapter 5);
+    a Playground spec may carry ``"code": {"backprop": text, "sgd_step": text}``:
+    the learner's code then trains it (``nnfs.learner_trainer``);
     ``keep`` (a session id) carries that session's weights, epoch count and
     curves over to the new one when the network has the same sizes (a
     learner's new point joins a run instead of restarting it).
@@ -159,6 +161,8 @@ class Sessions:
             session = pg.Session.continued(config, old)
         else:
             session = pg.Session(config, clock=self.clock)
+        if spec.get("code") is not None:  # the learner's backprop and sgd_step train it
+            learner_trainer.use(session, spec["code"])
         return self._add(session)
 
     def _engine(self, sid: int) -> engine.Session:
@@ -221,6 +225,8 @@ class Sessions:
                 "train_seconds": session.train_seconds,
                 "since": since,
                 "length": len(session.history["epoch"]),
+                # Mini-batches the learner's own sgd_step took (None: the core trains).
+                "learner_steps": getattr(getattr(session, "trainer", None), "learner_steps", None),
                 "history": history,
             }
         )

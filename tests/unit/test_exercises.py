@@ -295,3 +295,47 @@ def test_an_overflow_in_exp_is_caught_even_without_numpys_warning(code):
     assert not verdict["passed"]
     assert 'printed a warning: "overflow encountered in exp"' in verdict["message"], verdict["message"]
     assert numpy.exp is real  # put back after the check
+
+
+def test_a_passing_nand_records_its_answers_from_the_learners_function():
+    result = ex.check("nand", ex.get("nand").solution)
+    assert result["passed"] and result["table"] == {"00": 1, "01": 1, "10": 1, "11": 0}
+    assert "table" not in ex.check("xor", ex.get("xor").solution)
+    assert "table" not in ex.check("nand", "def nand(x1, x2):\n    return 1\n")
+
+
+def test_recording_the_answers_calls_the_learners_function_on_each_input():
+    seen = []
+    ran = run_code("def nand(x1, x2):\n    seen.append((x1, x2))\n    return 1 - x1 * x2\n", {"seen": seen})
+    assert ex.tabulate(ran.namespace["nand"], "") == {"00": 1, "01": 1, "10": 1, "11": 0}
+    assert seen == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def test_within_stops_an_endless_loop_at_its_deadline_and_lets_the_rest_through():
+    import sys
+    import time
+
+    from nnfs.learner_code import TooSlow, within
+
+    ran = run_code(
+        "def rule(x, w, b):\n"
+        "    while w[0] == -1.5:\n"
+        "        pass\n"
+        "    try:\n"
+        "        return 1 if sum(a * c for a, c in zip(x, w)) + b > 0 else 0\n"
+        "    except Exception:\n"
+        "        return 0\n"
+    )
+    rule = ran.namespace["rule"]
+    before = sys.gettrace()  # (a coverage tool's, or None)
+    t0 = time.perf_counter()
+    guarded = within(rule, t0 + 0.3)
+    assert guarded([1, 1], [-2, -2], 3) == 0 and guarded([0, 0], [-2, -2], 3) == 1
+    with pytest.raises(TooSlow):
+        guarded([1, 1], [-1.5, -2], 3)
+    assert 0.25 < time.perf_counter() - t0 < 2.0
+    assert sys.gettrace() is before  # the trace is only on while their function runs
+    with pytest.raises(TooSlow):  # past the deadline, no call starts
+        guarded([0, 0], [-2, -2], 3)
+    with pytest.raises(ZeroDivisionError):  # their exceptions pass through
+        within(run_code("def f():\n    return 1 / 0\n").namespace["f"], time.perf_counter() + 1)()

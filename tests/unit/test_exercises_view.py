@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from app import exercises_view as view
 from nnfs import exercises
 
@@ -46,3 +48,26 @@ def test_damaged_or_foreign_storage_keeps_only_what_makes_sense():
         },
     }
     assert view.decode(json.dumps(raw), KEYS) == {"current": "", "use": {}, "exercises": {"nand": {"passed": "ok"}}}
+
+
+def test_the_recorded_answers_of_nand_and_the_playground_flag_survive_a_reload():
+    progress = view.empty()
+    table = {"00": 1, "01": 1, "10": 1, "11": 0}
+    progress["exercises"]["nand"] = {"passed": "def nand(a, b): ...\n", "table": table}
+    progress["use"] = {"nand": True, "sgd_step": True}
+    assert view.decode(view.encode(progress), KEYS) == progress
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"00": 1, "01": 1, "10": 1},  # a row missing
+        {"00": 1, "01": 1, "10": 1, "11": 2},  # not a bit
+        {"00": 1, "01": 1, "10": 1, "11": True},  # a bool is not a recorded int
+        {"00": 1, "01": 1, "10": 1, "11": 0, "12": 0},
+        [1, 1, 1, 0],
+    ],
+)
+def test_a_damaged_table_is_dropped(table):
+    raw = {"exercises": {"nand": {"passed": "x", "table": table}}}
+    assert view.decode(json.dumps(raw), KEYS)["exercises"]["nand"] == {"passed": "x"}

@@ -9,7 +9,9 @@ paths: the heatmaps go to the canvas as one ImageData each.
 
 from __future__ import annotations
 
+from js import URL, Blob, Object
 from pyodide.ffi import to_js
+from pyscript import document
 
 from app import playground_view as view
 from app.canvas import Canvas
@@ -22,6 +24,7 @@ class _Pictures:
     plot = points = net = loss = acc = None
     grid = None
     layout = None
+    download_url = None  # the last saved model's object URL (revoked at the next save)
 
 
 P = _Pictures()
@@ -176,6 +179,22 @@ def model_json(m, hash_state: str) -> str | None:
 
 def update_model_json(m, hash_state: str) -> None:
     text = model_json(m, hash_state)
-    by_id("pg-model-json").value = (
+    by_id("pg-model-json").textContent = (
         text if text is not None else ("(The weights are not finite numbers any more: training diverged. Press Reset.)")
     )
+
+
+def download(m, hash_state: str, filename: str) -> bool:
+    """Save ``m``'s model as ``filename`` (False: there is none, the weights are not finite)."""
+    text = model_json(m, hash_state)
+    if text is None:
+        return False
+    if P.download_url is not None:
+        URL.revokeObjectURL(P.download_url)
+    blob = Blob.new(to_js([text]), to_js({"type": "application/json"}, dict_converter=Object.fromEntries))
+    P.download_url = URL.createObjectURL(blob)
+    link = document.createElement("a")
+    link.href = P.download_url
+    link.download = filename
+    link.click()
+    return True

@@ -22,6 +22,7 @@ from pyodide.ffi import create_once_callable
 
 from app import playground_draw as draw
 from app.dom import by_id, spawn
+from app.lab import Lab
 from app.training import client
 from nnfs import playground as pg
 from nnfs.engine import Stop
@@ -29,8 +30,9 @@ from nnfs.remote import unpack_into
 
 BUDGET = 0.02  # seconds of training per worker call (Pause acts within one)
 DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
-# The speed control: epochs per second (None: as fast as the worker goes).
-PACES = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
+
+# The lab's state, controls, status line and address (app.lab); playground_lab binds it.
+lab = Lab("playground", pg.SETTINGS)
 
 
 class Mirror:
@@ -79,15 +81,13 @@ def problem_text(stop: Stop) -> str:
 class _State:
     config: pg.Config = pg.DEFAULTS
     mirror: Mirror | None = None
-    visible = False
-    hash_state = ""  # the configuration as last written to / read from the URL
+    hash_state = pg.to_hash(pg.DEFAULTS)  # the configuration's link form (the saved model's meta)
     run_id = 0  # bumped to stop the running loop
     running = False
     goal: int | None = None  # Step: the epoch to stop at
     use_target = True  # False when a run starts with the target already reached
     pause_clicked = None  # event.timeStamp of the Pause click (ms)
     cursor = None  # the keyboard cross on the plot, in data coordinates
-    download_url = None
 
 
 S = _State()
@@ -106,12 +106,7 @@ def ensure(m: Mirror, keep: Mirror | None = None):
 
 async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     """Make the worker's session for ``m`` (going on from ``keep``'s weights if given)."""
-    if client.state == "starting":
-        status(
-            "Starting the training worker (Python and numpy in a background thread; "
-            "a few seconds the first time)… training starts when it is up.",
-            "",
-        )
+    say_if_starting()
     old = keep.sid if keep is not None else None
     p = await client.start(spec(m.config), keep=old)
     if client.state == "failed":
@@ -122,6 +117,16 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
         unpack_into(m.network, await client.weights(m.sid))
     if S.mirror is not m:  # replaced while we waited
         spawn(client.drop(m.sid))
+
+
+def say_if_starting() -> None:
+    """The worker is not up yet: say so (at the click itself, not a task later)."""
+    if client.state == "starting":
+        status(
+            "Starting the training worker (Python and numpy in a background thread; "
+            "a few seconds the first time)… training starts when it is up.",
+            "",
+        )
 
 
 def forget(m: Mirror | None) -> None:
@@ -139,7 +144,8 @@ def next_frame():
 
 
 def pace() -> float | None:
-    return PACES.get(str(by_id("pg-pace").value))
+    """Epochs per second chosen with the speed control (None: as fast as it goes)."""
+    return pg.PACES[lab["pace"]]
 
 
 def max_epochs() -> int:
@@ -293,9 +299,7 @@ async def _score_held(m: Mirror) -> None:
 
 
 def status(text: str, kind: str) -> None:
-    el = by_id("pg-status")
-    el.className = f"message {kind}".strip()
-    el.textContent = text
+    lab.status(text, kind)
 
 
 def set_state(state: str) -> None:

@@ -29,9 +29,13 @@ LABS = {
         "app.universality_view",
         [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
     ),
+    "playground": (
+        "nnfs.playground",
+        [("#pg-noise-range", "#pg-plot"), ("#pg-n-range", "#pg-plot"), ("#pg-neurons-1-range", "#pg-plot")],
+    ),
 }
-# lab -> the link state in which every one of its controls is shown
-START = {"gates": "c=adder"}
+# lab -> the link state in which every one of its controls is shown (and enabled)
+START = {"gates": "c=adder", "playground": "data=circles"}
 
 
 def table_of(lab):

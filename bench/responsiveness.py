@@ -69,6 +69,7 @@ def summary(values):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--pace", default="max", help="the speed control's value (max: as fast as it goes)")
     args = parser.parse_args(argv)
     from browser import find_chromium
     from playwright.sync_api import sync_playwright
@@ -84,6 +85,7 @@ def main(argv=None) -> int:
             page.goto(base + "#playground/data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000")
             page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
             page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+            page.select_option("#pg-pace", args.pace)
             idle = page.evaluate(PROBE, args.seconds)
             page.click("#pg-train")
             page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
@@ -109,7 +111,7 @@ def main(argv=None) -> int:
         f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} |"
     )
     print(
-        f"\nPictures drawn while training: {fps} per second (the lab's figure). "
+        f"\nPictures drawn while training (speed {args.pace}): {fps} per second (the lab's figure). "
         f"Pause latency, click to 'paused': {', '.join(f'{p:.0f}' for p in pauses)} ms."
     )
     return 0

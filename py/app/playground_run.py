@@ -31,6 +31,7 @@ from nnfs.remote import unpack_into
 
 BUDGET = 0.02  # seconds of training per worker call at most (Pause acts within one)
 MIN_BUDGET = 0.004  # ... and at least (a big network's pictures must not starve its training)
+IN_FLIGHT = 1  # worker calls queued at once (see _keep_busy)
 FRAME_WORK = 0.024  # seconds of worker time per frame aimed at: ≥ 30 frames/s with the round trip
 DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
 
@@ -61,7 +62,7 @@ class Mirror:
         new = {k: [nan if v is None else v for v in values] for k, values in p["history"].items()}
         if p["since"] == 0:
             self.history = new
-        else:  # entries from ``since`` on (two calls in flight can both carry the same ones)
+        else:  # entries from ``since`` on (a call sent before the last answer came may repeat some)
             for k, values in new.items():
                 self.history[k][p["since"] :] = values
         self.epoch, self.progress, self.train_seconds = p["epoch"], p["progress"], p["train_seconds"]
@@ -197,10 +198,10 @@ def _next(m: Mirror, until: int, target, clock: dict):
 
 
 def _keep_busy(m: Mirror, pending: list, clock: dict) -> None:
-    """Queue the next calls: as fast as it goes, two in flight, so the worker trains the
-    next slice while the page receives and draws (it never waits for the page); paced,
-    one at a time and only once the next epoch is due."""
-    while len(pending) < (2 if pace() is None else 1):
+    """Queue the next call (only once the next epoch is due, when paced), so the worker
+    trains the next slice while the page draws. One call in flight, not two: Pause waits
+    for every call in flight, and two doubled its delay (301 ms on a loaded machine)."""
+    while len(pending) < IN_FLIGHT:
         until, target, wait = _plan(m, clock)
         if wait:
             return

@@ -60,7 +60,7 @@ def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     s = stats(page)
     assert float(s["testAcc"]) >= target / 100, s
     assert int(s["epoch"]) <= max_epochs
-    assert int(s["curvePoints"]) == int(s["epoch"]) + 1  # each epoch on the curves once (two calls in flight)
+    assert int(s["curvePoints"]) == int(s["epoch"]) + 1  # each epoch on the curves once
     assert "Reached" in page.inner_text("#pg-status")
     # CPython, same settings: the same epoch (the runs agree to ~1e-13, see the parity test).
     config = pg.from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]

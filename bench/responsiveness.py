@@ -1,6 +1,6 @@
 """Benchmark: how free the page's main thread stays while a lab trains.
 
-    .venv/bin/python bench/responsiveness.py [--seconds 6]
+    .venv/bin/python bench/responsiveness.py [--seconds 6] [--pace max] [--compare OLD_CHECKOUT --rounds 2]
 
 Opens the app in headless Chromium, starts the Playground on a [2, 8, 8, 2]
 network with 1,000 points (the run the issue names) and, while it trains,
@@ -66,52 +66,80 @@ def summary(values):
     return f"max {v[-1]:.0f} ms, p95 {p95:.1f} ms, median {statistics.median(v):.1f} ms ({len(v)} tasks)"
 
 
+def measure(browser, base: str, args) -> dict:
+    """The probe idle and while training, pictures per second and five Pause latencies, on one page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "#playground/data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000")
+    page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+    page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+    page.select_option("#pg-pace", args.pace)
+    idle = page.evaluate(PROBE, args.seconds)
+    page.click("#pg-train")
+    page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
+    time.sleep(1.0)
+    busy = page.evaluate(PROBE, args.seconds)
+    fps = page.get_attribute("#pg-speed", "data-fps")
+    speed = page.inner_text("#pg-speed")
+    pauses = []
+    for _ in range(5):
+        pauses.append(page.evaluate(PAUSE))
+        page.click("#pg-train")
+        page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
+        time.sleep(0.7)
+    page.close()
+    return {"idle": idle, "busy": busy, "fps": fps, "speed": speed, "pauses": pauses}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--pace", default="max", help="the speed control's value (max: as fast as it goes)")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="also measure the app in DIR (e.g. an older checkout, with static/vendor), "
+        "alternating with this one, to compare them under the same load",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each app (alternating)")
     args = parser.parse_args(argv)
     from browser import find_chromium
     from playwright.sync_api import sync_playwright
     from serve import make_server
 
-    server = make_server(ROOT, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    roots = ([("compared", Path(args.compare).resolve())] if args.compare else []) + [("this tree", ROOT)]
+    servers = {}
+    for name, root in roots:
+        servers[name] = make_server(root, 0, quiet=True)
+        threading.Thread(target=servers[name].serve_forever, daemon=True).start()
+    results = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + "#playground/data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000")
-            page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
-            page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
-            idle = page.evaluate(PROBE, args.seconds)
-            page.click("#pg-train")
-            page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
-            time.sleep(1.0)
-            busy = page.evaluate(PROBE, args.seconds)
-            fps = page.get_attribute("#pg-speed", "data-fps")
-            pauses = []
-            for _ in range(5):
-                pauses.append(page.evaluate(PAUSE))
-                page.click("#pg-train")
-                page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
-                time.sleep(0.7)
+            for _ in range(args.rounds):
+                for name, _root in roots:
+                    base = f"http://127.0.0.1:{servers[name].server_address[1]}/"
+                    results.append((name, measure(browser, base, args)))
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
-    print(f"Main thread, Playground [2, 8, 8, 2] on 1,000 points, {args.seconds:.0f} s each:\n")
-    print("| | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms |")
-    print("|---|---|---|")
-    print(f"| idle | {summary(idle['gaps'])} | {len(idle['longs'])} |")
+        for server in servers.values():
+            server.shutdown()
+            server.server_close()
+    print(f"Main thread, Playground [2, 8, 8, 2] on 1,000 points, speed {args.pace}, {args.seconds:.0f} s each:\n")
     print(
-        f"| training in the worker | {summary(busy['gaps'])} | {len(busy['longs'])}"
-        f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} |"
+        "| app | | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms | pictures/s "
+        "| Pause latency (ms) |"
     )
-    print(
-        f"\nPictures drawn while training: {fps} per second (the lab's figure). "
-        f"Pause latency, click to 'paused': {', '.join(f'{p:.0f}' for p in pauses)} ms."
-    )
+    print("|---|---|---|---|---|---|")
+    for name, r in results:
+        idle, busy = r["idle"], r["busy"]
+        print(f"| {name} | idle | {summary(idle['gaps'])} | {len(idle['longs'])} | | |")
+        print(
+            f"| {name} | training in the worker | {summary(busy['gaps'])} | {len(busy['longs'])}"
+            f"{', longest %.0f ms' % max(busy['longs']) if busy['longs'] else ''} | {r['fps']} | "
+            f"{', '.join(f'{p:.0f}' for p in r['pauses'])} |"
+        )
+    for name, r in results:
+        print(f"\n{name}: {r['speed']}")
     return 0
 
 

@@ -20,8 +20,9 @@ What it gives:
   data-setting="NAME"></div>`` in the lab's section with the control for that
   setting: a labelled text box (``#PREFIX-NAME``) with its slider
   (``#PREFIX-NAME-range``), its message (``#PREFIX-NAME-error``) and its help
-  text (``#PREFIX-NAME-help``, tied to the box by ``aria-describedby``), or a
-  ``<select>`` for a choice. "bool" settings are bound by the lab itself (e.g.
+  text (``#PREFIX-NAME-help``, tied to the box by ``aria-describedby``), a
+  ``<select>`` for a choice, or a text box for a "text" setting (read by its
+  own ``parse_text``). "bool" settings are bound by the lab itself (e.g.
   toggle buttons) and kept in ``values`` all the same.
 * **State.** ``values`` (name -> value) is the lab's state; controls update it
   and call ``on_change(name, value)``; ``set(**values)`` changes it from code.
@@ -55,9 +56,13 @@ from nnfs.settings import Setting, Table, display_number
 URL_INTERVAL = 0.1  # seconds between two writes of the address (see Lab.sync_url)
 
 
-def field_html(setting: Setting, element_id: str) -> str:
-    """The control block for one number/int/choice setting (see the module docstring)."""
+def field_html(setting: Setting, element_id: str, part_of: str = "") -> str:
+    """The control block for one number/int/choice/text setting (see the module docstring).
+
+    ``part_of``: the block edits part of another setting (one hidden layer's size of
+    the Playground's "layers"); its input and slider say so with ``data-part-of``."""
     s, i = setting, element_id
+    part = f' data-part-of="{escape(part_of)}"' if part_of else ""
     label = escape(s.label) + (f" ({escape(s.unit)})" if s.unit else "")
     help_text = s.help
     if s.slider is not None and (s.lo, s.hi) != tuple(s.slider[:2]) and s.lo is not None and s.hi is not None:
@@ -74,18 +79,23 @@ def field_html(setting: Setting, element_id: str) -> str:
             for v, t in s.choices
         )
         parts.append(f'<select id="{i}" aria-describedby="{described}">{options}</select>')
+    elif s.kind == "text":
+        parts.append(
+            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
+            f'autocomplete="off" spellcheck="false" aria-describedby="{described}"{part}>'
+        )
     else:
         mode = "numeric" if s.kind == "int" else "decimal"
         parts.append(
             f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
-            f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}">'
+            f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}"{part}>'
         )
         if s.slider is not None:
             lo, hi, step = s.slider
             parts.append(
                 f'<input type="range" id="{i}-range" min="{display_number(lo)}" '
                 f'max="{display_number(hi)}" step="{display_number(step)}" '
-                f'value="{escape(s.format(s.default))}" aria-label="{escape(s.label)} slider">'
+                f'value="{escape(s.format(s.default))}" aria-label="{escape(s.label)} slider"{part}>'
             )
     parts.append(f'<output id="{i}-error" class="field-error" aria-live="polite"></output>')
     if help_text:
@@ -128,6 +138,35 @@ class ChoiceField:
         return self.setting.format(value)
 
 
+class TextField(ChoiceField):
+    """A text box bound to a "text" setting (its own written form, e.g. layers ``4,4``).
+
+    Checked as it is typed, like a number field: a bad value shows the setting's
+    message beside the box and keeps the last good value."""
+
+    def __init__(self, element_id: str, setting: Setting, on_change):
+        super().__init__(element_id, setting, on_change)
+        dom.on(self.input, "input", self._changed)
+
+    def _changed(self, _event) -> None:
+        try:
+            value = self.setting.parse(str(self.input.value))
+        except ValueError as e:
+            self.show_error(f"{e} — keeping {self._format(self.value)}")
+            return
+        self.clear_error()
+        if value != self.value:
+            self.value = value
+            self.on_change(value)
+
+    def set(self, value, notify: bool = False) -> None:
+        self.clear_error()
+        self.value = value
+        self.input.value = self._format(value)
+        if notify:
+            self.on_change(value)
+
+
 class Lab:
     """State, controls, status line, URL and test hooks of one lab (see the module docstring)."""
 
@@ -157,6 +196,8 @@ class Lab:
             handler = self._handler(setting.name)
             if setting.kind == "choice":
                 self.fields[setting.name] = ChoiceField(element_id, setting, handler)
+            elif setting.kind == "text":
+                self.fields[setting.name] = TextField(element_id, setting, handler)
             else:
                 self.fields[setting.name] = dom.NumberField(element_id, setting.label, handler, setting=setting)
         return self
@@ -192,6 +233,11 @@ class Lab:
         if str(el.textContent) != text:
             el.textContent = text
         el.className = f"lab-status {kind}".strip()
+
+    @property
+    def link_problem(self) -> bool:
+        """The status line shows what a link got wrong (a lab's own message can wait)."""
+        return self._link_status
 
     @staticmethod
     def publish(element, **data) -> None:

@@ -9,7 +9,11 @@ paths: the heatmaps go to the canvas as one ImageData each.
 
 from __future__ import annotations
 
+import time
+
+from js import URL, Blob, Object
 from pyodide.ffi import to_js
+from pyscript import document
 
 from app import playground_view as view
 from app.canvas import Canvas
@@ -22,6 +26,10 @@ class _Pictures:
     plot = points = net = loss = acc = None
     grid = None
     layout = None
+    download_url = None  # the last saved model's object URL (revoked at the next save)
+    curves_of = None  # (mirror, curve length) the curves were last drawn for
+    texts: dict = {}  # element id -> the text it shows (a DOM write only when it changes)
+    speed_at = 0.0  # when the speed line was last written
 
 
 P = _Pictures()
@@ -38,6 +46,7 @@ def frame(m) -> None:
     training the worker computes them: ``frame_from``)."""
     width, height = diagram_size(m)
     pictures = view.network_pictures(m.network, width, height, P.grid) if m.network.is_finite() else b""
+    P.curves_of = None
     frame_from(m, pictures, True)
 
 
@@ -54,7 +63,11 @@ def frame_from(m, pictures: bytes, diagram: bool) -> None:
         P.plot.draw_rgba(decision, 0, 0, P.plot.width, P.plot.height, smooth=True)
         if tiles is not None:
             _diagram(m.network, tiles)
-    curves(m)
+    # The curves change only when an epoch ends: most frames (slices of an epoch) keep them.
+    drawn_for = (m, len(m.history["epoch"]))
+    if P.curves_of != drawn_for:
+        curves(m)
+        P.curves_of = drawn_for
     stats(m)
 
 
@@ -132,31 +145,50 @@ def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None
     canvas.ctx.setLineDash(to_js([]))
 
 
+def _text(element_id: str, text) -> None:
+    """Write an element's text only when it changes (a DOM write costs a style pass)."""
+    text = str(text)
+    if P.texts.get(element_id) != text:
+        P.texts[element_id] = text
+        set_text(element_id, text)
+
+
 def stats(m) -> None:
-    set_text("pg-epoch", f"{m.epoch} + {m.progress:.0%}" if m.progress else m.epoch)
-    set_text("pg-train-loss", view.number(m.latest("train_loss")))
-    set_text("pg-test-loss", view.number(m.latest("test_loss")))
-    set_text("pg-train-acc", view.percent(m.latest("train_acc")))
-    set_text("pg-test-acc", view.percent(m.latest("test_acc")))
+    _text("pg-epoch", f"{m.epoch} + {m.progress:.0%}" if m.progress else m.epoch)
+    _text("pg-train-loss", view.number(m.latest("train_loss")))
+    _text("pg-test-loss", view.number(m.latest("test_loss")))
+    _text("pg-train-acc", view.percent(m.latest("train_acc")))
+    _text("pg-test-acc", view.percent(m.latest("test_acc")))
     data = by_id("pg-stats").dataset
     data.epoch = str(m.epoch)
     data.testAcc = f"{m.latest('test_acc'):.6f}"
     data.trainSeconds = f"{m.train_seconds:.3f}"
+    data.curvePoints = str(len(m.history["epoch"]))  # one per epoch, from epoch 0
 
 
-def speed(m, frames: int, seconds: float, epochs: float, pause_ms: float | None = None) -> None:
+SPEED_EVERY = 0.25  # seconds between two writes of the speed line while training (read, not watched)
+
+
+def speed(m, frames: int, seconds: float, epochs: float, pause_ms: float | None = None, draw_ms=None) -> None:
+    """The speed line (and ``data-fps``, ``data-draw-ms``: ms of drawing per frame, for the tests)."""
     if seconds <= 0:
         return
     fps = frames / seconds
     el = by_id("pg-speed")
     el.dataset.fps = f"{fps:.1f}"
+    if draw_ms is not None:
+        el.dataset.drawMs = f"{draw_ms:.1f}"
+        now = time.perf_counter()
+        if now - P.speed_at < SPEED_EVERY:
+            return
+        P.speed_at = now
     text = (
         f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while "
         f"training (training {m.train_seconds:.2f} s so far, in a background worker)."
     )
     if pause_ms is not None:
         text += f" Paused {pause_ms:.0f} ms after the click."
-    el.textContent = text
+    _text("pg-speed", text)
 
 
 def model_json(m, hash_state: str) -> str | None:
@@ -176,6 +208,22 @@ def model_json(m, hash_state: str) -> str | None:
 
 def update_model_json(m, hash_state: str) -> None:
     text = model_json(m, hash_state)
-    by_id("pg-model-json").value = (
+    by_id("pg-model-json").textContent = (
         text if text is not None else ("(The weights are not finite numbers any more: training diverged. Press Reset.)")
     )
+
+
+def download(m, hash_state: str, filename: str) -> bool:
+    """Save ``m``'s model as ``filename`` (False: there is none, the weights are not finite)."""
+    text = model_json(m, hash_state)
+    if text is None:
+        return False
+    if P.download_url is not None:
+        URL.revokeObjectURL(P.download_url)
+    blob = Blob.new(to_js([text]), to_js({"type": "application/json"}, dict_converter=Object.fromEntries))
+    P.download_url = URL.createObjectURL(blob)
+    link = document.createElement("a")
+    link.href = P.download_url
+    link.download = filename
+    link.click()
+    return True

@@ -1,22 +1,18 @@
 """Lab 4, the playground: train a small network on 2-D points and watch it learn.
 
-The glue only: it reads the controls into a ``nnfs.playground.Config``, keeps
-the URL hash equal to that configuration, runs a ``playground.Session`` and
-draws what ``app.playground_view`` computes. The maths is in ``nnfs``.
-
-Training runs on the page's main thread, in an async loop that trains for
-about 25 ms (``SLICE``), yields to the browser (``await asyncio.sleep(0)``),
-and redraws the pictures about ten times a second (``FRAME``), so clicks and
-typing are answered between slices and Pause stops the run within one slice.
+The glue only. Its controls are built from the one settings table
+``nnfs.playground.SETTINGS`` by the lab base (``app.lab``: the fields, their
+messages, the address kept equal to what the page shows); this module turns
+the lab's values into a ``nnfs.playground.Config``, makes a new run when the
+data or the network change, and handles the plot's clicks. Training runs in the
+worker (``app.playground_run``); the pictures are ``app.playground_draw``'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields as config_fields
 
-from js import URL, Blob, Object
-from pyodide.ffi import to_js
-from pyscript import document, window
+from pyscript import document
 
 from app import playground_draw as draw
 from app import playground_mine as mine
@@ -24,81 +20,54 @@ from app import playground_run as run
 from app import playground_view as view
 from app import training
 from app.dom import NumberField, by_id, on, set_text, spawn
-from app.playground_run import S, buttons, set_state, status
+from app.lab import field_html
+from app.playground_run import S, buttons, lab, set_state, status
 from nnfs import playground as pg
+from nnfs.settings import Setting
 
 KEY_STEP = 0.05  # the keyboard cross moves this far per arrow key
 NEAR = 0.2  # shift-click removes your nearest point within this distance
+NEW_LAYER = 4  # neurons in a layer added by "+" when there is none to copy
 
-# Config keys whose change needs a new session (new data or a new network);
+# Config fields whose change needs a new session (new data or a new network);
 # the others (eta, l2, epochs, target) change the run in progress. A change of
 # ``points`` alone keeps the weights: the new points join the run.
 REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points", "layers", "act", "cost", "init", "seed", "batch"}
-NUMBER_IDS = {
-    "classes": "pg-classes",
-    "n": "pg-n",
-    "noise": "pg-noise",
-    "test": "pg-test",
-    "dseed": "pg-dseed",
-    "seed": "pg-seed",
-    "eta": "pg-eta",
-    "batch": "pg-batch",
-    "l2": "pg-l2",
-    "epochs": "pg-epochs",
-    "target": "pg-target",
-}
-SELECT_IDS = {"data": "pg-data", "act": "pg-act", "cost": "pg-cost", "init": "pg-init"}
 
-fields: dict[str, NumberField] = {}
-neurons: list[NumberField] = []
+neurons: list[NumberField] = []  # one field per hidden layer: parts of the "layers" setting
 
 
 # ------------------------------------------------------------------- set-up
 
 
 def _make_layer_fields() -> None:
-    """index.html holds the field for hidden layer 1; layers 2..MAX are copies of
-    it, so the limit lives in one place (``pg.MAX_HIDDEN_LAYERS``)."""
-    first = by_id("pg-layer-1")
-    template = str(first.outerHTML)
-    anchor = first
-    for i in range(2, pg.MAX_HIDDEN_LAYERS + 1):
-        html = (
-            template.replace("pg-neurons-1", f"pg-neurons-{i}")
-            .replace('id="pg-layer-1"', f'id="pg-layer-{i}"')
-            .replace("layer 1 neurons", f"layer {i} neurons")
+    """One neuron-count field (with its slider) per possible hidden layer, shown for
+    the layers the network has: each edits one number of the "layers" setting."""
+    parts = [
+        Setting(
+            f"neurons_{i}",
+            f"layer {i} neurons",
+            NEW_LAYER,
+            kind="int",
+            lo=1,
+            hi=pg.MAX_NEURONS,
+            slider=(1, pg.MAX_NEURONS, 1),
         )
-        anchor.insertAdjacentHTML("afterend", html)
-        anchor = by_id(f"pg-layer-{i}")
-        anchor.hidden = True
+        for i in range(1, pg.MAX_HIDDEN_LAYERS + 1)
+    ]
+    by_id("pg-layer-fields").innerHTML = "".join(
+        f'<div id="pg-layer-{i}" hidden>{field_html(part, f"pg-neurons-{i}", part_of="layers")}</div>'
+        for i, part in enumerate(parts, start=1)
+    )
+    for i, part in enumerate(parts, start=1):
+        neurons.append(NumberField(f"pg-neurons-{i}", part.label, lambda _v: _layer_typed(), setting=part))
 
 
 def setup() -> None:
     draw.init()
-
-    for key, element_id in NUMBER_IDS.items():
-        spec = pg.NUMBERS[key]
-        fields[key] = NumberField(
-            element_id, spec.label, lambda v, key=key: change(**{key: v}), lo=spec.lo, hi=spec.hi, integer=spec.integer
-        )
-    fields["hidden"] = NumberField(
-        "pg-hidden", pg.HIDDEN.label, set_hidden_layers, lo=pg.HIDDEN.lo, hi=pg.HIDDEN.hi, integer=True, slider=False
-    )
     _make_layer_fields()
-    for i in range(1, pg.MAX_HIDDEN_LAYERS + 1):
-        neurons.append(
-            NumberField(
-                f"pg-neurons-{i}",
-                f"layer {i} neurons",
-                lambda v: change(layers=layers_from_fields(len(S.config.layers))),
-                lo=pg.NEURONS.lo,
-                hi=pg.NEURONS.hi,
-                integer=True,
-            )
-        )
-    for key, element_id in SELECT_IDS.items():
-        on(element_id, "change", lambda e, key=key: change(**{key: str(e.target.value)}))
-
+    lab.on_change = lambda name, _value: changed({name})
+    lab.build()
     on("pg-add-layer", "click", lambda e: add_layer(+1))
     on("pg-remove-layer", "click", lambda e: add_layer(-1))
     on("pg-regen", "click", new_points)
@@ -119,23 +88,16 @@ def setup() -> None:
 
 
 def show(state: str) -> None:
-    """Show the lab; ``state`` is the URL hash after ``#playground/``."""
-    S.visible = True
-    problems = []
-    if state and state != S.hash_state:
-        config, problems = pg.from_hash(state)
-        apply_config(config)
-    elif S.mirror is None:
-        apply_config(S.config)
-    write_hash()
+    """Show the lab; ``state`` is the URL hash after ``#playground/``: a link the lab did
+    not write sets every setting (a bad value is kept out, and its field says why)."""
+    if lab.show(state) or S.mirror is None:
+        apply_config(pg.config_from(lab.values))
     draw_all()
-    if problems:
-        status("The link had a problem: " + "; ".join(problems) + ".", "bad")
 
 
 def hide() -> None:
     """Leaving the lab pauses training (it would only use the battery)."""
-    S.visible = False
+    lab.hide()
     if S.running:
         stop_loop()
 
@@ -144,59 +106,53 @@ def hide() -> None:
 
 
 def change(**values) -> None:
-    """New settings from a control: rebuild what they affect, update the URL."""
-    old = S.config
-    new = replace(old, **values)
+    """New settings from code (a button, a click on the plot), by setting name."""
+    lab.set(**values)
+    changed(set(values))
+
+
+def changed(names: set) -> None:
+    """The lab's values changed (``names``): rebuild what they affect."""
+    if names <= set(pg.RUN_SETTINGS):
+        return  # the speed: the run loop reads it before each call
+    old, new = S.config, pg.config_from(lab.values)
     if new == old:
         return
-    S.config = new
-    changed = {k for k in values if getattr(old, k) != getattr(new, k)}
-    write_hash()
+    S.config, S.hash_state = new, pg.to_hash(new)
+    diff = {f.name for f in config_fields(pg.Config) if getattr(old, f.name) != getattr(new, f.name)}
     sync_controls()
-    if changed & REBUILD:
+    if diff & REBUILD:
         if S.running and S.goal is not None:
             stop_loop()  # a Step was about the old network
-        new_session(keep_weights=changed == {"points"})  # a running Train goes on with it
+        new_session(keep_weights=diff == {"points"})  # a running Train goes on with it
     else:
         m = S.mirror
         if m.sid is not None:
             spawn(training.client.set_rates(m.sid, new.eta, new.l2))
         m.config = new
-        if "target" in changed:
+        if "target" in diff:
             S.use_target = True
         draw.stats(m)
     mine_changed()
 
 
 def apply_config(config: pg.Config) -> None:
-    """Load a whole configuration (start-up, a link, a preset): stop, set every control."""
+    """Start over with a whole configuration (start-up, a link): stop, new session."""
     if S.running:
         stop_loop()
-    S.config = config
-    for key, field in fields.items():
-        if key != "hidden":
-            field.set(getattr(config, key))
-    for key, element_id in SELECT_IDS.items():
-        by_id(element_id).value = getattr(config, key)
-    for i, k in enumerate(config.layers):
-        neurons[i].set(k)
-    fields["hidden"].set(len(config.layers))
+    S.config, S.hash_state = config, pg.to_hash(config)
     sync_controls()
     new_session()
-
-
-def write_hash() -> None:
-    S.hash_state = pg.to_hash(S.config)
-    if S.visible:
-        # replaceState: no history entry per keystroke, and no hashchange (so no re-routing).
-        window.history.replaceState(None, "", "#playground/" + S.hash_state)
 
 
 def sync_controls() -> None:
     """What depends on other settings: layer rows, the classes field, notes."""
     config = S.config
-    for i in range(pg.MAX_HIDDEN_LAYERS):
-        by_id(f"pg-layer-{i + 1}").hidden = i >= len(config.layers)
+    for i, field in enumerate(neurons):
+        shown = i < len(config.layers)
+        by_id(f"pg-layer-{i + 1}").hidden = not shown
+        if shown and field.value != config.layers[i]:
+            field.set(config.layers[i])
     fixed = config.data in pg.TWO_CLASS
     by_id("pg-classes").disabled = fixed
     by_id("pg-classes-range").disabled = fixed
@@ -219,16 +175,14 @@ def sync_controls() -> None:
     select.value = str(chosen)
 
 
-def layers_from_fields(count: int) -> tuple:
-    return tuple(int(neurons[i].value) for i in range(count))
-
-
-def set_hidden_layers(count) -> None:
-    change(layers=layers_from_fields(int(count)))
+def _layer_typed() -> None:
+    """A hidden layer's neuron field changed: the "layers" setting follows."""
+    change(layers=tuple(int(field.value) for field in neurons[: len(S.config.layers)]))
 
 
 def add_layer(delta: int) -> None:
-    count = len(S.config.layers) + delta
+    layers = S.config.layers
+    count = len(layers) + delta
     if count > pg.MAX_HIDDEN_LAYERS:
         status(
             f"At most {pg.MAX_HIDDEN_LAYERS} hidden layers here: deeper networks of these "
@@ -243,14 +197,12 @@ def add_layer(delta: int) -> None:
             "bad",
         )
         return
-    fields["hidden"].set(count)
-    set_hidden_layers(count)
+    change(layers=layers[:count] if delta < 0 else (*layers, layers[-1] if layers else NEW_LAYER))
 
 
 def new_points(_event) -> None:
     """Regenerate: the next data seed gives new points of the same kind."""
-    seed = S.config.dseed + 1 if S.config.dseed < pg.NUMBERS["dseed"].hi else 0
-    fields["dseed"].set(seed)
+    seed = S.config.dseed + 1 if S.config.dseed < pg.SETTINGS["dseed"].hi else 0
     change(dseed=seed)
 
 
@@ -259,7 +211,7 @@ def clear_points(_event) -> None:
         status("You have not added any points yet: click the plot to add some.", "")
         return
     n = len(S.config.points)
-    change(points=())
+    change(pts=())
     status(f"Removed your {n} point{'s' if n > 1 else ''}.", "")
 
 
@@ -276,7 +228,7 @@ def add_point(x: float, y: float) -> None:
         return
     x, y = pg.round_point(x, y)
     c = int(by_id("pg-click-class").value)
-    change(points=S.config.points + ((x, y, c),))
+    change(pts=S.config.points + ((x, y, c),))
     kept = S.mirror.epoch or S.mirror.progress
     status(
         f"Added a class {c} training point at ({x:g}, {y:g}); "
@@ -299,7 +251,7 @@ def remove_point(x: float, y: float) -> None:
     if d[i] > NEAR**2:
         status("None of your points is near there (only your own points, the squares, can be removed).", "")
         return
-    change(points=pts[:i] + pts[i + 1 :])
+    change(pts=pts[:i] + pts[i + 1 :])
     status(f"Removed your point at ({pts[i][0]:g}, {pts[i][1]:g}).", "")
 
 
@@ -366,7 +318,7 @@ def new_session(keep_weights: bool = False) -> None:
     set_state("stopped" if m.stop else ("running" if S.running else "idle"))
     if m.stop:
         status(run.problem_text(m.stop), "bad")
-    elif not S.running and not keep_weights:
+    elif not S.running and not keep_weights and not lab.link_problem:
         status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, or Step for one epoch.", "")
     mine.show(S.config, m)
 
@@ -412,6 +364,7 @@ def start(step: bool = False) -> None:
     else:
         aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
         status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)" + mine.status_suffix(m), "")
+    run.say_if_starting()
     S.run_id += 1
     S.running = True
     S.pause_clicked = None
@@ -454,15 +407,6 @@ def draw_all() -> None:
 
 
 def download(_event) -> None:
-    text = draw.model_json(S.mirror, S.hash_state)
-    if text is None:
+    name = f"playground-{S.config.data}-epoch{S.mirror.epoch}.json"
+    if not draw.download(S.mirror, S.hash_state, name):
         status("There is no model to save: training diverged (the weights are not numbers). Press Reset.", "bad")
-        return
-    if S.download_url is not None:
-        URL.revokeObjectURL(S.download_url)
-    blob = Blob.new(to_js([text]), to_js({"type": "application/json"}, dict_converter=Object.fromEntries))
-    S.download_url = URL.createObjectURL(blob)
-    link = document.createElement("a")
-    link.href = S.download_url
-    link.download = f"playground-{S.config.data}-epoch{S.mirror.epoch}.json"
-    link.click()

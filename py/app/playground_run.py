@@ -22,16 +22,22 @@ from pyodide.ffi import create_once_callable
 
 from app import playground_draw as draw
 from app import playground_mine as mine
+from app import playground_view as view
 from app.dom import by_id, spawn
+from app.lab import Lab
 from app.training import TimedOut, client
 from nnfs import playground as pg
 from nnfs.engine import Stop
 from nnfs.remote import unpack_into
 
-BUDGET = 0.02  # seconds of training per worker call (Pause acts within one)
+BUDGET = 0.02  # seconds of training per worker call at most (Pause acts within one)
+MIN_BUDGET = 0.004  # ... and at least (a big network's pictures must not starve its training)
+IN_FLIGHT = 1  # worker calls queued at once (see _keep_busy)
+FRAME_WORK = 0.024  # seconds of worker time per frame aimed at: ≥ 30 frames/s with the round trip
 DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
-# The speed control: epochs per second (None: as fast as the worker goes).
-PACES = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
+
+# The lab's state, controls, status line and address (app.lab); playground_lab binds it.
+lab = Lab("playground", pg.SETTINGS)
 
 
 class Mirror:
@@ -59,9 +65,9 @@ class Mirror:
         new = {k: [nan if v is None else v for v in values] for k, values in p["history"].items()}
         if p["since"] == 0:
             self.history = new
-        else:
+        else:  # entries from ``since`` on (a call sent before the last answer came may repeat some)
             for k, values in new.items():
-                self.history[k].extend(values)
+                self.history[k][p["since"] :] = values
         self.epoch, self.progress, self.train_seconds = p["epoch"], p["progress"], p["train_seconds"]
         stop = _stop(p["stop"])
         # Only a problem blocks Train; a limit reached (epochs, target) can be raised and go on.
@@ -83,15 +89,14 @@ def problem_text(stop: Stop) -> str:
 class _State:
     config: pg.Config = pg.DEFAULTS
     mirror: Mirror | None = None
-    visible = False
-    hash_state = ""  # the configuration as last written to / read from the URL
+    hash_state = pg.to_hash(pg.DEFAULTS)  # the configuration's link form (the saved model's meta)
     run_id = 0  # bumped to stop the running loop
     running = False
     goal: int | None = None  # Step: the epoch to stop at
     use_target = True  # False when a run starts with the target already reached
     pause_clicked = None  # event.timeStamp of the Pause click (ms)
     cursor = None  # the keyboard cross on the plot, in data coordinates
-    download_url = None
+    budget = BUDGET  # seconds of training per frame (see _adapt_budget)
 
 
 S = _State()
@@ -111,12 +116,7 @@ def ensure(m: Mirror, keep: Mirror | None = None):
 
 async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     """Make the worker's session for ``m`` (going on from ``keep``'s weights if given)."""
-    if client.state == "starting":
-        status(
-            "Starting the training worker (Python and numpy in a background thread; "
-            "a few seconds the first time)… training starts when it is up.",
-            "",
-        )
+    say_if_starting()
     old = keep.sid if keep is not None else None
     timeout = mine.HANG_SECONDS if m.code else None
     try:
@@ -135,6 +135,16 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
         spawn(client.drop(m.sid))
 
 
+def say_if_starting() -> None:
+    """The worker is not up yet: say so (at the click itself, not a task later)."""
+    if client.state == "starting":
+        status(
+            "Starting the training worker (Python and numpy in a background thread; "
+            "a few seconds the first time)… training starts when it is up.",
+            "",
+        )
+
+
 def forget(m: Mirror | None) -> None:
     """The worker can drop ``m``'s session (it was replaced)."""
     if m is not None and m.sid is not None:
@@ -150,7 +160,8 @@ def next_frame():
 
 
 def pace() -> float | None:
-    return PACES.get(str(by_id("pg-pace").value))
+    """Epochs per second chosen with the speed control (None: as fast as it goes)."""
+    return pg.PACES[lab["pace"]]
 
 
 def max_epochs() -> int:
@@ -180,63 +191,71 @@ def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
     return min(limit, max(m.epoch + 1, allowed)), target, 0.0
 
 
-async def _call(m: Mirror, until: int, target, diagram: bool) -> tuple[dict, bytes, bytes]:
-    """One slice of training, the weights after it and the pictures of them (sent
-    together: the worker answers in order, so all three are of the same moment).
-    The worker draws the pictures, so the page's thread only copies pixels."""
+async def _call(m: Mirror, until: int, target, diagram: bool, budget: float) -> tuple[dict, bytes, bytes, float]:
+    """One frame: a slice of training, the weights after it and the pictures of them, in
+    one call (``view.frame_bytes``). The worker draws the pictures: the page only copies pixels."""
     size = draw.diagram_size(m) if diagram else (0, 0)
+    since = len(m.history["epoch"])
     timeout = mine.HANG_SECONDS if m.code else None  # their code may never answer
-    calls = [
-        client.run(
-            m.sid, BUDGET, until, target, since=len(m.history["epoch"]), max_epochs=max_epochs(), timeout=timeout
-        ),
-        client.weights(m.sid),
-        client.pictures(m.sid, *size),
-    ]
-    tasks = [asyncio.ensure_future(c) for c in calls]
-    try:
-        return tuple([await t for t in tasks])
-    except TimedOut:
-        for t in tasks:  # the terminated worker will never answer them
-            t.cancel()
-        raise
+    return view.split_frame(await client.frame(m.sid, budget, until, target, since, max_epochs(), size, timeout))
 
 
-def _next(m: Mirror, until: int, target, last_diagram: float):
-    """Send the next call; (its task, whether it brings the diagram)."""
-    diagram = time.perf_counter() - last_diagram >= DIAGRAM_EVERY
-    return asyncio.ensure_future(_call(m, until, target, diagram)), diagram
+def _next(m: Mirror, until: int, target, clock: dict):
+    """Send the next call; (its task, whether it brings the diagram, its training budget)."""
+    now = time.perf_counter()
+    diagram = now - clock.get("diagram", 0.0) >= DIAGRAM_EVERY
+    if diagram:
+        clock["diagram"] = now
+    return asyncio.ensure_future(_call(m, until, target, diagram, S.budget)), diagram, S.budget
+
+
+def _keep_busy(m: Mirror, pending: list, clock: dict) -> None:
+    """Queue the next call (only once the next epoch is due, when paced), so the worker
+    trains the next slice while the page draws. One call in flight, not two: Pause waits
+    for every call in flight, and two doubled its delay (301 ms on a loaded machine)."""
+    while len(pending) < IN_FLIGHT:
+        until, target, wait = _plan(m, clock)
+        if wait:
+            return
+        pending.append(_next(m, until, target, clock))
+
+
+def _adapt_budget(asked: float, work: float) -> None:
+    """Keep a frame's work in the worker (training + pictures + bookkeeping) near
+    ``FRAME_WORK``, so the pictures come at ≥ 30 per second whatever the network costs."""
+    extra = max(0.0, work - asked)  # pictures, an epoch's evaluation, the call itself
+    S.budget = 0.5 * S.budget + 0.5 * min(BUDGET, max(MIN_BUDGET, FRAME_WORK - extra))
 
 
 async def loop(run_id: int) -> None:
     t0 = time.perf_counter()
-    frames, epochs, drawing, last_diagram = 0, 0.0, 0.0, 0.0
-    m, stop, pending, clock = S.mirror, None, None, {}
+    frames, epochs, drawing = 0, 0.0, 0.0
+    m, stop, pending, clock = S.mirror, None, [], {}
     try:
         while S.run_id == run_id:
             if S.mirror is not m:  # the data or network changed: go on with the new run
-                m, pending, clock = S.mirror, None, {}
+                m, pending, clock = S.mirror, [], {}
             if m.sid is None:
                 await ensure(m)
                 if m.sid is None:  # it could not be made (the learner's code did not answer)
                     stop = m.stop
                     break
                 continue
-            if pending is None:
-                until, target, wait = _plan(m, clock)
-                if wait:
-                    await asyncio.sleep(wait)
+            if not pending:
+                _keep_busy(m, pending, clock)
+                if not pending:  # slow motion: wait for the next epoch's turn
+                    await asyncio.sleep(_plan(m, clock)[2])
                     continue
-                pending = _next(m, until, target, last_diagram)
-            (task, diagram), pending = pending, None
+            task, diagram, asked = pending.pop(0)
             try:
-                p, weights, pictures = await task
+                p, weights, pictures, work = await task
             except TimedOut:  # the learner's code hung: the worker was restarted, the session is gone
                 m.sid, m.stop = None, Stop("hung", mine.hung_text())
                 stop = m.stop
                 break
             if S.mirror is not m:
                 continue
+            _adapt_budget(asked, work)
             before = m.epoch + m.progress
             ended = m.update(p)
             unpack_into(m.network, weights)
@@ -247,25 +266,20 @@ async def loop(run_id: int) -> None:
                 break
             if S.run_id != run_id:
                 break
-            if diagram:
-                last_diagram = time.perf_counter()
-            nxt, target, wait = _plan(m, clock)
-            if not wait:  # the worker trains the next slice while we draw
-                pending = _next(m, nxt, target, last_diagram)
+            _keep_busy(m, pending, clock)  # the worker trains on while we draw
             await next_frame()
             if S.mirror is m:
                 t_draw = time.perf_counter()
                 draw.frame_from(m, pictures, diagram)
                 drawing += time.perf_counter() - t_draw
-                by_id("pg-speed").dataset.drawMs = f"{1000 * drawing / (frames + 1):.1f}"
                 frames += 1
-                draw.speed(m, frames, time.perf_counter() - t0, epochs)
+                draw.speed(m, frames, time.perf_counter() - t0, epochs, draw_ms=1000 * drawing / frames)
                 if m.code:
                     mine.show(S.config, m)
     finally:
-        if pending is not None and S.mirror is m:
-            # Paused with a slice in flight: show what the worker holds (≤ one slice later).
-            p, weights, _ = await pending[0]
+        for task, _, _ in pending if S.mirror is m else ():
+            # Paused with slices in flight: show what the worker holds (≤ two slices later).
+            p, weights, _, _ = await task
             m.update(p)
             unpack_into(m.network, weights)
         if S.run_id == run_id:  # it ended by itself, not by Pause or a change
@@ -323,9 +337,7 @@ async def _score_held(m: Mirror) -> None:
 
 
 def status(text: str, kind: str) -> None:
-    el = by_id("pg-status")
-    el.className = f"message {kind}".strip()
-    el.textContent = text
+    lab.status(text, kind)
 
 
 def set_state(state: str) -> None:

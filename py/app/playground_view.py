@@ -9,7 +9,10 @@ or fills in one call. No ``js`` here, so it is tested in CPython.
 
 from __future__ import annotations
 
+import json
 import math
+import struct
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,6 +175,42 @@ def network_pictures(network, width: int = 0, height: int = 0, points=None) -> b
         maps.append(output_maps(acts[-1], t))
         parts.append(diagram_rgba(layout, maps))
     return b"".join(np.ascontiguousarray(p, dtype=np.uint8).tobytes() for p in parts)
+
+
+# A frame's buffer starts with: bytes of progress JSON, bytes of weights, seconds of work in the worker.
+FRAME_HEAD = struct.Struct("<IId")
+
+
+def frame_bytes(sessions, sid: int, budget: float, width: int = 0, height: int = 0, **run) -> bytes:
+    """One display frame of a Playground run, made where the session lives (the worker):
+    train about ``budget`` seconds (``run``: the other arguments of ``Sessions.run``), then
+    the progress, the weights (``nnfs.remote.pack``) and the pictures (``network_pictures``)
+    of that moment, as one buffer (``split_frame``): one round trip per frame, not three."""
+    t0 = time.perf_counter()
+    progress = sessions.run(sid, budget, **run).encode()
+    weights = sessions.weights(sid)
+    pictures = network_pictures(sessions.network(sid), width, height, _plane())
+    head = FRAME_HEAD.pack(len(progress), len(weights), time.perf_counter() - t0)
+    return head + progress + weights + pictures
+
+
+def split_frame(data: bytes) -> tuple[dict, bytes, bytes, float]:
+    """(progress, weights, pictures, seconds of work) from ``frame_bytes``'s buffer."""
+    n_progress, n_weights, seconds = FRAME_HEAD.unpack_from(data)
+    k = FRAME_HEAD.size
+    progress = json.loads(data[k : k + n_progress].decode())
+    k += n_progress
+    return progress, data[k : k + n_weights], data[k + n_weights :], seconds
+
+
+_PLANE: list = []
+
+
+def _plane() -> np.ndarray:
+    """The RES x RES grid of the plot's points (made once: every frame evaluates the network on it)."""
+    if not _PLANE:
+        _PLANE.append(grid(BOX, BOX, RES, RES))
+    return _PLANE[0]
 
 
 def split_pictures(data: bytes, width: int = 0, height: int = 0):

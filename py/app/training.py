@@ -74,6 +74,13 @@ class _Local:
         if name == "start":
             spec, keep, data = args
             return self.sessions.start(spec, keep or None, data)
+        if name == "frame":
+            from app.playground_view import frame_bytes
+
+            sid, budget, until, target, since, max_epochs, width, height = args
+            run = {"until_epoch": None if until == -1 else until, "target": None if target == -1 else target}
+            run.update(since=since, max_epochs=None if max_epochs == -1 else max_epochs)
+            return frame_bytes(self.sessions, sid, budget, width, height, **run)
         if name == "pictures":
             from app.playground_view import network_pictures
 
@@ -226,6 +233,22 @@ class Client:
     async def pictures(self, sid: int, width: int = 0, height: int = 0) -> bytes:
         """The Playground's pictures (app.playground_view.network_pictures), drawn in the worker."""
         return _bytes(await (await self._now()).call("pictures", sid, width, height))
+
+    async def frame(
+        self,
+        sid: int,
+        budget: float,
+        until_epoch: int,
+        target: float | None,
+        since: int,
+        max_epochs: int,
+        size,
+        timeout: float | None = None,
+    ) -> bytes:
+        """A Playground frame (``app.playground_view.frame_bytes``): ``budget`` seconds of
+        training, then its progress, weights and pictures (diagram of ``size`` = (w, h), or (0, 0))."""
+        t = -1 if target is None else target
+        return _bytes(await self._within(timeout, "frame", sid, budget, until_epoch, t, since, max_epochs, *size))
 
     async def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
         await (await self._now()).call("set_rates", sid, eta, lmbda)

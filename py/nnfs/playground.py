@@ -59,7 +59,6 @@ class Number:
 
 
 NEURONS = Number("neurons", 1, MAX_NEURONS, True)
-HIDDEN = Number("hidden layers", 0, MAX_HIDDEN_LAYERS, True)
 
 
 def fmt(value: float) -> str:
@@ -243,10 +242,22 @@ SETTINGS = Table(
             hi=999_999,
             help="The initial weights and the mini-batch order.",
         ),
-        Setting("eta", "learning rate η", 3.0, lo=0.0001, hi=1000.0, help="The size of each gradient-descent step."),
+        Setting(
+            "eta",
+            "learning rate η",
+            3.0,
+            lo=0.0001,
+            hi=1000.0,
+            help="The size of each gradient-descent step; a change takes effect at once.",
+        ),
         Setting("batch", "mini-batch size", 10, kind="int", lo=1, hi=2000, help="Training points averaged per step."),
         Setting(
-            "l2", "L2 λ", 0.0, lo=0.0, hi=100.0, help="Weight decay: pulls the weights toward 0 against overfitting."
+            "l2",
+            "L2 λ",
+            0.0,
+            lo=0.0,
+            hi=100.0,
+            help="Weight decay: pulls the weights toward 0 against overfitting; takes effect at once.",
         ),
         Setting("epochs", "stop after epochs", 300, kind="int", lo=1, hi=100_000, help="Training stops at this epoch."),
         Setting(
@@ -266,8 +277,28 @@ SETTINGS = Table(
             encode_text=points_text,
             help=f"Training points you clicked (x,y,class; at most {MAX_USER_POINTS}).",
         ),
+        Setting(
+            "pace",
+            "speed",
+            "30",
+            kind="choice",
+            choices=(
+                ("1", "slow motion: 1 epoch/s"),
+                ("3", "3 epochs/s"),
+                ("10", "10 epochs/s"),
+                ("30", "30 epochs/s"),
+                ("100", "100 epochs/s"),
+                ("max", "as fast as it goes"),
+            ),
+        ),
     ],
 )
+
+# Settings of how the page runs training, not of what it trains: in the link, not in Config.
+RUN_SETTINGS = ("pace",)
+CONFIG_NAMES = tuple(s.name for s in SETTINGS if s.name not in RUN_SETTINGS)
+# The speed control's epochs per second (None: as fast as the worker goes).
+PACES: dict[str, float | None] = {v: (None if v == "max" else float(v)) for v in SETTINGS["pace"].values}
 
 # Numeric limits and choices, as Config's checks and the glue's fields read them.
 NUMBERS: dict[str, Number] = {
@@ -276,7 +307,9 @@ NUMBERS: dict[str, Number] = {
     for s in SETTINGS
     if s.kind in ("number", "int")
 }
-CHOICES: dict[str, tuple[str, ...]] = {s.name: s.values for s in SETTINGS if s.kind == "choice"}
+CHOICES: dict[str, tuple[str, ...]] = {
+    s.name: s.values for s in SETTINGS if s.kind == "choice" and s.name in CONFIG_NAMES
+}
 _D = SETTINGS.defaults()
 
 
@@ -323,8 +356,13 @@ class Config:
         return [2, *self.layers, self.n_classes]
 
     def values(self) -> dict[str, Any]:
-        """The settings by their URL keys (``SETTINGS``' names)."""
-        return {s.name: getattr(self, _field(s.name)) for s in SETTINGS}
+        """The settings by their URL keys (``SETTINGS``' names; not the page's ``RUN_SETTINGS``)."""
+        return {name: getattr(self, _field(name)) for name in CONFIG_NAMES}
+
+
+def config_from(values: dict[str, Any]) -> "Config":
+    """The Config of a lab's values (by setting name; the ``RUN_SETTINGS`` are left out)."""
+    return Config(**{_field(k): v for k, v in values.items() if k in CONFIG_NAMES})
 
 
 def _field(name: str) -> str:
@@ -423,7 +461,7 @@ def from_hash(text: str) -> tuple[Config, list[str]]:
             else:
                 shown = setting.format(setting.default)
             messages.append(f"{message} — using the default {shown}")
-    return Config(**{_field(k): v for k, v in values.items()}), messages
+    return config_from(values), messages
 
 
 # ------------------------------------------------------- data and network

@@ -12,7 +12,7 @@ cross as numbers and text; "none" is sent as -1 (epochs, target, max_epochs) or 
 (session ids), because JS has two kinds of nothing and Python one.
 """
 
-from app.playground_view import network_pictures
+from app.playground_view import frame_bytes, network_pictures
 from nnfs.remote import Sessions
 
 _sessions = Sessions()
@@ -59,6 +59,22 @@ def drop(sid):
 def pictures(sid, width=0, height=0):
     """The Playground's pictures of session ``sid`` as bytes (app.playground_view, pure numpy)."""
     return network_pictures(_sessions.network(int(sid)), int(width), int(height))
+
+
+def frame(sid, budget, until_epoch=-1, target=-1, since=0, max_epochs=-1, width=0, height=0):
+    """A Playground frame: a slice of training, then its progress, weights and pictures
+    as one buffer (app.playground_view.frame_bytes): one round trip per picture."""
+    return frame_bytes(
+        _sessions,
+        int(sid),
+        float(budget),
+        int(width),
+        int(height),
+        until_epoch=_opt(until_epoch, -1),
+        target=_opt(target, -1),
+        since=int(since),
+        max_epochs=_opt(max_epochs, -1),
+    )
 
 
 _loading = None  # the download under way: a second Train while it runs waits for the same one
@@ -131,6 +147,7 @@ __export__ = [
     "run",
     "weights",
     "pictures",
+    "frame",
     "set_rates",
     "evaluate",
     "drop",

@@ -60,6 +60,7 @@ def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     s = stats(page)
     assert float(s["testAcc"]) >= target / 100, s
     assert int(s["epoch"]) <= max_epochs
+    assert int(s["curvePoints"]) == int(s["epoch"]) + 1  # each epoch on the curves once
     assert "Reached" in page.inner_text("#pg-status")
     # CPython, same settings: the same epoch (the runs agree to ~1e-13, see the parity test).
     config = pg.from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]
@@ -175,7 +176,7 @@ def test_the_url_restores_a_configuration(fresh):
         "pg-noise": "0.05",
         "pg-test": "20",
         "pg-dseed": "3",
-        "pg-hidden": "2",
+        "pg-layers": "8,6",
         "pg-neurons-1": "8",
         "pg-neurons-2": "6",
         "pg-act": "tanh",
@@ -196,14 +197,17 @@ def test_the_url_restores_a_configuration(fresh):
     assert current_hash(page) == "#playground/" + pg.to_hash(pg.from_hash(state)[0])
 
 
-def test_a_bad_link_value_falls_back_to_its_default(app):
+def test_a_bad_link_value_is_shown_beside_its_field_and_kept_out(app):
+    """Like every lab's: a bad value in a link is said beside its field, "(in the link)",
+    and the value in use is kept; a part that names no setting is said in the status line."""
     app.goto_lab("playground", "eta=abc&noise=0.3&layers=4,99&bogus=1")
     page = app.page
-    text = page.inner_text("#pg-status")
-    assert "'abc' is not a number — using the default 3" in text
-    assert "at most 16" in text and "unknown setting 'bogus'" in text
+    assert page.inner_text("#pg-eta-error") == ("learning rate η: 'abc' is not a number (in the link) — keeping 3")
+    layers = page.inner_text("#pg-layers-error")
+    assert "at most 16" in layers and layers.endswith("(in the link) — keeping 4"), layers
+    assert "unknown setting 'bogus'" in page.inner_text("#pg-status")
     assert page.input_value("#pg-eta") == "3" and page.input_value("#pg-noise") == "0.3"
-    assert page.input_value("#pg-neurons-1") == "4" and page.input_value("#pg-hidden") == "1"
+    assert page.input_value("#pg-neurons-1") == "4" and page.input_value("#pg-layers") == "4"
     assert "noise=0.3" in current_hash(page) and "bogus" not in current_hash(page)
     assert "eta=" not in current_hash(page)  # the default η: links hold what differs
 
@@ -245,7 +249,6 @@ NUMBER_FIELDS = [
     "pg-noise",
     "pg-test",
     "pg-dseed",
-    "pg-hidden",
     *[f"pg-neurons-{i}" for i in range(1, 7)],
     "pg-seed",
     "pg-eta",
@@ -269,9 +272,15 @@ def test_bad_numbers_keep_the_last_good_value(app):
         assert current_hash(page) == before, field
         page.fill(f"#{field}", good)
         assert page.inner_text(f"#{field}-error") == ""
-    page.fill("#pg-hidden", "7")
-    assert "at most 6" in page.inner_text("#pg-hidden-error")
-    page.fill("#pg-hidden", "6")
+    layers = page.input_value("#pg-layers")
+    for bad in ("abc", "4,,4", "4,17", "4,4,4,4,4,4,4"):
+        page.fill("#pg-layers", bad)
+        assert f"keeping {layers}" in page.inner_text("#pg-layers-error"), bad
+        assert page.get_attribute("#pg-layers", "aria-invalid") == "true"
+    assert "at most 6 hidden layers" in page.inner_text("#pg-layers-error")
+    assert current_hash(page) == before
+    page.fill("#pg-layers", layers)
+    assert page.inner_text("#pg-layers-error") == ""
     page.click("#pg-add-layer")
     assert "At most 6 hidden layers" in page.inner_text("#pg-status")
     page.fill("#pg-neurons-1", "17")
@@ -290,7 +299,7 @@ def test_the_page_trains_exactly_like_cpython(app):
     page.click("#pg-train")
     wait_state(page, "done")
     assert stats(page)["epoch"] == "20"
-    text = page.evaluate("document.getElementById('pg-model-json').value")
+    text = page.evaluate("document.getElementById('pg-model-json').textContent")
     in_page = from_json(text)
     config = pg.from_hash(state)[0]
     here = pg.train(config, 20)
@@ -313,10 +322,10 @@ def test_layer_buttons_add_fields_up_to_the_core_limit(app):
     top = pg.MAX_HIDDEN_LAYERS
     for _ in range(top + 1):  # one click more than allowed
         page.click("#pg-add-layer")
-    assert page.input_value("#pg-hidden") == str(top)
+    assert len(page.input_value("#pg-layers").split(",")) == top
     for i in range(1, top + 1):
         assert page.is_visible(f"#pg-layer-{i}")
-        assert page.inner_text(f"#pg-layer-{i} span").strip() == f"layer {i} neurons"
+        assert page.inner_text(f"#pg-layer-{i} label").strip() == f"layer {i} neurons"
     page.fill(f"#pg-neurons-{top}", "7")
     # (earlier tests may have left other sizes in the hidden fields: check the count and the last one)
     page.wait_for_function(f"""(() => {{
@@ -390,7 +399,7 @@ def test_paused_mid_epoch_the_model_scores_the_weights_it_holds(app):
     data = pg.build_data(pg.from_hash(state)[0])
     deadline = time.time() + 10
     while True:
-        saved = page.evaluate("document.getElementById('pg-model-json').value")
+        saved = page.evaluate("document.getElementById('pg-model-json').textContent")
         meta = json.loads(saved)["meta"]
         held = from_json(saved).accuracy(data.X_test, data.y_test)
         if meta["test_accuracy"] == pytest.approx(held, abs=1e-12) or time.time() > deadline:

@@ -35,9 +35,13 @@ LABS = {
     ),
     "backprop": ("app.backprop_view", [("#bp-h1-range", "#bp-net"), ("#bp-m-range", "#bp-net")]),
     "exercises": ("app.exercises_view", []),
+    "playground": (
+        "nnfs.playground",
+        [("#pg-noise-range", "#pg-plot"), ("#pg-n-range", "#pg-plot"), ("#pg-neurons-1-range", "#pg-plot")],
+    ),
 }
-# lab -> the link state in which every one of its controls is shown
-START = {"gates": "c=adder"}
+# lab -> the link state in which every one of its controls is shown (and enabled)
+START = {"gates": "c=adder", "playground": "data=circles"}
 
 
 def table_of(lab):

@@ -52,13 +52,28 @@ def test_links_written_before_the_table_still_read_the_same():
 
 def test_the_table_is_the_one_declaration():
     """Limits, choices and defaults are the table's: Config and its checks read them."""
-    assert DEFAULTS.values() == pg.SETTINGS.defaults()
+    defaults = pg.SETTINGS.defaults()
+    assert DEFAULTS.values() == {k: v for k, v in defaults.items() if k not in pg.RUN_SETTINGS}
     for s in pg.SETTINGS:
         if s.kind in ("number", "int"):
             assert (pg.NUMBERS[s.name].lo, pg.NUMBERS[s.name].hi) == (s.lo, s.hi)
-        if s.kind == "choice":
+        if s.kind == "choice" and s.name not in pg.RUN_SETTINGS:
             assert pg.CHOICES[s.name] == s.values
     assert pg.SETTINGS["eta"].label == "learning rate η" and pg.SETTINGS["pts"].kind == "text"
+
+
+def test_the_speed_is_in_the_link_but_not_in_the_configuration():
+    """The speed control is a setting of the page (a shared link keeps slow motion), not of
+    the run: the model's configuration (and its saved hash) does not change with it."""
+    assert pg.PACES == {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
+    values, problems = pg.SETTINGS.from_hash("data=moons&pace=1")
+    assert problems == [] and values == {"data": "moons", "pace": "1"}
+    c = pg.config_from({**pg.SETTINGS.defaults(), **values})
+    assert c == Config(data="moons") and "pace" not in to_hash(c)
+    assert from_hash("data=moons&pace=max") == (Config(data="moons"), [])
+    assert pg.SETTINGS.to_hash({**pg.SETTINGS.defaults(), "pace": "max"}) == "pace=max"
+    _, problems = pg.SETTINGS.from_hash("pace=7")
+    assert problems and problems[0][0] == "pace"
 
 
 def test_a_full_config_round_trips_exactly():

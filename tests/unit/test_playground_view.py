@@ -130,3 +130,30 @@ def test_network_pictures_are_the_decision_map_and_the_diagram_in_one_buffer():
     assert len(data) == 4 * (view.RES**2 + width * height)
     only, none = view.split_pictures(view.network_pictures(net), 0, 0)
     assert np.array_equal(only, decision) and none is None
+
+
+def test_a_frame_is_one_slice_its_progress_weights_and_pictures_in_one_buffer():
+    """One worker call per frame: what ``frame_bytes`` packs reads back as the three calls it
+    replaces would have answered at the same moment (an independent twin session, same seeds)."""
+    import json
+
+    from nnfs.remote import Sessions, pack
+
+    spec = json.dumps({"lab": "playground", "config": "data=circles&n=120&layers=5,3&act=tanh&epochs=50"})
+    # Fake clocks make the slices equal however long they take: 1 ms per reading.
+    mine, twin = Sessions(), Sessions()
+    sid = json.loads(mine.start(spec))["id"]
+    tid = json.loads(twin.start(spec))["id"]
+    for sessions, i in ((mine, sid), (twin, tid)):
+        ticks = iter(range(10**9))
+        sessions.sessions[i].clock = lambda ticks=ticks: next(ticks) / 1000
+    width, height = 760, view.diagram_height([2, 5, 3, 2])
+    for since in (0, 1):
+        run = {"until_epoch": 3 + since, "target": None, "since": since, "max_epochs": None}
+        progress, weights, pictures, seconds = view.split_frame(
+            view.frame_bytes(mine, sid, 10.0, width if since else 0, height if since else 0, **run)
+        )
+        assert progress == json.loads(twin.run(tid, 10.0, **run))
+        assert progress["epoch"] == 3 + since and progress["ended"]["kind"] == "goal"
+        assert weights == pack(twin.network(tid)) and seconds >= 0
+        assert pictures == view.network_pictures(twin.network(tid), width if since else 0, height if since else 0)

@@ -121,7 +121,7 @@ NO_STEP = "def sgd_step(weights, biases, x, y, eta):\n    return weights, biases
 
 def weights(page):
     """The weights the page holds (its model file), as nested lists."""
-    model = json.loads(page.input_value("#pg-model-json"))
+    model = json.loads(page.text_content("#pg-model-json"))
     return model["weights"], model["biases"]
 
 

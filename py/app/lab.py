@@ -75,10 +75,10 @@ def field_html(setting: Setting, element_id: str) -> str:
         )
         parts.append(f'<select id="{i}" aria-describedby="{described}">{options}</select>')
     else:
-        mode = "numeric" if s.kind == "int" else "decimal"
+        mode = {"int": ' inputmode="numeric"', "number": ' inputmode="decimal"'}.get(s.kind, "")
         parts.append(
-            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
-            f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}">'
+            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}"'
+            f'{mode} autocomplete="off" aria-describedby="{described}">'
         )
         if s.slider is not None:
             lo, hi, step = s.slider

@@ -4,7 +4,8 @@ Table-driven: a lab that moves onto ``app.lab`` adds itself to ``LABS`` (the
 module that holds its ``SETTINGS`` table, and which slider moves which picture
 for the phone check), and to ``START`` if its controls show only in some state.
 A control made for part of a setting (one bit of the Gates lab's inputs) says
-which with ``data-part-of="NAME"``. The controls are read from the live page, so a field
+which with ``data-part-of="NAME"``; a control that is a command, not a setting (the
+Digits lab's preset, model choice and file picker), is listed in ``COMMANDS`` with why. The controls are read from the live page, so a field
 written by hand into index.html, or a table entry the page lost, fails here.
 """
 
@@ -29,6 +30,15 @@ LABS = {
         "app.universality_view",
         [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
     ),
+    "digits": ("app.digits_layout", []),  # no sliders: every Digits setting is typed or chosen
+}
+# lab -> controls that are commands, not settings (a link does not carry them), each with why.
+COMMANDS = {
+    "digits": {
+        "dg-preset": "a recipe: it sets the training settings, which the link carries",
+        "dg-model": "which of the networks at hand reads the digits (a link cannot bring a network)",
+        "dg-load-file": "the file picker behind the Load… button",
+    },
 }
 # lab -> the link state in which every one of its controls is shown
 START = {"gates": "c=adder"}
@@ -48,15 +58,19 @@ def test_every_control_belongs_to_the_table_and_back(app, lab):
         "els => els.map(e => [e.id, e.dataset.partOf || null])",
     )
     allowed = set()
+    for command in COMMANDS.get(lab, {}):
+        assert page.locator(f"#lab-{lab} #{command}").count() == 1, f"the command {command} is gone: drop it here"
     for s in table:
         allowed.add(table.element_id(s.name))
         if s.slider is not None:
             allowed.add(table.element_id(s.name) + "-range")
-    stray = [i for i, part in controls if i not in allowed and part not in table.names()]
+    commands = COMMANDS.get(lab, {})
+    stray = [i for i, part in controls if i not in allowed and part not in table.names() and i not in commands]
     assert not stray, f"controls in #lab-{lab} not declared in its table: {stray}"
     for s in table:
         element_id = table.element_id(s.name)
         assert page.locator(f"#{element_id}").count() == 1, f"{s.name} has no control #{element_id}"
+        assert element_id not in commands
         if s.kind == "bool":
             continue  # bound by the lab (e.g. toggle buttons), not built
         # Label, limits and choices on the page are the table's.

@@ -29,6 +29,7 @@ ACTIVATIONS = (
     ("relu", "ReLU max(0, z)"),
     ("linear", "linear z"),
 )
+ACTIVATION_VALUES = tuple(v for v, _ in ACTIVATIONS)
 COSTS = (
     ("quadratic", "quadratic"),
     ("cross-entropy", "cross-entropy"),
@@ -79,7 +80,7 @@ def layers(default: tuple, max_layers: int, max_neurons: int, example: str) -> S
     )
 
 
-def act(default: str = "sigmoid", values: tuple = tuple(v for v, _ in ACTIVATIONS)) -> Setting:
+def act(default: str = "sigmoid", values: tuple = ACTIVATION_VALUES) -> Setting:
     """The hidden activation; ``values``: the ones this lab offers (labels are shared)."""
     return Setting(
         "act",

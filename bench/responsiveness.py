@@ -1,6 +1,7 @@
 """Benchmark: how free the page's main thread stays while a lab trains.
 
     .venv/bin/python bench/responsiveness.py [--seconds 6] [--pace max] [--compare OLD_CHECKOUT --rounds 2]
+    .venv/bin/python bench/responsiveness.py --digits [--images 50000] [--compare OTHER_TREE]
 
 Opens the app in headless Chromium, starts the Playground on a [2, 8, 8, 2]
 network with 1,000 points (the run the issue names) and, while it trains,
@@ -14,6 +15,14 @@ measures in the page:
 * pictures drawn per second (the lab's own figure), and Pause latency from the
   click's event time to the lab saying 'paused', five times.
 The same probe runs for the same time with the lab idle, as the baseline.
+
+``--digits``: the same probe from Train to the end of one Digits chapter-1 epoch
+(the epoch's end is when the page redraws the most: the log row, the curves,
+the pad, the confusion matrix, the gallery and the strips), twice: with the
+Digits lab shown, and with the Playground shown and training meanwhile.
+``--compare DIR`` measures another copy of the app (e.g. ``git archive`` of an
+older commit, with its static/vendor and static/data linked) in the same run,
+so that before and after meet the same machine load.
 """
 
 from __future__ import annotations
@@ -40,6 +49,27 @@ PROBE = """(seconds) => new Promise(resolve => {
   };
   ch.port2.postMessage(0);
 })"""
+
+# The probe above, until a condition holds (or ``seconds`` pass): started without waiting, read later.
+PROBE_UNTIL = """([seconds, until]) => { window.__probe = new Promise(resolve => {
+  const gaps = [], longs = [];
+  const obs = new PerformanceObserver(list => { for (const e of list.getEntries()) longs.push(e.duration); });
+  obs.observe({type: 'longtask'});
+  const ch = new MessageChannel(); const done = new Function('return ' + until);
+  let last = performance.now(); const end = last + seconds * 1000;
+  ch.port1.onmessage = () => {
+    const now = performance.now(); gaps.push(now - last); last = now;
+    if (now < end && !done()) ch.port2.postMessage(0); else { obs.disconnect(); resolve({gaps, longs}); }
+  };
+  ch.port2.postMessage(0);
+}); }"""
+DIGITS_DONE = "['done', 'stopped'].includes(document.getElementById('dg-run').dataset.state)"
+DIGITS_LOADED = """() => {
+    const data = document.getElementById('dg-data').dataset.state;
+    const results = document.getElementById('dg-results').dataset.state;
+    return data === 'ready' && results === 'ready';
+}"""
+PLAYGROUND = "data=xor&n=1000&layers=8,8&act=tanh&eta=0.3&epochs=100000"
 
 PAUSE = """() => new Promise(resolve => {
   const stats = document.getElementById('pg-stats');
@@ -96,12 +126,30 @@ def main(argv=None) -> int:
     parser.add_argument("--pace", default="max", help="the speed control's value (max: as fast as it goes)")
     parser.add_argument(
         "--compare",
+        type=Path,
         metavar="DIR",
         help="also measure the app in DIR (e.g. an older checkout, with static/vendor), "
         "alternating with this one, to compare them under the same load",
     )
     parser.add_argument("--rounds", type=int, default=1, help="measurements of each app (alternating)")
+    parser.add_argument("--digits", action="store_true", help="measure a Digits ch1 epoch (see above)")
+    parser.add_argument("--images", type=int, default=50_000, help="--digits: training images in the epoch")
+    parser.add_argument("--root", type=Path, default=ROOT, help="--digits: the copy of the app to measure")
     args = parser.parse_args(argv)
+    if args.digits:
+        rows = []
+        trees = [("this tree" if args.root == ROOT else str(args.root), args.root)]
+        if args.compare:
+            trees.append((str(args.compare), args.compare))
+        for label, root in trees:
+            rows += [(label, *r) for r in digits_runs(root, args.images)]
+        print(f"Main thread during one Digits ch1 epoch on {args.images:,} images, Train to the epoch's row:\n")
+        print("| app | shown | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms |")
+        print("|---|---|---|---|")
+        for label, shown, r in rows:
+            longs = f"{len(r['longs'])}" + (f", longest {max(r['longs']):.0f} ms" if r["longs"] else "")
+            print(f"| {label} | {shown} | {summary(r['gaps'])} | {longs} |")
+        return 0
     from browser import find_chromium
     from playwright.sync_api import sync_playwright
     from serve import make_server
@@ -141,6 +189,54 @@ def main(argv=None) -> int:
     for name, r in results:
         print(f"\n{name}: {r['speed']}")
     return 0
+
+
+def set_field(page, selector: str, value: str) -> None:
+    page.fill(selector, value)
+    page.dispatch_event(selector, "change")
+
+
+def digits_runs(root: Path, images: int) -> list:
+    """[(what is shown, probe result)] for one ch1 epoch with the Digits lab shown, then with the
+    Playground shown and training."""
+    from browser import find_chromium
+    from playwright.sync_api import sync_playwright
+    from serve import make_server
+
+    server = make_server(root, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + f"#playground/{PLAYGROUND}")  # the Playground starts the training worker
+            page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+            page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+            page.evaluate("location.hash = '#digits'")
+            page.wait_for_function(DIGITS_LOADED, timeout=120_000)
+            for shown in ("Digits", "Playground, training"):
+                page.evaluate("location.hash = '#digits'")
+                page.wait_for_function("!document.getElementById('lab-digits').hidden")
+                page.select_option("#dg-preset", "ch1")
+                set_field(page, "#dg-epochs", "1")
+                set_field(page, "#dg-subset", str(images))
+                page.click("#dg-train")
+                page.wait_for_function(f"!({DIGITS_DONE})")
+                page.evaluate(PROBE_UNTIL, [600, DIGITS_DONE])
+                if shown != "Digits":
+                    page.evaluate(f"location.hash = '#playground/{PLAYGROUND}'")
+                    page.wait_for_function("!document.getElementById('lab-playground').hidden")
+                    page.click("#pg-train")
+                out.append((shown, page.evaluate("window.__probe")))
+                if shown != "Digits" and page.get_attribute("#pg-stats", "data-state") == "running":
+                    page.click("#pg-pause")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ This module wires the lab together; the work is split by concern:
 - ``digits_models``: which network reads the digits, its test-set results,
   save/load/export;
 - ``digits_pad``: the drawing pad and the network's answer;
-- ``digits_train``: the training form and loop;
+- ``digits_train``: the training form (built from the settings table by the lab base) and its
+  buttons; ``digits_run``: the run in the training worker;
 - ``digits_view``: pure drawing (curves, galleries, confusion matrix, bars);
 - ``digits_state``: the state they share, in one object.
 
@@ -31,9 +32,8 @@ from app import digits_results as results
 from app import digits_train as train
 from app import digits_view as view
 from app.canvas import Canvas
-from app.digits_layout import SETTINGS
 from app.digits_state import lab, state
-from app.dom import NumberField, by_id, on, set_html, spawn
+from app.dom import by_id, on, set_html, spawn
 
 
 async def _initial_load() -> None:
@@ -69,11 +69,6 @@ def _test_index_key(event) -> None:
         pad.read_test_image()
 
 
-def _image_typed(value) -> None:
-    lab.values["image"] = value
-    lab.sync_url()
-
-
 def setup() -> None:
     """Bind the controls (no data is loaded until the lab is shown)."""
     for key, element_id in (
@@ -90,11 +85,7 @@ def setup() -> None:
     state.els["nav"] = js.document.querySelector("#nav a[data-lab='digits']")
     state.els["gallery-count"] = by_id("dg-gallery-count")
     state.els["confusion"] = by_id("dg-confusion")
-    # The test-image number is the lab base's "image" setting (its element keeps the id
-    # dg-test-index, which other tests use): typing it keeps the address up to date.
-    state.fields["test-index"] = lab.fields["image"] = NumberField(
-        "dg-test-index", "test image", _image_typed, setting=SETTINGS["image"]
-    )
+    lab.build()  # every setting's control (training form, test image) from the table
 
     train.setup()
     on("dg-load-retry", "click", data.retry_clicked)
@@ -107,7 +98,7 @@ def setup() -> None:
     on("dg-clear", "click", pad.clear_drawing)
     on("dg-undo", "click", pad.undo)
     on("dg-read-test", "click", pad.read_test_image)
-    on("dg-test-index", "keydown", _test_index_key)
+    on("dg-image", "keydown", _test_index_key)
     on("dg-gallery-prev", "click", results.prev_clicked)
     on("dg-gallery-next", "click", results.next_clicked)
     on("dg-gallery-all", "click", results.all_clicked)
@@ -128,9 +119,16 @@ def setup() -> None:
 def show(link: str = "") -> None:
     """First show: start loading the test set and the pretrained model. A link that names a
     test image (``#digits/image=3``) shows that image (as soon as the test set is there)."""
-    if lab.show(link) and "image=" in link and lab.fields["image"].error.textContent == "":
+    read = lab.show(link)
+    if read:
+        train.settings_changed()  # which preset the link's settings match, and their summary
+    if read and "image=" in link and lab.fields["image"].error.textContent == "":
         state.shown_test_index = int(lab["image"])
         pad.predict_drawing()
+    if state.results_later is not None:  # results that came while another lab was shown
+        (predictions,) = state.results_later
+        state.results_later = None
+        spawn(models.refresh_results(predictions))
     if not state.started:
         state.started = True
         spawn(_initial_load())

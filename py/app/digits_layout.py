@@ -1,9 +1,10 @@
 """Pure helpers for the Digits lab's page (numpy only, so CPython tests them).
 
-The lab's non-training settings table (the test image to read, which a link
-can name: ``#digits/image=3``); how many digits fit in a row of a strip;
-which digits the gallery shows (every mistake, or one confusion-matrix cell),
-and the pages of that list. The training settings belong to digits_train.
+The lab's settings table: the training form's settings (``nnfs.digits_training``,
+which shares its names, labels and limits with the Playground) and the test
+image to read; a link can name any of them: ``#digits/l2=5&layers=100&image=3``.
+How many digits fit in a row of a strip; which digits the gallery shows (every
+mistake, or one confusion-matrix cell), and the pages of that list.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from nnfs import mnist
+from nnfs.digits_training import TRAINING_SETTINGS
 from nnfs.settings import Setting, Table
 
 SETTINGS = Table(
     "dg",
     [
+        *TRAINING_SETTINGS,
         Setting(
             "image",
             "test image",

@@ -16,7 +16,7 @@ import numpy as np
 from app import digits_pad as pad
 from app import digits_results, files
 from app.digits_data import LoadError, fetch_bytes
-from app.digits_state import message, state
+from app.digits_state import Parts, lab, message, state
 from app.dom import by_id, set_text, spawn
 from nnfs import export, mnist, model_io
 from nnfs.digits_training import check_digit_model, confidence_note, eval_rows, n_weights, usable
@@ -52,12 +52,17 @@ async def load_pretrained() -> None:
 
 def update_model_choices() -> None:
     select = by_id("dg-model")
+    # Written only where something changed: each read or write crosses the bridge to the page.
     for option in select.options:
-        key = option.value
+        key = str(option.value)
         net = state.models.get(key)
-        option.disabled = net is None
-        option.textContent = state.model_names[key] + ("" if net is not None else " (none yet)")
-    select.value = state.active
+        text = state.model_names[key] + ("" if net is not None else " (none yet)")
+        if bool(option.disabled) != (net is None):
+            option.disabled = net is None
+        if str(option.textContent) != text:
+            option.textContent = text
+    if str(select.value) != state.active:
+        select.value = state.active
 
 
 def using_text() -> str:
@@ -117,8 +122,9 @@ async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None
     return np.concatenate(out)
 
 
-async def refresh_results(predictions=None) -> None:
-    """Score the active model on the test set and redraw the results panel."""
+async def refresh_results(predictions=None, parts: Parts | None = None) -> None:
+    """Score the active model on the test set and redraw the results panel (a part at a time:
+    ``parts`` times them, see ``digits_state.Parts``)."""
     state.results_token += 1
     token = state.results_token
     net = state.active_net()
@@ -143,13 +149,22 @@ async def refresh_results(predictions=None) -> None:
         )
         return
     images, labels = state.data["test"]
+    if not lab.visible:
+        # Another lab is shown (this one trains on): nobody sees the panel, so it is drawn
+        # when the lab is shown again (digits_lab.show), not now, in the shown lab's time.
+        state.results_later = (predictions,)
+        results.setAttribute("data-state", "pending")
+        return
+    state.results_later = None
     results.setAttribute("data-state", "computing")
     set_text("dg-results-model", f"{state.model_names[state.active]}, scoring…")
     if predictions is None:
         predictions = await predict_async(net, images, wanted=lambda: token == state.results_token)
     if token != state.results_token or predictions is None:
         return  # another model was chosen meanwhile
-    digits_results.show(images, labels, predictions)
+    await digits_results.show(images, labels, predictions, parts or Parts())
+    if token != state.results_token:
+        return  # another model was chosen while the panel was drawn
     set_text("dg-results-model", using_text())
     results.setAttribute("data-state", "ready")
     results.setAttribute("data-model", state.active)

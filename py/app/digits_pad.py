@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from app import digits_view as view
-from app.digits_state import SIZE, state
+from app.digits_state import SIZE, lab, state
 from app.dom import by_id, set_html, set_text
 from nnfs import mnist
 from nnfs.digits import ink_segment, preprocess_digit, rasterize_strokes
@@ -67,6 +67,7 @@ def _add_point(x: float, y: float) -> None:
     else:
         c.line(prev[0], prev[1], x, y, INK, PEN)
     ink_segment(state.ink, prev, (x, y), PEN)
+    state.ink_version += 1
 
 
 def pointer_down(event) -> None:
@@ -102,6 +103,7 @@ def pointer_up(event) -> None:
 def clear_drawing(_event=None) -> None:
     state.strokes.clear()
     state.ink = np.zeros((SIZE, SIZE))
+    state.ink_version += 1
     state.shown_test_index = None
     redraw_strokes()
     predict_drawing()
@@ -111,6 +113,7 @@ def undo(_event=None) -> None:
     if state.strokes:
         state.strokes.pop()
     state.ink = rasterize_strokes(state.strokes, SIZE, SIZE, PEN) if state.strokes else np.zeros((SIZE, SIZE))
+    state.ink_version += 1
     redraw_strokes()
     predict_drawing()
 
@@ -156,7 +159,7 @@ def predict_drawing() -> None:
         source = f"test image {state.shown_test_index} (labelled {labels[state.shown_test_index]})"
         empty = False
     else:
-        digit = preprocess_digit(state.ink)
+        digit = _preprocessed()
         pixels, empty = digit.pixels, digit.empty
         source = "your drawing"
     view.draw_seen(state.canvases["seen"], pixels)
@@ -184,6 +187,14 @@ def predict_drawing() -> None:
     _show_answer(pixels, net)
 
 
+def _preprocessed():
+    """The drawing as the network reads it, computed once per change of the ink (an epoch's
+    end asks again with a new network, not a new drawing)."""
+    if state.digit_cache is None or state.digit_cache[0] != state.ink_version:
+        state.digit_cache = (state.ink_version, preprocess_digit(state.ink))
+    return state.digit_cache[1]
+
+
 def _source_text() -> str:
     return "this test image" if state.shown_test_index is not None else "the drawing"
 
@@ -196,5 +207,5 @@ def read_test_image(_event=None) -> None:
         else:
             set_text("dg-answer-note", "The test set is still loading.")
         return
-    state.shown_test_index = int(state.fields["test-index"].value)
+    state.shown_test_index = int(lab["image"])
     predict_drawing()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from app import digits_view as view
 from app.digits_layout import strip_columns
-from app.digits_state import state
+from app.digits_state import Parts, state
 from app.dom import by_id
 
 SAMPLE_COLUMNS = 10  # the first 20 test digits, in rows of (at most) 10
@@ -22,11 +22,19 @@ def _available_width() -> float:
     return float(by_id("dg-results").clientWidth or 0) - 2 * 16  # the panel's padding
 
 
-def show(images, labels, predictions) -> None:
-    """Draw one model's results; the gallery starts again at the first page of all mistakes."""
+async def show(images, labels, predictions, parts: Parts) -> None:
+    """Draw one model's results, a part at a time (the sample strip, the confusion matrix, the
+    gallery: ``parts`` yields to the browser between them); the gallery starts again at the
+    first page of all mistakes."""
     state.shown_results = (images, labels, predictions)
     state.gallery_cell, state.gallery_page = None, 0
-    _draw_all()
+    width = _available_width()
+    state.strip_width = width
+    columns = strip_columns(width, SAMPLE_COLUMNS)
+    await parts.run("sample", view.results_sample, state.canvases, state.els, images, labels, predictions, columns)
+    await parts.run("confusion", view.results_confusion, state.els, labels, predictions)
+    if state.shown_results is not None and state.shown_results[2] is predictions:  # not replaced meanwhile
+        await parts.run("gallery", _draw_gallery)
 
 
 def _draw_all() -> None:

@@ -29,7 +29,7 @@ from app import digits_data as data
 from app import digits_models as models
 from app import digits_pad as pad
 from app import digits_view as view
-from app.digits_state import message, message_is_bad, state
+from app.digits_state import Parts, message, message_is_bad, state
 from app.dom import by_id, set_html, set_text, spawn
 from app.training import as_bytes, client
 from nnfs.digits_training import EpochRecord, epoch_rate, format_duration, format_megabytes, run_seconds_left
@@ -193,15 +193,26 @@ class Driver:
         t0 = time.perf_counter()
         predictions = await self.pull_weights()
         self.run.scoring_seconds = self.run.scoring_seconds or (time.perf_counter() - t0)
+        # What the epoch's end changes, a part at a time (the browser paints and answers
+        # between parts): the curves and the model's name, the pad, then the results panel.
+        parts = Parts()
+        await parts.run("curves", self.draw_curves)
+        await parts.run("model", self.name_model, int(h["epoch"][-1]))
+        await parts.run("pad", pad.predict_drawing)
+        if state.active == "trained" and predictions is not None:
+            await models.refresh_results(predictions, parts)
+        parts.publish(state.els["run"])
+        await note_memory()
+
+    def draw_curves(self) -> None:
         view.draw_curves(state.canvases["curves"], state.records, self.config.epochs, state.pretrained_accuracy)
+
+    @staticmethod
+    def name_model(epoch: int) -> None:
         state.model_names["trained"] = f"your network (epoch {state.records[-1].epoch})"
         models.update_model_choices()
         models.update_using()
-        state.els["run"].setAttribute("data-epoch", str(int(h["epoch"][-1])))
-        pad.predict_drawing()
-        if state.active == "trained" and predictions is not None:
-            await models.refresh_results(predictions)
-        await note_memory()
+        state.els["run"].setAttribute("data-epoch", str(epoch))
 
 
 def _num(v) -> float:
@@ -245,6 +256,7 @@ async def _drive(d: Driver) -> None:
     state.models["trained"] = d.net
     state.model_names["trained"] = "your network"
     models.set_active("trained", refresh=False)
+    await asyncio.sleep(0)  # the browser's turn: the pad has been redrawn with the new network
     results = by_id("dg-results")
     results.setAttribute("data-state", "pending")
     results.setAttribute("data-model", "trained")
@@ -255,7 +267,8 @@ async def _drive(d: Driver) -> None:
     for key in ("position", "held-test-accuracy"):
         el.removeAttribute(f"data-{key}")
     run.set_state("training")
-    view.draw_curves(state.canvases["curves"], state.records, config.epochs, state.pretrained_accuracy)
+    await asyncio.sleep(0)
+    d.draw_curves()  # the empty plot for this run's epochs
     await note_memory()
     p = d.last
     while not run.stopped and not p["stop"]:

@@ -11,6 +11,7 @@ behind another module's back.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import numpy as np
 
@@ -30,7 +31,6 @@ class DigitsState:
         # Elements and canvases, looked up once in setup().
         self.canvases: dict[str, object] = {}
         self.els: dict[str, object] = {}
-        self.fields: dict[str, object] = {}  # NumberFields by key
 
         # Downloads.
         self.started = False  # has the first show started loading?
@@ -57,16 +57,18 @@ class DigitsState:
         self.gallery_cell: tuple[int, int] | None = None  # a confusion-matrix cell, or None: all mistakes
         self.gallery_page = 0
         self.strip_width = 0.0  # CSS pixels the strips were drawn for
+        self.results_later: tuple | None = None  # (predictions,) to draw when the lab is shown again
 
         # Drawing.
         self.strokes: list[list[tuple[float, float]]] = []
         self.ink = np.zeros((SIZE, SIZE))
+        self.ink_version = 0  # counts changes of the ink, so its preprocessing is done once per change
+        self.digit_cache: tuple | None = None  # (ink_version, preprocessed digit)
         self.pointer: int | None = None  # id of the pointer drawing the current stroke
         self.last_predict = 0.0
         self.shown_test_index: int | None = None  # when a test image, not the drawing, is shown
 
         # Training (written by digits_train).
-        self.hidden: tuple = (30,)
         self.run = None  # the current digits_train.Run, if any
         self.records: list = []  # EpochRecords of the current run
         self.peak_memory = 0  # the page's WebAssembly memory (peak)
@@ -86,8 +88,32 @@ class DigitsState:
         )
 
 
+class Parts:
+    """A redraw in parts: each part timed, and the browser given its turn after each.
+
+    At an epoch's end the page redraws the curves, the pad, the sample strip, the
+    confusion matrix and the gallery. Done in one go that was one long task (up
+    to half a second) in which a click or a stroke had to wait; done a part at a
+    time, the browser paints and answers between them. ``ms`` (part -> milliseconds)
+    goes to the tests as ``data-redraw-ms`` on ``#dg-run``.
+    """
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    async def run(self, name: str, fn, *args):
+        t0 = time.perf_counter()
+        result = fn(*args)
+        self.ms[name] = self.ms.get(name, 0.0) + 1000 * (time.perf_counter() - t0)
+        await asyncio.sleep(0)  # a new browser task (Pyodide's loop schedules with setTimeout)
+        return result
+
+    def publish(self, element) -> None:
+        element.setAttribute("data-redraw-ms", ";".join(f"{k}:{v:.1f}" for k, v in self.ms.items()))
+
+
 state = DigitsState()
-# The lab base: the non-training settings (SETTINGS), the address, the status line, test hooks.
+# The lab base: the settings (training form and test image), the address, the status line, test hooks.
 lab = Lab("digits", SETTINGS)
 
 

@@ -1,5 +1,11 @@
 """Digits lab training: the settings form and its buttons (Train, Pause, Stop).
 
+The form's controls are built and bound by the lab base (``app.lab``) from the
+lab's settings table (``digits_layout.SETTINGS``): the same names, labels,
+limits and help as the Playground's, read from and written to the link
+(``#digits/l2=5&layers=100&epochs=3``). A preset sets several of them at once;
+``nnfs.digits_training.config_from_values`` turns them into a TrainingConfig.
+
 The run itself is ``digits_run``'s: it trains in the training worker on the
 engine and shows what comes back. Here: the form (#dg-config, #dg-preset),
 one ``Run`` per Train (its pause/stop flags, read by digits_run between
@@ -19,39 +25,22 @@ import js
 
 from app import digits_run
 from app import digits_view as view
-from app.digits_state import BUSY_RUN_STATES, message, state
-from app.dom import NumberField, by_id, on, set_text
-from nnfs import mnist
-from nnfs.digits_training import (
-    MIN_SUBSET,
-    PRESETS,
-    TrainingConfig,
-    format_hidden_sizes,
-    matching_preset,
-    parse_hidden_sizes,
-)
+from app.digits_state import BUSY_RUN_STATES, lab, message, state
+from app.dom import by_id, on, set_text
+from nnfs.digits_training import PRESETS, TrainingConfig, config_from_values, matching_preset, preset_values
 
 
 def setup() -> None:
-    """Bind the training form and show the first preset (no data is loaded until Train)."""
-    changed = _settings_changed
-    f = state.fields
-    f["eta"] = NumberField("dg-eta", "η", changed, lo=1e-6, hi=100)
-    f["batch"] = NumberField("dg-batch", "mini-batch size", changed, lo=1, hi=10_000, integer=True)
-    f["lmbda"] = NumberField("dg-lmbda", "λ", changed, lo=0, hi=1000)
-    f["seed"] = NumberField("dg-seed", "seed", changed, lo=0, hi=2**32 - 1, integer=True)
-    f["epochs"] = NumberField("dg-epochs", "epochs", changed, lo=1, hi=1000, integer=True)
-    f["subset"] = NumberField("dg-subset", "training images", changed, lo=MIN_SUBSET, hi=mnist.N_TRAIN, integer=True)
-    on("dg-hidden", "input", _hidden_typed)
-    for select in ("dg-activation", "dg-cost", "dg-init"):
-        on(select, "change", _settings_changed)
+    """Bind the training form's buttons and show the first preset (no data is loaded until Train).
+    The settings' controls are the lab base's (``lab.build()``, from the table)."""
+    lab.on_change = lambda name, _value: name != "image" and settings_changed()
     on("dg-preset", "change", _apply_preset)
     on("dg-train", "click", _train_clicked)
     on("dg-pause", "click", _pause_clicked)
     on("dg-stop", "click", _stop_clicked)
-    _apply_preset()
+    settings_changed()
     _set_run_state("idle")
-    view.draw_curves(state.canvases["curves"], state.records, int(f["epochs"].value))
+    view.draw_curves(state.canvases["curves"], state.records, int(lab["epochs"]))
 
 
 class Run:
@@ -81,6 +70,8 @@ class Run:
 
 
 def _set_run_state(run_state: str) -> None:
+    if state.els["run"].getAttribute("data-state") == run_state:
+        return  # the loop says "training" after every call: the page is already in step
     state.els["run"].setAttribute("data-state", run_state)
     busy = run_state in ("loading", "training", "paused", "scoring")
     # Training goes on while another lab is shown: its link in the navigation says so.
@@ -102,37 +93,17 @@ def _set_run_state(run_state: str) -> None:
 
 
 def _config() -> TrainingConfig:
-    f = state.fields
-    return TrainingConfig(
-        hidden=state.hidden,
-        activation=str(by_id("dg-activation").value),
-        cost=str(by_id("dg-cost").value),
-        init=str(by_id("dg-init").value),
-        eta=float(f["eta"].value),
-        mini_batch_size=int(f["batch"].value),
-        lmbda=float(f["lmbda"].value),
-        seed=int(f["seed"].value),
-        epochs=int(f["epochs"].value),
-        subset=int(f["subset"].value),
-    )
+    return config_from_values(lab.values)
 
 
 def _apply_preset(_event=None) -> None:
     name = str(by_id("dg-preset").value)
-    if name not in PRESETS:
-        return
-    c = PRESETS[name].config
-    _set_hidden(c.hidden)
-    by_id("dg-activation").value = c.activation
-    by_id("dg-cost").value = c.cost
-    by_id("dg-init").value = c.init
-    state.fields["eta"].set(c.eta)
-    state.fields["batch"].set(c.mini_batch_size)
-    state.fields["lmbda"].set(c.lmbda)
-    _settings_changed()
+    if name in PRESETS:
+        lab.set(**preset_values(name))
+        settings_changed()
 
 
-def _settings_changed(_value=None) -> None:
+def settings_changed() -> None:
     """Show which preset the settings match (editing a field turns the preset into 'custom')."""
     try:
         config = _config()
@@ -141,34 +112,6 @@ def _settings_changed(_value=None) -> None:
         return
     by_id("dg-preset").value = matching_preset(config)
     set_text("dg-config-summary", config.describe())
-
-
-def _set_hidden(hidden) -> None:
-    state.hidden = tuple(hidden)
-    field = by_id("dg-hidden")
-    field.value = format_hidden_sizes(state.hidden)
-    _hidden_error("")
-
-
-def _hidden_error(text: str) -> None:
-    field = by_id("dg-hidden")
-    set_text("dg-hidden-error", text)
-    if text:
-        field.setAttribute("aria-invalid", "true")
-        field.parentElement.classList.add("invalid")
-    else:
-        field.removeAttribute("aria-invalid")
-        field.parentElement.classList.remove("invalid")
-
-
-def _hidden_typed(_event) -> None:
-    try:
-        state.hidden = parse_hidden_sizes(str(by_id("dg-hidden").value))
-    except ValueError as e:
-        _hidden_error(f"{e} — keeping {format_hidden_sizes(state.hidden)}")
-        return
-    _hidden_error("")
-    _settings_changed()
 
 
 async def _train_clicked(_event) -> None:

@@ -207,7 +207,10 @@ class NumberField:
     def set(self, value, notify: bool = False) -> None:
         """Set the field from code (a preset, a learning step, a URL)."""
         self.clear_error()
-        self.value = int(value) if self.integer else float(value)
+        if self.setting is not None and self.setting.kind == "text":
+            self.value = value  # a value with its own written form (hidden layers: a tuple)
+        else:
+            self.value = int(value) if self.integer else float(value)
         self.input.value = self._format(self.value)
         self._to_slider(self.value)
         if notify and self.on_change is not None:

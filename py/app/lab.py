@@ -85,10 +85,10 @@ def field_html(setting: Setting, element_id: str, part_of: str = "") -> str:
             f'autocomplete="off" spellcheck="false" aria-describedby="{described}"{part}>'
         )
     else:
-        mode = "numeric" if s.kind == "int" else "decimal"
+        mode = {"int": ' inputmode="numeric"', "number": ' inputmode="decimal"'}.get(s.kind, "")
         parts.append(
-            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}" '
-            f'inputmode="{mode}" autocomplete="off" aria-describedby="{described}"{part}>'
+            f'<input type="text" id="{i}" value="{escape(s.format(s.default))}"'
+            f'{mode} autocomplete="off" aria-describedby="{described}"{part}>'
         )
         if s.slider is not None:
             lo, hi, step = s.slider

@@ -4,7 +4,8 @@ The maths lives in ``network.py``; this module holds what the Digits lab needs
 around it, kept free of the browser so it is tested in CPython:
 
     PRESETS, TrainingConfig      the book's chapter 1 and 3 settings, and custom ones
-    parse_hidden_sizes("100,30") the hidden layers a learner types
+    TRAINING_SETTINGS            the form's settings (shared ones from training_settings)
+    config_from_values, preset_values   the one mapping between those and TrainingConfig
     confusion_matrix, misclassified, accuracy_of
     confidences(outputs, ...)    the output layer as one confidence per digit
     ChunkPlanner                 (from pacing.py) how many mini-batches fit in ~30 ms
@@ -24,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import training_settings as ts
 from .costs import output_activation_for
 from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
 from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
+from .settings import Setting
 
 if TYPE_CHECKING:  # engine is imported where a session is built, as below
     from .engine import Session
@@ -244,35 +247,55 @@ def matching_preset(config: TrainingConfig) -> str:
     return "custom"
 
 
-def parse_hidden_sizes(text: str) -> tuple[int, ...]:
-    """Hidden layer sizes typed as '30', '100, 30' or '100 30'; '' or 'none' means no hidden layer."""
-    if not isinstance(text, str):
-        raise ValueError(f"hidden layers must be typed as text, got {text!r}")
-    stripped = text.strip()
-    if stripped.lower() in ("", "none", "-"):
-        return ()
-    pieces = stripped.split(",")
-    if any(not piece.strip() for piece in pieces[:-1]):  # a trailing comma is fine (typing "100,30")
-        raise ValueError(
-            f"hidden layers: a size is missing between commas in {stripped!r} (type sizes like 30 or 100,30)"
-        )
-    parts = [p for p in stripped.replace(",", " ").split()]
-    sizes = []
-    for p in parts:
-        try:
-            n = int(p)
-        except ValueError:
-            raise ValueError(f"hidden layers: {p!r} is not a whole number (type sizes like 30 or 100,30)") from None
-        if not 1 <= n <= MAX_LAYER_SIZE:
-            raise ValueError(f"hidden layers: each needs 1 to {MAX_LAYER_SIZE} neurons, got {n}")
-        sizes.append(n)
-    if len(sizes) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"hidden layers: at most {MAX_HIDDEN_LAYERS}, got {len(sizes)}")
-    return tuple(sizes)
+# -- the form's settings -------------------------------------------------------------
+
+# The Digits lab's training form, declared once: the settings it shares with the Playground
+# come from training_settings (same names, labels, limits, help), with this lab's defaults
+# (the chapter 1 preset) and the limits MNIST sets; then the number of training images.
+TRAINING_SETTINGS: tuple[Setting, ...] = (
+    ts.layers((30,), MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, "100,30"),
+    ts.act("sigmoid", HIDDEN_ACTIVATIONS),
+    ts.cost("quadratic"),
+    ts.init("normal"),
+    ts.eta(3.0),
+    ts.batch(10, hi=10_000),
+    ts.l2(0.0),
+    ts.seed(0),
+    ts.epochs(3, hi=1000),
+    Setting(
+        "subset",
+        "training images",
+        N_TRAIN,
+        kind="int",
+        lo=MIN_SUBSET,
+        hi=N_TRAIN,
+        help=f"How many of the {N_TRAIN:,} training images an epoch goes through ({MIN_SUBSET} to {N_TRAIN:,}).",
+    ),
+)
+# setting name -> TrainingConfig field: the one place the two vocabularies meet.
+CONFIG_FIELDS = {
+    "layers": "hidden",
+    "act": "activation",
+    "cost": "cost",
+    "init": "init",
+    "eta": "eta",
+    "batch": "mini_batch_size",
+    "l2": "lmbda",
+    "seed": "seed",
+    "epochs": "epochs",
+    "subset": "subset",
+}
 
 
-def format_hidden_sizes(hidden: Iterable[int]) -> str:
-    return ", ".join(str(n) for n in hidden) if hidden else "none"
+def config_from_values(values: dict[str, Any]) -> TrainingConfig:
+    """The TrainingConfig of the form's values (by setting name); ValueError says what is wrong."""
+    return TrainingConfig(**{field: values[name] for name, field in CONFIG_FIELDS.items()})
+
+
+def preset_values(name: str) -> dict[str, Any]:
+    """The settings a preset sets, by setting name (seed, epochs and images are not a recipe's)."""
+    config = PRESETS[name].config
+    return {n: getattr(config, f) for n, f in CONFIG_FIELDS.items() if n not in ("seed", "epochs", "subset")}
 
 
 # -- results --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import engine
+from . import training_settings as ts
 from .costs import output_activation_for
 from .datasets import make_dataset, train_test_split
 from .network import Network, Trainer
@@ -78,17 +79,10 @@ def _parse(spec: Number, text: str) -> int | float:
 
 def parse_layers(text: str) -> tuple[int, ...]:
     """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
-    text = text.strip()
-    if not text:
-        return ()
-    items = text.split(",")
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
-    return tuple(int(_parse(NEURONS, item)) for item in items)
+    return ts.parse_layers(text, MAX_HIDDEN_LAYERS, MAX_NEURONS)
 
 
-def layers_text(layers: Iterable[int]) -> str:
-    return ",".join(str(k) for k in layers)
+layers_text = ts.layers_text
 
 
 def round_point(x: float, y: float) -> tuple[float, float]:
@@ -128,7 +122,8 @@ def points_text(points: Iterable[tuple[float, float, int]]) -> str:
 
 # ------------------------------------------------------------- the settings
 
-# Every setting of the Playground, declared once: its URL key, label, default, limits,
+# Every setting of the Playground, declared once (the training settings it shares with the
+# Digits lab are nnfs.training_settings'): its URL key, label, default, limits,
 # the slider's range and a sentence of help. The URL codec (nnfs.settings), the number
 # limits (NUMBERS), the choices (CHOICES) and Config's defaults all come from here.
 # "pts" (the learner's clicked points) is Config.points.
@@ -191,75 +186,15 @@ SETTINGS = Table(
         Setting(
             "dseed", "data seed", 1, kind="int", lo=0, hi=999_999, help="The same seed gives the same points and split."
         ),
-        Setting(
-            "layers",
-            "hidden layers",
-            (4,),
-            kind="text",
-            parse_text=parse_layers,
-            encode_text=layers_text,
-            help=f"Neurons per hidden layer, e.g. 4,4 (0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS}).",
-        ),
-        Setting(
-            "act",
-            "activation",
-            "sigmoid",
-            kind="choice",
-            choices=(
-                ("sigmoid", "sigmoid σ(z)"),
-                ("tanh", "tanh(z)"),
-                ("relu", "ReLU max(0, z)"),
-                ("linear", "linear z"),
-            ),
-            help="The hidden neurons' activation function.",
-        ),
-        Setting(
-            "cost",
-            "cost",
-            "cross-entropy",
-            kind="choice",
-            choices=(
-                ("quadratic", "quadratic"),
-                ("cross-entropy", "cross-entropy"),
-                ("log-likelihood", "log-likelihood"),
-            ),
-            help="What training minimises (log-likelihood uses softmax outputs).",
-        ),
-        Setting(
-            "init",
-            "initial weights",
-            "scaled",
-            kind="choice",
-            choices=(("normal", "N(0, 1)"), ("scaled", "N(0, 1/n_in)")),
-            help="How the weights start.",
-        ),
-        Setting(
-            "seed",
-            "network seed",
-            1,
-            kind="int",
-            lo=0,
-            hi=999_999,
-            help="The initial weights and the mini-batch order.",
-        ),
-        Setting(
-            "eta",
-            "learning rate η",
-            3.0,
-            lo=0.0001,
-            hi=1000.0,
-            help="The size of each gradient-descent step; a change takes effect at once.",
-        ),
-        Setting("batch", "mini-batch size", 10, kind="int", lo=1, hi=2000, help="Training points averaged per step."),
-        Setting(
-            "l2",
-            "L2 λ",
-            0.0,
-            lo=0.0,
-            hi=100.0,
-            help="Weight decay: pulls the weights toward 0 against overfitting; takes effect at once.",
-        ),
-        Setting("epochs", "stop after epochs", 300, kind="int", lo=1, hi=100_000, help="Training stops at this epoch."),
+        ts.layers((4,), MAX_HIDDEN_LAYERS, MAX_NEURONS, "4,4"),
+        ts.act("sigmoid"),
+        ts.cost("cross-entropy"),
+        ts.init("scaled"),
+        ts.seed(1),
+        ts.eta(3.0),
+        ts.batch(10, hi=2000),
+        ts.l2(0.0),
+        ts.epochs(300, hi=100_000),
         Setting(
             "target",
             "stop at test accuracy %",

@@ -34,7 +34,7 @@ def digits_trains(page, images: int = 500) -> dict:
     page.click("#nav a[data-lab='digits']")
     page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=60_000)
     page.select_option("#dg-preset", "ch3")
-    set_field(page, "#dg-hidden", "20")
+    set_field(page, "#dg-layers", "20")
     set_field(page, "#dg-epochs", "1")
     set_field(page, "#dg-subset", str(images))
     page.click("#dg-train")

@@ -130,8 +130,8 @@ def test_a_model_whose_outputs_overflow_is_refused_and_the_old_one_keeps_reading
     good.write_text(json.dumps(digit_model()))
     choose(page, good)
     assert message(page)[0] == "good" and using(page) == "file"
-    page.page.fill("#dg-test-index", "3")
-    page.page.dispatch_event("#dg-test-index", "change")
+    page.page.fill("#dg-image", "3")
+    page.page.dispatch_event("#dg-image", "change")
     page.page.click("#dg-read-test")
     outputs = page.page.get_attribute("#dg-answer", "data-outputs")
     assert outputs

@@ -5,8 +5,9 @@ module that holds its ``SETTINGS`` table, and which slider moves which picture
 for the phone check), and to ``START`` if its controls show only in some state.
 A control made for part of a setting (one bit of the Gates lab's inputs) says
 which with ``data-part-of="NAME"``. A control that edits the lab's working data rather than
-a setting (a weight picked on the picture, a cell of the examples, the learner's code: nothing
-a link restores) says so with ``data-not-setting``; it must still have an accessible name.
+a setting (a weight picked on the picture, a cell of the examples, the learner's code), or is a
+command (the Digits lab's preset, model choice and file picker): nothing a link restores, says so
+with ``data-not-setting``; it must still have an accessible name.
 The controls are read from the live page, so a field written by hand into index.html, or a
 table entry the page lost, fails here.
 """
@@ -39,6 +40,7 @@ LABS = {
         "nnfs.playground",
         [("#pg-noise-range", "#pg-plot"), ("#pg-n-range", "#pg-plot"), ("#pg-neurons-1-range", "#pg-plot")],
     ),
+    "digits": ("app.digits_layout", []),  # no sliders: every Digits setting is typed or chosen
 }
 # lab -> the link state in which every one of its controls is shown (and enabled)
 START = {"gates": "c=adder", "playground": "data=circles"}

@@ -9,6 +9,7 @@ from nnfs import model_io
 from nnfs.digits_training import (
     MAX_STEP_WORK,
     PRESETS,
+    TRAINING_SETTINGS,
     ChunkPlanner,
     CostMeter,
     EpochRecord,
@@ -17,20 +18,29 @@ from nnfs.digits_training import (
     check_digit_model,
     confidence_note,
     confidences,
+    config_from_values,
     confusion_matrix,
     curve_range,
     epoch_rate,
     eval_rows,
     format_duration,
-    format_hidden_sizes,
     format_megabytes,
     matching_preset,
     misclassified,
     n_weights,
-    parse_hidden_sizes,
+    preset_values,
     run_seconds_left,
 )
 from nnfs.network import Network
+from nnfs.settings import Table
+
+LAYERS = Table("dg", TRAINING_SETTINGS)["layers"]
+
+
+def parse_hidden_sizes(text):
+    """The form's hidden layers field, as the page reads it."""
+    return LAYERS.parse(text)
+
 
 # -- presets ----------------------------------------------------------------------------
 
@@ -118,10 +128,24 @@ def test_parse_hidden_sizes(text, sizes):
     assert parse_hidden_sizes(text) == sizes
 
 
-@pytest.mark.parametrize("text", ["abc", "30,x", "0", "1001", "1.5", "1,2,3,4,5", "30,,10", ",30", ","])
-def test_parse_hidden_sizes_refuses_nonsense(text):
-    with pytest.raises(ValueError, match="hidden layers"):
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("abc", "neurons in a hidden layer: 'abc' is not a number"),
+        ("30,x", "'x' is not a number"),
+        ("0", "must be at least 1; got 0"),
+        ("1001", "must be at most 1000; got 1001"),
+        ("1.5", "must be a whole number; got '1.5'"),
+        ("1,2,3,4,5", "at most 4 hidden layers; got 5"),
+        ("30,,10", "missing between commas"),
+        (",30", "missing between commas"),
+        (",", "missing between commas"),
+    ],
+)
+def test_parse_hidden_sizes_refuses_nonsense(text, words):
+    with pytest.raises(ValueError, match="hidden layer") as e:
         parse_hidden_sizes(text)
+    assert words in str(e.value)
 
 
 def test_parse_hidden_sizes_says_a_size_is_missing_between_commas():
@@ -150,9 +174,25 @@ def test_eval_rows_shrink_for_big_networks():
     assert eval_rows(10**12) == 1
 
 
-def test_format_hidden_sizes_round_trips():
-    for sizes in [(30,), (100, 30), ()]:
-        assert parse_hidden_sizes(format_hidden_sizes(sizes)) == sizes
+def test_hidden_sizes_round_trip_through_the_field_and_the_link():
+    for sizes, text in [((30,), "30"), ((100, 30), "100,30"), ((), "")]:
+        assert LAYERS.format(sizes) == LAYERS.encode(sizes) == text
+        assert parse_hidden_sizes(text) == sizes
+
+
+def test_the_form_maps_onto_training_config_field_by_field():
+    values = Table("dg", TRAINING_SETTINGS).defaults()
+    assert config_from_values(values) == TrainingConfig(epochs=3)  # the chapter 1 preset, 3 epochs
+    values.update(layers=(100, 30), act="relu", cost="log-likelihood", init="scaled", eta=0.25)
+    values.update(batch=20, l2=5.0, seed=7, epochs=2, subset=1000)
+    c = config_from_values(values)
+    assert (c.hidden, c.activation, c.cost, c.init, c.eta) == ((100, 30), "relu", "log-likelihood", "scaled", 0.25)
+    assert (c.mini_batch_size, c.lmbda, c.seed, c.epochs, c.subset) == (20, 5.0, 7, 2, 1000)
+    with pytest.raises(ValueError, match="too much work"):
+        config_from_values({**values, "layers": (1000,), "batch": 10_000})
+    for name, preset in PRESETS.items():
+        assert config_from_values({**values, **preset_values(name)}).describe() == preset.config.describe()
+        assert matching_preset(config_from_values({**values, **preset_values(name)})) == name
 
 
 # -- results ----------------------------------------------------------------------------

@@ -190,3 +190,26 @@ def test_a_text_setting_reads_and_writes_through_its_own_functions():
 def test_semicolons_stay_readable_in_links():
     pts = Setting("pts", "points", "", kind="text", parse_text=str, encode_text=str)
     assert Table("pg", [pts]).to_hash({"pts": "0.5,0.5,1;0,0,0"}) == "pts=0.5,0.5,1;0,0,0"
+
+
+def test_the_playground_and_digits_share_their_training_settings():
+    """Same name, same meaning: the same label, help text and (where the data does not set them) limits."""
+    from nnfs.digits_training import TRAINING_SETTINGS
+    from nnfs.playground import SETTINGS as PG
+
+    digits = {s.name: s for s in TRAINING_SETTINGS}
+    shared = [n for n in PG.names() if n in digits]
+    assert shared == ["layers", "act", "cost", "init", "seed", "eta", "batch", "l2", "epochs"]
+    for name in shared:
+        a, b = PG[name], digits[name]
+        assert (a.label, a.kind, a.unit) == (b.label, b.kind, b.unit), name
+        if name not in ("layers", "batch", "epochs"):  # sizes that the data set decides
+            assert (a.lo, a.hi) == (b.lo, b.hi), name
+            assert a.help == b.help, name
+        if a.kind == "choice":
+            assert set(b.choices) <= set(a.choices), name  # Digits offers a subset, labelled alike
+    # The one hidden-layer parser, with each lab's limits.
+    assert PG["layers"].parse("4, 4") == (4, 4) and digits["layers"].parse("100 30") == (100, 30)
+    with pytest.raises(ValueError, match="at most 16"):
+        PG["layers"].parse("17")
+    assert digits["layers"].parse("17") == (17,)

@@ -186,6 +186,19 @@ class History:
         run = self.get(run_id)
         run.name = check_name(name)
 
+    def update(self, run_id: int, record: RunRecord) -> RunRecord:
+        """The run ``run_id`` went on (e.g. Train after Pause): it takes ``record``'s
+        settings, curves, time and ending, and keeps its id, name and pin. If it is no
+        longer here (dropped), ``record`` is added as a new run. Returns the run kept."""
+        try:
+            run = self.get(run_id)
+        except ValueError:
+            self.add(record)
+            return record
+        run.settings, run.seed, run.curves = record.settings, record.seed, record.curves
+        run.seconds, run.ended, run.ended_text = record.seconds, record.ended, record.ended_text
+        return run
+
     def drop(self, run_id: int) -> RunRecord:
         run = self.get(run_id)
         self.runs.remove(run)
@@ -251,6 +264,29 @@ class History:
         if type(next_id) is not int or not (max(ids, default=0) < next_id <= 2**53):
             raise ValueError(f"next_id must be a whole number above every run's id, got {_short(next_id)}")
         return cls(d["lab"], records, next_id)
+
+
+def ending(kind: str | None, problem: bool) -> str:
+    """How a run ended (``ENDINGS``) from the engine's Stop (its kind and whether it is a
+    problem); ``kind`` None: the learner paused it."""
+    if problem:
+        return "problem"
+    return {None: "paused", "target": "target", "epochs": "limit", "goal": "paused"}.get(kind, "stopped")
+
+
+def record_of(
+    lab: str,
+    settings: dict[str, Value],
+    seed: int,
+    history: dict[str, list[Any]],
+    seconds: float,
+    ended: str,
+    ended_text: str = "",
+) -> RunRecord:
+    """A record of a run from the engine's ``history`` (``nnfs.engine.Session``); keys
+    that are not ``METRICS`` are left out, a None value is NaN."""
+    curves = {k: [math.nan if v is None else float(v) for v in values] for k, values in history.items() if k in METRICS}
+    return RunRecord(lab, dict(settings), int(seed), curves, float(seconds), ended, ended_text[:MAX_TEXT])
 
 
 # -------------------------------------------------------------------------- checks

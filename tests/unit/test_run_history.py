@@ -225,3 +225,35 @@ def test_a_file_of_another_lab_names_the_lab_to_import_it_in():
     with pytest.raises(ValueError, match="holds digits runs, not playground runs"):
         rh.History.from_json(text, "playground")
     assert rh.History.from_json(text).lab == "digits"
+
+
+def test_a_record_from_an_engine_session_keeps_its_metrics():
+    from nnfs import playground as pg
+
+    session = pg.Session(pg.Config(epochs=3))
+    while session.run(1.0, until_epoch=3) is None:
+        pass
+    r = rh.record_of("playground", {"eta": "3"}, 7, session.history, session.train_seconds, "limit", "done")
+    assert r.curves["epoch"] == [0, 1, 2, 3]
+    assert r.curves["test_acc"] == session.history["test_acc"] and r.seed == 7
+    assert set(r.curves) <= set(rh.METRICS)
+    assert math.isnan(r.curves["minibatch_loss"][0])
+
+
+def test_endings_from_the_engines_stops():
+    assert rh.ending(None, False) == "paused"
+    assert rh.ending("epochs", False) == "limit"
+    assert rh.ending("target", False) == "target"
+    assert rh.ending("diverged", True) == "problem"
+
+
+def test_a_run_that_goes_on_updates_its_record_keeping_name_and_pin():
+    h = rh.History("playground")
+    h.add(record(acc=(0.5, 0.6)))
+    h.rename(1, "mine")
+    h.pin(1)
+    kept = h.update(1, record(acc=(0.5, 0.6, 0.7), ended="limit"))
+    assert (kept.id, kept.name, kept.pinned, kept.epochs) == (1, "mine", True, 2)
+    h.drop(1)
+    again = h.update(1, record(acc=(0.5,)))
+    assert again.id == 2 and len(h.runs) == 1

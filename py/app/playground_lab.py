@@ -21,7 +21,7 @@ from pyscript import document, window
 from app import playground_draw as draw
 from app import playground_run as run
 from app import playground_view as view
-from app import training
+from app import run_history_panel, training
 from app.dom import NumberField, by_id, on, set_text, spawn
 from app.playground_run import S, buttons, set_state, status
 from nnfs import playground as pg
@@ -47,6 +47,9 @@ NUMBER_IDS = {
     "target": "pg-target",
 }
 SELECT_IDS = {"data": "pg-data", "act": "pg-act", "cost": "pg-cost", "init": "pg-init"}
+
+# Short names of the settings for the run history's legend and list.
+RUN_LABELS = {"eta": "η", "l2": "λ", "dseed": "data seed", "n": "points", "test": "test %", "pts": "your points"}
 
 fields: dict[str, NumberField] = {}
 neurons: list[NumberField] = []
@@ -111,6 +114,7 @@ def setup() -> None:
     on("pg-points", "keydown", plot_key)
     on("pg-points", "focus", lambda e: plot_focus())
     on("pg-points", "blur", lambda e: plot_blur())
+    runs.build()
     # The first session is made when the lab is first shown (start-up stays fast).
     # The worker starts after the page is ready: spawn runs it once main.start() returns.
     training.client.start_in_background()
@@ -180,6 +184,27 @@ def apply_config(config: pg.Config) -> None:
     fields["hidden"].set(len(config.layers))
     sync_controls()
     new_session()
+
+
+def rerun(record) -> str | None:
+    """Put a kept run's settings (its seeds too: the same data and initial weights) back
+    into the controls; the learner changes one and presses Train."""
+    config, problems = pg.from_hash(pg.SETTINGS.link_of(record.settings))
+    if problems:
+        return "; ".join(problems)
+    apply_config(config)
+    write_hash()
+    return None
+
+
+runs = run_history_panel.Panel(
+    "pg",
+    "playground",
+    {"test": "test set", "train": "training set"},
+    rerun,
+    defaults=pg.SETTINGS.encoded(pg.DEFAULTS.values()),
+    labels=RUN_LABELS,
+)
 
 
 def write_hash() -> None:

@@ -24,6 +24,7 @@ API (kept small on purpose; other labs depend on it):
   "λ = 0.1"); runs with the same settings are told apart by ``names`` (or
   "run 1", "run 2", ...). ``labels`` maps a setting's key to what the legend
   calls it (e.g. {"eta": "η"}).
+- ``value_text(v)``: a setting's value as the legend writes it.
 - ``COLOURS``: four colours that stay apart for common colour blindness.
 """
 
@@ -227,13 +228,19 @@ def layout(
     return ChartLayout(metric, (bx, by, bw, bh), (x_lo, x_hi), (y_lo, y_hi), x_ticks, y_ticks, lines, legend)
 
 
-def _value_text(v: Any) -> str:
+MAX_VALUE_TEXT = 24  # a longer setting (e.g. the Playground's own points) is cut short in a legend
+
+
+def value_text(v: Any) -> str:
+    """A setting's value as a legend writes it: 0.5, "on", 4-2, a long text cut short."""
+    if isinstance(v, str) and len(v) > MAX_VALUE_TEXT:
+        return v[: MAX_VALUE_TEXT - 1] + "…"
     if isinstance(v, bool):
         return "on" if v else "off"
     if isinstance(v, float):
         return f"{v:g}"
     if isinstance(v, (list, tuple)):
-        return "-".join(_value_text(x) for x in v)
+        return "-".join(value_text(x) for x in v)
     return "none" if v is None else str(v)
 
 
@@ -256,8 +263,8 @@ def differences(
     for s in settings_list:
         keys.extend(k for k in s if k not in keys)
     # Compared as the legend writes them: 1 and 1.0 (JSON may give either) are the same setting.
-    differing = [k for k in keys if len({_value_text(s[k]) if k in s else None for s in settings_list}) > 1]
-    texts = [" · ".join(f"{labels.get(k, k)} = {_value_text(s.get(k))}" for k in differing) for s in settings_list]
+    differing = [k for k in keys if len({value_text(s[k]) if k in s else None for s in settings_list}) > 1]
+    texts = [" · ".join(f"{labels.get(k, k)} = {value_text(s.get(k))}" for k in differing) for s in settings_list]
     out = []
     for i, t in enumerate(texts):
         if not t:

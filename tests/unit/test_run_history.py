@@ -257,3 +257,18 @@ def test_a_run_that_goes_on_updates_its_record_keeping_name_and_pin():
     h.drop(1)
     again = h.update(1, record(acc=(0.5,)))
     assert again.id == 2 and len(h.runs) == 1
+
+
+def test_playground_settings_round_trip_through_a_record():
+    """A record keeps the settings as the link writes them; putting them back gives the same Config."""
+    from nnfs import playground as pg
+
+    config = pg.Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
+    encoded = pg.SETTINGS.encoded(config.values())
+    assert encoded["eta"] == "0.25" and set(encoded) == set(pg.SETTINGS.names())
+    back = rh.History.from_json(
+        json.dumps({**_good(), "runs": [], "next_id": 1}), "playground"
+    )  # (a file with no runs reads as an empty history)
+    assert back.runs == []
+    back_config, problems = pg.from_hash(pg.SETTINGS.link_of(encoded))
+    assert problems == [] and back_config == config

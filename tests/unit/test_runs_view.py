@@ -125,3 +125,9 @@ def test_a_missing_key_reads_none_and_booleans_read_on_off():
     assert rv.differences([{"noise": True}, {"noise": False}]) == ["noise = on", "noise = off"]
     # 1 and 1.0 are equal settings (a number read from JSON may come back either way)
     assert rv.differences([{"eta": 1}, {"eta": 1.0}]) == ["run 1", "run 2"]
+
+
+def test_long_values_are_cut_short_in_the_legend():
+    long = "0.1,0.2,1;" * 10
+    assert rv.value_text(long) == long[:23] + "…"
+    assert rv.differences([{"pts": ""}, {"pts": long}]) == ["pts = ", "pts = " + long[:23] + "…"]

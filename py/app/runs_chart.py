@@ -3,7 +3,8 @@
 API (other labs depend on it; keep it):
 
 - ``draw(canvas, series, metric, x_max=None, y_range=None, empty="") -> ChartLayout``:
-  clears ``canvas`` (an ``app.canvas.Canvas``) and draws the axes, the
+  clears ``canvas`` (an ``app.canvas.Canvas``) and draws the axes (named by
+  ``runs_view.metric_label(metric)``), the
   ``runs_view.Series`` curves and their legend. With no series it shows the
   ``empty`` text instead. It publishes, for tests, ``data-series`` on the
   canvas element: JSON of ``ChartLayout.hooks()`` (the metric, the axes'
@@ -49,6 +50,7 @@ def draw(
     canvas.texts([(text, x - 5, ty) for ty, text in chart.y_ticks], TEXT, 11, align="right")
     canvas.texts([(text, tx, y + h + 12) for tx, text in chart.x_ticks], TEXT, 11)
     canvas.texts([("epoch", x + w, y + h + 25)], TEXT, 11, align="right")
+    canvas.texts([(runs_view.metric_label(metric), x, 3)], TEXT, 11, align="left", baseline="top")
     if not series:
         if empty:
             canvas.text(empty, x + w / 2, y + h / 2, TEXT, 13)

@@ -25,6 +25,7 @@ API (kept small on purpose; other labs depend on it):
   "run 1", "run 2", ...). ``labels`` maps a setting's key to what the legend
   calls it (e.g. {"eta": "η"}).
 - ``value_text(v)``: a setting's value as the legend writes it.
+- ``metric_label(metric)``: its name on the chart ("test_acc" -> "test accuracy").
 - ``COLOURS``: four colours that stay apart for common colour blindness.
 """
 
@@ -42,7 +43,7 @@ from app.paths import svg_path
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7")
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 46, 12, 10, 30
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 46, 12, 20, 30  # the title sits in the top margin
 LEGEND_LINE = 15  # pixels between legend rows
 LEGEND_CHAR = 6.2  # about the width of one character of the 11 px legend text
 LEGEND_SWATCH = 22  # the sample of the line before each legend text
@@ -110,6 +111,16 @@ class ChartLayout:
         }
 
 
+SET_NAMES = {"train": "training", "test": "test", "validation": "validation", "minibatch": "mini-batch"}
+
+
+def metric_label(metric: str) -> str:
+    """What a metric is called on the chart: "test_acc" -> "test accuracy", "train_loss" -> "training cost"."""
+    head, _, tail = metric.rpartition("_")
+    what = {"acc": "accuracy", "loss": "cost"}.get(tail, tail)
+    return f"{SET_NAMES.get(head, head)} {what}".strip()
+
+
 def is_fraction(metric: str) -> bool:
     """Accuracies are fractions (shown as percentages); losses and costs are not."""
     return "acc" in metric
@@ -134,9 +145,12 @@ def nice_step(span: float, count: int = 5) -> float:
     return 10.0 * magnitude
 
 
-def ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    """Round values between lo and hi inclusive (about ``count`` of them)."""
+def ticks(lo: float, hi: float, count: int = 5, whole: bool = False) -> list[float]:
+    """Round values between lo and hi inclusive (about ``count`` of them); ``whole``:
+    whole numbers only (epochs: no tick at 2.5)."""
     step = nice_step(hi - lo, count)
+    if whole:
+        step = float(max(1, math.floor(step)))
     first = math.ceil(lo / step - 1e-9)
     out = []
     k = first
@@ -210,7 +224,7 @@ def layout(
         f = np.clip((np.asarray(y, dtype=np.float64) - y_lo) / (y_hi - y_lo), -0.02, 1.02)
         return by + bh - f * bh
 
-    x_ticks = [(float(px(t)), f"{t:g}") for t in ticks(x_lo, x_hi)]
+    x_ticks = [(float(px(t)), f"{t:g}") for t in ticks(x_lo, x_hi, whole=True)]
     y_ticks = [(float(py(t)), format_value(metric, t)) for t in ticks(y_lo, y_hi, 4)]
     lines = []
     for s, (x, y) in zip(series, data):

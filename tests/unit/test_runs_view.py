@@ -31,7 +31,7 @@ def test_points_are_placed_exactly_in_the_plot_box():
     line = chart.lines[0]
     assert np.allclose(line.xs, [x, x + w / 2, x + w])
     assert np.allclose(line.ys, [y + h, y + h / 2, y])
-    assert (x, y, w, h) == (rv.MARGIN_LEFT, rv.MARGIN_TOP, 300 - rv.MARGIN_LEFT - rv.MARGIN_RIGHT, 100)
+    assert (x, y, w, h) == (rv.MARGIN_LEFT, rv.MARGIN_TOP, 300 - rv.MARGIN_LEFT - rv.MARGIN_RIGHT, 140 - 50)
 
 
 def test_fixed_axes_and_values_beyond_them_stay_near_the_edge():
@@ -84,6 +84,8 @@ def test_ticks_are_round_and_inside_the_range():
     assert rv.ticks(0, 1) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert rv.ticks(0, 300) == [0, 100, 200, 300]
     assert rv.ticks(0, 30) == [0, 10, 20, 30]
+    assert rv.ticks(0, 12) == [0, 2.5, 5, 7.5, 10] and rv.ticks(0, 12, whole=True) == [0, 2, 4, 6, 8, 10, 12]
+    assert rv.ticks(0, 3, whole=True) == [0, 1, 2, 3]
     assert rv.ticks(0.78, 0.9, 4) == pytest.approx([0.8, 0.85, 0.9])
     assert rv.round_top(0.3) == 0.3 and rv.round_top(0.31) == 0.4 and rv.round_top(0) == 1.0
     assert rv.format_value("loss", math.nan) == "–"
@@ -131,3 +133,10 @@ def test_long_values_are_cut_short_in_the_legend():
     long = "0.1,0.2,1;" * 10
     assert rv.value_text(long) == long[:23] + "…"
     assert rv.differences([{"pts": ""}, {"pts": long}]) == ["pts = ", "pts = " + long[:23] + "…"]
+
+
+def test_metric_labels():
+    assert rv.metric_label("test_acc") == "test accuracy"
+    assert rv.metric_label("train_loss") == "training cost"
+    assert rv.metric_label("validation_acc") == "validation accuracy"
+    assert rv.metric_label("cost") == "cost"

@@ -294,9 +294,11 @@ class Panel:
             f' aria-label="pin {escape(r.name)}">{"pinned" if r.pinned else "pin"}</button></td>'
             f'<td><input type="text" class="runs-name" data-run="{i}" value="{escape(r.name)}"'
             f' maxlength="{rh.MAX_NAME}" aria-label="name of run {i}"></td>'
-            f'<td class="runs-settings">{escape(self.summary(r))}</td><td>{r.epochs}</td>'
-            f"<td>{_percent(r.last(chosen + '_acc'))}</td><td>{_number(r.last(chosen + '_loss'))}</td>"
-            f"<td>{r.seconds:.2f} s</td><td>{ended}</td>"
+            f'<td class="runs-settings" data-label="settings">{escape(self.summary(r))}</td>'
+            f'<td data-label="epochs">{r.epochs}</td>'
+            f'<td data-label="{escape(self.sets[chosen])} accuracy">{_percent(r.last(chosen + "_acc"))}</td>'
+            f'<td data-label="{escape(self.sets[chosen])} cost">{_number(r.last(chosen + "_loss"))}</td>'
+            f'<td data-label="time">{r.seconds:.2f} s</td><td data-label="ended">{ended}</td>'
             f'<td><button type="button" class="btn" data-run="{i}" data-action="rerun"'
             f' aria-label="rerun {escape(r.name)}">Rerun</button>'
             f' <button type="button" class="btn" data-run="{i}" data-action="drop"'

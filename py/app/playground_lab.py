@@ -18,7 +18,7 @@ from app import playground_draw as draw
 from app import playground_mine as mine
 from app import playground_run as run
 from app import playground_view as view
-from app import training
+from app import run_history_panel, training
 from app.dom import NumberField, by_id, on, set_text, spawn
 from app.lab import field_html
 from app.playground_run import S, buttons, lab, set_state, status
@@ -33,6 +33,9 @@ NEW_LAYER = 4  # neurons in a layer added by "+" when there is none to copy
 # the others (eta, l2, epochs, target) change the run in progress. A change of
 # ``points`` alone keeps the weights: the new points join the run.
 REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points", "layers", "act", "cost", "init", "seed", "batch"}
+
+# Short names of the settings for the run history's legend and list.
+RUN_LABELS = {"eta": "η", "l2": "λ", "dseed": "data seed", "n": "points", "test": "test %", "pts": "your points"}
 
 neurons: list[NumberField] = []  # one field per hidden layer: parts of the "layers" setting
 
@@ -82,6 +85,7 @@ def setup() -> None:
     on("pg-points", "keydown", plot_key)
     on("pg-points", "focus", lambda e: plot_focus())
     on("pg-points", "blur", lambda e: plot_blur())
+    runs.build()
     # The first session is made when the lab is first shown (start-up stays fast).
     # The worker starts after the page is ready: spawn runs it once main.start() returns.
     training.client.start_in_background()
@@ -143,6 +147,27 @@ def apply_config(config: pg.Config) -> None:
     S.config, S.hash_state = config, pg.to_hash(config)
     sync_controls()
     new_session()
+
+
+def rerun(record) -> str | None:
+    """Put a kept run's settings (its seeds too: the same data and initial weights) back
+    into the controls; the learner changes one and presses Train."""
+    values, problems = pg.SETTINGS.from_hash(pg.SETTINGS.link_of(record.settings))
+    if problems:
+        return "; ".join(message for _, message in problems)
+    lab.set(**values)
+    apply_config(pg.config_from(lab.values))
+    return None
+
+
+runs = run_history_panel.Panel(
+    "pg",
+    "playground",
+    {"test": "test set", "train": "training set"},
+    rerun,
+    defaults=pg.SETTINGS.encoded(pg.DEFAULTS.values()),
+    labels=RUN_LABELS,
+)
 
 
 def sync_controls() -> None:

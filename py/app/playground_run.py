@@ -23,10 +23,12 @@ from pyodide.ffi import create_once_callable
 from app import playground_draw as draw
 from app import playground_mine as mine
 from app import playground_view as view
+from app import run_history_panel
 from app.dom import by_id, spawn
 from app.lab import Lab
 from app.training import TimedOut, client
 from nnfs import playground as pg
+from nnfs import run_history as rh
 from nnfs.engine import Stop
 from nnfs.remote import unpack_into
 
@@ -55,6 +57,7 @@ class Mirror:
         self.held_test_acc = None  # test accuracy of the weights held mid-epoch (Pause)
         self.code = mine.code_for(config)  # the learner's backprop and sgd_step train it (None: the core)
         self.learner_steps = None  # their sgd_step's steps so far (the worker counts them)
+        self.key = object()  # names this run in the run history (Train after Pause updates its record)
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -323,8 +326,20 @@ def finished(stop) -> None:
         by_id("pg-train" if not m.stop else "pg-reset").focus()  # Pause is disabled now
     draw.frame(m)
     draw.update_model_json(m, S.hash_state)
+    keep(m, stop)
     if m.progress and m.sid is not None:
         spawn(_score_held(m))
+
+
+def keep(m: Mirror, stop: Stop | None) -> None:
+    """The run goes into the run history (once it has trained an epoch)."""
+    if len(m.history["epoch"]) < 2:
+        return
+    ended = rh.ending(None if stop is None else stop.kind, stop is not None and stop.problem)
+    text = "Paused." if stop is None else (stop.message if stop.problem else stop.text)
+    settings = pg.SETTINGS.encoded(m.config.values())
+    record = rh.record_of("playground", settings, m.config.seed, m.history, m.train_seconds, ended, text)
+    run_history_panel.keep("playground", record, m.key)
 
 
 async def _score_held(m: Mirror) -> None:

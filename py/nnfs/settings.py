@@ -269,6 +269,16 @@ class Table:
                 parts.append(f"{s.name}={quote(s.encode(values[s.name]), safe='-._~,;')}")
         return "&".join(parts)
 
+    def encoded(self, values: dict[str, Any]) -> dict[str, str]:
+        """Every setting's value as a link writes it (defaults included): how a run's
+        record keeps its settings (``nnfs.run_history``), exact and readable."""
+        return {s.name: s.encode(values[s.name]) for s in self.settings if s.name in values}
+
+    @staticmethod
+    def link_of(encoded: dict[str, str]) -> str:
+        """The link state (for ``from_hash``) of values as ``encoded`` wrote them."""
+        return "&".join(f"{k}={quote(str(v), safe='-._~,;')}" for k, v in encoded.items())
+
     def from_hash(self, text: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """The values in a link's state (the hash after ``#lab/``), and its problems.
 

@@ -23,6 +23,8 @@ def load(app, state: str, pace: str = "max"):
     page.select_option("#pg-pace", pace)
     page.click("#pg-reset")
     page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'idle'")
+    # the address follows within app.lab.URL_INTERVAL: wait, so that tests read the settled link
+    page.wait_for_function("p => p === '30' || location.hash.includes('pace=' + p)", arg=pace)
     return page
 
 
@@ -36,6 +38,13 @@ def wait_state(page, state: str, timeout: float = 60_000):
 
 def current_hash(page) -> str:
     return page.evaluate("location.hash")
+
+
+def hash_has(page, text: str, present: bool = True) -> bool:
+    """The address comes to hold (or lose) ``text``: the lab writes it at most every
+    app.lab.URL_INTERVAL, so a check right after an action waits for the write."""
+    page.wait_for_function("([t, p]) => location.hash.includes(t) === p", arg=[text, present], timeout=5000)
+    return True
 
 
 @pytest.mark.parametrize(
@@ -145,20 +154,20 @@ def test_clicked_points_join_the_training_set(app):
     page.click("#pg-points", position={"x": 290, "y": 109})
     s = stats(page)
     assert s["trainCount"] == "71" and s["userCount"] == "1"
-    assert "pts=0.5,0.5,2" in current_hash(page)
+    assert hash_has(page, "pts=0.5,0.5,2")
     assert "71 training points (1 of yours)" in page.inner_text("#pg-counts")
     # Shift-click near it removes it; the keyboard adds one at the cross.
     page.click("#pg-points", position={"x": 295, "y": 114}, modifiers=["Shift"])
-    assert stats(page)["userCount"] == "0" and "pts=" not in current_hash(page)
+    assert stats(page)["userCount"] == "0" and hash_has(page, "pts=", False)
     page.focus("#pg-points")
     for key in ("ArrowRight", "ArrowRight", "ArrowUp", "Enter"):
         page.keyboard.press(key)
-    assert stats(page)["userCount"] == "1" and "pts=0.1,0.05,2" in current_hash(page)
+    assert stats(page)["userCount"] == "1" and hash_has(page, "pts=0.1,0.05,2")
     # A class the data set does not have is left out, and said so.
     page.select_option("#pg-data", "xor")
     assert stats(page)["userCount"] == "0" and "left out" in page.inner_text("#pg-counts")
     page.click("#pg-clear-points")
-    assert "pts=" not in current_hash(page)
+    assert hash_has(page, "pts=", False)
 
 
 def test_the_url_restores_a_configuration(fresh):
@@ -208,7 +217,7 @@ def test_a_bad_link_value_is_shown_beside_its_field_and_kept_out(app):
     assert "unknown setting 'bogus'" in page.inner_text("#pg-status")
     assert page.input_value("#pg-eta") == "3" and page.input_value("#pg-noise") == "0.3"
     assert page.input_value("#pg-neurons-1") == "4" and page.input_value("#pg-layers") == "4"
-    assert "noise=0.3" in current_hash(page) and "bogus" not in current_hash(page)
+    assert hash_has(page, "noise=0.3") and "bogus" not in current_hash(page)
     assert "eta=" not in current_hash(page)  # the default η: links hold what differs
 
 
@@ -358,7 +367,7 @@ def test_a_point_clicked_while_training_joins_the_run_from_the_current_weights(a
     assert stats(page)["state"] == "running"
     page.click("#pg-pause")
     wait_state(page, "paused")
-    assert "pts=0.5,0.5," in current_hash(page)
+    assert hash_has(page, "pts=0.5,0.5,")
 
 
 def test_field_names_do_not_swallow_their_neighbours(app):

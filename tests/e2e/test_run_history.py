@@ -1,0 +1,185 @@
+"""The run history under the Playground's curves: runs kept, pinned, overlaid, rerun, stored, exported, imported.
+
+Each test starts in its own browser context, so its storage (where the history
+lives) starts empty and no other test's runs show up.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import NO_SERVICE_WORKER, open_app
+
+STATE = "data=xor&eta=3&epochs=10"  # XOR is learnt at η = 3 and 5 (no "got nowhere" stop)
+KEY = "nnfs-runs-playground"
+
+
+def _train(page) -> None:
+    page.click("#pg-train")
+    page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'done'", timeout=180_000)
+
+
+def _count(page) -> int:
+    return int(page.get_attribute("#pg-runs", "data-count"))
+
+
+def _wait_count(page, n: int) -> None:
+    page.wait_for_function(f"document.getElementById('pg-runs').dataset.count === '{n}'", timeout=30_000)
+
+
+def _stored(page) -> dict:
+    return json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
+
+
+def _series(page, which: str) -> dict:
+    return json.loads(page.get_attribute(f"#pg-runs-{which}", "data-series"))
+
+
+def _set_eta(page, text: str) -> None:
+    page.fill("#pg-eta", text)
+    page.press("#pg-eta", "Enter")
+
+
+def _two_runs(app) -> object:
+    app.goto_lab("playground", STATE)
+    page = app.page
+    page.select_option("#pg-pace", "max")
+    page.click("#pg-reset")
+    _train(page)
+    _wait_count(page, 1)
+    _set_eta(page, "5")
+    page.click("#pg-reset")
+    _train(page)
+    _wait_count(page, 2)
+    return page
+
+
+def test_two_runs_pinned_overlay_with_their_difference_and_survive_a_reload(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = _two_runs(app)
+        # The newest run is listed first; both are kept with their settings and seeds.
+        runs = _stored(page)["runs"]
+        assert [r["settings"]["eta"] for r in runs] == ["3", "5"]
+        assert [r["ended"] for r in runs] == ["limit", "limit"]
+        assert [r["curves"]["epoch"][-1] for r in runs] == [10, 10]
+        assert page.get_attribute("#pg-runs-loss", "data-series") and _series(page, "loss")["series"] == []
+        for run_id in (1, 2):
+            page.click(f"#pg-runs-list button[data-run='{run_id}'][data-action='pin']")
+        page.wait_for_function("document.getElementById('pg-runs').dataset.pinned === '[1,2]'")
+        assert page.get_attribute("#pg-runs-list button[data-run='1'][data-action='pin']", "aria-pressed") == "true"
+        for which, metric in (("loss", "test_loss"), ("acc", "test_acc")):
+            chart = _series(page, which)
+            assert chart["metric"] == metric
+            assert [s["label"] for s in chart["series"]] == ["η = 3", "η = 5"]  # only what differs
+            for s, run_id in zip(chart["series"], (1, 2)):
+                last = json.loads(page.get_attribute(f"#pg-runs-list tr[data-run-id='{run_id}']", "data-last"))
+                assert s["last"] == last[metric] and s["last_epoch"] == 10 and s["points"] == 11
+        # The second run is the one the lab shows: its last test accuracy is the page's figure.
+        shown = float(page.get_attribute("#pg-stats", "data-test-acc"))  # written with 6 decimals
+        assert abs(_series(page, "acc")["series"][1]["last"] - shown) <= 5e-7
+        # The training set's curves on request.
+        page.select_option("#pg-runs-set", "train")
+        assert _series(page, "loss")["metric"] == "train_loss"
+        # Rename, then a reload keeps names, pins and curves.
+        page.fill("#pg-runs-list input[data-run='2']", "slow")
+        page.press("#pg-runs-list input[data-run='2']", "Enter")
+        page.wait_for_function("localStorage.getItem('nnfs-runs-playground').includes('\"slow\"')")
+        before = _stored(page)
+        page.reload()
+        page.wait_for_function("document.documentElement.dataset.labsReady", timeout=90_000)
+        assert _count(page) == 2
+        assert page.get_attribute("#pg-runs", "data-pinned") == "[1,2]"
+        assert page.input_value("#pg-runs-list input[data-run='2']") == "slow"
+        assert _stored(page) == before
+    finally:
+        context.close()
+
+
+def test_a_rerun_from_the_same_seed_gives_identical_curves(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = _two_runs(app)
+        page.click("#pg-runs-list button[data-run='1'][data-action='rerun']")
+        assert "same initial weights" in page.inner_text("#pg-runs-message")
+        assert page.input_value("#pg-eta") == "3"  # run 1's settings are back in the controls
+        _train(page)
+        _wait_count(page, 3)
+        first, _, again = _stored(page)["runs"]
+        assert again["settings"] == first["settings"] and again["seed"] == first["seed"]
+        for metric, values in first["curves"].items():
+            if metric != "seconds":  # (wall time differs, of course)
+                assert again["curves"][metric] == values, metric
+    finally:
+        context.close()
+
+
+def test_export_then_import_in_a_fresh_context_and_bad_files_change_nothing(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    other = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = _two_runs(app)
+        page.click("#pg-runs-list button[data-run='2'][data-action='pin']")
+        with page.expect_download() as info:
+            page.click("#pg-runs-export")
+        path = tmp_path / "runs.json"
+        info.value.save_as(path)
+        exported = json.loads(path.read_text())
+        assert exported == _stored(page)
+
+        fresh = open_app(other, server.url)
+        page2 = fresh.page
+        fresh.goto_lab("playground")
+        assert _count(page2) == 0
+        page2.set_input_files("#pg-runs-file", str(path))
+        _wait_count(page2, 2)
+        assert "Imported 2 runs" in page2.inner_text("#pg-runs-message")
+        assert page2.get_attribute("#pg-runs", "data-pinned") == "[2]"
+        assert [r["curves"] for r in _stored(page2)["runs"]] == [r["curves"] for r in exported["runs"]]
+        # The same file again adds nothing.
+        page2.set_input_files("#pg-runs-file", str(path))
+        page2.wait_for_function("document.getElementById('pg-runs-message').textContent.includes('already here')")
+        assert _count(page2) == 2
+
+        stored = page2.evaluate(f"localStorage.getItem('{KEY}')")
+        bad = dict(exported)
+        bad["runs"] = [dict(exported["runs"][0], seed=-4)]
+        for name, content, says in [
+            ("broken.json", b"{", "not valid JSON"),
+            ("hostile.json", json.dumps(bad).encode(), "seed must be a whole number"),
+            ("model.json", b'{"format": "nnfs-network"}', "missing"),
+        ]:
+            page2.set_input_files(
+                "#pg-runs-file", files=[{"name": name, "mimeType": "application/json", "buffer": content}]
+            )
+            page2.wait_for_function(
+                f"document.getElementById('pg-runs-message').textContent.includes({json.dumps(name)})"
+            )
+            message = page2.inner_text("#pg-runs-message")
+            assert says in message and "unchanged" in message, message
+            assert "bad" in page2.get_attribute("#pg-runs-message", "class")
+            assert _count(page2) == 2
+            assert page2.evaluate(f"localStorage.getItem('{KEY}')") == stored
+    finally:
+        context.close()
+        other.close()
+
+
+def test_corrupt_storage_gets_a_message_and_the_page_still_works(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        context.add_init_script(f"localStorage.setItem('{KEY}', '{{\"format\": \"nnfs-runs\", \"version\": 9}}')")
+        app = open_app(context, server.url)
+        page = app.page
+        app.goto_lab("playground", STATE)
+        assert "could not be read" in page.inner_text("#pg-runs-message")
+        assert _count(page) == 0
+        page.select_option("#pg-pace", "max")
+        _train(page)
+        _wait_count(page, 1)
+        assert _stored(page)["version"] == 1  # the next run replaced the unreadable copy
+    finally:
+        context.close()

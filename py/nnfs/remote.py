@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from . import engine, mnist
+from . import engine, experiments, mnist
 from . import learning_speed as ls
 from . import playground as pg
 from . import universality as uni
@@ -34,7 +34,7 @@ from .digits_training import TrainingConfig
 from .mnist import SCALE
 from .network import Network
 
-LABS = ("playground", "universality", "speed", "digits")
+LABS = ("playground", "universality", "speed", "digits", "chapter3")
 SPEED_KEYS = {"hidden": int, "act": str, "init": str, "seed": int}
 
 
@@ -112,6 +112,8 @@ class Sessions:
     ``{"lab": "universality", "config": {FitConfig's fields}}`` (a curve fit);
     ``{"lab": "speed", "config": {"hidden", "act", "init", "seed"}}`` with the
     images as ``data`` (the speed of learning per layer, chapter 5);
+    ``{"lab": "chapter3", "config": {ExperimentConfig as a dict}}`` (a run of the
+    Chapter 3 lab, on the MNIST splits the worker holds);
     ``keep`` (a session id) carries that session's weights, epoch count and
     curves over to the new one when the network has the same sizes (a
     learner's new point joins a run instead of restarting it).
@@ -142,6 +144,8 @@ class Sessions:
             return self._add(_speed_session(spec.get("config"), data, self.clock))
         if lab == "digits":
             return self._add(self._digits_session(spec.get("config")))
+        if lab == "chapter3":
+            return self._add(self._chapter3_session(spec.get("config")))
         config, problems = pg.from_hash(str(spec.get("config", "")))
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
@@ -197,6 +201,7 @@ class Sessions:
                 "since": since,
                 "length": len(session.history["epoch"]),
                 "history": history,
+                "final": getattr(session, "final", None),
             }
         )
 
@@ -243,6 +248,14 @@ class Sessions:
             raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
         m = self.mnist
         return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
+
+    def _chapter3_session(self, config):
+        """A run of a chapter 3 experiment (``experiments.ExperimentConfig.from_dict``)."""
+        config = experiments.ExperimentConfig.from_dict(config)
+        missing = [s for s in ("train", "test") if s not in self.mnist]
+        if missing:
+            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
+        return config.build_session(self.mnist["train"], self.mnist["test"], clock=self.clock)
 
     def held(self, sid) -> str:
         """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they

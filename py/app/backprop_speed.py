@@ -91,8 +91,13 @@ def hide() -> None:
     pause()
 
 
-def changed(_name: str) -> None:
-    """New settings: the next Run starts a new run beside the others."""
+def changed(name: str) -> None:
+    """New settings: the next Run starts a new run beside the others. The number of
+    epochs is only how far the run goes: a run in progress goes on to the new limit."""
+    if name == "sp_epochs":
+        if not sp.running and sp.runs and not sp.runs[-1][1].failed:
+            dom.set_text("bp-sp-status", f"Run goes on with this run up to epoch {int(_lab['sp_epochs'])}.")
+        return
     pause()
     _set_state("paused" if sp.runs else "idle")
     dom.set_text("bp-sp-status", "Settings changed: Run starts a new run beside the others.")

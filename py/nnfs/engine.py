@@ -37,10 +37,16 @@ CHANCE_SLACK = 0.02  # "at chance": accuracy <= the majority-class share + this
 CHANCE_RISE = 0.10  # ... after having been this far above it
 DIAGNOSE_ROWS = 1000  # rows of the training set used to look for dead ReLU layers
 
-TRY = (
-    "Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
-    "stay between −1 and 1, then start again."
-)
+
+def advice(network: Network) -> str:
+    """What to try after a divergence. Bounded activations are suggested only to a
+    network that does not already use one (a sigmoid run is not told to try sigmoid)."""
+    if network.activation in ("sigmoid", "tanh"):
+        return "Try a smaller learning rate η (say a tenth of it), then start again."
+    return (
+        "Try a smaller learning rate η (say a tenth of it), or sigmoid/tanh, whose outputs "
+        "stay between −1 and 1, then start again."
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop |
             f"Training diverged in epoch {epoch}: {what}. Each step overshot "
             "and made the weights larger, until the numbers no longer fit in "
             "a float.",
-            TRY,
+            advice(network),
         )
     biggest = largest_weight(network)
     if biggest > EXPLODED:
@@ -102,7 +108,7 @@ def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop |
             f"Training diverged in epoch {epoch}: a weight reached "
             f"{biggest:.3g} (we stop above 10⁶). Each step overshoots the "
             "minimum and lands further away, so the weights keep growing.",
-            TRY,
+            advice(network),
         )
     if network.activation == "relu" and len(network.sizes) > 2 and X_sample is not None:
         with np.errstate(all="ignore"):
@@ -119,7 +125,7 @@ def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop |
                     "gradient is then 0 too, so nothing before them can learn "
                     "any more (“dead ReLUs”, usually from a too-large η pushing "
                     "biases far below 0).",
-                    TRY,
+                    advice(network),
                 )
     return None
 
@@ -334,7 +340,7 @@ class Session:
                 f"{recent[-1]:.3g}, far above the {first:.3g} it started at, "
                 "and it kept climbing. The steps are so large that each one "
                 "lands further up the slope.",
-                TRY,
+                advice(self.network),
             )
         accs = self.history[key.replace("_loss", "_acc")][1:]
         window = accs[-CHANCE_EPOCHS:]

@@ -246,6 +246,8 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
     page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
     page.fill("#bp-sp_epochs", "5000")
     page.press("#bp-sp_epochs", "Enter")
+    # only the limit changed: the status says this run goes on, not "Settings changed"
+    assert "up to epoch 5000" in page.inner_text("#bp-sp-status")
     page.click("#bp-sp-run")
     page.wait_for_function("document.getElementById('bp-sp-bars').dataset.state === 'running'")
     page.evaluate("""() => { window.spLong = [];

@@ -315,10 +315,14 @@ def test_a_link_back_to_an_earlier_state_is_read_while_a_write_waits(gates):
     write is then stale, and a link equal to it must still be read, not taken for the lab's own."""
     page = gates
     page.evaluate("""async () => {
+        // resolves once the lab has read the link (or after 3 s: a hash equal to the
+        // address fires no hashchange, and a promise that never settles would hang the test)
         const go = (h) => new Promise(r => {
-            addEventListener('hashchange', () => setTimeout(r, 0), {once: true});
+            const t = setTimeout(r, 3000);
+            addEventListener('hashchange', () => { clearTimeout(t); setTimeout(r, 0); }, {once: true});
             location.hash = h;
         });
+        await go('gates/c=and');                      // a known start, whatever came before
         await new Promise(r => setTimeout(r, 300));
         await go('gates/c=not&x=1');                  // written at once
         await go('gates/c=xor');                      // its write waits 0.1 s ...

@@ -301,3 +301,14 @@ def test_trace_of_one_example_written_out_by_hand():
     np.testing.assert_allclose(t["nabla_b"][0], d1, rtol=1e-12)  # BP3
     np.testing.assert_allclose(t["nabla_w"][1][0], [a1[0] * d2, a1[1] * d2], rtol=1e-12)  # BP4
     assert t["cost"] == pytest.approx(0.5 * (a2 - label) ** 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("activation, offers_bounded", [("sigmoid", False), ("tanh", False), ("relu", True)])
+def test_advice_offers_bounded_activations_only_to_a_network_without_one(activation, offers_bounded):
+    """A diverged sigmoid run used to be told to 'try sigmoid/tanh'."""
+    net = Network([2, 3, 1], activation=activation, seed=0)
+    net.weights[0][0, 0] = 1e7  # exploded
+    stop = diagnose(net, None, 1.0, 4)
+    assert stop is not None and stop.kind == "exploded"
+    assert "smaller learning rate η" in stop.advice
+    assert ("sigmoid/tanh" in stop.advice) is offers_bounded

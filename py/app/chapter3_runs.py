@@ -8,8 +8,8 @@ worker (``nnfs.remote`` / ``nnfs.experiments``); the page asks the runs in turn 
 with the shared runs chart (``app.runs_chart``). The page's own thread only draws.
 
 Test hooks on ``#c3-PREFIX-panel``: data-state (idle, loading, running, stopped, done,
-failed), data-runs (JSON: per run its label, config, the whole history, final, ended),
-data-wall-seconds (from the button to the last run's end, loading excluded).
+failed), data-launches (Runs pressed so far), data-runs (JSON: per run its label, config,
+the whole history, final, ended), data-wall-seconds (from the button to the last run's end, loading excluded).
 """
 
 from __future__ import annotations
@@ -77,12 +77,13 @@ class Runner:
         self.token = 0
         self.running = False
         self.started = 0.0
+        self.launches = 0  # Runs pressed (a test waits for the next one's end)
         self.charts = {kind: Canvas(f"{self.prefix}-{kind}") for kind, _ in view.CHARTS[name]}
         dom.on(f"{self.prefix}-run", "click", self.clicked)
         self.draw()
 
     # --- controls -------------------------------------------------------------------
-    async def clicked(self, _event=None) -> None:
+    def clicked(self, _event=None) -> None:
         if self.running:
             self.stop("Stopped: the curves so far stay. Run starts the runs again from their first epoch.")
             return
@@ -93,6 +94,8 @@ class Runner:
             return
         self.token += 1
         token = self.token
+        self.launches += 1
+        self.lab.publish(f"{self.prefix}-panel", launches=self.launches, state="loading")
         self._drop()
         self.runs = [RunMirror(view.run_label(self.name, c), c) for c in configs]
         self.running = True

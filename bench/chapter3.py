@@ -29,6 +29,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "bench")]
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) used so far by this process's descendants that are still
+    running (the browser's processes): on a machine shared with other work, the CPU time
+    the experiment took is what its wall time would be on an idle one (its work is serial)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        total += (int(stats[pid][11]) + int(stats[pid][12])) / tick
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", default="", help="settings in the link, e.g. of_epochs=100")
@@ -49,14 +72,14 @@ def main(argv=None) -> int:
             page.goto(base + "#chapter3/" + args.state)
             page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
             page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             page.click("#c3-of-run")
             page.wait_for_function("document.getElementById('c3-of-panel').dataset.state === 'running'")
             busy = page.evaluate(PROBE, args.seconds)
             page.wait_for_function(
                 "['done', 'failed'].includes(document.getElementById('c3-of-panel').dataset.state)", timeout=3_600_000
             )
-            outside = time.perf_counter() - t0
+            outside, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
             wall = page.get_attribute("#c3-of-panel", "data-wall-seconds")
             measured = page.inner_text("#c3-of-measured")
             runs = json.loads(page.get_attribute("#c3-of-panel", "data-runs"))
@@ -70,6 +93,7 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0]
     print(f"Overfitting experiment, 2 runs x {epochs} epochs, in the page ({os.cpu_count()} cores, load {load:.1f}):")
     print(f"- the lab's wall time (both runs, images already loaded): {wall} s; click to done: {outside:.1f} s")
+    print(f"- CPU time the browser used meanwhile (page + worker): {cpu:.1f} s (the wall time on an idle machine)")
     probe = f"{summary(busy['gaps'])}; long tasks > 50 ms: {len(busy['longs'])}"
     print(f"- main thread meanwhile ({args.seconds:.0f} s probed): {probe}")
     print(f"- {measured}")

@@ -29,6 +29,7 @@ from nnfs.experiments import EXPERIMENTS
 
 BUDGET = 0.1  # seconds of training per worker call (Stop acts within one per run)
 SPLITS = ("train", "validation", "test")  # what the worker's load_mnist fetches (shared with Digits)
+FIRST_EPOCH = {"acc": 0, "cost": 1}  # the first epoch each kind of chart shows
 METRIC_NAMES = {"train_acc": "training", "test_acc": "test", "train_cost": "training cost"}
 
 
@@ -209,12 +210,11 @@ class Runner:
                         continue
                     label = run.label if len(keys) == 1 else f"{run.label}, {METRIC_NAMES[key]}"
                     dash = (5, 4) if key == "train_acc" else ()
-                    nan = float("nan")
-                    series.append(
-                        runs_view.Series(
-                            label, colour, run.history["epoch"], [nan if v is None else v for v in values], dash
-                        )
-                    )
+                    # Costs from epoch 1, as the book plots them: the untrained network's cost
+                    # (8 to 19 here) would flatten everything after it against the axis.
+                    first = FIRST_EPOCH[kind]
+                    shown = [float("nan") if v is None else v for v in values[first:]]
+                    series.append(runs_view.Series(label, colour, run.history["epoch"][first:], shown, dash))
             metric = "acc" if kind == "acc" else "cost"
             runs_chart.draw(self.charts[kind], series, metric, x_max=epochs, empty="Press Run to start the runs.")
         hooks = [r.hook() for r in self.runs]

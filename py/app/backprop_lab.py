@@ -287,7 +287,7 @@ def _example_table() -> None:
         for kind, row in (("x", st.X[i]), ("y", st.T[i])):
             for n, value in enumerate(row):
                 cells.append(
-                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' "
+                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' data-not-setting "
                     f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
                     f"aria-label='{kind}{n + 1} of example {i + 1}'></td>"
                 )

@@ -14,7 +14,12 @@ import json
 import re
 from html import escape
 
+from nnfs.settings import Table
+
 STORAGE_KEY = "nnfs.exercises.v1"
+# The lab's settings: none. Its link names the exercise shown (#exercises/KEY); the code
+# typed is the learner's work, kept in the browser's storage, not a setting.
+SETTINGS = Table("ex", [])
 USES = ("nand", "perceptron_output")  # functions a lab can take from the learner's passing code
 
 

@@ -30,11 +30,14 @@ the text (the book's j and k start at 1).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .activations import get_activation
+from .network import Network
 
 KINDS = ("forward", "cost", "bp1", "bp2", "bp3", "bp4", "update")
 EPSILON = 1e-4  # default nudge of the finite-difference check
@@ -44,12 +47,12 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP_L = {"L": "ᴸ", "l": "ˡ"}
 
 
-def sup(n) -> str:
+def sup(n: int | str) -> str:
     """A layer number as a superscript: 2 -> '²', 'l+1' -> 'ˡ⁺¹'."""
     return "".join(_SUP_L.get(c, c.translate(_SUP)) for c in str(n))
 
 
-def sub(*indices) -> str:
+def sub(*indices: int) -> str:
     """Neuron indices as subscripts: sub(1, 2) -> '₁₂'."""
     return "".join(str(i).translate(_SUB) for i in indices)
 
@@ -66,7 +69,7 @@ def num(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
-def plus(values) -> str:
+def plus(values: Iterable[float]) -> str:
     """Numbers added up as the text shows them: 0.1 + (−0.2) + 0.3."""
     return " + ".join(num(v) if v >= 0 else paren(v) for v in values)
 
@@ -112,10 +115,10 @@ class Explained:
     values: dict[str, float] = field(default_factory=dict)
     neurons: list[tuple[int, int]] = field(default_factory=list)
     edges: list[tuple[int, int, int]] = field(default_factory=list)
-    focus: tuple = ()
+    focus: tuple[int, ...] = ()
 
 
-def default_examples(seed: int, n_in: int, n_out: int, m: int = 1):
+def default_examples(seed: int, n_in: int, n_out: int, m: int = 1) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The lab's starting mini-batch: inputs x in [0, 1] and 0/1 targets y (one
     class per example), both rounded to 2 decimals so they are easy to read and
     type; drawn from ``seed`` (a different stream from the weights')."""
@@ -172,7 +175,7 @@ class Walkthrough:
     ``predicted``, ``actual``.
     """
 
-    def __init__(self, network, X, T, eta: float = 1.0):
+    def __init__(self, network: Network, X: ArrayLike, T: ArrayLike, eta: float = 1.0) -> None:
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
         T = np.atleast_2d(np.asarray(T, dtype=np.float64))
         if not 1 <= len(X) <= 4:
@@ -186,7 +189,11 @@ class Walkthrough:
         self.steps = step_sequence(self.L)
         self.hidden = get_activation(network.activation)
         self.output = get_activation(network.output_activation)
-        self._effect = None  # update_effect(), computed on first use
+        if self.output.prime is None:
+            raise ValueError(
+                f"the walkthrough writes BP1 with an elementwise f′(zᴸ); a {self.output.name} output layer has none"
+            )
+        self._effect: dict[str, float] | None = None  # update_effect(), computed on first use
 
     # ------------------------------------------------------------ small pieces
 
@@ -197,21 +204,22 @@ class Walkthrough:
 
     def f_prime(self, l: int, j: int, x: int) -> float:
         act = self.output if l == self.L else self.hidden
+        assert act.prime is not None  # __init__ refuses an output without f′; hidden layers all have one
         return float(act.prime(self.trace["zs"][l - 1][x, j]))
 
-    def a(self, l, j, x) -> float:
+    def a(self, l: int, j: int, x: int) -> float:
         return float(self.trace["activations"][l][x, j])
 
-    def z(self, l, j, x) -> float:
+    def z(self, l: int, j: int, x: int) -> float:
         return float(self.trace["zs"][l - 1][x, j])
 
-    def delta(self, l, j, x) -> float:
+    def delta(self, l: int, j: int, x: int) -> float:
         return float(self.trace["deltas"][l - 1][x, j])
 
-    def w(self, l, j, k) -> float:
+    def w(self, l: int, j: int, k: int) -> float:
         return float(self.network.weights[l - 1][j, k])
 
-    def b(self, l, j) -> float:
+    def b(self, l: int, j: int) -> float:
         return float(self.network.biases[l - 1][j])
 
     def cost_of(self, x: int) -> float:
@@ -242,7 +250,7 @@ class Walkthrough:
     def _example_note(self, x: int) -> str:
         return f"For example x = {x + 1} of the mini-batch of {self.m}:" if self.m > 1 else ""
 
-    def _explain_forward(self, step, sel, x):
+    def _explain_forward(self, step: Step, sel: Selection | None, x: int) -> Explained:
         l, n_in = step.layer, self.network.sizes[step.layer - 1]
         j = self.focus_neuron(sel, l)
         e = Explained([], focus=(l, j))
@@ -266,7 +274,7 @@ class Walkthrough:
         e.neurons.append((l, j))
         return e
 
-    def _explain_cost(self, step, sel, x):
+    def _explain_cost(self, step: Step, sel: Selection | None, x: int) -> Explained:
         L, n_out = self.L, self.network.sizes[-1]
         e = Explained([], focus=(L,))
         a = [self.a(L, j, x) for j in range(n_out)]
@@ -293,7 +301,7 @@ class Walkthrough:
             e.lines.insert(0, self._example_note(x))
         return e
 
-    def _explain_bp1(self, step, sel, x):
+    def _explain_bp1(self, step: Step, sel: Selection | None, x: int) -> Explained:
         L = self.L
         j = self.focus_neuron(sel, L)
         e = Explained([], focus=(L, j))
@@ -320,7 +328,7 @@ class Walkthrough:
         e.neurons.append((L, j))
         return e
 
-    def _explain_bp2(self, step, sel, x):
+    def _explain_bp2(self, step: Step, sel: Selection | None, x: int) -> Explained:
         l = step.layer
         j = self.focus_neuron(sel, l)
         e = Explained([], focus=(l, j))
@@ -346,7 +354,7 @@ class Walkthrough:
         e.neurons.append((l, j))
         return e
 
-    def _explain_bp3(self, step, sel, x):
+    def _explain_bp3(self, step: Step, sel: Selection | None, x: int) -> Explained:
         l = sel.layer if sel is not None else self.L
         j = sel.j if sel is not None else 0
         e = Explained([], focus=(l, j), neurons=[(l, j)])
@@ -364,9 +372,10 @@ class Walkthrough:
         e.values[f"db:{l}:{j}"] = mean
         return e
 
-    def _explain_bp4(self, step, sel, x):
+    def _explain_bp4(self, step: Step, sel: Selection | None, x: int) -> Explained:
         s = self.default_weight(sel)
         l, j, k = s.layer, s.j, s.k
+        assert k is not None  # default_weight always names a weight
         e = Explained([], focus=(l, j, k), neurons=[(l - 1, k), (l, j)], edges=[(l, j, k)])
         name = f"w{sup(l)}{sub(j + 1, k + 1)}"
         for i in range(self.m):
@@ -382,10 +391,11 @@ class Walkthrough:
         e.values[f"dw:{l}:{j}:{k}"] = mean
         return e
 
-    def _explain_update(self, step, sel, x):
+    def _explain_update(self, step: Step, sel: Selection | None, x: int) -> Explained:
         s = sel if sel is not None else Selection(1, 0, 0)
         l, j, k = s.layer, s.j, s.k
         if s.is_weight:
+            assert k is not None  # is_weight says so
             name, old = f"w{sup(l)}{sub(j + 1, k + 1)}", self.w(l, j, k)
             grad = float(self.trace["nabla_w"][l - 1][j, k])
             e = Explained([], focus=(l, j, k), edges=[(l, j, k)])
@@ -425,7 +435,7 @@ class Walkthrough:
             return float(self.trace["nabla_w"][sel.layer - 1][sel.j, sel.k])
         return float(self.trace["nabla_b"][sel.layer - 1][sel.j])
 
-    def finite_difference(self, sel: Selection, eps: float = EPSILON) -> dict:
+    def finite_difference(self, sel: Selection, eps: float = EPSILON) -> dict[str, float]:
         """(C(p + ε) − C(p − ε)) / 2ε for the selected weight or bias p, beside
         backprop's value and their relative difference. The parameter is put
         back exactly as it was afterwards."""
@@ -458,13 +468,13 @@ class Walkthrough:
         """‖∇C‖²: the squared length of the whole gradient (every weight and bias)."""
         return float(sum(np.sum(g * g) for g in self.trace["nabla_w"] + self.trace["nabla_b"]))
 
-    def updated_parameters(self):
+    def updated_parameters(self) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
         """(weights, biases) after one step w -> w - η ∂C/∂w (no regularisation)."""
         weights = [w - self.eta * g for w, g in zip(self.network.weights, self.trace["nabla_w"])]
         biases = [b - self.eta * g for b, g in zip(self.network.biases, self.trace["nabla_b"])]
         return weights, biases
 
-    def update_effect(self) -> dict:
+    def update_effect(self) -> dict[str, float]:
         """The cost before and after the update, the actual change, and the
         first-order prediction −η‖∇C‖² (C(p − η∇C) ≈ C(p) − η ∇C·∇C)."""
         if self._effect is None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .activations import Activation, get_activation, log_softmax, softplus
 
@@ -47,30 +48,32 @@ class Cost:
     name: str
     outputs: tuple[str, ...] | None  # allowed output activations; None = any
 
-    def fn(self, a, y, z=None) -> float:
+    def fn(self, a: NDArray[np.float64], y: NDArray[np.float64], z: NDArray[np.float64] | None = None) -> float:
         raise NotImplementedError
 
-    def grad_a(self, a, y):
+    def grad_a(self, a: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         """dC_x/da, one row per example."""
         raise NotImplementedError
 
-    def delta(self, z, a, y, activation) -> np.ndarray:
+    def delta(
+        self, z: NDArray[np.float64], a: NDArray[np.float64], y: NDArray[np.float64], activation: str | Activation
+    ) -> NDArray[np.float64]:
         """delta^L = dC_x/dz^L for each row, by the general chain rule."""
         return get_activation(activation).backward(z, a, self.grad_a(a, y))
 
 
 class _Quadratic(Cost):
-    def fn(self, a, y, z=None) -> float:
+    def fn(self, a: NDArray[np.float64], y: NDArray[np.float64], z: NDArray[np.float64] | None = None) -> float:
         """(1/N) sum_x 1/2 ||a_x - y_x||^2."""
         a, y = np.asarray(a, float), np.asarray(y, float)
         return float(0.5 * np.sum((a - y) ** 2) / _rows(a))
 
-    def grad_a(self, a, y):
+    def grad_a(self, a: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         return a - y
 
 
 class _CrossEntropy(Cost):
-    def fn(self, a, y, z=None) -> float:
+    def fn(self, a: NDArray[np.float64], y: NDArray[np.float64], z: NDArray[np.float64] | None = None) -> float:
         """(1/N) sum_x sum_j -[y ln a + (1 - y) ln(1 - a)].
 
         Given z (sigmoid output, a = sigma(z)) this is computed exactly as
@@ -87,19 +90,21 @@ class _CrossEntropy(Cost):
             per_unit = -(y * np.log(a) + (1.0 - y) * np.log(1.0 - a))
         return float(np.sum(per_unit) / _rows(y))
 
-    def grad_a(self, a, y):
+    def grad_a(self, a: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         # dC/da_j = (a_j - y_j) / (a_j (1 - a_j)); only used for non-sigmoid
         # outputs, which check_pairing rejects, so this is for completeness.
         return (a - y) / (a * (1.0 - a))
 
-    def delta(self, z, a, y, activation):
+    def delta(
+        self, z: NDArray[np.float64], a: NDArray[np.float64], y: NDArray[np.float64], activation: str | Activation
+    ) -> NDArray[np.float64]:
         if get_activation(activation).name == "sigmoid":
             return a - y  # sigma'(z) cancels the denominator of dC/da
         return super().delta(z, a, y, activation)
 
 
 class _LogLikelihood(Cost):
-    def fn(self, a, y, z=None) -> float:
+    def fn(self, a: NDArray[np.float64], y: NDArray[np.float64], z: NDArray[np.float64] | None = None) -> float:
         """(1/N) sum_x -sum_j y_j ln a_j, i.e. -ln(probability of the label).
 
         Given z (softmax output) ln a = log_softmax(z) exactly, so a
@@ -112,10 +117,12 @@ class _LogLikelihood(Cost):
             log_a = np.log(np.clip(np.asarray(a, float), _EPS, 1.0))
         return float(-np.sum(y * log_a) / _rows(y))
 
-    def grad_a(self, a, y):
+    def grad_a(self, a: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         return -y / a
 
-    def delta(self, z, a, y, activation):
+    def delta(
+        self, z: NDArray[np.float64], a: NDArray[np.float64], y: NDArray[np.float64], activation: str | Activation
+    ) -> NDArray[np.float64]:
         if get_activation(activation).name == "softmax":
             # dC/dz_i = sum_j (-y_j / a_j) a_j (delta_ij - a_i) = a_i sum_j y_j - y_i.
             # That is a - y only when each target row sums to 1; float targets
@@ -126,7 +133,7 @@ class _LogLikelihood(Cost):
         return super().delta(z, a, y, activation)
 
 
-def _rows(a) -> int:
+def _rows(a: NDArray[np.float64]) -> int:
     a = np.asarray(a)
     return a.shape[0] if a.ndim == 2 else 1
 
@@ -138,7 +145,7 @@ LOG_LIKELIHOOD = _LogLikelihood("log-likelihood", ("softmax",))
 COSTS: dict[str, Cost] = {c.name: c for c in (QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD)}
 
 
-def get_cost(name) -> Cost:
+def get_cost(name: str | Cost) -> Cost:
     """The ``Cost`` called ``name``; ValueError for an unknown name."""
     if isinstance(name, Cost):
         return name
@@ -147,14 +154,14 @@ def get_cost(name) -> Cost:
     return COSTS[name]
 
 
-def output_activation_for(cost) -> str:
+def output_activation_for(cost: str | Cost) -> str:
     """The output layer a classifier trained with ``cost`` gets: softmax for the
     log-likelihood (it reads the outputs as one probability distribution),
     independent sigmoids for the other costs (as in the book)."""
     return "softmax" if get_cost(cost).name == "log-likelihood" else "sigmoid"
 
 
-def check_pairing(cost, output_activation) -> None:
+def check_pairing(cost: str | Cost, output_activation: str | Activation) -> None:
     """Raise ValueError unless ``cost`` makes sense with ``output_activation``."""
     cost = get_cost(cost)
     act: Activation = get_activation(output_activation)

@@ -22,17 +22,22 @@ generators.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from nnfs.rng import make_rng
+from nnfs.rng import Seed, make_rng
 
 BOX = (-1.0, 1.0)  # every coordinate of every point lies in this interval
 N_MIN, N_MAX = 4, 5000
 CLASSES_MIN, CLASSES_MAX = 2, 4
 
 
-def _check(n, noise, n_classes, seed, max_classes=CLASSES_MAX):
+def _check(
+    n: int, noise: float, n_classes: int, seed: Seed, max_classes: int = CLASSES_MAX
+) -> tuple[np.random.Generator, list[int]]:
     """Validate the common parameters; return (rng, counts per class)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not N_MIN <= n <= N_MAX:
         raise ValueError(f"n must be an integer from {N_MIN} to {N_MAX}, got {n!r}")
@@ -57,7 +62,9 @@ def _check(n, noise, n_classes, seed, max_classes=CLASSES_MAX):
     return rng, counts
 
 
-def _finish(points, labels, noise, rng):
+def _finish(
+    points: Sequence[NDArray[np.float64]], labels: Sequence[int], noise: float, rng: np.random.Generator
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Add the jitter, clip into the box, shuffle; -> (X float64 (n,2), y int64 (n,))."""
     X = np.concatenate(points)
     y = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, p in zip(labels, points)])
@@ -67,7 +74,9 @@ def _finish(points, labels, noise, rng):
     return X[order], y[order]
 
 
-def xor(n=200, noise=0.1, seed=None, n_classes=2):
+def xor(
+    n: int = 200, noise: float = 0.1, seed: Seed = None, n_classes: int = 2
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Four clusters around (+-0.5, +-0.5); class 1 where exactly one coordinate
     is positive (the corners (0.5, -0.5) and (-0.5, 0.5)), class 0 otherwise.
 
@@ -81,7 +90,9 @@ def xor(n=200, noise=0.1, seed=None, n_classes=2):
     return _finish(points, [c[2] for c in corners], noise, rng)
 
 
-def circles(n=200, noise=0.05, n_classes=2, seed=None):
+def circles(
+    n: int = 200, noise: float = 0.05, n_classes: int = 2, seed: Seed = None
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Concentric rings, class k on the circle of radius 0.85 (k + 1) / n_classes."""
     rng, counts = _check(n, noise, n_classes, seed)
     points = []
@@ -92,7 +103,9 @@ def circles(n=200, noise=0.05, n_classes=2, seed=None):
     return _finish(points, range(n_classes), noise, rng)
 
 
-def spiral(n=200, noise=0.05, n_classes=3, seed=None):
+def spiral(
+    n: int = 200, noise: float = 0.05, n_classes: int = 3, seed: Seed = None
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """n_classes interleaved spiral arms (as in Karpathy's CS231n demo).
 
     Arm k: radius r = 0.9 t and angle 2 pi k / n_classes + 4 t for t uniform
@@ -107,7 +120,9 @@ def spiral(n=200, noise=0.05, n_classes=3, seed=None):
     return _finish(points, range(n_classes), noise, rng)
 
 
-def blobs(n=200, noise=0.2, n_classes=3, seed=None):
+def blobs(
+    n: int = 200, noise: float = 0.2, n_classes: int = 3, seed: Seed = None
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Gaussian blobs with standard deviation ``noise`` around centres spaced
     evenly on the circle of radius 0.6 (starting at 45 degrees)."""
     rng, counts = _check(n, noise, n_classes, seed)
@@ -118,7 +133,9 @@ def blobs(n=200, noise=0.2, n_classes=3, seed=None):
     return _finish(points, range(n_classes), noise, rng)
 
 
-def moons(n=200, noise=0.1, seed=None, n_classes=2):
+def moons(
+    n: int = 200, noise: float = 0.1, seed: Seed = None, n_classes: int = 2
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Two interleaving half circles (like scikit-learn's make_moons), scaled
     by 1/1.6 and centred: class 0 the upper arc, class 1 the lower one."""
     rng, counts = _check(n, noise, n_classes, seed, max_classes=2)
@@ -134,14 +151,16 @@ def moons(n=200, noise=0.1, seed=None, n_classes=2):
 DATASETS = {"xor": xor, "circles": circles, "spiral": spiral, "blobs": blobs, "moons": moons}
 
 
-def make_dataset(name, **params):
+def make_dataset(name: str, **params: Any) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """DATASETS[name](**params), with a ValueError for an unknown name."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; expected one of {', '.join(DATASETS)}")
     return DATASETS[name](**params)
 
 
-def train_test_split(X, y, test_fraction=0.25, seed=None):
+def train_test_split(
+    X: ArrayLike, y: ArrayLike, test_fraction: float = 0.25, seed: Seed = None
+) -> tuple[tuple[NDArray[Any], NDArray[Any]], tuple[NDArray[Any], NDArray[Any]]]:
     """Split (X, y) at random into ((X_train, y_train), (X_test, y_test)).
 
     The test set gets round(test_fraction * N) examples; both parts must end

@@ -22,9 +22,11 @@ is at (i + 0.5, j + 0.5).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 SIDE = 28  # MNIST images are 28x28
 FIT = 20  # ... and the digit's bounding box is scaled to fit 20x20
@@ -42,14 +44,16 @@ class Digit(NamedTuple):
     and the page should say "draw a digit" rather than show a prediction.
     """
 
-    pixels: np.ndarray
+    pixels: NDArray[np.float64]
     empty: bool
 
 
 # -- from strokes to a canvas-sized image ---------------------------------------------
 
 
-def rasterize_strokes(strokes, width: int = 280, height: int = 280, pen_width: float = 20.0) -> np.ndarray:
+def rasterize_strokes(
+    strokes: Iterable[ArrayLike], width: int = 280, height: int = 280, pen_width: float = 20.0
+) -> NDArray[np.float64]:
     """Draw strokes with a round pen into a (height, width) float64 image, ink = 1.
 
     ``strokes`` is a list of strokes, each a sequence of (x, y) points in
@@ -81,13 +85,13 @@ def rasterize_strokes(strokes, width: int = 280, height: int = 280, pen_width: f
     return image
 
 
-def _positive_int(value, name: str) -> int:
+def _positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive whole number of pixels, got {value!r}")
     return int(value)
 
 
-def _stroke_points(stroke, index: int) -> np.ndarray:
+def _stroke_points(stroke: ArrayLike, index: int) -> NDArray[np.float64]:
     try:
         points = np.asarray(stroke, dtype=np.float64)
     except (TypeError, ValueError):
@@ -101,7 +105,7 @@ def _stroke_points(stroke, index: int) -> np.ndarray:
     return points
 
 
-def ink_segment(image: np.ndarray, a, b, pen_width: float = 20.0) -> None:
+def ink_segment(image: NDArray[np.float64], a: ArrayLike, b: ArrayLike, pen_width: float = 20.0) -> None:
     """Add one thick, anti-aliased segment a-b (canvas pixels) to ``image`` in place.
 
     The same pen as ``rasterize_strokes``; a page extends a drawing with this
@@ -111,7 +115,7 @@ def ink_segment(image: np.ndarray, a, b, pen_width: float = 20.0) -> None:
     _draw_segment(image, np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), pen_width / 2.0)
 
 
-def _draw_segment(image: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float) -> None:
+def _draw_segment(image: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64], radius: float) -> None:
     """Ink a thick segment a-b into ``image`` (in place), looking only at pixels near it."""
     height, width = image.shape
     reach = radius + 1.0
@@ -144,7 +148,7 @@ def _draw_segment(image: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float
 
 
 def preprocess_digit(
-    image,
+    image: ArrayLike,
     *,
     flat: bool = True,
     ink_threshold: float = DEFAULT_INK_THRESHOLD,
@@ -193,13 +197,13 @@ def preprocess_digit(
 
 
 def digit_from_strokes(
-    strokes, width: int = 280, height: int = 280, pen_width: float = 20.0, *, flat: bool = True
+    strokes: Iterable[ArrayLike], width: int = 280, height: int = 280, pen_width: float = 20.0, *, flat: bool = True
 ) -> Digit:
     """``rasterize_strokes`` then ``preprocess_digit``: what the page calls on each drawing."""
     return preprocess_digit(rasterize_strokes(strokes, width, height, pen_width), flat=flat)
 
 
-def box_resize(image: np.ndarray, new_height: int, new_width: int) -> np.ndarray:
+def box_resize(image: NDArray[np.float64], new_height: int, new_width: int) -> NDArray[np.float64]:
     """Resize a 2-D float array by area averaging: each output pixel is the
     mean of the input area it covers (fractional pixels weighted by overlap)."""
     image = np.asarray(image, dtype=np.float64)
@@ -210,7 +214,7 @@ def box_resize(image: np.ndarray, new_height: int, new_width: int) -> np.ndarray
     return _box_matrix(image.shape[0], new_height) @ image @ _box_matrix(image.shape[1], new_width).T
 
 
-def _box_matrix(n_in: int, n_out: int) -> np.ndarray:
+def _box_matrix(n_in: int, n_out: int) -> NDArray[np.float64]:
     """(n_out, n_in) matrix: row j averages the input interval [j, j+1) * n_in / n_out."""
     step = n_in / n_out
     start = (np.arange(n_out) * step)[:, None]
@@ -220,7 +224,7 @@ def _box_matrix(n_in: int, n_out: int) -> np.ndarray:
     return overlap / step  # each row sums to 1, so intensities stay in [0, 1]
 
 
-def center_of_mass(image: np.ndarray) -> tuple[float, float]:
+def center_of_mass(image: NDArray[np.float64]) -> tuple[float, float]:
     """(row, column) centre of mass of a 2-D array's intensities, in pixel indices."""
     image = np.asarray(image, dtype=np.float64)
     if image.ndim != 2:
@@ -238,7 +242,7 @@ def _round_half_up(value: float) -> int:
     return int(np.floor(value + 0.5))
 
 
-def _paste(field: np.ndarray, patch: np.ndarray, top: int, left: int) -> None:
+def _paste(field: NDArray[np.float64], patch: NDArray[np.float64], top: int, left: int) -> None:
     """Copy ``patch`` into ``field`` with its corner at (top, left), cutting what falls outside."""
     r0, c0 = max(top, 0), max(left, 0)
     r1 = min(top + patch.shape[0], field.shape[0])
@@ -247,7 +251,7 @@ def _paste(field: np.ndarray, patch: np.ndarray, top: int, left: int) -> None:
         field[r0:r1, c0:c1] = patch[r0 - top : r1 - top, c0 - left : c1 - left]
 
 
-def _as_intensities(image) -> np.ndarray:
+def _as_intensities(image: ArrayLike) -> NDArray[np.float64]:
     """A 2-D float64 copy with values in [0, 1], from uint8/integer (0-255), bool or float (0-1) input."""
     array = np.asarray(image)
     if array.ndim != 2:

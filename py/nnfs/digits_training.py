@@ -17,14 +17,20 @@ around it, kept free of the browser so it is tested in CPython:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .costs import output_activation_for
 from .mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATION
 from .network import INITS, Network
 from .pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
+
+if TYPE_CHECKING:  # engine is imported where a session is built, as below
+    from .engine import Session
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 DIGIT_COSTS = ("quadratic", "cross-entropy", "log-likelihood")
@@ -42,7 +48,7 @@ EVAL_WORK = 40_000_000
 EVAL_MAX_ROWS = 500
 
 
-def n_weights(sizes) -> int:
+def n_weights(sizes: Sequence[int]) -> int:
     """The number of weights of a fully connected network with these layer sizes."""
     return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
@@ -60,7 +66,7 @@ class TrainingConfig:
     otherwise (as in the book: sigmoid with quadratic or cross-entropy cost).
     """
 
-    hidden: tuple = (30,)
+    hidden: tuple[int, ...] = (30,)
     activation: str = "sigmoid"
     cost: str = "quadratic"
     init: str = "normal"
@@ -71,7 +77,7 @@ class TrainingConfig:
     epochs: int = 1
     subset: int = N_TRAIN
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         hidden = tuple(self.hidden)
         if len(hidden) > MAX_HIDDEN_LAYERS:
             raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
@@ -126,7 +132,13 @@ class TrainingConfig:
             seed=self.seed,
         )
 
-    def build_session(self, train, validation, test, clock=None):
+    def build_session(
+        self,
+        train: tuple[NDArray[Any], NDArray[Any]],
+        validation: tuple[NDArray[Any], NDArray[Any]],
+        test: tuple[NDArray[Any], NDArray[Any]],
+        clock: Callable[[], float] | None = None,
+    ) -> Session:
         """The engine session of this run: the network, an SGD trainer on the first
         ``subset`` training images (uint8, scaled per mini-batch), scored on the
         validation and test sets after every epoch, stopping after ``epochs``.
@@ -159,7 +171,7 @@ class TrainingConfig:
         )
 
     @classmethod
-    def from_dict(cls, d) -> "TrainingConfig":
+    def from_dict(cls, d: object) -> "TrainingConfig":
         """A config from its ``meta()``-like dict (JSON); unknown keys are refused."""
         if not isinstance(d, dict):
             raise ValueError("digits settings must be an object of TrainingConfig's fields")
@@ -179,7 +191,7 @@ class TrainingConfig:
             f"mini-batch {self.mini_batch_size}, λ = {self.lmbda:g}"
         )
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         """The settings, JSON-ready, to save with a trained model."""
         d = asdict(self)
         d["hidden"] = list(self.hidden)
@@ -232,7 +244,7 @@ def matching_preset(config: TrainingConfig) -> str:
     return "custom"
 
 
-def parse_hidden_sizes(text: str) -> tuple:
+def parse_hidden_sizes(text: str) -> tuple[int, ...]:
     """Hidden layer sizes typed as '30', '100, 30' or '100 30'; '' or 'none' means no hidden layer."""
     if not isinstance(text, str):
         raise ValueError(f"hidden layers must be typed as text, got {text!r}")
@@ -259,14 +271,16 @@ def parse_hidden_sizes(text: str) -> tuple:
     return tuple(sizes)
 
 
-def format_hidden_sizes(hidden) -> str:
+def format_hidden_sizes(hidden: Iterable[int]) -> str:
     return ", ".join(str(n) for n in hidden) if hidden else "none"
 
 
 # -- results --------------------------------------------------------------------------
 
 
-def _labels_and_predictions(labels, predictions, n_classes):
+def _labels_and_predictions(
+    labels: ArrayLike, predictions: ArrayLike, n_classes: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     labels = np.asarray(labels).astype(np.intp, copy=False)
     predictions = np.asarray(predictions).astype(np.intp, copy=False)
     if labels.shape != predictions.shape or labels.ndim != 1:
@@ -279,7 +293,7 @@ def _labels_and_predictions(labels, predictions, n_classes):
     return labels, predictions
 
 
-def confusion_matrix(labels, predictions, n_classes: int = N_CLASSES) -> np.ndarray:
+def confusion_matrix(labels: ArrayLike, predictions: ArrayLike, n_classes: int = N_CLASSES) -> NDArray[np.intp]:
     """(n_classes, n_classes) counts: row = true digit, column = the network's answer.
 
     The diagonal holds the correct answers; its sum over the total is the accuracy.
@@ -289,14 +303,14 @@ def confusion_matrix(labels, predictions, n_classes: int = N_CLASSES) -> np.ndar
     return flat.reshape(n_classes, n_classes)
 
 
-def accuracy_of(labels, predictions) -> float:
+def accuracy_of(labels: ArrayLike, predictions: ArrayLike) -> float:
     labels = np.asarray(labels)
     if len(labels) == 0:
         raise ValueError("no examples to score")
     return float(np.mean(labels == np.asarray(predictions)))
 
 
-def misclassified(labels, predictions, limit: int | None = None) -> np.ndarray:
+def misclassified(labels: ArrayLike, predictions: ArrayLike, limit: int | None = None) -> NDArray[np.intp]:
     """Indices of the examples the network got wrong, in data-set order (the first ``limit``)."""
     labels, predictions = np.asarray(labels), np.asarray(predictions)
     if labels.shape != predictions.shape or labels.ndim != 1:
@@ -307,7 +321,7 @@ def misclassified(labels, predictions, limit: int | None = None) -> np.ndarray:
     return wrong if limit is None else wrong[:limit]
 
 
-def confidences(outputs, output_activation: str) -> np.ndarray:
+def confidences(outputs: ArrayLike, output_activation: str) -> NDArray[np.float64]:
     """One confidence per digit, summing to 1, from the output layer's activations.
 
     Softmax outputs already are a probability distribution and are returned as
@@ -397,9 +411,9 @@ class CostMeter:
 
     total: float = 0.0
     count: int = 0
-    history: list = field(default_factory=list)
+    history: list[float] = field(default_factory=list)
 
-    def add(self, costs) -> None:
+    def add(self, costs: Iterable[float]) -> None:
         for c in costs:
             self.total += float(c)
             self.count += 1
@@ -468,7 +482,7 @@ def format_megabytes(n_bytes: int) -> str:
     return f"{n_bytes / 1e6:.1f} MB"
 
 
-def curve_range(values, floor: float = 0.0) -> tuple[float, float]:
+def curve_range(values: Iterable[float | None], floor: float = 0.0) -> tuple[float, float]:
     """A y-range for accuracy curves: from a round number below the lowest value up to 1.
 
     Accuracies cluster near the top (0.90-0.98), so starting the axis at 0

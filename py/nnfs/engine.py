@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .network import Network, Trainer
 from .pacing import ChunkPlanner
@@ -77,7 +80,9 @@ def largest_weight(network: Network) -> float:
     )
 
 
-def diagnose(network: Network, X_sample, cost, epoch: int, scale=None) -> Stop | None:
+def diagnose(
+    network: Network, X_sample: ArrayLike | None, cost: float | None, epoch: int, scale: float | None = None
+) -> Stop | None:
     """A Stop if the network's state alone says training cannot usefully go on:
 
     * 'nan': the cost or a weight is NaN or infinite (it overflowed);
@@ -149,15 +154,15 @@ class Session:
         self,
         network: Network,
         trainer: Trainer,
-        eval_sets: dict | None = None,
+        eval_sets: dict[str, tuple[NDArray[Any], NDArray[Any]]] | None = None,
         *,
-        scale=None,
+        scale: float | None = None,
         eval_rows: int | None = None,
         max_epochs: int | None = None,
         target: float | None = None,
         target_set: str = "test",
-        clock=time.perf_counter,
-    ):
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.network = network
         self.trainer = trainer
         self.eval_sets = dict(eval_sets or {})
@@ -167,7 +172,7 @@ class Session:
         self.target = target or None
         self.target_set = target_set
         self.clock = clock
-        self.history: dict[str, list] = {"epoch": [], "seconds": [], "minibatch_loss": []}
+        self.history: dict[str, list[Any]] = {"epoch": [], "seconds": [], "minibatch_loss": []}
         for name in self.eval_sets:
             self.history[f"{name}_loss"] = []
             self.history[f"{name}_acc"] = []
@@ -192,7 +197,7 @@ class Session:
         """Fraction of the current epoch done, in [0, 1)."""
         return self.trainer.progress
 
-    def latest(self, key: str):
+    def latest(self, key: str) -> Any:
         return self.history[key][-1]
 
     def evaluate(self, name: str) -> tuple[float, float]:
@@ -297,10 +302,10 @@ class Session:
             return self.latest(key)
         return self.trainer.last_cost if self.trainer.last_cost is not None else 0.0
 
-    def _sample(self):
+    def _sample(self) -> NDArray[Any]:
         return self.trainer.X[:DIAGNOSE_ROWS]
 
-    def _sample_scale(self):
+    def _sample_scale(self) -> float | None:
         return self.trainer.scale
 
     def _chance_level(self) -> float:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from nnfs.activations import sigmoid as ref_sigmoid
 from nnfs.circuits import reference as circuit_reference
-from nnfs.learner_code import LearnerError, call, gates_only
+from nnfs.learner_code import LearnerError, Ran, call, gates_only
 from nnfs.network import Network
 from nnfs.perceptron import NAND, Perceptron
 
@@ -33,11 +36,11 @@ class Fail(Exception):
 class Context:
     """What a check works with: the learner's code, namespace and parsed tree."""
 
-    def __init__(self, code: str, ran, rng: np.random.Generator):
+    def __init__(self, code: str, ran: Ran, rng: np.random.Generator) -> None:
         self.code, self.ns, self.tree, self.rng = code, ran.namespace, ran.tree, rng
         self.output = io.StringIO()
 
-    def fn(self, name: str):
+    def fn(self, name: str) -> Callable[..., Any]:
         f = self.ns.get(name)
         if not callable(f):
             raise Fail(
@@ -46,7 +49,7 @@ class Context:
             )
         return f
 
-    def call(self, f, args, described: str):
+    def call(self, f: Callable[..., Any], args: tuple[Any, ...], described: str) -> Any:
         try:
             got = call(self.code, f, args, described, self.output)
         except LearnerError as exc:
@@ -62,12 +65,12 @@ class Context:
         if problem:
             raise Fail(f"{name} must be wired from gate calls only, but {problem}. Use only calls such as nand(a, b).")
 
-    def counting(self, name: str):
+    def counting(self, name: str) -> list[int]:
         """Replace the learner's global ``name`` by a wrapper that counts its calls."""
         inner = self.ns[name]
         box = [0]
 
-        def counted(*args):
+        def counted(*args: Any) -> Any:
             box[0] += 1
             return inner(*args)
 
@@ -75,7 +78,7 @@ class Context:
         return box
 
 
-def fmt(value) -> str:
+def fmt(value: object) -> str:
     """A value as a learner would write it: lists, short floats, shapes of arrays."""
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
@@ -95,14 +98,14 @@ def fmt(value) -> str:
     return repr(value)
 
 
-def is_bit(value) -> bool:
+def is_bit(value: Any) -> bool:  # Any: whatever the learner's function returned
     try:
         return not isinstance(value, (str, bytes)) and np.ndim(value) == 0 and value in (0, 1)
     except Exception:  # noqa: BLE001 - an odd object is simply not a bit
         return False
 
 
-def _bits(n: int):
+def _bits(n: int) -> list[tuple[int, ...]]:
     """Every tuple of n bits, counting in binary (00, 01, 10, 11 for n = 2)."""
     return [tuple((k >> (n - 1 - i)) & 1 for i in range(n)) for k in range(2**n)]
 
@@ -162,7 +165,7 @@ def check_nand(ctx: Context) -> str:
     return "All 4 rows of NAND's truth table are right, each from one perceptron."
 
 
-def _gate_table(ctx, name, n_in, ref_name, outputs, uses):
+def _gate_table(ctx: Context, name: str, n_in: int, ref_name: str, outputs: list[str], uses: list[str]) -> str:
     """Check function ``name`` on every row of its truth table against circuits.reference."""
     f = ctx.fn(name)
     ctx.gates_only(name)
@@ -174,7 +177,7 @@ def _gate_table(ctx, name, n_in, ref_name, outputs, uses):
         said = f"{name}({', '.join(map(str, row))})"
         got = ctx.call(f, row, said)
         want = ref(dict(zip(inputs, row)))
-        expected = tuple(want[o] for o in outputs)
+        expected: Any = tuple(want[o] for o in outputs)  # Any: the tuple of bits, or its one bit (below)
         if len(outputs) == 1:
             expected, shown = expected[0], str(expected[0])
             ok = is_bit(got) and got == expected
@@ -232,7 +235,9 @@ def check_adder(ctx: Context) -> str:
 # ------------------------------------------------------------------ 6. sigmoid
 
 
-def _close(got, want) -> np.ndarray:
+def _close(
+    got: float | NDArray[np.float64], want: float | NDArray[np.float64]
+) -> Any:  # a numpy bool, or an array of them
     return np.abs(got - want) <= ATOL + RTOL * np.abs(want)
 
 
@@ -247,23 +252,23 @@ class _WatchedExp:
     inf, and 1 / (1 + inf) the right 0.0. Watching the arguments catches the
     overflow the same way in CPython and in the page."""
 
-    def __init__(self, real):
+    def __init__(self, real: Callable[..., Any]) -> None:
         self.real, self.overflowed = real, False
 
-    def __call__(self, x, *args, **kwargs):
+    def __call__(self, x: ArrayLike, *args: Any, **kwargs: Any) -> Any:
         try:
-            big = np.any(np.asarray(x, dtype=float) > EXP_MAX)
+            big: object = np.any(np.asarray(x, dtype=float) > EXP_MAX)
         except (TypeError, ValueError):
             big = False
         self.overflowed = self.overflowed or bool(big)
         return self.real(x, *args, **kwargs)
 
 
-def _quietly(ctx, f, args, said):
+def _quietly(ctx: Context, f: Callable[..., Any], args: tuple[Any, ...], said: str) -> Any:
     """Call f, turning an overflow in exp or any numpy or Python warning into a failure that names it."""
     watched = _WatchedExp(np.exp)
     mine = [k for k, v in ctx.ns.items() if v is np.exp]  # from numpy import exp
-    np.exp = watched
+    np.exp = watched  # type: ignore[assignment]  # the learner's code must call the watched exp
     for k in mine:
         ctx.ns[k] = watched
     # Underflow (e^-745 rounding to 0) is harmless and not reported; overflow and nan are.
@@ -275,7 +280,7 @@ def _quietly(ctx, f, args, said):
             warnings.simplefilter("always")
             got = ctx.call(f, args, said)
     finally:
-        np.exp = watched.real
+        np.exp = watched.real  # type: ignore[assignment]  # numpy's own exp, put back
         for k in mine:
             ctx.ns[k] = watched.real
     problem = "overflow encountered in exp" if watched.overflowed else (str(caught[0].message) if caught else "")
@@ -290,6 +295,7 @@ def _quietly(ctx, f, args, said):
 
 def check_sigmoid(ctx: Context) -> str:
     f = ctx.fn("sigmoid")
+    z: Any  # a number in the first loop, an array in the second
     scalars = [0.0, 1.0, -1.0, 2.5, -4.0, 30.0, -30.0, 709.0, -709.0, 745.0, -745.0, 1e4, -1e4]
     for z in scalars:
         said = f"sigmoid({fmt(z)})"
@@ -318,7 +324,9 @@ def check_sigmoid(ctx: Context) -> str:
 # ------------------------------------------------------------------ 7-9. networks
 
 
-def _random_net(rng, sizes=None):
+def _random_net(
+    rng: np.random.Generator, sizes: list[int] | None = None
+) -> tuple[Network, list[NDArray[np.float64]], list[NDArray[np.float64]]]:
     """A Network with random sizes (2-4 layers of 1-5 neurons) and its weights and biases as lists."""
     if sizes is None:
         sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
@@ -326,14 +334,14 @@ def _random_net(rng, sizes=None):
     return net, [w.copy() for w in net.weights], [b.copy() for b in net.biases]
 
 
-def _shape_of(value):
+def _shape_of(value: Any) -> tuple[int, ...] | str:  # Any: whatever the learner returned
     try:
         return np.shape(value)
     except Exception:  # noqa: BLE001 - a ragged list has no shape
         return "no shape (a ragged list?)"
 
 
-def _compare(ctx, got, want, what: str, context: str) -> None:
+def _compare(ctx: Context, got: object, want: NDArray[np.float64], what: str, context: str) -> None:
     """An array the learner returned against the reference: its shape, then its numbers."""
     if _shape_of(got) != want.shape:
         raise Fail(f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context}).")
@@ -363,7 +371,7 @@ def re_batch(context: str) -> int:
     return int(context.split(marker, 1)[1].split()[0])
 
 
-def _lists(ctx, got, count, name, context):
+def _lists(ctx: Context, got: object, count: int, name: str, context: str) -> None:
     if not isinstance(got, (list, tuple)) or len(got) != count:
         n = len(got) if isinstance(got, (list, tuple)) else fmt(type(got).__name__)
         raise Fail(f"{name} should be a list of {count} arrays, one per layer of weights; got {n} ({context}).")
@@ -440,7 +448,7 @@ def check_sgd_step(ctx: Context) -> str:
     )
 
 
-def _ref_feedforward(weights, biases, x):
+def _ref_feedforward(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike], x: ArrayLike) -> NDArray[np.float64]:
     a = np.asarray(x, dtype=float)
     for w, b in zip(weights, biases):
         a = ref_sigmoid(a @ np.asarray(w).T + b)

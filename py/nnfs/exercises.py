@@ -11,8 +11,9 @@ what the page's worker calls; both return plain dicts (JSON for the page).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class Exercise:
     solution: str
     given: tuple[str, ...]  # keys of earlier exercises whose solutions are provided
     example: tuple[str, ...]  # expressions the Run button evaluates and shows
-    check: Callable
+    check: Callable[[checks.Context], str]  # raises checks.Fail, or says what passed
 
 
 _PERCEPTRON = '''def perceptron_output(x, w, b):
@@ -365,7 +366,7 @@ def backprop(weights, biases, x, y):
 
 BY_KEY = {e.key: e for e in EXERCISES}
 _GIVEN_EXTRA = {"sigmoid": _SIGMOID_PRIME}  # helpers that come with a solution when it is given
-_given_cache: dict[tuple, dict] = {}
+_given_cache: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
 def get(key: str) -> Exercise:
@@ -374,18 +375,18 @@ def get(key: str) -> Exercise:
     return BY_KEY[key]
 
 
-def given(key: str) -> dict:
+def given(key: str) -> dict[str, Any]:
     """The ready-made functions exercise ``key`` may call: earlier solutions, run once."""
     keys = get(key).given
     if keys not in _given_cache:
-        ns: dict = {"np": np}
+        ns: dict[str, Any] = {"np": np}
         for k in keys:
             exec(get(k).solution + _GIVEN_EXTRA.get(k, ""), ns)  # noqa: S102 - our own solutions
         _given_cache[keys] = {n: v for n, v in ns.items() if callable(v) and not n.startswith("_")}
     return dict(_given_cache[keys])
 
 
-def run(key: str, code: str) -> dict:
+def run(key: str, code: str) -> dict[str, Any]:
     """What the Run button shows: the code's printed output, then each example and its value."""
     exercise = get(key)
     ran = run_code(code, given(key))
@@ -420,7 +421,7 @@ def run(key: str, code: str) -> dict:
     return {"ok": True, "output": "\n".join(lines), "error": ""}
 
 
-def _nested(value) -> str:
+def _nested(value: Iterable[Any]) -> str:
     """A pair of lists of arrays (backprop's, sgd_step's answer), one array per line."""
     out = []
     for i, part in enumerate(value):
@@ -430,7 +431,7 @@ def _nested(value) -> str:
     return "\n".join(out)
 
 
-def check(key: str, code: str, seed: int = CHECK_SEED) -> dict:
+def check(key: str, code: str, seed: int = CHECK_SEED) -> dict[str, Any]:
     """Run the learner's code, then the exercise's hidden check.
 
     ``{"passed": bool, "message": str, "output": printed text, "ms": time}``."""

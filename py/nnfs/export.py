@@ -31,8 +31,10 @@ from __future__ import annotations
 import base64
 import json
 import re
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 FORMAT = "nnfs-network"
 VERSION = 1
@@ -206,7 +208,7 @@ def export_script(model_json_text: str) -> str:
     return re.sub(r"@[A-Z_]+@", lambda m: replacements[m.group(0)], _TEMPLATE)
 
 
-def _embedded(array: np.ndarray) -> str:
+def _embedded(array: NDArray[np.float64]) -> str:
     """One ``decode(shape, "...")`` list item, the base64 text wrapped into lines."""
     text = base64.b64encode(array.astype("<f8").tobytes()).decode("ascii")
     lines = [text[i : i + _BASE64_LINE] for i in range(0, len(text), _BASE64_LINE)] or [""]
@@ -214,9 +216,9 @@ def _embedded(array: np.ndarray) -> str:
     return f"    decode({array.shape!r}, (\n{body}\n    )),"
 
 
-def _meta_comments(meta, cost) -> str:
+def _meta_comments(meta: object, cost: object) -> str:
     """Comment lines recording the model's cost and the scalar entries of its meta."""
-    entries = {}
+    entries: dict[str, str | int | float | bool | None] = {}
     if isinstance(cost, str):
         entries["cost"] = cost
     if isinstance(meta, dict):
@@ -236,7 +238,7 @@ def _meta_comments(meta, cost) -> str:
     return "\n" + "\n".join(lines) + "\n"
 
 
-def _parse_model(text: str) -> dict:
+def _parse_model(text: str) -> dict[str, Any]:
     """The model dict with weights/biases as validated float64 arrays."""
     if not isinstance(text, str):
         raise ValueError(f"expected the model file's text (a str), got {type(text).__name__}")
@@ -282,7 +284,7 @@ def _parse_model(text: str) -> dict:
     return dict(model, weights=weights, biases=biases)
 
 
-def _float_array(value, shape: tuple, name: str) -> np.ndarray:
+def _float_array(value: object, shape: tuple[int, ...], name: str) -> NDArray[np.float64]:
     try:
         array = np.array(value)
     except (TypeError, ValueError):  # e.g. ragged lists

@@ -18,7 +18,9 @@ import ast
 import contextlib
 import io
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 FILENAME = "<your code>"
 MAX_OUTPUT = 20_000  # characters of printed output kept; a print in a loop must not flood the page
@@ -27,7 +29,7 @@ MAX_OUTPUT = 20_000  # characters of printed output kept; a print in a loop must
 class LearnerError(Exception):
     """The learner's code failed; ``text`` is the message to show them."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
 
@@ -36,7 +38,7 @@ class LearnerError(Exception):
 class Ran:
     """The result of running the learner's code: their namespace and what it printed."""
 
-    namespace: dict
+    namespace: dict[str, Any]
     output: str = ""
     error: str = ""  # a readable traceback, "" when it ran
     tree: ast.Module | None = field(default=None, repr=False)
@@ -47,7 +49,7 @@ class _Capped(io.StringIO):
 
     cut = False
 
-    def write(self, s):
+    def write(self, s: str) -> int:
         room = MAX_OUTPUT - self.tell()
         if room > 0:
             super().write(s[:room])
@@ -95,7 +97,7 @@ def learner_traceback(exc: BaseException, code: str) -> str:
     return "\n".join(out)
 
 
-def run_code(code: str, given: dict | None = None) -> Ran:
+def run_code(code: str, given: dict[str, Any] | None = None) -> Ran:
     """Execute ``code`` in a fresh namespace holding ``given`` (functions provided to the learner).
 
     Returns the namespace and the printed output; on an exception, ``error``
@@ -116,7 +118,9 @@ def run_code(code: str, given: dict | None = None) -> Ran:
     return Ran(namespace, out.getvalue(), "", tree)
 
 
-def call(code: str, fn, args: tuple, described: str, out: io.StringIO | None = None):
+def call(
+    code: str, fn: Callable[..., Any], args: tuple[Any, ...], described: str, out: io.StringIO | None = None
+) -> Any:
     """``fn(*args)``; an exception becomes a LearnerError saying which call failed and where."""
     try:
         if out is None:
@@ -137,7 +141,8 @@ def function_node(tree: ast.Module | None, name: str) -> ast.FunctionDef | None:
 
 
 # Operators that would compute a gate directly instead of wiring NANDs.
-_FORBIDDEN = {
+# Expressions and statements: every kind has a line number (.lineno) to point at.
+_FORBIDDEN: dict[type[ast.expr | ast.stmt], str] = {
     ast.BinOp: "an arithmetic or bitwise operator",
     ast.BoolOp: "'and'/'or'",
     ast.UnaryOp: "'not' or a sign",

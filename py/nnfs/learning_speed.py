@@ -35,8 +35,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .engine import Stop
 from .network import Network
@@ -70,16 +73,16 @@ class SpeedRun:
 
     def __init__(
         self,
-        sizes,
-        X,
-        y,
+        sizes: Sequence[int],
+        X: ArrayLike,
+        y: ArrayLike,
         activation: str = "sigmoid",
         init: str = "scaled",
         eta: float = ETA,
         lmbda: float = LMBDA,
         seed: int = 0,
-        scale=None,
-    ):
+        scale: float | None = None,
+    ) -> None:
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
         if init not in INITS:
@@ -100,13 +103,14 @@ class SpeedRun:
         self.activation, self.init = activation, init
         self.epoch = 0
         self.norms: list[list[float]] = []  # before epoch 0, 1, 2, ...
-        self._gradient = None
+        # (nabla_b, nabla_w) from the last _measure()
+        self._gradient: tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]] | None = None
 
     @property
     def hidden_layers(self) -> int:
         return len(self.network.sizes) - 2
 
-    def _measure(self):
+    def _measure(self) -> list[float]:
         nabla_b, nabla_w = self.network.backprop(self.X, self.T)
         self._gradient = (nabla_b, nabla_w)
         return [float(np.linalg.norm(g)) for g in nabla_b[:-1]]
@@ -123,6 +127,7 @@ class SpeedRun:
         for _ in range(int(epochs)):
             if len(self.norms) == self.epoch:  # measure the weights before this epoch
                 self.norms.append(self._measure())
+            assert self._gradient is not None  # measured just above, or at the end of the last epoch
             nabla_b, nabla_w = self._gradient
             decay = 1.0 - self.eta * self.lmbda / self.n
             with np.errstate(over="ignore", invalid="ignore"):
@@ -144,12 +149,12 @@ class SpeedRun:
         return all(math.isfinite(v) for v in self.norms[-1]) if self.norms else True
 
 
-def ratios(speeds) -> list[float]:
+def ratios(speeds: Sequence[float]) -> list[float]:
     """How many times faster each hidden layer learns than the one before it."""
     return [b / a if a > 0 else math.inf for a, b in zip(speeds[:-1], speeds[1:])]
 
 
-def pack_data(X, y) -> bytes:
+def pack_data(X: ArrayLike, y: ArrayLike) -> bytes:
     """The images (uint8, n x 784) then their labels (uint8, n) as one buffer."""
     X, y = np.asarray(X), np.asarray(y)
     if X.dtype != np.uint8 or X.ndim != 2 or len(X) != len(y):
@@ -157,7 +162,7 @@ def pack_data(X, y) -> bytes:
     return X.tobytes() + y.astype(np.uint8).tobytes()
 
 
-def unpack_data(data, width: int = 784) -> tuple[np.ndarray, np.ndarray]:
+def unpack_data(data: bytes | bytearray | memoryview, width: int = 784) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """(X, y) from ``pack_data``'s bytes (``width`` pixels per image)."""
     flat = np.frombuffer(bytes(data), dtype=np.uint8)
     n, rest = divmod(flat.size, width + 1)
@@ -177,13 +182,13 @@ class SpeedSession:
     on); a gradient that overflowed is a problem ('nan') that ends the run.
     """
 
-    def __init__(self, speed_run: SpeedRun, clock=time.perf_counter):
+    def __init__(self, speed_run: SpeedRun, clock: Callable[[], float] = time.perf_counter) -> None:
         self.speed_run = speed_run
         self.clock = clock
         self.stop: Stop | None = None
         self.train_seconds = 0.0
         self.progress = 0.0  # full batch: an epoch is one step, never half done
-        self.history: dict[str, list] = {"epoch": []}
+        self.history: dict[str, list[Any]] = {"epoch": []}
         for l in range(speed_run.hidden_layers):
             self.history[f"speed_{l + 1}"] = []
         speed_run.initial_speeds()
@@ -202,7 +207,7 @@ class SpeedSession:
         for l, v in enumerate(self.speed_run.norms[-1]):
             self.history[f"speed_{l + 1}"].append(v)
 
-    def run(self, budget: float = 0.05, until_epoch: int | None = None, target=None) -> Stop | None:
+    def run(self, budget: float = 0.05, until_epoch: int | None = None, target: float | None = None) -> Stop | None:
         """Train whole epochs for about ``budget`` seconds (at least one), up to
         ``until_epoch``. (``target`` is the engine's accuracy target: none here.)"""
         if self.stop is not None:

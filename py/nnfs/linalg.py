@@ -25,26 +25,27 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+from numpy.typing import NDArray
 
 # In the browser (Pyodide reports sys.platform == "emscripten") use the einsum layout.
 CONTIGUOUS = sys.platform == "emscripten"
 
 
-def forward(A: np.ndarray, W: np.ndarray) -> np.ndarray:
+def forward(A: NDArray[np.float64], W: NDArray[np.float64]) -> NDArray[np.float64]:
     """A W^T: each row of A times each row of W (A (N, i), W (o, i) -> (N, o))."""
     if CONTIGUOUS:
         return np.einsum("ni,oi->no", A, W)
     return A @ W.T
 
 
-def backward(D: np.ndarray, W: np.ndarray) -> np.ndarray:
+def backward(D: NDArray[np.float64], W: NDArray[np.float64]) -> NDArray[np.float64]:
     """D W: the error sent back through W (D (N, o), W (o, i) -> (N, i))."""
     if CONTIGUOUS:
         return np.einsum("no,io->ni", D, np.ascontiguousarray(W.T))
     return D @ W
 
 
-def gradient(D: np.ndarray, A: np.ndarray) -> np.ndarray:
+def gradient(D: NDArray[np.float64], A: NDArray[np.float64]) -> NDArray[np.float64]:
     """D^T A = sum over examples of the outer products d_x a_x^T (-> (o, i))."""
     if CONTIGUOUS:
         return np.einsum("on,in->oi", np.ascontiguousarray(D.T), np.ascontiguousarray(A.T))

@@ -27,8 +27,10 @@ import io
 import os
 import zipfile
 import zlib
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 IMAGE_SIDE = 28
 IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE  # 784 inputs to the network
@@ -51,7 +53,10 @@ SPLIT_SIZES = {"train": N_TRAIN, "validation": N_VALIDATION, "test": N_TEST}
 
 # IDX magic numbers are 0x0000 <type code> <number of dimensions>.
 # The type code says how each element is stored (always big-endian).
-_IDX_TYPES = {
+# What the readers take: a file path, or the file's contents.
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview
+
+_IDX_TYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(np.uint8),
     0x09: np.dtype(np.int8),
     0x0B: np.dtype(">i2"),
@@ -63,7 +68,7 @@ IDX_IMAGES_MAGIC = 0x00000803  # 2051: uint8, 3 dimensions (N, 28, 28)
 IDX_LABELS_MAGIC = 0x00000801  # 2049: uint8, 1 dimension (N,)
 
 
-def _read_source(path_or_bytes) -> tuple[bytes, str]:
+def _read_source(path_or_bytes: Source) -> tuple[bytes, str]:
     """Return (contents, a name for error messages) for a path or a bytes-like object."""
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         return bytes(path_or_bytes), "the given bytes"
@@ -73,7 +78,7 @@ def _read_source(path_or_bytes) -> tuple[bytes, str]:
     raise ValueError(f"expected a file path or bytes, got {type(path_or_bytes).__name__}")
 
 
-def read_idx(path_or_bytes) -> np.ndarray:
+def read_idx(path_or_bytes: Source) -> NDArray[Any]:
     """Read an IDX file (the format MNIST is distributed in) into a numpy array.
 
     The header is a magic number ``00 00 TT DD`` (TT: element type, DD: number
@@ -122,7 +127,7 @@ def read_idx(path_or_bytes) -> np.ndarray:
     return array.astype(dtype.newbyteorder("="))
 
 
-def load_npz(path_or_bytes) -> tuple[np.ndarray, np.ndarray]:
+def load_npz(path_or_bytes: Source) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """Load one of the app's MNIST splits: ``(images, labels)``.
 
     ``images`` is uint8 with shape (N, 784), ``labels`` uint8 with shape (N,)
@@ -172,7 +177,9 @@ def load_npz(path_or_bytes) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def load_split_bytes(split: str, data, manifest: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load_split_bytes(
+    split: str, data: bytes | bytearray | memoryview, manifest: dict[str, Any] | None = None
+) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """One split's ``.npz`` bytes, checked and loaded: ``(images, labels)``.
 
     ``manifest`` is the ``files`` table of ``static/data/MANIFEST.json``
@@ -192,7 +199,7 @@ def load_split_bytes(split: str, data, manifest: dict | None = None) -> tuple[np
     return load_npz(data)
 
 
-def as_float(images: np.ndarray) -> np.ndarray:
+def as_float(images: NDArray[Any]) -> NDArray[np.float64]:
     """uint8 pixels (any shape) -> float64 intensities in [0, 1]; for one mini-batch at a time."""
     images = np.asarray(images)
     if images.dtype != np.uint8:

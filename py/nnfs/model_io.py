@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .activations import ACTIVATIONS
 from .costs import COSTS
@@ -54,7 +56,7 @@ MAX_VALUES = 5_000_000
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 
-def to_dict(network: Network, meta=None) -> dict:
+def to_dict(network: Network, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
     if not network.is_finite():
         raise ValueError("cannot save a network with non-finite weights or biases (training diverged?)")
@@ -65,7 +67,7 @@ def to_dict(network: Network, meta=None) -> dict:
         json.dumps(meta, allow_nan=False)
     except (TypeError, ValueError) as e:
         raise ValueError(f"meta cannot be written as JSON: {e}") from None
-    d = {
+    d: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "sizes": list(network.sizes),
@@ -81,12 +83,12 @@ def to_dict(network: Network, meta=None) -> dict:
     return d
 
 
-def to_json(network: Network, meta=None) -> str:
+def to_json(network: Network, meta: dict[str, Any] | None = None) -> str:
     """``network`` as a JSON string (compact: an MNIST [784, 30, 10] net is ~0.5 MB)."""
     return json.dumps(to_dict(network, meta), separators=(",", ":"), allow_nan=False)
 
 
-def from_json(text) -> Network:
+def from_json(text: str | bytes | bytearray | dict[str, Any]) -> Network:
     """A Network from JSON text (str or bytes) or from an already-parsed dict.
 
     Time and memory are linear in the size of the text, whatever it holds;
@@ -162,7 +164,7 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
-def from_dict(d) -> Network:
+def from_dict(d: object) -> Network:
     """A Network from the parsed format dict, after checking every field."""
     if not isinstance(d, dict):
         raise ValueError(f"expected a JSON object at the top level, got {type(d).__name__}")
@@ -198,7 +200,7 @@ def from_dict(d) -> Network:
     return net
 
 
-def _arrays(value, name: str, shapes: list[tuple]) -> list[np.ndarray]:
+def _arrays(value: object, name: str, shapes: list[tuple[int, ...]]) -> list[NDArray[np.float64]]:
     """Check ``value`` is a list of arrays with the given shapes, of finite numbers."""
     if not isinstance(value, list):
         raise ValueError(f"{name} must be a list of {len(shapes)} arrays, got {type(value).__name__}")
@@ -207,7 +209,7 @@ def _arrays(value, name: str, shapes: list[tuple]) -> list[np.ndarray]:
     return [_array(v, f"{name}[{l}]", shape) for l, (v, shape) in enumerate(zip(value, shapes))]
 
 
-def _shape(v, name: str) -> tuple:
+def _shape(v: object, name: str) -> tuple[int, ...]:
     """The shape of nested lists v, or ValueError if they are ragged."""
     if not isinstance(v, list):
         return ()
@@ -217,7 +219,7 @@ def _shape(v, name: str) -> tuple:
     return (len(v),) + (shapes.pop() if shapes else ())
 
 
-def _array(v, name: str, shape: tuple) -> np.ndarray:
+def _array(v: Any, name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
     got = _shape(v, name)
     if got != shape:
         raise ValueError(f"{name} has shape {got}, expected {shape}")
@@ -266,7 +268,8 @@ def weighted_input_bounds(net: Network, input_bound: float = 1.0) -> list[float]
                 bound = 1.0
             else:
                 f = ACTIVATIONS[name]
-                bound = float(max(abs(f(np.float64(z))), abs(f(np.float64(-z)))))
+                # 0-d arrays in, numbers out: the elementwise functions keep the shape they are given.
+                bound = float(max(abs(f(np.array(z))), abs(f(np.array(-z)))))
     return bounds
 
 

@@ -36,14 +36,17 @@ one environment.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence, Sized
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from nnfs.rng import make_rng
+from nnfs.rng import Seed, make_rng
 
 from . import linalg
-from .activations import get_activation
-from .costs import check_pairing, get_cost, output_activation_for
+from .activations import Activation, get_activation
+from .costs import Cost, check_pairing, get_cost, output_activation_for
 
 INITS = ("normal", "scaled")
 
@@ -52,13 +55,13 @@ INITS = ("normal", "scaled")
 EVAL_CHUNK = 1000
 
 
-def _positive_int(value, name: str) -> int:
+def _positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
-def _real(value, name: str, low: float = 0.0, allow_low: bool = True) -> float:
+def _real(value: object, name: str, low: float = 0.0, allow_low: bool = True) -> float:
     """A finite real >= low (or > low when not allow_low)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name} must be a number, got {value!r}")
@@ -69,7 +72,7 @@ def _real(value, name: str, low: float = 0.0, allow_low: bool = True) -> float:
     return value
 
 
-def _check_data_set(X, y) -> None:
+def _check_data_set(X: Sized, y: Sized) -> None:
     """A data set to score: as many labels as examples, and at least one of each."""
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
@@ -77,7 +80,7 @@ def _check_data_set(X, y) -> None:
         raise ValueError("empty data set: no examples to score")
 
 
-def as_batch(X, n_in: int, scale=None) -> np.ndarray:
+def as_batch(X: ArrayLike, n_in: int, scale: float | None = None) -> NDArray[np.float64]:
     """X as a float64 (N, n_in) array, times ``scale`` if given (e.g. 1/255 for uint8)."""
     X = np.asarray(X)
     if X.ndim != 2:
@@ -105,7 +108,15 @@ class Network:
     keeps each z of order 1, so sigmoid neurons do not start saturated.
     """
 
-    def __init__(self, sizes, activation="sigmoid", output_activation=None, cost="quadratic", init="normal", seed=None):
+    def __init__(
+        self,
+        sizes: list[int] | tuple[int, ...],
+        activation: str | Activation = "sigmoid",
+        output_activation: str | Activation | None = None,
+        cost: str | Cost = "quadratic",
+        init: str = "normal",
+        seed: Seed = None,
+    ) -> None:
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             raise ValueError(f"sizes must be a list of at least 2 layer sizes, got {sizes!r}")
         self.sizes = [_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
@@ -128,7 +139,7 @@ class Network:
         self.output_activation = output.name
         self.cost = cost.name
         self.init = init
-        self.meta: dict = {}  # free-form notes saved with the model (model_io)
+        self.meta: dict[str, Any] = {}  # free-form notes saved with the model (model_io)
         self._hidden, self._output, self._cost = hidden, output, cost
 
         self.rng = make_rng(seed)
@@ -137,7 +148,7 @@ class Network:
         if init == "scaled":
             self.weights = [w / np.sqrt(w.shape[1]) for w in self.weights]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"Network({self.sizes}, activation={self.activation!r}, "
             f"output_activation={self.output_activation!r}, cost={self.cost!r})"
@@ -145,11 +156,11 @@ class Network:
 
     # ----------------------------------------------------------------- forward
 
-    def _layer_activation(self, l: int):
+    def _layer_activation(self, l: int) -> Activation:
         """The activation of layer l (0-based over weight layers)."""
         return self._output if l == self.num_layers - 2 else self._hidden
 
-    def feedforward(self, X, scale=None) -> np.ndarray:
+    def feedforward(self, X: ArrayLike, scale: float | None = None) -> NDArray[np.float64]:
         """Outputs a^L for a batch X (N, n_in) -> (N, n_out); a 1-D x gives (n_out,).
 
         Large or integer (uint8) inputs are processed EVAL_CHUNK rows at a time,
@@ -161,18 +172,20 @@ class Network:
         outputs = [self._forward(Xc)[0][-1] for Xc in self._chunks(X, scale)]
         return np.concatenate(outputs) if outputs else np.empty((0, self.sizes[-1]))
 
-    def _chunks(self, X, scale):
+    def _chunks(self, X: NDArray[Any], scale: float | None) -> Iterator[NDArray[np.float64]]:
         as_batch(X[:0], self.sizes[0])  # validate the shape once, cheaply
         for k in range(0, len(X), EVAL_CHUNK):
             yield as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale)
 
-    def forward(self, X, scale=None):
+    def forward(
+        self, X: ArrayLike, scale: float | None = None
+    ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
         """Every layer of one forward pass over the batch X (N, n_in):
         ``(activations, zs)`` with activations = [A^0 = X, A^1, ..., A^L] and
         zs = [Z^1, ..., Z^L], each (N, n_l). What a page draws neuron by neuron."""
         return self._forward(as_batch(X, self.sizes[0], scale))
 
-    def evaluate(self, X, y, scale=None) -> tuple[float, float]:
+    def evaluate(self, X: ArrayLike, y: ArrayLike, scale: float | None = None) -> tuple[float, float]:
         """(mean cost C_0, accuracy) on (X, y) from one chunked forward pass: the
         numbers ``total_cost`` (without L2) and ``accuracy`` give, at the price of
         one pass instead of two. NaN, NaN once the weights are not finite."""
@@ -190,7 +203,7 @@ class Network:
                 right += int(np.sum(self._classes(activations[-1]) == yc))
         return float(total / len(X)), right / len(X)
 
-    def trace(self, x, y) -> dict:
+    def trace(self, x: ArrayLike, y: ArrayLike) -> dict[str, Any]:
         """Everything backpropagation computes for a batch (x, y), layer by layer,
         for a page that shows the algorithm with its real numbers:
 
@@ -212,7 +225,7 @@ class Network:
         self._check_rows(X, T)
         activations, zs = self._forward(X)
         L = len(self.weights)
-        deltas = [None] * L
+        deltas: list[Any] = [None] * L  # each layer's delta, filled from the last layer down
         deltas[-1] = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, 0, -1):
             deltas[l - 1] = self._hidden.backward(
@@ -236,13 +249,13 @@ class Network:
             "cost": float(self._cost.fn(activations[-1], T, zs[-1])),
         }
 
-    def _classes(self, A) -> np.ndarray:
+    def _classes(self, A: NDArray[np.float64]) -> NDArray[np.intp]:
         """Predicted classes from output activations A (N, n_out)."""
         if self.sizes[-1] == 1:
             return (A[:, 0] > 0.5).astype(np.intp)
         return np.argmax(A, axis=1)
 
-    def _forward(self, X):
+    def _forward(self, X: NDArray[np.float64]) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
         """All activations [A^0=X, A^1, ..., A^L] and weighted inputs [Z^1, ..., Z^L]."""
         activations, zs = [X], []
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
@@ -254,7 +267,7 @@ class Network:
 
     # ---------------------------------------------------------------- targets
 
-    def check_labels(self, y) -> np.ndarray:
+    def check_labels(self, y: ArrayLike) -> NDArray[Any]:
         """y as an array after checking it holds class indices 0..n_out-1
         (0 or 1 for a single output neuron)."""
         y = np.asarray(y)
@@ -269,7 +282,7 @@ class Network:
             raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from {y.min()} to {y.max()}")
         return y
 
-    def targets(self, y) -> np.ndarray:
+    def targets(self, y: ArrayLike) -> NDArray[np.float64]:
         """Target matrix (N, n_out) from labels y (N,): one-hot rows, or y itself
         as a column for a single-output network. A float (N, n_out) array is
         taken as the targets unchanged."""
@@ -286,7 +299,7 @@ class Network:
         T[np.arange(len(y)), y.astype(np.intp)] = 1.0
         return T
 
-    def _check_rows(self, X, T):
+    def _check_rows(self, X: NDArray[np.float64], T: NDArray[np.float64]) -> None:
         if len(X) != len(T):
             raise ValueError(f"X has {len(X)} examples but y has {len(T)}")
         if len(X) == 0:
@@ -294,7 +307,7 @@ class Network:
 
     # ---------------------------------------------------------------- backprop
 
-    def backprop(self, X, y):
+    def backprop(self, X: ArrayLike, y: ArrayLike) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
         """(nabla_b, nabla_w): the gradient of the mean cost (1/N) sum_x C_x over
         the batch X (N, n_in), with labels y (N,) or a float target matrix
         (N, n_out). Lists shaped like ``biases`` and ``weights``; no L2 term."""
@@ -305,14 +318,17 @@ class Network:
         N = len(X)
         return [nb / N for nb in sum_b], [nw / N for nw in sum_w]
 
-    def _backprop(self, X, T):
+    def _backprop(
+        self, X: NDArray[np.float64], T: NDArray[np.float64]
+    ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]], float]:
         """Vectorised backprop: the gradients *summed* over the batch (callers
         divide by N, or fold 1/N into eta), and the batch's mean cost (from the
         forward pass it needs anyway, so a page can plot it for free)."""
         activations, zs = self._forward(X)
         cost = self._cost.fn(activations[-1], T, zs[-1])
         L = len(self.weights)
-        sum_b, sum_w = [None] * L, [None] * L
+        sum_b: list[Any] = [None] * L  # filled from the last layer down
+        sum_w: list[Any] = [None] * L
         # BP1: the output error, one row per example.
         delta = self._cost.delta(zs[-1], activations[-1], T, self._output)
         for l in range(L - 1, -1, -1):
@@ -322,7 +338,15 @@ class Network:
                 delta = self._hidden.backward(zs[l - 1], activations[l], linalg.backward(delta, self.weights[l]))
         return sum_b, sum_w, cost
 
-    def update_mini_batch(self, X, y, eta, lmbda=0.0, n=None, scale=None) -> float:
+    def update_mini_batch(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        eta: float,
+        lmbda: float = 0.0,
+        n: int | None = None,
+        scale: float | None = None,
+    ) -> float:
         """One gradient-descent step on the mini-batch (X, y) with learning rate
         eta and L2 weight decay (network2.py):
 
@@ -339,7 +363,7 @@ class Network:
         n = len(X) if n is None else _positive_int(n, "n")
         return self._step(X, T, eta, lmbda, n)
 
-    def _step(self, X, T, eta, lmbda, n) -> float:
+    def _step(self, X: NDArray[np.float64], T: NDArray[np.float64], eta: float, lmbda: float, n: int) -> float:
         sum_b, sum_w, cost = self._backprop(X, T)
         rate = eta / len(X)  # eta times the mean gradient = (eta / N) times the sum
         decay = 1.0 - eta * lmbda / n
@@ -355,8 +379,17 @@ class Network:
         return cost
 
     def SGD(
-        self, X, y, epochs, mini_batch_size, eta, lmbda=0.0, scale=None, seed=None, evaluation_data=None
-    ) -> list[dict]:
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        epochs: int,
+        mini_batch_size: int,
+        eta: float,
+        lmbda: float = 0.0,
+        scale: float | None = None,
+        seed: Seed = None,
+        evaluation_data: tuple[NDArray[Any] | Sequence[Any], ArrayLike] | None = None,
+    ) -> list[dict[str, Any]]:
         """Train for ``epochs`` epochs of mini-batch SGD (see ``Trainer``).
 
         Returns one dict per epoch: 'epoch', 'cost' (mean of the mini-batch
@@ -378,7 +411,7 @@ class Network:
 
     # --------------------------------------------------------------- evaluate
 
-    def predict(self, X, scale=None) -> np.ndarray:
+    def predict(self, X: ArrayLike, scale: float | None = None) -> NDArray[np.intp]:
         """Predicted class indices (N,): the most active output neuron, or for a
         single output neuron 1 if a > 0.5 (nearer the target 1 than 0) else 0."""
         A = self.feedforward(X, scale)
@@ -386,13 +419,13 @@ class Network:
             return self.predict(np.asarray(X)[None, :], scale)[0]
         return self._classes(A)
 
-    def accuracy(self, X, y, scale=None) -> float:
+    def accuracy(self, X: NDArray[Any] | Sequence[Any], y: ArrayLike, scale: float | None = None) -> float:
         """Fraction of examples in (X, y) classified correctly, in [0, 1]."""
         y = self.check_labels(y)
         _check_data_set(X, y)
         return float(np.mean(self.predict(X, scale) == y))
 
-    def total_cost(self, X, y, lmbda=0.0, scale=None) -> float:
+    def total_cost(self, X: ArrayLike, y: ArrayLike, lmbda: float = 0.0, scale: float | None = None) -> float:
         """(1/N) sum_x C_x + (lmbda / 2N) sum_w w^2 over the data set (X, y)."""
         lmbda = _real(lmbda, "lmbda")
         X = np.asarray(X)
@@ -427,7 +460,17 @@ class Trainer:
     network fits real values (e.g. a curve): each row is then its example's target.
     """
 
-    def __init__(self, network: Network, X, y, mini_batch_size=10, eta=0.5, lmbda=0.0, scale=None, seed=None):
+    def __init__(
+        self,
+        network: Network,
+        X: ArrayLike,
+        y: ArrayLike,
+        mini_batch_size: int = 10,
+        eta: float = 0.5,
+        lmbda: float = 0.0,
+        scale: float | None = None,
+        seed: Seed = None,
+    ) -> None:
         self.network = network
         X = np.asarray(X)
         as_batch(X[:0], network.sizes[0])  # shape and dtype check without a copy
@@ -460,7 +503,7 @@ class Trainer:
         self.batches_per_epoch = -(-self.n // self.mini_batch_size)  # ceil(n / size)
         self.epoch = 0  # epochs completed
         self.batches_done = 0  # mini-batches done in the current epoch
-        self.last_cost = None  # mean cost of the last mini-batch (before its update)
+        self.last_cost: float | None = None  # mean cost of the last mini-batch (before its update)
         self.order = self.rng.permutation(self.n)
         # Target rows by label, made once (labels were checked above): row y is the
         # one-hot vector e_y, or the 0/1 label itself for a single output neuron.
@@ -482,12 +525,13 @@ class Trainer:
         """Training examples used so far, over all epochs."""
         return self.epoch * self.n + min(self.batches_done * self.mini_batch_size, self.n)
 
-    def step(self, n_batches=1) -> list[float]:
+    def step(self, n_batches: int = 1) -> list[float]:
         """Train on the next ``n_batches`` mini-batches (crossing into the next
         epoch, with a fresh shuffle, when one ends). Returns each batch's mean
         cost before its update. Stops early if training diverges (check
         ``is_finite()``)."""
         n_batches = _positive_int(n_batches, "n_batches")
+        costs: list[float]
         net, costs = self.network, []
         # Divergence shows up as inf/NaN, which is_finite() detects; don't
         # also flood the console with overflow warnings on the way there.

@@ -22,13 +22,16 @@ x and w may be numbers or equal-length vectors. The lab shows two things:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .activations import sigmoid, sigmoid_prime
 from .perceptron import snap_to_zero
 
 
-def _vector(v, name: str) -> np.ndarray:
+def _vector(v: ArrayLike, name: str) -> NDArray[np.float64]:
     """v as a float64 array (0-d for a number, 1-d for a vector), all finite."""
     try:
         a = np.asarray(v, dtype=np.float64)
@@ -41,14 +44,14 @@ def _vector(v, name: str) -> np.ndarray:
     return a
 
 
-def _number(v, name: str) -> float:
+def _number(v: ArrayLike, name: str) -> float:
     a = _vector(v, name)
     if a.ndim != 0:
         raise ValueError(f"{name} must be a single number, got {v!r}")
     return float(a)
 
 
-def weighted_input(x, w, b) -> float:
+def weighted_input(x: ArrayLike, w: ArrayLike, b: float) -> float:
     """z = w . x + b (the product w x for a single input).
 
     A sum within rounding error of 0 is returned as 0.0, as in ``nnfs.perceptron``:
@@ -60,17 +63,17 @@ def weighted_input(x, w, b) -> float:
     return snap_to_zero(float(np.dot(x, w) + b), float(np.dot(np.abs(x), np.abs(w)) + abs(b)))
 
 
-def sigmoid_neuron(x, w, b) -> float:
+def sigmoid_neuron(x: ArrayLike, w: ArrayLike, b: float) -> float:
     """sigma(w . x + b)."""
     return float(sigmoid(weighted_input(x, w, b)))
 
 
-def step_neuron(x, w, b) -> int:
+def step_neuron(x: ArrayLike, w: ArrayLike, b: float) -> int:
     """The perceptron: 1 if w . x + b > 0, else 0."""
     return int(weighted_input(x, w, b) > 0)
 
 
-def curve(w, b, xs, kind="sigmoid") -> np.ndarray:
+def curve(w: float, b: float, xs: ArrayLike, kind: str = "sigmoid") -> NDArray[np.float64]:
     """Output of a one-input neuron at each of the inputs ``xs``, for plotting.
 
     kind='sigmoid': sigma(w x + b); kind='step': the perceptron's 0/1.
@@ -85,7 +88,7 @@ def curve(w, b, xs, kind="sigmoid") -> np.ndarray:
     raise ValueError(f"unknown kind {kind!r}; expected 'sigmoid' or 'step'")
 
 
-def threshold(w, b) -> float:
+def threshold(w: float, b: float) -> float:
     """The input x = -b/w where a one-input neuron's z = w x + b crosses 0
     (where the sigmoid is 1/2 and the perceptron switches)."""
     w, b = _number(w, "w"), _number(b, "b")
@@ -94,7 +97,7 @@ def threshold(w, b) -> float:
     return -b / w
 
 
-def sharpen(w, b, c):
+def sharpen(w: ArrayLike, b: float, c: float) -> tuple[float | NDArray[np.float64], float]:
     """(c w, c b) for c > 0: same threshold -b/w (z = 0 stays where it is),
     but z = c (w x + b) grows c times faster, so the sigmoid is c times steeper
     there (slope c w / 4 at the threshold)."""
@@ -107,7 +110,7 @@ def sharpen(w, b, c):
     return (float(cw) if cw.ndim == 0 else cw), c * b
 
 
-def step_gap(w, b, x_range, margin) -> float:
+def step_gap(w: float, b: float, x_range: Iterable[float], margin: float) -> float:
     """The largest |sigma(w x + b) - step(w x + b)| for x in ``x_range`` = (lo, hi)
     at least ``margin`` away from the threshold -b/w: how far a one-input
     sigmoid neuron is from the perceptron with the same w and b, away from the
@@ -133,7 +136,7 @@ def step_gap(w, b, x_range, margin) -> float:
     return float(sigmoid(-abs(w) * nearest))
 
 
-def small_change(x, w, b, dw, db=0.0) -> dict:
+def small_change(x: ArrayLike, w: ArrayLike, b: float, dw: ArrayLike, db: float = 0.0) -> dict[str, float]:
     """What the change (w, b) -> (w + dw, b + db) does to each neuron's output.
 
     Returns a dict of floats:

@@ -29,7 +29,7 @@ class ChunkPlanner:
         max_batches: int = 100_000,
         max_growth: float = 2.0,
         smoothing: float = 0.3,
-    ):
+    ) -> None:
         if not target > 0:
             raise ValueError("target must be a positive number of seconds")
         self.target = float(target)

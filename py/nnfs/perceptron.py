@@ -23,9 +23,11 @@ say 0 for x = (1, 1), as the arithmetic on the page does.
 
 import math
 import numbers
+from collections.abc import Iterable
 from itertools import product
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .settings import parse_number
 
@@ -37,7 +39,7 @@ MAX_TRUTH_TABLE_INPUTS = 12
 ROUNDING = 16 * float(np.finfo(np.float64).eps)  # about 3.6e-15
 
 
-def snap_to_zero(z, scale):
+def snap_to_zero(z: float, scale: float) -> float:
     """`z`, or 0.0 when |z| is within rounding error of 0 for a sum whose terms
     have absolute values adding up to `scale` (e.g. |w1 x1| + |w2 x2| + |b|).
 
@@ -49,7 +51,9 @@ def snap_to_zero(z, scale):
     return 0.0 if abs(z) <= ROUNDING * scale else z
 
 
-def parse_finite(text, name="value", *, minimum=None, maximum=None):
+def parse_finite(
+    text: str, name: str = "value", *, minimum: float | None = None, maximum: float | None = None
+) -> float:
     """Parse user-typed `text` into a finite float, or raise ValueError.
 
     Kept for the callers that import it from here; the one number parser is
@@ -58,21 +62,21 @@ def parse_finite(text, name="value", *, minimum=None, maximum=None):
     return float(parse_number(text, name, minimum, maximum))
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     """How a bad value is shown in a message: nan and inf bare, others repr'd."""
     if isinstance(value, numbers.Real) and not math.isfinite(value):
         return str(float(value))
     return repr(value)
 
 
-def _finite_number(value, what, where=""):
+def _finite_number(value: object, what: str, where: str = "") -> float:
     """`value` as a float; `what` names it in the error ("bias must be ...")."""
     if not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{what}; got {_describe(value)}{where}")
     return float(value)
 
 
-def _finite_vector(values, name):
+def _finite_vector(values: Iterable[object], name: str) -> NDArray[np.float64]:
     """`values` (a sequence of real numbers) as a float numpy vector."""
     if isinstance(values, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of numbers; got {values!r}")
@@ -94,7 +98,7 @@ class Perceptron:
     below can be shared safely.
     """
 
-    def __init__(self, weights, bias):
+    def __init__(self, weights: Iterable[float], bias: float) -> None:
         w = _finite_vector(weights, "weights")
         if w.size == 0:
             raise ValueError("weights must have at least one entry (one per input)")
@@ -103,28 +107,28 @@ class Perceptron:
         self._bias = _finite_number(bias, "bias must be a finite number")
 
     @classmethod
-    def from_threshold(cls, weights, threshold):
+    def from_threshold(cls, weights: Iterable[float], threshold: float) -> "Perceptron":
         """The perceptron that outputs 1 when w . x > threshold, i.e. b = -threshold."""
         return cls(weights, -_finite_number(threshold, "threshold must be a finite number"))
 
     @property
-    def weights(self):
+    def weights(self) -> NDArray[np.float64]:
         return self._weights
 
     @property
-    def bias(self):
+    def bias(self) -> float:
         return self._bias
 
     @property
-    def threshold(self):
+    def threshold(self) -> float:
         """Nielsen's original form: the output is 1 when w . x exceeds -b."""
         return -self._bias
 
     @property
-    def n_inputs(self):
+    def n_inputs(self) -> int:
         return self._weights.size
 
-    def weighted_input(self, x):
+    def weighted_input(self, x: Iterable[float]) -> float:
         """z = w . x + b, after checking x has one finite number per weight.
 
         A sum within rounding error of 0 is returned as 0.0 (`snap_to_zero`).
@@ -135,11 +139,11 @@ class Perceptron:
         z = float(np.dot(self._weights, x) + self._bias)
         return snap_to_zero(z, float(np.dot(np.abs(self._weights), np.abs(x)) + abs(self._bias)))
 
-    def output(self, x):
+    def output(self, x: Iterable[float]) -> int:
         """1 if w . x + b > 0, else 0. A sum of exactly 0 gives 0: the step is strict."""
         return 1 if self.weighted_input(x) > 0 else 0
 
-    def outputs(self, points):
+    def outputs(self, points: ArrayLike) -> NDArray[np.int8]:
         """The output for many inputs at once: an (N, n) array of rows -> N ints 0/1.
 
         The same rule as `output`, vectorised with numpy, for pictures such
@@ -154,7 +158,7 @@ class Perceptron:
         scale = np.abs(xs) @ np.abs(self._weights) + abs(self._bias)
         return (z > ROUNDING * scale).astype(np.int8)  # > 0 after snap_to_zero
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Perceptron(weights={self._weights.tolist()}, bias={self._bias:g})"
 
 
@@ -171,7 +175,7 @@ NOT = Perceptron([-2], 1)
 PRESETS = {"nand": NAND, "and": AND, "or": OR, "not": NOT}
 
 
-def truth_table(perceptron):
+def truth_table(perceptron: Perceptron) -> list[tuple[tuple[int, ...], int]]:
     """Every 0/1 input row with the perceptron's output, in binary counting order.
 
     Returns [(x, output), ...] where x is a tuple of n ints, e.g. for NAND:
@@ -185,7 +189,9 @@ def truth_table(perceptron):
     return [(x, perceptron.output(x)) for x in product((0, 1), repeat=n)]
 
 
-def decision_line(weights, bias, box=(0.0, 1.0, 0.0, 1.0)):
+def decision_line(
+    weights: Iterable[float], bias: float, box: Iterable[float] = (0.0, 1.0, 0.0, 1.0)
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """The part of the line w1*x1 + w2*x2 + b = 0 inside `box`, for drawing.
 
     `box` is (x1_min, x1_max, x2_min, x2_max). Returns the segment's two end

@@ -27,14 +27,19 @@ the exact values rounded once (0, not 1.1e-16).
 
 import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from nnfs.perceptron import Perceptron
 
+# A validated table: rows (inputs, target), every entry 0 or 1.
+Rows = tuple[tuple[tuple[int, ...], int], ...]
+
 # The named target tables: rows (inputs, target) in binary counting order.
-TABLES = {
+TABLES: dict[str, Rows] = {
     "AND": (((0, 0), 0), ((0, 1), 0), ((1, 0), 0), ((1, 1), 1)),
     "OR": (((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1)),
     "NAND": (((0, 0), 1), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)),
@@ -49,27 +54,27 @@ class Step:
 
     epoch: int  # which pass over the table, counting from 1
     row: int  # index of the row in the table
-    x: tuple  # the inputs
+    x: tuple[int, ...]  # the inputs
     target: int  # t
     prediction: int  # y, from the weights before this step
     error: int  # e = t - y: -1, 0 or +1
-    delta_w: tuple  # eta * e * x
+    delta_w: tuple[float, ...]  # eta * e * x
     delta_b: float  # eta * e
-    weights: tuple  # w after the update
+    weights: tuple[float, ...]  # w after the update
     bias: float  # b after the update
 
 
-def _count(n, word):
+def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _bit(value, what):
+def _bit(value: object, what: str) -> int:
     if isinstance(value, numbers.Real) and value in (0, 1):
-        return int(value)
+        return int(value)  # type: ignore[call-overload]  # typeshed's numbers.Real has no __int__; 0 and 1 do
     raise ValueError(f"{what} must be 0 or 1; got {value!r}")
 
 
-def _rows(table):
+def _rows(table: str | Iterable[Any]) -> Rows:
     """A table name or a sequence of (inputs, target) rows -> tuple of validated rows."""
     if isinstance(table, str):
         key = table.strip().upper()
@@ -80,7 +85,7 @@ def _rows(table):
         given = list(table)
     except TypeError:
         raise ValueError(f"table must be a name or a sequence of (inputs, target) rows; got {table!r}") from None
-    rows = []
+    rows: list[tuple[tuple[int, ...], int]] = []
     for i, row in enumerate(given):
         try:
             x, t = row
@@ -96,7 +101,7 @@ def _rows(table):
     return tuple(rows)
 
 
-def _exact(value, what):
+def _exact(value: object, what: str) -> Fraction:
     """`value` as the exact number it stands for, a Fraction.
 
     A float stands for the decimal that was typed to make it: the shortest
@@ -130,7 +135,13 @@ class PerceptronLearner:
     Rows are visited in table order, every epoch.
     """
 
-    def __init__(self, table, learning_rate=1.0, weights=None, bias=0.0):
+    def __init__(
+        self,
+        table: str | Iterable[Any],
+        learning_rate: object = 1.0,
+        weights: Iterable[object] | None = None,
+        bias: object = 0.0,
+    ) -> None:
         self.rows = _rows(table)
         n = len(self.rows[0][0])
         self._eta = _exact(learning_rate, "learning rate")
@@ -151,72 +162,72 @@ class PerceptronLearner:
         self.epoch = 0  # epochs completed
         self._row = 0  # next row to show
         self._seen = {self._state(): 0}  # state at an epoch boundary -> epochs completed then
-        self._cycle = None  # (earlier epoch, later epoch) with the same state, once found
+        self._cycle: tuple[int, int] | None = None  # (earlier epoch, later epoch) with the same state, once found
         # (epochs completed, rows into the next epoch) when every row first came out right.
-        self._converged_at = (0, 0) if self.converged else None
+        self._converged_at: tuple[int, int] | None = (0, 0) if self.converged else None
 
     # --- the current perceptron ---------------------------------------------
 
-    def _state(self):
+    def _state(self) -> tuple[int, ...]:
         return (*self._k_w, self._k_b)
 
     @property
-    def exact_weights(self):
+    def exact_weights(self) -> tuple[Fraction, ...]:
         """The current weights as Fractions."""
         return tuple(w0 + self._eta * k for w0, k in zip(self._w0, self._k_w))
 
     @property
-    def exact_bias(self):
+    def exact_bias(self) -> Fraction:
         """The current bias as a Fraction."""
         return self._b0 + self._eta * self._k_b
 
     @property
-    def weights(self):
+    def weights(self) -> tuple[float, ...]:
         """The current weights as floats, each the exact value rounded once (+ 0.0: never -0.0)."""
         return tuple(float(w) + 0.0 for w in self.exact_weights)
 
     @property
-    def bias(self):
+    def bias(self) -> float:
         return float(self.exact_bias) + 0.0
 
     @property
-    def perceptron(self):
+    def perceptron(self) -> Perceptron:
         """A float `Perceptron` with the current weights, for drawing and display."""
         return Perceptron(self.weights, self.bias)
 
-    def output(self, x):
+    def output(self, x: Iterable[int]) -> int:
         """The current perceptron's output for the 0/1 inputs `x`, decided exactly."""
         z = sum(w * xi for w, xi in zip(self.exact_weights, x)) + self.exact_bias
         return 1 if z > 0 else 0
 
     @property
-    def next_row(self):
+    def next_row(self) -> int:
         """Index of the row the next step will show."""
         return self._row
 
     @property
-    def misclassified(self):
+    def misclassified(self) -> int:
         """How many rows the current weights get wrong."""
         w, b = self.exact_weights, self.exact_bias
         return sum((1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0) != t for x, t in self.rows)
 
     @property
-    def converged(self):
+    def converged(self) -> bool:
         """True when the current weights get every row right, so no step will change them."""
         return self.misclassified == 0
 
     @property
-    def cycling(self):
+    def cycling(self) -> bool:
         """True once the weights at the end of an epoch repeat an earlier epoch's."""
         return self._cycle is not None
 
     @property
-    def done(self):
+    def done(self) -> bool:
         return self.converged or self.cycling
 
     # --- learning -------------------------------------------------------------
 
-    def step(self):
+    def step(self) -> Step:
         """Show the perceptron the next row, apply the rule, return the Step."""
         x, t = self.rows[self._row]
         y = self.output(x)
@@ -244,7 +255,7 @@ class PerceptronLearner:
             self._converged_at = (self.epoch, self._row)
         return record
 
-    def _end_epoch(self):
+    def _end_epoch(self) -> None:
         self._row = 0
         self.epoch += 1
         if self.done:
@@ -258,21 +269,21 @@ class PerceptronLearner:
         else:
             self._seen[state] = self.epoch
 
-    def run_epoch(self):
+    def run_epoch(self) -> list[Step]:
         """Step to the end of the current epoch; return its Steps."""
         steps = [self.step()]
         while self._row != 0:
             steps.append(self.step())
         return steps
 
-    def run(self, max_epochs=100):
+    def run(self, max_epochs: int = 100) -> list[Step]:
         """Run whole epochs until converged, cycling, or `max_epochs` epochs completed in all.
 
         Returns the Steps taken.
         """
         if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral) or max_epochs < 1:
             raise ValueError(f"max_epochs must be a whole number >= 1; got {max_epochs!r}")
-        steps = []
+        steps: list[Step] = []
         if self._row != 0:  # finish an epoch begun by step()
             steps += self.run_epoch()
         while not self.done and self.epoch < max_epochs:
@@ -282,24 +293,26 @@ class PerceptronLearner:
     # --- reporting --------------------------------------------------------------
 
     @property
-    def status(self):
+    def status(self) -> str:
         """'converged', 'cycling' or 'running'."""
         if self.converged:
             return "converged"
         return "cycling" if self.cycling else "running"
 
     @property
-    def message(self):
+    def message(self) -> str:
         """One human-readable sentence or two on where training stands."""
         w = ", ".join(f"{v:g}" for v in self.weights)
         where = f"w = ({w}), b = {self.bias:g}"
         n = len(self.rows)
         if self.converged:
             # Said as of the step that got there: steps after it change nothing.
+            assert self._converged_at is not None  # set by the step that made every row right
             epochs, rows = self._converged_at
             when = f"after {_count(epochs, 'epoch')}" if rows == 0 else f"in epoch {epochs + 1}, at row {rows} of {n}"
             return f"Converged {when}: {where} gets all {n} rows right."
         if self.cycling:
+            assert self._cycle is not None  # cycling means the cycle was found
             first, again = self._cycle
             earlier = "at the start" if first == 0 else f"after epoch {first}"
             return (

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import engine
 from .costs import output_activation_for
@@ -59,13 +62,13 @@ NEURONS = Number("neurons", 1, MAX_NEURONS, True)
 HIDDEN = Number("hidden layers", 0, MAX_HIDDEN_LAYERS, True)
 
 
-def fmt(value) -> str:
+def fmt(value: float) -> str:
     """A number as it appears in the URL and the fields: ``3`` not ``3.0``;
     otherwise the shortest text that reads back as the same float."""
     return format_number(value)
 
 
-def _parse(spec: Number, text: str):
+def _parse(spec: Number, text: str) -> int | float:
     value = parse_finite(text, spec.label, minimum=spec.lo, maximum=spec.hi)
     if spec.integer:
         if value != int(value):
@@ -74,7 +77,7 @@ def _parse(spec: Number, text: str):
     return value
 
 
-def parse_layers(text: str) -> tuple:
+def parse_layers(text: str) -> tuple[int, ...]:
     """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
     text = text.strip()
     if not text:
@@ -82,23 +85,23 @@ def parse_layers(text: str) -> tuple:
     items = text.split(",")
     if len(items) > MAX_HIDDEN_LAYERS:
         raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
-    return tuple(_parse(NEURONS, item) for item in items)
+    return tuple(int(_parse(NEURONS, item)) for item in items)
 
 
-def layers_text(layers) -> str:
+def layers_text(layers: Iterable[int]) -> str:
     return ",".join(str(k) for k in layers)
 
 
 def round_point(x: float, y: float) -> tuple[float, float]:
     """A clicked position rounded as it is stored and linked, clipped into the box."""
 
-    def r(v):
+    def r(v: float) -> float:
         return round(min(1.0, max(-1.0, float(v))), POINT_DECIMALS) + 0.0  # never -0.0
 
     return r(x), r(y)
 
 
-def parse_points(text: str) -> tuple:
+def parse_points(text: str) -> tuple[tuple[float, float, int], ...]:
     """``"0.5,-0.25,1;0,0,0"`` -> ((0.5, -0.25, 1), (0.0, 0.0, 0))."""
     text = text.strip()
     if not text:
@@ -120,7 +123,7 @@ def parse_points(text: str) -> tuple:
     return tuple(points)
 
 
-def points_text(points) -> str:
+def points_text(points: Iterable[tuple[float, float, int]]) -> str:
     return ";".join(f"{fmt(x)},{fmt(y)},{c}" for x, y, c in points)
 
 
@@ -268,7 +271,10 @@ SETTINGS = Table(
 
 # Numeric limits and choices, as Config's checks and the glue's fields read them.
 NUMBERS: dict[str, Number] = {
-    s.name: Number(s.label, s.lo, s.hi, s.kind == "int") for s in SETTINGS if s.kind in ("number", "int")
+    # A setting without a limit has none (not None, which _check_number could not compare).
+    s.name: Number(s.label, -math.inf if s.lo is None else s.lo, math.inf if s.hi is None else s.hi, s.kind == "int")
+    for s in SETTINGS
+    if s.kind in ("number", "int")
 }
 CHOICES: dict[str, tuple[str, ...]] = {s.name: s.values for s in SETTINGS if s.kind == "choice"}
 _D = SETTINGS.defaults()
@@ -285,7 +291,7 @@ class Config:
     noise: float = _D["noise"]
     test: int = _D["test"]  # percent of the generated points held out for testing
     dseed: int = _D["dseed"]  # data seed: the points and the train/test split
-    layers: tuple = _D["layers"]  # neurons per hidden layer
+    layers: tuple[int, ...] = _D["layers"]  # neurons per hidden layer
     act: str = _D["act"]  # hidden-layer activation
     cost: str = _D["cost"]
     init: str = _D["init"]  # "normal": N(0, 1); "scaled": N(0, 1/n_in)
@@ -295,9 +301,9 @@ class Config:
     l2: float = _D["l2"]
     epochs: int = _D["epochs"]  # stop after this many epochs
     target: float = _D["target"]  # stop at this test accuracy in percent (0 = never)
-    points: tuple = _D["pts"]  # the learner's own points: ((x, y, class), ...)
+    points: tuple[tuple[float, float, int], ...] = _D["pts"]  # the learner's own points: ((x, y, class), ...)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         problems = validate(self)
         if problems:
             raise ValueError("; ".join(problems))
@@ -316,7 +322,7 @@ class Config:
     def sizes(self) -> list[int]:
         return [2, *self.layers, self.n_classes]
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """The settings by their URL keys (``SETTINGS``' names)."""
         return {s.name: getattr(self, _field(s.name)) for s in SETTINGS}
 
@@ -326,7 +332,7 @@ def _field(name: str) -> str:
     return "points" if name == "pts" else name
 
 
-def _check_number(key: str, value) -> str | None:
+def _check_number(key: str, value: object) -> str | None:
     spec = NUMBERS[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return f"{spec.label} must be a number, got {value!r}"
@@ -337,7 +343,7 @@ def _check_number(key: str, value) -> str | None:
     return None
 
 
-def _check_layers(layers) -> str | None:
+def _check_layers(layers: object) -> str | None:
     if not isinstance(layers, tuple):
         return f"layers must be a tuple of neuron counts, got {layers!r}"
     if len(layers) > MAX_HIDDEN_LAYERS:
@@ -348,7 +354,7 @@ def _check_layers(layers) -> str | None:
     return None
 
 
-def _check_points(points) -> str | None:
+def _check_points(points: object) -> str | None:
     if not isinstance(points, tuple):
         return "points must be a tuple of (x, y, class)"
     if len(points) > MAX_USER_POINTS:
@@ -394,7 +400,7 @@ def to_hash(config: Config) -> str:
     return SETTINGS.to_hash(config.values())
 
 
-def parse_number(key: str, text: str):
+def parse_number(key: str, text: str) -> int | float:
     """The value of numeric setting ``key`` typed as ``text``, or ValueError."""
     return _parse(NUMBERS[key], text)
 
@@ -429,10 +435,10 @@ class Data:
     own points (``n_user`` of them); ``ignored`` counts clicked points whose
     class does not exist in this data set (e.g. class 3 with 2 classes)."""
 
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
+    X_train: NDArray[np.float64]
+    y_train: NDArray[np.int64]
+    X_test: NDArray[np.float64]
+    y_test: NDArray[np.int64]
     n_user: int
     ignored: int
 
@@ -503,7 +509,7 @@ class Session(engine.Session):
     run that went wrong, with what to try, are the engine's.
     """
 
-    def __init__(self, config: Config, clock=time.perf_counter):
+    def __init__(self, config: Config, clock: Callable[[], float] = time.perf_counter) -> None:
         self.config = config
         self.data = build_data(config)
         network = build_network(config)
@@ -535,13 +541,13 @@ class Session(engine.Session):
         new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"), new.epoch)
         return new
 
-    def activations(self, points) -> list[np.ndarray]:
+    def activations(self, points: ArrayLike) -> list[NDArray[np.float64]]:
         """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
         (N, 2): what each neuron outputs across the plane."""
         return activations(self.network, points)
 
 
-def activations(network: Network, points) -> list[np.ndarray]:
+def activations(network: Network, points: ArrayLike) -> list[NDArray[np.float64]]:
     """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
     ``points`` (N, 2) (the page draws them from weights the worker sent)."""
     with np.errstate(all="ignore"):

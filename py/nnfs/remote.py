@@ -23,8 +23,11 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import engine, experiments, mnist
 from . import learning_speed as ls
@@ -35,7 +38,9 @@ from .mnist import SCALE
 from .network import Network
 
 LABS = ("playground", "universality", "speed", "digits", "chapter3")
-SPEED_KEYS = {"hidden": int, "act": str, "init": str, "seed": int}
+SPEED_KEYS: dict[str, type[int] | type[str]] = {"hidden": int, "act": str, "init": str, "seed": int}
+# The kinds of session the worker holds: each has run, history, stop, epoch and network.
+AnySession = engine.Session | uni.Fit | ls.SpeedSession
 
 
 def pack(network: Network) -> bytes:
@@ -44,7 +49,7 @@ def pack(network: Network) -> bytes:
     return np.concatenate(parts).tobytes()
 
 
-def unpack_into(network: Network, data) -> Network:
+def unpack_into(network: Network, data: bytes | bytearray | memoryview) -> Network:
     """Copy parameters made by ``pack`` into ``network`` (same sizes), in place."""
     flat = np.frombuffer(bytes(data), dtype="<f8")
     arrays = network.weights + network.biases
@@ -58,25 +63,25 @@ def unpack_into(network: Network, data) -> Network:
     return network
 
 
-def _number(value):
+def _number(value: float) -> float | None:
     """A float for JSON: NaN and infinities become None (JSON has no such numbers)."""
     value = float(value)
     return value if math.isfinite(value) else None
 
 
-def _progress(session) -> float:
+def _progress(session: Any) -> float:  # Any: the kinds keep their progress in different places
     """Fraction of the current epoch done (engine and speed sessions say it; a fit's trainer does)."""
     value = getattr(session, "progress", None)
     return float(session.trainer.progress if value is None else value)
 
 
-def _stop_dict(stop) -> dict | None:
+def _stop_dict(stop: engine.Stop | None) -> dict[str, Any] | None:
     if stop is None:
         return None
     return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""), "problem": stop.problem}
 
 
-def _fit_config(config) -> "uni.FitConfig":
+def _fit_config(config: object) -> uni.FitConfig:
     """A Universality fit's settings from the spec's ``config`` dict (unknown keys refused)."""
     if not isinstance(config, dict):
         raise ValueError("a universality spec needs a config object")
@@ -88,14 +93,16 @@ def _fit_config(config) -> "uni.FitConfig":
     return uni.FitConfig(**{k: type(getattr(uni.FitConfig, k))(v) for k, v in config.items()})
 
 
-def _speed_session(config, data, clock) -> "ls.SpeedSession":
+def _speed_session(
+    config: object, data: bytes | bytearray | memoryview | None, clock: Callable[[], float]
+) -> ls.SpeedSession:
     """The speed-of-learning run (chapter 5) of ``config`` on the images in ``data``
     (``learning_speed.pack_data``): {"hidden": 2..4, "act", "init", "seed"}."""
     if not isinstance(config, dict) or set(config) != set(SPEED_KEYS):
         raise ValueError(f"a speed spec needs exactly the settings {', '.join(SPEED_KEYS)}")
     if data is None:
         raise ValueError("a speed run needs its images (data)")
-    c = {k: kind(config[k]) for k, kind in SPEED_KEYS.items()}
+    c: dict[str, Any] = {k: kind(config[k]) for k, kind in SPEED_KEYS.items()}
     if c["hidden"] not in ls.BOOK_SIZES:
         raise ValueError(f"hidden layers must be one of {sorted(ls.BOOK_SIZES)}; got {c['hidden']}")
     X, y = ls.unpack_data(data)
@@ -119,19 +126,20 @@ class Sessions:
     learner's new point joins a run instead of restarting it).
     """
 
-    def __init__(self, clock=time.perf_counter):
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self.clock = clock
-        self.sessions: dict[int, pg.Session] = {}
+        self.sessions: dict[int, AnySession] = {}
         self.next_id = 1
-        self.mnist: dict[str, tuple] = {}  # split -> (images, labels), for 'digits' sessions
+        # split -> (images, labels), for 'digits' sessions
+        self.mnist: dict[str, tuple[NDArray[np.uint8], NDArray[np.uint8]]] = {}
 
-    def _get(self, sid) -> pg.Session:
+    def _get(self, sid: int) -> AnySession:
         try:
             return self.sessions[int(sid)]
         except (KeyError, ValueError, TypeError):
             raise KeyError(f"no training session {sid!r} (it was dropped or never started)") from None
 
-    def start(self, spec_json: str, keep=None, data=None) -> str:
+    def start(self, spec_json: str, keep: int | None = None, data: bytes | bytearray | memoryview | None = None) -> str:
         """Build a session from ``spec_json`` (and ``data``: bytes, for the kinds
         that train on images the page sent); its id and progress as JSON."""
         spec = json.loads(spec_json)
@@ -150,19 +158,36 @@ class Sessions:
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
         old = self.sessions.get(int(keep)) if keep is not None else None
-        if old is not None and old.config.sizes == config.sizes:
+        # Only a Playground session carries over (an id of another kind starts afresh).
+        if isinstance(old, pg.Session) and old.config.sizes == config.sizes:
             session = pg.Session.continued(config, old)
         else:
             session = pg.Session(config, clock=self.clock)
         return self._add(session)
 
-    def _add(self, session) -> str:
+    def _engine(self, sid: int) -> engine.Session:
+        """Session ``sid`` when it is an engine session (Playground, Digits), which alone
+        keeps evaluation sets; a clear ValueError for a curve fit or a speed run."""
+        session = self._get(sid)
+        if not isinstance(session, engine.Session):
+            raise ValueError(f"training session {sid!r} is a {type(session).__name__}: it has no evaluation sets")
+        return session
+
+    def _add(self, session: AnySession) -> str:
         sid = self.next_id
         self.next_id += 1
         self.sessions[sid] = session
         return self.progress(sid, since=0)
 
-    def run(self, sid, budget: float, until_epoch=None, target=None, since: int = 0, max_epochs=None) -> str:
+    def run(
+        self,
+        sid: int,
+        budget: float,
+        until_epoch: int | None = None,
+        target: float | None = None,
+        since: int = 0,
+        max_epochs: int | None = None,
+    ) -> str:
         """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``).
 
         For an engine session, ``target`` (a fraction, None: none) and ``max_epochs``
@@ -183,7 +208,7 @@ class Sessions:
             stop = session.run(float(budget), until_epoch=until, target=goal)
         return self.progress(sid, since=since, stop=stop)
 
-    def progress(self, sid, since: int = 0, stop=None) -> str:
+    def progress(self, sid: int, since: int = 0, stop: engine.Stop | None = None) -> str:
         """Where session ``sid`` is: epoch, fraction of the current epoch, why the call
         ended (``ended``; None: its time was up) or why training cannot go on
         (``stop``), training seconds, and the curves' new entries."""
@@ -205,28 +230,31 @@ class Sessions:
             }
         )
 
-    def network(self, sid) -> Network:
+    def network(self, sid: int) -> Network:
         """The network session ``sid`` trains (for pictures drawn from it)."""
         return self._get(sid).network
 
-    def weights(self, sid) -> bytes:
+    def weights(self, sid: int) -> bytes:
         """The parameters session ``sid`` holds now (``pack``)."""
         return pack(self._get(sid).network)
 
-    def set_rates(self, sid, eta: float, lmbda: float) -> None:
-        self._get(sid).set_rates(float(eta), float(lmbda))
+    def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
+        session = self._get(sid)
+        if isinstance(session, ls.SpeedSession):
+            raise ValueError(f"training session {sid!r} is a speed-of-learning run: its rates are fixed")
+        session.set_rates(float(eta), float(lmbda))
 
-    def evaluate(self, sid, part: str) -> str:
+    def evaluate(self, sid: int, part: str) -> str:
         """(mean cost, accuracy) of the weights held now on 'train' or 'test', as JSON."""
-        cost, acc = self._get(sid).evaluate(str(part))
+        cost, acc = self._engine(sid).evaluate(str(part))
         return json.dumps([_number(cost), _number(acc)])
 
-    def drop(self, sid) -> None:
+    def drop(self, sid: int) -> None:
         self.sessions.pop(int(sid), None)
 
     # ------------------------------------------------------------ digits (MNIST) sessions
 
-    def add_mnist(self, split: str, data, manifest_json: str = "") -> str:
+    def add_mnist(self, split: str, data: bytes | bytearray | memoryview, manifest_json: str = "") -> str:
         """Check (sha256 against the manifest, when it lists the file) and keep one MNIST
         split from its ``.npz`` bytes; JSON ``{"split", "images", "bytes"}``."""
         if split not in mnist.SPLIT_FILES:
@@ -240,7 +268,7 @@ class Sessions:
         """The MNIST splits held, as a JSON list."""
         return json.dumps(sorted(self.mnist))
 
-    def _digits_session(self, config):
+    def _digits_session(self, config: Any) -> engine.Session:  # Any: JSON, checked by from_dict
         """An engine session for the Digits lab from TrainingConfig's fields (a dict)."""
         config = TrainingConfig.from_dict(config)
         missing = [s for s in ("train", "validation", "test") if s not in self.mnist]
@@ -249,19 +277,19 @@ class Sessions:
         m = self.mnist
         return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
 
-    def _chapter3_session(self, config):
+    def _chapter3_session(self, config: Any) -> experiments.ExperimentSession:  # Any: JSON, checked by from_dict
         """A run of a chapter 3 experiment (``experiments.ExperimentConfig.from_dict``)."""
-        config = experiments.ExperimentConfig.from_dict(config)
+        checked = experiments.ExperimentConfig.from_dict(config)
         missing = [s for s in ("train", "test") if s not in self.mnist]
         if missing:
             raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
-        return config.build_session(self.mnist["train"], self.mnist["test"], clock=self.clock)
+        return checked.build_session(self.mnist["train"], self.mnist["test"], clock=self.clock)
 
-    def held(self, sid) -> str:
+    def held(self, sid: int) -> str:
         """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they
         are (``describe_position``), the epochs as a number (2.42 = 42 % into epoch 3),
         and their (mean cost, accuracy) on each evaluation set, as JSON."""
-        session = self._get(sid)
+        session = self._engine(sid)
         scores = {name: [_number(v) for v in session.evaluate(name)] for name in session.eval_sets}
         return json.dumps(
             {
@@ -273,7 +301,7 @@ class Sessions:
             }
         )
 
-    def predictions(self, sid, split: str = "test") -> bytes:
+    def predictions(self, sid: int, split: str = "test") -> bytes:
         """The held weights' answer (0-9) for every image of an MNIST split, as uint8 bytes."""
         session = self._get(sid)
         images, _ = self.mnist[split]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# What every seeded function takes (see make_rng).
+Seed = int | np.integer | np.random.Generator | None
 
-def make_rng(seed) -> np.random.Generator:
+
+def make_rng(seed: Seed) -> np.random.Generator:
     """A Generator from None (fresh entropy), a non-negative int, or an existing Generator."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote
 
 KINDS = ("number", "int", "choice", "bool", "text")
@@ -52,13 +54,13 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
     return repr(text)
 
 
-def _short_repr(value) -> str:
+def _short_repr(value: object) -> str:
     """repr(value), cut like ``shorten`` (for values that are not text at all)."""
     text = repr(value)
     return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
 
 
-def format_number(value, integer: bool = False) -> str:
+def format_number(value: float, integer: bool = False) -> str:
     """A number as links store it: ``3`` not ``3.0``; otherwise the shortest
     text that reads back as exactly the same float."""
     if integer:
@@ -69,7 +71,7 @@ def format_number(value, integer: bool = False) -> str:
     return repr(value)
 
 
-def display_number(value, integer: bool = False) -> str:
+def display_number(value: float, integer: bool = False) -> str:
     """A number as a field shows it: 12 significant digits, so 0.1 + 0.2 reads
     0.3 (the value kept is still the exact float; the link stores that)."""
     if integer:
@@ -77,7 +79,9 @@ def display_number(value, integer: bool = False) -> str:
     return f"{float(value) + 0.0:.12g}"
 
 
-def parse_number(text, label: str = "value", lo=None, hi=None, integer: bool = False):
+def parse_number(
+    text: object, label: str = "value", lo: float | None = None, hi: float | None = None, integer: bool = False
+) -> int | float:
     """Parse what a user typed (or a link holds) into a finite number, or raise ValueError.
 
     ``label`` names the field in the message. Spaces around the number are
@@ -138,18 +142,18 @@ class Setting:
 
     name: str
     label: str
-    default: object
+    default: Any  # a number, a choice's value, a bool, or what parse_text returns
     kind: str = "number"
     lo: float | None = None
     hi: float | None = None
     unit: str = ""
     help: str = ""
-    choices: tuple = ()
-    slider: tuple | None = None
-    parse_text: object = None  # "text" kind: str -> value (ValueError with a message)
-    encode_text: object = None  # "text" kind: value -> str (parse_text reads it back)
+    choices: tuple[tuple[str, str], ...] = ()
+    slider: tuple[float, float, float] | None = None
+    parse_text: Callable[[str], Any] | None = None  # "text" kind: str -> value (ValueError with a message)
+    encode_text: Callable[[Any], str] | None = None  # "text" kind: value -> str (parse_text reads it back)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: kind must be one of {KINDS}; got {self.kind!r}")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
@@ -169,11 +173,11 @@ class Setting:
                 raise ValueError(f"{self.name}: slider must be (lo, hi, step) with lo < hi, step > 0")
 
     @property
-    def values(self) -> tuple:
+    def values(self) -> tuple[str, ...]:
         """The allowed values of a choice."""
         return tuple(v for v, _text in self.choices)
 
-    def parse(self, text):
+    def parse(self, text: object) -> Any:
         """The value ``text`` stands for, or ValueError with the field's message."""
         if self.kind in ("number", "int"):
             return parse_number(text, self.label, self.lo, self.hi, integer=self.kind == "int")
@@ -181,6 +185,7 @@ class Setting:
             raise ValueError(f"{self.label} must be given as text; got {_short_repr(text)}")
         stripped = text.strip()
         if self.kind == "text":
+            assert self.parse_text is not None  # __post_init__ insists on it for a text setting
             return self.parse_text(stripped)
         if self.kind == "bool":
             if stripped.lower() in _TRUE:
@@ -192,23 +197,24 @@ class Setting:
             return stripped
         raise ValueError(f"{self.label} must be one of {', '.join(self.values)}; got {shorten(stripped)}")
 
-    def encode(self, value) -> str:
+    def encode(self, value: Any) -> str:
         """``value`` as the URL stores it (exact: reads back as the same value)."""
         if self.kind in ("number", "int"):
             return format_number(value, self.kind == "int")
         if self.kind == "bool":
             return "1" if value else "0"
         if self.kind == "text":
+            assert self.encode_text is not None  # __post_init__ insists on it for a text setting
             return self.encode_text(value)
         return str(value)
 
-    def format(self, value) -> str:
+    def format(self, value: Any) -> str:
         """``value`` as a field shows it."""
         if self.kind in ("number", "int"):
             return display_number(value, self.kind == "int")
         return self.encode(value)
 
-    def same(self, a, b) -> bool:
+    def same(self, a: Any, b: Any) -> bool:
         if self.kind in ("number", "int"):
             return float(a) == float(b)
         return a == b
@@ -222,14 +228,14 @@ class Table:
     ``#pc-w1-error`` for its message).
     """
 
-    def __init__(self, prefix: str, settings):
+    def __init__(self, prefix: str, settings: Iterable[Setting]) -> None:
         self.prefix = prefix
         self.settings = tuple(settings)
         names = [s.name for s in self.settings]
         if len(set(names)) != len(names):
             raise ValueError(f"setting names repeat in table {prefix!r}: {names}")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Table({self.prefix!r}, {self.names()})"
 
     def __getitem__(self, name: str) -> Setting:
@@ -238,7 +244,7 @@ class Table:
                 return s
         raise KeyError(name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Setting]:
         return iter(self.settings)
 
     def names(self) -> list[str]:
@@ -248,13 +254,13 @@ class Table:
         self[name]  # a typo in a name fails here, not as a missing element later
         return f"{self.prefix}-{name}"
 
-    def defaults(self) -> dict:
+    def defaults(self) -> dict[str, Any]:
         return {s.name: s.default for s in self.settings}
 
-    def parse(self, name: str, text):
+    def parse(self, name: str, text: object) -> Any:
         return self[name].parse(text)
 
-    def to_hash(self, values: dict) -> str:
+    def to_hash(self, values: dict[str, Any]) -> str:
         """The values that differ from the defaults, as ``key=value&...`` in the
         table's order, percent-encoded where needed (all defaults: "")."""
         parts = []
@@ -263,7 +269,7 @@ class Table:
                 parts.append(f"{s.name}={quote(s.encode(values[s.name]), safe='-._~,;')}")
         return "&".join(parts)
 
-    def from_hash(self, text: str) -> tuple[dict, list]:
+    def from_hash(self, text: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """The values in a link's state (the hash after ``#lab/``), and its problems.
 
         Returns (values, problems): ``values`` holds only the good values
@@ -271,11 +277,11 @@ class Table:
         (name, message) with name None for a part that names no setting. Every
         value is percent-decoded first, so it reads as the same text typed would.
         """
-        values: dict = {}
-        problems: list = []
+        values: dict[str, Any] = {}
+        problems: list[tuple[str | None, str]] = []
         extra = 0
 
-        def problem(name, message):
+        def problem(name: str | None, message: str) -> None:
             nonlocal extra
             if len(problems) < MAX_LINK_PROBLEMS:
                 problems.append((name, message))

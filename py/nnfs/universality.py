@@ -35,9 +35,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .activations import sigmoid
 from .engine import Stop
@@ -52,7 +53,7 @@ MAX_BUMPS = 20
 SAMPLE_SPACING = 0.01
 
 
-def _book_samples() -> np.ndarray:
+def _book_samples() -> NDArray[np.float64]:
     """x = 0, 0.01, …: the book's ``range(0, 1, 0.01)``, summed the same way (100 values)."""
     xs, x = [], 0.0
     while x <= 1.0:
@@ -79,12 +80,12 @@ def step_weights(s: float, steepness: float = STEEPNESS) -> tuple[float, float]:
     return float(steepness), float(-steepness * s)
 
 
-def neuron_output(x, w: float, b: float):
+def neuron_output(x: ArrayLike, w: float, b: float) -> NDArray[np.float64]:
     """A hidden neuron's output σ(w x + b)."""
     return sigmoid(w * np.asarray(x, dtype=np.float64) + b)
 
 
-def check_heights(heights) -> np.ndarray:
+def check_heights(heights: ArrayLike) -> NDArray[np.float64]:
     h = np.asarray(heights, dtype=np.float64).ravel()
     if not 1 <= h.size <= MAX_BUMPS:
         raise ValueError(f"the number of bumps must be 1 to {MAX_BUMPS}, got {h.size}")
@@ -93,7 +94,7 @@ def check_heights(heights) -> np.ndarray:
     return h
 
 
-def edges(n: int) -> np.ndarray:
+def edges(n: int) -> NDArray[np.float64]:
     """The n + 1 step positions of n bumps over equal intervals of [0, 1].
 
     Edge k of the intervals is k/n; its step sits half a sample before the
@@ -112,7 +113,7 @@ def edges(n: int) -> np.ndarray:
     return e
 
 
-def bins(n: int) -> np.ndarray:
+def bins(n: int) -> NDArray[np.intp]:
     """The bump each of the book's samples belongs to: ⌊j n / 100⌋ (⌊j/20⌋ for 5 bumps)."""
     return (np.arange(len(SAMPLES)) * int(n)) // 100
 
@@ -122,7 +123,7 @@ def pair_network(s1: float, s2: float, h: float, steepness: float = STEEPNESS) -
     return _steps_network([s1, s2], [h, -h], steepness)
 
 
-def bump_network(heights, steepness: float = STEEPNESS) -> Network:
+def bump_network(heights: ArrayLike, steepness: float = STEEPNESS) -> Network:
     """[1, 2N, 1]: bump k has steps at edges(N)[k] and edges(N)[k+1], weighted h_k and −h_k;
     output bias 0, so the weighted output is the sum of the bumps."""
     h = check_heights(heights)
@@ -132,7 +133,7 @@ def bump_network(heights, steepness: float = STEEPNESS) -> Network:
     return _steps_network(positions, weights, steepness)
 
 
-def _steps_network(positions, out_weights, steepness) -> Network:
+def _steps_network(positions: ArrayLike, out_weights: ArrayLike, steepness: float) -> Network:
     positions = np.asarray(positions, dtype=np.float64)
     net = Network([1, len(positions), 1], cost="cross-entropy", seed=0)
     net.weights[0][:, 0] = steepness
@@ -142,12 +143,12 @@ def _steps_network(positions, out_weights, steepness) -> Network:
     return net
 
 
-def heights_of(network: Network) -> np.ndarray:
+def heights_of(network: Network) -> NDArray[np.float64]:
     """The bump heights of a ``bump_network`` (its output weights h_k, −h_k)."""
     return network.weights[1][0, 0::2].copy()
 
 
-def weighted_output(network: Network, x) -> np.ndarray:
+def weighted_output(network: Network, x: ArrayLike) -> NDArray[np.float64]:
     """The output neuron's weighted input z = Σ wⱼaⱼ + b at each x (the output is σ(z))."""
     X = np.asarray(x, dtype=np.float64).reshape(-1, 1)
     with np.errstate(all="ignore"):
@@ -155,12 +156,12 @@ def weighted_output(network: Network, x) -> np.ndarray:
     return zs[-1][:, 0]
 
 
-def output(network: Network, x) -> np.ndarray:
+def output(network: Network, x: ArrayLike) -> NDArray[np.float64]:
     """The network's output σ(z) at each x."""
     return network.feedforward(np.asarray(x, dtype=np.float64).reshape(-1, 1))[:, 0]
 
 
-def hidden_outputs(network: Network, x) -> np.ndarray:
+def hidden_outputs(network: Network, x: ArrayLike) -> NDArray[np.float64]:
     """Each hidden neuron's output at each x: shape (len(x), n_hidden)."""
     activations, _ = network.forward(np.asarray(x, dtype=np.float64).reshape(-1, 1))
     return activations[1]
@@ -169,7 +170,7 @@ def hidden_outputs(network: Network, x) -> np.ndarray:
 # ------------------------------------------------------------------ targets and the score
 
 
-def sigma_inverse(y):
+def sigma_inverse(y: ArrayLike) -> NDArray[np.float64]:
     """σ⁻¹(y) = ln(y / (1 − y)) for y in (0, 1)."""
     y = np.asarray(y, dtype=np.float64)
     return np.log(y / (1.0 - y))
@@ -181,17 +182,17 @@ class Target:
 
     key: str
     label: str
-    f: Callable
+    f: Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
         return self.f(np.asarray(x, dtype=np.float64))
 
-    def goal(self, x):
+    def goal(self, x: ArrayLike) -> NDArray[np.float64]:
         """σ⁻¹(f(x)): what the weighted output must follow."""
         return sigma_inverse(self(x))
 
 
-def book_f(x):
+def book_f(x: ArrayLike) -> NDArray[np.float64]:
     """The book's challenge: f(x) = 0.2 + 0.4x² + 0.3x sin(15x) + 0.05 cos(50x)."""
     x = np.asarray(x, dtype=np.float64)
     return 0.2 + 0.4 * x * x + 0.3 * x * np.sin(15 * x) + 0.05 * np.cos(50 * x)
@@ -213,7 +214,7 @@ def random_target(seed: int) -> Target:
     peak = np.abs(np.sin(2 * math.pi * np.outer(grid, k) + phase) @ amp).max()
     scale = rng.uniform(0.25, 0.38) / max(peak, 1e-12)
 
-    def f(x):
+    def f(x: ArrayLike) -> NDArray[np.float64]:
         x = np.asarray(x, dtype=np.float64)
         return 0.5 + scale * (np.sin(2 * math.pi * np.multiply.outer(x, k) + phase) @ amp)
 
@@ -239,7 +240,7 @@ def passed(score: float) -> bool:
     return math.isfinite(score) and score < PASS_BELOW
 
 
-def median_heights(n: int, target: Target = BOOK) -> np.ndarray:
+def median_heights(n: int, target: Target = BOOK) -> NDArray[np.float64]:
     """Each bump's height set to the median of σ⁻¹∘f over its samples: the heights
     that minimise the score (a median minimises a mean absolute deviation)."""
     goal, which = target.goal(SAMPLES), bins(n)
@@ -273,7 +274,7 @@ class Fit:
     ``minibatch_loss`` and ``deviation`` (the book's score of the fit).
     """
 
-    def __init__(self, config: FitConfig, clock=time.perf_counter):
+    def __init__(self, config: FitConfig, clock: Callable[[], float] = time.perf_counter) -> None:
         c = self.config = config
         if not 1 <= c.hidden <= 2 * MAX_BUMPS:
             raise ValueError(f"hidden neurons must be 1 to {2 * MAX_BUMPS}, got {c.hidden}")
@@ -287,7 +288,7 @@ class Fit:
         net.biases[1][:] = 0.0
         X = ((np.arange(FIT_SAMPLES) + 0.5) / FIT_SAMPLES)[:, None]
         self.trainer = Trainer(net, X, self.target(X), mini_batch_size=int(c.batch), eta=float(c.eta), seed=int(c.seed))
-        self.history: dict[str, list] = {"epoch": [], "seconds": [], "minibatch_loss": [], "deviation": []}
+        self.history: dict[str, list[Any]] = {"epoch": [], "seconds": [], "minibatch_loss": [], "deviation": []}
         self.stop: Stop | None = None
         self.train_seconds = 0.0
         self.planner = ChunkPlanner()
@@ -311,7 +312,7 @@ class Fit:
         h["minibatch_loss"].append(loss)
         h["deviation"].append(self.deviation())
 
-    def run(self, budget: float = 0.03, until_epoch: int | None = None, target=None) -> Stop | None:
+    def run(self, budget: float = 0.03, until_epoch: int | None = None, target: float | None = None) -> Stop | None:
         """Train about ``budget`` seconds; a Stop at the epoch limit or on NaN, else None.
         The weights after E epochs do not depend on how the time was sliced.
         (``target`` is the engine's accuracy target: a curve fit has none.)"""

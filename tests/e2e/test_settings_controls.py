@@ -4,13 +4,17 @@ Table-driven: a lab that moves onto ``app.lab`` adds itself to ``LABS`` (the
 module that holds its ``SETTINGS`` table, and which slider moves which picture
 for the phone check), and to ``START`` if its controls show only in some state.
 A control made for part of a setting (one bit of the Gates lab's inputs) says
-which with ``data-part-of="NAME"``. The controls are read from the live page, so a field
-written by hand into index.html, or a table entry the page lost, fails here.
+which with ``data-part-of="NAME"``. A control that edits the lab's working data rather than
+a setting (a weight picked on the picture, a cell of the examples, the learner's code: nothing
+a link restores) says so with ``data-not-setting``; it must still have an accessible name.
+The controls are read from the live page, so a field written by hand into index.html, or a
+table entry the page lost, fails here.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -33,6 +37,8 @@ LABS = {
         "app.universality_view",
         [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
     ),
+    "backprop": ("app.backprop_view", [("#bp-h1-range", "#bp-net"), ("#bp-m-range", "#bp-net")]),
+    "exercises": ("app.exercises_view", []),
 }
 # lab -> the link state in which every one of its controls is shown
 START = {"gates": "c=adder"}
@@ -49,15 +55,19 @@ def test_every_control_belongs_to_the_table_and_back(app, lab):
     table = table_of(lab)
     controls = page.eval_on_selector_all(
         f"#lab-{lab} input, #lab-{lab} select, #lab-{lab} textarea",
-        "els => els.map(e => [e.id, e.dataset.partOf || null])",
+        "els => els.map(e => [e.id, e.dataset.partOf || null, 'notSetting' in e.dataset])",
     )
     allowed = set()
     for s in table:
         allowed.add(table.element_id(s.name))
         if s.slider is not None:
             allowed.add(table.element_id(s.name) + "-range")
-    stray = [i for i, part in controls if i not in allowed and part not in table.names()]
-    assert not stray, f"controls in #lab-{lab} not declared in its table: {stray}"
+    stray = [i for i, part, other in controls if i not in allowed and part not in table.names() and not other]
+    assert not stray, f"controls in #lab-{lab} not declared in its table (nor data-not-setting): {stray}"
+    for i, _part, other in controls:
+        if other:
+            assert i, f"a data-not-setting control in #lab-{lab} has no id"
+            expect(page.locator(f"#{i}")).to_have_accessible_name(re.compile(r"\S"))
     for s in table:
         element_id = table.element_id(s.name)
         assert page.locator(f"#{element_id}").count() == 1, f"{s.name} has no control #{element_id}"

@@ -7,6 +7,7 @@ host), so the page is not cross-origin isolated: the worker must work anyway.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 WORKER_TIMEOUT_MS = 120_000
 
@@ -59,7 +60,8 @@ def test_train_pressed_before_the_worker_is_up_says_so_and_starts_when_it_is(bro
         assert page.evaluate("document.documentElement.dataset.worker") == "starting"
         page.select_option("#pg-pace", "max")
         page.click("#pg-train")
-        assert "Starting the training worker" in page.inner_text("#pg-status")
+        # said by the task that waits for the worker, a moment after the click: wait for it
+        expect(page.locator("#pg-status")).to_contain_text("Starting the training worker")
         assert _stats(page)["state"] == "running" and page.is_enabled("#pg-pause")
         page.wait_for_timeout(300)
         assert held, "the worker never asked for its config"

@@ -279,3 +279,12 @@ def test_default_examples_are_readable_and_reproducible():
     X1, T1 = default_examples(3, 2, 1, 4)
     assert set(np.unique(T1)) <= {0.0, 1.0}
     assert not np.array_equal(default_examples(4, 4, 3, 4)[0], X)
+
+
+def test_a_softmax_output_is_refused_up_front_with_a_reason():
+    """Found by the type check (issue 15): softmax has no elementwise f′, and BP1's
+    step (for any cost but cross-entropy with sigmoid) called it: a TypeError deep in
+    explain(). The walkthrough now says so when it is made."""
+    net = Network([2, 3, 2], cost="log-likelihood", seed=0)
+    with pytest.raises(ValueError, match="softmax output layer has none"):
+        Walkthrough(net, [[0.5, 0.25]], [[1.0, 0.0]])

@@ -267,3 +267,28 @@ def test_digits_data_is_checked_and_a_diverging_digits_run_stops_with_advice():
     sid = json.loads(sessions.start(json.dumps({"lab": "digits", "config": wild})))["id"]
     p = json.loads(sessions.run(sid, math.inf))
     assert p["stop"]["problem"] and "diverged" in p["stop"]["text"] and p["stop"]["advice"]
+
+
+def test_a_session_of_another_kind_says_so_instead_of_failing_on_a_missing_attribute():
+    """Found by the type check (issue 15): the worker holds three kinds of session, and
+    the engine-only calls, or ``keep`` naming a fit, met a fit or a speed run with an
+    AttributeError. Now: a ValueError that says what the session is, and ``keep``
+    carries over only a Playground session (any other id starts afresh)."""
+    from nnfs.learning_speed import pack_data
+
+    rng = np.random.default_rng(5)
+    X, y = rng.integers(0, 256, (20, 784)).astype(np.uint8), rng.integers(0, 10, 20)
+    sessions = Sessions()
+    fit = json.loads(sessions.start(json.dumps({"lab": "universality", "config": {"hidden": 4}})))["id"]
+    speed_config = {"hidden": 2, "act": "sigmoid", "init": "scaled", "seed": 1}
+    speed = json.loads(sessions.start(json.dumps({"lab": "speed", "config": speed_config}), data=pack_data(X, y)))["id"]
+    for sid in (fit, speed):
+        with pytest.raises(ValueError, match="has no evaluation sets"):
+            sessions.evaluate(sid, "test")
+        with pytest.raises(ValueError, match="has no evaluation sets"):
+            sessions.held(sid)
+    with pytest.raises(ValueError, match="speed-of-learning run: its rates are fixed"):
+        sessions.set_rates(speed, 0.1, 0.0)
+    sessions.set_rates(fit, 0.5, 0.0)  # a fit's rate does change
+    fresh = json.loads(sessions.start(spec(), keep=fit))
+    assert fresh["epoch"] == 0 and fresh["length"] == 1

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import engine, learner_trainer, mnist
+from . import engine, experiments, learner_trainer, mnist
 from . import learning_speed as ls
 from . import playground as pg
 from . import universality as uni
@@ -37,7 +37,7 @@ from .digits_training import TrainingConfig
 from .mnist import SCALE
 from .network import Network
 
-LABS = ("playground", "universality", "speed", "digits")
+LABS = ("playground", "universality", "speed", "digits", "chapter3")
 SPEED_KEYS: dict[str, type[int] | type[str]] = {"hidden": int, "act": str, "init": str, "seed": int}
 # The kinds of session the worker holds: each has run, history, stop, epoch and network.
 AnySession = engine.Session | uni.Fit | ls.SpeedSession
@@ -121,6 +121,8 @@ class Sessions:
     images as ``data`` (the speed of learning per layer, chapter 5);
     a Playground spec may carry ``"code": {"backprop": text, "sgd_step": text}``:
     the learner's code then trains it (``nnfs.learner_trainer``);
+    ``{"lab": "chapter3", "config": {ExperimentConfig as a dict}}`` (a run of the
+    Chapter 3 lab, on the MNIST splits the worker holds);
     ``keep`` (a session id) carries that session's weights, epoch count and
     curves over to the new one when the network has the same sizes (a
     learner's new point joins a run instead of restarting it).
@@ -152,6 +154,8 @@ class Sessions:
             return self._add(_speed_session(spec.get("config"), data, self.clock))
         if lab == "digits":
             return self._add(self._digits_session(spec.get("config")))
+        if lab == "chapter3":
+            return self._add(self._chapter3_session(spec.get("config")))
         config, problems = pg.from_hash(str(spec.get("config", "")))
         if problems:
             raise ValueError("bad playground settings: " + "; ".join(problems))
@@ -228,6 +232,7 @@ class Sessions:
                 # Mini-batches the learner's own sgd_step took (None: the core trains).
                 "learner_steps": getattr(getattr(session, "trainer", None), "learner_steps", None),
                 "history": history,
+                "final": getattr(session, "final", None),
             }
         )
 
@@ -277,6 +282,14 @@ class Sessions:
             raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
         m = self.mnist
         return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
+
+    def _chapter3_session(self, config: Any) -> experiments.ExperimentSession:  # Any: JSON, checked by from_dict
+        """A run of a chapter 3 experiment (``experiments.ExperimentConfig.from_dict``)."""
+        checked = experiments.ExperimentConfig.from_dict(config)
+        missing = [s for s in ("train", "test") if s not in self.mnist]
+        if missing:
+            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
+        return checked.build_session(self.mnist["train"], self.mnist["test"], clock=self.clock)
 
     def held(self, sid: int) -> str:
         """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they

@@ -30,6 +30,10 @@ LABS = {
         [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"), ("#sg-dw-range", "#sg-zplot")],
     ),
     "gates": ("app.gates_view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
+    "chapter3": (
+        "app.chapter3_view",
+        [("#c3-sd_w2-range", "#c3-sd-chart"), ("#c3-sm_z1-range", "#c3-sm-bars"), ("#c3-sm_z4-range", "#c3-sm-bars")],
+    ),
     "universality": (
         "app.universality_view",
         [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],

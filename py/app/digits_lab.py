@@ -26,6 +26,7 @@ from __future__ import annotations
 import js
 
 from app import digits_data as data
+from app import digits_history
 from app import digits_models as models
 from app import digits_pad as pad
 from app import digits_results as results
@@ -111,6 +112,7 @@ def setup() -> None:
     on(draw, "pointercancel", pad.pointer_up)
 
     pad.setup()
+    digits_history.panel.build()  # the run history under the epoch log
     models.update_model_choices()
     models.update_using()
     set_html("dg-bars", view.empty_bars_html())

@@ -26,6 +26,7 @@ import js
 import numpy as np
 
 from app import digits_data as data
+from app import digits_history
 from app import digits_models as models
 from app import digits_pad as pad
 from app import digits_view as view
@@ -326,6 +327,7 @@ async def _finish(d: Driver, p: dict) -> None:
     await note_memory()
     models.update_using()
     pad.predict_drawing()
+    digits_history.keep(config, d.history, d.last["train_seconds"], None if run.stopped else stop)
 
 
 async def _held(d: Driver) -> None:

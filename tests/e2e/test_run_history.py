@@ -183,3 +183,52 @@ def test_corrupt_storage_gets_a_message_and_the_page_still_works(browser, server
         assert _stored(page)["version"] == 1  # the next run replaced the unreadable copy
     finally:
         context.close()
+
+
+def test_digits_runs_are_kept_overlaid_and_rerun_from_the_same_seed(browser, server):
+    """The Digits lab keeps its runs the same way: two short runs that differ in η, overlaid
+    with that difference as the legend, the shown run's last test accuracy the epoch log's,
+    and Rerun of the first gives its curves again exactly (same seed, same initial weights)."""
+    from .conftest import DIGITS_LOADED
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(
+            context, server.url, "#digits/layers=20&cost=cross-entropy&init=scaled&eta=0.5&epochs=1&subset=1000"
+        )
+        page = app.page
+        page.wait_for_function(DIGITS_LOADED, timeout=180_000)
+        assert page.get_attribute("#dg-runs", "data-count") == "0"
+
+        def train(n: int) -> None:
+            page.click("#dg-train")
+            page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=240_000)
+            page.wait_for_function(f"document.getElementById('dg-runs').dataset.count === '{n}'", timeout=30_000)
+
+        train(1)
+        page.fill("#dg-eta", "1")
+        page.dispatch_event("#dg-eta", "change")
+        train(2)
+        runs = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert [r["settings"]["eta"] for r in runs] == ["0.5", "1"]
+        assert [r["ended"] for r in runs] == ["limit", "limit"]
+        for run_id in (1, 2):
+            page.click(f"#dg-runs-list button[data-run='{run_id}'][data-action='pin']")
+        page.wait_for_function("document.getElementById('dg-runs').dataset.pinned === '[1,2]'")
+        chart = json.loads(page.get_attribute("#dg-runs-acc", "data-series"))
+        assert chart["metric"] == "test_acc"
+        assert [s["label"] for s in chart["series"]] == ["η = 0.5", "η = 1"]  # only what differs
+        logged = float(page.get_attribute("#dg-epoch-log tr[data-epoch='1']", "data-test-accuracy"))
+        assert abs(chart["series"][1]["last"] - logged) <= 1e-9
+        # Rerun the first: its settings come back into the form, and the same seed gives the same curves.
+        page.click("#dg-runs-list button[data-run='1'][data-action='rerun']")
+        assert page.input_value("#dg-eta") == "0.5"
+        train(3)
+        first, _, again = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert again["settings"] == first["settings"]
+        for metric, values in first["curves"].items():
+            if metric != "seconds":
+                assert again["curves"][metric] == values, metric
+        assert not app.console_errors, app.console_errors
+    finally:
+        context.close()

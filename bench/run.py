@@ -83,14 +83,6 @@ ETA = 3.0
 MINI_BATCH = 10
 SEED = 0
 PAGE_EPOCHS = 3
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY_TIMEOUT_MS = 120_000
 TRAIN_TIMEOUT_MS = 20 * 60_000
 
@@ -198,7 +190,7 @@ def core_run(train, test, epochs):
 def page_run(repeats):
     """Cold/warm loads and the Digits lab's epochs. Returns a dict; the lab part may
     hold an 'error' (PageError) while the load figures are still there."""
-    from browser import HOW_TO_INSTALL, find_chromium
+    from browser import BENCH_ARGS, HOW_TO_INSTALL, find_chromium
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
     from serve import make_server
@@ -210,7 +202,7 @@ def page_run(repeats):
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     result = {"cold": [], "warm": [], "errors": []}
-    launch = dict(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 900})
+    launch = dict(executable_path=chromium, args=BENCH_ARGS, headless=True, viewport={"width": 1280, "height": 900})
     try:
         with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="nnfs-bench-") as tmp:
             context = None

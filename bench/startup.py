@@ -37,15 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+from browser import BENCH_ARGS  # noqa: E402 - found through the path set just above
+
 READY_TIMEOUT_MS = 120_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # The floor: the vendored Pyodide, numpy loaded from its lock file, imported. Served
 # from a temporary root next to a link to static/, so its URLs match the app's.
@@ -106,7 +100,7 @@ class Probe:
         self.context = pw.chromium.launch_persistent_context(
             str(profile),
             executable_path=chromium,
-            args=CHROMIUM_ARGS,
+            args=BENCH_ARGS,
             headless=True,
             viewport={"width": 1280, "height": 900},
         )

@@ -1,6 +1,6 @@
 // Service worker: the app works offline after the first visit, and updates as a whole.
 //
-// Python (py/app/offline.py) registers it once the page is ready and then posts
+// Python (py/app/shell/offline.py) registers it once the page is ready and then posts
 // "check". The worker answers from one versioned cache, "nnfs-<hash>":
 //
 // * what it holds: the app shell, read from the site itself so that no list needs
@@ -24,7 +24,7 @@ const SCOPE = self.registration.scope; // ends with "/"
 const META = "nnfs-meta";              // which versioned cache is current, which is pending
 const STATE = "__offline__/files.json"; // in each versioned cache: {url: sha256}
 const RUNTIME_CACHED = ["static/data/", "static/models/"]; // cached once fetched
-const SHELL = ["index.html", "pyscript.toml", "worker.toml", "py/worker/main.py",
+const SHELL = ["index.html", "pyscript.toml", "worker.toml", "py/worker/trainer.py",
   "static/js/runtime-files.json", "manifest.webmanifest"];
 
 const abs = (path) => new URL(path, SCOPE).href;

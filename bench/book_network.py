@@ -16,7 +16,7 @@ C_x = ||a^L - y||^2 / 2, N(0, 1) initial weights and biases, biases as (n, 1)
 columns, weights[l] of shape (n_out, n_in), training data as a list of
 (x, y) pairs of column vectors with y one-hot, shuffled in place each epoch.
 It exists so the benchmark can compare our core, which does the same
-arithmetic vectorised over the whole mini-batch (``nnfs.network``), and the
+arithmetic vectorised over the whole mini-batch (``nnfs.maths.network``), and the
 page against the approach the book teaches, on equal work
 (``tests/unit/test_book_network.py`` checks that both take the same step).
 """

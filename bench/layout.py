@@ -1,4 +1,4 @@
-"""Benchmark: the page's matrix layout (nnfs.linalg) on and off, side by side in the page.
+"""Benchmark: the page's matrix layout (nnfs.maths.linalg) on and off, side by side in the page.
 
     .venv/bin/python bench/layout.py
 

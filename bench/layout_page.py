@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from nnfs import linalg
-from nnfs.network import Network, Trainer
+from nnfs.maths import linalg
+from nnfs.maths.network import Network, Trainer
 
 ROWS = 10_000  # one timed "epoch" (the per-50,000 figure is 5x, the work being linear in rows)
 REPEATS = 3

@@ -21,7 +21,7 @@ corrupted output is rebuilt; the downloaded tarball is cached in
 ``.cache/downloads/`` (and its sum checked), so a rebuild needs no network.
 
 Standard library + numpy only, and independent of the app's core package
-(tools/ stand apart), so it reads the IDX format itself; ``nnfs.mnist`` has the
+(tools/ stand apart), so it reads the IDX format itself; ``nnfs.data.mnist`` has the
 full reader.
 """
 

@@ -1,12 +1,12 @@
 """Keep the [files] tables of pyscript.toml and worker.toml in step with the modules under py/.
 
 PyScript copies each listed file into the interpreter's virtual file system, so
-``import nnfs.network`` works in the page exactly as in CPython (where ``py/``
+``import nnfs.maths.network`` works in the page exactly as in CPython (where ``py/``
 is on the path). Two interpreters, two configs:
 
 * ``pyscript.toml`` (the page): every module under ``py/`` except ``py/worker/``
   (the worker's entry runs only in the worker);
-* ``worker.toml`` (the training worker, started by app.training): the core
+* ``worker.toml`` (the training worker, started by app.runs.worker_client): the core
   ``py/nnfs/`` and the pure picture modules in ``WORKER_VIEWS`` (numpy only):
   the worker never imports anything that touches the page.
 
@@ -26,7 +26,7 @@ CONFIG = ROOT / "pyscript.toml"
 WORKER_CONFIG = ROOT / "worker.toml"
 MARK = "[files]"
 WORKER_HEAD = """\
-# PyScript configuration of the training worker (py/worker/main.py, started by app.training).
+# PyScript configuration of the training worker (py/worker/trainer.py, started by app.runs.worker_client).
 # The same local interpreter as the page (without it PyScript would fetch one from a CDN);
 # paths are relative so the site works under any URL prefix.
 interpreter = "./static/vendor/pyodide/pyodide.mjs"
@@ -48,13 +48,13 @@ def modules() -> list[str]:
     return [m for m in _all() if not m.startswith("worker/")]
 
 
-# Pure numpy modules of the glue that the worker draws pictures with (no pyscript/js in them).
-WORKER_VIEWS = ("app/__init__.py", "app/paths.py", "app/pixels.py", "app/playground_view.py")
+# The packages the worker may import: the core and the pure numpy pictures (no pyscript/js in either).
+WORKER_PACKAGES = ("nnfs/", "pictures/")
 
 
 def worker_modules() -> list[str]:
     """The worker's modules: the core, and the pure picture code it draws with."""
-    return [m for m in _all() if m.startswith("nnfs/") or m in WORKER_VIEWS]
+    return [m for m in _all() if m.startswith(WORKER_PACKAGES)]
 
 
 def files_table(names: list[str], what: str) -> str:

@@ -49,14 +49,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 
-from nnfs.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
-from nnfs.model_io import from_json, to_json  # noqa: E402
-from nnfs.network import Network, Trainer  # noqa: E402
+from nnfs.data.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
+from nnfs.maths.network import Network, Trainer  # noqa: E402
+from nnfs.models.model_io import from_json, to_json  # noqa: E402
 
 DATA = ROOT / "static" / "data"
 OUT = ROOT / "static" / "models" / "pretrained.json"
 
-PRESET = "ch3"  # the Digits lab's name for the book's chapter 3 network (nnfs.digits_training)
+PRESET = "ch3"  # the Digits lab's name for the book's chapter 3 network (nnfs.labs.digits)
 SIZES = [784, 100, 10]
 ACTIVATION = "sigmoid"
 COST = "cross-entropy"

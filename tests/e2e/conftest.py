@@ -135,7 +135,7 @@ def open_app(context, base: str, path: str = "", wait_ready: bool = True) -> Wat
         assert state == "true", (
             "app failed to start: " + w.page.inner_text("#fatal") + "\n" + "\n".join(w.console_errors)
         )
-        # The labs not on screen are set up right after "ready" (app.main); most tests
+        # The labs not on screen are set up right after "ready" (app.shell.main); most tests
         # read them all, so they wait for that too. test_startup checks the time between.
         w.page.wait_for_function("document.documentElement.dataset.labsReady", timeout=READY_TIMEOUT_MS)
     return w

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.backprop_view import layout
-from nnfs.backprop_steps import step_sequence
-from nnfs.learning_speed import BOOK_SIZES, N_EXAMPLES, SpeedRun
-from nnfs.mnist import SCALE, load_npz
-from nnfs.network import Network
+from app.labs.backprop.view import layout
+from nnfs.data.mnist import SCALE, load_npz
+from nnfs.labs.backprop.learning_speed import BOOK_SIZES, N_EXAMPLES, SpeedRun
+from nnfs.labs.backprop.steps import step_sequence
+from nnfs.maths.network import Network
 
 from ..conftest import need
 

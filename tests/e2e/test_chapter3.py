@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import chapter3_view as view
-from nnfs.activations import softmax
-from nnfs.experiments import SLOWDOWN_COSTS, slowdown
-from nnfs.mnist import load_npz
+from app.labs.chapter3 import view
+from nnfs.data.mnist import load_npz
+from nnfs.labs.chapter3 import SLOWDOWN_COSTS, slowdown
+from nnfs.maths.activations import softmax
 
 from ..conftest import need
 

@@ -16,8 +16,9 @@ import sys
 import numpy as np
 import pytest
 
-from nnfs import mnist, model_io
-from nnfs.network import Network, Trainer
+from nnfs.data import mnist
+from nnfs.maths.network import Network, Trainer
+from nnfs.models import model_io
 
 from ..conftest import need
 from .conftest import DIGITS_LOADED, ROOT

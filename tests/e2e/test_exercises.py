@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from nnfs import exercises
+from nnfs.labs.exercises import catalogue as exercises
 from tests.e2e.conftest import open_app
 
 CHECKER_MS = 120_000
@@ -308,16 +308,16 @@ def test_progress_survives_a_reload_and_nothing_left_the_origin(learner):
     expect(page.locator("#gt-sum")).to_have_attribute("data-sum", "267")
     assert learner.foreign_requests == []
     assert page.evaluate("crossOriginIsolated") is False  # a plain server: no COOP/COEP headers needed
-    assert any(u.endswith("py/worker/exercises.py") for u in learner.requests)
+    assert any(u.endswith("py/worker/checker.py") for u in learner.requests)
     assert not learner.console_errors, learner.console_errors
 
 
 def _stored(page):
-    return json.loads(page.evaluate("localStorage.getItem('nnfs.exercises.v1')"))
+    return json.loads(page.evaluate("localStorage.getItem('nnfs.labs.exercises.catalogue.v1')"))
 
 
 def _store(page, record):
-    page.evaluate("t => localStorage.setItem('nnfs.exercises.v1', t)", json.dumps(record))
+    page.evaluate("t => localStorage.setItem('nnfs.labs.exercises.catalogue.v1', t)", json.dumps(record))
     page.reload()
     page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=90_000)
 

@@ -12,8 +12,8 @@ from itertools import product
 import pytest
 from playwright.sync_api import expect
 
-from app.gates_geometry import geometry
-from nnfs.circuits import build
+from app.labs.gates.geometry import geometry
+from nnfs.neurons.circuits import build
 from tests.e2e.layout import assert_fits, on_screen, phone
 
 MIN_PHONE_DRAW_WIDTH = 300  # the panel at 390 px is narrower: the lab draws at its minimum width
@@ -63,7 +63,7 @@ def gates(app):
 
 
 def expect_hash(page, hash_: str) -> None:
-    """The address becomes ``hash_``: the lab writes it at most every 0.1 s (app.lab.URL_INTERVAL),
+    """The address becomes ``hash_``: the lab writes it at most every 0.1 s (app.shell.lab.URL_INTERVAL),
     so a check right after a click must wait for the write, not read the address at once."""
     page.wait_for_function("h => location.hash === h", arg=hash_, timeout=5000)
 
@@ -311,7 +311,7 @@ def test_a_bad_link_says_what_is_wrong_and_uses_the_rest(gates, app, state, wher
 
 
 def test_a_link_back_to_an_earlier_state_is_read_while_a_write_waits(gates):
-    """Links faster than the address writes (one per app.lab.URL_INTERVAL): the lab's last
+    """Links faster than the address writes (one per app.shell.lab.URL_INTERVAL): the lab's last
     write is then stale, and a link equal to it must still be read, not taken for the lab's own."""
     page = gates
     page.evaluate("""async () => {

@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pytest
 
-from nnfs import model_io
-from nnfs.network import Network
+from nnfs.maths.network import Network
+from nnfs.models import model_io
 
 from .conftest import DIGITS_LOADED, NO_SERVICE_WORKER, open_app
 

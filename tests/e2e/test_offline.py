@@ -1,4 +1,4 @@
-"""Offline after the first visit, and updates (sw.js + py/app/offline.py).
+"""Offline after the first visit, and updates (sw.js + py/app/shell/offline.py).
 
 Each test has its own browser context (its own service worker and caches) and its
 own server, which it stops or changes under the page, as a real deployment would.

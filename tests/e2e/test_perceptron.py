@@ -11,9 +11,9 @@ import math
 import pytest
 from playwright.sync_api import expect
 
-from nnfs.perceptron import decision_line
+from nnfs.neurons.perceptron import decision_line
 
-VIEW = (-0.5, 1.5, -0.5, 1.5)  # the canvas's view box (app.perceptron_view.VIEW)
+VIEW = (-0.5, 1.5, -0.5, 1.5)  # the canvas's view box (app.labs.perceptron.view.VIEW)
 INPUTS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 HAND_TABLES = {
     "and": {(0, 0): 0, (0, 1): 0, (1, 0): 0, (1, 1): 1},

@@ -13,8 +13,8 @@ import time
 import numpy as np
 import pytest
 
-from nnfs import playground as pg
-from nnfs.model_io import from_json
+from nnfs.labs import playground as pg
+from nnfs.models.model_io import from_json
 
 
 def load(app, state: str, pace: str = "max"):
@@ -23,7 +23,7 @@ def load(app, state: str, pace: str = "max"):
     page.select_option("#pg-pace", pace)
     page.click("#pg-reset")
     page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'idle'")
-    # the address follows within app.lab.URL_INTERVAL: wait, so that tests read the settled link
+    # the address follows within app.shell.lab.URL_INTERVAL: wait, so that tests read the settled link
     page.wait_for_function("p => p === '30' || location.hash.includes('pace=' + p)", arg=pace)
     return page
 
@@ -42,7 +42,7 @@ def current_hash(page) -> str:
 
 def hash_has(page, text: str, present: bool = True) -> bool:
     """The address comes to hold (or lose) ``text``: the lab writes it at most every
-    app.lab.URL_INTERVAL, so a check right after an action waits for the write."""
+    app.shell.lab.URL_INTERVAL, so a check right after an action waits for the write."""
     page.wait_for_function("([t, p]) => location.hash.includes(t) === p", arg=[text, present], timeout=5000)
     return True
 

@@ -17,8 +17,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from nnfs import exercises
-from nnfs import playground as pg
+from nnfs.labs import playground as pg
+from nnfs.labs.exercises import catalogue as exercises
 from tests.e2e.conftest import open_app
 from tests.e2e.test_exercises import check, open_exercise, type_code, wait_checker
 
@@ -53,7 +53,7 @@ def store(page, sgd_step: str, backprop: str | None = None):
         },
         "use": {"sgd_step": True},
     }
-    page.evaluate("t => localStorage.setItem('nnfs.exercises.v1', t)", json.dumps(record))
+    page.evaluate("t => localStorage.setItem('nnfs.labs.exercises.catalogue.v1', t)", json.dumps(record))
     page.reload()
     page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=90_000)
     wait_worker(page)

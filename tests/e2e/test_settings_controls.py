@@ -1,6 +1,6 @@
 """Every control on the page belongs to its lab's settings table, and every table entry has a control.
 
-Table-driven: a lab that moves onto ``app.lab`` adds itself to ``LABS`` (the
+Table-driven: a lab that moves onto ``app.shell.lab`` adds itself to ``LABS`` (the
 module that holds its ``SETTINGS`` table, and which slider moves which picture
 for the phone check), and to ``START`` if its controls show only in some state.
 A control made for part of a setting (one bit of the Gates lab's inputs) says
@@ -24,27 +24,27 @@ from tests.e2e.layout import assert_fits, on_screen, phone
 
 # lab -> (module with SETTINGS, [(slider, the picture it moves), ...])
 LABS = {
-    "perceptron": ("app.perceptron_view", [("#pc-w1-range", "#pc-canvas"), ("#pc-b-range", "#pc-canvas")]),
+    "perceptron": ("app.labs.perceptron.view", [("#pc-w1-range", "#pc-canvas"), ("#pc-b-range", "#pc-canvas")]),
     "sigmoid": (
-        "app.sigmoid_view",
+        "app.labs.sigmoid.view",
         [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"), ("#sg-dw-range", "#sg-zplot")],
     ),
-    "gates": ("app.gates_view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
+    "gates": ("app.labs.gates.view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
     "chapter3": (
-        "app.chapter3_view",
+        "app.labs.chapter3.view",
         [("#c3-sd_w2-range", "#c3-sd-chart"), ("#c3-sm_z1-range", "#c3-sm-bars"), ("#c3-sm_z4-range", "#c3-sm-bars")],
     ),
     "universality": (
-        "app.universality_view",
+        "app.labs.universality.view",
         [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
     ),
-    "backprop": ("app.backprop_view", [("#bp-h1-range", "#bp-net"), ("#bp-m-range", "#bp-net")]),
-    "exercises": ("app.exercises_view", []),
+    "backprop": ("app.labs.backprop.view", [("#bp-h1-range", "#bp-net"), ("#bp-m-range", "#bp-net")]),
+    "exercises": ("app.labs.exercises.view", []),
     "playground": (
-        "nnfs.playground",
+        "nnfs.labs.playground",
         [("#pg-noise-range", "#pg-plot"), ("#pg-n-range", "#pg-plot"), ("#pg-neurons-1-range", "#pg-plot")],
     ),
-    "digits": ("app.digits_layout", []),  # no sliders: every Digits setting is typed or chosen
+    "digits": ("app.labs.digits.layout", []),  # no sliders: every Digits setting is typed or chosen
 }
 # lab -> the link state in which every one of its controls is shown (and enabled)
 START = {"gates": "c=adder", "playground": "data=circles"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from serve import make_server
 
-from nnfs.selfcheck import parity_workload
+from nnfs.maths.selfcheck import parity_workload
 
 from .conftest import NO_SERVICE_WORKER, ROOT, open_app, start_server
 
@@ -292,7 +292,7 @@ def test_content_security_policy_allows_a_pyscript_worker(browser, tmp_path):
         srv.stop()
 
 
-# The names of the labs set up when <html data-ready="true"> appears (app.main marks each one).
+# The names of the labs set up when <html data-ready="true"> appears (app.shell.main marks each one).
 SETUP_AT_READY = """
 new MutationObserver((_, obs) => {
   if (document.documentElement.dataset.ready && window.__setupAtReady === undefined) {

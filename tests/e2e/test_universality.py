@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from nnfs import universality as uni
+from nnfs.labs import universality as uni
 
 
 @pytest.fixture(autouse=True)

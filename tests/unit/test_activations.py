@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.activations import (
+from nnfs.maths.activations import (
     ACTIVATIONS,
     get_activation,
     log_softmax,

@@ -1,4 +1,4 @@
-"""The Backprop lab's walkthrough (nnfs.backprop_steps): the step sequence covers
+"""The Backprop lab's walkthrough (nnfs.labs.backprop.steps): the step sequence covers
 every equation for 1-3 hidden layers; every number a step shows equals an
 independent backpropagation written here with Python scalars only (math.exp,
 loops, as on paper); the finite-difference check agrees with BP4; the update's
@@ -11,8 +11,8 @@ import re
 import numpy as np
 import pytest
 
-from nnfs.backprop_steps import Selection, Walkthrough, default_examples, num, plus, step_sequence, sub, sup
-from nnfs.network import Network
+from nnfs.labs.backprop.steps import Selection, Walkthrough, default_examples, num, plus, step_sequence, sub, sup
+from nnfs.maths.network import Network
 
 SHAPES = [[2, 3, 2], [3, 2, 4, 2], [1, 5, 1, 3, 4], [4, 1, 1]]
 SETTINGS = [

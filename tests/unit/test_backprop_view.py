@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from app.backprop_view import (
+from app.labs.backprop.view import (
     MAX_WIDTH,
     MIN_WIDTH,
     NEG,
@@ -25,8 +25,8 @@ from app.backprop_view import (
     step_html,
     weight_style,
 )
-from nnfs.backprop_steps import Selection, Walkthrough
-from nnfs.network import Network
+from nnfs.labs.backprop.steps import Selection, Walkthrough
+from nnfs.maths.network import Network
 
 
 @pytest.mark.parametrize("sizes", [[2, 3, 2], [4, 5, 5, 5, 4], [1, 1, 1]])

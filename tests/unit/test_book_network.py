@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from book_network import BookNetwork, column_data  # noqa: E402
 
-from nnfs.network import Network  # noqa: E402
+from nnfs.maths.network import Network  # noqa: E402
 
 
 def batch(sizes, m, seed=0):

@@ -1,8 +1,8 @@
-"""The Chapter 3 lab's settings -> runs, and its sentences (app.chapter3_view, pure)."""
+"""The Chapter 3 lab's settings -> runs, and its sentences (app.labs.chapter3.view, pure)."""
 
 from __future__ import annotations
 
-from app import chapter3_view as view
+from app.labs.chapter3 import view
 
 
 def test_the_default_settings_give_the_books_runs():

@@ -10,8 +10,8 @@ from itertools import product
 
 import pytest
 
-from nnfs import circuits
-from nnfs.circuits import (
+from nnfs.neurons import circuits
+from nnfs.neurons.circuits import (
     CIRCUITS,
     Circuit,
     and_gate,
@@ -23,7 +23,7 @@ from nnfs.circuits import (
     ripple_carry_adder,
     xor_gate,
 )
-from nnfs.perceptron import Perceptron
+from nnfs.neurons.perceptron import Perceptron
 
 # Hand-written truth tables: (inputs, outputs), inputs in binary counting order.
 GATE_TABLES = {
@@ -444,7 +444,7 @@ def test_bad_rows():
 
 def test_a_circuit_runs_on_a_given_nand_function():
     """The exercises' hook: every gate calls the learner's nand, and a wrong one shows."""
-    from nnfs.circuits import ripple_carry_adder
+    from nnfs.neurons.circuits import ripple_carry_adder
 
     calls = []
 

@@ -166,9 +166,9 @@ def test_contrast(what, fg, bg, minimum):
 
 def _cell_backgrounds(kind: str):
     """The darkest background each kind of confusion-matrix cell gets, read from
-    py/app/digits_view.py's source (it imports the browser, so it cannot run here):
+    py/app/labs/digits/view.py's source (it imports the browser, so it cannot run here):
     ``alpha = a + b * share`` with share <= 1, then ``rgba(r,g,b,{alpha})``."""
-    source = (ROOT / "py/app/digits_view.py").read_text()
+    source = (ROOT / "py/app/labs/digits/view.py").read_text()
     found = re.findall(
         r'alpha = ([\d.]+) \+ ([\d.]+) \* .*?\n.*?rgba\((\d+),\s*(\d+),\s*(\d+),'
         r'.*?\n\s*cls = "(\w+)"',

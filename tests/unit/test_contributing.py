@@ -30,7 +30,7 @@ def test_every_path_the_guide_names_exists():
     named |= set(re.findall(r"`([\w-]+\.(?:toml|html|js|py))", GUIDE))
     checked = [p for p in named if not any(word in p for word in EXAMPLE)]
     assert len(checked) >= 25, checked  # the pattern still finds the guide's paths
-    # A bare file name ("test_network.py for py/nnfs/network.py") is looked for anywhere in the tree.
+    # A bare file name ("test_network.py for py/nnfs/maths/network.py") is looked for anywhere in the tree.
     missing = sorted(p for p in checked if not ((ROOT / p).exists() or ("/" not in p and any(ROOT.rglob(p)))))
     assert not missing, f"CONTRIBUTING.md names files that do not exist: {missing}"
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from nnfs.activations import get_activation
-from nnfs.costs import COSTS, Cost, check_pairing, get_cost
+from nnfs.maths.activations import get_activation
+from nnfs.maths.costs import COSTS, Cost, check_pairing, get_cost
 
 # Every (cost, output activation) pairing a Network accepts.
 PAIRINGS = [("quadratic", o) for o in ("sigmoid", "tanh", "relu", "linear", "softmax")] + [

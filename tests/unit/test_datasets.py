@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnfs.datasets import DATASETS, blobs, circles, make_dataset, spiral, train_test_split, xor
+from nnfs.data.datasets import DATASETS, blobs, circles, make_dataset, spiral, train_test_split, xor
 
 MULTI = ["circles", "spiral", "blobs"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnfs.digits import (
+from nnfs.data.drawn_digits import (
     CENTRE,
     Digit,
     box_resize,
@@ -149,7 +149,7 @@ def test_bad_images_raise_value_error(bad, message):
 def test_real_mnist_digit_survives_the_round_trip():
     """An MNIST digit blown up 10x (as if drawn on a 280x280 canvas) comes back nearly unchanged."""
     need(TEST_DATA.exists(), f"{TEST_DATA} not prepared (run `python tools/prepare_mnist.py`)")
-    from nnfs.mnist import load_npz
+    from nnfs.data.mnist import load_npz
 
     images, _ = load_npz(TEST_DATA)
     correlations = []
@@ -268,7 +268,7 @@ def test_digit_from_strokes_is_rasterise_then_preprocess():
 
 def test_ink_segment_extends_a_drawing_like_rasterize_strokes():
     """Inking a stroke one segment at a time gives the image rasterize_strokes draws at once."""
-    from nnfs.digits import ink_segment
+    from nnfs.data.drawn_digits import ink_segment
 
     stroke = [(40.0, 50.0), (60.0, 120.0), (130.0, 200.0), (131.0, 201.0)]
     image = np.zeros((280, 280))

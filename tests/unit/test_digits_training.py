@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from nnfs import model_io
-from nnfs.digits_training import (
+from nnfs.labs.digits import (
     MAX_STEP_WORK,
     PRESETS,
     TRAINING_SETTINGS,
@@ -31,8 +30,9 @@ from nnfs.digits_training import (
     preset_values,
     run_seconds_left,
 )
-from nnfs.network import Network
-from nnfs.settings import Table
+from nnfs.maths.network import Network
+from nnfs.models import model_io
+from nnfs.settings.table import Table
 
 LAYERS = Table("dg", TRAINING_SETTINGS)["layers"]
 
@@ -336,9 +336,9 @@ def test_curve_range_starts_below_the_lowest_accuracy():
 
 
 def test_the_output_layer_rule_lives_once_in_the_core():
-    from nnfs import playground as pg
-    from nnfs.costs import output_activation_for
-    from nnfs.network import Network
+    from nnfs.labs import playground as pg
+    from nnfs.maths.costs import output_activation_for
+    from nnfs.maths.network import Network
 
     assert output_activation_for("log-likelihood") == "softmax"
     assert output_activation_for("cross-entropy") == output_activation_for("quadratic") == "sigmoid"
@@ -363,7 +363,7 @@ def test_a_config_round_trips_through_its_meta_and_builds_an_engine_session():
 
 
 def test_a_diverged_network_is_not_usable_even_with_finite_weights():
-    from nnfs.digits_training import usable
+    from nnfs.labs.digits import usable
 
     net = Network([784, 3, 10], seed=0)
     assert usable(net)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.digits_layout import SETTINGS, TILE, gallery_page, gallery_selection, strip_columns
+from app.labs.digits.layout import SETTINGS, TILE, gallery_page, gallery_selection, strip_columns
 
 
 @pytest.mark.parametrize(

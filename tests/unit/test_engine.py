@@ -1,4 +1,4 @@
-"""The training engine (nnfs.engine) and the public Network interface it uses
+"""The training engine (nnfs.maths.engine) and the public Network interface it uses
 (forward, evaluate, trace): slicing invariance, curves, stop rules and their
 explanations, mid-epoch scoring, and trace against backprop and finite differences."""
 
@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from nnfs.datasets import xor
-from nnfs.engine import Session, Stop, diagnose
-from nnfs.network import Network, Trainer
+from nnfs.data.datasets import xor
+from nnfs.maths.engine import Session, Stop, diagnose
+from nnfs.maths.network import Network, Trainer
 
 from .test_network import GRADIENT_CASES, numeric_gradient, random_batch, relative_error
 

@@ -1,13 +1,13 @@
 """The "Write it yourself" checks: every reference solution passes, typical wrong answers fail
-with the message a learner needs (nnfs.exercises, nnfs.exercise_checks, nnfs.learner_code)."""
+with the message a learner needs (nnfs.labs.exercises.catalogue, nnfs.labs.exercises.checks, nnfs.labs.exercises.learner_code)."""
 
 import re
 
 import numpy as np
 import pytest
 
-from nnfs import exercises as ex
-from nnfs.learner_code import gates_only, run_code
+from nnfs.labs.exercises import catalogue as ex
+from nnfs.labs.exercises.learner_code import gates_only, run_code
 
 
 @pytest.mark.parametrize("key", list(ex.BY_KEY))
@@ -315,7 +315,7 @@ def test_within_stops_an_endless_loop_at_its_deadline_and_lets_the_rest_through(
     import sys
     import time
 
-    from nnfs.learner_code import TooSlow, within
+    from nnfs.labs.exercises.learner_code import TooSlow, within
 
     ran = run_code(
         "def rule(x, w, b):\n"

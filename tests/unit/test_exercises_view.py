@@ -1,11 +1,11 @@
-"""The exercises page's pure parts: statement HTML, the list, and the stored progress (app.exercises_view)."""
+"""The exercises page's pure parts: statement HTML, the list, and the stored progress (app.labs.exercises.view)."""
 
 import json
 
 import pytest
 
-from app import exercises_view as view
-from nnfs import exercises
+from app.labs.exercises import view
+from nnfs.labs.exercises import catalogue as exercises
 
 KEYS = tuple(exercises.BY_KEY)
 

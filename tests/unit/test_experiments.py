@@ -1,4 +1,4 @@
-"""The chapter 3 experiments' core (nnfs.experiments), against references written apart from it."""
+"""The chapter 3 experiments' core (nnfs.labs.chapter3), against references written apart from it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from nnfs import experiments as ex
-from nnfs.digits_training import TrainingConfig
-from nnfs.remote import Sessions
+from nnfs.labs import chapter3 as ex
+from nnfs.labs.digits import TrainingConfig
+from nnfs.runs.remote import Sessions
 from tests.unit.test_remote import _digit_sessions
 
 
@@ -101,8 +101,8 @@ def _run_to_end(sessions, sid, budget=0.0005):
 
 
 def test_a_chapter3_run_in_the_worker_scores_what_a_hand_written_pass_gives():
-    from nnfs.network import Trainer
-    from nnfs.remote import unpack_into
+    from nnfs.maths.network import Trainer
+    from nnfs.runs.remote import unpack_into
 
     sessions = _digit_sessions()
     p = json.loads(sessions.start(json.dumps({"lab": "chapter3", "config": _config()})))

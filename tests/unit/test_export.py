@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from nnfs.export import export_script
+from nnfs.models.export import export_script
 
 ALLOWED_IMPORTS = {"numpy", "sys", "base64", "json", "math"}
 

@@ -1,9 +1,9 @@
-"""The gates lab's drawing geometry (app.gates_geometry): every circuit fits, nothing overlaps, clicks find inputs."""
+"""The gates lab's drawing geometry (app.labs.gates.geometry): every circuit fits, nothing overlaps, clicks find inputs."""
 
 import pytest
 
-from app.gates_geometry import MAX_WIDTH, geometry
-from nnfs.circuits import CIRCUITS, build, ripple_carry_adder
+from app.labs.gates.geometry import MAX_WIDTH, geometry
+from nnfs.neurons.circuits import CIRCUITS, build, ripple_carry_adder
 
 
 def every_circuit():

@@ -1,12 +1,12 @@
-"""The gates lab's settings, link codec and texts (app.gates_view), checked against hand-written truths."""
+"""The gates lab's settings, link codec and texts (app.labs.gates.view), checked against hand-written truths."""
 
 import re
 from itertools import product
 
 import pytest
 
-from app import gates_view as view
-from nnfs.circuits import CIRCUITS, build
+from app.labs.gates import view
+from nnfs.neurons.circuits import CIRCUITS, build
 
 T = view.SETTINGS
 

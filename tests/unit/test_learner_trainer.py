@@ -1,4 +1,4 @@
-"""nnfs.learner_trainer: the Playground trained by the learner's own backprop and sgd_step.
+"""nnfs.labs.exercises.learner_trainer: the Playground trained by the learner's own backprop and sgd_step.
 
 The reference solutions must train exactly as the core does (an independent
 implementation: the core's vectorised backprop and in-place update), a
@@ -13,11 +13,11 @@ import json
 import numpy as np
 import pytest
 
-from nnfs import exercises
-from nnfs import learner_trainer as lt
-from nnfs import playground as pg
-from nnfs.engine import Stop
-from nnfs.remote import Sessions
+from nnfs.labs import playground as pg
+from nnfs.labs.exercises import catalogue as exercises
+from nnfs.labs.exercises import learner_trainer as lt
+from nnfs.maths.engine import Stop
+from nnfs.runs.remote import Sessions
 
 REFERENCE = {"backprop": exercises.get("backprop").solution, "sgd_step": exercises.get("sgd").solution}
 XOR = pg.Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.0, batch=10, seed=1, epochs=300)

@@ -1,4 +1,4 @@
-"""The speed of learning per layer (nnfs.learning_speed): the step is the trainer's
+"""The speed of learning per layer (nnfs.labs.backprop.learning_speed): the step is the trainer's
 update rule, the speeds are lengths of the bias gradient (checked against finite
 differences), and on the book's data the initial speeds show the book's pattern."""
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnfs.learning_speed import (
+from nnfs.data.mnist import SCALE, load_npz
+from nnfs.labs.backprop.learning_speed import (
     BOOK_INITIAL_SPEEDS,
     BOOK_SIZES,
     N_EXAMPLES,
@@ -19,7 +20,6 @@ from nnfs.learning_speed import (
     ratios,
     unpack_data,
 )
-from nnfs.mnist import SCALE, load_npz
 
 from ..conftest import need
 

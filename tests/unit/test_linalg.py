@@ -1,12 +1,12 @@
-"""The page's matrix layout (nnfs.linalg with CONTIGUOUS on, einsum over
+"""The page's matrix layout (nnfs.maths.linalg with CONTIGUOUS on, einsum over
 contiguous axes) against the plain ``@`` products, and a training run with
 each layout: equal to 1e-12 relative (the same sums, added in another order)."""
 
 import numpy as np
 import pytest
 
-from nnfs import linalg
-from nnfs.network import Network, Trainer
+from nnfs.maths import linalg
+from nnfs.maths.network import Network, Trainer
 
 
 @pytest.fixture(params=[False, True], ids=["matmul", "contiguous"])

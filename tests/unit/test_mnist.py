@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnfs import mnist
-from nnfs.mnist import as_float, load_npz, read_idx
+from nnfs.data import mnist
+from nnfs.data.mnist import as_float, load_npz, read_idx
 
 from ..conftest import need
 

@@ -7,10 +7,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from nnfs import model_io
-from nnfs.digits_training import check_digit_model
-from nnfs.model_io import from_json, to_json
-from nnfs.network import Network, Trainer
+from nnfs.labs.digits import check_digit_model
+from nnfs.maths.network import Network, Trainer
+from nnfs.models import model_io
+from nnfs.models.model_io import from_json, to_json
 
 
 def trained_net():

@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.datasets import xor
-from nnfs.network import Network, Trainer
+from nnfs.data.datasets import xor
+from nnfs.maths.network import Network, Trainer
 
 SHAPES = [[2, 3, 2], [3, 5, 4, 3], [4, 2], [3, 4, 1]]
 HIDDEN = ["sigmoid", "tanh", "relu", "linear"]

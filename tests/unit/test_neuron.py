@@ -6,7 +6,16 @@ import warnings
 import numpy as np
 import pytest
 
-from nnfs.neuron import curve, sharpen, sigmoid_neuron, small_change, step_gap, step_neuron, threshold, weighted_input
+from nnfs.neurons.sigmoid_neuron import (
+    curve,
+    sharpen,
+    sigmoid_neuron,
+    small_change,
+    step_gap,
+    step_neuron,
+    threshold,
+    weighted_input,
+)
 
 
 def sig(z):

@@ -2,7 +2,7 @@
 
 import math
 
-from app.paths import circle_path, rect_path, square_path, svg_path
+from pictures.paths import circle_path, rect_path, square_path, svg_path
 
 
 def test_svg_path_breaks_at_non_finite_points():

@@ -11,7 +11,7 @@ from itertools import product
 
 import pytest
 
-from nnfs.perceptron import (
+from nnfs.neurons.perceptron import (
     AND,
     NAND,
     NOT,

@@ -12,7 +12,7 @@ from itertools import product
 
 import pytest
 
-from nnfs.perceptron_learning import TABLES, PerceptronLearner, Step
+from nnfs.neurons.perceptron_learning import TABLES, PerceptronLearner, Step
 
 HAND_TABLES = {
     "AND": {(0, 0): 0, (0, 1): 0, (1, 0): 0, (1, 1): 1},

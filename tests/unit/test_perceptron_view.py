@@ -1,11 +1,11 @@
-"""The perceptron lab's text and pixels (app.perceptron_view), checked against hand-written values."""
+"""The perceptron lab's text and pixels (app.labs.perceptron.view), checked against hand-written values."""
 
 import math
 
 import numpy as np
 import pytest
 
-from app.perceptron_view import (
+from app.labs.perceptron.view import (
     CORNERS,
     OUTPUT_COLORS,
     VIEW,
@@ -20,9 +20,9 @@ from app.perceptron_view import (
     threshold_text,
     truth_rows_html,
 )
-from app.pixels import CLASS_RGB
-from nnfs.perceptron import decision_line
-from nnfs.perceptron_learning import PerceptronLearner
+from nnfs.neurons.perceptron import decision_line
+from nnfs.neurons.perceptron_learning import PerceptronLearner
+from pictures.pixels import CLASS_RGB
 
 
 def test_num_is_short_and_never_negative_zero():
@@ -163,9 +163,9 @@ def test_arrow_anchor_lies_on_the_line_away_from_the_inputs(w, b):
 
 def test_the_settings_table_starts_consistent():
     """The first screen: the weights compute the target table (no red row), as in Nielsen's NAND."""
-    from app.perceptron_view import SETTINGS
-    from nnfs.perceptron import Perceptron
-    from nnfs.perceptron_learning import TABLES
+    from app.labs.perceptron.view import SETTINGS
+    from nnfs.neurons.perceptron import Perceptron
+    from nnfs.neurons.perceptron_learning import TABLES
 
     d = SETTINGS.defaults()
     p = Perceptron([d["w1"], d["w2"]], d["b"])
@@ -174,7 +174,7 @@ def test_the_settings_table_starts_consistent():
 
 
 def test_run_status_changes_only_when_the_run_does():
-    from app.perceptron_view import run_status
+    from app.labs.perceptron.view import run_status
 
     learner = PerceptronLearner("AND", learning_rate=1.0, weights=[0, 0], bias=0)
     assert run_status(None, False, "8", "AND") == ("", "")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.pixels import CLASS_RGB, class_heatmap, diverging, grayscale, grid, hex_color
+from pictures.pixels import CLASS_RGB, class_heatmap, diverging, grayscale, grid, hex_color
 
 
 def test_class_heatmap_colours_winner_and_fades_uncertainty():
@@ -40,7 +40,7 @@ def test_hex_color():
 
 
 def test_tile_digits_lays_images_out_in_rows_with_captions():
-    from app.pixels import tile_digits, tile_origin
+    from pictures.pixels import tile_digits, tile_origin
 
     images = np.zeros((5, 784), dtype=np.uint8)
     images[:, 0] = 255  # top-left pixel inked in every image
@@ -57,7 +57,7 @@ def test_tile_digits_lays_images_out_in_rows_with_captions():
 
 
 def test_tile_digits_refuses_wrong_shapes():
-    from app.pixels import tile_digits
+    from pictures.pixels import tile_digits
 
     with pytest.raises(ValueError):
         tile_digits(np.zeros((2, 100)), columns=2)

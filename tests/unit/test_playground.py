@@ -6,11 +6,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnfs import engine
-from nnfs import playground as pg
-from nnfs.engine import Stop, diagnose
-from nnfs.network import Trainer
-from nnfs.playground import DEFAULTS, Config, Session, from_hash, to_hash
+from nnfs.labs import playground as pg
+from nnfs.labs.playground import DEFAULTS, Config, Session, from_hash, to_hash
+from nnfs.maths import engine
+from nnfs.maths.engine import Stop, diagnose
+from nnfs.maths.network import Trainer
 
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():

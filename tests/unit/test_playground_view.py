@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from app import playground_view as view
-from app.paths import svg_path
-from nnfs import playground as pg
+from nnfs.labs import playground as pg
+from pictures import playground as view
+from pictures.paths import svg_path
 
 
 def test_sigmoid_outputs_are_normalised_softmax_kept():
@@ -110,9 +110,9 @@ def test_per_second_never_rounds_a_slow_run_to_zero():
 
 def test_network_pictures_are_the_decision_map_and_the_diagram_in_one_buffer():
     """What the worker sends each frame equals the pictures drawn from the same weights."""
-    from app.pixels import grid
-    from nnfs.network import Network
-    from nnfs.playground import activations
+    from nnfs.labs.playground import activations
+    from nnfs.maths.network import Network
+    from pictures.pixels import grid
 
     net = Network([2, 5, 3, 3], activation="tanh", output_activation="softmax", cost="log-likelihood", seed=4)
     acts = activations(net, grid(view.BOX, view.BOX, view.RES, view.RES))
@@ -137,7 +137,7 @@ def test_a_frame_is_one_slice_its_progress_weights_and_pictures_in_one_buffer():
     replaces would have answered at the same moment (an independent twin session, same seeds)."""
     import json
 
-    from nnfs.remote import Sessions, pack
+    from nnfs.runs.remote import Sessions, pack
 
     spec = json.dumps({"lab": "playground", "config": "data=circles&n=120&layers=5,3&act=tanh&epochs=50"})
     # Fake clocks make the slices equal however long they take: 1 ms per reading.

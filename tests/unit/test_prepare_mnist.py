@@ -18,7 +18,7 @@ import numpy as np
 import prepare_mnist as prep
 import pytest
 
-from nnfs.mnist import load_npz
+from nnfs.data.mnist import load_npz
 
 N_TRAIN, N_VALIDATION, N_TEST = 9, 3, 4
 

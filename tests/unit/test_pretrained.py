@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import train_pretrained
 
-from nnfs import digits_training
-from nnfs.mnist import SCALE, load_npz
-from nnfs.model_io import from_json
+from nnfs.data.mnist import SCALE, load_npz
+from nnfs.labs import digits as digits_training
+from nnfs.models.model_io import from_json
 
 from ..conftest import in_ci, need
 

@@ -1,4 +1,4 @@
-"""nnfs.remote: the training worker's sessions, driven by JSON and bytes as the page drives them."""
+"""nnfs.runs.remote: the training worker's sessions, driven by JSON and bytes as the page drives them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from nnfs import playground as pg
-from nnfs.network import Network
-from nnfs.remote import Sessions, pack, unpack_into
+from nnfs.labs import playground as pg
+from nnfs.maths.network import Network
+from nnfs.runs.remote import Sessions, pack, unpack_into
 
 STATE = "data=circles&n=120&noise=0.1&layers=5,3&act=tanh&eta=0.5&batch=8&l2=0.1&seed=3&dseed=2"
 
@@ -108,7 +108,7 @@ def test_bad_specs_say_what_is_wrong():
 
 
 def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
-    from nnfs import universality as uni
+    from nnfs.labs import universality as uni
 
     sessions = Sessions()
     config = {"target": "random-4", "hidden": 6, "epochs": 12, "eta": 2, "batch": 20, "seed": 3}
@@ -128,8 +128,8 @@ def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
 
 def test_a_speed_run_trains_in_sessions_on_the_images_sent():
     """Issue 10: the speed of learning runs in the training worker, on images the page sends."""
-    from nnfs.learning_speed import BOOK_SIZES, SpeedRun, pack_data
-    from nnfs.mnist import SCALE
+    from nnfs.data.mnist import SCALE
+    from nnfs.labs.backprop.learning_speed import BOOK_SIZES, SpeedRun, pack_data
 
     rng = np.random.default_rng(3)
     X, y = rng.integers(0, 256, (40, 784)).astype(np.uint8), rng.integers(0, 10, 40)
@@ -202,8 +202,8 @@ DIGITS = {
 
 
 def test_a_digits_run_in_slices_ends_with_the_weights_of_a_plain_run_and_scores_them():
-    from nnfs.digits_training import TrainingConfig
-    from nnfs.network import Trainer
+    from nnfs.labs.digits import TrainingConfig
+    from nnfs.maths.network import Trainer
 
     sessions = _digit_sessions()
     p = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))
@@ -274,7 +274,7 @@ def test_a_session_of_another_kind_says_so_instead_of_failing_on_a_missing_attri
     the engine-only calls, or ``keep`` naming a fit, met a fit or a speed run with an
     AttributeError. Now: a ValueError that says what the session is, and ``keep``
     carries over only a Playground session (any other id starts afresh)."""
-    from nnfs.learning_speed import pack_data
+    from nnfs.labs.backprop.learning_speed import pack_data
 
     rng = np.random.default_rng(5)
     X, y = rng.integers(0, 256, (20, 784)).astype(np.uint8), rng.integers(0, 10, 20)

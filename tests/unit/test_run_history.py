@@ -1,4 +1,4 @@
-"""nnfs.run_history: run records, the cap, pins, names, and the JSON file read with suspicion."""
+"""nnfs.runs.history: run records, the cap, pins, names, and the JSON file read with suspicion."""
 
 import copy
 import json
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from nnfs import run_history as rh
+from nnfs.runs import history as rh
 
 
 def record(eta="3", acc=(0.5, 0.75, 0.875), seed=1, **kw):
@@ -228,7 +228,7 @@ def test_a_file_of_another_lab_names_the_lab_to_import_it_in():
 
 
 def test_a_record_from_an_engine_session_keeps_its_metrics():
-    from nnfs import playground as pg
+    from nnfs.labs import playground as pg
 
     session = pg.Session(pg.Config(epochs=3))
     while session.run(1.0, until_epoch=3) is None:
@@ -261,7 +261,7 @@ def test_a_run_that_goes_on_updates_its_record_keeping_name_and_pin():
 
 def test_playground_settings_round_trip_through_a_record():
     """A record keeps the settings as the link writes them; putting them back gives the same Config."""
-    from nnfs import playground as pg
+    from nnfs.labs import playground as pg
 
     config = pg.Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
     encoded = pg.SETTINGS.encoded(config.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from app.runloop import RunLoop
+from app.shell.runloop import RunLoop
 
 
 def run(coro_fn) -> None:

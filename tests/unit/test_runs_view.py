@@ -1,11 +1,11 @@
-"""The shared chart of several runs (app.runs_view): axes, ticks, curves, legend (pure, no browser)."""
+"""The shared chart of several runs (app.runs.chart_view): axes, ticks, curves, legend (pure, no browser)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from app import runs_view as rv
+from app.runs import chart_view as rv
 
 
 def _series(label, epochs, values, colour="#000000"):

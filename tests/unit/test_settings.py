@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from nnfs.perceptron import parse_finite
-from nnfs.settings import (
+from nnfs.neurons.perceptron import parse_finite
+from nnfs.settings.table import (
     MAX_LINK_PROBLEMS,
     QUOTE_LIMIT,
     Setting,
@@ -194,8 +194,8 @@ def test_semicolons_stay_readable_in_links():
 
 def test_the_playground_and_digits_share_their_training_settings():
     """Same name, same meaning: the same label, help text and (where the data does not set them) limits."""
-    from nnfs.digits_training import TRAINING_SETTINGS
-    from nnfs.playground import SETTINGS as PG
+    from nnfs.labs.digits import TRAINING_SETTINGS
+    from nnfs.labs.playground import SETTINGS as PG
 
     digits = {s.name: s for s in TRAINING_SETTINGS}
     shared = [n for n in PG.names() if n in digits]

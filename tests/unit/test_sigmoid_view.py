@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from app import sigmoid_view as view
-from nnfs.neuron import small_change
+from app.labs.sigmoid import view
+from nnfs.neurons.sigmoid_neuron import small_change
 
 
 def test_number_formats_never_show_minus_zero():

@@ -1,4 +1,4 @@
-"""nnfs.universality: steps, bumps, the book's challenge score, targets and the SGD fit."""
+"""nnfs.labs.universality: steps, bumps, the book's challenge score, targets and the SGD fit."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from nnfs import universality as u
-from nnfs.activations import sigmoid
+from nnfs.labs import universality as u
+from nnfs.maths.activations import sigmoid
 
 
 def book_score(heights, f):

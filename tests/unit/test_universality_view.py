@@ -1,10 +1,10 @@
-"""app.universality_view: the drag mapping, resizing heights, verdicts and the kept best."""
+"""app.labs.universality.view: the drag mapping, resizing heights, verdicts and the kept best."""
 
 from __future__ import annotations
 
 import math
 
-from app import universality_view as view
+from app.labs.universality import view
 
 
 def test_a_drag_lands_in_the_bump_under_the_pointer():

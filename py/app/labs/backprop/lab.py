@@ -1,0 +1,408 @@
+"""Lab 6, backpropagation step by step: glue only.
+
+Reads the lab's settings (``backprop_view.SETTINGS``) and the example table,
+makes the network, and asks ``nnfs.labs.backprop.steps.Walkthrough`` (one call of
+``Network.trace``) for each step's equation with the numbers plugged in; draws
+the network on ``#bp-net`` and writes the step into ``#bp-step``. The speed
+of learning part lives in ``backprop_speed``.
+
+Test hooks (``lab.publish``): ``#bp-net`` has data-sizes, data-x, data-t (the
+examples, JSON), data-act, data-cost, data-seed, data-edited (weights typed in
+or updated: the network is no longer the seed's); ``#bp-step`` has
+data-index, data-kind, data-layer, data-example, data-selection and
+data-values (the step's numbers, exact, JSON); ``#bp-check-result`` has
+data-numeric, data-backprop, data-relative.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.labs.backprop import speed as backprop_speed
+from app.labs.backprop import view
+from app.shell.lab import Lab
+from app.shell.runloop import RunLoop
+from app.ui import dom
+from app.ui.canvas import Canvas
+from nnfs.labs.backprop.steps import Selection, Walkthrough, default_examples, num
+from nnfs.maths.network import Network
+from nnfs.settings.table import parse_number
+
+INK, MUTED, DELTA = "#1b2430", "#5b6675", "#b5179e"
+
+
+class State:
+    net: Network | None = None
+    X = T = None  # the mini-batch (m, n_in) and its targets (m, n_out)
+    walk: Walkthrough | None = None
+    index = 0  # the step shown
+    sel: Selection | None = None  # None: each step shows its first neuron / w¹₁₁
+    example = 0
+    edited = False  # weights typed in or updated since the network was made
+    layout = None
+
+
+st = State()
+lab = Lab("backprop", view.SETTINGS, on_change=lambda name, value: changed(name))
+_net_canvas: Canvas | None = None
+_player: RunLoop | None = None
+
+
+def setup() -> None:
+    global _net_canvas, _player
+    lab.build()
+    _net_canvas = Canvas("bp-net")
+    _player = RunLoop(_play_step, None, _player_changed, speed=1.0, spawn=dom.spawn)
+    dom.on("bp-next", "click", lambda _e: go(st.index + 1))
+    dom.on("bp-back", "click", lambda _e: go(st.index - 1))
+    dom.on("bp-reset", "click", lambda _e: (_player.pause(), go(0)))
+    dom.on("bp-play", "click", lambda _e: _toggle_play())
+    dom.on("bp-apply", "click", lambda _e: take_step())
+    dom.on("bp-example", "change", _example_picked)
+    dom.on("bp-net", "click", _clicked)
+    dom.on("bp-set", "click", lambda _e: set_value())
+    dom.on("bp-value", "keydown", lambda e: set_value() if str(e.key) == "Enter" else None)
+    dom.on("bp-check", "click", lambda _e: check())
+    dom.on("bp-examples", "change", _example_typed)
+    dom.on("lab-backprop", "keydown", _key)
+    backprop_speed.setup(lab)
+    rebuild()
+
+
+def show(state: str) -> None:
+    lab.show(state)
+    rebuild()
+
+
+def hide() -> None:
+    if _player is not None:
+        _player.pause()
+    backprop_speed.hide()
+    lab.hide()
+
+
+# -- state --------------------------------------------------------------------------------
+def changed(name: str) -> None:
+    if name in view.NET_SETTINGS:
+        rebuild()
+    elif name == "eta":
+        retrace()
+    elif name.startswith("sp_"):
+        backprop_speed.changed(name)
+
+
+def rebuild() -> None:
+    """A fresh network and examples from the settings (what a link or a control says)."""
+    v = lab.values
+    sizes = view.sizes_of(v)
+    if v["h3"] and not v["h2"]:
+        lab.status("Hidden layer 3 needs a hidden layer 2: using one hidden layer.", "bad")
+    st.net = Network(
+        sizes, activation=v["act"], output_activation="sigmoid", cost=v["cost"], init="normal", seed=v["seed"]
+    )
+    st.X, st.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
+    st.edited, st.example = False, 0
+    st.layout = view.layout(sizes, _net_canvas.width, _net_canvas.height)
+    if st.sel is not None and not _valid(st.sel, sizes):
+        st.sel = None
+    _example_table()
+    retrace()
+
+
+def _valid(sel: Selection, sizes) -> bool:
+    ok = 1 <= sel.layer < len(sizes) and sel.j < sizes[sel.layer]
+    return ok and (sel.k is None or sel.k < sizes[sel.layer - 1])
+
+
+def retrace(keep_step: bool = True) -> None:
+    """Trace again (new weights, examples or η) and redraw the current step."""
+    st.walk = Walkthrough(st.net, st.X, st.T, eta=lab["eta"])
+    st.index = min(st.index, len(st.walk.steps) - 1) if keep_step else 0
+    st.example = min(st.example, len(st.X) - 1)
+    options = "".join(
+        f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>' for i in range(len(st.X))
+    )
+    dom.set_html("bp-example", options)
+    dom.by_id("bp-example").disabled = len(st.X) == 1
+    draw()
+
+
+def go(index: int) -> None:
+    st.index = max(0, min(index, len(st.walk.steps) - 1))
+    draw()
+
+
+def _play_step():
+    if st.index >= len(st.walk.steps) - 1:
+        return False
+    go(st.index + 1)
+    return st.index < len(st.walk.steps) - 1
+
+
+def _toggle_play() -> None:
+    if st.index >= len(st.walk.steps) - 1:
+        go(0)
+        _player.reset()
+    _player.toggle()
+
+
+def _player_changed() -> None:
+    button = dom.by_id("bp-play")
+    button.setAttribute("aria-pressed", "true" if _player.running else "false")
+    button.textContent = "⏸ Pause" if _player.running else "▶ Play"
+
+
+def take_step() -> None:
+    """Apply the update to the network and start the walkthrough again."""
+    before = st.walk.trace["cost"]
+    st.net.weights, st.net.biases = st.walk.updated_parameters()
+    st.edited = True
+    retrace(keep_step=False)
+    lab.status(
+        f"Took one step of gradient descent: the cost went from {num(before)} to "
+        f"{num(st.walk.trace['cost'])}. Step through again to see the new numbers.",
+        "good",
+    )
+
+
+# -- input --------------------------------------------------------------------------------
+def _clicked(event) -> None:
+    x, y = _net_canvas.event_xy(event)
+    found = view.hit(st.layout, x, y)
+    if found is None:
+        return
+    sel = view.selection_of(found)
+    if sel is None:
+        lab.status(
+            "An input neuron has no weights in and no bias: it just holds x. "
+            "Click a neuron of a later layer or a weight.",
+            "",
+        )
+        return
+    select(sel)
+
+
+def select(sel: Selection) -> None:
+    st.sel = sel
+    dom.set_text("bp-check-result", "")
+    draw()
+
+
+def _example_picked(_event) -> None:
+    st.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
+    draw()
+
+
+def _key(event) -> None:
+    tag = str(event.target.tagName).lower()
+    if tag in ("input", "select", "textarea", "button"):
+        return
+    key = str(event.key)
+    if key == "ArrowRight":
+        go(st.index + 1)
+    elif key == "ArrowLeft":
+        go(st.index - 1)
+    elif key == "Home":
+        go(0)
+    elif key in ("p", "P"):
+        _toggle_play()
+    else:
+        return
+    event.preventDefault()
+
+
+def _selected_or_default() -> Selection:
+    return st.sel if st.sel is not None else Selection(1, 0, 0)
+
+
+def set_value() -> None:
+    """The typed value becomes the selected weight or bias."""
+    sel = _selected_or_default()
+    name = view.selection_name(sel)
+    field, error = dom.by_id("bp-value"), dom.by_id("bp-value-error")
+    try:
+        value = parse_number(str(field.value), name, lo=-100, hi=100)
+    except ValueError as e:
+        error.textContent = f"{e} — keeping {_current(sel)!r}"
+        field.setAttribute("aria-invalid", "true")
+        return
+    error.textContent = ""
+    field.removeAttribute("aria-invalid")
+    if sel.is_weight:
+        st.net.weights[sel.layer - 1][sel.j, sel.k] = value
+    else:
+        st.net.biases[sel.layer - 1][sel.j] = value
+    st.edited = True
+    st.sel = sel
+    retrace()
+    lab.status(f"{name} = {num(value)}: the forward pass and every gradient changed with it.", "good")
+
+
+def _current(sel: Selection) -> float:
+    if sel.is_weight:
+        return float(st.net.weights[sel.layer - 1][sel.j, sel.k])
+    return float(st.net.biases[sel.layer - 1][sel.j])
+
+
+def check() -> None:
+    sel = _selected_or_default()
+    result = st.walk.finite_difference(sel, lab["eps"])
+    dom.set_html("bp-check-result", view.check_html(view.selection_name(sel), result))
+    lab.publish(
+        "bp-check-result",
+        numeric=result["numeric"],
+        backprop=result["backprop"],
+        relative=result["relative"],
+        eps=result["eps"],
+        selection=_sel_text(sel),
+    )
+
+
+def _example_typed(event) -> None:
+    """A cell of the example table changed: x or y of one example."""
+    el = event.target
+    kind, i, n = str(el.getAttribute("data-kind")), int(el.getAttribute("data-row")), int(el.getAttribute("data-col"))
+    label = f"{'x' if kind == 'x' else 'y'}{n + 1} of example {i + 1}"
+    lo, hi = (-10, 10) if kind == "x" else (0, 1)
+    error = dom.by_id("bp-examples-error")
+    try:
+        value = parse_number(str(el.value), label, lo=lo, hi=hi)
+    except ValueError as e:
+        old = (st.X if kind == "x" else st.T)[i, n]
+        error.textContent = f"{e} — keeping {num(old)}"
+        el.setAttribute("aria-invalid", "true")
+        return
+    error.textContent = ""
+    el.removeAttribute("aria-invalid")
+    (st.X if kind == "x" else st.T)[i, n] = value
+    retrace()
+
+
+def _example_table() -> None:
+    m, n_in, n_out = st.X.shape[0], st.X.shape[1], st.T.shape[1]
+    head = "".join(f"<th scope='col'>x{view.sub(k + 1)}</th>" for k in range(n_in))
+    head += "".join(f"<th scope='col'>y{view.sub(j + 1)}</th>" for j in range(n_out))
+    rows = []
+    for i in range(m):
+        cells = [f"<th scope='row'>{i + 1}</th>"]
+        for kind, row in (("x", st.X[i]), ("y", st.T[i])):
+            for n, value in enumerate(row):
+                cells.append(
+                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' data-not-setting "
+                    f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
+                    f"aria-label='{kind}{n + 1} of example {i + 1}'></td>"
+                )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    dom.set_html("bp-examples", f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    dom.set_text("bp-examples-error", "")
+
+
+# -- drawing ------------------------------------------------------------------------------
+def _sel_text(sel) -> str:
+    if sel is None:
+        return "none"
+    return f"{sel.layer},{sel.j}" + ("" if sel.k is None else f",{sel.k}")
+
+
+def draw() -> None:
+    if st.walk is None or _net_canvas is None:
+        return
+    step = st.walk.steps[st.index]
+    explained = st.walk.explain(step, st.sel, st.example)
+    dom.set_html("bp-step", view.step_html(step, st.index, len(st.walk.steps), explained))
+    _draw_network(step, explained)
+    sel = _selected_or_default()
+    dom.set_text("bp-selected", view.selection_name(sel))
+    field = dom.by_id("bp-value")
+    if dom.document.activeElement != field:
+        field.value = repr(_current(sel))
+    dom.by_id("bp-back").disabled = st.index == 0
+    dom.by_id("bp-next").disabled = st.index == len(st.walk.steps) - 1
+    lab.publish(
+        "bp-step",
+        index=st.index,
+        kind=step.kind,
+        layer=step.layer,
+        example=st.example,
+        selection=_sel_text(st.sel),
+        values=json.dumps(explained.values),
+    )
+    lab.publish(
+        "bp-net",
+        sizes=json.dumps(st.net.sizes),
+        x=json.dumps(st.X.tolist()),
+        t=json.dumps(st.T.tolist()),
+        act=st.net.activation,
+        cost=st.net.cost,
+        seed=lab["seed"],
+        edited=str(st.edited).lower(),
+        eta=float(lab["eta"]),
+    )
+
+
+def _computed_deltas(step) -> set:
+    """Layers whose δ is known at this step (BP1 gives L, each BP2 one more)."""
+    steps, L = st.walk.steps[: st.index + 1], st.walk.L
+    return {s.layer for s in steps if s.kind in ("bp1", "bp2")} | (
+        set(range(1, L + 1)) if step.kind in ("bp3", "bp4", "update") else set()
+    )
+
+
+def _draw_network(step, explained) -> None:
+    cv, lay, net, x = _net_canvas, st.layout, st.net, st.example
+    cv.clear()
+    lit_edges, lit_neurons = set(explained.edges), set(explained.neurons)
+    sel = st.sel
+    sel_edge = (sel.layer, sel.j, sel.k) if sel is not None and sel.is_weight else None
+    strokes: dict = {}
+    for l in range(1, len(lay.sizes)):
+        for j in range(lay.sizes[l]):
+            for k in range(lay.sizes[l - 1]):
+                (x0, y0), (x1, y1) = lay.edge(l, j, k)
+                if (l, j, k) in lit_edges:
+                    cv.line(x0, y0, x1, y1, view.HILITE, view.weight_style(0)[1] + 8)
+                style = view.weight_style(float(net.weights[l - 1][j, k]), (l, j, k) == sel_edge)
+                strokes.setdefault(style, []).append(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}")
+    for (colour, width), parts in strokes.items():
+        cv.fill_stroke("".join(parts), stroke=colour, width=width)
+    labels = [
+        (num(net.weights[l - 1][j, k], 3),) + view.label_point(lay, l, j, k)
+        for (l, j, k) in sorted(lit_edges | ({sel_edge} if sel_edge else set()))
+    ]
+    if labels:
+        cv.rects([(px - 22, py - 8, 44, 16) for _, px, py in labels], fill="rgba(255,255,255,0.9)")
+        cv.texts(labels, INK, 11)
+    deltas = _computed_deltas(step)
+    forward_done = {s.layer for s in st.walk.steps[: st.index + 1] if s.kind == "forward"}
+    if step.kind != "forward":
+        forward_done = set(range(1, st.walk.L + 1))
+    values, small, red = [], [], []
+    for l, layer in enumerate(lay.pos):
+        for j, (px, py) in enumerate(layer):
+            lit = (l, j) in lit_neurons
+            focus = explained.focus[:2] == (l, j) and len(explained.focus) == 2
+            cv.circle(
+                px,
+                py,
+                view.RADIUS,
+                "#fff4e6" if lit else "#ffffff",
+                view.FOCUS if focus else (view.HILITE if lit else MUTED),
+                3 if focus or lit else 1.2,
+            )
+            if l == 0:
+                values.append((num(st.X[x, j], 3), px, py))
+                small.append((f"x{view.sub(j + 1)}", px, py - view.RADIUS - 8))
+            elif l in forward_done:
+                a = st.walk.a(l, j, x)
+                values.append((num(a, 3), px, py))
+                small.append((f"z {num(st.walk.z(l, j, x), 3)}", px, py - view.RADIUS - 8))
+            if l in deltas:
+                red.append((f"δ {num(st.walk.delta(l, j, x), 3)}", px, py + view.RADIUS + 10))
+    cv.texts(values, INK, 12, bold=True)
+    cv.texts(small, MUTED, 11)
+    cv.texts(red, DELTA, 11)
+    names = ["input"] + [f"hidden {l}" for l in range(1, st.walk.L)] + ["output"]
+    cv.texts([(n, layer[0][0], cv.height - 10) for n, layer in zip(names, lay.pos)], MUTED, 11)
+    if step.kind == "cost" or (st.index >= st.walk.L):
+        ys = " ".join(num(v, 3) for v in st.T[x])
+        cv.text(f"y = ({ys})", lay.pos[-1][0][0], 14, MUTED, 11)

@@ -1,0 +1,316 @@
+"""Lab 6, second part: the speed of learning per hidden layer (the book's chapter 5). Glue only.
+
+Fetches the MNIST training split once, keeps its first 1,000 images, and trains
+``nnfs.labs.backprop.learning_speed.SpeedRun`` in the training worker (``app.runs.worker_client``, the
+"speed" kind of ``nnfs.runs.remote``): each call trains whole epochs for about
+``BUDGET`` seconds (one full-batch step, ≈ 0.1 s each in the page for
+[784, 30, 30, 10]) and sends back the new per-layer speeds, so the page's own
+thread only draws and stays responsive. Each Run with other settings adds a
+run, so the bars of a ReLU or tanh run stand beside the sigmoid run's.
+
+Test hooks on ``#bp-sp-bars``: data-state (idle, loading, running, paused,
+done, failed), data-runs (JSON: per run its label, sizes, initial speeds,
+speeds now and epoch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+
+from app.labs.backprop import view
+from app.runs.worker_client import client
+from app.ui import dom, files
+from app.ui.canvas import Canvas
+from nnfs.data import mnist
+from nnfs.labs.backprop.learning_speed import BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, pack_data
+
+DATA_URL = "./static/data/" + mnist.SPLIT_FILES["train"]
+MAX_RUNS = 4
+BUDGET = 0.05  # seconds of training per worker call (Pause acts within one)
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 52, 16, 14, 28
+
+
+class RunMirror:
+    """The page's copy of one run in the worker: its per-epoch speeds (``norms``)."""
+
+    def __init__(self, settings: tuple):
+        self.settings = settings
+        self.sizes = list(BOOK_SIZES[settings[0]])
+        self.hidden_layers = len(self.sizes) - 2
+        self.norms: list[list[float]] = []  # norms[e][l]: hidden layer l+1 before epoch e
+        self.epoch = 0
+        self.sid = None
+        self.failed = False  # the gradients overflowed: it cannot go on
+
+    def update(self, p: dict) -> dict | None:
+        """Take the worker's progress; returns why the call ended (None: its time was up)."""
+        h = p["history"]
+        new = [list(row) for row in zip(*(h[f"speed_{l + 1}"] for l in range(self.hidden_layers)))]
+        self.norms = new if p["since"] == 0 else self.norms + new
+        self.norms = [[math.nan if v is None else v for v in row] for row in self.norms]
+        self.epoch = p["epoch"]
+        self.failed = bool(p["stop"] and p["stop"]["problem"])
+        return p["ended"]
+
+
+class SpeedState:
+    data = None  # (X uint8 (1000, 784), y) once loaded
+    packed = None  # the same as bytes for the worker
+    runs: list = []  # [(label, RunMirror, settings)]
+    loading = False
+    running = False
+    token = 0  # bumped to stop the running loop
+
+
+sp = SpeedState()
+_lab = None
+_bars: Canvas | None = None
+_curves: Canvas | None = None
+
+
+def setup(lab) -> None:
+    global _lab, _bars, _curves
+    _lab = lab
+    _bars, _curves = Canvas("bp-sp-bars"), Canvas("bp-sp-curves")
+    dom.on("bp-sp-run", "click", run_clicked)
+    dom.on("bp-sp-clear", "click", lambda _e: clear())
+    draw()
+
+
+def pause() -> None:
+    """Stop asking the worker for more (the call in flight ends within ``BUDGET``)."""
+    sp.token += 1
+    if sp.running:
+        sp.running = False
+        _loop_changed()
+
+
+def hide() -> None:
+    pause()
+
+
+def changed(name: str) -> None:
+    """New settings: the next Run starts a new run beside the others. The number of
+    epochs is only how far the run goes: a run in progress goes on to the new limit."""
+    if name == "sp_epochs":
+        if not sp.running and sp.runs and not sp.runs[-1][1].failed:
+            dom.set_text("bp-sp-status", f"Run goes on with this run up to epoch {int(_lab['sp_epochs'])}.")
+        return
+    pause()
+    _set_state("paused" if sp.runs else "idle")
+    dom.set_text("bp-sp-status", "Settings changed: Run starts a new run beside the others.")
+
+
+def _settings() -> tuple:
+    v = _lab.values
+    return (int(v["sp_hidden"]), v["sp_act"], v["sp_init"], int(v["sp_seed"]))
+
+
+def _label(settings) -> str:
+    hidden, act, init, seed = settings
+    return f"{hidden} hidden, {act}, {'N(0,1/n)' if init == 'scaled' else 'N(0,1)'}, seed {seed}"
+
+
+async def run_clicked(_event) -> None:
+    if sp.running:
+        pause()
+        return
+    if sp.data is None:
+        if sp.loading:
+            return
+        if not await _load():
+            return
+    settings = _settings()
+    if not sp.runs or sp.runs[-1][2] != settings:
+        sp.runs.append((_label(settings), RunMirror(settings), settings))
+        for _, old, _s in sp.runs[:-MAX_RUNS]:
+            if old.sid is not None:
+                dom.spawn(client.drop(old.sid))
+        del sp.runs[:-MAX_RUNS]
+    else:
+        run = sp.runs[-1][1]
+        if run.failed:
+            dom.set_text("bp-sp-status", "This run's gradients overflowed; change a setting to start another.")
+            return
+        if run.epoch >= _lab["sp_epochs"]:
+            dom.set_text(
+                "bp-sp-status",
+                f"This run has done its {_lab['sp_epochs']} epochs; "
+                "raise the epochs or change a setting to start another.",
+            )
+            return
+    sp.token += 1
+    sp.running = True
+    _loop_changed()
+    draw()
+    dom.spawn(_train(sp.token, sp.runs[-1][1]))
+
+
+async def _train(token: int, run: RunMirror) -> None:
+    """Ask the worker for epochs until the limit, a problem, or Pause (a new token)."""
+    ended = None
+    try:
+        if run.sid is None:
+            if client.state in ("off", "starting"):
+                dom.set_text(
+                    "bp-sp-status",
+                    "Starting the training worker (Python and numpy in a "
+                    "background thread; a few seconds the first time)…",
+                )
+            hidden, act, init, seed = run.settings
+            spec = {"lab": "speed", "config": {"hidden": hidden, "act": act, "init": init, "seed": seed}}
+            p = await client.start(spec, data=sp.packed)
+            run.sid = p["id"]
+            run.update(p)
+            draw()
+        while token == sp.token:
+            p = await client.run(run.sid, BUDGET, until_epoch=int(_lab["sp_epochs"]), since=len(run.norms))
+            ended = run.update(p)
+            if sp.runs and sp.runs[-1][1] is run:
+                draw()
+            if ended is not None:
+                break
+            await asyncio.sleep(0)  # let the page draw and answer before the next call
+    except Exception as e:  # noqa: BLE001 - said where the learner looks
+        dom.set_text("bp-sp-status", f"The speed-of-learning run failed: {e}")
+        ended = {"problem": True}
+    if token == sp.token:  # it ended by itself, not by Pause or a change
+        sp.running = False
+        if ended is not None and ended.get("problem"):
+            if ended.get("text"):
+                dom.set_text("bp-sp-status", f"{ended['text']} {ended.get('advice', '')}".strip())
+            _set_state("failed")
+            dom.by_id("bp-sp-run").textContent = "Run"
+        else:
+            _loop_changed()
+
+
+async def _load() -> bool:
+    sp.loading = True
+    _set_state("loading")
+
+    def progress(loaded, total):
+        of = f" of {total / 1e6:.1f} MB" if total else ""
+        dom.set_text("bp-sp-status", f"Loading the MNIST training images: {loaded / 1e6:.1f} MB{of}…")
+
+    try:
+        data = await files.fetch_bytes(DATA_URL, progress)
+        X, y = mnist.load_npz(data)
+    except Exception as e:  # noqa: BLE001 - said where the learner looks
+        dom.set_text("bp-sp-status", f"Could not load the MNIST images: {e}. Press Run to try again.")
+        _set_state("failed")
+        return False
+    finally:
+        sp.loading = False
+    sp.data = (X[:N_EXAMPLES].copy(), y[:N_EXAMPLES].copy())
+    sp.packed = pack_data(*sp.data)
+    return True
+
+
+def _loop_changed() -> None:
+    button = dom.by_id("bp-sp-run")
+    button.textContent = "Pause" if sp.running else "Run"
+    if sp.running:
+        _set_state("running")
+    elif sp.runs:
+        done = sp.runs[-1][1].epoch >= _lab["sp_epochs"]
+        _set_state("done" if done else "paused")
+
+
+def clear() -> None:
+    pause()
+    for _, run, _s in sp.runs:
+        if run.sid is not None:
+            dom.spawn(client.drop(run.sid))
+    sp.runs = []
+    _set_state("idle")
+    dom.set_text("bp-sp-status", "")
+    draw()
+
+
+def _set_state(state: str) -> None:
+    dom.by_id("bp-sp-bars").setAttribute("data-state", state)
+
+
+# -- drawing ------------------------------------------------------------------------------
+def _axis(cv: Canvas) -> tuple[float, float]:
+    top, bottom = MARGIN_T, cv.height - MARGIN_B
+    for t in view.log_ticks():
+        y = view.log_y(t, top, bottom)
+        cv.line(MARGIN_L, y, cv.width - MARGIN_R, y, "#eef0f3")
+        cv.text(f"10{view.sup(round(math.log10(t)))}" if t != 1 else "1", MARGIN_L - 6, y, "#5b6675", 11, align="right")
+    cv.line(MARGIN_L, top, MARGIN_L, bottom, "#8a94a3")
+    return top, bottom
+
+
+def _shown() -> list:
+    """The runs the worker has measured (a new one has no speeds until it answers)."""
+    return [r for r in sp.runs if r[1].norms]
+
+
+def draw() -> None:
+    if _bars is None:
+        return
+    _draw_bars()
+    _draw_curves()
+    rows = []
+    for label, run, settings in _shown():
+        book = BOOK_INITIAL_SPEEDS.get(settings[0]) if settings[1:3] == ("sigmoid", "scaled") else None
+        rows.append(
+            f"<tr><th scope='row'>{label}</th><td>{view.speeds_text(run.norms[0], book)}</td>"
+            f"<td>{view.speeds_text(run.norms[-1])} (epoch {run.epoch})</td></tr>"
+        )
+    dom.set_html("bp-sp-rows", "".join(rows))
+    hooks = [
+        {"label": label, "sizes": run.sizes, "initial": run.norms[0], "now": run.norms[-1], "epoch": run.epoch}
+        for label, run, _ in _shown()
+    ]
+    dom.by_id("bp-sp-bars").setAttribute("data-runs", json.dumps(hooks))
+    if sp.runs and sp.running and sp.runs[-1][1].norms:
+        run = sp.runs[-1][1]
+        slow = run.norms[-1][-1] / run.norms[-1][0] if run.norms[-1][0] > 0 else float("inf")
+        dom.set_text(
+            "bp-sp-status",
+            f"Epoch {run.epoch} of {_lab['sp_epochs']}: the last hidden layer "
+            f"learns {slow:.3g} times as fast as the first.",
+        )
+
+
+def _draw_bars() -> None:
+    cv = _bars
+    cv.clear()
+    top, bottom = _axis(cv)
+    runs = _shown()
+    if not runs:
+        cv.text(
+            "Press Run to measure each hidden layer's speed of learning.", cv.width / 2, cv.height / 2, "#5b6675", 13
+        )
+        return
+    groups = [run.norms[-1] for _, run, _ in runs]
+    boxes = view.bar_boxes(groups, MARGIN_L + 12, cv.width - MARGIN_L - MARGIN_R - 12, top, bottom)
+    for r, l, (x, y, w, h) in boxes:
+        cv.rect(x, y, w, h, fill=view.LAYER_COLORS[l % len(view.LAYER_COLORS)])
+        start = view.log_y(runs[r][1].norms[0][l], top, bottom)
+        cv.line(x - 2, start, x + w + 2, start, "#1b2430", 1.5, dash=[3, 2])
+    for r in range(len(runs)):
+        xs = [b[0] for rr, _, b in boxes if rr == r]
+        cv.text(f"run {r + 1}", (min(xs) + max(xs)) / 2 + 10, bottom + 14, "#5b6675", 11)
+
+
+def _draw_curves() -> None:
+    cv = _curves
+    cv.clear()
+    top, bottom = _axis(cv)
+    runs = _shown()
+    if not runs:
+        return
+    run = runs[-1][1]
+    epochs = max(_lab["sp_epochs"], 1)
+    x0, x1 = MARGIN_L, cv.width - MARGIN_R
+    for l in range(run.hidden_layers):
+        xs, ys = view.curve_points(run.norms, l, x0, x1, top, bottom, epochs)
+        cv.polyline(xs, ys, view.LAYER_COLORS[l % len(view.LAYER_COLORS)], 2)
+        cv.text(f"layer {l + 1}", x1 - 4, MARGIN_T + 12 * (l + 1), view.LAYER_COLORS[l % 4], 11, align="right")
+    cv.text(f"epochs 0–{epochs} ({runs[-1][0]})", (x0 + x1) / 2, cv.height - 8, "#5b6675", 11)

@@ -1,0 +1,309 @@
+"""Write it yourself: the learner writes the network in Python, in the page, and it is checked at once.
+
+The texts and hidden checks are the core's (``nnfs.labs.exercises.catalogue``); this glue
+shows an exercise (``#exercises/KEY``), keeps the editor's code and the
+passes in the browser (``app.shell.progress``), and sends Run and Check to the
+checker worker (``app.labs.exercises.runner``), which stops code that runs too long.
+
+Why a <textarea> and our own worker rather than PyScript's ``py-editor``:
+``py-editor`` also runs code in a worker, but gives the page no way to stop
+it (an infinite loop keeps that worker busy for good, and interrupting
+Python in a worker needs SharedArrayBuffer, i.e. headers a static host
+cannot send); its CodeMirror also re-indents and closes brackets as one
+types, which fights a person (or a test) typing code line by line. A plain
+textarea with Tab-to-indent and line numbers, plus a worker we can terminate
+and restart, gives the timeout and keeps the page answering.
+"""
+
+from __future__ import annotations
+
+from pyscript.ffi import to_js  # dicts become JS objects (pyodide.ffi.to_js would make Maps)
+
+from app.labs.exercises import view
+from app.labs.exercises.runner import TIMEOUT, TimedOut, runner
+from app.shell import progress
+from app.ui import dom
+from nnfs.labs.exercises import catalogue as exercises
+
+CATALOGUE = exercises.catalogue()
+BY_KEY = {c["key"]: c for c in CATALOGUE}
+INDENT = "    "
+
+current = CATALOGUE[0]["key"]
+_busy = False
+_leaving = False  # Esc was pressed: the next Tab leaves the editor
+_undo: str | None = None  # the code before the last reset
+_answers = 0
+
+
+def _rec() -> dict:
+    return progress.record(current)
+
+
+def _code() -> str:
+    return str(dom.by_id("ex-code").value)
+
+
+# --- showing ---------------------------------------------------------------------
+
+
+def _show_list() -> None:
+    dom.set_html("ex-list", view.list_html(CATALOGUE, progress.progress, current))
+    dom.set_text("ex-summary", f"({view.summary(CATALOGUE, progress.progress)})")
+
+
+def _show_lines() -> None:
+    count = _code().count("\n") + 1
+    dom.set_text("ex-lines", "\n".join(str(i) for i in range(1, count + 1)))
+    dom.by_id("ex-lines").scrollTop = dom.by_id("ex-code").scrollTop
+
+
+def _show_hints() -> None:
+    hints = BY_KEY[current]["hints"]
+    shown = min(_rec().get("hints", 0), len(hints))
+    dom.set_html("ex-hints", "".join(f"<li>{view.inline(h)}</li>" for h in hints[:shown]))
+    button = dom.by_id("ex-hint")
+    button.disabled = shown >= len(hints)
+    button.textContent = (
+        f"Hint ({shown + 1} of {len(hints)})" if shown < len(hints) else f"All {len(hints)} hints shown"
+    )
+
+
+def _show_buttons() -> None:
+    ready = runner.state == "ready" and not _busy
+    dom.by_id("ex-run").disabled = not ready
+    dom.by_id("ex-check").disabled = not ready
+    tried = bool(_rec().get("tried"))
+    dom.by_id("ex-show-solution").disabled = not tried
+    dom.by_id("ex-show-solution").title = "" if tried else "Available once you have pressed Check"
+
+
+def _verdict(text: str, kind: str = "") -> None:
+    el = dom.by_id("ex-verdict")
+    el.textContent = text
+    el.className = f"message ex-verdict {kind}".strip()
+    if text and kind:  # a verdict below the fold would go unseen
+        el.scrollIntoView(to_js({"block": "nearest"}))
+
+
+def _output(text: str) -> None:
+    el = dom.by_id("ex-output")
+    el.textContent = text
+    el.hidden = not text
+
+
+def _show_status(_state=None) -> None:
+    texts = {
+        "off": "The Python checker starts when this page opens.",
+        "starting": "Starting the Python checker (its own Python and numpy; a few seconds, once)…",
+        "restarting": "Restarting the Python checker after stopping your code…",
+        "ready": (
+            f"Python checker ready (started in {runner.start_seconds:.1f} s)."
+            if runner.start_seconds
+            else "Python checker ready."
+        ),
+        "failed": runner.message,
+    }
+    el = dom.by_id("ex-status")
+    el.textContent = texts.get(runner.state, "")
+    el.className = "lab-status " + ("bad" if runner.state == "failed" else "good" if runner.state == "ready" else "")
+    _show_buttons()
+
+
+def _show_uses() -> None:
+    text = ""
+    if current == "nand":
+        text = "Once it passes, the Gates lab can run every circuit on your nand: switch on “Use my nand” there."
+    dom.set_text("ex-uses", text)
+
+
+def select(key: str) -> None:
+    """Show exercise ``key`` with the learner's saved code (or its stub)."""
+    global current, _undo
+    current = key if key in BY_KEY else current
+    _undo = None
+    progress.progress["current"] = current
+    progress.save()
+    ex = BY_KEY[current]
+    dom.set_text("ex-heading", ex["title"])
+    dom.set_html("ex-statement", view.statement_html(ex["statement"]))
+    dom.set_html("ex-given", view.given_text(ex["given"]))
+    dom.by_id("ex-code").value = _rec().get("code", ex["stub"])
+    dom.by_id("ex-undo").hidden = True
+    dom.by_id("ex-solution").hidden = True
+    dom.set_text("ex-solution-code", ex["solution"])
+    passed = _rec().get("passed")
+    _verdict("✓ You passed this exercise before." if passed else "", "good" if passed else "")
+    _output("")
+    _show_lines()
+    _show_hints()
+    _show_list()
+    _show_buttons()
+    _show_uses()
+
+
+# --- actions ---------------------------------------------------------------------
+
+
+async def _call(name: str):
+    """Run or check the editor's code in the worker; None (with the reason shown) if it did not answer."""
+    global _busy, _answers
+    _busy = True
+    _show_buttons()
+    try:
+        return await runner.call(name, current, _code())
+    except TimedOut:
+        _verdict(
+            f"Stopped after {TIMEOUT:g} s: your code was still running. Is there a loop that never ends "
+            "(a while whose condition stays true)? The checker is restarting; try again in a few seconds.",
+            "bad",
+        )
+        return None
+    except RuntimeError as exc:
+        _verdict(str(exc), "bad")
+        return None
+    finally:
+        _busy = False
+        _show_buttons()
+        # Counts the answers (verdicts or stops), so a test can wait for the next one.
+        _answers += 1
+        dom.by_id("ex-verdict").setAttribute("data-answers", str(_answers))
+
+
+async def _run(_event=None) -> None:
+    _verdict("Running…")
+    _output("")
+    result = await _call("run")
+    if result is None:
+        return
+    _output("\n\n".join(t for t in (result["output"], result["error"]) if t))
+    _verdict(
+        "Ran without errors." if result["ok"] else "Your code raised an error (see below).",
+        "" if result["ok"] else "bad",
+    )
+
+
+async def _check(_event=None) -> None:
+    key = current
+    progress.record(key)["tried"] = True
+    progress.save()
+    _verdict("Checking…")
+    _output("")
+    result = await _call("check")
+    if result is None or key != current:
+        return
+    el = dom.by_id("ex-verdict")
+    el.setAttribute("data-ms", str(result["ms"]))  # for tests and the curious: the check's time in the worker
+    if result["passed"]:
+        progress.record(key)["passed"] = _code()
+        progress.set_table(key, result.get("table"))  # nand's answers, for the Gates lab
+        progress.save()
+        _verdict(f"✓ Passed. {result['message']}", "good")
+        progress.changed()
+    else:
+        _verdict(f"Not yet. {result['message']}", "bad")
+    _output(("Your code printed:\n" + result["output"]) if result["output"].strip() else "")
+    _show_list()
+    _show_buttons()
+
+
+def _hint(_event) -> None:
+    rec = _rec()
+    rec["hints"] = min(rec.get("hints", 0) + 1, len(BY_KEY[current]["hints"]))
+    progress.save()
+    _show_hints()
+
+
+def _show_solution(_event) -> None:
+    dom.by_id("ex-solution").hidden = False
+
+
+def _put_code(code: str) -> None:
+    dom.by_id("ex-code").value = code
+    _rec()["code"] = code
+    progress.save()
+    _show_lines()
+
+
+def _use_solution(_event) -> None:
+    global _undo
+    _undo = _code()
+    _put_code(BY_KEY[current]["solution"])
+    dom.by_id("ex-undo").hidden = False
+
+
+def _reset(_event) -> None:
+    """Back to the starting code, hints hidden; the old code can be brought back (no dialog)."""
+    global _undo
+    _undo = _code()
+    _rec()["hints"] = 0
+    _put_code(BY_KEY[current]["stub"])
+    _show_hints()
+    dom.by_id("ex-solution").hidden = True
+    dom.by_id("ex-undo").hidden = False
+    _verdict("Exercise reset to its starting code. “Undo reset” brings your code back.")
+    _output("")
+
+
+def _undo_reset(_event) -> None:
+    global _undo
+    if _undo is not None:
+        _put_code(_undo)
+        _undo = None
+    dom.by_id("ex-undo").hidden = True
+    _verdict("")
+
+
+def _typed(_event) -> None:
+    _rec()["code"] = _code()
+    progress.save()
+    _show_lines()
+
+
+def _keydown(event) -> None:
+    """Tab indents (Shift+Tab and Esc-then-Tab leave: no keyboard trap); Ctrl/Cmd+Enter checks."""
+    global _leaving
+    key = str(event.key)
+    if key == "Escape":
+        _leaving = True
+        return
+    if key == "Tab" and not event.shiftKey and not _leaving:
+        event.preventDefault()
+        box = dom.by_id("ex-code")
+        box.setRangeText(INDENT, box.selectionStart, box.selectionEnd, "end")
+        _typed(event)
+    elif key == "Enter" and (event.ctrlKey or event.metaKey):
+        event.preventDefault()
+        if not dom.by_id("ex-check").disabled:
+            dom.spawn(_check())
+    _leaving = False
+
+
+def _scrolled(_event) -> None:
+    dom.by_id("ex-lines").scrollTop = dom.by_id("ex-code").scrollTop
+
+
+def setup() -> None:
+    dom.on("ex-run", "click", _run)
+    dom.on("ex-check", "click", _check)
+    dom.on("ex-hint", "click", _hint)
+    dom.on("ex-show-solution", "click", _show_solution)
+    dom.on("ex-use-solution", "click", _use_solution)
+    dom.on("ex-reset", "click", _reset)
+    dom.on("ex-undo", "click", _undo_reset)
+    dom.on("ex-code", "input", _typed)
+    dom.on("ex-code", "keydown", _keydown)
+    dom.on("ex-code", "scroll", _scrolled)
+    runner.listeners.append(_show_status)
+    select(progress.progress["current"] or current)
+
+
+def show(state: str) -> None:
+    runner.start_in_background()  # once: the checker's Python starts while the learner reads
+    _show_status()
+    key = state.split("&")[0]
+    if key in BY_KEY and key != current:
+        _rec()["code"] = _code()
+        select(key)
+    else:
+        _show_list()

@@ -1,0 +1,139 @@
+"""The app's entry point: start every lab, route between them, say when ready.
+
+Each lab is a ``<section class="lab" data-lab="NAME" data-module="app.MODULE">``
+in index.html; the module has ``setup()`` (bind controls, once) and
+``show(state)`` (draw; ``state`` is the rest of the URL hash after
+``#NAME/``), and may have ``hide()``. The URL hash names the lab, so the back
+button, reloads and shared links work.
+
+Start-up is kept close to the runtime's own floor (bench/startup.py measures it):
+only the lab on screen is imported and set up before ``<html data-ready="true">``;
+the others follow, one per turn of the event loop, right after. A lab opened
+before its turn is set up on the spot (a few ms), so opening one stays instant.
+Each lab's set-up is marked in the browser's performance timeline
+(``nnfs:setup:NAME``) for the profile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+import time
+
+import numpy as np
+from pyodide.ffi import create_proxy
+from pyscript import document, window
+
+from app.shell import offline
+from app.ui import dom
+from nnfs.maths.selfcheck import parity_workload
+
+_t0 = time.perf_counter()
+labs: dict[str, object] = {}  # lab name -> module, once set up
+sections: dict[str, object] = {}
+modules: dict[str, str] = {}  # lab name -> its module's name, for the labs not set up yet
+_background = None  # the task setting up the labs not on screen (a reference keeps it alive)
+current: str | None = None
+
+
+def split_hash(hash_: str) -> tuple[str, str]:
+    """'#playground/data=xor' -> ('playground', 'data=xor')."""
+    text = hash_.lstrip("#")
+    name, _, rest = text.partition("/")
+    return name, rest
+
+
+def focus_heading(section) -> None:
+    """Move keyboard and screen-reader focus to a lab's heading (made focusable by script
+    only, tabindex=-1, so Tab order is unchanged): after a navigation the user is at the
+    start of what they asked for, not left on a link in a list they have just used."""
+    heading = section.querySelector("h2")
+    if heading is None:
+        return
+    if not heading.hasAttribute("tabindex"):
+        heading.setAttribute("tabindex", "-1")
+    heading.focus()
+
+
+def set_up(name: str) -> None:
+    """Import and set up one lab (once); a broken lab is reported and the others go on."""
+    module_name = modules.pop(name, None)
+    if module_name is None:
+        return
+    try:
+        module = importlib.import_module(module_name)
+        module.setup()
+        labs[name] = module
+    except Exception as exc:  # noqa: BLE001 - one broken lab must not take the others down
+        dom.report_error(f"The {name} lab could not start: {type(exc).__name__}: {exc}", exc)
+    window.performance.mark(f"nnfs:setup:{name}")
+
+
+async def set_up_the_rest() -> None:
+    """The labs not on screen, after the page is ready: one per turn, so a click in between
+    is answered at once (and sets up the lab it opens itself, through route)."""
+    for name in list(modules):
+        await asyncio.sleep(0)
+        set_up(name)
+    document.documentElement.dataset.labsReady = "true"
+    offline.start()  # then keep the app for offline use (or look for a new version)
+
+
+def route(_event=None) -> None:
+    global current
+    name, state = split_hash(str(window.location.hash))
+    if name not in sections:
+        name, state = "intro", ""
+    set_up(name)
+    if current and current != name and hasattr(labs.get(current), "hide"):
+        labs[current].hide()
+    for lab_name, section in sections.items():
+        section.hidden = lab_name != name
+    for link in document.querySelectorAll("#nav a"):
+        if link.getAttribute("data-lab") == name:
+            link.setAttribute("aria-current", "page")
+        else:
+            link.removeAttribute("aria-current")
+    changed = current != name
+    first_load = current is None  # the page just opened: focus stays where the browser put it
+    current = name
+    module = labs.get(name)
+    if module is not None and hasattr(module, "show"):
+        try:
+            module.show(state)
+        except Exception as exc:  # noqa: BLE001 - reported in the page
+            dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
+    if changed:
+        if not first_load:
+            focus_heading(sections[name])
+        document.documentElement.dataset.lab = name
+
+
+def start() -> None:
+    global _background
+    for section in document.querySelectorAll("section.lab"):
+        name = section.getAttribute("data-lab")
+        sections[name] = section
+        module_name = section.getAttribute("data-module")
+        if module_name:
+            modules[name] = module_name
+    dom.on("app-error-close", "click", lambda e: dom.clear_error())
+    window.addEventListener("hashchange", create_proxy(route))
+    # Test hook: the parity test compares this with CPython's result for the same seed.
+    window.nnfsParity = create_proxy(lambda seed: json.dumps(parity_workload(int(seed))))
+    route()  # sets up the lab on screen, if any
+    elapsed = time.perf_counter() - _t0
+    dom.set_text(
+        "runtime-info",
+        f"Python {sys.version.split()[0]} (Pyodide), numpy {np.__version__}; "
+        f"the page was ready {elapsed * 1000:.0f} ms after Python was.",
+    )
+    dom.by_id("boot").hidden = True
+    dom.by_id("fatal").hidden = True  # a start-up hiccup the watchdog saw did not stop Python after all
+    document.documentElement.dataset.ready = "true"
+    _background = dom.spawn(set_up_the_rest())
+
+
+start()

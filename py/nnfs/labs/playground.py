@@ -1,0 +1,528 @@
+"""The playground's model: a configuration, its URL form, and a training session.
+
+The playground page (lab 4) lets a learner pick a 2-D data set, a network and
+the training settings, then watch SGD learn. Everything the page needs that is
+not drawing lives here, in plain Python + numpy, so it runs and is tested in
+CPython and the page gives the same results:
+
+* ``SETTINGS``: every setting declared once (an ``nnfs.settings.table.Table``: label,
+  default, limits, slider, help); ``Config`` holds one value of each, and
+  ``NUMBERS`` / ``CHOICES`` (the limits its checks use) are read off the table.
+* ``to_hash`` / ``from_hash``: the configuration as the URL hash through the
+  table's codec (``data=circles&layers=4,4&...``: only what differs from the
+  defaults), so a link restores a whole setup; older links that list every key
+  read the same. A bad value gives a message and keeps the default for that key.
+* ``build_data``, ``build_network``, ``build_trainer``: the data set (plus the
+  learner's own clicked points, always training data), the network and the
+  SGD trainer, all from seeds, so the same configuration always trains the same
+  way, in the page and in CPython.
+* ``Session``: one training run of a configuration on the one training engine
+  (``nnfs.maths.engine.Session``: time slices, curves, stop rules and the diagnosis
+  of runs that go wrong, with advice); this module only builds it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnfs.data.datasets import make_dataset, train_test_split
+from nnfs.maths import engine
+from nnfs.maths.costs import output_activation_for
+from nnfs.maths.network import Network, Trainer
+from nnfs.neurons.perceptron import parse_finite
+from nnfs.settings import training as ts
+from nnfs.settings.table import Setting, Table, format_number
+
+# --------------------------------------------------------------------- limits
+
+TWO_CLASS = ("xor", "moons")  # these data sets have exactly 2 classes
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 16
+MAX_USER_POINTS = 200
+POINT_DECIMALS = 2  # clicked points are stored (and linked) to 0.01
+
+
+@dataclass(frozen=True)
+class Number:
+    """Limits of a numeric setting (inclusive)."""
+
+    label: str
+    lo: float
+    hi: float
+    integer: bool = False
+
+
+NEURONS = Number("neurons", 1, MAX_NEURONS, True)
+
+
+def fmt(value: float) -> str:
+    """A number as it appears in the URL and the fields: ``3`` not ``3.0``;
+    otherwise the shortest text that reads back as the same float."""
+    return format_number(value)
+
+
+def _parse(spec: Number, text: str) -> int | float:
+    value = parse_finite(text, spec.label, minimum=spec.lo, maximum=spec.hi)
+    if spec.integer:
+        if value != int(value):
+            raise ValueError(f"{spec.label} must be a whole number; got {text.strip()}")
+        return int(value)
+    return value
+
+
+def parse_layers(text: str) -> tuple[int, ...]:
+    """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
+    return ts.parse_layers(text, MAX_HIDDEN_LAYERS, MAX_NEURONS)
+
+
+layers_text = ts.layers_text
+
+
+def round_point(x: float, y: float) -> tuple[float, float]:
+    """A clicked position rounded as it is stored and linked, clipped into the box."""
+
+    def r(v: float) -> float:
+        return round(min(1.0, max(-1.0, float(v))), POINT_DECIMALS) + 0.0  # never -0.0
+
+    return r(x), r(y)
+
+
+def parse_points(text: str) -> tuple[tuple[float, float, int], ...]:
+    """``"0.5,-0.25,1;0,0,0"`` -> ((0.5, -0.25, 1), (0.0, 0.0, 0))."""
+    text = text.strip()
+    if not text:
+        return ()
+    items = text.split(";")
+    if len(items) > MAX_USER_POINTS:
+        raise ValueError(f"at most {MAX_USER_POINTS} points of your own; got {len(items)}")
+    points = []
+    for item in items:
+        parts = item.split(",")
+        if len(parts) != 3:
+            raise ValueError(f"a point is x,y,class; got {item!r}")
+        x = parse_finite(parts[0], "a point's x", minimum=-1, maximum=1)
+        y = parse_finite(parts[1], "a point's y", minimum=-1, maximum=1)
+        c = parse_finite(parts[2], "a point's class", minimum=0, maximum=3)
+        if c != int(c):
+            raise ValueError(f"a point's class must be 0, 1, 2 or 3; got {parts[2]!r}")
+        points.append((*round_point(x, y), int(c)))
+    return tuple(points)
+
+
+def points_text(points: Iterable[tuple[float, float, int]]) -> str:
+    return ";".join(f"{fmt(x)},{fmt(y)},{c}" for x, y, c in points)
+
+
+# ------------------------------------------------------------- the settings
+
+# Every setting of the Playground, declared once (the training settings it shares with the
+# Digits lab are nnfs.settings.training'): its URL key, label, default, limits,
+# the slider's range and a sentence of help. The URL codec (nnfs.settings.table), the number
+# limits (NUMBERS), the choices (CHOICES) and Config's defaults all come from here.
+# "pts" (the learner's clicked points) is Config.points.
+SETTINGS = Table(
+    "pg",
+    [
+        Setting(
+            "data",
+            "data set",
+            "xor",
+            kind="choice",
+            choices=(
+                ("xor", "XOR (4 clusters)"),
+                ("circles", "circles"),
+                ("spiral", "spiral"),
+                ("blobs", "blobs"),
+                ("moons", "moons"),
+            ),
+            help="The 2-D points to classify.",
+        ),
+        Setting(
+            "classes",
+            "classes",
+            2,
+            kind="int",
+            lo=2,
+            hi=4,
+            slider=(2, 4, 1),
+            help="Circles, spiral and blobs: how many classes (XOR and moons have 2).",
+        ),
+        Setting(
+            "n",
+            "points",
+            200,
+            kind="int",
+            lo=10,
+            hi=2000,
+            slider=(10, 1000, 10),
+            help="Points generated, training and test together.",
+        ),
+        Setting(
+            "noise",
+            "noise",
+            0.1,
+            lo=0.0,
+            hi=1.0,
+            slider=(0, 1, 0.01),
+            help="How far the points scatter from their pattern.",
+        ),
+        Setting(
+            "test",
+            "test %",
+            30,
+            kind="int",
+            lo=10,
+            hi=90,
+            slider=(10, 90, 5),
+            help="The share of the points held out to test on.",
+        ),
+        Setting(
+            "dseed", "data seed", 1, kind="int", lo=0, hi=999_999, help="The same seed gives the same points and split."
+        ),
+        ts.layers((4,), MAX_HIDDEN_LAYERS, MAX_NEURONS, "4,4"),
+        ts.act("sigmoid"),
+        ts.cost("cross-entropy"),
+        ts.init("scaled"),
+        ts.seed(1),
+        ts.eta(3.0),
+        ts.batch(10, hi=2000),
+        ts.l2(0.0),
+        ts.epochs(300, hi=100_000),
+        Setting(
+            "target",
+            "stop at test accuracy %",
+            0.0,
+            lo=0.0,
+            hi=100.0,
+            help="Training stops once the test accuracy reaches this (0: never).",
+        ),
+        Setting(
+            "pts",
+            "your points",
+            (),
+            kind="text",
+            parse_text=parse_points,
+            encode_text=points_text,
+            help=f"Training points you clicked (x,y,class; at most {MAX_USER_POINTS}).",
+        ),
+        Setting(
+            "pace",
+            "speed",
+            "30",
+            kind="choice",
+            choices=(
+                ("1", "slow motion: 1 epoch/s"),
+                ("3", "3 epochs/s"),
+                ("10", "10 epochs/s"),
+                ("30", "30 epochs/s"),
+                ("100", "100 epochs/s"),
+                ("max", "as fast as it goes"),
+            ),
+        ),
+    ],
+)
+
+# Settings of how the page runs training, not of what it trains: in the link, not in Config.
+RUN_SETTINGS = ("pace",)
+CONFIG_NAMES = tuple(s.name for s in SETTINGS if s.name not in RUN_SETTINGS)
+# The speed control's epochs per second (None: as fast as the worker goes).
+PACES: dict[str, float | None] = {v: (None if v == "max" else float(v)) for v in SETTINGS["pace"].values}
+
+# Numeric limits and choices, as Config's checks and the glue's fields read them.
+NUMBERS: dict[str, Number] = {
+    # A setting without a limit has none (not None, which _check_number could not compare).
+    s.name: Number(s.label, -math.inf if s.lo is None else s.lo, math.inf if s.hi is None else s.hi, s.kind == "int")
+    for s in SETTINGS
+    if s.kind in ("number", "int")
+}
+CHOICES: dict[str, tuple[str, ...]] = {
+    s.name: s.values for s in SETTINGS if s.kind == "choice" and s.name in CONFIG_NAMES
+}
+_D = SETTINGS.defaults()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of the playground (defaults: ``SETTINGS``). Defaults: XOR
+    learnt by one hidden layer of 4 sigmoid neurons in about 15 epochs."""
+
+    data: str = _D["data"]
+    classes: int = _D["classes"]  # used by circles, spiral and blobs
+    n: int = _D["n"]  # generated points (train + test)
+    noise: float = _D["noise"]
+    test: int = _D["test"]  # percent of the generated points held out for testing
+    dseed: int = _D["dseed"]  # data seed: the points and the train/test split
+    layers: tuple[int, ...] = _D["layers"]  # neurons per hidden layer
+    act: str = _D["act"]  # hidden-layer activation
+    cost: str = _D["cost"]
+    init: str = _D["init"]  # "normal": N(0, 1); "scaled": N(0, 1/n_in)
+    seed: int = _D["seed"]  # network seed: initial weights and mini-batch order
+    eta: float = _D["eta"]
+    batch: int = _D["batch"]
+    l2: float = _D["l2"]
+    epochs: int = _D["epochs"]  # stop after this many epochs
+    target: float = _D["target"]  # stop at this test accuracy in percent (0 = never)
+    points: tuple[tuple[float, float, int], ...] = _D["pts"]  # the learner's own points: ((x, y, class), ...)
+
+    def __post_init__(self) -> None:
+        problems = validate(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def n_classes(self) -> int:
+        return 2 if self.data in TWO_CLASS else self.classes
+
+    @property
+    def output_activation(self) -> str:
+        """Log-likelihood reads the outputs as one probability distribution, so
+        it needs softmax; the other costs use independent sigmoid outputs."""
+        return output_activation_for(self.cost)
+
+    @property
+    def sizes(self) -> list[int]:
+        return [2, *self.layers, self.n_classes]
+
+    def values(self) -> dict[str, Any]:
+        """The settings by their URL keys (``SETTINGS``' names; not the page's ``RUN_SETTINGS``)."""
+        return {name: getattr(self, _field(name)) for name in CONFIG_NAMES}
+
+
+def config_from(values: dict[str, Any]) -> "Config":
+    """The Config of a lab's values (by setting name; the ``RUN_SETTINGS`` are left out)."""
+    return Config(**{_field(k): v for k, v in values.items() if k in CONFIG_NAMES})
+
+
+def _field(name: str) -> str:
+    """The Config field of setting ``name`` (the URL's "pts" is ``points``)."""
+    return "points" if name == "pts" else name
+
+
+def _check_number(key: str, value: object) -> str | None:
+    spec = NUMBERS[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return f"{spec.label} must be a number, got {value!r}"
+    if spec.integer and value != int(value):
+        return f"{spec.label} must be a whole number, got {value!r}"
+    if not spec.lo <= value <= spec.hi:
+        return f"{spec.label} must be from {spec.lo:g} to {spec.hi:g}, got {value:g}"
+    return None
+
+
+def _check_layers(layers: object) -> str | None:
+    if not isinstance(layers, tuple):
+        return f"layers must be a tuple of neuron counts, got {layers!r}"
+    if len(layers) > MAX_HIDDEN_LAYERS:
+        return f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(layers)}"
+    for k in layers:
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_NEURONS:
+            return f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got {k!r}"
+    return None
+
+
+def _check_points(points: object) -> str | None:
+    if not isinstance(points, tuple):
+        return "points must be a tuple of (x, y, class)"
+    if len(points) > MAX_USER_POINTS:
+        return f"at most {MAX_USER_POINTS} points of your own, got {len(points)}"
+    for p in points:
+        if not (isinstance(p, tuple) and len(p) == 3):
+            return f"a point is (x, y, class), got {p!r}"
+        x, y, c = p
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and -1.0 <= v <= 1.0
+            for v in (x, y)
+        ):
+            return f"a point's x and y must lie in [-1, 1], got {p!r}"
+        if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c <= 3:
+            return f"a point's class must be 0 to 3, got {c!r}"
+    return None
+
+
+def validate(config: Config) -> list[str]:
+    """Every problem with ``config``, as messages (empty when it is fine)."""
+    problems = []
+    for key, names in CHOICES.items():
+        if getattr(config, key) not in names:
+            problems.append(f"{key} must be one of {', '.join(names)}, got {getattr(config, key)!r}")
+    for key in NUMBERS:
+        msg = _check_number(key, getattr(config, key))
+        if msg:
+            problems.append(msg)
+    for msg in (_check_layers(config.layers), _check_points(config.points)):
+        if msg:
+            problems.append(msg)
+    return problems
+
+
+DEFAULTS = Config()
+
+# --------------------------------------------------------------- URL hash
+
+
+def to_hash(config: Config) -> str:
+    """``config`` as the link's ``key=value&...``: the settings that differ from
+    the defaults, in the table's order (``nnfs.settings.table.Table.to_hash``)."""
+    return SETTINGS.to_hash(config.values())
+
+
+def parse_number(key: str, text: str) -> int | float:
+    """The value of numeric setting ``key`` typed as ``text``, or ValueError."""
+    return _parse(NUMBERS[key], text)
+
+
+def from_hash(text: str) -> tuple[Config, list[str]]:
+    """The configuration in a URL hash (without the ``#playground/``), and a
+    message for every key that was bad (that key keeps its default) or unknown.
+    Links that list every key (as they were written before the table) read the same."""
+    values, problems = SETTINGS.from_hash(text)
+    messages = []
+    for name, message in problems:
+        if name is None:
+            messages.append(message)
+        else:
+            setting = SETTINGS[name]
+            if name == "pts":
+                shown = "none"
+            elif name == "layers":
+                shown = layers_text(setting.default) or "(none)"
+            else:
+                shown = setting.format(setting.default)
+            messages.append(f"{message} — using the default {shown}")
+    return config_from(values), messages
+
+
+# ------------------------------------------------------- data and network
+
+
+@dataclass(frozen=True)
+class Data:
+    """The training and test sets. The training set ends with the learner's
+    own points (``n_user`` of them); ``ignored`` counts clicked points whose
+    class does not exist in this data set (e.g. class 3 with 2 classes)."""
+
+    X_train: NDArray[np.float64]
+    y_train: NDArray[np.int64]
+    X_test: NDArray[np.float64]
+    y_test: NDArray[np.int64]
+    n_user: int
+    ignored: int
+
+
+def build_data(config: Config) -> Data:
+    """Generate the data set from ``config.dseed``, split it (same seed), then
+    append the clicked points (of existing classes) to the training set."""
+    k = config.n_classes
+    X, y = make_dataset(config.data, n=config.n, noise=config.noise, n_classes=k, seed=config.dseed)
+    (X_train, y_train), (X_test, y_test) = train_test_split(X, y, config.test / 100, seed=config.dseed)
+    mine = [p for p in config.points if p[2] < k]
+    if mine:
+        X_train = np.concatenate([X_train, np.array([(p[0], p[1]) for p in mine], dtype=np.float64)])
+        y_train = np.concatenate([y_train, np.array([p[2] for p in mine], dtype=y_train.dtype)])
+    return Data(X_train, y_train, X_test, y_test, len(mine), len(config.points) - len(mine))
+
+
+def build_network(config: Config) -> Network:
+    """The network ``config.sizes``: hidden activation ``act``, the output
+    activation the cost needs (``Config.output_activation``), seeded weights."""
+    return Network(
+        config.sizes,
+        activation=config.act,
+        output_activation=config.output_activation,
+        cost=config.cost,
+        init=config.init,
+        seed=config.seed,
+    )
+
+
+def build_trainer(config: Config, network: Network, data: Data) -> Trainer:
+    """Mini-batch SGD on the training set. Its shuffles come from their own
+    Generator seeded with ``config.seed`` (separate from the weights' one)."""
+    return Trainer(
+        network,
+        data.X_train,
+        data.y_train,
+        mini_batch_size=config.batch,
+        eta=config.eta,
+        lmbda=config.l2,
+        seed=config.seed,
+    )
+
+
+def train(config: Config, epochs: int) -> Network:
+    """Train a fresh network for ``epochs`` epochs, exactly as the page does
+    (for comparing the page with CPython)."""
+    data = build_data(config)
+    net = build_network(config)
+    trainer = build_trainer(config, net, data)
+    for _ in range(epochs):
+        trainer.train_epoch()
+    return net
+
+
+# ---------------------------------------------------------------- session
+
+CURVES = ("epoch", "seconds", "minibatch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
+
+
+class Session(engine.Session):
+    """One training run of ``config`` on the one engine (``nnfs.maths.engine.Session``).
+
+    This class only builds: the data, network and trainer from the config's
+    seeds, the evaluation sets "train" and "test", and the stop rules
+    (``config.epochs``; ``config.target`` percent test accuracy, 0 = none).
+    Training, the curves (``history``: see the engine) and the diagnosis of a
+    run that went wrong, with what to try, are the engine's.
+    """
+
+    def __init__(self, config: Config, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.config = config
+        self.data = build_data(config)
+        network = build_network(config)
+        d = self.data
+        super().__init__(
+            network,
+            build_trainer(config, network, d),
+            {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
+            max_epochs=config.epochs,
+            target=config.target / 100 or None,
+            clock=clock,
+        )
+
+    @classmethod
+    def continued(cls, config: Config, old: "Session") -> "Session":
+        """A session of ``config`` (e.g. with a point more) that goes on from ``old``:
+        its weights, epoch count, curves and training time, not the initial weights.
+        The networks must have the same sizes. Mini-batch order starts afresh."""
+        if tuple(config.sizes) != tuple(old.config.sizes):
+            raise ValueError(f"cannot continue a {old.config.sizes} run with sizes {config.sizes}")
+        new = cls(config, clock=old.clock)
+        for mine, theirs in zip(new.network.weights + new.network.biases, old.network.weights + old.network.biases):
+            mine[...] = theirs
+        new.trainer.epoch = old.epoch
+        new.history = {k: list(v) for k, v in old.history.items()}
+        new.train_seconds = old.train_seconds
+        new.planner = old.planner
+        new.max_epochs, new.target = old.max_epochs, old.target
+        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"), new.epoch)
+        return new
+
+    def activations(self, points: ArrayLike) -> list[NDArray[np.float64]]:
+        """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
+        (N, 2): what each neuron outputs across the plane."""
+        return activations(self.network, points)
+
+
+def activations(network: Network, points: ArrayLike) -> list[NDArray[np.float64]]:
+    """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
+    ``points`` (N, 2) (the page draws them from weights the worker sent)."""
+    with np.errstate(all="ignore"):
+        acts, _ = network.forward(np.asarray(points, dtype=np.float64))
+    return acts

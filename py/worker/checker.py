@@ -1,0 +1,31 @@
+"""The exercise checker's worker: runs a learner's code off the page's thread.
+
+app.labs.exercises.runner starts this file in its own PyScript Web Worker (config
+``worker.toml``: the local interpreter and the core) when the "Write it
+yourself" page is first opened. Code that never ends blocks only this worker;
+the page terminates it after a few seconds and starts a fresh one. It touches
+no DOM, so it needs no cross-origin isolation. Answers cross as JSON text.
+"""
+
+import json
+
+from nnfs.labs.exercises import catalogue as exercises
+
+
+def run(key, code):
+    return json.dumps(exercises.run(str(key), str(code)))
+
+
+def check(key, code):
+    return json.dumps(exercises.check(str(key), str(code)))
+
+
+def ping():
+    """Answers once Python, numpy and the exercises are loaded (the page times the start)."""
+    exercises.given("sgd")  # build the given functions now, not during the first check
+    import numpy
+
+    return numpy.__version__
+
+
+__export__ = ["run", "check", "ping"]

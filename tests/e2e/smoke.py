@@ -4,7 +4,10 @@ and the Digits lab trains a small network. Used where the app is served some oth
 
 from __future__ import annotations
 
-LABS = ("perceptron", "gates", "sigmoid", "playground", "digits", "backprop")
+from app.shell.registry import declared
+
+# Every lab that draws a canvas as it opens (its declaration says so: app.shell.registry).
+LABS = tuple(lab.name for lab in declared() if lab.draws)
 
 # Some canvas of the lab has a pixel that is not transparent: the lab drew.
 DREW = """(name) => [...document.querySelectorAll(`section[data-lab="${name}"] canvas`)].some((c) => {

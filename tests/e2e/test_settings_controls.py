@@ -1,8 +1,8 @@
 """Every control on the page belongs to its lab's settings table, and every table entry has a control.
 
-Table-driven: a lab that moves onto ``app.shell.lab`` adds itself to ``LABS`` (the
-module that holds its ``SETTINGS`` table, and which slider moves which picture
-for the phone check), and to ``START`` if its controls show only in some state.
+Table-driven: every lab's declaration (``app/labs/<name>/__init__.py``) names the
+module that holds its ``SETTINGS`` table, which slider moves which picture for the
+phone check, and the link state in which all its controls show.
 A control made for part of a setting (one bit of the Gates lab's inputs) says
 which with ``data-part-of="NAME"``. A control that edits the lab's working data rather than
 a setting (a weight picked on the picture, a cell of the examples, the learner's code), or is a
@@ -20,43 +20,21 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.shell.registry import declared
 from tests.e2e.layout import assert_fits, on_screen, phone
 
-# lab -> (module with SETTINGS, [(slider, the picture it moves), ...])
-LABS = {
-    "perceptron": ("app.labs.perceptron.view", [("#pc-w1-range", "#pc-canvas"), ("#pc-b-range", "#pc-canvas")]),
-    "sigmoid": (
-        "app.labs.sigmoid.view",
-        [("#sg-w-range", "#sg-plot"), ("#sg-c-range", "#sg-plot"), ("#sg-dw-range", "#sg-zplot")],
-    ),
-    "gates": ("app.labs.gates.view", [("#gt-a-range", "#gt-canvas"), ("#gt-n-range", "#gt-canvas")]),
-    "chapter3": (
-        "app.labs.chapter3.view",
-        [("#c3-sd_w2-range", "#c3-sd-chart"), ("#c3-sm_z1-range", "#c3-sm-bars"), ("#c3-sm_z4-range", "#c3-sm-bars")],
-    ),
-    "universality": (
-        "app.labs.universality.view",
-        [("#un-w-range", "#un-step"), ("#un-h-range", "#un-bump"), ("#un-n-range", "#un-bumps")],
-    ),
-    "backprop": ("app.labs.backprop.view", [("#bp-h1-range", "#bp-net"), ("#bp-m-range", "#bp-net")]),
-    "exercises": ("app.labs.exercises.view", []),
-    "playground": (
-        "nnfs.labs.playground",
-        [("#pg-noise-range", "#pg-plot"), ("#pg-n-range", "#pg-plot"), ("#pg-neurons-1-range", "#pg-plot")],
-    ),
-    "digits": ("app.labs.digits.layout", []),  # no sliders: every Digits setting is typed or chosen
-}
-# lab -> the link state in which every one of its controls is shown (and enabled)
-START = {"gates": "c=adder", "playground": "data=circles"}
+# Every declared lab (app/labs/<name>/__init__.py): the module with its SETTINGS table, which
+# slider moves which picture (for the phone check), and the link state showing every control.
+LABS = {lab.name: lab for lab in declared()}
 
 
 def table_of(lab):
-    return importlib.import_module(LABS[lab][0]).SETTINGS
+    return importlib.import_module(LABS[lab].settings).SETTINGS
 
 
 @pytest.mark.parametrize("lab", list(LABS))
 def test_every_control_belongs_to_the_table_and_back(app, lab):
-    app.goto_lab(lab, START.get(lab, ""))
+    app.goto_lab(lab, LABS[lab].full_state)
     page = app.page
     table = table_of(lab)
     controls = page.eval_on_selector_all(
@@ -98,7 +76,7 @@ def test_every_control_belongs_to_the_table_and_back(app, lab):
 @pytest.mark.parametrize("lab", list(LABS))
 def test_a_typed_number_reads_like_the_core_parser(app, lab):
     """One parser everywhere: '1,000'-style thousands and a true minus sign work in every number field."""
-    app.goto_lab(lab, START.get(lab, ""))
+    app.goto_lab(lab, LABS[lab].full_state)
     page = app.page
     table = table_of(lab)
     for s in table:
@@ -117,11 +95,11 @@ def test_a_typed_number_reads_like_the_core_parser(app, lab):
 
 @pytest.mark.parametrize("lab", list(LABS))
 def test_the_lab_fits_a_phone_and_each_slider_shares_the_screen_with_its_picture(app, lab):
-    app.goto_lab(lab, START.get(lab, ""))
+    app.goto_lab(lab, LABS[lab].full_state)
     page = app.page
     with phone(page):
         assert_fits(page, lab)
-        for slider, picture in LABS[lab][1]:
+        for slider, picture in LABS[lab].sliders:
             page.focus(slider)  # as a keyboard user reaches it; the browser scrolls it into view
             page.keyboard.press("ArrowRight")
             assert on_screen(page, slider), slider

@@ -36,7 +36,9 @@ def test_the_worker_imports_nothing_that_touches_the_page():
     """A worker that touches window/document needs cross-origin isolation: its files
     (the entry and the picture modules it is given) import no pyscript, js or pyodide."""
     # Every worker entry (the trainer's main.py, the exercise checker's exercises.py) and the views.
-    paths = sorted((ROOT / "py" / "worker").glob("*.py")) + [ROOT / "py" / m for m in sync_pyscript_files.worker_modules()]
+    paths = sorted((ROOT / "py" / "worker").glob("*.py")) + [
+        ROOT / "py" / m for m in sync_pyscript_files.worker_modules()
+    ]
     assert {p.name for p in paths} >= {"trainer.py", "checker.py"}
     for path in paths:
         imports = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", path.read_text(), re.M)

@@ -26,7 +26,7 @@ import numpy as np
 from pyodide.ffi import create_proxy
 from pyscript import document, window
 
-from app.shell import offline
+from app.shell import offline, registry
 from app.ui import dom
 from nnfs.maths.selfcheck import parity_workload
 
@@ -116,9 +116,8 @@ def start() -> None:
     for section in document.querySelectorAll("section.lab"):
         name = section.getAttribute("data-lab")
         sections[name] = section
-        module_name = section.getAttribute("data-module")
-        if module_name:
-            modules[name] = module_name
+    for lab in registry.declared():
+        modules[lab.name] = lab.module
     dom.on("app-error-close", "click", lambda e: dom.clear_error())
     window.addEventListener("hashchange", create_proxy(route))
     # Test hook: the parity test compares this with CPython's result for the same seed.

@@ -12,7 +12,8 @@ import time
 import numpy as np
 
 from nnfs.maths import linalg
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 
 ROWS = 10_000  # one timed "epoch" (the per-50,000 figure is 5x, the work being linear in rows)
 REPEATS = 3

@@ -16,7 +16,7 @@ seconds):
        column vectors, one ``backprop(x, y)`` per example, nablas summed) in
        CPython. Its data is laid out as the book does (a list of (784, 1)
        float64 columns), prepared before the clock starts;
-     * **core**: our ``nnfs.maths.network.Trainer`` in CPython, vectorised over each
+     * **core**: our ``nnfs.maths.sgd.Trainer`` in CPython, vectorised over each
        mini-batch (uint8 images scaled per mini-batch, inside the clock);
      * **page**: the same core in Pyodide, in headless Chromium, driven through
        the Digits lab exactly as a person would (preset ``ch1``, 3 epochs, all
@@ -75,7 +75,8 @@ for p in (ROOT / "py", ROOT / "tools", ROOT / "bench"):
 from book_network import BookNetwork, column_data  # noqa: E402
 
 from nnfs.data.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
-from nnfs.maths.network import Network, Trainer  # noqa: E402
+from nnfs.maths.network import Network  # noqa: E402
+from nnfs.maths.sgd import Trainer  # noqa: E402
 
 DATA = ROOT / "static" / "data"
 SIZES = [784, 30, 10]

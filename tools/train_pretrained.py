@@ -50,7 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 
 from nnfs.data.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
-from nnfs.maths.network import Network, Trainer  # noqa: E402
+from nnfs.maths.network import Network  # noqa: E402
+from nnfs.maths.sgd import Trainer  # noqa: E402
 from nnfs.models.model_io import from_json, to_json  # noqa: E402
 
 DATA = ROOT / "static" / "data"

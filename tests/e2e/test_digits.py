@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from nnfs.data import mnist
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 from nnfs.models import model_io
 
 from ..conftest import need

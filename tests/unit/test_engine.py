@@ -9,7 +9,8 @@ import pytest
 
 from nnfs.data.datasets import xor
 from nnfs.maths.engine import Session, Stop, diagnose
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 
 from .test_network import GRADIENT_CASES, numeric_gradient, random_batch, relative_error
 

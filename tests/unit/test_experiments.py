@@ -101,7 +101,7 @@ def _run_to_end(sessions, sid, budget=0.0005):
 
 
 def test_a_chapter3_run_in_the_worker_scores_what_a_hand_written_pass_gives():
-    from nnfs.maths.network import Trainer
+    from nnfs.maths.sgd import Trainer
     from nnfs.runs.remote import unpack_into
 
     sessions = _digit_sessions()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnfs.maths import linalg
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 
 
 @pytest.fixture(params=[False, True], ids=["matmul", "contiguous"])

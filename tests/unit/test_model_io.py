@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from nnfs.labs.digits import check_digit_model
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 from nnfs.models import model_io
 from nnfs.models.model_io import from_json, to_json
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from nnfs.data.datasets import xor
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import SGD, Trainer
 
 SHAPES = [[2, 3, 2], [3, 5, 4, 3], [4, 2], [3, 4, 1]]
 HIDDEN = ["sigmoid", "tanh", "relu", "linear"]
@@ -333,7 +334,7 @@ def test_sgd_convenience_and_reproducibility():
     runs = []
     for _ in range(2):
         net = Network([2, 4, 2], seed=0)
-        history = net.SGD(X, y, epochs=40, mini_batch_size=10, eta=3.0, seed=0, evaluation_data=(X, y))
+        history = SGD(net, X, y, epochs=40, mini_batch_size=10, eta=3.0, seed=0, evaluation_data=(X, y))
         runs.append(net)
     assert len(history) == 40 and history[-1]["epoch"] == 40 and history[-1]["finite"]
     assert history[-1]["accuracy"] == 1.0 and history[-1]["cost"] < history[0]["cost"]
@@ -409,8 +410,14 @@ def test_divergence_is_detected_quietly():
         costs = trainer.step(1000)
     assert len(costs) < 1000  # stopped early
     assert not net.is_finite() and not trainer.is_finite()
-    history = Network([2, 3, 1], activation="linear", output_activation="linear", seed=0).SGD(
-        X, y, epochs=50, mini_batch_size=5, eta=50.0, seed=0
+    history = SGD(
+        Network([2, 3, 1], activation="linear", output_activation="linear", seed=0),
+        X,
+        y,
+        epochs=50,
+        mini_batch_size=5,
+        eta=50.0,
+        seed=0,
     )
     assert len(history) < 50 and history[-1]["finite"] is False
 

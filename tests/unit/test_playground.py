@@ -10,7 +10,7 @@ from nnfs.labs import playground as pg
 from nnfs.labs.playground import DEFAULTS, Config, Session, from_hash, to_hash
 from nnfs.maths import engine
 from nnfs.maths.engine import Stop, diagnose
-from nnfs.maths.network import Trainer
+from nnfs.maths.sgd import Trainer
 
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():

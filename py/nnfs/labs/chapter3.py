@@ -42,7 +42,8 @@ from numpy.typing import NDArray
 from nnfs.data.mnist import N_TEST, SCALE
 from nnfs.labs.digits import TrainingConfig
 from nnfs.maths.engine import Session, Stop
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 
 # ---------------------------------------------------------------------------- the slowdown
 

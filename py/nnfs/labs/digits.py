@@ -150,7 +150,7 @@ class TrainingConfig:
 
         from nnfs.data.mnist import SCALE
         from nnfs.maths.engine import Session
-        from nnfs.maths.network import Trainer
+        from nnfs.maths.sgd import Trainer
 
         images, labels = train
         net = self.build_network()

@@ -35,7 +35,8 @@ from numpy.typing import ArrayLike, NDArray
 from nnfs.data.datasets import make_dataset, train_test_split
 from nnfs.maths import engine
 from nnfs.maths.costs import output_activation_for
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
+from nnfs.maths.sgd import Trainer
 from nnfs.neurons.perceptron import parse_finite
 from nnfs.settings import training as ts
 from nnfs.settings.table import Setting, Table, format_number

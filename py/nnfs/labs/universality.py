@@ -42,9 +42,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths.activations import sigmoid
 from nnfs.maths.engine import Stop
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
 from nnfs.maths.pacing import ChunkPlanner
 from nnfs.maths.rng import make_rng
+from nnfs.maths.sgd import Trainer
 
 STEEPNESS = 10_000.0  # the hidden weight w of every step the learner builds
 PASS_BELOW = 0.405  # the book's test: score < 0.405 ("0.40" to two places)

@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnfs.maths.network import Network, Trainer
+from nnfs.maths.network import Network
 from nnfs.maths.pacing import ChunkPlanner
+from nnfs.maths.sgd import Trainer
 
 EXPLODED = 1e6  # |weight| above this: training has blown up
 CLIMB_FACTOR = 10.0  # a training loss this many times its start (plus CLIMB_MARGIN) has diverged

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.exercises.learner_code import learner_traceback, run_code
 from nnfs.maths.engine import Stop, TrainingError
-from nnfs.maths.network import Trainer
+from nnfs.maths.sgd import Trainer
 
 BACKPROP_FILE = "<your backprop>"
 SGD_FILE = "<your sgd_step>"

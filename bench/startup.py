@@ -1,6 +1,6 @@
 """Start-up benchmark: the app against the runtime's floor, side by side.
 
-    python bench/startup.py [--repeats 5] [--profile]
+    python bench/startup.py [--repeats 5] [--profile] [--compare DIR]
 
 Two pages, served by ``tools/serve.py`` (each from its own root, on its own port):
 
@@ -15,6 +15,10 @@ bare and app alternating so that both see the same machine load. Times are from
 navigation start to ``data-ready``, measured in the page. The table gives the
 median of each, the ratio app / bare, and the bytes transferred (response bodies
 as the browser received them, compressed when the server compressed them).
+
+``--compare DIR`` adds a third page, **before**: another checkout of the app (e.g. a
+``git worktree`` of an older commit; its ``static/`` may be a link to this one's), loaded
+in the same rounds, so a change's effect on start-up is a ratio measured side by side.
 
 ``--profile`` also prints where the app's time goes: the moments PyScript
 reports (``py:progress`` events: interpreter loaded, files fetched...), the
@@ -154,21 +158,24 @@ class Probe:
         self.context.close()
 
 
-def run(repeats: int) -> dict:
+def run(repeats: int, compare: Path | None = None) -> dict:
     from browser import HOW_TO_INSTALL, find_chromium
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
     if chromium is None:
         raise StartError(HOW_TO_INSTALL)
-    results = {(page, kind): [] for page in ("bare", "app") for kind in ("cold", "warm")}
+    names = ("bare", "before", "app") if compare else ("bare", "app")
+    results = {(page, kind): [] for page in names for kind in ("cold", "warm")}
     with tempfile.TemporaryDirectory(prefix="nnfs-startup-") as tmp, sync_playwright() as pw:
         tmp = Path(tmp)
         servers = {"bare": serve(bare_root(tmp)), "app": serve(ROOT)}
+        if compare:
+            servers["before"] = serve(compare)
         probes = {}
         try:
             for k in range(repeats):
-                for name in ("bare", "app"):
+                for name in names:
                     if name in probes:
                         probes[name].close()
                     probes[name] = Probe(pw, chromium, tmp / f"{name}-{k}", servers[name][1], name)
@@ -176,7 +183,7 @@ def run(repeats: int) -> dict:
                     results[(name, "cold")].append(r)
                     print(f"  cold {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
             for _ in range(repeats):
-                for name in ("bare", "app"):
+                for name in names:
                     r = probes[name].load("warm")
                     results[(name, "warm")].append(r)
                     print(f"  warm {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
@@ -190,19 +197,23 @@ def run(repeats: int) -> dict:
 
 
 def table(results: dict) -> list[str]:
+    names = [n for n in ("bare", "before", "app") if results.get((n, "cold"))]
+    titles = {"bare": "bare Pyodide+numpy", "before": "app before", "app": "app"}
     lines = [
         "Start-up: time to ready from navigation start (median; bytes transferred)",
-        f"  {'':6} {'bare Pyodide+numpy':>22} {'app':>22} {'app / bare':>11}",
+        f"  {'':6} "
+        + " ".join(f"{titles[n]:>22}" for n in names)
+        + f" {'app / bare':>11}"
+        + (f" {'app / before':>13}" if "before" in names else ""),
     ]
     for kind in ("cold", "warm"):
-        bare, app = results[("bare", kind)], results[("app", kind)]
-        if not bare or not app:
-            continue
-        b = statistics.median(r["seconds"] for r in bare)
-        a = statistics.median(r["seconds"] for r in app)
-        bb = statistics.median(r["bytes"] for r in bare) / 1e6
-        ab = statistics.median(r["bytes"] for r in app) / 1e6
-        lines.append(f"  {kind:6} {b:>8.2f} s ({bb:5.1f} MB) {a:>8.2f} s ({ab:5.1f} MB) {a / b:>10.2f}×")
+        seconds = {n: statistics.median(r["seconds"] for r in results[(n, kind)]) for n in names}
+        megabytes = {n: statistics.median(r["bytes"] for r in results[(n, kind)]) / 1e6 for n in names}
+        line = f"  {kind:6} " + " ".join(f"{seconds[n]:>8.2f} s ({megabytes[n]:5.1f} MB)" for n in names)
+        line += f" {seconds['app'] / seconds['bare']:>10.2f}×"
+        if "before" in names:
+            line += f" {seconds['app'] / seconds['before']:>12.2f}×"
+        lines.append(line)
     lines.append(
         f"  (n = {len(results[('app', 'cold')])} of each; ratios matter more than seconds on a shared machine)"
     )
@@ -237,9 +248,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start-up: bare Pyodide + numpy page vs the app.")
     parser.add_argument("--repeats", type=int, default=5, help="loads of each kind (default 5)")
     parser.add_argument("--profile", action="store_true", help="also print where the app's time goes")
+    parser.add_argument("--compare", type=Path, help="another checkout of the app, measured alongside (before)")
     args = parser.parse_args(argv)
     try:
-        results = run(max(1, args.repeats))
+        results = run(max(1, args.repeats), args.compare)
     except StartError as e:
         print(f"START-UP BENCH FAILED: {e}")
         return 1

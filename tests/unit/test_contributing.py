@@ -44,15 +44,24 @@ def test_every_python_snippet_compiles():
 
 def test_the_example_view_passes_the_example_unit_test(monkeypatch):
     view_src, test_src = (b for b in snippets("python") if "def summary" in b or "def test_the_summary" in b)
-    view = types.ModuleType("app.demo_view")
-    exec(compile(view_src, "demo_view.py", "exec"), view.__dict__)
+    view = types.ModuleType("app.labs.demo.view")
+    exec(compile(view_src, "view.py", "exec"), view.__dict__)
     assert view.SETTINGS.element_id("k") == "dm-k"  # the ids the HTML and the e2e snippets use
     for name in ("#dm-k", "dm-summary", "dm-status", "#dm-k-range", "#dm-k-error"):
         assert name in GUIDE, name
-    monkeypatch.setitem(sys.modules, "app.demo_view", view)
-    import app
-
-    monkeypatch.setattr(app, "demo_view", view, raising=False)
+    package = types.ModuleType("app.labs.demo")
+    package.view = view
+    monkeypatch.setitem(sys.modules, "app.labs.demo", package)
+    monkeypatch.setitem(sys.modules, "app.labs.demo.view", view)
     tests: dict = {}
     exec(compile(test_src, "test_demo_view.py", "exec"), tests)
     tests["test_the_summary_gives_k_and_its_square"]()
+
+
+def test_the_example_declaration_is_a_lab_declaration():
+    (declaration,) = (b for b in snippets("python") if "LAB = LabInfo(" in b)
+    scope: dict = {}
+    exec(compile(declaration, "__init__.py", "exec"), scope)
+    lab = scope["LAB"]
+    assert (lab.name, lab.settings, lab.module) == ("demo", "app.labs.demo.view", "app.labs.demo.lab")
+    assert f'data-lab="demo">{lab.nav_text}</a>' in GUIDE  # the nav entry the guide shows is the declaration's

@@ -1,8 +1,10 @@
 """The Backprop lab's pure view: layout, weight styles, hit testing, the step
-and check panels, and the log-scale speed chart."""
+and check panels, the table of examples, and the log-scale speed chart.
+(The equations' text: test_backprop_equations.py.)"""
 
 import math
 
+import numpy as np
 import pytest
 
 from app.labs.backprop.view import (
@@ -14,12 +16,12 @@ from app.labs.backprop.view import (
     bar_boxes,
     check_html,
     curve_points,
+    examples_html,
     hit,
     label_point,
     layout,
     log_ticks,
     log_y,
-    selection_name,
     selection_of,
     speeds_text,
     step_html,
@@ -60,7 +62,6 @@ def test_clicks_select_neurons_and_weights():
     assert hit(lay, mx, my) == ("weight", 2, 1, 0)
     assert selection_of(hit(lay, mx, my + 2)) == Selection(2, 1, 0)
     assert hit(lay, 2, 2) is None
-    assert selection_name(Selection(2, 1, 0)) == "w²₂₁" and selection_name(Selection(1, 2)) == "b¹₃"
 
 
 def test_step_panel_escapes_and_numbers_the_step():
@@ -72,6 +73,15 @@ def test_step_panel_escapes_and_numbers_the_step():
     check = walk.finite_difference(Selection(1, 0, 1))
     panel = check_html("w¹₁₂", check)
     assert "they agree" in panel
+
+
+def test_examples_table_has_a_field_per_input_and_target():
+    X = np.array([[0.5, 0.25], [1.0, 0.0]])
+    T = np.array([[1.0], [0.0]])
+    html = examples_html(X, T)
+    assert html.count("<tr>") == 3 and "<th scope='col'>x₂</th>" in html and "<th scope='col'>y₁</th>" in html
+    assert "id='bp-x-0-1' data-not-setting data-kind='x' data-row='0' data-col='1' value='0.25'" in html
+    assert "aria-label='y1 of example 2'" in html and html.count("<input") == 6
 
 
 def test_log_axis_and_bars():

@@ -1,10 +1,10 @@
 """Lab 6, backpropagation step by step: glue only.
 
-Reads the lab's settings (``backprop_view.SETTINGS``) and the example table,
+Reads the lab's settings (``view.SETTINGS``) and the example table,
 makes the network, and asks ``nnfs.labs.backprop.steps.Walkthrough`` (one call of
-``Network.trace``) for each step's equation with the numbers plugged in; draws
-the network on ``#bp-net`` and writes the step into ``#bp-step``. The speed
-of learning part lives in ``backprop_speed``.
+``Network.trace``) for each step's numbers; draws the network on ``#bp-net``
+(``picture``) and writes the step, its equation with the numbers plugged in
+(``equations``), into ``#bp-step``. The speed of learning part lives in ``speed``.
 
 Test hooks (``lab.publish``): ``#bp-net`` has data-sizes, data-x, data-t (the
 examples, JSON), data-act, data-cost, data-seed, data-edited (weights typed in
@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import json
 
+from app.labs.backprop import picture, view
 from app.labs.backprop import speed as backprop_speed
-from app.labs.backprop import view
+from app.labs.backprop.equations import num, selection_name
 from app.shell.lab import Lab
 from app.shell.runloop import RunLoop
 from app.ui import dom
 from app.ui.canvas import Canvas
-from nnfs.labs.backprop.steps import Selection, Walkthrough, default_examples, num
+from nnfs.labs.backprop.steps import Selection, Walkthrough, default_examples
 from nnfs.maths.network import Network
 from nnfs.settings.table import parse_number
-
-INK, MUTED, DELTA = "#1b2430", "#5b6675", "#b5179e"
 
 
 class State:
@@ -218,7 +217,7 @@ def _selected_or_default() -> Selection:
 def set_value() -> None:
     """The typed value becomes the selected weight or bias."""
     sel = _selected_or_default()
-    name = view.selection_name(sel)
+    name = selection_name(sel)
     field, error = dom.by_id("bp-value"), dom.by_id("bp-value-error")
     try:
         value = parse_number(str(field.value), name, lo=-100, hi=100)
@@ -247,7 +246,7 @@ def _current(sel: Selection) -> float:
 def check() -> None:
     sel = _selected_or_default()
     result = st.walk.finite_difference(sel, lab["eps"])
-    dom.set_html("bp-check-result", view.check_html(view.selection_name(sel), result))
+    dom.set_html("bp-check-result", view.check_html(selection_name(sel), result))
     lab.publish(
         "bp-check-result",
         numeric=result["numeric"],
@@ -279,21 +278,7 @@ def _example_typed(event) -> None:
 
 
 def _example_table() -> None:
-    m, n_in, n_out = st.X.shape[0], st.X.shape[1], st.T.shape[1]
-    head = "".join(f"<th scope='col'>x{view.sub(k + 1)}</th>" for k in range(n_in))
-    head += "".join(f"<th scope='col'>y{view.sub(j + 1)}</th>" for j in range(n_out))
-    rows = []
-    for i in range(m):
-        cells = [f"<th scope='row'>{i + 1}</th>"]
-        for kind, row in (("x", st.X[i]), ("y", st.T[i])):
-            for n, value in enumerate(row):
-                cells.append(
-                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' data-not-setting "
-                    f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
-                    f"aria-label='{kind}{n + 1} of example {i + 1}'></td>"
-                )
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    dom.set_html("bp-examples", f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    dom.set_html("bp-examples", view.examples_html(st.X, st.T))
     dom.set_text("bp-examples-error", "")
 
 
@@ -310,9 +295,9 @@ def draw() -> None:
     step = st.walk.steps[st.index]
     explained = st.walk.explain(step, st.sel, st.example)
     dom.set_html("bp-step", view.step_html(step, st.index, len(st.walk.steps), explained))
-    _draw_network(step, explained)
+    picture.draw_network(_net_canvas, st.layout, st.walk, st.index, st.example, st.sel, explained)
     sel = _selected_or_default()
-    dom.set_text("bp-selected", view.selection_name(sel))
+    dom.set_text("bp-selected", selection_name(sel))
     field = dom.by_id("bp-value")
     if dom.document.activeElement != field:
         field.value = repr(_current(sel))
@@ -338,71 +323,3 @@ def draw() -> None:
         edited=str(st.edited).lower(),
         eta=float(lab["eta"]),
     )
-
-
-def _computed_deltas(step) -> set:
-    """Layers whose δ is known at this step (BP1 gives L, each BP2 one more)."""
-    steps, L = st.walk.steps[: st.index + 1], st.walk.L
-    return {s.layer for s in steps if s.kind in ("bp1", "bp2")} | (
-        set(range(1, L + 1)) if step.kind in ("bp3", "bp4", "update") else set()
-    )
-
-
-def _draw_network(step, explained) -> None:
-    cv, lay, net, x = _net_canvas, st.layout, st.net, st.example
-    cv.clear()
-    lit_edges, lit_neurons = set(explained.edges), set(explained.neurons)
-    sel = st.sel
-    sel_edge = (sel.layer, sel.j, sel.k) if sel is not None and sel.is_weight else None
-    strokes: dict = {}
-    for l in range(1, len(lay.sizes)):
-        for j in range(lay.sizes[l]):
-            for k in range(lay.sizes[l - 1]):
-                (x0, y0), (x1, y1) = lay.edge(l, j, k)
-                if (l, j, k) in lit_edges:
-                    cv.line(x0, y0, x1, y1, view.HILITE, view.weight_style(0)[1] + 8)
-                style = view.weight_style(float(net.weights[l - 1][j, k]), (l, j, k) == sel_edge)
-                strokes.setdefault(style, []).append(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}")
-    for (colour, width), parts in strokes.items():
-        cv.fill_stroke("".join(parts), stroke=colour, width=width)
-    labels = [
-        (num(net.weights[l - 1][j, k], 3),) + view.label_point(lay, l, j, k)
-        for (l, j, k) in sorted(lit_edges | ({sel_edge} if sel_edge else set()))
-    ]
-    if labels:
-        cv.rects([(px - 22, py - 8, 44, 16) for _, px, py in labels], fill="rgba(255,255,255,0.9)")
-        cv.texts(labels, INK, 11)
-    deltas = _computed_deltas(step)
-    forward_done = {s.layer for s in st.walk.steps[: st.index + 1] if s.kind == "forward"}
-    if step.kind != "forward":
-        forward_done = set(range(1, st.walk.L + 1))
-    values, small, red = [], [], []
-    for l, layer in enumerate(lay.pos):
-        for j, (px, py) in enumerate(layer):
-            lit = (l, j) in lit_neurons
-            focus = explained.focus[:2] == (l, j) and len(explained.focus) == 2
-            cv.circle(
-                px,
-                py,
-                view.RADIUS,
-                "#fff4e6" if lit else "#ffffff",
-                view.FOCUS if focus else (view.HILITE if lit else MUTED),
-                3 if focus or lit else 1.2,
-            )
-            if l == 0:
-                values.append((num(st.X[x, j], 3), px, py))
-                small.append((f"x{view.sub(j + 1)}", px, py - view.RADIUS - 8))
-            elif l in forward_done:
-                a = st.walk.a(l, j, x)
-                values.append((num(a, 3), px, py))
-                small.append((f"z {num(st.walk.z(l, j, x), 3)}", px, py - view.RADIUS - 8))
-            if l in deltas:
-                red.append((f"δ {num(st.walk.delta(l, j, x), 3)}", px, py + view.RADIUS + 10))
-    cv.texts(values, INK, 12, bold=True)
-    cv.texts(small, MUTED, 11)
-    cv.texts(red, DELTA, 11)
-    names = ["input"] + [f"hidden {l}" for l in range(1, st.walk.L)] + ["output"]
-    cv.texts([(n, layer[0][0], cv.height - 10) for n, layer in zip(names, lay.pos)], MUTED, 11)
-    if step.kind == "cost" or (st.index >= st.walk.L):
-        ys = " ".join(num(v, 3) for v in st.T[x])
-        cv.text(f"y = ({ys})", lay.pos[-1][0][0], 14, MUTED, 11)

@@ -20,6 +20,7 @@ import json
 import math
 
 from app.labs.backprop import view
+from app.labs.backprop.equations import sup
 from app.runs.worker_client import client
 from app.ui import dom, files
 from app.ui.canvas import Canvas
@@ -240,7 +241,7 @@ def _axis(cv: Canvas) -> tuple[float, float]:
     for t in view.log_ticks():
         y = view.log_y(t, top, bottom)
         cv.line(MARGIN_L, y, cv.width - MARGIN_R, y, "#eef0f3")
-        cv.text(f"10{view.sup(round(math.log10(t)))}" if t != 1 else "1", MARGIN_L - 6, y, "#5b6675", 11, align="right")
+        cv.text(f"10{sup(round(math.log10(t)))}" if t != 1 else "1", MARGIN_L - 6, y, "#5b6675", 11, align="right")
     cv.line(MARGIN_L, top, MARGIN_L, bottom, "#8a94a3")
     return top, bottom
 

@@ -2,12 +2,14 @@
 
 * The network picture: where each neuron sits, how each weight is drawn
   (colour = sign, thickness = size), and which neuron or weight a click hits.
-* The text of a step (``step_html``): the equation in symbols, then the lines
-  of ``nnfs.labs.backprop.steps.Explained`` with the numbers plugged in.
+* The panel of a step (``step_html``): its title, the equation in symbols, then
+  the equation with the numbers plugged in (the text is ``equations``'), and
+  the check-it-yourself panel (``check_html``) and the table of examples
+  (``examples_html``).
 * The speed-of-learning chart: bars (log scale) for the speeds now, and
   curves over the epochs, also on a log scale (the speeds span 10⁻⁴ to 1).
 
-No ``js`` here; the glue (``backprop_lab.py``) sends the shapes to the canvas.
+No ``js`` here; the glue (``lab.py``) sends the shapes to the canvas.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from app.labs.backprop.equations import equation, lines, num, sub, title
 from nnfs.labs.backprop.learning_speed import BOOK_SIZES
-from nnfs.labs.backprop.steps import Explained, Selection, Step, num, sub, sup
+from nnfs.labs.backprop.steps import Explained, Selection, Step
 from nnfs.settings.table import Setting, Table
 
 NEG = "#e76f51"  # negative weights (the Playground's colours)
@@ -209,23 +212,14 @@ def selection_of(found) -> Selection | None:
     return Selection(found[1], found[2])
 
 
-def selection_name(sel: Selection | None) -> str:
-    """'w²₁₃' for a weight, 'b¹₂' for a neuron (its bias)."""
-    if sel is None:
-        return "nothing"
-    if sel.is_weight:
-        return f"w{sup(sel.layer)}{sub(sel.j + 1, sel.k + 1)}"
-    return f"b{sup(sel.layer)}{sub(sel.j + 1)}"
-
-
 def step_html(step: Step, index: int, total: int, explained: Explained) -> str:
     """The step panel: 'Step i of n', the title, the equation in symbols, the numbers."""
-    lines = "".join(f'<div class="bp-line">{escape(line)}</div>' for line in explained.lines)
+    numbers = "".join(f'<div class="bp-line">{escape(line)}</div>' for line in lines(explained))
     return (
         f'<p class="bp-count">Step {index + 1} of {total}</p>'
-        f'<h3 class="bp-title">{escape(step.title)}</h3>'
-        f'<p class="bp-equation">{escape(step.equation)}</p>'
-        f'<div class="bp-numbers">{lines}</div>'
+        f'<h3 class="bp-title">{escape(title(step, explained.L))}</h3>'
+        f'<p class="bp-equation">{escape(equation(step))}</p>'
+        f'<div class="bp-numbers">{numbers}</div>'
     )
 
 
@@ -240,6 +234,26 @@ def check_html(name: str, check: dict) -> str:
         f'<p class="bp-line">backpropagation (BP3/BP4): <b>{num(check["backprop"], 8)}</b></p>'
         f'<p class="bp-line">relative difference: {num(rel, 2)} — they {verdict}.</p>'
     )
+
+
+def examples_html(X, T) -> str:
+    """The table of the mini-batch: one row per example, its inputs x and targets y
+    as text fields (the glue reads an edited cell by its data-kind/-row/-col)."""
+    m, n_in, n_out = X.shape[0], X.shape[1], T.shape[1]
+    head = "".join(f"<th scope='col'>x{sub(k + 1)}</th>" for k in range(n_in))
+    head += "".join(f"<th scope='col'>y{sub(j + 1)}</th>" for j in range(n_out))
+    rows = []
+    for i in range(m):
+        cells = [f"<th scope='row'>{i + 1}</th>"]
+        for kind, row in (("x", X[i]), ("y", T[i])):
+            for n, value in enumerate(row):
+                cells.append(
+                    f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' data-not-setting "
+                    f"data-kind='{kind}' data-row='{i}' data-col='{n}' value='{value:g}' "
+                    f"aria-label='{kind}{n + 1} of example {i + 1}'></td>"
+                )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 # ------------------------------------------------------------ speed of learning

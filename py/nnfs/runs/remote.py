@@ -172,7 +172,7 @@ class Sessions:
         self.sessions: dict[int, TrainingSession] = {}
         self.kinds: dict[int, Kind] = {}  # id -> the kind of its session
         self.next_id = 1
-        # split -> (images, labels), for 'digits' sessions
+        # split -> (images, labels), for the kinds that train on MNIST (digits, chapter3)
         self.mnist: dict[str, Split] = {}
 
     def _get(self, sid: int) -> TrainingSession:

@@ -7,11 +7,13 @@ page (plus the pure picture code of pictures.playground: numpy only): a worker
 that uses neither ``window`` nor ``document`` needs no
 SharedArrayBuffer, so it runs on a plain static host without COOP/COEP headers.
 
-Every function is ``nnfs.runs.remote.Sessions``'s, exported as it is. Arguments
+Every function is ``nnfs.runs.remote.Sessions``'s, exported as it is; importing
+``nnfs.runs.kinds`` first registers every lab's kind of session. Arguments
 cross as numbers and text; "none" is sent as -1 (epochs, target, max_epochs) or 0
 (session ids), because JS has two kinds of nothing and Python one.
 """
 
+from nnfs.runs import kinds  # noqa: F401 - registers every lab's kind of session
 from nnfs.runs.remote import Sessions
 from pictures.playground import frame_bytes, network_pictures
 

@@ -24,7 +24,7 @@ XOR = pg.Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.
 
 
 def _start(sessions: Sessions, config: pg.Config, code=None) -> int:
-    spec = {"lab": "playground", "config": pg.to_hash(config)}
+    spec = {"lab": "playground", "config": config.values()}
     if code is not None:
         spec["code"] = code
     return json.loads(sessions.start(json.dumps(spec)))["id"]

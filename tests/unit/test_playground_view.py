@@ -139,7 +139,8 @@ def test_a_frame_is_one_slice_its_progress_weights_and_pictures_in_one_buffer():
 
     from nnfs.runs.remote import Sessions, pack
 
-    spec = json.dumps({"lab": "playground", "config": "data=circles&n=120&layers=5,3&act=tanh&epochs=50"})
+    config = pg.from_hash("data=circles&n=120&layers=5,3&act=tanh&epochs=50")[0]
+    spec = json.dumps({"lab": "playground", "config": config.values()})
     # Fake clocks make the slices equal however long they take: 1 ms per reading.
     mine, twin = Sessions(), Sessions()
     sid = json.loads(mine.start(spec))["id"]

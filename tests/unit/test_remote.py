@@ -10,13 +10,17 @@ import pytest
 
 from nnfs.labs import playground as pg
 from nnfs.maths.network import Network
+from nnfs.runs import kinds, remote
 from nnfs.runs.remote import Sessions, pack, unpack_into
 
 STATE = "data=circles&n=120&noise=0.1&layers=5,3&act=tanh&eta=0.5&batch=8&l2=0.1&seed=3&dseed=2"
 
 
 def spec(state=STATE):
-    return json.dumps({"lab": "playground", "config": state})
+    """The page's spec of the settings in link form ``state``: their decoded values."""
+    config, problems = pg.from_hash(state)
+    assert not problems
+    return json.dumps({"lab": "playground", "config": config.values()})
 
 
 def test_pack_and_unpack_round_trip_exactly():
@@ -104,7 +108,7 @@ def test_bad_specs_say_what_is_wrong():
     with pytest.raises(ValueError, match="unknown lab"):
         sessions.start(json.dumps({"lab": "nope"}))
     with pytest.raises(ValueError, match="bad playground settings"):
-        sessions.start(spec("eta=banana"))
+        sessions.start(json.dumps({"lab": "playground", "config": {"eta": "banana"}}))
 
 
 def test_a_universality_fit_runs_in_sessions_as_it_runs_here():
@@ -292,3 +296,97 @@ def test_a_session_of_another_kind_says_so_instead_of_failing_on_a_missing_attri
     sessions.set_rates(fit, 0.5, 0.0)  # a fit's rate does change
     fresh = json.loads(sessions.start(spec(), keep=fit))
     assert fresh["epoch"] == 0 and fresh["length"] == 1
+
+
+# --- the registry of session kinds (issue 18) ----------------------------------------------------
+
+ALL_KINDS = {"playground", "universality", "speed", "digits", "chapter3"}
+
+
+def test_the_worker_protocol_knows_no_lab():
+    """nnfs.runs.remote imports no lab (the labs register their kinds with it), and the
+    worker's entry and the page's fallback import the one module that imports them all."""
+    from tests.unit.test_architecture import GRAPH
+
+    assert not [m for m in GRAPH["nnfs.runs.remote"] if m.startswith("nnfs.labs")]
+    assert "nnfs.runs.kinds" in GRAPH["worker.trainer"]
+    assert "nnfs.runs.kinds" in GRAPH["app.runs.worker_client"]
+    assert {m.__name__ for m in kinds.LABS} == {m for m in GRAPH["nnfs.runs.kinds"] if m.startswith("nnfs.labs")}
+
+
+def test_every_lab_kind_is_registered_once_the_workers_imports_ran():
+    """In a fresh interpreter: the worker's entry alone registers every kind, and the learner's code option."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    py = Path(__file__).resolve().parents[2] / "py"
+    code = (
+        "import json, worker.trainer; from nnfs.runs import remote; "
+        "print(json.dumps([sorted(remote.KINDS), sorted(remote.OPTIONS)]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=py, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [sorted(ALL_KINDS), [["playground", "code"]]]
+    assert set(remote.KINDS) == ALL_KINDS  # here too (this file imported nnfs.runs.kinds)
+
+
+def test_an_unknown_kind_names_the_known_ones_and_a_kind_registers_once(monkeypatch):
+    monkeypatch.setattr(remote, "KINDS", dict(remote.KINDS))
+    monkeypatch.setattr(remote, "OPTIONS", dict(remote.OPTIONS))
+    with pytest.raises(
+        ValueError, match=r"unknown lab 'nope' \(known: chapter3, digits, playground, speed, universality\)"
+    ):
+        Sessions().start(json.dumps({"lab": "nope", "config": {}}))
+    with pytest.raises(ValueError, match="'playground' is registered already"):
+        remote.register("playground", lambda settings, context: None)
+    with pytest.raises(ValueError, match="'code' of 'playground' sessions is registered already"):
+        remote.register_option("playground", "code", lambda session, value: None)
+    with pytest.raises(ValueError, match="'config' of 'toy' sessions is registered already"):
+        remote.register_option("toy", "config", lambda session, value: None)
+    # A new kind: built from its settings and the context (clock, keep, data), then run like any other.
+    seen = []
+
+    def build(settings, context):
+        seen.append((settings, context.data, context.keep, context.clock))
+        return remote.KINDS["universality"].build({"hidden": settings["hidden"]}, context)
+
+    remote.register("toy", build, title="toy fit")
+    sessions = Sessions()
+    first = json.loads(sessions.start(json.dumps({"lab": "toy", "config": {"hidden": 2}}), data=b"xy"))["id"]
+    json.loads(sessions.start(json.dumps({"lab": "toy", "config": {"hidden": 3}}), keep=first))
+    assert seen[0] == ({"hidden": 2}, b"xy", None, sessions.clock)
+    assert seen[1][2] is sessions.sessions[first]
+    with pytest.raises(ValueError, match="is a toy fit: it has no evaluation sets"):
+        sessions.evaluate(first, "test")
+    assert "toy" in str(pytest.raises(ValueError, Sessions().start, json.dumps({"lab": "nope"})).value)
+
+
+def test_a_spec_carries_only_its_kind_s_entries_and_its_settings_as_an_object():
+    sessions = Sessions()
+    with pytest.raises(ValueError, match="a universality spec has no entry 'code'"):
+        sessions.start(json.dumps({"lab": "universality", "config": {"hidden": 4}, "code": {"backprop": ""}}))
+    with pytest.raises(ValueError, match="a playground spec has no entry 'colour'"):
+        sessions.start(json.dumps({"lab": "playground", "config": {}, "colour": 1}))
+    assert json.loads(sessions.start(json.dumps({"lab": "playground", "config": {}, "code": None})))["epoch"] == 0
+    # The link form is not the wire format any more: the settings come decoded.
+    with pytest.raises(ValueError, match=r"a playground spec needs its settings as an object \(config\); got str"):
+        sessions.start(json.dumps({"lab": "playground", "config": STATE}))
+    with pytest.raises(ValueError, match="a universality spec needs its settings as an object"):
+        sessions.start(json.dumps({"lab": "universality"}))
+
+
+def test_the_playground_s_settings_cross_decoded_and_are_checked_as_a_link_is():
+    """The page sends ``Config.values()`` (JSON: lists for tuples, exact floats); the worker
+    reads the same Config, and a bad value gets the message the same value in a link gets."""
+    config = pg.Config(data="spiral", classes=3, layers=(6, 5), eta=0.1 + 0.2, points=((0.5, -0.25, 2),))
+    sent = json.loads(json.dumps(config.values()))
+    assert pg.from_values(sent) == (config, [])
+    sessions = Sessions()
+    sid = json.loads(sessions.start(json.dumps({"lab": "playground", "config": sent})))["id"]
+    assert sessions.sessions[sid].config == config
+    for bad, link in [({"eta": 1e9}, "eta=1000000000"), ({"layers": [4, 99]}, "layers=4,99"), ({"n": 5}, "n=5")]:
+        want = pg.from_hash(link)[1]
+        assert want and pg.from_values(bad)[1] == want
+        with pytest.raises(ValueError) as e:
+            sessions.start(json.dumps({"lab": "playground", "config": bad}))
+        assert str(e.value) == "bad playground settings: " + "; ".join(want)

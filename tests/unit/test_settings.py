@@ -187,6 +187,49 @@ def test_a_text_setting_reads_and_writes_through_its_own_functions():
         Setting("x", "x", (1,), kind="text", parse_text=lambda s: (), encode_text=str)
 
 
+def test_decoded_values_go_through_the_same_parser_with_the_same_messages():
+    """The worker's wire format (issue 18): a JSON object of values, checked by the one parser.
+    A good value reads back as itself (floats exactly); a bad one gets the link's message."""
+    import json
+
+    values = {"w": 0.1 + 0.2, "n": 2000, "gate": "XOR", "x1": True}
+    assert TABLE.from_values(json.loads(json.dumps(values))) == (values, [])
+    assert TABLE.from_values({"w": "−3", "n": "1,000"}) == ({"w": -3.0, "n": 1000}, [])  # text: as typed
+    assert TABLE.from_values({"n": 30.0}) == ({"n": 30}, [])
+    for bad, link in [
+        ({"w": 11}, "w=11"),
+        ({"w": "oops"}, "w=oops"),
+        ({"n": 10.5}, "n=10.5"),
+        ({"gate": "NAND"}, "gate=NAND"),
+        ({"zzz": 1}, "zzz=1"),
+        ({"w": float("inf")}, "w=inf"),
+        ({"w": float("nan")}, "w=nan"),
+    ]:
+        got, problems = TABLE.from_values(bad)
+        assert got == {} and problems == TABLE.from_hash(link)[1] and problems, bad
+    assert TABLE.from_values({"w": True})[1] == [("w", "weight w must be a number; got True")]
+    assert TABLE.from_values({"w": None})[1] == [("w", "weight w must be a number; got None")]
+    assert TABLE.from_values([1, 2])[1] == [(None, "settings must be an object of values; got [1, 2]")]
+    many = {f"k{i}": 1 for i in range(MAX_LINK_PROBLEMS + 3)}
+    assert TABLE.from_values(many)[1][-1] == (None, "and 3 more problems in the settings")
+
+
+def test_a_text_setting_takes_its_value_as_a_list_if_its_parser_gives_it_back():
+    from nnfs.labs.playground import SETTINGS
+
+    assert SETTINGS.from_values({"layers": [8, 6], "pts": [[0.5, -0.25, 1]]}) == (
+        {"layers": (8, 6), "pts": ((0.5, -0.25, 1),)},
+        [],
+    )
+    assert SETTINGS.from_values({"layers": "8, 6"}) == ({"layers": (8, 6)}, [])
+    for bad, link in [({"layers": [4, 99]}, "layers=4,99"), ({"pts": [[0.5, 0.5, 7]]}, "pts=0.5,0.5,7")]:
+        assert SETTINGS.from_values(bad)[1] == SETTINGS.from_hash(link)[1], bad
+    # Values the parser would not give back (written as "4", "0.12,0,1") are refused, not rounded.
+    assert SETTINGS.from_values({"layers": [4.5]})[1] == [("layers", "hidden layers cannot be [4.5]")]
+    assert SETTINGS.from_values({"pts": [[0.123, 0, 1]]})[1] == [("pts", "your points cannot be [[0.123, 0, 1]]")]
+    assert SETTINGS.from_values({"pts": [["a", 0, 1]]})[1] == [("pts", "your points cannot be [['a', 0, 1]]")]
+
+
 def test_semicolons_stay_readable_in_links():
     pts = Setting("pts", "points", "", kind="text", parse_text=str, encode_text=str)
     assert Table("pg", [pts]).to_hash({"pts": "0.5,0.5,1;0,0,0"}) == "pts=0.5,0.5,1;0,0,0"

@@ -37,6 +37,7 @@ from pyscript import document
 from pyscript.ffi import is_none
 
 from app.ui.dom import spawn
+from nnfs.runs import kinds  # noqa: F401 - registers every lab's kind of session (for the fallback)
 from nnfs.runs.remote import Sessions
 
 NAME = "trainer"

@@ -44,6 +44,7 @@ from nnfs.labs.digits import TrainingConfig
 from nnfs.maths.engine import Session, Stop
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
+from nnfs.runs import remote
 
 # ---------------------------------------------------------------------------- the slowdown
 
@@ -273,3 +274,16 @@ EXPERIMENTS: dict[str, Experiment] = {
         "the start (all 50,000 images, 30 epochs)",
     ),
 }
+
+
+# ------------------------------------------------------- the worker's kind
+
+
+def _session(settings: dict[str, Any], context: remote.Context) -> ExperimentSession:
+    """The training worker's run of a chapter 3 experiment (``ExperimentConfig.from_dict``)."""
+    checked = ExperimentConfig.from_dict(settings)
+    train, test = context.splits("train", "test")
+    return checked.build_session(train, test, clock=context.clock)
+
+
+remote.register("chapter3", _session, title="chapter 3 run")

@@ -29,6 +29,7 @@ from nnfs.data.mnist import IMAGE_PIXELS, N_CLASSES, N_TEST, N_TRAIN, N_VALIDATI
 from nnfs.maths.costs import output_activation_for
 from nnfs.maths.network import INITS, Network
 from nnfs.maths.pacing import ChunkPlanner  # noqa: F401 - re-exported: the Digits lab paces with it
+from nnfs.runs import remote
 from nnfs.settings import training as ts
 from nnfs.settings.table import Setting
 
@@ -518,3 +519,16 @@ def curve_range(values: Iterable[float | None], floor: float = 0.0) -> tuple[flo
     step = 0.05 if low > 0.5 else 0.1
     bottom = math.floor((low - 0.005) / step) * step
     return max(floor, min(bottom, 0.95)), 1.0
+
+
+# ------------------------------------------------------- the worker's kind
+
+
+def _session(settings: dict[str, Any], context: remote.Context) -> Session:
+    """The training worker's Digits run of TrainingConfig's fields, on the MNIST splits it holds."""
+    config = TrainingConfig.from_dict(settings)
+    train, validation, test = context.splits("train", "validation", "test")
+    return config.build_session(train, validation, test, clock=context.clock)
+
+
+remote.register("digits", _session, title="Digits run")

@@ -38,6 +38,7 @@ from nnfs.maths.costs import output_activation_for
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
 from nnfs.neurons.perceptron import parse_finite
+from nnfs.runs import remote
 from nnfs.settings import training as ts
 from nnfs.settings.table import Setting, Table, format_number
 
@@ -383,7 +384,19 @@ def from_hash(text: str) -> tuple[Config, list[str]]:
     """The configuration in a URL hash (without the ``#playground/``), and a
     message for every key that was bad (that key keeps its default) or unknown.
     Links that list every key (as they were written before the table) read the same."""
-    values, problems = SETTINGS.from_hash(text)
+    return _config_of(*SETTINGS.from_hash(text))
+
+
+def from_values(values: dict[str, Any]) -> tuple[Config, list[str]]:
+    """The configuration in decoded settings (``Config.values()`` sent as JSON: how the
+    page hands a run to the training worker), with ``from_hash``'s messages for bad
+    values: the same table parses both (``nnfs.settings.table.Table.from_values``)."""
+    return _config_of(*SETTINGS.from_values(values))
+
+
+def _config_of(values: dict[str, Any], problems: list[tuple[str | None, str]]) -> tuple[Config, list[str]]:
+    """The Config of the good values read, and a message for each problem (a bad
+    setting keeps its default, and its message says which)."""
     messages = []
     for name, message in problems:
         if name is None:
@@ -527,3 +540,21 @@ def activations(network: Network, points: ArrayLike) -> list[NDArray[np.float64]
     with np.errstate(all="ignore"):
         acts, _ = network.forward(np.asarray(points, dtype=np.float64))
     return acts
+
+
+# ------------------------------------------------------- the worker's kind
+
+
+def _session(settings: dict[str, Any], context: remote.Context) -> Session:
+    """The training worker's Playground session of decoded settings (``from_values``);
+    it goes on from ``context.keep`` when that is a Playground run of the same sizes."""
+    config, problems = from_values(settings)
+    if problems:
+        raise ValueError("bad playground settings: " + "; ".join(problems))
+    old = context.keep
+    if isinstance(old, Session) and old.config.sizes == config.sizes:
+        return Session.continued(config, old)
+    return Session(config, clock=context.clock)
+
+
+remote.register("playground", _session, title="Playground run", live_limits=True)

@@ -46,6 +46,7 @@ from nnfs.maths.network import Network
 from nnfs.maths.pacing import ChunkPlanner
 from nnfs.maths.rng import make_rng
 from nnfs.maths.sgd import Trainer
+from nnfs.runs import remote
 
 STEEPNESS = 10_000.0  # the hidden weight w of every step the learner builds
 PASS_BELOW = 0.405  # the book's test: score < 0.405 ("0.40" to two places)
@@ -356,3 +357,20 @@ def fit(config: FitConfig) -> Fit:
     while f.run(1.0) is None:
         pass
     return f
+
+
+# ------------------------------------------------------- the worker's kind
+
+
+def _session(settings: dict[str, Any], context: remote.Context) -> Fit:
+    """The training worker's curve fit of ``FitConfig``'s fields (unknown keys refused)."""
+    fields = FitConfig.__dataclass_fields__
+    unknown = sorted(set(settings) - set(fields))
+    if unknown:
+        raise ValueError(f"unknown fit settings: {', '.join(unknown)}")
+    # Each value as its default's type (JSON numbers arrive as int or float alike).
+    config = FitConfig(**{k: type(getattr(FitConfig, k))(v) for k, v in settings.items()})
+    return Fit(config, clock=context.clock)
+
+
+remote.register("universality", _session, title="curve fit")

@@ -8,10 +8,16 @@ result, and bytes are the one cheap way to move an array; they arrive as a
 numpy, so it is tested in CPython and the page can run the very same object on
 its own thread when no worker can start:
 
-* ``Sessions``: sessions by id. ``start(spec)`` builds one from a JSON spec
-  through the labs' core builders (no maths here), ``run`` trains it for a
-  time budget and returns its progress as JSON, ``weights`` returns its
-  parameters as bytes, ``set_rates``, ``evaluate`` and ``drop``.
+* ``register``: the kinds of session, each registered by its lab's core module
+  (``register("playground", build)``; ``build(settings, context)`` makes a session
+  from the spec's decoded settings and a ``Context``). This module knows no lab:
+  whoever makes a ``Sessions`` imports the labs first (``nnfs.runs.kinds``).
+  ``register_option`` adds an entry a kind's spec may carry, applied to the new
+  session by a hook (the learner's own code, for a Playground run).
+* ``Sessions``: sessions by id. ``start(spec)`` builds one through its kind's
+  builder (no maths here), ``run`` trains it for a time budget and returns its
+  progress as JSON, ``weights`` returns its parameters as bytes, ``set_rates``,
+  ``evaluate`` and ``drop``.
 * ``pack`` / ``unpack_into``: a network's parameters as one float64 buffer.
 
 Pause and Stop are the page no longer calling ``run``; a call trains for the
@@ -23,27 +29,91 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from nnfs.data import mnist
-from nnfs.data.mnist import SCALE
-from nnfs.labs import chapter3 as experiments
-from nnfs.labs import playground as pg
-from nnfs.labs import universality as uni
-from nnfs.labs.backprop import learning_speed as ls
-from nnfs.labs.digits import TrainingConfig
-from nnfs.labs.exercises import learner_trainer
 from nnfs.maths import engine
 from nnfs.maths.network import Network
 
-LABS = ("playground", "universality", "speed", "digits", "chapter3")
-SPEED_KEYS: dict[str, type[int] | type[str]] = {"hidden": int, "act": str, "init": str, "seed": int}
-# The kinds of session the worker holds: each has run, history, stop, epoch and network.
-AnySession = engine.Session | uni.Fit | ls.SpeedSession
+Split = tuple[NDArray[np.uint8], NDArray[np.uint8]]  # an MNIST split: (images, labels)
+
+
+class TrainingSession(Protocol):
+    """What the worker needs of a session of any kind (an engine session, a curve fit,
+    a speed run): a network, its curves, why it stopped, and a way to train on."""
+
+    history: dict[str, list[Any]]
+    train_seconds: float
+
+    @property
+    def network(self) -> Network: ...
+
+    @property
+    def epoch(self) -> int: ...
+
+    @property
+    def stop(self) -> engine.Stop | None: ...
+
+    def run(self, budget: float = ..., until_epoch: int | None = ...) -> engine.Stop | None: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a builder may need besides the spec's settings: the MNIST splits the worker
+    holds, the ``data`` bytes sent with the spec, the session ``keep`` named (None:
+    none; the builder decides whether it can go on from it) and the clock."""
+
+    mnist: Mapping[str, Split]
+    data: bytes | bytearray | memoryview | None
+    keep: TrainingSession | None
+    clock: Callable[[], float]
+
+    def splits(self, *names: str) -> list[Split]:
+        """The MNIST splits ``names``; a ValueError naming those not loaded yet."""
+        missing = [s for s in names if s not in self.mnist]
+        if missing:
+            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
+        return [self.mnist[s] for s in names]
+
+
+Builder = Callable[[dict[str, Any], Context], TrainingSession]
+Option = Callable[[Any, Any], None]  # (the new session, the spec's value): changes the session
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of session: its builder; ``title``, what messages call one; ``live_limits``:
+    the page sends its stop rules (target, max_epochs) with every ``run`` (the Playground's
+    change while it runs; a Digits run keeps those it was started with)."""
+
+    name: str
+    build: Builder
+    title: str
+    live_limits: bool
+
+
+KINDS: dict[str, Kind] = {}
+OPTIONS: dict[tuple[str, str], Option] = {}  # (kind, spec key) -> hook
+
+
+def register(name: str, build: Builder, *, title: str = "", live_limits: bool = False) -> None:
+    """Make specs ``{"lab": name, "config": {...}}`` build sessions with ``build`` (once per kind)."""
+    if name in KINDS:
+        raise ValueError(f"the session kind {name!r} is registered already")
+    KINDS[name] = Kind(name, build, title or f"{name} session", live_limits)
+
+
+def register_option(name: str, key: str, apply: Option) -> None:
+    """Let a spec of kind ``name`` carry ``key``: ``apply(session, value)`` then changes
+    the session it built (a spec whose value is null has none)."""
+    if key in ("lab", "config") or (name, key) in OPTIONS:
+        raise ValueError(f"the spec entry {key!r} of {name!r} sessions is registered already")
+    OPTIONS[(name, key)] = apply
 
 
 def pack(network: Network) -> bytes:
@@ -84,61 +154,28 @@ def _stop_dict(stop: engine.Stop | None) -> dict[str, Any] | None:
     return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""), "problem": stop.problem}
 
 
-def _fit_config(config: object) -> uni.FitConfig:
-    """A Universality fit's settings from the spec's ``config`` dict (unknown keys refused)."""
-    if not isinstance(config, dict):
-        raise ValueError("a universality spec needs a config object")
-    fields = uni.FitConfig.__dataclass_fields__
-    unknown = sorted(set(config) - set(fields))
-    if unknown:
-        raise ValueError(f"unknown fit settings: {', '.join(unknown)}")
-    # Each value as its default's type (JSON numbers arrive as int or float alike).
-    return uni.FitConfig(**{k: type(getattr(uni.FitConfig, k))(v) for k, v in config.items()})
-
-
-def _speed_session(
-    config: object, data: bytes | bytearray | memoryview | None, clock: Callable[[], float]
-) -> ls.SpeedSession:
-    """The speed-of-learning run (chapter 5) of ``config`` on the images in ``data``
-    (``learning_speed.pack_data``): {"hidden": 2..4, "act", "init", "seed"}."""
-    if not isinstance(config, dict) or set(config) != set(SPEED_KEYS):
-        raise ValueError(f"a speed spec needs exactly the settings {', '.join(SPEED_KEYS)}")
-    if data is None:
-        raise ValueError("a speed run needs its images (data)")
-    c: dict[str, Any] = {k: kind(config[k]) for k, kind in SPEED_KEYS.items()}
-    if c["hidden"] not in ls.BOOK_SIZES:
-        raise ValueError(f"hidden layers must be one of {sorted(ls.BOOK_SIZES)}; got {c['hidden']}")
-    X, y = ls.unpack_data(data)
-    run = ls.SpeedRun(
-        ls.BOOK_SIZES[c["hidden"]], X, y, activation=c["act"], init=c["init"], seed=c["seed"], scale=SCALE
-    )
-    return ls.SpeedSession(run, clock=clock)
-
-
 class Sessions:
     """Training sessions by id, each built from a JSON spec.
 
-    A spec is ``{"lab": "playground", "config": "<the lab's URL hash>"}``, or
-    ``{"lab": "universality", "config": {FitConfig's fields}}`` (a curve fit);
-    ``{"lab": "speed", "config": {"hidden", "act", "init", "seed"}}`` with the
-    images as ``data`` (the speed of learning per layer, chapter 5);
-    a Playground spec may carry ``"code": {"backprop": text, "sgd_step": text}``:
-    the learner's code then trains it (``nnfs.labs.exercises.learner_trainer``);
-    ``{"lab": "chapter3", "config": {ExperimentConfig as a dict}}`` (a run of the
-    Chapter 3 lab, on the MNIST splits the worker holds);
-    ``keep`` (a session id) carries that session's weights, epoch count and
-    curves over to the new one when the network has the same sizes (a
-    learner's new point joins a run instead of restarting it).
+    A spec is ``{"lab": KIND, "config": {the kind's settings}}``: e.g. "playground"
+    (``Config.values()``, as its table decodes them), "universality" (a curve fit),
+    "speed" (the speed of learning per layer, chapter 5, on the images sent as
+    ``data``), "digits" and "chapter3" (on the MNIST splits the worker holds); see
+    each lab's builder. A Playground spec may carry ``"code": {"backprop": text,
+    "sgd_step": text}``: the learner's code then trains it. ``keep`` (a session id)
+    lets the builder carry that session's weights, epoch count and curves over to
+    the new one (a learner's new point joins a run instead of restarting it).
     """
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self.clock = clock
-        self.sessions: dict[int, AnySession] = {}
+        self.sessions: dict[int, TrainingSession] = {}
+        self.kinds: dict[int, Kind] = {}  # id -> the kind of its session
         self.next_id = 1
-        # split -> (images, labels), for 'digits' sessions
-        self.mnist: dict[str, tuple[NDArray[np.uint8], NDArray[np.uint8]]] = {}
+        # split -> (images, labels), for the kinds that train on MNIST (digits, chapter3)
+        self.mnist: dict[str, Split] = {}
 
-    def _get(self, sid: int) -> AnySession:
+    def _get(self, sid: int) -> TrainingSession:
         try:
             return self.sessions[int(sid)]
         except (KeyError, ValueError, TypeError):
@@ -148,43 +185,34 @@ class Sessions:
         """Build a session from ``spec_json`` (and ``data``: bytes, for the kinds
         that train on images the page sent); its id and progress as JSON."""
         spec = json.loads(spec_json)
-        lab = spec.get("lab")
-        if lab not in LABS:
-            raise ValueError(f"unknown lab {lab!r} (known: {', '.join(LABS)})")
-        if lab == "universality":
-            return self._add(uni.Fit(_fit_config(spec.get("config")), clock=self.clock))
-        if lab == "speed":
-            return self._add(_speed_session(spec.get("config"), data, self.clock))
-        if lab == "digits":
-            return self._add(self._digits_session(spec.get("config")))
-        if lab == "chapter3":
-            return self._add(self._chapter3_session(spec.get("config")))
-        config, problems = pg.from_hash(str(spec.get("config", "")))
-        if problems:
-            raise ValueError("bad playground settings: " + "; ".join(problems))
+        kind = KINDS.get(spec.get("lab"))
+        if kind is None:
+            raise ValueError(f"unknown lab {spec.get('lab')!r} (known: {', '.join(sorted(KINDS))})")
+        settings = spec.get("config")
+        if not isinstance(settings, dict):
+            raise ValueError(
+                f"a {kind.name} spec needs its settings as an object (config); got {type(settings).__name__}"
+            )
+        options = {k: v for k, v in spec.items() if k not in ("lab", "config") and v is not None}
+        for key in options:
+            if (kind.name, key) not in OPTIONS:
+                raise ValueError(f"a {kind.name} spec has no entry {key!r}")
         old = self.sessions.get(int(keep)) if keep is not None else None
-        # Only a Playground session carries over (an id of another kind starts afresh).
-        if isinstance(old, pg.Session) and old.config.sizes == config.sizes:
-            session = pg.Session.continued(config, old)
-        else:
-            session = pg.Session(config, clock=self.clock)
-        if spec.get("code") is not None:  # the learner's backprop and sgd_step train it
-            learner_trainer.use(session, spec["code"])
-        return self._add(session)
+        session = kind.build(settings, Context(self.mnist, data, old, self.clock))
+        for key, value in options.items():
+            OPTIONS[(kind.name, key)](session, value)
+        sid = self.next_id
+        self.next_id += 1
+        self.sessions[sid], self.kinds[sid] = session, kind
+        return self.progress(sid, since=0)
 
     def _engine(self, sid: int) -> engine.Session:
         """Session ``sid`` when it is an engine session (Playground, Digits), which alone
         keeps evaluation sets; a clear ValueError for a curve fit or a speed run."""
         session = self._get(sid)
         if not isinstance(session, engine.Session):
-            raise ValueError(f"training session {sid!r} is a {type(session).__name__}: it has no evaluation sets")
+            raise ValueError(f"training session {sid!r} is a {self.kinds[int(sid)].title}: it has no evaluation sets")
         return session
-
-    def _add(self, session: AnySession) -> str:
-        sid = self.next_id
-        self.next_id += 1
-        self.sessions[sid] = session
-        return self.progress(sid, since=0)
 
     def run(
         self,
@@ -197,22 +225,18 @@ class Sessions:
     ) -> str:
         """Train for about ``budget`` seconds; progress as JSON (curves from entry ``since``).
 
-        For an engine session, ``target`` (a fraction, None: none) and ``max_epochs``
-        (None: keep the session's) are its stop rules from this call on (the page's
-        limits change while it runs); ``until_epoch`` pauses at that epoch ('goal').
+        For an engine session of a kind with ``live_limits`` (the Playground), ``target``
+        (a fraction, None: none) and ``max_epochs`` (None: keep the session's) are its
+        stop rules from this call on (the page's limits change while it runs); other
+        kinds keep those they were started with. ``until_epoch`` pauses at that epoch ('goal').
         """
         session = self._get(sid)
         until = None if until_epoch is None else int(until_epoch)
-        goal = None if target is None else float(target)
-        if isinstance(session, engine.Session):
-            if isinstance(session, pg.Session):  # the Playground's limits change while it runs
-                session.target = goal
-                if max_epochs is not None:
-                    session.max_epochs = int(max_epochs)
-            # (a Digits session keeps the limits it was started with)
-            stop = session.run(float(budget), until_epoch=until)
-        else:
-            stop = session.run(float(budget), until_epoch=until, target=goal)
+        if self.kinds[int(sid)].live_limits and isinstance(session, engine.Session):
+            session.target = None if target is None else float(target)
+            if max_epochs is not None:
+                session.max_epochs = int(max_epochs)
+        stop = session.run(float(budget), until_epoch=until)
         return self.progress(sid, since=since, stop=stop)
 
     def progress(self, sid: int, since: int = 0, stop: engine.Stop | None = None) -> str:
@@ -248,10 +272,10 @@ class Sessions:
         return pack(self._get(sid).network)
 
     def set_rates(self, sid: int, eta: float, lmbda: float) -> None:
-        session = self._get(sid)
-        if isinstance(session, ls.SpeedSession):
-            raise ValueError(f"training session {sid!r} is a speed-of-learning run: its rates are fixed")
-        session.set_rates(float(eta), float(lmbda))
+        set_rates = getattr(self._get(sid), "set_rates", None)  # a speed run has none
+        if set_rates is None:
+            raise ValueError(f"training session {sid!r} is a {self.kinds[int(sid)].title}: its rates are fixed")
+        set_rates(float(eta), float(lmbda))
 
     def evaluate(self, sid: int, part: str) -> str:
         """(mean cost, accuracy) of the weights held now on 'train' or 'test', as JSON."""
@@ -260,6 +284,7 @@ class Sessions:
 
     def drop(self, sid: int) -> None:
         self.sessions.pop(int(sid), None)
+        self.kinds.pop(int(sid), None)
 
     # ------------------------------------------------------------ digits (MNIST) sessions
 
@@ -276,23 +301,6 @@ class Sessions:
     def mnist_splits(self) -> str:
         """The MNIST splits held, as a JSON list."""
         return json.dumps(sorted(self.mnist))
-
-    def _digits_session(self, config: Any) -> engine.Session:  # Any: JSON, checked by from_dict
-        """An engine session for the Digits lab from TrainingConfig's fields (a dict)."""
-        config = TrainingConfig.from_dict(config)
-        missing = [s for s in ("train", "validation", "test") if s not in self.mnist]
-        if missing:
-            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
-        m = self.mnist
-        return config.build_session(m["train"], m["validation"], m["test"], clock=self.clock)
-
-    def _chapter3_session(self, config: Any) -> experiments.ExperimentSession:  # Any: JSON, checked by from_dict
-        """A run of a chapter 3 experiment (``experiments.ExperimentConfig.from_dict``)."""
-        checked = experiments.ExperimentConfig.from_dict(config)
-        missing = [s for s in ("train", "test") if s not in self.mnist]
-        if missing:
-            raise ValueError(f"the MNIST {', '.join(missing)} images are not loaded yet")
-        return checked.build_session(self.mnist["train"], self.mnist["test"], clock=self.clock)
 
     def held(self, sid: int) -> str:
         """The weights held now, wherever the run is (e.g. stopped mid-epoch): where they

@@ -12,6 +12,10 @@ in a ``Table``. Everything else follows from that one declaration:
   the values that differ from the defaults, in the table's order, so it is
   short and stable; reading one percent-decodes it (``w=%E2%88%923`` is "−3",
   as if typed) and reports every bad or unknown part without losing the rest.
+* ``Table.from_values`` reads decoded settings (a JSON object of values: how a page
+  sends a run's settings to the training worker) through the same parser: each
+  value is written as the text it stands for and parsed, so a bad one gets the
+  message a bad link or field would.
 * The glue (``app.shell.lab``) builds or binds the page's controls from the table, so
   a label or a limit is written in one place.
 
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -40,6 +44,7 @@ MAX_LINK_PROBLEMS = 5  # a hostile link gets five messages, then a count
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("0", "false", "off", "no")
+_NO_VALUE = object()  # a link's part with no "=" (``from_hash``)
 
 
 def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -58,6 +63,11 @@ def _short_repr(value: object) -> str:
     """repr(value), cut like ``shorten`` (for values that are not text at all)."""
     text = repr(value)
     return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+
+
+def _tuples(value: object) -> object:
+    """JSON's lists as the tuples a text setting's parser returns (nested: points)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
 def format_number(value: float, integer: bool = False) -> str:
@@ -197,6 +207,33 @@ class Setting:
             return stripped
         raise ValueError(f"{self.label} must be one of {', '.join(self.values)}; got {shorten(stripped)}")
 
+    def decode(self, value: object) -> Any:
+        """The value a decoded ``value`` (from JSON) stands for, checked as ``parse`` checks text.
+
+        Text is read as typed. A number, a bool or a list (a text setting's parts) is
+        first written as the text that stands for it, so one parser checks every value
+        and a bad one gets the message a bad link gets; a text setting's value must be
+        one its parser gives back (``[4.5]`` is not hidden layers, though it writes "4").
+        """
+        if isinstance(value, str):
+            return self.parse(value)
+        if self.kind in ("number", "int"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{self.label} must be a number; got {_short_repr(value)}")
+            return self.parse(repr(value))  # repr: the float exactly ("inf", "nan" read as such)
+        if self.kind == "bool" and isinstance(value, bool):
+            return value
+        if self.kind == "text" and isinstance(value, (list, tuple)):
+            held = _tuples(value)
+            try:
+                text = self.encode(held)
+            except (TypeError, ValueError):
+                text = None
+            if text is None or self.parse(text) != held:
+                raise ValueError(f"{self.label} cannot be {_short_repr(value)}")
+            return held
+        return self.parse(value)  # not text: parse says what it must be
+
     def encode(self, value: Any) -> str:
         """``value`` as the URL stores it (exact: reads back as the same value)."""
         if self.kind in ("number", "int"):
@@ -287,6 +324,27 @@ class Table:
         (name, message) with name None for a part that names no setting. Every
         value is percent-decoded first, so it reads as the same text typed would.
         """
+        parts = []
+        for part in str(text).lstrip("#").split("&"):
+            if part:
+                key, sep, raw = part.partition("=")
+                parts.append((unquote(key, errors="replace"), unquote(raw, errors="replace") if sep else _NO_VALUE))
+        return self._read(parts, "parse", "in the link")
+
+    def from_values(self, values: Mapping[str, object]) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
+        """The values in decoded settings (a JSON object: setting name -> value, as the
+        page's controls decode them), and their problems, exactly as ``from_hash``
+        reports them: each value goes through ``Setting.decode``, the same parser."""
+        if not isinstance(values, Mapping):
+            return {}, [(None, f"settings must be an object of values; got {_short_repr(values)}")]
+        return self._read([(str(k), v) for k, v in values.items()], "decode", "in the settings")
+
+    def _read(
+        self, parts: Iterable[tuple[str, object]], read: str, where: str
+    ) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
+        """(values, problems) of (name, raw value) pairs, each read by its setting's method
+        ``read`` ("parse" or "decode": a setting of its own kind may override them); at most
+        ``MAX_LINK_PROBLEMS`` messages, then a count."""
         values: dict[str, Any] = {}
         problems: list[tuple[str | None, str]] = []
         extra = 0
@@ -299,21 +357,17 @@ class Table:
                 extra += 1
 
         known = {s.name: s for s in self.settings}
-        for part in str(text).lstrip("#").split("&"):
-            if not part:
-                continue
-            key, sep, raw = part.partition("=")
-            key = unquote(key, errors="replace")
+        for key, raw in parts:
             setting = known.get(key)
             if setting is None:
                 problem(None, f"unknown setting {shorten(key)} ignored")
-            elif not sep:
+            elif raw is _NO_VALUE:
                 problem(key, f"{setting.label} has no value (expected {key}=…)")
             else:
                 try:
-                    values[key] = setting.parse(unquote(raw, errors="replace"))
+                    values[key] = getattr(setting, read)(raw)
                 except ValueError as e:
                     problem(key, str(e))
         if extra:
-            problems.append((None, f"and {extra} more problem{'s' if extra > 1 else ''} in the link"))
+            problems.append((None, f"and {extra} more problem{'s' if extra > 1 else ''} {where}"))
         return values, problems

@@ -105,8 +105,9 @@ S = _State()
 
 
 def spec(config: pg.Config, code: dict | None = None) -> dict:
-    """The worker's session spec; ``code``: the learner's, to train with (app.labs.playground.mine)."""
-    return {"lab": "playground", "config": pg.to_hash(config), **({"code": code} if code else {})}
+    """The worker's session spec: the settings as their table decodes them (JSON turns the
+    tuples into lists); ``code``: the learner's, to train with (app.labs.playground.mine)."""
+    return {"lab": "playground", "config": config.values(), **({"code": code} if code else {})}
 
 
 def ensure(m: Mirror, keep: Mirror | None = None):

@@ -41,8 +41,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnfs.data.mnist import SCALE
 from nnfs.maths.engine import Stop
 from nnfs.maths.network import Network
+from nnfs.runs import remote
 
 BOOK_SIZES = {
     2: [784, 30, 30, 10],
@@ -234,3 +236,26 @@ class SpeedSession:
         if until_epoch is not None and self.epoch >= until_epoch:
             return Stop("epochs", f"Finished {self.epoch} epochs.")
         return None
+
+
+# ------------------------------------------------------- the worker's kind
+
+SPEED_KEYS: dict[str, type[int] | type[str]] = {"hidden": int, "act": str, "init": str, "seed": int}
+
+
+def _session(settings: dict[str, Any], context: remote.Context) -> SpeedSession:
+    """The training worker's speed-of-learning run of ``settings`` ({"hidden": 2..4,
+    "act", "init", "seed"}) on the images sent as ``context.data`` (``pack_data``)."""
+    if set(settings) != set(SPEED_KEYS):
+        raise ValueError(f"a speed spec needs exactly the settings {', '.join(SPEED_KEYS)}")
+    if context.data is None:
+        raise ValueError("a speed run needs its images (data)")
+    c: dict[str, Any] = {k: kind(settings[k]) for k, kind in SPEED_KEYS.items()}
+    if c["hidden"] not in BOOK_SIZES:
+        raise ValueError(f"hidden layers must be one of {sorted(BOOK_SIZES)}; got {c['hidden']}")
+    X, y = unpack_data(context.data)
+    run = SpeedRun(BOOK_SIZES[c["hidden"]], X, y, activation=c["act"], init=c["init"], seed=c["seed"], scale=SCALE)
+    return SpeedSession(run, clock=context.clock)
+
+
+remote.register("speed", _session, title="speed-of-learning run")

@@ -31,6 +31,7 @@ from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.exercises.learner_code import learner_traceback, run_code
 from nnfs.maths.engine import Stop, TrainingError
 from nnfs.maths.sgd import Trainer
+from nnfs.runs import remote
 
 BACKPROP_FILE = "<your backprop>"
 SGD_FILE = "<your sgd_step>"
@@ -166,3 +167,7 @@ def use(session: Any, code: Mapping[str, str]) -> None:
         raise ValueError(reason)
     sgd_step, sources = load(code)
     session.trainer = LearnerTrainer.wrapping(session.trainer, sgd_step, sources)
+
+
+# The Playground's spec may carry the learner's code: their backprop and sgd_step then train it.
+remote.register_option("playground", "code", use)

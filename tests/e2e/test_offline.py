@@ -90,7 +90,7 @@ def _deploy(site, marker: str):
     """A new version: a changed page and a changed Python module, deployed together."""
     html = site / "index.html"
     html.write_text(html.read_text().replace("in your browser, in Python —", f"in your browser, in Python {marker} —"))
-    main = site / "py" / "app" / "main.py"
+    main = site / "py" / "app" / "shell" / "main.py"
     main.write_text(main.read_text().replace('f"the page was ready', f'f"{marker}: the page was ready'))
 
 

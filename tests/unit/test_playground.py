@@ -55,10 +55,22 @@ def test_the_table_is_the_one_declaration():
     defaults = pg.SETTINGS.defaults()
     assert DEFAULTS.values() == {k: v for k, v in defaults.items() if k not in pg.RUN_SETTINGS}
     for s in pg.SETTINGS:
-        if s.kind in ("number", "int"):
-            assert (pg.NUMBERS[s.name].lo, pg.NUMBERS[s.name].hi) == (s.lo, s.hi)
-        if s.kind == "choice" and s.name not in pg.RUN_SETTINGS:
-            assert pg.CHOICES[s.name] == s.values
+        if s.name in pg.RUN_SETTINGS:
+            continue
+        field = "points" if s.name == "pts" else s.name
+        if s.kind in ("number", "int"):  # Config refuses just outside the table's limits, with the table's message
+            for outside in (s.lo - (1 if s.kind == "int" else s.lo * 1e-9 or 1e-9), s.hi + 1):
+                with pytest.raises(ValueError) as refused:
+                    Config(**{field: outside})
+                with pytest.raises(ValueError) as parsed:
+                    s.parse(repr(outside))
+                assert str(parsed.value) in str(refused.value)
+            Config(**{field: s.lo if s.lo > 0 or s.name != "eta" else s.hi})  # a value inside is taken
+        if s.kind == "choice":
+            for value in s.values:
+                Config(**{field: value})
+            with pytest.raises(ValueError, match=f"{s.label}"):
+                Config(**{field: "no such thing"})
     assert pg.SETTINGS["eta"].label == "learning rate η" and pg.SETTINGS["pts"].kind == "text"
 
 
@@ -157,7 +169,7 @@ def test_config_refuses_bad_values_with_reasons():
         Config(eta=0.0)
     with pytest.raises(ValueError, match="cost must be one of"):
         Config(cost="hinge")
-    with pytest.raises(ValueError, match="class must be 0 to 3"):
+    with pytest.raises(ValueError, match="a point.s class must be at most 3"):  # the link parser's message
         Config(points=((0.0, 0.0, 4),))
 
 

@@ -6,8 +6,8 @@ not drawing lives here, in plain Python + numpy, so it runs and is tested in
 CPython and the page gives the same results:
 
 * ``SETTINGS``: every setting declared once (an ``nnfs.settings.table.Table``: label,
-  default, limits, slider, help); ``Config`` holds one value of each, and
-  ``NUMBERS`` / ``CHOICES`` (the limits its checks use) are read off the table.
+  default, limits, slider, help); ``Config`` holds one value of each, checked by the
+  table's own parser (``validate``), so there is one set of limits and one of messages.
 * ``to_hash`` / ``from_hash``: the configuration as the URL hash through the
   table's codec (``data=circles&layers=4,4&...``: only what differs from the
   defaults), so a link restores a whole setup; older links that list every key
@@ -23,7 +23,6 @@ CPython and the page gives the same results:
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,34 +48,6 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_USER_POINTS = 200
 POINT_DECIMALS = 2  # clicked points are stored (and linked) to 0.01
-
-
-@dataclass(frozen=True)
-class Number:
-    """Limits of a numeric setting (inclusive)."""
-
-    label: str
-    lo: float
-    hi: float
-    integer: bool = False
-
-
-NEURONS = Number("neurons", 1, MAX_NEURONS, True)
-
-
-def fmt(value: float) -> str:
-    """A number as it appears in the URL and the fields: ``3`` not ``3.0``;
-    otherwise the shortest text that reads back as the same float."""
-    return format_number(value)
-
-
-def _parse(spec: Number, text: str) -> int | float:
-    value = parse_finite(text, spec.label, minimum=spec.lo, maximum=spec.hi)
-    if spec.integer:
-        if value != int(value):
-            raise ValueError(f"{spec.label} must be a whole number; got {text.strip()}")
-        return int(value)
-    return value
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -119,15 +90,15 @@ def parse_points(text: str) -> tuple[tuple[float, float, int], ...]:
 
 
 def points_text(points: Iterable[tuple[float, float, int]]) -> str:
-    return ";".join(f"{fmt(x)},{fmt(y)},{c}" for x, y, c in points)
+    return ";".join(f"{format_number(x)},{format_number(y)},{c}" for x, y, c in points)
 
 
 # ------------------------------------------------------------- the settings
 
 # Every setting of the Playground, declared once (the training settings it shares with the
 # Digits lab are nnfs.settings.training'): its URL key, label, default, limits,
-# the slider's range and a sentence of help. The URL codec (nnfs.settings.table), the number
-# limits (NUMBERS), the choices (CHOICES) and Config's defaults all come from here.
+# the slider's range and a sentence of help. The URL codec (nnfs.settings.table), Config's
+# checks (validate) and Config's defaults all come from here.
 # "pts" (the learner's clicked points) is Config.points.
 SETTINGS = Table(
     "pg",
@@ -237,16 +208,6 @@ CONFIG_NAMES = tuple(s.name for s in SETTINGS if s.name not in RUN_SETTINGS)
 # The speed control's epochs per second (None: as fast as the worker goes).
 PACES: dict[str, float | None] = {v: (None if v == "max" else float(v)) for v in SETTINGS["pace"].values}
 
-# Numeric limits and choices, as Config's checks and the glue's fields read them.
-NUMBERS: dict[str, Number] = {
-    # A setting without a limit has none (not None, which _check_number could not compare).
-    s.name: Number(s.label, -math.inf if s.lo is None else s.lo, math.inf if s.hi is None else s.hi, s.kind == "int")
-    for s in SETTINGS
-    if s.kind in ("number", "int")
-}
-CHOICES: dict[str, tuple[str, ...]] = {
-    s.name: s.values for s in SETTINGS if s.kind == "choice" and s.name in CONFIG_NAMES
-}
 _D = SETTINGS.defaults()
 
 
@@ -307,61 +268,11 @@ def _field(name: str) -> str:
     return "points" if name == "pts" else name
 
 
-def _check_number(key: str, value: object) -> str | None:
-    spec = NUMBERS[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"{spec.label} must be a number, got {value!r}"
-    if spec.integer and value != int(value):
-        return f"{spec.label} must be a whole number, got {value!r}"
-    if not spec.lo <= value <= spec.hi:
-        return f"{spec.label} must be from {spec.lo:g} to {spec.hi:g}, got {value:g}"
-    return None
-
-
-def _check_layers(layers: object) -> str | None:
-    if not isinstance(layers, tuple):
-        return f"layers must be a tuple of neuron counts, got {layers!r}"
-    if len(layers) > MAX_HIDDEN_LAYERS:
-        return f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(layers)}"
-    for k in layers:
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_NEURONS:
-            return f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got {k!r}"
-    return None
-
-
-def _check_points(points: object) -> str | None:
-    if not isinstance(points, tuple):
-        return "points must be a tuple of (x, y, class)"
-    if len(points) > MAX_USER_POINTS:
-        return f"at most {MAX_USER_POINTS} points of your own, got {len(points)}"
-    for p in points:
-        if not (isinstance(p, tuple) and len(p) == 3):
-            return f"a point is (x, y, class), got {p!r}"
-        x, y, c = p
-        if not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and -1.0 <= v <= 1.0
-            for v in (x, y)
-        ):
-            return f"a point's x and y must lie in [-1, 1], got {p!r}"
-        if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c <= 3:
-            return f"a point's class must be 0 to 3, got {c!r}"
-    return None
-
-
 def validate(config: Config) -> list[str]:
-    """Every problem with ``config``, as messages (empty when it is fine)."""
-    problems = []
-    for key, names in CHOICES.items():
-        if getattr(config, key) not in names:
-            problems.append(f"{key} must be one of {', '.join(names)}, got {getattr(config, key)!r}")
-    for key in NUMBERS:
-        msg = _check_number(key, getattr(config, key))
-        if msg:
-            problems.append(msg)
-    for msg in (_check_layers(config.layers), _check_points(config.points)):
-        if msg:
-            problems.append(msg)
-    return problems
+    """Every problem with ``config``, as messages (empty when it is fine). Each value is
+    checked by its setting in ``SETTINGS``: the one parser that reads links, fields and
+    the worker's decoded settings (``nnfs.settings.table.Setting.decode``)."""
+    return [message for _name, message in SETTINGS.from_values(config.values())[1]]
 
 
 DEFAULTS = Config()
@@ -373,11 +284,6 @@ def to_hash(config: Config) -> str:
     """``config`` as the link's ``key=value&...``: the settings that differ from
     the defaults, in the table's order (``nnfs.settings.table.Table.to_hash``)."""
     return SETTINGS.to_hash(config.values())
-
-
-def parse_number(key: str, text: str) -> int | float:
-    """The value of numeric setting ``key`` typed as ``text``, or ValueError."""
-    return _parse(NUMBERS[key], text)
 
 
 def from_hash(text: str) -> tuple[Config, list[str]]:

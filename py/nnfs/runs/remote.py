@@ -35,10 +35,10 @@ from nnfs.labs import chapter3 as experiments
 from nnfs.labs import playground as pg
 from nnfs.labs import universality as uni
 from nnfs.labs.backprop import learning_speed as ls
-from nnfs.labs.digits import TrainingConfig
 from nnfs.labs.exercises import learner_trainer
 from nnfs.maths import engine
 from nnfs.maths.network import Network
+from nnfs.settings.training import TrainingConfig
 
 LABS = ("playground", "universality", "speed", "digits", "chapter3")
 SPEED_KEYS: dict[str, type[int] | type[str]] = {"hidden": int, "act": str, "init": str, "seed": int}

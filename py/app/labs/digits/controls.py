@@ -27,7 +27,8 @@ from app.labs.digits import run as digits_run
 from app.labs.digits import view
 from app.labs.digits.state import BUSY_RUN_STATES, lab, message, state
 from app.ui.dom import by_id, on, set_text
-from nnfs.labs.digits import PRESETS, TrainingConfig, config_from_values, matching_preset, preset_values
+from nnfs.labs.digits import PRESETS, matching_preset, preset_values
+from nnfs.settings.training import TrainingConfig, config_from_values
 
 
 def setup() -> None:

@@ -15,8 +15,8 @@ from typing import Any
 from app.labs.digits.layout import SETTINGS
 from app.labs.digits.state import lab
 from app.runs import history_panel as run_history_panel
-from nnfs.labs.digits import CONFIG_FIELDS, TrainingConfig
 from nnfs.runs import history as rh
+from nnfs.settings.training import CONFIG_FIELDS, TrainingConfig
 
 # Short names of the settings for the legend and the list.
 LABELS = {"eta": "η", "l2": "λ", "layers": "hidden", "act": "activation", "batch": "mini-batch", "subset": "images"}

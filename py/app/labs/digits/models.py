@@ -20,8 +20,10 @@ from app.labs.digits.state import Parts, lab, message, state
 from app.ui import files
 from app.ui.dom import by_id, set_text, spawn
 from nnfs.data import mnist
-from nnfs.labs.digits import check_digit_model, confidence_note, eval_rows, n_weights, usable
+from nnfs.labs.digits import confidence_note, eval_rows
 from nnfs.models import export, model_io
+from nnfs.models.model_io import check_digit_model, usable
+from nnfs.settings.training import n_weights
 
 MODEL_URL = "./static/models/pretrained.json"
 MAX_MODEL_BYTES = 50_000_000

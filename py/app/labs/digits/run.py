@@ -30,7 +30,8 @@ from app.labs.digits import history as digits_history
 from app.labs.digits.state import Parts, message, message_is_bad, state
 from app.runs.worker_client import as_bytes, client
 from app.ui.dom import by_id, set_html, set_text, spawn
-from nnfs.labs.digits import EpochRecord, epoch_rate, format_duration, format_megabytes, run_seconds_left
+from app.ui.text import format_duration, format_megabytes
+from nnfs.labs.digits import EpochRecord, epoch_rate, run_seconds_left
 from nnfs.runs.remote import unpack_into
 
 CHUNK_SECONDS = 0.03  # training asked of the worker per call

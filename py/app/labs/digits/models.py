@@ -105,20 +105,15 @@ def model_changed(_event) -> None:
         set_active(key)
 
 
-async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None:
+async def predict_async(net, images, wanted=None) -> np.ndarray | None:
     """The network's answers for many images, a chunk at a time so the page stays responsive
     (a few hundred images, fewer for a big network).
 
-    ``wanted()`` returning False, or Stop pressed during ``run`` (anything with an async
-    ``gate()`` and a ``stopped`` flag), abandons the work (None is returned).
+    ``wanted()`` returning False abandons the work (None is returned).
     """
     out = []
     rows = eval_rows(n_weights(net.sizes))
     for k in range(0, len(images), rows):
-        if run is not None:
-            await run.gate()
-            if run.stopped:
-                return None
         if wanted is not None and not wanted():
             return None
         out.append(net.predict(images[k : k + rows], scale=mnist.SCALE))
@@ -128,7 +123,7 @@ async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None
 
 async def refresh_results(predictions=None, parts: Parts | None = None) -> None:
     """Score the active model on the test set and redraw the results panel (a part at a time:
-    ``parts`` times them, see ``digits_state.Parts``)."""
+    ``parts`` times them, see ``state.Parts``)."""
     state.results_token += 1
     token = state.results_token
     net = state.active_net()

@@ -152,6 +152,8 @@ class Driver:
             return False
         if self.run.loop.running:  # not paused or stopped meanwhile
             self.run.set_state("training")
+        elif p["stop"] and self.run.paused:
+            self.show_progress()  # the last call came back during a Pause: the loop draws no more
         return not p["stop"]
 
     def draw(self) -> None:

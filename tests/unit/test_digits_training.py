@@ -1,38 +1,33 @@
-"""The Digits lab's bookkeeping: presets, settings, confusion matrix, pacing, formatting."""
+"""The Digits lab's bookkeeping: presets, settings, confusion matrix, pacing, formatting
+(TrainingConfig, the metrics, the model checks and the page's formatting live in the shared
+core and the glue's app.ui.text now; their tests stay together here)."""
 
 import math
 
 import numpy as np
 import pytest
 
+from app.ui.text import format_duration, format_megabytes
 from nnfs.labs.digits import (
-    MAX_STEP_WORK,
     PRESETS,
     TRAINING_SETTINGS,
-    ChunkPlanner,
-    CostMeter,
     EpochRecord,
-    TrainingConfig,
-    accuracy_of,
-    check_digit_model,
     confidence_note,
     confidences,
-    config_from_values,
-    confusion_matrix,
     curve_range,
     epoch_rate,
     eval_rows,
-    format_duration,
-    format_megabytes,
     matching_preset,
-    misclassified,
-    n_weights,
     preset_values,
     run_seconds_left,
 )
+from nnfs.maths.metrics import CostMeter, accuracy_of, confusion_matrix, misclassified
 from nnfs.maths.network import Network
+from nnfs.maths.pacing import ChunkPlanner
 from nnfs.models import model_io
+from nnfs.models.model_io import check_digit_model
 from nnfs.settings.table import Table
+from nnfs.settings.training import MAX_STEP_WORK, TrainingConfig, config_from_values, n_weights
 
 LAYERS = Table("dg", TRAINING_SETTINGS)["layers"]
 
@@ -363,7 +358,7 @@ def test_a_config_round_trips_through_its_meta_and_builds_an_engine_session():
 
 
 def test_a_diverged_network_is_not_usable_even_with_finite_weights():
-    from nnfs.labs.digits import usable
+    from nnfs.models.model_io import usable
 
     net = Network([784, 3, 10], seed=0)
     assert usable(net)

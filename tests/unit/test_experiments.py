@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from nnfs.labs import chapter3 as ex
-from nnfs.labs.digits import TrainingConfig
 from nnfs.runs.remote import Sessions
+from nnfs.settings.training import TrainingConfig
 from tests.unit.test_remote import _digit_sessions
 
 

@@ -7,11 +7,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from nnfs.labs.digits import check_digit_model
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
 from nnfs.models import model_io
-from nnfs.models.model_io import from_json, to_json
+from nnfs.models.model_io import check_digit_model, from_json, to_json
 
 
 def trained_net():

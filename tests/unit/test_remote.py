@@ -206,8 +206,8 @@ DIGITS = {
 
 
 def test_a_digits_run_in_slices_ends_with_the_weights_of_a_plain_run_and_scores_them():
-    from nnfs.labs.digits import TrainingConfig
     from nnfs.maths.sgd import Trainer
+    from nnfs.settings.training import TrainingConfig
 
     sessions = _digit_sessions()
     p = json.loads(sessions.start(json.dumps({"lab": "digits", "config": DIGITS})))

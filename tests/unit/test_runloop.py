@@ -149,3 +149,45 @@ def test_a_failing_step_ends_the_run():
         assert isinstance(failures[0], RuntimeError)
 
     run(main)
+
+
+def test_a_coroutine_step_is_awaited_one_at_a_time_and_settles_after_pause():
+    async def main():
+        calls = {"now": 0, "most": 0, "steps": 0, "changes": 0}
+        gate = asyncio.Event()
+
+        async def step():
+            calls["now"] += 1
+            calls["most"] = max(calls["most"], calls["now"])
+            await gate.wait()  # the worker's answer
+            calls["now"] -= 1
+            calls["steps"] += 1
+            return calls["steps"] < 3
+
+        loop = RunLoop(step, on_change=lambda: calls.__setitem__("changes", calls["changes"] + 1), speed=None)
+        loop.play()
+        await spin(3)
+        loop.pause()  # the step under way goes on; no other starts
+        loop.play()  # waits for it
+        await spin(3)
+        assert calls["now"] == 1 and loop.steps == 0
+        gate.set()
+        await spin(20)
+        assert calls["most"] == 1, "two steps were under way at once"
+        assert loop.steps == 3 and loop.done and not loop.running
+
+        # Pause during the last step: it still counts, and says the run is done.
+        gate.clear()
+        calls["steps"] = 0
+        loop.reset()
+        loop.play()
+        await spin(3)
+        calls["steps"] = 2  # the step under way is the last one
+        loop.pause()
+        changes = calls["changes"]
+        gate.set()
+        await loop.settled()
+        assert loop.done and not loop.running and loop.steps == 1
+        assert calls["changes"] == changes + 1
+
+    run(main)

@@ -6,6 +6,12 @@ nothing is left, e.g. the learner converged) and a ``draw()``. The loop runs
 many steps as fit in ``budget`` seconds, then one drawing, then the browser
 gets the thread back (so a click on Pause is answered within one frame).
 
+``step`` may also be a coroutine function, for work that waits (the Digits lab's
+step is a call into the training worker): the loop awaits it, and runs one step
+at a time: Pause ends the loop once the step under way has come back (that step
+still counts: its result is the lab's), a Play in the meantime waits for it, and
+``settled()`` waits for it too (after Stop, to read what the last step left).
+
 Pure Python + asyncio (no ``js``): the page's glue passes its own ``spawn``
 (which reports a failed task in the page), and the tests run it in CPython
 with a fake clock.
@@ -14,6 +20,7 @@ with a fake clock.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 
 
@@ -44,17 +51,45 @@ class RunLoop:
         self.running = False
         self.done = False
         self.steps = 0  # steps taken since the last reset
+        self._in_flight: asyncio.Future | None = None  # a coroutine step under way
 
     def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change()
 
-    def _one(self) -> bool:
-        more = self._step()
+    def _count(self, more) -> bool:
         self.steps += 1
         if more is False:
             self.done = True
         return more is not False
+
+    def _one(self) -> bool:
+        return self._count(self._step())
+
+    async def _take(self) -> bool:
+        """One step; a coroutine step is awaited (a plain one runs without giving the thread back)."""
+        more = self._step()
+        if not inspect.isawaitable(more):
+            return self._count(more)
+        task = asyncio.ensure_future(self._awaited(more))
+        self._in_flight = task
+        return await task
+
+    async def _awaited(self, pending) -> bool:
+        try:
+            more = await pending
+        finally:
+            self._in_flight = None
+        more = self._count(more)
+        if self.done and not self.running:
+            self._changed()  # the step came back done after Pause or Stop: no loop is left to say so
+        return more
+
+    async def settled(self) -> None:
+        """Return once no step is under way (after ``pause`` or ``stop``: once the step that was
+        running, a coroutine step, has come back and been counted)."""
+        while self._in_flight is not None:
+            await asyncio.wait({self._in_flight})
 
     def play(self) -> None:
         """Start running (nothing happens when already running or done)."""
@@ -76,7 +111,7 @@ class RunLoop:
         self.pause() if self.running else self.play()
 
     def step_once(self) -> None:
-        """One step by hand (pauses a run first)."""
+        """One step by hand (pauses a run first; a plain ``step`` only, not a coroutine one)."""
         self.pause()
         if not self.done:
             self._one()
@@ -96,12 +131,16 @@ class RunLoop:
 
     async def _loop(self, token: int) -> None:
         try:
+            if self._in_flight is not None:  # Play came while the last step is under way: one at a time
+                await self.settled()
+                if self.done:
+                    return
             while token == self._token:
                 start = self._clock()
-                more = self._one()
+                more = await self._take()
                 if self.speed is None:  # as fast as it goes: fill the frame's budget
                     while more and token == self._token and self._clock() - start < self.budget:
-                        more = self._one()
+                        more = await self._take()
                 if token != self._token:
                     return
                 if self._draw is not None:

@@ -40,11 +40,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnfs.data.mnist import N_TEST, SCALE
-from nnfs.labs.digits import TrainingConfig
 from nnfs.maths.engine import Session, Stop
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
 from nnfs.runs import remote
+from nnfs.settings.training import TrainingConfig
 
 # ---------------------------------------------------------------------------- the slowdown
 

@@ -351,15 +351,9 @@ def build_data(config: Config) -> Data:
 
 def build_network(config: Config) -> Network:
     """The network ``config.sizes``: hidden activation ``act``, the output
-    activation the cost needs (``Config.output_activation``), seeded weights."""
-    return Network(
-        config.sizes,
-        activation=config.act,
-        output_activation=config.output_activation,
-        cost=config.cost,
-        init=config.init,
-        seed=config.seed,
-    )
+    activation the cost needs (``Config.output_activation``), seeded weights
+    (the one builder every lab's settings use: ``nnfs.settings.training``)."""
+    return ts.build_network(config.sizes, config.act, config.cost, config.init, config.seed)
 
 
 def build_trainer(config: Config, network: Network, data: Data) -> Trainer:

@@ -17,7 +17,8 @@ check failure is a ValueError that says what is wrong and where. Loading takes
 time linear in the file's size and memory of a small multiple of it, whatever
 the file holds (nesting and the number of values are bounded before parsing).
 `check_outputs_bounded` refuses weights so large that outputs could overflow
-for inputs in a given range (the Digits lab's check_digit_model uses it).
+for inputs in a given range; `check_digit_model` uses it to accept a file as a
+digit reader, and `usable` says whether a network's answers can be shown.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nnfs.data.mnist import IMAGE_PIXELS, N_CLASSES
 from nnfs.maths.activations import ACTIVATIONS
 from nnfs.maths.costs import COSTS
 from nnfs.maths.network import Network
@@ -289,3 +291,28 @@ def check_outputs_bounded(net: Network, input_bound: float = 1.0, inputs: str = 
                 f"or nan (a usable model keeps them below {MAX_WEIGHTED_INPUT:.0e})"
             )
     return net
+
+
+def usable(net: Network) -> bool:
+    """Can this network's answers be shown? Not when its weights are no longer finite, nor
+    when its training diverged (``meta["diverged"]``: the engine stopped it for blowing up,
+    whatever numbers it holds)."""
+    return net.is_finite() and not (getattr(net, "meta", None) or {}).get("diverged")
+
+
+def check_digit_model(net: Network) -> Network:
+    """``net`` if it reads 784 pixels into 10 digits, finitely for every image; a
+    ValueError saying why not otherwise.
+
+    Finitely: a model with weights like 1e308 parses and has the right sizes, but
+    its outputs overflow, so every prediction would fail after it became active.
+    Pixels lie in 0..1, so bounding the outputs over that box (interval
+    arithmetic, ``check_outputs_bounded``) settles it for every image.
+    """
+    if net.sizes[0] != IMAGE_PIXELS or net.sizes[-1] != N_CLASSES:
+        raise ValueError(
+            f"this model has {net.sizes[0]} inputs and {net.sizes[-1]} outputs "
+            f"(sizes {net.sizes}); a digit reader needs {IMAGE_PIXELS} inputs "
+            f"(28×28 pixels) and {N_CLASSES} outputs"
+        )
+    return check_outputs_bounded(net, 1.0, "pixel values in 0..1")

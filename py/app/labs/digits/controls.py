@@ -1,79 +1,83 @@
-"""Digits lab training: the settings form and its buttons (Train, Pause, Stop).
+"""Digits lab training: the buttons that train (Train, Pause, Stop) and the run state they show.
 
-The form's controls are built and bound by the lab base (``app.shell.lab``) from the
-lab's settings table (``digits_layout.SETTINGS``): the same names, labels,
-limits and help as the Playground's, read from and written to the link
-(``#digits/l2=5&layers=100&epochs=3``). A preset sets several of them at once;
-``nnfs.labs.digits.config_from_values`` turns them into a TrainingConfig.
-
-The run itself is ``digits_run``'s: it trains in the training worker on the
-engine and shows what comes back. Here: the form (#dg-config, #dg-preset),
-one ``Run`` per Train (its pause/stop flags, read by digits_run between
-calls), and the run state in ``#dg-run`` data-state, which also locks the form
-and marks the lab's link in the navigation while a run is busy. Pause and Stop
-take effect at the click: the page stops asking the worker for more training,
-so nothing has to wait. ``#dg-run`` data-pause-latency-ms and
-data-stop-latency-ms say how long a click waited for the page's thread.
+The run itself is ``app.labs.digits.run``'s: it trains in the training worker on the
+engine, a call at a time, through the lab base's ``RunLoop`` (the one run
+controller of every lab), and shows what comes back. Here: one ``Run`` per Train
+(its settings, its state, its loop), and that state shown: ``#dg-run``
+data-state, which also locks the form (``app.labs.digits.form``) and marks the lab's
+link in the navigation while a run is busy. The state is the ``Run``'s, held by
+the lab's state object (``state.run``); the page only shows it. Pause and Stop take
+effect at the click: the loop stops asking the worker for more training, so
+nothing has to wait. ``#dg-run`` data-pause-latency-ms and data-stop-latency-ms
+say how long a click waited for the page's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 
 import js
 
+from app.labs.digits import form, view
 from app.labs.digits import run as digits_run
-from app.labs.digits import view
 from app.labs.digits.state import BUSY_RUN_STATES, lab, message, state
+from app.shell.runloop import RunLoop
 from app.ui.dom import by_id, on, set_text
-from nnfs.labs.digits import PRESETS, TrainingConfig, config_from_values, matching_preset, preset_values
+from nnfs.settings.training import TrainingConfig
 
 
 def setup() -> None:
     """Bind the training form's buttons and show the first preset (no data is loaded until Train).
     The settings' controls are the lab base's (``lab.build()``, from the table)."""
-    lab.on_change = lambda name, _value: name != "image" and settings_changed()
-    on("dg-preset", "change", _apply_preset)
+    lab.on_change = lambda name, _value: name != "image" and form.settings_changed()
+    on("dg-preset", "change", form.apply_preset)
     on("dg-train", "click", _train_clicked)
     on("dg-pause", "click", _pause_clicked)
     on("dg-stop", "click", _stop_clicked)
-    settings_changed()
-    _set_run_state("idle")
+    form.settings_changed()
+    _show_run_state("idle")
     view.draw_curves(state.canvases["curves"], state.records, int(lab["epochs"]))
 
 
 class Run:
-    """One training run's controls: the loop checks these between chunks."""
+    """One training run: its settings, its state ("loading", "training", "scoring", "paused",
+    "stopped", "done"; "idle" when it could not start) and, once the worker's session has
+    started, the ``RunLoop`` that asks the worker for training (``app.labs.digits.run``)."""
 
     def __init__(self, config: TrainingConfig):
         self.config = config
-        self.paused = False
-        self.stopped = False
-        self.resume = asyncio.Event()
-        self.resume.set()
-        self.paused_seconds = 0.0
-        self.scoring_seconds: float | None = None  # how long the last scoring after an epoch took
+        self.state = ""  # nothing yet: train() says "loading" first
+        self.loop: RunLoop | None = None
+        self.ended = asyncio.Event()  # the loop asks for no more: done, stopped or failed
 
-    async def gate(self) -> None:
-        """Wait here while paused; the time spent waiting is not training time."""
-        if self.paused:
-            t0 = time.perf_counter()
-            await self.resume.wait()
-            self.paused_seconds += time.perf_counter() - t0
+    @property
+    def stopped(self) -> bool:
+        return self.state == "stopped"
+
+    @property
+    def paused(self) -> bool:
+        return self.state == "paused"
 
     def set_state(self, run_state: str) -> None:
-        """The lab's run state, if this run is still the lab's (a stopped run may still be
+        """The run's state, shown if this run is still the lab's (a stopped run may still be
         finishing its last call while a newer one has started)."""
+        if run_state == self.state:
+            return  # the loop says "training" after every call: the page is already in step
+        self.state = run_state
         if state.run is self:
-            _set_run_state(run_state)
+            _show_run_state(run_state)
+
+    def loop_changed(self) -> None:
+        """The loop's ``on_change``: it ran out of work (the worker stopped it, or a step
+        failed), or Stop ended it; Pause is no end."""
+        loop = self.loop
+        if loop is not None and (loop.done or (not loop.running and not self.paused)):
+            self.ended.set()
 
 
-def _set_run_state(run_state: str) -> None:
-    if state.els["run"].getAttribute("data-state") == run_state:
-        return  # the loop says "training" after every call: the page is already in step
+def _show_run_state(run_state: str) -> None:
     state.els["run"].setAttribute("data-state", run_state)
-    busy = run_state in ("loading", "training", "paused", "scoring")
+    busy = run_state in BUSY_RUN_STATES
     # Training goes on while another lab is shown: its link in the navigation says so.
     link = state.els["nav"]
     if busy:
@@ -92,33 +96,11 @@ def _set_run_state(run_state: str) -> None:
     pause.textContent = "Resume" if run_state == "paused" else "Pause"
 
 
-def _config() -> TrainingConfig:
-    return config_from_values(lab.values)
-
-
-def _apply_preset(_event=None) -> None:
-    name = str(by_id("dg-preset").value)
-    if name in PRESETS:
-        lab.set(**preset_values(name))
-        settings_changed()
-
-
-def settings_changed() -> None:
-    """Show which preset the settings match (editing a field turns the preset into 'custom')."""
-    try:
-        config = _config()
-    except ValueError as e:
-        set_text("dg-config-summary", str(e))
-        return
-    by_id("dg-preset").value = matching_preset(config)
-    set_text("dg-config-summary", config.describe())
-
-
 async def _train_clicked(_event) -> None:
     if state.training():
         return
     try:
-        config = _config()
+        config = form.config()
     except ValueError as e:
         message("dg-train-message", str(e), "bad")
         return
@@ -128,25 +110,24 @@ async def _train_clicked(_event) -> None:
     try:
         await digits_run.train(run)
     finally:
-        if state.run is run and state.els["run"].getAttribute("data-state") in BUSY_RUN_STATES:
+        if state.run is run and run.state in BUSY_RUN_STATES:
             run.set_state("stopped")
 
 
 def _pause_clicked(event) -> None:
     run = state.run
-    if run is None or not state.training():
+    if run is None or run.loop is None or not state.training():
         return
     # How long the click waited for the chunk of training running when it came (in the page's clock).
     waited = float(js.performance.now()) - float(event.timeStamp)
     state.els["run"].setAttribute("data-pause-latency-ms", f"{waited:.1f}")
-    run.paused = not run.paused
     if run.paused:
-        run.resume.clear()
-        _set_run_state("paused")
-        set_text("dg-train-text", by_id("dg-train-text").textContent.split(" — ")[0] + " — paused")
+        run.set_state("training")
+        run.loop.play()
     else:
-        run.resume.set()
-        _set_run_state("training")
+        run.set_state("paused")  # first: the loop's on_change then knows this is a pause
+        run.loop.pause()
+        set_text("dg-train-text", by_id("dg-train-text").textContent.split(" — ")[0] + " — paused")
 
 
 def _stop_clicked(event) -> None:
@@ -155,12 +136,11 @@ def _stop_clicked(event) -> None:
         return
     waited = float(js.performance.now()) - float(event.timeStamp)
     state.els["run"].setAttribute("data-stop-latency-ms", f"{waited:.1f}")
-    loading = state.els["run"].getAttribute("data-state") == "loading"
-    run.stopped = True
-    run.paused = False
-    run.resume.set()
+    loading = run.state == "loading"
     # The run is over now: the page asks the worker for no more training (a call under way
-    # ends by itself, and digits_run then scores the weights held).
+    # ends by itself, and app.labs.digits.run then scores the weights held).
     run.set_state("stopped")
+    if run.loop is not None:
+        run.loop.stop()
     if loading:
         set_text("dg-train-text", "Stopped before training began (the images keep downloading for the next run).")

@@ -15,8 +15,8 @@ import json
 from app.labs.digits.state import SPLIT_LABELS, message, state
 from app.ui import files
 from app.ui.dom import by_id, set_text
+from app.ui.text import format_megabytes
 from nnfs.data import mnist
-from nnfs.labs.digits import format_megabytes
 
 DATA_DIR = "./static/data/"
 

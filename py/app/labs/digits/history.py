@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.labs.digits.form import settings_changed
 from app.labs.digits.layout import SETTINGS
 from app.labs.digits.state import lab
 from app.runs import history_panel as run_history_panel
-from nnfs.labs.digits import CONFIG_FIELDS, TrainingConfig
 from nnfs.runs import history as rh
+from nnfs.settings.training import CONFIG_FIELDS, TrainingConfig
 
 # Short names of the settings for the legend and the list.
 LABELS = {"eta": "η", "l2": "λ", "layers": "hidden", "act": "activation", "batch": "mini-batch", "subset": "images"}
@@ -33,9 +34,7 @@ def rerun(record: rh.RunRecord) -> str | None:
     if problems:
         return "; ".join(message for _, message in problems)
     lab.set(**values)
-    from app.labs.digits import controls as digits_train  # (it imports digits_run, which imports this module)
-
-    digits_train.settings_changed()
+    settings_changed()
     return None
 
 

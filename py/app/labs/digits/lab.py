@@ -1,21 +1,23 @@
 """Lab 5, digits: train a network on real MNIST in the page, and read what the learner draws.
 
 This module wires the lab together; the work is split by concern:
-- ``digits_data``: downloads with progress in bytes, failures and Retry;
-- ``digits_models``: which network reads the digits, its test-set results,
-  save/load/export;
-- ``digits_pad``: the drawing pad and the network's answer;
-- ``digits_train``: the training form (built from the settings table by the lab base) and its
-  buttons; ``digits_run``: the run in the training worker;
-- ``digits_view``: pure drawing (curves, galleries, confusion matrix, bars);
-- ``digits_state``: the state they share, in one object.
+- ``data``: downloads with progress in bytes, failures and Retry;
+- ``models``: which network reads the digits, its test-set results,
+  save/load/export; ``results``: the results panel;
+- ``pad``: the drawing pad and the network's answer;
+- ``form``: the training form (built from the settings table by the lab base), its preset
+  and summary; ``controls``: its buttons (Train, Pause, Stop) and the run state they show;
+  ``run``: the run in the training worker, on the lab base's RunLoop;
+- ``history``: the runs kept under the epoch log;
+- ``view``: pure drawing (curves, galleries, confusion matrix, bars);
+- ``state``: the state they share, in one object.
 
 Data arrives only when the lab is first shown: the 10,000 test images and the
 pretrained model at once (to draw and evaluate), the 50,000 training and
 10,000 validation images when training starts.
 
 Values for tests are in the DOM: ``#dg-data`` (data-state, data-loaded,
-data-total, data-percent, data-sets), ``#dg-run`` (see digits_train),
+data-total, data-percent, data-sets), ``#dg-run`` (see controls and run),
 ``#dg-epoch-log`` rows, ``#dg-answer`` (data-digit, data-outputs),
 ``#dg-bars`` items (data-confidence), ``#dg-using`` (data-model),
 ``#dg-sample`` (data-predictions), ``#dg-gallery`` and ``#dg-confusion``.
@@ -25,8 +27,7 @@ from __future__ import annotations
 
 import js
 
-from app.labs.digits import controls as train
-from app.labs.digits import data, models, pad, results, view
+from app.labs.digits import controls, data, form, models, pad, results, view
 from app.labs.digits import history as digits_history
 from app.labs.digits.state import lab, state
 from app.ui.canvas import Canvas
@@ -84,7 +85,7 @@ def setup() -> None:
     state.els["confusion"] = by_id("dg-confusion")
     lab.build()  # every setting's control (training form, test image) from the table
 
-    train.setup()
+    controls.setup()
     on("dg-load-retry", "click", data.retry_clicked)
     on("dg-test-retry", "click", data.retry_clicked)  # the same Retry, beside "Read test image"
     on("dg-model", "change", models.model_changed)
@@ -119,7 +120,7 @@ def show(link: str = "") -> None:
     test image (``#digits/image=3``) shows that image (as soon as the test set is there)."""
     read = lab.show(link)
     if read:
-        train.settings_changed()  # which preset the link's settings match, and their summary
+        form.settings_changed()  # which preset the link's settings match, and their summary
     if read and "image=" in link and lab.fields["image"].error.textContent == "":
         state.shown_test_index = int(lab["image"])
         pad.predict_drawing()

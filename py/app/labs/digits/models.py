@@ -20,8 +20,10 @@ from app.labs.digits.state import Parts, lab, message, state
 from app.ui import files
 from app.ui.dom import by_id, set_text, spawn
 from nnfs.data import mnist
-from nnfs.labs.digits import check_digit_model, confidence_note, eval_rows, n_weights, usable
+from nnfs.labs.digits import confidence_note, eval_rows
 from nnfs.models import export, model_io
+from nnfs.models.model_io import check_digit_model, usable
+from nnfs.settings.training import n_weights
 
 MODEL_URL = "./static/models/pretrained.json"
 MAX_MODEL_BYTES = 50_000_000
@@ -103,20 +105,15 @@ def model_changed(_event) -> None:
         set_active(key)
 
 
-async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None:
+async def predict_async(net, images, wanted=None) -> np.ndarray | None:
     """The network's answers for many images, a chunk at a time so the page stays responsive
     (a few hundred images, fewer for a big network).
 
-    ``wanted()`` returning False, or Stop pressed during ``run`` (anything with an async
-    ``gate()`` and a ``stopped`` flag), abandons the work (None is returned).
+    ``wanted()`` returning False abandons the work (None is returned).
     """
     out = []
     rows = eval_rows(n_weights(net.sizes))
     for k in range(0, len(images), rows):
-        if run is not None:
-            await run.gate()
-            if run.stopped:
-                return None
         if wanted is not None and not wanted():
             return None
         out.append(net.predict(images[k : k + rows], scale=mnist.SCALE))
@@ -126,7 +123,7 @@ async def predict_async(net, images, run=None, wanted=None) -> np.ndarray | None
 
 async def refresh_results(predictions=None, parts: Parts | None = None) -> None:
     """Score the active model on the test set and redraw the results panel (a part at a time:
-    ``parts`` times them, see ``digits_state.Parts``)."""
+    ``parts`` times them, see ``state.Parts``)."""
     state.results_token += 1
     token = state.results_token
     net = state.active_net()

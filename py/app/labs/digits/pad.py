@@ -19,7 +19,8 @@ from app.labs.digits.state import SIZE, lab, state
 from app.ui.dom import by_id, set_html, set_text
 from nnfs.data import mnist
 from nnfs.data.drawn_digits import ink_segment, preprocess_digit, rasterize_strokes
-from nnfs.labs.digits import confidences, usable
+from nnfs.labs.digits import confidences
+from nnfs.models.model_io import usable
 
 PEN = 20.0  # pen width in canvas pixels: MNIST-thick strokes for a ~200 px digit
 PREDICT_EVERY = 0.05  # s between predictions while a stroke is being drawn

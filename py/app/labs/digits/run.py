@@ -3,9 +3,10 @@
 The network trains in the PyScript worker (``py/worker/trainer.py``), on an
 ``nnfs.maths.engine.Session`` built by ``nnfs.runs.remote.Sessions`` from the form's
 ``TrainingConfig``; the worker fetches and checks the MNIST training and
-validation files itself. This module only drives it: it asks for ~30 ms of
-training at a time (``client.run``), so Pause and Stop are simply "stop asking"
-and take effect at once on the page, and shows what comes back: progress
+validation files itself. This module only drives it: the lab base's ``RunLoop``
+asks for ~30 ms of training at a time (``client.run``, one call in flight), so
+Pause and Stop (the loop's) are simply "stop asking" and take effect at once on
+the page, and it shows what comes back: progress
 (images done, images/s, time left), one row per epoch (the engine's validation
 and test scores), the weights and the test-set answers at each epoch's end (for
 the pad, the gallery and the confusion matrix), the engine's Stop in words when
@@ -27,10 +28,11 @@ import numpy as np
 
 from app.labs.digits import data, models, pad, view
 from app.labs.digits import history as digits_history
-from app.labs.digits.state import Parts, message, message_is_bad, state
+from app.labs.digits.state import Parts, lab, message, message_is_bad, state
 from app.runs.worker_client import as_bytes, client
 from app.ui.dom import by_id, set_html, set_text, spawn
-from nnfs.labs.digits import EpochRecord, epoch_rate, format_duration, format_megabytes, run_seconds_left
+from app.ui.text import format_duration, format_megabytes
+from nnfs.labs.digits import EpochRecord, epoch_rate, run_seconds_left
 from nnfs.runs.remote import unpack_into
 
 CHUNK_SECONDS = 0.03  # training asked of the worker per call
@@ -91,7 +93,7 @@ class Driver:
     """The page's side of one worker session: what has been shown so far."""
 
     def __init__(self, run, sid: int, progress: dict):
-        self.run, self.sid = run, sid
+        self.run, self.sid = run, sid  # run: the controls' Run (its state and its RunLoop)
         self.config = run.config
         self.seen = progress["length"]
         self.history = {k: list(v) for k, v in progress["history"].items()}
@@ -100,6 +102,8 @@ class Driver:
         self.net.meta = {"trained_in": "the browser (Digits lab, training worker)", **self.config.meta()}
         self.last_draw = 0.0
         self.per_call = 0  # mini-batches the last call trained
+        self.scoring_seconds: float | None = None  # how long the last scoring after an epoch took
+        self.failure: Exception | None = None  # a step that failed: raised where the run began
 
     @property
     def batches_per_epoch(self) -> int:
@@ -118,7 +122,7 @@ class Driver:
         ending = 0 < self.batches_per_epoch - before <= self.per_call
         task = asyncio.ensure_future(client.run(self.sid, CHUNK_SECONDS, since=self.seen))
         done, _ = await asyncio.wait({task}, timeout=SCORING_AFTER)
-        if ending and not done and not self.run.stopped and not self.run.paused:
+        if ending and not done and self.run.loop.running:  # not paused or stopped meanwhile
             self.run.set_state("scoring")
             set_text(
                 "dg-train-text",
@@ -135,13 +139,37 @@ class Driver:
         self.last = p
         return p
 
+    async def advance(self) -> bool:
+        """The RunLoop's step: one call of training and the epochs it ended; False once the
+        worker has stopped the run (its epochs done, or the engine's Stop) or the call failed."""
+        try:
+            first = len(self.history["epoch"])
+            p = await self.step()
+            if len(self.history["epoch"]) > first:
+                await self.log_epochs(first)  # an epoch that ended, even if Stop came meanwhile
+        except Exception as e:  # noqa: BLE001 - the loop ends; _drive raises it where the run began
+            self.failure = e
+            return False
+        if self.run.loop.running:  # not paused or stopped meanwhile
+            self.run.set_state("training")
+        elif p["stop"] and self.run.paused:
+            self.show_progress()  # the last call came back during a Pause: the loop draws no more
+        return not p["stop"]
+
+    def draw(self) -> None:
+        """The RunLoop's drawing after each call: the progress, every REDRAW_EVERY seconds and at the end."""
+        now = time.perf_counter()
+        if now - self.last_draw >= REDRAW_EVERY or self.last["stop"]:
+            self.last_draw = now
+            self.show_progress()
+
     def show_progress(self) -> None:
         n, p = self.config.subset, self.last
         done = self.images_done()
         epoch_seconds = p["train_seconds"] - self.history["seconds"][-1]
         rate, left = epoch_rate(done, epoch_seconds, n - done)
         known = not math.isnan(rate)
-        run_left = run_seconds_left(rate, n - done, self.config.epochs - p["epoch"] - 1, n, self.run.scoring_seconds)
+        run_left = run_seconds_left(rate, n - done, self.config.epochs - p["epoch"] - 1, n, self.scoring_seconds)
         bar = state.els["train-progress"]
         bar.max, bar.value = n, done
         set_text(
@@ -190,7 +218,7 @@ class Driver:
             return
         t0 = time.perf_counter()
         predictions = await self.pull_weights()
-        self.run.scoring_seconds = self.run.scoring_seconds or (time.perf_counter() - t0)
+        self.scoring_seconds = self.scoring_seconds or (time.perf_counter() - t0)
         # What the epoch's end changes, a part at a time (the browser paints and answers
         # between parts): the curves and the model's name, the pad, then the results panel.
         parts = Parts()
@@ -264,35 +292,28 @@ async def _drive(d: Driver) -> None:
     el.setAttribute("data-epochs", str(config.epochs))
     for key in ("position", "held-test-accuracy"):
         el.removeAttribute(f"data-{key}")
+    run.loop = lab.loop(d.advance, d.draw, run.loop_changed, speed=None, budget=0.0)  # a call per turn
     run.set_state("training")
     await asyncio.sleep(0)
     d.draw_curves()  # the empty plot for this run's epochs
     await note_memory()
-    p = d.last
-    while not run.stopped and not p["stop"]:
-        await run.gate()
-        if run.stopped:
-            break
-        first = len(d.history["epoch"])
-        p = await d.step()
-        if len(d.history["epoch"]) > first:
-            await d.log_epochs(first)  # an epoch that ended, even if Stop came meanwhile
-        if run.stopped:
-            break
-        if not run.paused:
-            run.set_state("training")
-        now = time.perf_counter()
-        if now - d.last_draw >= REDRAW_EVERY or p["stop"]:
-            d.last_draw = now
-            d.show_progress()
-    await _finish(d, p)
+    if d.last["stop"] or run.stopped:  # nothing to train (the worker says so at once), or Stop came
+        run.ended.set()
+    elif not run.paused:  # (a Pause meanwhile: Resume plays it)
+        run.loop.play()
+    await run.ended.wait()  # done, stopped or failed (Pause is no end)
+    await run.loop.settled()  # the call under way when Stop came has come back
+    if d.failure is not None:
+        raise d.failure
+    await _finish(d, d.last)
 
 
 async def _finish(d: Driver, p: dict) -> None:
     run, config = d.run, d.config
+    stopped = run.stopped  # by the learner (the engine's Stop below says "stopped" too)
     set_text("dg-left", "–")
     stop = p["stop"]
-    if stop and not stop["problem"] and not run.stopped:  # the epochs asked for are done
+    if stop and not stop["problem"] and not stopped:  # the epochs asked for are done
         run.set_state("done")
         last = state.records[-1]
         total = sum(r.seconds for r in state.records)
@@ -311,7 +332,7 @@ async def _finish(d: Driver, p: dict) -> None:
     elif stop and stop["problem"]:  # the engine says why it cannot go on
         await d.pull_weights(predictions=False)
         # Its answers would mean nothing (even when the weights are still finite numbers):
-        # the pad, the results and Save say so (digits_training.usable).
+        # the pad, the results and Save say so (nnfs.models.model_io.usable).
         d.net.meta["diverged"] = stop["text"]
         pad.predict_drawing()
         spawn(models.refresh_results())
@@ -324,7 +345,7 @@ async def _finish(d: Driver, p: dict) -> None:
     await note_memory()
     models.update_using()
     pad.predict_drawing()
-    digits_history.keep(config, d.history, d.last["train_seconds"], None if run.stopped else stop)
+    digits_history.keep(config, d.history, d.last["train_seconds"], None if stopped else stop)
 
 
 async def _held(d: Driver) -> None:

@@ -1,9 +1,9 @@
 """The Digits lab's state, held in one object that its modules share.
 
-The lab is split by concern (digits_data: downloads; digits_models: which
-network reads the digits, save/load/export; digits_pad: drawing and
-prediction; digits_train: the training loop; digits_lab: wiring). What they
-share lives here, in ``state``, instead of in module globals, so that each
+The lab is split by concern (data: downloads; models: which network reads
+the digits, save/load/export; pad: drawing and prediction; form, controls and
+run: the training form, its buttons and the run in the worker; lab: wiring).
+What they share lives here, in ``state``, instead of in module globals, so that each
 module says what it reads and writes (``state.x``) and nothing is rebound
 behind another module's back.
 """
@@ -21,7 +21,7 @@ from app.ui.dom import by_id
 
 SIZE = 280  # drawing canvas, in pixels
 SPLIT_LABELS = {"test": "Test set", "train": "Training set", "validation": "Validation set"}
-BUSY_RUN_STATES = ("loading", "training", "paused", "scoring")
+BUSY_RUN_STATES = ("loading", "training", "paused", "scoring")  # a run's states while it lasts
 
 
 class DigitsState:
@@ -68,8 +68,8 @@ class DigitsState:
         self.last_predict = 0.0
         self.shown_test_index: int | None = None  # when a test image, not the drawing, is shown
 
-        # Training (written by digits_train).
-        self.run = None  # the current digits_train.Run, if any
+        # Training (written by controls and run).
+        self.run = None  # the current controls.Run, if any: its state is the lab's run state
         self.records: list = []  # EpochRecords of the current run
         self.peak_memory = 0  # the page's WebAssembly memory (peak)
         self.worker_memory = 0  # the training worker's (peak)
@@ -81,11 +81,7 @@ class DigitsState:
 
     def training(self) -> bool:
         """Is a run loading, training, paused or scoring?"""
-        return (
-            self.run is not None
-            and not self.run.stopped
-            and self.els["run"].getAttribute("data-state") in BUSY_RUN_STATES
-        )
+        return self.run is not None and self.run.state in BUSY_RUN_STATES
 
 
 class Parts:

@@ -13,7 +13,8 @@ import numpy as np
 
 from app.labs.digits.layout import gallery_page, gallery_selection
 from app.ui.canvas import Canvas, plot_axes
-from nnfs.labs.digits import confusion_matrix, curve_range
+from nnfs.labs.digits import curve_range
+from nnfs.maths.metrics import confusion_matrix
 from pictures.pixels import grayscale, tile_digits, tile_origin
 
 GOOD = "#2a9d8f"

@@ -17,6 +17,9 @@ data-numeric, data-backprop, data-relative.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+
+import numpy as np
 
 from app.labs.backprop import speed as backprop_speed
 from app.labs.backprop import view
@@ -31,31 +34,36 @@ from nnfs.settings.table import parse_number
 INK, MUTED, DELTA = "#1b2430", "#5b6675", "#b5179e"
 
 
-class State:
+@dataclass
+class BackpropState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it.
+    The speed-of-learning part keeps its own (``speed``, ``app.labs.backprop.speed``)."""
+
+    speed: backprop_speed.SpeedState
+    net_canvas: Canvas | None = None
+    player: RunLoop | None = None  # Play: the steps one after another
     net: Network | None = None
-    X = T = None  # the mini-batch (m, n_in) and its targets (m, n_out)
+    X: np.ndarray | None = None  # the mini-batch (m, n_in)
+    T: np.ndarray | None = None  # its targets (m, n_out)
     walk: Walkthrough | None = None
-    index = 0  # the step shown
+    index: int = 0  # the step shown
     sel: Selection | None = None  # None: each step shows its first neuron / w¹₁₁
-    example = 0
-    edited = False  # weights typed in or updated since the network was made
-    layout = None
+    example: int = 0
+    edited: bool = False  # weights typed in or updated since the network was made
+    layout: object = None
 
 
-st = State()
-lab = Lab("backprop", view.SETTINGS, on_change=lambda name, value: changed(name))
-_net_canvas: Canvas | None = None
-_player: RunLoop | None = None
+state = BackpropState(speed=backprop_speed.state)
+lab = Lab("backprop", view.SETTINGS, on_change=lambda name, value: changed(name), state=state)
 
 
 def setup() -> None:
-    global _net_canvas, _player
     lab.build()
-    _net_canvas = Canvas("bp-net")
-    _player = RunLoop(_play_step, None, _player_changed, speed=1.0, spawn=dom.spawn)
-    dom.on("bp-next", "click", lambda _e: go(st.index + 1))
-    dom.on("bp-back", "click", lambda _e: go(st.index - 1))
-    dom.on("bp-reset", "click", lambda _e: (_player.pause(), go(0)))
+    state.net_canvas = Canvas("bp-net")
+    state.player = RunLoop(_play_step, None, _player_changed, speed=1.0, spawn=dom.spawn)
+    dom.on("bp-next", "click", lambda _e: go(state.index + 1))
+    dom.on("bp-back", "click", lambda _e: go(state.index - 1))
+    dom.on("bp-reset", "click", lambda _e: (state.player.pause(), go(0)))
     dom.on("bp-play", "click", lambda _e: _toggle_play())
     dom.on("bp-apply", "click", lambda _e: take_step())
     dom.on("bp-example", "change", _example_picked)
@@ -69,14 +77,14 @@ def setup() -> None:
     rebuild()
 
 
-def show(state: str) -> None:
-    lab.show(state)
+def show(link: str) -> None:
+    lab.show(link)
     rebuild()
 
 
 def hide() -> None:
-    if _player is not None:
-        _player.pause()
+    if state.player is not None:
+        state.player.pause()
     backprop_speed.hide()
     lab.hide()
 
@@ -97,14 +105,14 @@ def rebuild() -> None:
     sizes = view.sizes_of(v)
     if v["h3"] and not v["h2"]:
         lab.status("Hidden layer 3 needs a hidden layer 2: using one hidden layer.", "bad")
-    st.net = Network(
+    state.net = Network(
         sizes, activation=v["act"], output_activation="sigmoid", cost=v["cost"], init="normal", seed=v["seed"]
     )
-    st.X, st.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
-    st.edited, st.example = False, 0
-    st.layout = view.layout(sizes, _net_canvas.width, _net_canvas.height)
-    if st.sel is not None and not _valid(st.sel, sizes):
-        st.sel = None
+    state.X, state.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
+    state.edited, state.example = False, 0
+    state.layout = view.layout(sizes, state.net_canvas.width, state.net_canvas.height)
+    if state.sel is not None and not _valid(state.sel, sizes):
+        state.sel = None
     _example_table()
     retrace()
 
@@ -116,59 +124,60 @@ def _valid(sel: Selection, sizes) -> bool:
 
 def retrace(keep_step: bool = True) -> None:
     """Trace again (new weights, examples or η) and redraw the current step."""
-    st.walk = Walkthrough(st.net, st.X, st.T, eta=lab["eta"])
-    st.index = min(st.index, len(st.walk.steps) - 1) if keep_step else 0
-    st.example = min(st.example, len(st.X) - 1)
+    state.walk = Walkthrough(state.net, state.X, state.T, eta=lab["eta"])
+    state.index = min(state.index, len(state.walk.steps) - 1) if keep_step else 0
+    state.example = min(state.example, len(state.X) - 1)
     options = "".join(
-        f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>' for i in range(len(st.X))
+        f'<option value="{i + 1}"{" selected" if i == state.example else ""}>{i + 1}</option>'
+        for i in range(len(state.X))
     )
     dom.set_html("bp-example", options)
-    dom.by_id("bp-example").disabled = len(st.X) == 1
+    dom.by_id("bp-example").disabled = len(state.X) == 1
     draw()
 
 
 def go(index: int) -> None:
-    st.index = max(0, min(index, len(st.walk.steps) - 1))
+    state.index = max(0, min(index, len(state.walk.steps) - 1))
     draw()
 
 
 def _play_step():
-    if st.index >= len(st.walk.steps) - 1:
+    if state.index >= len(state.walk.steps) - 1:
         return False
-    go(st.index + 1)
-    return st.index < len(st.walk.steps) - 1
+    go(state.index + 1)
+    return state.index < len(state.walk.steps) - 1
 
 
 def _toggle_play() -> None:
-    if st.index >= len(st.walk.steps) - 1:
+    if state.index >= len(state.walk.steps) - 1:
         go(0)
-        _player.reset()
-    _player.toggle()
+        state.player.reset()
+    state.player.toggle()
 
 
 def _player_changed() -> None:
     button = dom.by_id("bp-play")
-    button.setAttribute("aria-pressed", "true" if _player.running else "false")
-    button.textContent = "⏸ Pause" if _player.running else "▶ Play"
+    button.setAttribute("aria-pressed", "true" if state.player.running else "false")
+    button.textContent = "⏸ Pause" if state.player.running else "▶ Play"
 
 
 def take_step() -> None:
     """Apply the update to the network and start the walkthrough again."""
-    before = st.walk.trace["cost"]
-    st.net.weights, st.net.biases = st.walk.updated_parameters()
-    st.edited = True
+    before = state.walk.trace["cost"]
+    state.net.weights, state.net.biases = state.walk.updated_parameters()
+    state.edited = True
     retrace(keep_step=False)
     lab.status(
         f"Took one step of gradient descent: the cost went from {num(before)} to "
-        f"{num(st.walk.trace['cost'])}. Step through again to see the new numbers.",
+        f"{num(state.walk.trace['cost'])}. Step through again to see the new numbers.",
         "good",
     )
 
 
 # -- input --------------------------------------------------------------------------------
 def _clicked(event) -> None:
-    x, y = _net_canvas.event_xy(event)
-    found = view.hit(st.layout, x, y)
+    x, y = state.net_canvas.event_xy(event)
+    found = view.hit(state.layout, x, y)
     if found is None:
         return
     sel = view.selection_of(found)
@@ -183,13 +192,13 @@ def _clicked(event) -> None:
 
 
 def select(sel: Selection) -> None:
-    st.sel = sel
+    state.sel = sel
     dom.set_text("bp-check-result", "")
     draw()
 
 
 def _example_picked(_event) -> None:
-    st.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
+    state.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
     draw()
 
 
@@ -199,9 +208,9 @@ def _key(event) -> None:
         return
     key = str(event.key)
     if key == "ArrowRight":
-        go(st.index + 1)
+        go(state.index + 1)
     elif key == "ArrowLeft":
-        go(st.index - 1)
+        go(state.index - 1)
     elif key == "Home":
         go(0)
     elif key in ("p", "P"):
@@ -212,7 +221,7 @@ def _key(event) -> None:
 
 
 def _selected_or_default() -> Selection:
-    return st.sel if st.sel is not None else Selection(1, 0, 0)
+    return state.sel if state.sel is not None else Selection(1, 0, 0)
 
 
 def set_value() -> None:
@@ -229,24 +238,24 @@ def set_value() -> None:
     error.textContent = ""
     field.removeAttribute("aria-invalid")
     if sel.is_weight:
-        st.net.weights[sel.layer - 1][sel.j, sel.k] = value
+        state.net.weights[sel.layer - 1][sel.j, sel.k] = value
     else:
-        st.net.biases[sel.layer - 1][sel.j] = value
-    st.edited = True
-    st.sel = sel
+        state.net.biases[sel.layer - 1][sel.j] = value
+    state.edited = True
+    state.sel = sel
     retrace()
     lab.status(f"{name} = {num(value)}: the forward pass and every gradient changed with it.", "good")
 
 
 def _current(sel: Selection) -> float:
     if sel.is_weight:
-        return float(st.net.weights[sel.layer - 1][sel.j, sel.k])
-    return float(st.net.biases[sel.layer - 1][sel.j])
+        return float(state.net.weights[sel.layer - 1][sel.j, sel.k])
+    return float(state.net.biases[sel.layer - 1][sel.j])
 
 
 def check() -> None:
     sel = _selected_or_default()
-    result = st.walk.finite_difference(sel, lab["eps"])
+    result = state.walk.finite_difference(sel, lab["eps"])
     dom.set_html("bp-check-result", view.check_html(view.selection_name(sel), result))
     lab.publish(
         "bp-check-result",
@@ -268,24 +277,24 @@ def _example_typed(event) -> None:
     try:
         value = parse_number(str(el.value), label, lo=lo, hi=hi)
     except ValueError as e:
-        old = (st.X if kind == "x" else st.T)[i, n]
+        old = (state.X if kind == "x" else state.T)[i, n]
         error.textContent = f"{e} — keeping {num(old)}"
         el.setAttribute("aria-invalid", "true")
         return
     error.textContent = ""
     el.removeAttribute("aria-invalid")
-    (st.X if kind == "x" else st.T)[i, n] = value
+    (state.X if kind == "x" else state.T)[i, n] = value
     retrace()
 
 
 def _example_table() -> None:
-    m, n_in, n_out = st.X.shape[0], st.X.shape[1], st.T.shape[1]
+    m, n_in, n_out = state.X.shape[0], state.X.shape[1], state.T.shape[1]
     head = "".join(f"<th scope='col'>x{view.sub(k + 1)}</th>" for k in range(n_in))
     head += "".join(f"<th scope='col'>y{view.sub(j + 1)}</th>" for j in range(n_out))
     rows = []
     for i in range(m):
         cells = [f"<th scope='row'>{i + 1}</th>"]
-        for kind, row in (("x", st.X[i]), ("y", st.T[i])):
+        for kind, row in (("x", state.X[i]), ("y", state.T[i])):
             for n, value in enumerate(row):
                 cells.append(
                     f"<td><input type='text' inputmode='decimal' id='bp-{kind}-{i}-{n}' data-not-setting "
@@ -305,54 +314,54 @@ def _sel_text(sel) -> str:
 
 
 def draw() -> None:
-    if st.walk is None or _net_canvas is None:
+    if state.walk is None or state.net_canvas is None:
         return
-    step = st.walk.steps[st.index]
-    explained = st.walk.explain(step, st.sel, st.example)
-    dom.set_html("bp-step", view.step_html(step, st.index, len(st.walk.steps), explained))
+    step = state.walk.steps[state.index]
+    explained = state.walk.explain(step, state.sel, state.example)
+    dom.set_html("bp-step", view.step_html(step, state.index, len(state.walk.steps), explained))
     _draw_network(step, explained)
     sel = _selected_or_default()
     dom.set_text("bp-selected", view.selection_name(sel))
     field = dom.by_id("bp-value")
     if dom.document.activeElement != field:
         field.value = repr(_current(sel))
-    dom.by_id("bp-back").disabled = st.index == 0
-    dom.by_id("bp-next").disabled = st.index == len(st.walk.steps) - 1
+    dom.by_id("bp-back").disabled = state.index == 0
+    dom.by_id("bp-next").disabled = state.index == len(state.walk.steps) - 1
     lab.publish(
         "bp-step",
-        index=st.index,
+        index=state.index,
         kind=step.kind,
         layer=step.layer,
-        example=st.example,
-        selection=_sel_text(st.sel),
+        example=state.example,
+        selection=_sel_text(state.sel),
         values=json.dumps(explained.values),
     )
     lab.publish(
         "bp-net",
-        sizes=json.dumps(st.net.sizes),
-        x=json.dumps(st.X.tolist()),
-        t=json.dumps(st.T.tolist()),
-        act=st.net.activation,
-        cost=st.net.cost,
+        sizes=json.dumps(state.net.sizes),
+        x=json.dumps(state.X.tolist()),
+        t=json.dumps(state.T.tolist()),
+        act=state.net.activation,
+        cost=state.net.cost,
         seed=lab["seed"],
-        edited=str(st.edited).lower(),
+        edited=str(state.edited).lower(),
         eta=float(lab["eta"]),
     )
 
 
 def _computed_deltas(step) -> set:
     """Layers whose δ is known at this step (BP1 gives L, each BP2 one more)."""
-    steps, L = st.walk.steps[: st.index + 1], st.walk.L
+    steps, L = state.walk.steps[: state.index + 1], state.walk.L
     return {s.layer for s in steps if s.kind in ("bp1", "bp2")} | (
         set(range(1, L + 1)) if step.kind in ("bp3", "bp4", "update") else set()
     )
 
 
 def _draw_network(step, explained) -> None:
-    cv, lay, net, x = _net_canvas, st.layout, st.net, st.example
+    cv, lay, net, x = state.net_canvas, state.layout, state.net, state.example
     cv.clear()
     lit_edges, lit_neurons = set(explained.edges), set(explained.neurons)
-    sel = st.sel
+    sel = state.sel
     sel_edge = (sel.layer, sel.j, sel.k) if sel is not None and sel.is_weight else None
     strokes: dict = {}
     for l in range(1, len(lay.sizes)):
@@ -373,9 +382,9 @@ def _draw_network(step, explained) -> None:
         cv.rects([(px - 22, py - 8, 44, 16) for _, px, py in labels], fill="rgba(255,255,255,0.9)")
         cv.texts(labels, INK, 11)
     deltas = _computed_deltas(step)
-    forward_done = {s.layer for s in st.walk.steps[: st.index + 1] if s.kind == "forward"}
+    forward_done = {s.layer for s in state.walk.steps[: state.index + 1] if s.kind == "forward"}
     if step.kind != "forward":
-        forward_done = set(range(1, st.walk.L + 1))
+        forward_done = set(range(1, state.walk.L + 1))
     values, small, red = [], [], []
     for l, layer in enumerate(lay.pos):
         for j, (px, py) in enumerate(layer):
@@ -390,19 +399,19 @@ def _draw_network(step, explained) -> None:
                 3 if focus or lit else 1.2,
             )
             if l == 0:
-                values.append((num(st.X[x, j], 3), px, py))
+                values.append((num(state.X[x, j], 3), px, py))
                 small.append((f"x{view.sub(j + 1)}", px, py - view.RADIUS - 8))
             elif l in forward_done:
-                a = st.walk.a(l, j, x)
+                a = state.walk.a(l, j, x)
                 values.append((num(a, 3), px, py))
-                small.append((f"z {num(st.walk.z(l, j, x), 3)}", px, py - view.RADIUS - 8))
+                small.append((f"z {num(state.walk.z(l, j, x), 3)}", px, py - view.RADIUS - 8))
             if l in deltas:
-                red.append((f"δ {num(st.walk.delta(l, j, x), 3)}", px, py + view.RADIUS + 10))
+                red.append((f"δ {num(state.walk.delta(l, j, x), 3)}", px, py + view.RADIUS + 10))
     cv.texts(values, INK, 12, bold=True)
     cv.texts(small, MUTED, 11)
     cv.texts(red, DELTA, 11)
-    names = ["input"] + [f"hidden {l}" for l in range(1, st.walk.L)] + ["output"]
+    names = ["input"] + [f"hidden {l}" for l in range(1, state.walk.L)] + ["output"]
     cv.texts([(n, layer[0][0], cv.height - 10) for n, layer in zip(names, lay.pos)], MUTED, 11)
-    if step.kind == "cost" or (st.index >= st.walk.L):
-        ys = " ".join(num(v, 3) for v in st.T[x])
+    if step.kind == "cost" or (state.index >= state.walk.L):
+        ys = " ".join(num(v, 3) for v in state.T[x])
         cv.text(f"y = ({ys})", lay.pos[-1][0][0], 14, MUTED, 11)

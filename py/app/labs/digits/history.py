@@ -29,14 +29,9 @@ def values_of(config: TrainingConfig) -> dict[str, Any]:
 
 def rerun(record: rh.RunRecord) -> str | None:
     """Put a kept run's settings (its seed too) back into the form; None, or what is wrong."""
-    values, problems = SETTINGS.from_hash(SETTINGS.link_of(record.settings))
-    if problems:
-        return "; ".join(message for _, message in problems)
-    lab.set(**values)
     from app.labs.digits import controls as digits_train  # (it imports digits_run, which imports this module)
 
-    digits_train.settings_changed()
-    return None
+    return run_history_panel.rerun(lab, record, digits_train.settings_changed)
 
 
 panel = run_history_panel.Panel(

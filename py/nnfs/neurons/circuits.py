@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import product
 from typing import Any
 
+from nnfs.maths import checks
 from nnfs.neurons.perceptron import NAND
 
 MAX_ADDER_BITS = 8
@@ -35,13 +36,6 @@ Inputs = Mapping[str, Any] | Iterable[Any]
 MAX_TRUTH_TABLE_INPUTS = 10
 # Sweeps of the barycentre heuristic in `layout`; on these circuits it settles in 2.
 LAYOUT_SWEEPS = 4
-
-
-def _bit(value: object, name: str) -> int:
-    """`value` as the int 0 or 1, or a ValueError naming the input."""
-    if isinstance(value, numbers.Real) and value in (0, 1):
-        return int(value)  # type: ignore[call-overload]  # typeshed's numbers.Real has no __int__; 0 and 1 do
-    raise ValueError(f"input {name} must be 0 or 1; got {value!r}")
 
 
 class Circuit:
@@ -125,16 +119,11 @@ class Circuit:
             missing = [n for n in self.inputs if n not in inputs]
             if missing:
                 raise ValueError(f"missing input {', '.join(map(repr, missing))}")
-            return {n: _bit(inputs[n], n) for n in self.inputs}
-        if isinstance(inputs, (str, bytes)):
-            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}")
-        try:
-            values = list(inputs)
-        except TypeError:
-            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}") from None
+            return {n: checks.bit(inputs[n], f"input {n}") for n in self.inputs}
+        values = checks.sequence(inputs, "inputs", "a dict or a sequence of 0/1 bits")
         if len(values) != len(self.inputs):
             raise ValueError(f"expected {len(self.inputs)} inputs ({', '.join(self.inputs)}); got {len(values)}")
-        return {n: _bit(v, n) for n, v in zip(self.inputs, values)}
+        return {n: checks.bit(v, f"input {n}") for n, v in zip(self.inputs, values)}
 
     def signals(self, inputs: Inputs, nand: Nand | None = None) -> dict[str, int]:
         """The 0/1 signal on every node (inputs, gates, outputs) as {id: bit}.

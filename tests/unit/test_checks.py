@@ -42,3 +42,14 @@ def test_the_neurons_say_it_in_the_same_words():
         build("and").evaluate("10")
     with pytest.raises(ValueError, match="^weights must be a sequence of numbers; got '12'$"):
         Perceptron("12", 0)
+
+
+@pytest.mark.parametrize("value", [0, 7, np.int64(3)])
+def test_a_whole_number_in_range(value):
+    assert checks.whole_number(value, "a", 0, 7) == int(value)
+
+
+@pytest.mark.parametrize("value", [-1, 8, 2.0, True, "3", None])
+def test_anything_else_is_not_a_whole_number_in_range(value):
+    with pytest.raises(ValueError, match=f"^a must be a whole number from 0 to 7; got {value!r}$"):
+        checks.whole_number(value, "a", 0, 7)

@@ -19,6 +19,13 @@ def positive_int(value: object, name: str) -> int:
     return int(value)
 
 
+def whole_number(value: object, name: str, low: int, high: int) -> int:
+    """An int from low to high (a bool is not one, nor 2.0: a count is written without a point)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
+    return int(value)
+
+
 def real_number(value: object, name: str, low: float = 0.0, allow_low: bool = True) -> float:
     """A finite real >= low (or > low when not allow_low)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):

@@ -13,6 +13,8 @@
   Messages for errors stay in the core, where the rule that fails knows what to say, and so do
   the exercises' statements (they are the catalogue's content, like a book's text).
 * **No module over 400 lines** unless its docstring says why (a line starting ``Why it is long:``).
+* **A lab's memory is one state object** held by its ``Lab`` (``app.shell.lab``): no module of a
+  lab's glue rebinds a module global (``global``); it changes the attributes of its state.
 """
 
 from __future__ import annotations
@@ -198,3 +200,19 @@ def test_no_module_over_400_lines_without_a_reason():
         if lines > MAX_LINES and not re.search(r"^Why it is long:", doc, re.M):
             long.append(f"{name}: {lines} lines")
     assert not long, long
+
+
+# The Digits lab's state is being reshaped in its own branch (issue 18, H3): it joins this rule there.
+STATE_PENDING = {"app.labs.digits"}
+
+
+def test_a_labs_memory_is_its_state_object_not_module_globals():
+    rebinding = []
+    for name, path in MODULES.items():
+        lab = lab_of(name)
+        if not name.startswith("app.labs.") or lab in STATE_PENDING:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Global):
+                rebinding.append(f"{name}:{node.lineno}: global {', '.join(node.names)}")
+    assert not rebinding, "keep it in the lab's state object (Lab(..., state=...)):\n" + "\n".join(rebinding)

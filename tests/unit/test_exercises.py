@@ -1,5 +1,6 @@
 """The "Write it yourself" checks: every reference solution passes, typical wrong answers fail
-with the message a learner needs (nnfs.labs.exercises.catalogue, nnfs.labs.exercises.checks, nnfs.labs.exercises.learner_code)."""
+with the message a learner needs (nnfs.labs.exercises.catalogue, .marking, .checks, .network_checks,
+.learner_code)."""
 
 import re
 
@@ -7,22 +8,23 @@ import numpy as np
 import pytest
 
 from nnfs.labs.exercises import catalogue as ex
+from nnfs.labs.exercises import marking
 from nnfs.labs.exercises.learner_code import gates_only, run_code
 
 
 @pytest.mark.parametrize("key", list(ex.BY_KEY))
 def test_the_solution_passes_and_the_stub_does_not(key):
     exercise = ex.get(key)
-    verdict = ex.check(key, exercise.solution)
+    verdict = marking.check(key, exercise.solution)
     assert verdict["passed"], verdict["message"]
-    stub = ex.check(key, exercise.stub)
+    stub = marking.check(key, exercise.stub)
     assert not stub["passed"]
     assert "returned None" in stub["message"] and "return" in stub["message"]
 
 
 @pytest.mark.parametrize("key", list(ex.BY_KEY))
 def test_run_shows_the_examples(key):
-    result = ex.run(key, ex.get(key).solution)
+    result = marking.run(key, ex.get(key).solution)
     assert result["ok"], result
     assert result["output"].count(">>> ") == len(ex.get(key).example)
 
@@ -191,7 +193,7 @@ WRONG = [
 
 @pytest.mark.parametrize("key, code, message", WRONG, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(WRONG)])
 def test_a_typical_wrong_answer_fails_with_its_message(key, code, message):
-    verdict = ex.check(key, code)
+    verdict = marking.check(key, code)
     assert not verdict["passed"]
     assert re.search(message, verdict["message"], re.S), verdict["message"]
 
@@ -203,7 +205,7 @@ def test_each_exercise_has_at_least_three_wrong_answers_tested():
 
 def test_a_traceback_shows_the_learners_lines_only():
     code = "def nand(x1, x2):\n    y = helper(x1)\n    return y\n\ndef helper(a):\n    return a / 0\n"
-    verdict = ex.check("nand", code)
+    verdict = marking.check("nand", code)
     assert verdict["message"] == (
         "nand(0, 0) raised an exception.\n\nTraceback (your code only):\n"
         "  line 2, in nand\n    y = helper(x1)\n  line 6, in helper\n    return a / 0\n"
@@ -212,7 +214,7 @@ def test_a_traceback_shows_the_learners_lines_only():
 
 
 def test_a_syntax_error_points_at_the_line():
-    verdict = ex.check("nand", "def nand(x1, x2):\n    return (x1\n")
+    verdict = marking.check("nand", "def nand(x1, x2):\n    return (x1\n")
     assert not verdict["passed"]
     assert "stopped with an error before it could be checked" in verdict["message"]
     assert "Line 2:" in verdict["message"] and "return (x1" in verdict["message"]
@@ -226,7 +228,7 @@ def test_an_error_at_the_top_level_and_printed_output():
 
 
 def test_missing_function_is_named():
-    verdict = ex.check("xor", "def exclusive_or(a, b):\n    return nand(a, b)\n")
+    verdict = marking.check("xor", "def exclusive_or(a, b):\n    return nand(a, b)\n")
     assert "does not define a function called `xor`" in verdict["message"]
 
 
@@ -291,23 +293,23 @@ def test_an_overflow_in_exp_is_caught_even_without_numpys_warning(code):
     import numpy
 
     real = numpy.exp
-    verdict = ex.check("sigmoid", code)
+    verdict = marking.check("sigmoid", code)
     assert not verdict["passed"]
     assert 'printed a warning: "overflow encountered in exp"' in verdict["message"], verdict["message"]
     assert numpy.exp is real  # put back after the check
 
 
 def test_a_passing_nand_records_its_answers_from_the_learners_function():
-    result = ex.check("nand", ex.get("nand").solution)
+    result = marking.check("nand", ex.get("nand").solution)
     assert result["passed"] and result["table"] == {"00": 1, "01": 1, "10": 1, "11": 0}
-    assert "table" not in ex.check("xor", ex.get("xor").solution)
-    assert "table" not in ex.check("nand", "def nand(x1, x2):\n    return 1\n")
+    assert "table" not in marking.check("xor", ex.get("xor").solution)
+    assert "table" not in marking.check("nand", "def nand(x1, x2):\n    return 1\n")
 
 
 def test_recording_the_answers_calls_the_learners_function_on_each_input():
     seen = []
     ran = run_code("def nand(x1, x2):\n    seen.append((x1, x2))\n    return 1 - x1 * x2\n", {"seen": seen})
-    assert ex.tabulate(ran.namespace["nand"], "") == {"00": 1, "01": 1, "10": 1, "11": 0}
+    assert marking.tabulate(ran.namespace["nand"], "") == {"00": 1, "01": 1, "10": 1, "11": 0}
     assert seen == [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 

@@ -5,7 +5,8 @@ The records and the file format are ``nnfs.runs.history``; the overlay is
 ``<div data-runs="LAB">`` slot of index.html) and, at the end of every run
 (finished, paused or stopped by a problem), calls ``keep(LAB, record, key)``:
 ``key`` names the run in the lab (a run that goes on after Pause updates its
-record instead of adding another).
+record instead of adding another). Its Rerun is ``rerun(lab, record, then)``, the
+same for every lab.
 
 The history lives in the browser's storage (``localStorage``, one key per lab)
 and survives a reload; storage that is full, disabled or holds something
@@ -44,6 +45,21 @@ def keep(lab: str, record: rh.RunRecord, key: Any = None) -> rh.RunRecord | None
     """Keep a run of ``lab`` in its panel (None if the lab has no panel)."""
     panel = _panels.get(lab)
     return None if panel is None else panel.keep(record, key)
+
+
+def rerun(lab, record: rh.RunRecord, then: Callable[[], None]) -> str | None:
+    """Put a kept run's settings back into ``lab``'s controls (an ``app.shell.lab.Lab``), its
+    seeds too, so the same data and initial weights come back; then ``then()``: the lab
+    makes its run of them. None, or what is wrong (a setting its table refuses now).
+
+    The settings go through the lab's own link reader, as a link would: a record is
+    checked as strictly as an address typed by hand."""
+    values, problems = lab.table.from_hash(lab.table.link_of(record.settings))
+    if problems:
+        return "; ".join(message for _, message in problems)
+    lab.set(**values)
+    then()
+    return None
 
 
 def _storage():

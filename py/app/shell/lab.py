@@ -8,8 +8,8 @@ a ``Lab`` from it::
 
     def setup():
         lab.build()                 # make the controls, bind them
-    def show(state):
-        lab.show(state)             # read the link's state (if any), then draw
+    def show(link):
+        lab.show(link)              # read the link's settings (if any), then draw
         draw()
     def hide():
         lab.hide()
@@ -24,11 +24,24 @@ What it gives:
   ``<select>`` for a choice, or a text box for a "text" setting (read by its
   own ``parse_text``). "bool" settings are bound by the lab itself (e.g.
   toggle buttons) and kept in ``values`` all the same.
-* **State.** ``values`` (name -> value) is the lab's state; controls update it
+* **State.** ``values`` (name -> value) is the lab's settings; controls update it
   and call ``on_change(name, value)``; ``set(**values)`` changes it from code.
+  Everything else the lab remembers between events (its canvases, a learner, a
+  run in progress, caches) is one object the lab declares, a dataclass
+  instance passed as ``Lab(..., state=...)`` and kept in ``lab.state``: its
+  modules read and change its attributes (no module global is rebound with
+  ``global``), and the DOM only shows it. One style for every lab::
+
+      @dataclass
+      class PerceptronState:
+          canvas: Canvas | None = None
+          learner: PerceptronLearner | None = None
+
+      state = PerceptronState()
+      lab = Lab("perceptron", TABLE, on_change=changed, state=state)
 * **URL.** ``sync_url()`` writes the values that differ from the defaults into
   the address with ``history.replaceState`` (no history entry per keystroke,
-  no hashchange); ``show(state)`` reads a link and shows each bad value beside
+  no hashchange); ``show(link)`` reads a link and shows each bad value beside
   its field, "(in the link)", keeping the value in use.
 * **Status line.** ``status(text, kind)`` writes ``#PREFIX-status``, the lab's
   one live region (role="status"): screen readers hear what happened, not
@@ -170,10 +183,11 @@ class TextField(ChoiceField):
 class Lab:
     """State, controls, status line, URL and test hooks of one lab (see the module docstring)."""
 
-    def __init__(self, name: str, table: Table, on_change=None):
+    def __init__(self, name: str, table: Table, on_change=None, state=None):
         self.name, self.table = name, table
         self.on_change = on_change
         self.values = table.defaults()
+        self.state = state  # the lab's memory besides its settings (see the module docstring)
         self.fields: dict = {}
         self.visible = False
         self._link_errors: set = set()
@@ -291,8 +305,8 @@ class Lab:
             window.history.replaceState(None, "", new)
         self._address = new
 
-    def show(self, state: str) -> bool:
-        """The lab is shown; ``state`` is the address after ``#NAME/``. True when
+    def show(self, link: str) -> bool:
+        """The lab is shown; ``link`` is the address after ``#NAME/``. True when
         a link (not written by the lab itself) was read.
 
         A link the lab did not write itself sets every setting: the ones it
@@ -304,9 +318,9 @@ class Lab:
         self._address = str(window.location.hash)
         # Compared with what the lab shows, not with its last write: a write may be
         # pending or skipped (a newer link came first), so the last one can be stale.
-        read = bool(state) and state != self.table.to_hash(self.values)
+        read = bool(link) and link != self.table.to_hash(self.values)
         if read:
-            values, problems = self.table.from_hash(state)
+            values, problems = self.table.from_hash(link)
             bad = {name for name, _ in problems if name is not None}
             fresh = {k: v for k, v in self.table.defaults().items() if k not in bad}
             fresh.update(values)

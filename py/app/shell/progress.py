@@ -6,7 +6,7 @@ the learner's own function while they have switched "use my code" on, and the
 learner's code must never be able to freeze the page's thread:
 
 * ``nand`` has four inputs: the checker's worker recorded their nand's answer
-  for each when it passed (``exercises.tabulate``), and the Gates lab looks
+  for each when it passed (``nnfs.labs.exercises.marking.tabulate``), and the Gates lab looks
   them up; their code never runs on the page.
 * ``perceptron_output`` has infinitely many inputs: it runs on the page's
   thread (the Perceptron lab redraws with it on many points), but each redraw

@@ -7,6 +7,7 @@ expected, so the page can show the message as it is ("eta must be a finite numbe
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -15,6 +16,13 @@ def positive_int(value: object, name: str) -> int:
     """A positive int (a bool is not one: True is not a count)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def whole_number(value: object, name: str, low: int, high: int) -> int:
+    """An int from low to high (a bool is not one, nor 2.0: a count is written without a point)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
     return int(value)
 
 
@@ -27,3 +35,21 @@ def real_number(value: object, name: str, low: float = 0.0, allow_low: bool = Tr
         bound = ">=" if allow_low else ">"
         raise ValueError(f"{name} must be a finite number {bound} {low:g}, got {value!r}")
     return value
+
+
+def bit(value: object, name: str) -> int:
+    """The int 0 or 1 (a bool, 1.0 or numpy's 1 too: they equal a bit), else a ValueError naming it."""
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return int(value)  # type: ignore[call-overload]  # typeshed's numbers.Real has no __int__; 0 and 1 do
+    raise ValueError(f"{name} must be 0 or 1; got {value!r}")
+
+
+def sequence(values: object, name: str, expected: str) -> list[object]:
+    """The items of ``values`` as a list; a ValueError "NAME must be EXPECTED; got ..." if it
+    is no sequence. A string is refused though it iterates: "10" is text, not the bits 1, 0."""
+    if not isinstance(values, (str, bytes)):
+        try:
+            return list(values)  # type: ignore[call-overload]  # an object: whatever iterates
+        except TypeError:
+            pass
+    raise ValueError(f"{name} must be {expected}; got {values!r}")

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import product
 from typing import Any
 
+from nnfs.maths import checks
+from nnfs.neurons import circuit_layout
 from nnfs.neurons.perceptron import NAND
 
 MAX_ADDER_BITS = 8
@@ -33,15 +35,6 @@ Nand = Callable[[int, int], int]
 Inputs = Mapping[str, Any] | Iterable[Any]
 # Truth tables have 2**inputs rows; 10 inputs (a 5-bit adder) is 1024 rows.
 MAX_TRUTH_TABLE_INPUTS = 10
-# Sweeps of the barycentre heuristic in `layout`; on these circuits it settles in 2.
-LAYOUT_SWEEPS = 4
-
-
-def _bit(value: object, name: str) -> int:
-    """`value` as the int 0 or 1, or a ValueError naming the input."""
-    if isinstance(value, numbers.Real) and value in (0, 1):
-        return int(value)  # type: ignore[call-overload]  # typeshed's numbers.Real has no __int__; 0 and 1 do
-    raise ValueError(f"input {name} must be 0 or 1; got {value!r}")
 
 
 class Circuit:
@@ -55,7 +48,7 @@ class Circuit:
     outputs: (name, source) pairs, in order.
     rows:    optional {node id: row} for drawing, for every node; when given,
              `layout` uses these rows instead of its heuristic (the builders
-             of the adders do, see `_adder_rows`).
+             of the adders do, see `circuit_layout.adder_rows`).
 
     Node ids are the input names, the gate ids and the output names; they
     must all be different.
@@ -99,20 +92,7 @@ class Circuit:
         if not self.inputs or not self.outputs:
             raise ValueError("a circuit needs at least one input and one output")
         self._ids = ids
-        self._rows = None if rows is None else self._check_rows(rows)
-
-    def _check_rows(self, rows: Mapping[str, float]) -> dict[str, float]:
-        """`rows` as {id: float}, or a ValueError if a node lacks one or two nodes share a grid cell."""
-        missing = [n for n in self._ids if n not in rows]
-        if missing or len(rows) != len(self._ids):
-            raise ValueError(f"rows must give a row for every node and nothing else; missing {missing}")
-        rows = {n: float(rows[n]) for n in self._ids}
-        level = self._levels()
-        last = max(level.values()) + 1
-        cells = [(last if n in self.outputs else level[n], rows[n]) for n in self._ids]
-        if len(set(cells)) != len(cells):
-            raise ValueError("rows put two nodes in the same place")
-        return rows
+        self._rows = None if rows is None else circuit_layout.check_rows(rows, self._ids, self.outputs, self._levels())
 
     # --- running it -------------------------------------------------------
 
@@ -125,16 +105,11 @@ class Circuit:
             missing = [n for n in self.inputs if n not in inputs]
             if missing:
                 raise ValueError(f"missing input {', '.join(map(repr, missing))}")
-            return {n: _bit(inputs[n], n) for n in self.inputs}
-        if isinstance(inputs, (str, bytes)):
-            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}")
-        try:
-            values = list(inputs)
-        except TypeError:
-            raise ValueError(f"inputs must be a dict or a sequence of 0/1 bits; got {inputs!r}") from None
+            return {n: checks.bit(inputs[n], f"input {n}") for n in self.inputs}
+        values = checks.sequence(inputs, "inputs", "a dict or a sequence of 0/1 bits")
         if len(values) != len(self.inputs):
             raise ValueError(f"expected {len(self.inputs)} inputs ({', '.join(self.inputs)}); got {len(values)}")
-        return {n: _bit(v, n) for n, v in zip(self.inputs, values)}
+        return {n: checks.bit(v, f"input {n}") for n, v in zip(self.inputs, values)}
 
     def signals(self, inputs: Inputs, nand: Nand | None = None) -> dict[str, int]:
         """The 0/1 signal on every node (inputs, gates, outputs) as {id: bit}.
@@ -207,13 +182,9 @@ class Circuit:
         """Grid positions {id: (column, row)} for drawing, no two nodes in the same place.
 
         Column: inputs 0, each NAND its level (1 + its deepest source), all
-        outputs one column past the deepest NAND. Rows within a column are
-        ordered by the barycentre heuristic (Sugiyama): sweep left to right
-        placing each node at the average row of the nodes it reads, then right
-        to left by the nodes reading it, a few times; that tends to reduce
-        wire crossings. Columns are centred on the tallest one, so rows may be
-        half-integers, but nodes in one column are always exactly 1 apart.
-        A circuit built with `rows` uses those rows instead (same columns).
+        outputs one column past the deepest NAND. Rows: those the circuit was
+        built with (`rows`), else the barycentre heuristic's
+        (`circuit_layout.barycentre_rows`).
         """
         level = self._levels()
         last = max(level.values()) + 1
@@ -221,38 +192,7 @@ class Circuit:
             level[out_name] = last
         if self._rows is not None:
             return {n: (level[n], self._rows[n]) for n in self._ids}
-        columns: list[list[str]] = [[] for _ in range(last + 1)]
-        for node_id in self._ids:
-            columns[level[node_id]].append(node_id)
-        height = max(len(c) for c in columns)
-
-        reads = {g: list(s) for g, s in self.gates.items()}
-        reads.update({o: [s] for o, s in self.outputs.items()})
-        read_by: dict[str, list[str]] = {node_id: [] for node_id in self._ids}
-        for node_id, sources in reads.items():
-            for s in sources:
-                read_by[s].append(node_id)
-
-        def place() -> dict[str, tuple[int, float]]:
-            return {n: (c, r + (height - len(col)) / 2) for c, col in enumerate(columns) for r, n in enumerate(col)}
-
-        def reorder(column: list[str], neighbours: dict[str, list[str]], pos: dict[str, tuple[int, float]]) -> None:
-            # A node with no neighbours keeps its row; sort is stable on ties.
-            def key(n: str) -> float:
-                rows = [pos[m][1] for m in neighbours[n]]
-                return sum(rows) / len(rows) if rows else pos[n][1]
-
-            column.sort(key=key)
-
-        pos = place()
-        for _ in range(LAYOUT_SWEEPS):
-            for column in columns[1:]:
-                reorder(column, reads, pos)
-                pos = place()
-            for column in reversed(columns[:-1]):
-                reorder(column, read_by, pos)
-                pos = place()
-        return pos
+        return circuit_layout.barycentre_rows(self._ids, self.gates, self.outputs, level)
 
 
 class Adder(Circuit):
@@ -262,15 +202,10 @@ class Adder(Circuit):
         super().__init__(*args, **kwargs)
         self.n_bits = n_bits
 
-    def _operand(self, value: int, name: str) -> int:
-        top = 2**self.n_bits - 1
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= top:
-            raise ValueError(f"{name} must be a whole number from 0 to {top}; got {value!r}")
-        return int(value)
-
     def inputs_for(self, a: int, b: int) -> dict[str, int]:
         """The input dict {a0: .., b0: .., ...} that feeds the bits of a and b (a0 = lowest bit)."""
-        a, b = self._operand(a, "a"), self._operand(b, "b")
+        top = 2**self.n_bits - 1
+        a, b = checks.whole_number(a, "a", 0, top), checks.whole_number(b, "b", 0, top)
         bits = {f"a{i}": (a >> i) & 1 for i in range(self.n_bits)}
         bits.update({f"b{i}": (b >> i) & 1 for i in range(self.n_bits)})
         return bits
@@ -373,7 +308,7 @@ def full_adder() -> Circuit:
     s, c = w.full_adder("a", "b", "cin")
     # cin gets a row of its own on top; a, b and the NANDs are an adder's bit band below it.
     rows = {"cin": 0, "a": 1, "b": 3, "sum": 1, "carry": 2}
-    rows.update({f"nand{k + 1}": 1 + r for k, r in enumerate(_FULL_ADDER_ROWS)})
+    rows.update({f"nand{k + 1}": 1 + r for k, r in enumerate(circuit_layout.FULL_ADDER_ROWS)})
     return Circuit("full adder", ["a", "b", "cin"], w.gates, [("sum", s), ("carry", c)], rows=rows)
 
 
@@ -383,9 +318,7 @@ def ripple_carry_adder(n: int) -> Adder:
     Bit 0 has no carry in, so it is a half adder (5 NANDs); every other bit
     is a full adder (9 NANDs) fed the carry of the bit below: 9n - 4 NANDs.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_ADDER_BITS:
-        raise ValueError(f"the adder must have 1 to {MAX_ADDER_BITS} bits; got {n!r}")
-    n = int(n)
+    n = _adder_bits(n)
     w = _Wiring()
     sums = []
     s, carry = w.half_adder("a0", "b0")
@@ -395,34 +328,7 @@ def ripple_carry_adder(n: int) -> Adder:
         sums.append(s)
     inputs = [f"a{i}" for i in range(n)] + [f"b{i}" for i in range(n)]
     outputs = [(f"s{i}", s) for i, s in enumerate(sums)] + [("carry", carry)]
-    return Adder(n, f"{n}-bit adder", inputs, w.gates, outputs, rows=_adder_rows(n))
-
-
-# Rows for drawing (0, 1, 2 inside a bit's band) of the NANDs that
-# `_Wiring.half_adder` and `_Wiring.full_adder` make, in the order they make
-# them. Chosen so that a wire skipping columns runs along its source's row
-# through empty cells only: nab and p feed NANDs far to the right, so nothing
-# else in the band sits on their rows (1 and 2) between them and their readers.
-_HALF_ADDER_ROWS = (1, 0, 2, 0, 1)  # nab, x1, x2, sum, carry
-_FULL_ADDER_ROWS = (1, 0, 2, 2, 0, 2, 0, 0, 1)  # nab, x1, x2, p, m, y1, y2, sum, carry
-
-
-def _adder_rows(n: int) -> dict[str, int]:
-    """Drawing rows of an n-bit adder: bit i in its own band, rows 3i..3i+2, bit 0 on top.
-
-    The generic heuristic scrambles a wide adder (a0, b0, a3, b3, a7, ...);
-    in bands, a_i, b_i, bit i's NANDs and s_i stay together, the drawing reads
-    like the adder on paper, and the carry steps down from band to band.
-    """
-    rows: dict[str, int] = {}
-    for i in range(n):
-        rows[f"a{i}"], rows[f"b{i}"], rows[f"s{i}"] = 3 * i, 3 * i + 2, 3 * i
-    rows["carry"] = 3 * (n - 1) + 1
-    slots = list(_HALF_ADDER_ROWS) + list(_FULL_ADDER_ROWS) * (n - 1)
-    for k, slot in enumerate(slots):
-        bit = 0 if k < len(_HALF_ADDER_ROWS) else 1 + (k - len(_HALF_ADDER_ROWS)) // len(_FULL_ADDER_ROWS)
-        rows[f"nand{k + 1}"] = 3 * bit + slot
-    return rows
+    return Adder(n, f"{n}-bit adder", inputs, w.gates, outputs, rows=circuit_layout.adder_rows(n))
 
 
 CIRCUITS: dict[str, Callable[..., Circuit]] = {
@@ -436,14 +342,26 @@ CIRCUITS: dict[str, Callable[..., Circuit]] = {
 }
 
 
-def build(name: str, n: int | None = None) -> Circuit:
-    """The circuit called `name` (a key of CIRCUITS); `n` is the bit count, for "adder" only."""
+def _adder_bits(n: int) -> int:
+    """An adder's bit count, 1 to MAX_ADDER_BITS (a bool or 2.5 is none), else a ValueError."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_ADDER_BITS:
+        raise ValueError(f"the adder must have 1 to {MAX_ADDER_BITS} bits; got {n!r}")
+    return int(n)
+
+
+def _check_name(name: str, n: int | None) -> None:
+    """`name` is a key of CIRCUITS, and only the adder has a size (build's and reference's check)."""
     if name not in CIRCUITS:
         raise ValueError(f"unknown circuit {name!r}; choose one of {', '.join(CIRCUITS)}")
+    if name != "adder" and n is not None:
+        raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
+
+
+def build(name: str, n: int | None = None) -> Circuit:
+    """The circuit called `name` (a key of CIRCUITS); `n` is the bit count, for "adder" only."""
+    _check_name(name, n)
     if name == "adder":
         return ripple_carry_adder(MAX_ADDER_BITS if n is None else n)
-    if n is not None:
-        raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
     return CIRCUITS[name]()
 
 
@@ -467,15 +385,10 @@ def reference(name: str, n: int | None = None) -> Callable[[dict[str, int]], dic
     For "adder" (n bits, default 8) it reads a and b from their bits, adds
     them with `+` and spells a + b back out as s0..s{n-1} and carry.
     """
-    if name not in CIRCUITS:
-        raise ValueError(f"unknown circuit {name!r}; choose one of {', '.join(CIRCUITS)}")
+    _check_name(name, n)
     if name != "adder":
-        if n is not None:
-            raise ValueError(f"the {name} circuit has no size; n is only for 'adder'")
         return _REFERENCE_GATES[name]
-    n = MAX_ADDER_BITS if n is None else n
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_ADDER_BITS:
-        raise ValueError(f"the adder must have 1 to {MAX_ADDER_BITS} bits; got {n!r}")
+    n = _adder_bits(MAX_ADDER_BITS if n is None else n)
 
     def add(x: dict[str, int]) -> dict[str, int]:
         a = sum(x[f"a{i}"] << i for i in range(n))

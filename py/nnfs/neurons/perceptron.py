@@ -29,6 +29,7 @@ from itertools import product
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnfs.maths import checks
 from nnfs.settings.table import parse_number
 
 # A truth table has 2**n rows; past this it is no longer something to show.
@@ -78,12 +79,7 @@ def _finite_number(value: object, what: str, where: str = "") -> float:
 
 def _finite_vector(values: Iterable[object], name: str) -> NDArray[np.float64]:
     """`values` (a sequence of real numbers) as a float numpy vector."""
-    if isinstance(values, (str, bytes)):
-        raise ValueError(f"{name} must be a sequence of numbers; got {values!r}")
-    try:
-        items = list(values)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence of numbers; got {values!r}") from None
+    items = checks.sequence(values, name, "a sequence of numbers")
     return np.array(
         [_finite_number(v, f"{name} must be finite numbers", f" at position {i}") for i, v in enumerate(items)],
         dtype=float,

@@ -33,6 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from nnfs.maths import checks
 from nnfs.neurons.perceptron import Perceptron
 
 # A validated table: rows (inputs, target), every entry 0 or 1.
@@ -68,12 +69,6 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _bit(value: object, what: str) -> int:
-    if isinstance(value, numbers.Real) and value in (0, 1):
-        return int(value)  # type: ignore[call-overload]  # typeshed's numbers.Real has no __int__; 0 and 1 do
-    raise ValueError(f"{what} must be 0 or 1; got {value!r}")
-
-
 def _rows(table: str | Iterable[Any]) -> Rows:
     """A table name or a sequence of (inputs, target) rows -> tuple of validated rows."""
     if isinstance(table, str):
@@ -92,10 +87,10 @@ def _rows(table: str | Iterable[Any]) -> Rows:
             x = tuple(x)
         except (TypeError, ValueError):
             raise ValueError(f"row {i} must be a pair (inputs, target); got {row!r}") from None
-        x = tuple(_bit(v, f"row {i}: each input") for v in x)
+        x = tuple(checks.bit(v, f"row {i}: each input") for v in x)
         if rows and len(x) != len(rows[0][0]):
             raise ValueError(f"row {i} has {_count(len(x), 'input')} but row 0 has {len(rows[0][0])}")
-        rows.append((x, _bit(t, f"row {i}: target")))
+        rows.append((x, checks.bit(t, f"row {i}: target")))
     if not rows or not rows[0][0]:
         raise ValueError("the table needs at least one row with at least one input")
     return tuple(rows)

@@ -17,6 +17,9 @@ data-numeric, data-backprop, data-relative.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+
+import numpy as np
 
 from app.labs.backprop import picture, view
 from app.labs.backprop import speed as backprop_speed
@@ -30,31 +33,36 @@ from nnfs.maths.network import Network
 from nnfs.settings.table import parse_number
 
 
-class State:
+@dataclass
+class BackpropState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it.
+    The speed-of-learning part keeps its own (``speed``, ``app.labs.backprop.speed``)."""
+
+    speed: backprop_speed.SpeedState
+    net_canvas: Canvas | None = None
+    player: RunLoop | None = None  # Play: the steps one after another
     net: Network | None = None
-    X = T = None  # the mini-batch (m, n_in) and its targets (m, n_out)
+    X: np.ndarray | None = None  # the mini-batch (m, n_in)
+    T: np.ndarray | None = None  # its targets (m, n_out)
     walk: Walkthrough | None = None
-    index = 0  # the step shown
+    index: int = 0  # the step shown
     sel: Selection | None = None  # None: each step shows its first neuron / w¹₁₁
-    example = 0
-    edited = False  # weights typed in or updated since the network was made
-    layout = None
+    example: int = 0
+    edited: bool = False  # weights typed in or updated since the network was made
+    layout: object = None
 
 
-st = State()
-lab = Lab("backprop", view.SETTINGS, on_change=lambda name, value: changed(name))
-_net_canvas: Canvas | None = None
-_player: RunLoop | None = None
+state = BackpropState(speed=backprop_speed.state)
+lab = Lab("backprop", view.SETTINGS, on_change=lambda name, value: changed(name), state=state)
 
 
 def setup() -> None:
-    global _net_canvas, _player
     lab.build()
-    _net_canvas = Canvas("bp-net")
-    _player = RunLoop(_play_step, None, _player_changed, speed=1.0, spawn=dom.spawn)
-    dom.on("bp-next", "click", lambda _e: go(st.index + 1))
-    dom.on("bp-back", "click", lambda _e: go(st.index - 1))
-    dom.on("bp-reset", "click", lambda _e: (_player.pause(), go(0)))
+    state.net_canvas = Canvas("bp-net")
+    state.player = RunLoop(_play_step, None, _player_changed, speed=1.0, spawn=dom.spawn)
+    dom.on("bp-next", "click", lambda _e: go(state.index + 1))
+    dom.on("bp-back", "click", lambda _e: go(state.index - 1))
+    dom.on("bp-reset", "click", lambda _e: (state.player.pause(), go(0)))
     dom.on("bp-play", "click", lambda _e: _toggle_play())
     dom.on("bp-apply", "click", lambda _e: take_step())
     dom.on("bp-example", "change", _example_picked)
@@ -68,14 +76,14 @@ def setup() -> None:
     rebuild()
 
 
-def show(state: str) -> None:
-    lab.show(state)
+def show(link: str) -> None:
+    lab.show(link)
     rebuild()
 
 
 def hide() -> None:
-    if _player is not None:
-        _player.pause()
+    if state.player is not None:
+        state.player.pause()
     backprop_speed.hide()
     lab.hide()
 
@@ -96,14 +104,14 @@ def rebuild() -> None:
     sizes = view.sizes_of(v)
     if v["h3"] and not v["h2"]:
         lab.status("Hidden layer 3 needs a hidden layer 2: using one hidden layer.", "bad")
-    st.net = Network(
+    state.net = Network(
         sizes, activation=v["act"], output_activation="sigmoid", cost=v["cost"], init="normal", seed=v["seed"]
     )
-    st.X, st.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
-    st.edited, st.example = False, 0
-    st.layout = view.layout(sizes, _net_canvas.width, _net_canvas.height)
-    if st.sel is not None and not _valid(st.sel, sizes):
-        st.sel = None
+    state.X, state.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
+    state.edited, state.example = False, 0
+    state.layout = view.layout(sizes, state.net_canvas.width, state.net_canvas.height)
+    if state.sel is not None and not _valid(state.sel, sizes):
+        state.sel = None
     _example_table()
     retrace()
 
@@ -115,59 +123,60 @@ def _valid(sel: Selection, sizes) -> bool:
 
 def retrace(keep_step: bool = True) -> None:
     """Trace again (new weights, examples or η) and redraw the current step."""
-    st.walk = Walkthrough(st.net, st.X, st.T, eta=lab["eta"])
-    st.index = min(st.index, len(st.walk.steps) - 1) if keep_step else 0
-    st.example = min(st.example, len(st.X) - 1)
+    state.walk = Walkthrough(state.net, state.X, state.T, eta=lab["eta"])
+    state.index = min(state.index, len(state.walk.steps) - 1) if keep_step else 0
+    state.example = min(state.example, len(state.X) - 1)
     options = "".join(
-        f'<option value="{i + 1}"{" selected" if i == st.example else ""}>{i + 1}</option>' for i in range(len(st.X))
+        f'<option value="{i + 1}"{" selected" if i == state.example else ""}>{i + 1}</option>'
+        for i in range(len(state.X))
     )
     dom.set_html("bp-example", options)
-    dom.by_id("bp-example").disabled = len(st.X) == 1
+    dom.by_id("bp-example").disabled = len(state.X) == 1
     draw()
 
 
 def go(index: int) -> None:
-    st.index = max(0, min(index, len(st.walk.steps) - 1))
+    state.index = max(0, min(index, len(state.walk.steps) - 1))
     draw()
 
 
 def _play_step():
-    if st.index >= len(st.walk.steps) - 1:
+    if state.index >= len(state.walk.steps) - 1:
         return False
-    go(st.index + 1)
-    return st.index < len(st.walk.steps) - 1
+    go(state.index + 1)
+    return state.index < len(state.walk.steps) - 1
 
 
 def _toggle_play() -> None:
-    if st.index >= len(st.walk.steps) - 1:
+    if state.index >= len(state.walk.steps) - 1:
         go(0)
-        _player.reset()
-    _player.toggle()
+        state.player.reset()
+    state.player.toggle()
 
 
 def _player_changed() -> None:
     button = dom.by_id("bp-play")
-    button.setAttribute("aria-pressed", "true" if _player.running else "false")
-    button.textContent = "⏸ Pause" if _player.running else "▶ Play"
+    button.setAttribute("aria-pressed", "true" if state.player.running else "false")
+    button.textContent = "⏸ Pause" if state.player.running else "▶ Play"
 
 
 def take_step() -> None:
     """Apply the update to the network and start the walkthrough again."""
-    before = st.walk.trace["cost"]
-    st.net.weights, st.net.biases = st.walk.updated_parameters()
-    st.edited = True
+    before = state.walk.trace["cost"]
+    state.net.weights, state.net.biases = state.walk.updated_parameters()
+    state.edited = True
     retrace(keep_step=False)
     lab.status(
         f"Took one step of gradient descent: the cost went from {num(before)} to "
-        f"{num(st.walk.trace['cost'])}. Step through again to see the new numbers.",
+        f"{num(state.walk.trace['cost'])}. Step through again to see the new numbers.",
         "good",
     )
 
 
 # -- input --------------------------------------------------------------------------------
 def _clicked(event) -> None:
-    x, y = _net_canvas.event_xy(event)
-    found = view.hit(st.layout, x, y)
+    x, y = state.net_canvas.event_xy(event)
+    found = view.hit(state.layout, x, y)
     if found is None:
         return
     sel = view.selection_of(found)
@@ -182,13 +191,13 @@ def _clicked(event) -> None:
 
 
 def select(sel: Selection) -> None:
-    st.sel = sel
+    state.sel = sel
     dom.set_text("bp-check-result", "")
     draw()
 
 
 def _example_picked(_event) -> None:
-    st.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
+    state.example = int(dom.by_id("bp-example").value) - 1  # the options are numbered from 1, as shown
     draw()
 
 
@@ -198,9 +207,9 @@ def _key(event) -> None:
         return
     key = str(event.key)
     if key == "ArrowRight":
-        go(st.index + 1)
+        go(state.index + 1)
     elif key == "ArrowLeft":
-        go(st.index - 1)
+        go(state.index - 1)
     elif key == "Home":
         go(0)
     elif key in ("p", "P"):
@@ -211,7 +220,7 @@ def _key(event) -> None:
 
 
 def _selected_or_default() -> Selection:
-    return st.sel if st.sel is not None else Selection(1, 0, 0)
+    return state.sel if state.sel is not None else Selection(1, 0, 0)
 
 
 def set_value() -> None:
@@ -228,24 +237,24 @@ def set_value() -> None:
     error.textContent = ""
     field.removeAttribute("aria-invalid")
     if sel.is_weight:
-        st.net.weights[sel.layer - 1][sel.j, sel.k] = value
+        state.net.weights[sel.layer - 1][sel.j, sel.k] = value
     else:
-        st.net.biases[sel.layer - 1][sel.j] = value
-    st.edited = True
-    st.sel = sel
+        state.net.biases[sel.layer - 1][sel.j] = value
+    state.edited = True
+    state.sel = sel
     retrace()
     lab.status(f"{name} = {num(value)}: the forward pass and every gradient changed with it.", "good")
 
 
 def _current(sel: Selection) -> float:
     if sel.is_weight:
-        return float(st.net.weights[sel.layer - 1][sel.j, sel.k])
-    return float(st.net.biases[sel.layer - 1][sel.j])
+        return float(state.net.weights[sel.layer - 1][sel.j, sel.k])
+    return float(state.net.biases[sel.layer - 1][sel.j])
 
 
 def check() -> None:
     sel = _selected_or_default()
-    result = st.walk.finite_difference(sel, lab["eps"])
+    result = state.walk.finite_difference(sel, lab["eps"])
     dom.set_html("bp-check-result", view.check_html(selection_name(sel), result))
     lab.publish(
         "bp-check-result",
@@ -267,18 +276,18 @@ def _example_typed(event) -> None:
     try:
         value = parse_number(str(el.value), label, lo=lo, hi=hi)
     except ValueError as e:
-        old = (st.X if kind == "x" else st.T)[i, n]
+        old = (state.X if kind == "x" else state.T)[i, n]
         error.textContent = f"{e} — keeping {num(old)}"
         el.setAttribute("aria-invalid", "true")
         return
     error.textContent = ""
     el.removeAttribute("aria-invalid")
-    (st.X if kind == "x" else st.T)[i, n] = value
+    (state.X if kind == "x" else state.T)[i, n] = value
     retrace()
 
 
 def _example_table() -> None:
-    dom.set_html("bp-examples", view.examples_html(st.X, st.T))
+    dom.set_html("bp-examples", view.examples_html(state.X, state.T))
     dom.set_text("bp-examples-error", "")
 
 
@@ -290,36 +299,36 @@ def _sel_text(sel) -> str:
 
 
 def draw() -> None:
-    if st.walk is None or _net_canvas is None:
+    if state.walk is None or state.net_canvas is None:
         return
-    step = st.walk.steps[st.index]
-    explained = st.walk.explain(step, st.sel, st.example)
-    dom.set_html("bp-step", view.step_html(step, st.index, len(st.walk.steps), explained))
-    picture.draw_network(_net_canvas, st.layout, st.walk, st.index, st.example, st.sel, explained)
+    step = state.walk.steps[state.index]
+    explained = state.walk.explain(step, state.sel, state.example)
+    dom.set_html("bp-step", view.step_html(step, state.index, len(state.walk.steps), explained))
+    picture.draw_network(state.net_canvas, state.layout, state.walk, state.index, state.example, state.sel, explained)
     sel = _selected_or_default()
     dom.set_text("bp-selected", selection_name(sel))
     field = dom.by_id("bp-value")
     if dom.document.activeElement != field:
         field.value = repr(_current(sel))
-    dom.by_id("bp-back").disabled = st.index == 0
-    dom.by_id("bp-next").disabled = st.index == len(st.walk.steps) - 1
+    dom.by_id("bp-back").disabled = state.index == 0
+    dom.by_id("bp-next").disabled = state.index == len(state.walk.steps) - 1
     lab.publish(
         "bp-step",
-        index=st.index,
+        index=state.index,
         kind=step.kind,
         layer=step.layer,
-        example=st.example,
-        selection=_sel_text(st.sel),
+        example=state.example,
+        selection=_sel_text(state.sel),
         values=json.dumps(explained.values),
     )
     lab.publish(
         "bp-net",
-        sizes=json.dumps(st.net.sizes),
-        x=json.dumps(st.X.tolist()),
-        t=json.dumps(st.T.tolist()),
-        act=st.net.activation,
-        cost=st.net.cost,
+        sizes=json.dumps(state.net.sizes),
+        x=json.dumps(state.X.tolist()),
+        t=json.dumps(state.T.tolist()),
+        act=state.net.activation,
+        cost=state.net.cost,
         seed=lab["seed"],
-        edited=str(st.edited).lower(),
+        edited=str(state.edited).lower(),
         eta=float(lab["eta"]),
     )

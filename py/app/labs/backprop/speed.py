@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from dataclasses import dataclass, field
 
 from app.labs.backprop import view
 from app.labs.backprop.equations import sup
 from app.runs.worker_client import client
+from app.shell.lab import Lab
 from app.ui import dom, files
 from app.ui.canvas import Canvas
 from nnfs.data import mnist
@@ -56,25 +58,27 @@ class RunMirror:
         return p["ended"]
 
 
+@dataclass
 class SpeedState:
-    data = None  # (X uint8 (1000, 784), y) once loaded
-    packed = None  # the same as bytes for the worker
-    runs: list = []  # [(label, RunMirror, settings)]
-    loading = False
-    running = False
-    token = 0  # bumped to stop the running loop
+    """What the speed-of-learning part remembers (part of the lab's state: ``BackpropState.speed``)."""
+
+    lab: Lab | None = None  # the Backprop lab (its settings sp_*), given by setup
+    bars: Canvas | None = None
+    curves: Canvas | None = None
+    data: tuple | None = None  # (X uint8 (1000, 784), y) once loaded
+    packed: bytes | None = None  # the same as bytes for the worker
+    runs: list = field(default_factory=list)  # [(label, RunMirror, settings)]
+    loading: bool = False
+    running: bool = False
+    token: int = 0  # bumped to stop the running loop
 
 
-sp = SpeedState()
-_lab = None
-_bars: Canvas | None = None
-_curves: Canvas | None = None
+state = SpeedState()
 
 
-def setup(lab) -> None:
-    global _lab, _bars, _curves
-    _lab = lab
-    _bars, _curves = Canvas("bp-sp-bars"), Canvas("bp-sp-curves")
+def setup(lab: Lab) -> None:
+    state.lab = lab
+    state.bars, state.curves = Canvas("bp-sp-bars"), Canvas("bp-sp-curves")
     dom.on("bp-sp-run", "click", run_clicked)
     dom.on("bp-sp-clear", "click", lambda _e: clear())
     draw()
@@ -82,9 +86,9 @@ def setup(lab) -> None:
 
 def pause() -> None:
     """Stop asking the worker for more (the call in flight ends within ``BUDGET``)."""
-    sp.token += 1
-    if sp.running:
-        sp.running = False
+    state.token += 1
+    if state.running:
+        state.running = False
         _loop_changed()
 
 
@@ -96,16 +100,16 @@ def changed(name: str) -> None:
     """New settings: the next Run starts a new run beside the others. The number of
     epochs is only how far the run goes: a run in progress goes on to the new limit."""
     if name == "sp_epochs":
-        if not sp.running and sp.runs and not sp.runs[-1][1].failed:
-            dom.set_text("bp-sp-status", f"Run goes on with this run up to epoch {int(_lab['sp_epochs'])}.")
+        if not state.running and state.runs and not state.runs[-1][1].failed:
+            dom.set_text("bp-sp-status", f"Run goes on with this run up to epoch {int(state.lab['sp_epochs'])}.")
         return
     pause()
-    _set_state("paused" if sp.runs else "idle")
+    _set_state("paused" if state.runs else "idle")
     dom.set_text("bp-sp-status", "Settings changed: Run starts a new run beside the others.")
 
 
 def _settings() -> tuple:
-    v = _lab.values
+    v = state.lab.values
     return (int(v["sp_hidden"]), v["sp_act"], v["sp_init"], int(v["sp_seed"]))
 
 
@@ -115,38 +119,38 @@ def _label(settings) -> str:
 
 
 async def run_clicked(_event) -> None:
-    if sp.running:
+    if state.running:
         pause()
         return
-    if sp.data is None:
-        if sp.loading:
+    if state.data is None:
+        if state.loading:
             return
         if not await _load():
             return
     settings = _settings()
-    if not sp.runs or sp.runs[-1][2] != settings:
-        sp.runs.append((_label(settings), RunMirror(settings), settings))
-        for _, old, _s in sp.runs[:-MAX_RUNS]:
+    if not state.runs or state.runs[-1][2] != settings:
+        state.runs.append((_label(settings), RunMirror(settings), settings))
+        for _, old, _s in state.runs[:-MAX_RUNS]:
             if old.sid is not None:
                 dom.spawn(client.drop(old.sid))
-        del sp.runs[:-MAX_RUNS]
+        del state.runs[:-MAX_RUNS]
     else:
-        run = sp.runs[-1][1]
+        run = state.runs[-1][1]
         if run.failed:
             dom.set_text("bp-sp-status", "This run's gradients overflowed; change a setting to start another.")
             return
-        if run.epoch >= _lab["sp_epochs"]:
+        if run.epoch >= state.lab["sp_epochs"]:
             dom.set_text(
                 "bp-sp-status",
-                f"This run has done its {_lab['sp_epochs']} epochs; "
+                f"This run has done its {state.lab['sp_epochs']} epochs; "
                 "raise the epochs or change a setting to start another.",
             )
             return
-    sp.token += 1
-    sp.running = True
+    state.token += 1
+    state.running = True
     _loop_changed()
     draw()
-    dom.spawn(_train(sp.token, sp.runs[-1][1]))
+    dom.spawn(_train(state.token, state.runs[-1][1]))
 
 
 async def _train(token: int, run: RunMirror) -> None:
@@ -162,14 +166,14 @@ async def _train(token: int, run: RunMirror) -> None:
                 )
             hidden, act, init, seed = run.settings
             spec = {"lab": "speed", "config": {"hidden": hidden, "act": act, "init": init, "seed": seed}}
-            p = await client.start(spec, data=sp.packed)
+            p = await client.start(spec, data=state.packed)
             run.sid = p["id"]
             run.update(p)
             draw()
-        while token == sp.token:
-            p = await client.run(run.sid, BUDGET, until_epoch=int(_lab["sp_epochs"]), since=len(run.norms))
+        while token == state.token:
+            p = await client.run(run.sid, BUDGET, until_epoch=int(state.lab["sp_epochs"]), since=len(run.norms))
             ended = run.update(p)
-            if sp.runs and sp.runs[-1][1] is run:
+            if state.runs and state.runs[-1][1] is run:
                 draw()
             if ended is not None:
                 break
@@ -177,8 +181,8 @@ async def _train(token: int, run: RunMirror) -> None:
     except Exception as e:  # noqa: BLE001 - said where the learner looks
         dom.set_text("bp-sp-status", f"The speed-of-learning run failed: {e}")
         ended = {"problem": True}
-    if token == sp.token:  # it ended by itself, not by Pause or a change
-        sp.running = False
+    if token == state.token:  # it ended by itself, not by Pause or a change
+        state.running = False
         if ended is not None and ended.get("problem"):
             if ended.get("text"):
                 dom.set_text("bp-sp-status", f"{ended['text']} {ended.get('advice', '')}".strip())
@@ -189,7 +193,7 @@ async def _train(token: int, run: RunMirror) -> None:
 
 
 async def _load() -> bool:
-    sp.loading = True
+    state.loading = True
     _set_state("loading")
 
     def progress(loaded, total):
@@ -204,35 +208,35 @@ async def _load() -> bool:
         _set_state("failed")
         return False
     finally:
-        sp.loading = False
-    sp.data = (X[:N_EXAMPLES].copy(), y[:N_EXAMPLES].copy())
-    sp.packed = pack_data(*sp.data)
+        state.loading = False
+    state.data = (X[:N_EXAMPLES].copy(), y[:N_EXAMPLES].copy())
+    state.packed = pack_data(*state.data)
     return True
 
 
 def _loop_changed() -> None:
     button = dom.by_id("bp-sp-run")
-    button.textContent = "Pause" if sp.running else "Run"
-    if sp.running:
+    button.textContent = "Pause" if state.running else "Run"
+    if state.running:
         _set_state("running")
-    elif sp.runs:
-        done = sp.runs[-1][1].epoch >= _lab["sp_epochs"]
+    elif state.runs:
+        done = state.runs[-1][1].epoch >= state.lab["sp_epochs"]
         _set_state("done" if done else "paused")
 
 
 def clear() -> None:
     pause()
-    for _, run, _s in sp.runs:
+    for _, run, _s in state.runs:
         if run.sid is not None:
             dom.spawn(client.drop(run.sid))
-    sp.runs = []
+    state.runs = []
     _set_state("idle")
     dom.set_text("bp-sp-status", "")
     draw()
 
 
-def _set_state(state: str) -> None:
-    dom.by_id("bp-sp-bars").setAttribute("data-state", state)
+def _set_state(name: str) -> None:
+    dom.by_id("bp-sp-bars").setAttribute("data-state", name)
 
 
 # -- drawing ------------------------------------------------------------------------------
@@ -248,11 +252,11 @@ def _axis(cv: Canvas) -> tuple[float, float]:
 
 def _shown() -> list:
     """The runs the worker has measured (a new one has no speeds until it answers)."""
-    return [r for r in sp.runs if r[1].norms]
+    return [r for r in state.runs if r[1].norms]
 
 
 def draw() -> None:
-    if _bars is None:
+    if state.bars is None:
         return
     _draw_bars()
     _draw_curves()
@@ -269,18 +273,18 @@ def draw() -> None:
         for label, run, _ in _shown()
     ]
     dom.by_id("bp-sp-bars").setAttribute("data-runs", json.dumps(hooks))
-    if sp.runs and sp.running and sp.runs[-1][1].norms:
-        run = sp.runs[-1][1]
+    if state.runs and state.running and state.runs[-1][1].norms:
+        run = state.runs[-1][1]
         slow = run.norms[-1][-1] / run.norms[-1][0] if run.norms[-1][0] > 0 else float("inf")
         dom.set_text(
             "bp-sp-status",
-            f"Epoch {run.epoch} of {_lab['sp_epochs']}: the last hidden layer "
+            f"Epoch {run.epoch} of {state.lab['sp_epochs']}: the last hidden layer "
             f"learns {slow:.3g} times as fast as the first.",
         )
 
 
 def _draw_bars() -> None:
-    cv = _bars
+    cv = state.bars
     cv.clear()
     top, bottom = _axis(cv)
     runs = _shown()
@@ -301,14 +305,14 @@ def _draw_bars() -> None:
 
 
 def _draw_curves() -> None:
-    cv = _curves
+    cv = state.curves
     cv.clear()
     top, bottom = _axis(cv)
     runs = _shown()
     if not runs:
         return
     run = runs[-1][1]
-    epochs = max(_lab["sp_epochs"], 1)
+    epochs = max(state.lab["sp_epochs"], 1)
     x0, x1 = MARGIN_L, cv.width - MARGIN_R
     for l in range(run.hidden_layers):
         xs, ys = view.curve_points(run.norms, l, x0, x1, top, bottom, epochs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,36 +35,43 @@ FRAME_SECONDS = 0.03
 BAR = "#0072b2"
 INK = "#1b2430"
 
-lab = Lab("chapter3", view.SETTINGS, on_change=lambda name, value: changed(name))
-_sd_chart: Canvas | None = None
-_sm_bars: Canvas | None = None
-_runners: dict[str, chapter3_runs.Runner] = {}
-_sd_token = 0
-_sd_curves: dict[str, list[float]] = {}
+
+@dataclass
+class Chapter3State:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
+
+    sd_chart: Canvas | None = None  # 1. the slowdown's cost curves
+    sm_bars: Canvas | None = None  # 2. the softmax bars
+    runners: dict[str, chapter3_runs.Runner] = field(default_factory=dict)  # 3.-5.: experiment -> its MNIST runs
+    sd_token: int = 0  # bumped to stop the slowdown's animation
+    sd_curves: dict[str, list[float]] = field(default_factory=dict)  # label -> cost per epoch
+
+
+state = Chapter3State()
+lab = Lab("chapter3", view.SETTINGS, on_change=lambda name, value: changed(name), state=state)
 
 
 def setup() -> None:
-    global _sd_chart, _sm_bars
     lab.build()
-    _sd_chart, _sm_bars = Canvas("c3-sd-chart"), Canvas("c3-sm-bars")
+    state.sd_chart, state.sm_bars = Canvas("c3-sd-chart"), Canvas("c3-sm-bars")
     dom.on("c3-sd-run", "click", lambda _e: start_slowdown())
     dom.on("c3-sm-reset", "click", lambda _e: _reset_softmax())
     for name in view.PREFIX:
-        _runners[name] = chapter3_runs.Runner(lab, name)
+        state.runners[name] = chapter3_runs.Runner(lab, name)
         dom.set_text(f"c3-{view.PREFIX[name]}-book", chapter3_runs.book_text(name))
         dom.set_text(f"c3-{view.PREFIX[name]}-look", view.LOOK_FOR[name])
     _draw_slowdown(0)
     lab.publish("c3-sd-chart", state="idle")
 
 
-def show(state: str) -> None:
-    lab.show(state)
+def show(link: str) -> None:
+    lab.show(link)
     draw_softmax()
 
 
 def hide() -> None:
     lab.hide()
-    for runner in _runners.values():
+    for runner in state.runners.values():
         runner.stop("Stopped when you left the lab: the curves so far stay.")
 
 
@@ -75,49 +83,47 @@ def changed(name: str) -> None:
     else:
         for ex, prefix in view.PREFIX.items():
             if name.startswith(prefix + "_"):
-                _runners[ex].settings_changed()
+                state.runners[ex].settings_changed()
 
 
 # -- 1. the learning slowdown --------------------------------------------------------------
 def start_slowdown() -> None:
-    global _sd_token, _sd_curves
-    _sd_token += 1
+    state.sd_token += 1
     v = lab.values
     starts = {"A": (v["sd_w1"], v["sd_b1"]), "B": (v["sd_w2"], v["sd_b2"])}
-    _sd_curves = {}
+    state.sd_curves = {}
     for key, (w, b) in starts.items():
         for cost in SLOWDOWN_COSTS:
             label = f"{cost}, start {key} (w = {w:g}, b = {b:g})"
-            _sd_curves[label] = slowdown(w, b, cost, eta=v["sd_eta"], epochs=int(v["sd_epochs"]))["cost"]
-    lab.publish("c3-sd-chart", state="running", curves=json.dumps(_sd_curves))
-    dom.spawn(_animate(_sd_token))
+            state.sd_curves[label] = slowdown(w, b, cost, eta=v["sd_eta"], epochs=int(v["sd_epochs"]))["cost"]
+    lab.publish("c3-sd-chart", state="running", curves=json.dumps(state.sd_curves))
+    dom.spawn(_animate(state.sd_token))
 
 
 def _stop_slowdown() -> None:
-    global _sd_token
-    _sd_token += 1
+    state.sd_token += 1
 
 
 async def _animate(token: int) -> None:
     epochs = int(lab["sd_epochs"])
     for frame in range(1, FRAMES + 1):
-        if token != _sd_token:
+        if token != state.sd_token:
             return
         _draw_slowdown(round(epochs * frame / FRAMES))
         await asyncio.sleep(FRAME_SECONDS)
     lab.publish("c3-sd-chart", state="done")
-    dom.set_text("c3-sd-measured", view.slowdown_text(_sd_curves))
+    dom.set_text("c3-sd-measured", view.slowdown_text(state.sd_curves))
 
 
 def _draw_slowdown(upto: int) -> None:
     series = []
-    for i, (label, costs) in enumerate(_sd_curves.items()):
+    for i, (label, costs) in enumerate(state.sd_curves.items()):
         colour = runs_view.COLOURS[i // 2]  # one colour per start; dashed: quadratic
         dash = () if "cross" in label else (5, 4)
         shown = costs[: upto + 1]
         series.append(runs_view.Series(label, colour, list(range(len(shown))), shown, dash))
     runs_chart.draw(
-        _sd_chart, series, "cost", x_max=int(lab["sd_epochs"]), empty="Press Run to train the neuron four ways."
+        state.sd_chart, series, "cost", x_max=int(lab["sd_epochs"]), empty="Press Run to train the neuron four ways."
     )
 
 
@@ -128,12 +134,12 @@ def _reset_softmax() -> None:
 
 
 def draw_softmax() -> None:
-    if _sm_bars is None:
+    if state.sm_bars is None:
         return
     z = np.array([lab[f"sm_z{j}"] for j in range(1, 5)], dtype=np.float64)
     a = softmax(z)
     total = float(np.sum(a))
-    cv = _sm_bars
+    cv = state.sm_bars
     cv.clear()
     left, right, top, bottom = 40, cv.width - 12, 14, cv.height - 30
     slot = (right - left) / 4
@@ -147,7 +153,7 @@ def draw_softmax() -> None:
         cv.rect(x, bottom - h, slot * 0.6, h, fill=BAR)
         cv.text(f"{value:.4f}", x + slot * 0.3, max(bottom - h - 8, top + 4), INK, 12)
         cv.text(f"a{j + 1}", x + slot * 0.3, bottom + 14, "#5b6675", 12)
-    lab.publish(_sm_bars.element, a=json.dumps([float(x) for x in a]), sum=total)
+    lab.publish(state.sm_bars.element, a=json.dumps([float(x) for x in a]), sum=total)
     dom.set_text("c3-sm-sum", f"{total:.6f}")
     biggest = int(np.argmax(a))
     dom.set_text(
@@ -155,6 +161,6 @@ def draw_softmax() -> None:
         f"a{biggest + 1} is the largest ({a[biggest]:.1%}). Each aⱼ = e^zⱼ / Σₖ e^zₖ: raising one z "
         "takes share from all the others, and the four always add up to 1.",
     )
-    _sm_bars.element.setAttribute(
+    state.sm_bars.element.setAttribute(
         "aria-label", "Softmax outputs: " + ", ".join(f"a{j + 1} = {v:.4f}" for j, v in enumerate(a))
     )

@@ -30,12 +30,7 @@ def values_of(config: TrainingConfig) -> dict[str, Any]:
 
 def rerun(record: rh.RunRecord) -> str | None:
     """Put a kept run's settings (its seed too) back into the form; None, or what is wrong."""
-    values, problems = SETTINGS.from_hash(SETTINGS.link_of(record.settings))
-    if problems:
-        return "; ".join(message for _, message in problems)
-    lab.set(**values)
-    settings_changed()
-    return None
+    return run_history_panel.rerun(lab, record, settings_changed)
 
 
 panel = run_history_panel.Panel(

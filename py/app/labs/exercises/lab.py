@@ -17,11 +17,14 @@ and restart, gives the timeout and keeps the page answering.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pyscript.ffi import to_js  # dicts become JS objects (pyodide.ffi.to_js would make Maps)
 
 from app.labs.exercises import view
 from app.labs.exercises.runner import TIMEOUT, TimedOut, runner
 from app.shell import progress
+from app.shell.lab import Lab
 from app.ui import dom
 from nnfs.labs.exercises import catalogue as exercises
 
@@ -29,15 +32,25 @@ CATALOGUE = exercises.catalogue()
 BY_KEY = {c["key"]: c for c in CATALOGUE}
 INDENT = "    "
 
-current = CATALOGUE[0]["key"]
-_busy = False
-_leaving = False  # Esc was pressed: the next Tab leaves the editor
-_undo: str | None = None  # the code before the last reset
-_answers = 0
+
+@dataclass
+class ExercisesState:
+    """What the lab remembers besides the learner's progress (``app.shell.progress``); the page only shows it."""
+
+    current: str = CATALOGUE[0]["key"]  # the exercise shown
+    busy: bool = False  # a Run or Check is waiting for the checker
+    leaving: bool = False  # Esc was pressed: the next Tab leaves the editor
+    undo: str | None = None  # the code before the last reset
+    answers: int = 0  # answers so far (verdicts or stops), for the tests
+
+
+state = ExercisesState()
+# No settings: the link names the exercise (#exercises/KEY), read by ``show``, not by ``lab.show``.
+lab = Lab("exercises", view.SETTINGS, state=state)
 
 
 def _rec() -> dict:
-    return progress.record(current)
+    return progress.record(state.current)
 
 
 def _code() -> str:
@@ -48,7 +61,7 @@ def _code() -> str:
 
 
 def _show_list() -> None:
-    dom.set_html("ex-list", view.list_html(CATALOGUE, progress.progress, current))
+    dom.set_html("ex-list", view.list_html(CATALOGUE, progress.progress, state.current))
     dom.set_text("ex-summary", f"({view.summary(CATALOGUE, progress.progress)})")
 
 
@@ -59,7 +72,7 @@ def _show_lines() -> None:
 
 
 def _show_hints() -> None:
-    hints = BY_KEY[current]["hints"]
+    hints = BY_KEY[state.current]["hints"]
     shown = min(_rec().get("hints", 0), len(hints))
     dom.set_html("ex-hints", "".join(f"<li>{view.inline(h)}</li>" for h in hints[:shown]))
     button = dom.by_id("ex-hint")
@@ -70,7 +83,7 @@ def _show_hints() -> None:
 
 
 def _show_buttons() -> None:
-    ready = runner.state == "ready" and not _busy
+    ready = runner.state == "ready" and not state.busy
     dom.by_id("ex-run").disabled = not ready
     dom.by_id("ex-check").disabled = not ready
     tried = bool(_rec().get("tried"))
@@ -112,19 +125,18 @@ def _show_status(_state=None) -> None:
 
 def _show_uses() -> None:
     text = ""
-    if current == "nand":
+    if state.current == "nand":
         text = "Once it passes, the Gates lab can run every circuit on your nand: switch on “Use my nand” there."
     dom.set_text("ex-uses", text)
 
 
 def select(key: str) -> None:
     """Show exercise ``key`` with the learner's saved code (or its stub)."""
-    global current, _undo
-    current = key if key in BY_KEY else current
-    _undo = None
-    progress.progress["current"] = current
+    state.current = key if key in BY_KEY else state.current
+    state.undo = None
+    progress.progress["current"] = state.current
     progress.save()
-    ex = BY_KEY[current]
+    ex = BY_KEY[state.current]
     dom.set_text("ex-heading", ex["title"])
     dom.set_html("ex-statement", view.statement_html(ex["statement"]))
     dom.set_html("ex-given", view.given_text(ex["given"]))
@@ -147,11 +159,10 @@ def select(key: str) -> None:
 
 async def _call(name: str):
     """Run or check the editor's code in the worker; None (with the reason shown) if it did not answer."""
-    global _busy, _answers
-    _busy = True
+    state.busy = True
     _show_buttons()
     try:
-        return await runner.call(name, current, _code())
+        return await runner.call(name, state.current, _code())
     except TimedOut:
         _verdict(
             f"Stopped after {TIMEOUT:g} s: your code was still running. Is there a loop that never ends "
@@ -163,11 +174,11 @@ async def _call(name: str):
         _verdict(str(exc), "bad")
         return None
     finally:
-        _busy = False
+        state.busy = False
         _show_buttons()
         # Counts the answers (verdicts or stops), so a test can wait for the next one.
-        _answers += 1
-        dom.by_id("ex-verdict").setAttribute("data-answers", str(_answers))
+        state.answers += 1
+        dom.by_id("ex-verdict").setAttribute("data-answers", str(state.answers))
 
 
 async def _run(_event=None) -> None:
@@ -184,13 +195,13 @@ async def _run(_event=None) -> None:
 
 
 async def _check(_event=None) -> None:
-    key = current
+    key = state.current
     progress.record(key)["tried"] = True
     progress.save()
     _verdict("Checking…")
     _output("")
     result = await _call("check")
-    if result is None or key != current:
+    if result is None or key != state.current:
         return
     el = dom.by_id("ex-verdict")
     el.setAttribute("data-ms", str(result["ms"]))  # for tests and the curious: the check's time in the worker
@@ -209,7 +220,7 @@ async def _check(_event=None) -> None:
 
 def _hint(_event) -> None:
     rec = _rec()
-    rec["hints"] = min(rec.get("hints", 0) + 1, len(BY_KEY[current]["hints"]))
+    rec["hints"] = min(rec.get("hints", 0) + 1, len(BY_KEY[state.current]["hints"]))
     progress.save()
     _show_hints()
 
@@ -226,18 +237,16 @@ def _put_code(code: str) -> None:
 
 
 def _use_solution(_event) -> None:
-    global _undo
-    _undo = _code()
-    _put_code(BY_KEY[current]["solution"])
+    state.undo = _code()
+    _put_code(BY_KEY[state.current]["solution"])
     dom.by_id("ex-undo").hidden = False
 
 
 def _reset(_event) -> None:
     """Back to the starting code, hints hidden; the old code can be brought back (no dialog)."""
-    global _undo
-    _undo = _code()
+    state.undo = _code()
     _rec()["hints"] = 0
-    _put_code(BY_KEY[current]["stub"])
+    _put_code(BY_KEY[state.current]["stub"])
     _show_hints()
     dom.by_id("ex-solution").hidden = True
     dom.by_id("ex-undo").hidden = False
@@ -246,10 +255,9 @@ def _reset(_event) -> None:
 
 
 def _undo_reset(_event) -> None:
-    global _undo
-    if _undo is not None:
-        _put_code(_undo)
-        _undo = None
+    if state.undo is not None:
+        _put_code(state.undo)
+        state.undo = None
     dom.by_id("ex-undo").hidden = True
     _verdict("")
 
@@ -262,12 +270,11 @@ def _typed(_event) -> None:
 
 def _keydown(event) -> None:
     """Tab indents (Shift+Tab and Esc-then-Tab leave: no keyboard trap); Ctrl/Cmd+Enter checks."""
-    global _leaving
     key = str(event.key)
     if key == "Escape":
-        _leaving = True
+        state.leaving = True
         return
-    if key == "Tab" and not event.shiftKey and not _leaving:
+    if key == "Tab" and not event.shiftKey and not state.leaving:
         event.preventDefault()
         box = dom.by_id("ex-code")
         box.setRangeText(INDENT, box.selectionStart, box.selectionEnd, "end")
@@ -276,7 +283,7 @@ def _keydown(event) -> None:
         event.preventDefault()
         if not dom.by_id("ex-check").disabled:
             dom.spawn(_check())
-    _leaving = False
+    state.leaving = False
 
 
 def _scrolled(_event) -> None:
@@ -295,14 +302,14 @@ def setup() -> None:
     dom.on("ex-code", "keydown", _keydown)
     dom.on("ex-code", "scroll", _scrolled)
     runner.listeners.append(_show_status)
-    select(progress.progress["current"] or current)
+    select(progress.progress["current"] or state.current)
 
 
-def show(state: str) -> None:
+def show(link: str) -> None:
     runner.start_in_background()  # once: the checker's Python starts while the learner reads
     _show_status()
-    key = state.split("&")[0]
-    if key in BY_KEY and key != current:
+    key = link.split("&")[0]
+    if key in BY_KEY and key != state.current:
         _rec()["code"] = _code()
         select(key)
     else:

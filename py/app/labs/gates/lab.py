@@ -14,7 +14,7 @@ reproduces the picture. Glue only: sentences and HTML come from
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from pyscript import window
 
@@ -39,13 +39,20 @@ def _changed(name: str, _value) -> None:
     render()
 
 
-lab = Lab("gates", view.SETTINGS, on_change=_changed)
-_canvas: Canvas | None = None
-_circuits: dict = {}  # (name, n) -> (circuit, wires, truth table or None)
-_geometries: dict = {}  # (name, n, width) -> (geometry, wire routes)
-_boxes: dict = {}  # input name -> its checkbox (rebuilt with the circuit)
-_built_for = None  # the (name, n) the checkboxes and texts were built for
-_hover = None  # the input under the mouse
+@dataclass
+class GatesState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
+
+    canvas: Canvas | None = None
+    circuits: dict = field(default_factory=dict)  # ((name, n), nand) -> (circuit, wires, truth table or None)
+    geometries: dict = field(default_factory=dict)  # (name, n, width) -> (geometry, wire routes)
+    boxes: dict = field(default_factory=dict)  # input name -> its checkbox (rebuilt with the circuit)
+    built_for: tuple | None = None  # the (name, n) the checkboxes and texts were built for
+    hover: str | None = None  # the input under the mouse
+
+
+state = GatesState()
+lab = Lab("gates", view.SETTINGS, on_change=_changed, state=state)
 
 
 def _key():
@@ -72,16 +79,16 @@ def parts():
     """The current circuit, its wires, truth table, geometry and wire routes (each built once)."""
     key = _key()
     nand = _nand()
-    if (key, nand) not in _circuits:
+    if (key, nand) not in state.circuits:
         circuit = build(*key)
         table = circuit.truth_table(nand) if len(circuit.inputs) <= view.TRUTH_TABLE_MAX_INPUTS else None
-        _circuits[(key, nand)] = (circuit, circuit.wires(), table)
-    circuit, wires, table = _circuits[(key, nand)]
+        state.circuits[(key, nand)] = (circuit, circuit.wires(), table)
+    circuit, wires, table = state.circuits[(key, nand)]
     shape = (*key, _width())
-    if shape not in _geometries:
+    if shape not in state.geometries:
         geo = geometry(circuit, max_width=shape[-1])
-        _geometries[shape] = (geo, geo.wire_routes(wires))
-    geo, routes = _geometries[shape]
+        state.geometries[shape] = (geo, geo.wire_routes(wires))
+    geo, routes = state.geometries[shape]
     return circuit, wires, table, geo, routes
 
 
@@ -117,14 +124,14 @@ def redraw() -> dict:
     ins = _inputs(circuit)
     signal = circuit.signals(ins, _nand())
     t0 = time.perf_counter()
-    draw(_canvas, circuit, geo, wires, routes, signal, _hover)
+    draw(state.canvas, circuit, geo, wires, routes, signal, state.hover)
     ms = (time.perf_counter() - t0) * 1000
     timer = dom.by_id("gt-draw-time")
     timer.textContent = f"Drawn in {ms:.0f} ms."
     lab.publish(timer, ms=round(ms, 1))
     # max_width: the width the geometry was made for (a test recomputes the same geometry from it).
     lab.publish(
-        _canvas.element,
+        state.canvas.element,
         inputs="".join(str(ins[n]) for n in circuit.inputs),
         max_width=geo.max_width,
         nand="mine" if _nand() else "perceptron",
@@ -134,13 +141,12 @@ def redraw() -> dict:
 
 def _rebuild(circuit, table) -> None:
     """The parts of the page that depend on the circuit only: checkboxes, counts, texts."""
-    global _built_for
     key = lab["c"]
     dom.set_html("gt-input-boxes", view.input_boxes_html(circuit))
-    _boxes.clear()
+    state.boxes.clear()
     # Not dom.by_id: that caches, and these boxes are replaced with every circuit.
     for el in dom.by_id("gt-input-boxes").querySelectorAll("input[data-input]"):
-        _boxes[str(el.dataset.input)] = el
+        state.boxes[str(el.dataset.input)] = el
     is_adder = isinstance(circuit, Adder)
     dom.by_id("gt-n-field").hidden = not is_adder
     dom.by_id("gt-numbers").hidden = not is_adder
@@ -149,24 +155,24 @@ def _rebuild(circuit, table) -> None:
     dom.set_text("gt-depth", circuit.depth)
     dom.set_text("gt-about", view.ABOUT[key])
     dom.set_text("gt-caption", view.caption(circuit))
-    lab.publish(_canvas.element, circuit=key)
-    _built_for = _key()
+    lab.publish(state.canvas.element, circuit=key)
+    state.built_for = _key()
 
 
 def render() -> None:
     """Run the circuit on the current inputs and show everything that depends on them."""
     circuit, _, table, _, _ = parts()
     key = lab["c"]
-    if _built_for != _key():
+    if state.built_for != _key():
         _rebuild(circuit, table)
     ins = _inputs(circuit)
     for name in circuit.inputs:
-        _boxes[name].checked = bool(ins[name])
+        state.boxes[name].checked = bool(ins[name])
 
     signal = redraw()
     outputs = {name: signal[name] for name in circuit.outputs}
     dom.set_html("gt-outputs", view.outputs_html(outputs))
-    _canvas.element.setAttribute("aria-label", view.diagram_label(circuit, key, ins, outputs))
+    state.canvas.element.setAttribute("aria-label", view.diagram_label(circuit, key, ins, outputs))
 
     sum_el = dom.by_id("gt-sum")
     added = view.sum_text(key, circuit, ins, outputs)
@@ -196,7 +202,7 @@ def _on_checkbox(event) -> None:
 
 
 def _on_canvas_click(event) -> None:
-    hit = parts()[3].hit(*_canvas.event_xy(event))
+    hit = parts()[3].hit(*state.canvas.event_xy(event))
     if hit is not None:
         ins = _inputs()
         ins[hit] = 1 - ins[hit]
@@ -204,25 +210,23 @@ def _on_canvas_click(event) -> None:
 
 
 def _on_canvas_move(event) -> None:
-    global _hover
-    hit = parts()[3].hit(*_canvas.event_xy(event))
-    if hit != _hover:
-        _hover = hit
-        _canvas.element.style.cursor = "pointer" if hit else "default"
+    hit = parts()[3].hit(*state.canvas.event_xy(event))
+    if hit != state.hover:
+        state.hover = hit
+        state.canvas.element.style.cursor = "pointer" if hit else "default"
         redraw()
 
 
 def _on_canvas_leave(_event) -> None:
-    global _hover
-    if _hover is not None:
-        _hover = None
-        _canvas.element.style.cursor = "default"
+    if state.hover is not None:
+        state.hover = None
+        state.canvas.element.style.cursor = "default"
         redraw()
 
 
 def _on_resize(_event) -> None:
     """A narrower or wider window: draw the diagram for the new width (only when it changed)."""
-    if lab.visible and parts()[3].max_width != int(_canvas.element.dataset.maxWidth or 0):
+    if lab.visible and parts()[3].max_width != int(state.canvas.element.dataset.maxWidth or 0):
         redraw()
 
 
@@ -254,9 +258,8 @@ def _clear(_event) -> None:
 
 
 def setup() -> None:
-    global _canvas
     lab.build()
-    _canvas = Canvas("gt-canvas")
+    state.canvas = Canvas("gt-canvas")
     dom.on("gt-input-boxes", "change", _on_checkbox)
     dom.on("gt-canvas", "click", _on_canvas_click)
     dom.on("gt-canvas", "mousemove", _on_canvas_move)
@@ -268,14 +271,14 @@ def setup() -> None:
     progress.listeners.append(_progress_changed)
 
 
-def show(state: str) -> None:
-    """Show the lab; ``state`` may come from a link, e.g. ``c=adder&n=8&a=173&b=94`` or ``c=xor&x=10``.
+def show(link: str) -> None:
+    """Show the lab; ``link`` may come from a link, e.g. ``c=adder&n=8&a=173&b=94`` or ``c=xor&x=10``.
 
     A bad value is not used: its field says why, "(in the link)"; a problem
     with no field of its own (the input bits x, an unknown name) is in the
     status line."""
-    read = lab.show(state)
-    named, link_problems = view.SETTINGS.from_hash(state) if read else ({}, [])
+    read = lab.show(link)
+    named, link_problems = view.SETTINGS.from_hash(link) if read else ({}, [])
     problems = _refit(named)
     for name, message in problems:
         field = lab.fields.get(name)

@@ -16,34 +16,44 @@ For the tests the canvas carries its numbers as data- attributes:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from app.labs.perceptron import view
 from app.shell import progress
 from app.shell.lab import Lab
+from app.shell.runloop import RunLoop
 from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_html, set_text
 from nnfs.neurons.perceptron import PRESETS, Perceptron, decision_line
 from nnfs.neurons.perceptron_learning import TABLES, PerceptronLearner
 
-_canvas: Canvas | None = None
-_frame = view.Frame(left=38, top=10, size=360)
-_heat_key = None  # (w1, w2, b) of the cached shading
-_heat = None
-_learner: PerceptronLearner | None = None
-_last_step = None
+FRAME = view.Frame(left=38, top=10, size=360)
+
+
+@dataclass
+class PerceptronState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
+
+    canvas: Canvas | None = None
+    run: RunLoop | None = None  # the learning run (made in setup)
+    heat_key: tuple | None = None  # (w1, w2, b, mine) of the cached shading
+    heat: object = None
+    learner: PerceptronLearner | None = None  # the run in progress (made at its first step)
+    last_step: object = None  # the learner's last step, shown under the rule
 
 
 def _changed(name: str, value) -> None:
     """A control moved: speed paces the run; anything else starts the next run afresh."""
     if name == "speed":
-        _run.speed = view.steps_per_second(value)
+        state.run.speed = view.steps_per_second(value)
         _render_learning()
         return
     _forget_learner()
     render()
 
 
-lab = Lab("perceptron", view.SETTINGS, on_change=_changed)
+state = PerceptronState()
+lab = Lab("perceptron", view.SETTINGS, on_change=_changed, state=state)
 
 
 # --- reading the state ------------------------------------------------------------
@@ -73,20 +83,19 @@ def _targets() -> dict:
 
 
 def _draw_canvas(p: Perceptron) -> None:
-    global _heat_key, _heat
     mine = progress.using("perceptron_output")
-    c, f = _canvas, _frame
+    c, f = state.canvas, FRAME
     w1, w2 = (float(w) for w in p.weights)
     b = p.bias
     c.clear("#ffffff")
     size = int(f.size)
-    if _heat_key != (w1, w2, b, mine):
+    if state.heat_key != (w1, w2, b, mine):
         # Half the canvas resolution, smoothed when scaled up: the edge is under the line anyway.
         # The learner's rule is called once per point, in Python: an eighth keeps a drag smooth.
         step = 8 if mine else 2
-        _heat = view.half_plane_rgba((w1, w2), b, size // step, size // step, p=p)
-        _heat_key = (w1, w2, b, mine)
-    c.draw_rgba(_heat, f.left, f.top, size, size, smooth=True)
+        state.heat = view.half_plane_rgba((w1, w2), b, size // step, size // step, p=p)
+        state.heat_key = (w1, w2, b, mine)
+    c.draw_rgba(state.heat, f.left, f.top, size, size, smooth=True)
 
     # Axes through 0 and the unit square whose corners are the inputs.
     x0, y_bottom = f.to_px(0, f.y_lo)
@@ -174,20 +183,20 @@ def render() -> None:
 
 
 def _render_learning() -> None:
-    set_text("pc-epoch-count", 0 if _learner is None else _learner.epoch)
-    set_text("pc-last-step", "—" if _last_step is None else view.step_text(_last_step))
-    status, css, html = view.learn_message(_learner, _target_name())
+    set_text("pc-epoch-count", 0 if state.learner is None else state.learner.epoch)
+    set_text("pc-last-step", "—" if state.last_step is None else view.step_text(state.last_step))
+    status, css, html = view.learn_message(state.learner, _target_name())
     msg = by_id("pc-learn-message")
     msg.className = css
     msg.setAttribute("data-status", status)
     msg.innerHTML = html
-    running = _run.running
+    running = state.run.running
     run = by_id("pc-run")
     run.textContent = "Pause" if running else "Run"
     run.setAttribute("aria-pressed", "true" if running else "false")
     # While running, the output changes every step: not something to read aloud 30 times a second.
     by_id("pc-output").setAttribute("aria-live", "off" if running else "polite")
-    lab.status(*view.run_status(_learner, running, lab["speed"], _target_name()))
+    lab.status(*view.run_status(state.learner, running, lab["speed"], _target_name()))
 
 
 # --- learning ---------------------------------------------------------------------
@@ -195,56 +204,49 @@ def _render_learning() -> None:
 
 def _ensure_learner() -> PerceptronLearner:
     """The learner, made on first use from the weights in the fields and the chosen target."""
-    global _learner
-    if _learner is None:
-        _learner = PerceptronLearner(_target_name(), learning_rate=lab["eta"], weights=_weights(), bias=_bias())
-    return _learner
+    if state.learner is None:
+        state.learner = PerceptronLearner(_target_name(), learning_rate=lab["eta"], weights=_weights(), bias=_bias())
+    return state.learner
 
 
 def _learn_step() -> bool:
     """One step of the rule (the RunLoop's unit of work); False once the learner is done."""
-    global _last_step
     learner = _ensure_learner()
-    _last_step = learner.step()
+    state.last_step = learner.step()
     return not learner.done
 
 
 def _follow() -> None:
     """Show the learner's weights in the fields and the input of its last step, then redraw."""
-    if _learner is not None and _last_step is not None:
-        w1, w2 = (float(w) for w in _learner.weights)
-        x1, x2 = _last_step.x
-        lab.set(w1=w1, w2=w2, b=float(_learner.bias), x1=bool(x1), x2=bool(x2))
+    if state.learner is not None and state.last_step is not None:
+        w1, w2 = (float(w) for w in state.learner.weights)
+        x1, x2 = state.last_step.x
+        lab.set(w1=w1, w2=w2, b=float(state.learner.bias), x1=bool(x1), x2=bool(x2))
     render()
 
 
 def _forget_learner() -> None:
     """Weights, target or η changed by hand: the next step starts a new run from here."""
-    global _learner, _last_step
-    _learner = None
-    _last_step = None
-    _run.reset()
-
-
-_run = lab.loop(_learn_step, _follow, _render_learning, speed=view.steps_per_second(view.SETTINGS["speed"].default))
+    state.learner = None
+    state.last_step = None
+    state.run.reset()
 
 
 def _on_step(_event) -> None:
     # Not RunLoop.step_once: after convergence a step still runs (and changes nothing).
-    _run.pause()
+    state.run.pause()
     _learn_step()
-    _run.done = _learner.done
+    state.run.done = state.learner.done
     _follow()
 
 
 def _on_epoch(_event) -> None:
-    global _last_step
-    _run.pause()
+    state.run.pause()
     steps = _ensure_learner().run_epoch()
     if steps:
-        _last_step = steps[-1]
-    if _learner.done:
-        _run.done = True
+        state.last_step = steps[-1]
+    if state.learner.done:
+        state.run.done = True
     _follow()
 
 
@@ -278,8 +280,8 @@ def _preset(name: str):
 
 def _canvas_click(event) -> None:
     """Clicking an input's dot on the canvas makes it the current input."""
-    px, py = _canvas.event_xy(event)
-    corner = _frame.corner_at(px, py, 24)
+    px, py = state.canvas.event_xy(event)
+    corner = FRAME.corner_at(px, py, 24)
     if corner is not None:
         lab.set(x1=bool(corner[0]), x2=bool(corner[1]))
         render()
@@ -294,7 +296,7 @@ def _show_mine(p) -> None:
     # Why the page switched their rule off (too slow, or it raised), else the usual note.
     set_text("pc-mine-note", progress.notices.get("perceptron_output") or view.mine_text(ready, on_))
     mine = type(p) is not Perceptron and not getattr(p, "failed", "")
-    lab.publish(_canvas.element, rule="mine" if mine else "perceptron")
+    lab.publish(state.canvas.element, rule="mine" if mine else "perceptron")
 
 
 def _progress_changed() -> None:
@@ -303,28 +305,29 @@ def _progress_changed() -> None:
 
 
 def setup() -> None:
-    global _canvas
     lab.build()
-    _canvas = Canvas("pc-canvas")
+    state.canvas = Canvas("pc-canvas")
+    speed = view.steps_per_second(view.SETTINGS["speed"].default)
+    state.run = lab.loop(_learn_step, _follow, _render_learning, speed=speed)
     on("pc-x1", "click", _toggle(0))
     on("pc-x2", "click", _toggle(1))
     for name in ("and", "or", "nand"):
         on(f"pc-preset-{name}", "click", _preset(name))
     on("pc-step", "click", _on_step)
     on("pc-epoch", "click", _on_epoch)
-    on("pc-run", "click", lambda _e: _run.toggle())
+    on("pc-run", "click", lambda _e: state.run.toggle())
     on("pc-reset", "click", _on_reset)
-    on(_canvas.element, "click", _canvas_click)
+    on(state.canvas.element, "click", _canvas_click)
     on("pc-mine", "click", lambda _e: progress.set_use("perceptron_output", not progress.using("perceptron_output")))
     progress.listeners.append(_progress_changed)
 
 
-def show(state: str) -> None:
-    if lab.show(state):
+def show(link: str) -> None:
+    if lab.show(link):
         _forget_learner()  # a link sets new weights: the next run starts from them
     render()
 
 
 def hide() -> None:
-    _run.pause()
+    state.run.pause()
     lab.hide()

@@ -10,6 +10,7 @@ paths: the heatmaps go to the canvas as one ImageData each.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from js import URL, Blob, Object
 from pyodide.ffi import to_js
@@ -22,37 +23,44 @@ from pictures import playground as view
 from pictures.pixels import grid
 
 
-class _Pictures:
-    plot = points = net = loss = acc = None
-    grid = None
-    layout = None
-    download_url = None  # the last saved model's object URL (revoked at the next save)
-    curves_of = None  # (mirror, curve length) the curves were last drawn for
-    texts: dict = {}  # element id -> the text it shows (a DOM write only when it changes)
-    speed_at = 0.0  # when the speed line was last written
+@dataclass
+class DrawState:
+    """The canvases and what they show (part of the lab's state: ``PlaygroundState.pictures``)."""
+
+    plot: Canvas | None = None
+    points: Canvas | None = None
+    net: Canvas | None = None
+    loss: Canvas | None = None
+    acc: Canvas | None = None
+    grid: object = None  # the plot's pixel grid in data coordinates
+    layout: object = None
+    download_url: object = None  # the last saved model's object URL (revoked at the next save)
+    curves_of: tuple | None = None  # (mirror, curve length) the curves were last drawn for
+    texts: dict = field(default_factory=dict)  # element id -> the text it shows (a DOM write only when it changes)
+    speed_at: float = 0.0  # when the speed line was last written
 
 
-P = _Pictures()
+state = DrawState()
 
 
 def init() -> None:
-    P.plot, P.points, P.net = Canvas("pg-plot"), Canvas("pg-points"), Canvas("pg-net")
-    P.loss, P.acc = Canvas("pg-loss"), Canvas("pg-acc")
-    P.grid = grid(view.BOX, view.BOX, view.RES, view.RES)
+    state.plot, state.points, state.net = Canvas("pg-plot"), Canvas("pg-points"), Canvas("pg-net")
+    state.loss, state.acc = Canvas("pg-loss"), Canvas("pg-acc")
+    state.grid = grid(view.BOX, view.BOX, view.RES, view.RES)
 
 
 def frame(m) -> None:
     """Redraw everything of ``m``, computing the pictures here (when idle; while
     training the worker computes them: ``frame_from``)."""
     width, height = diagram_size(m)
-    pictures = view.network_pictures(m.network, width, height, P.grid) if m.network.is_finite() else b""
-    P.curves_of = None
+    pictures = view.network_pictures(m.network, width, height, state.grid) if m.network.is_finite() else b""
+    state.curves_of = None
     frame_from(m, pictures, True)
 
 
 def diagram_size(m) -> tuple[int, int]:
     """(width, height) of the network diagram's canvas for ``m``'s network."""
-    return P.net.width, view.diagram_height(m.network.sizes)
+    return state.net.width, view.diagram_height(m.network.sizes)
 
 
 def frame_from(m, pictures: bytes, diagram: bool) -> None:
@@ -60,20 +68,20 @@ def frame_from(m, pictures: bytes, diagram: bool) -> None:
     if m.network.is_finite():
         width, height = diagram_size(m) if diagram else (0, 0)
         decision, tiles = view.split_pictures(pictures, width, height)
-        P.plot.draw_rgba(decision, 0, 0, P.plot.width, P.plot.height, smooth=True)
+        state.plot.draw_rgba(decision, 0, 0, state.plot.width, state.plot.height, smooth=True)
         if tiles is not None:
             _diagram(m.network, tiles)
     # The curves change only when an epoch ends: most frames (slices of an epoch) keep them.
     drawn_for = (m, len(m.history["epoch"]))
-    if P.curves_of != drawn_for:
+    if state.curves_of != drawn_for:
         curves(m)
-        P.curves_of = drawn_for
+        state.curves_of = drawn_for
     stats(m)
 
 
 def points(m, cursor) -> None:
     """The data points (on their own canvas over the heatmap: drawn only when the data change)."""
-    c = P.points
+    c = state.points
     c.clear(None)
     w = c.width
     c.fill_stroke(f"M{w / 2} 0V{w}M0 {w / 2}H{w}", stroke="rgba(27,36,48,0.25)", width=1)
@@ -98,11 +106,11 @@ def points(m, cursor) -> None:
 
 def _diagram(net, tiles) -> None:
     """The diagram: the neurons' pictures ``tiles`` (H x W x 4), weights and labels on top."""
-    NET = P.net
-    if P.layout is None or P.layout.sizes != tuple(net.sizes):
+    NET = state.net
+    if state.layout is None or state.layout.sizes != tuple(net.sizes):
         NET.resize(NET.width, view.diagram_height(net.sizes))
-        P.layout = view.Layout.make(net.sizes, NET.width, NET.height)
-    layout = P.layout
+        state.layout = view.Layout.make(net.sizes, NET.width, NET.height)
+    layout = state.layout
     t = layout.tile
     NET.put_rgba(tiles)
     for colour, width, path in view.weight_strokes(layout, net.weights):
@@ -125,8 +133,8 @@ def curves(m) -> None:
     last = h["epoch"][-1]
     x_max = view.epochs_axis(last)
     top = view.loss_top(h["train_loss"] + h["test_loss"])
-    _chart(P.loss, h, "loss", top, lambda v: f"{v:.3g}", x_max)
-    _chart(P.acc, h, "acc", 1.0, lambda v: f"{100 * v:.0f}%", x_max)
+    _chart(state.loss, h, "loss", top, lambda v: f"{v:.3g}", x_max)
+    _chart(state.acc, h, "acc", 1.0, lambda v: f"{100 * v:.0f}%", x_max)
 
 
 def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None:
@@ -148,8 +156,8 @@ def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None
 def _text(element_id: str, text) -> None:
     """Write an element's text only when it changes (a DOM write costs a style pass)."""
     text = str(text)
-    if P.texts.get(element_id) != text:
-        P.texts[element_id] = text
+    if state.texts.get(element_id) != text:
+        state.texts[element_id] = text
         set_text(element_id, text)
 
 
@@ -179,9 +187,9 @@ def speed(m, frames: int, seconds: float, epochs: float, pause_ms: float | None 
     if draw_ms is not None:
         el.dataset.drawMs = f"{draw_ms:.1f}"
         now = time.perf_counter()
-        if now - P.speed_at < SPEED_EVERY:
+        if now - state.speed_at < SPEED_EVERY:
             return
-        P.speed_at = now
+        state.speed_at = now
     text = (
         f"{view.per_second(epochs, seconds)} epochs/s; pictures redrawn {fps:.1f} times/s while "
         f"training (training {m.train_seconds:.2f} s so far, in a background worker)."
@@ -218,12 +226,12 @@ def download(m, hash_state: str, filename: str) -> bool:
     text = model_json(m, hash_state)
     if text is None:
         return False
-    if P.download_url is not None:
-        URL.revokeObjectURL(P.download_url)
+    if state.download_url is not None:
+        URL.revokeObjectURL(state.download_url)
     blob = Blob.new(to_js([text]), to_js({"type": "application/json"}, dict_converter=Object.fromEntries))
-    P.download_url = URL.createObjectURL(blob)
+    state.download_url = URL.createObjectURL(blob)
     link = document.createElement("a")
-    link.href = P.download_url
+    link.href = state.download_url
     link.download = filename
     link.click()
     return True

@@ -3,9 +3,10 @@
 The glue only. Its controls are built from the one settings table
 ``nnfs.labs.playground.SETTINGS`` by the lab base (``app.shell.lab``: the fields, their
 messages, the address kept equal to what the page shows); this module turns
-the lab's values into a ``nnfs.labs.playground.Config``, makes a new run when the
-data or the network change, and handles the plot's clicks. Training runs in the
-worker (``app.labs.playground.run``); the pictures are ``app.labs.playground.draw``'s.
+the lab's values into a ``nnfs.labs.playground.Config`` and makes a new run when the
+data or the network change. Training runs in the worker (``app.labs.playground.run``);
+the pictures are ``app.labs.playground.draw``'s, the learner's own points on the plot
+``app.labs.playground.points``'.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import fields as config_fields
 
 from pyscript import document
 
-from app.labs.playground import draw, mine, run
-from app.labs.playground.run import S, buttons, lab, set_state, status
+from app.labs.playground import draw, mine, points, run
+from app.labs.playground.run import buttons, lab, set_state, state, status
 from app.runs import history_panel as run_history_panel
 from app.runs import worker_client as training
 from app.shell.lab import field_html
@@ -24,8 +25,6 @@ from nnfs.labs import playground as pg
 from nnfs.settings.table import Setting
 from pictures import playground as view
 
-KEY_STEP = 0.05  # the keyboard cross moves this far per arrow key
-NEAR = 0.2  # shift-click removes your nearest point within this distance
 NEW_LAYER = 4  # neurons in a layer added by "+" when there is none to copy
 
 # Config fields whose change needs a new session (new data or a new network);
@@ -35,8 +34,6 @@ REBUILD = {"data", "classes", "n", "noise", "test", "dseed", "points", "layers",
 
 # Short names of the settings for the run history's legend and list.
 RUN_LABELS = {"eta": "η", "l2": "λ", "dseed": "data seed", "n": "points", "test": "test %", "pts": "your points"}
-
-neurons: list[NumberField] = []  # one field per hidden layer: parts of the "layers" setting
 
 
 # ------------------------------------------------------------------- set-up
@@ -62,7 +59,7 @@ def _make_layer_fields() -> None:
         for i, part in enumerate(parts, start=1)
     )
     for i, part in enumerate(parts, start=1):
-        neurons.append(NumberField(f"pg-neurons-{i}", part.label, lambda _v: _layer_typed(), setting=part))
+        state.layer_fields.append(NumberField(f"pg-neurons-{i}", part.label, lambda _v: _layer_typed(), setting=part))
 
 
 def setup() -> None:
@@ -73,27 +70,23 @@ def setup() -> None:
     on("pg-add-layer", "click", lambda e: add_layer(+1))
     on("pg-remove-layer", "click", lambda e: add_layer(-1))
     on("pg-regen", "click", new_points)
-    on("pg-clear-points", "click", clear_points)
+    points.setup()
     on("pg-train", "click", lambda e: start())
     on("pg-step", "click", lambda e: start(step=True))
     on("pg-pause", "click", pause)
     on("pg-reset", "click", reset)
     on("pg-download", "click", download)
     mine.setup(mine_changed)
-    on("pg-points", "click", plot_click)
-    on("pg-points", "keydown", plot_key)
-    on("pg-points", "focus", lambda e: plot_focus())
-    on("pg-points", "blur", lambda e: plot_blur())
     runs.build()
     # The first session is made when the lab is first shown (start-up stays fast).
     # The worker starts after the page is ready: spawn runs it once main.start() returns.
     training.client.start_in_background()
 
 
-def show(state: str) -> None:
-    """Show the lab; ``state`` is the URL hash after ``#playground/``: a link the lab did
+def show(link: str) -> None:
+    """Show the lab; ``link`` is the URL hash after ``#playground/``: a link the lab did
     not write sets every setting (a bad value is kept out, and its field says why)."""
-    if lab.show(state) or S.mirror is None:
+    if lab.show(link) or state.mirror is None:
         apply_config(pg.config_from(lab.values))
     draw_all()
 
@@ -101,7 +94,7 @@ def show(state: str) -> None:
 def hide() -> None:
     """Leaving the lab pauses training (it would only use the battery)."""
     lab.hide()
-    if S.running:
+    if state.running:
         stop_loop()
 
 
@@ -118,32 +111,32 @@ def changed(names: set) -> None:
     """The lab's values changed (``names``): rebuild what they affect."""
     if names <= set(pg.RUN_SETTINGS):
         return  # the speed: the run loop reads it before each call
-    old, new = S.config, pg.config_from(lab.values)
+    old, new = state.config, pg.config_from(lab.values)
     if new == old:
         return
-    S.config, S.hash_state = new, pg.to_hash(new)
+    state.config, state.hash_state = new, pg.to_hash(new)
     diff = {f.name for f in config_fields(pg.Config) if getattr(old, f.name) != getattr(new, f.name)}
     sync_controls()
     if diff & REBUILD:
-        if S.running and S.goal is not None:
+        if state.running and state.goal is not None:
             stop_loop()  # a Step was about the old network
         new_session(keep_weights=diff == {"points"})  # a running Train goes on with it
     else:
-        m = S.mirror
+        m = state.mirror
         if m.sid is not None:
             spawn(training.client.set_rates(m.sid, new.eta, new.l2))
         m.config = new
         if "target" in diff:
-            S.use_target = True
+            state.use_target = True
         draw.stats(m)
     mine_changed()
 
 
 def apply_config(config: pg.Config) -> None:
     """Start over with a whole configuration (start-up, a link): stop, new session."""
-    if S.running:
+    if state.running:
         stop_loop()
-    S.config, S.hash_state = config, pg.to_hash(config)
+    state.config, state.hash_state = config, pg.to_hash(config)
     sync_controls()
     new_session()
 
@@ -151,12 +144,7 @@ def apply_config(config: pg.Config) -> None:
 def rerun(record) -> str | None:
     """Put a kept run's settings (its seeds too: the same data and initial weights) back
     into the controls; the learner changes one and presses Train."""
-    values, problems = pg.SETTINGS.from_hash(pg.SETTINGS.link_of(record.settings))
-    if problems:
-        return "; ".join(message for _, message in problems)
-    lab.set(**values)
-    apply_config(pg.config_from(lab.values))
-    return None
+    return run_history_panel.rerun(lab, record, lambda: apply_config(pg.config_from(lab.values)))
 
 
 runs = run_history_panel.Panel(
@@ -171,8 +159,8 @@ runs = run_history_panel.Panel(
 
 def sync_controls() -> None:
     """What depends on other settings: layer rows, the classes field, notes."""
-    config = S.config
-    for i, field in enumerate(neurons):
+    config = state.config
+    for i, field in enumerate(state.layer_fields):
         shown = i < len(config.layers)
         by_id(f"pg-layer-{i + 1}").hidden = not shown
         if shown and field.value != config.layers[i]:
@@ -201,11 +189,11 @@ def sync_controls() -> None:
 
 def _layer_typed() -> None:
     """A hidden layer's neuron field changed: the "layers" setting follows."""
-    change(layers=tuple(int(field.value) for field in neurons[: len(S.config.layers)]))
+    change(layers=tuple(int(field.value) for field in state.layer_fields[: len(state.config.layers)]))
 
 
 def add_layer(delta: int) -> None:
-    layers = S.config.layers
+    layers = state.config.layers
     count = len(layers) + delta
     if count > pg.MAX_HIDDEN_LAYERS:
         status(
@@ -226,111 +214,20 @@ def add_layer(delta: int) -> None:
 
 def new_points(_event) -> None:
     """Regenerate: the next data seed gives new points of the same kind."""
-    seed = S.config.dseed + 1 if S.config.dseed < pg.SETTINGS["dseed"].hi else 0
+    seed = state.config.dseed + 1 if state.config.dseed < pg.SETTINGS["dseed"].hi else 0
     change(dseed=seed)
-
-
-def clear_points(_event) -> None:
-    if not S.config.points:
-        status("You have not added any points yet: click the plot to add some.", "")
-        return
-    n = len(S.config.points)
-    change(pts=())
-    status(f"Removed your {n} point{'s' if n > 1 else ''}.", "")
-
-
-# ------------------------------------------------------------- your points
-
-
-def add_point(x: float, y: float) -> None:
-    if len(S.config.points) >= pg.MAX_USER_POINTS:
-        status(
-            f"You already have {pg.MAX_USER_POINTS} points of your own, the most a link can "
-            "carry: remove some first (shift-click, or Clear my points).",
-            "bad",
-        )
-        return
-    x, y = pg.round_point(x, y)
-    c = int(by_id("pg-click-class").value)
-    change(pts=S.config.points + ((x, y, c),))
-    kept = S.mirror.epoch or S.mirror.progress
-    status(
-        f"Added a class {c} training point at ({x:g}, {y:g}); "
-        + (
-            "training goes on from the current weights with it."
-            if kept
-            else "it is part of the training set from the first epoch."
-        ),
-        "",
-    )
-
-
-def remove_point(x: float, y: float) -> None:
-    pts = S.config.points
-    if not pts:
-        status("You have no points of your own to remove.", "")
-        return
-    d = [(p[0] - x) ** 2 + (p[1] - y) ** 2 for p in pts]
-    i = min(range(len(pts)), key=d.__getitem__)
-    if d[i] > NEAR**2:
-        status("None of your points is near there (only your own points, the squares, can be removed).", "")
-        return
-    change(pts=pts[:i] + pts[i + 1 :])
-    status(f"Removed your point at ({pts[i][0]:g}, {pts[i][1]:g}).", "")
-
-
-def plot_click(event) -> None:
-    px, py = draw.P.points.event_xy(event)
-    x, y = view.from_canvas(px, py, draw.P.points.width)
-    if event.shiftKey:
-        remove_point(x, y)
-    else:
-        add_point(x, y)
-
-
-def plot_key(event) -> None:
-    key = str(event.key)
-    moves = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, 1), "ArrowDown": (0, -1)}
-    if key not in moves and key not in ("Enter", " ", "Delete", "Backspace"):
-        return
-    event.preventDefault()
-    x, y = S.cursor or (0.0, 0.0)
-    if key in moves:
-        dx, dy = moves[key]
-        S.cursor = pg.round_point(x + dx * KEY_STEP, y + dy * KEY_STEP)
-        draw.points(S.mirror, S.cursor)
-    elif S.cursor is None:
-        S.cursor = (0.0, 0.0)
-        draw.points(S.mirror, S.cursor)
-    elif key in ("Enter", " "):
-        add_point(x, y)
-    else:
-        remove_point(x, y)
-
-
-def plot_focus() -> None:
-    """Reached by keyboard (not by a click): show the cross the arrow keys move."""
-    if S.cursor is None and draw.P.points.element.matches(":focus-visible"):
-        S.cursor = (0.0, 0.0)
-        draw.points(S.mirror, S.cursor)
-
-
-def plot_blur() -> None:
-    if S.cursor is not None:
-        S.cursor = None
-        draw.points(S.mirror, S.cursor)
 
 
 # ---------------------------------------------------------------- training
 
 
 def new_session(keep_weights: bool = False) -> None:
-    """A new run of S.config. ``keep_weights``: go on from the current run's weights
+    """A new run of state.config. ``keep_weights``: go on from the current run's weights
     (only the learner's points changed), else start from the initial weights."""
-    old = S.mirror
-    S.mirror = m = run.Mirror(S.config)
-    S.use_target = True
-    draw.points(m, S.cursor)
+    old = state.mirror
+    state.mirror = m = run.Mirror(state.config)
+    state.use_target = True
+    draw.points(m, state.cursor)
     if keep_weights and old is not None and old.sid is not None and (old.epoch or old.progress):
         m.network, m.history = old.network, old.history  # shown until the worker answers
         m.epoch, m.progress, m.train_seconds = old.epoch, old.progress, old.train_seconds
@@ -338,99 +235,103 @@ def new_session(keep_weights: bool = False) -> None:
     else:
         run.forget(old)
     draw_all()
-    draw.update_model_json(m, S.hash_state)
-    set_state("stopped" if m.stop else ("running" if S.running else "idle"))
+    draw.update_model_json(m, state.hash_state)
+    set_state("stopped" if m.stop else ("running" if state.running else "idle"))
     if m.stop:
         status(run.problem_text(m.stop), "bad")
-    elif not S.running and not keep_weights and not lab.link_problem:
-        status(f"Ready: the initial weights for network seed {S.config.seed}. Press Train, or Step for one epoch.", "")
-    mine.show(S.config, m)
+    elif not state.running and not keep_weights and not lab.link_problem:
+        status(
+            f"Ready: the initial weights for network seed {state.config.seed}. Press Train, or Step for one epoch.", ""
+        )
+    mine.show(state.config, m)
 
 
 async def _carry_on(m, old) -> None:
     await run.ensure(m, keep=old)
     run.forget(old)
-    if S.mirror is m:
+    if state.mirror is m:
         draw_all()
 
 
 def mine_changed() -> None:
     """The toggle, a pass or a setting changed: show the toggle, and go on with (or without)
     the learner's code from the weights the run holds if that changed."""
-    m = S.mirror
-    if m is not None and mine.code_for(S.config) != m.code:
+    m = state.mirror
+    if m is not None and mine.code_for(state.config) != m.code:
         new_session(keep_weights=True)
-        if not S.running:
-            status("Training with your code from now on." if S.mirror.code else "Training with the core's code.", "")
-    mine.show(S.config, S.mirror)
+        if not state.running:
+            status(
+                "Training with your code from now on." if state.mirror.code else "Training with the core's code.", ""
+            )
+    mine.show(state.config, state.mirror)
 
 
 def start(step: bool = False) -> None:
-    m = S.mirror
-    if S.running:
+    m = state.mirror
+    if state.running:
         return
     if m.stop is not None:
         status(run.problem_text(m.stop), "bad")
         return
-    config = S.config
+    config = state.config
     if not step and m.epoch >= config.epochs:
         status(
             f"Already at the epoch limit ({config.epochs}): raise “stop after epochs”, use Step, or press Reset.", ""
         )
         return
-    S.goal = m.epoch + 1 if step else None
+    state.goal = m.epoch + 1 if step else None
     target = config.target / 100
-    S.use_target = not (config.target > 0 and m.latest("test_acc") >= target)
+    state.use_target = not (config.target > 0 and m.latest("test_acc") >= target)
     if step:
         status(f"Training epoch {m.epoch + 1}…" + mine.status_suffix(m), "")
-    elif config.target > 0 and not S.use_target:
+    elif config.target > 0 and not state.use_target:
         status(f"The test accuracy is already at least {config.target:g} %: training on to epoch {config.epochs}.", "")
     else:
         aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
         status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)" + mine.status_suffix(m), "")
     run.say_if_starting()
-    S.run_id += 1
-    S.running = True
-    S.pause_clicked = None
+    state.run_id += 1
+    state.running = True
+    state.pause_clicked = None
     set_state("running")
     focus_from = document.activeElement
     buttons()
     if focus_from is not None and focus_from.id in ("pg-train", "pg-step"):
         by_id("pg-pause").focus()  # the pressed button is now disabled
-    spawn(run.loop(S.run_id))
+    spawn(run.loop(state.run_id))
 
 
 def pause(event) -> None:
-    if not S.running:
+    if not state.running:
         return
-    S.pause_clicked = float(event.timeStamp)
+    state.pause_clicked = float(event.timeStamp)
     stop_loop()
 
 
 def stop_loop() -> None:
     """Ask the loop to stop: it sees this when the worker's call in flight returns."""
-    S.run_id += 1
-    S.running = False
+    state.run_id += 1
+    state.running = False
     buttons()
 
 
 def reset(_event) -> None:
     """Back to the initial weights (the same for the same seed), same data."""
-    if S.running:
+    if state.running:
         stop_loop()
     new_session()
-    if S.mirror.stop is None:
-        status(f"Reset: the initial weights again (network seed {S.config.seed}), epoch 0.", "")
+    if state.mirror.stop is None:
+        status(f"Reset: the initial weights again (network seed {state.config.seed}), epoch 0.", "")
 
 
 def draw_all() -> None:
-    draw.frame(S.mirror)
+    draw.frame(state.mirror)
 
 
 # ------------------------------------------------------------------- model
 
 
 def download(_event) -> None:
-    name = f"playground-{S.config.data}-epoch{S.mirror.epoch}.json"
-    if not draw.download(S.mirror, S.hash_state, name):
+    name = f"playground-{state.config.data}-epoch{state.mirror.epoch}.json"
+    if not draw.download(state.mirror, state.hash_state, name):
         status("There is no model to save: training diverged (the weights are not numbers). Press Reset.", "bad")

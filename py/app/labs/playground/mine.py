@@ -23,7 +23,6 @@ from nnfs.labs.exercises import learner_trainer
 
 USE = "sgd_step"  # the "use my code" flag in the learner's progress (app.shell.progress)
 HANG_SECONDS = 8.0  # a slice takes ~20 ms; a loaded machine may add a few seconds, an endless loop forever
-_on_change = None  # the lab's: rebuild the session with or without their code
 
 
 def passed() -> bool:
@@ -86,17 +85,10 @@ def hung_text() -> str:
 
 
 def _click(_event) -> None:
-    progress.set_use(USE, not progress.using(USE))  # app.shell.progress tells its listeners: _changed
-
-
-def _changed() -> None:
-    if _on_change is not None:
-        _on_change()
+    progress.set_use(USE, not progress.using(USE))  # app.shell.progress tells its listeners: on_change
 
 
 def setup(on_change) -> None:
     """Bind the toggle; ``on_change()``: the lab rebuilds its run when the toggle or a pass changes."""
-    global _on_change
-    _on_change = on_change
     on("pg-mine", "click", _click)
-    progress.listeners.append(_changed)
+    progress.listeners.append(on_change)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 
 from js import performance, requestAnimationFrame
 from pyodide.ffi import create_once_callable
@@ -36,9 +37,6 @@ MIN_BUDGET = 0.004  # ... and at least (a big network's pictures must not starve
 IN_FLIGHT = 1  # worker calls queued at once (see _keep_busy)
 FRAME_WORK = 0.024  # seconds of worker time per frame aimed at: ≥ 30 frames/s with the round trip
 DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while training
-
-# The lab's state, controls, status line and address (app.shell.lab); playground_lab binds it.
-lab = Lab("playground", pg.SETTINGS)
 
 
 class Mirror:
@@ -88,20 +86,27 @@ def problem_text(stop: Stop) -> str:
     return f"{stop.message} Press Reset to start again from the initial weights."
 
 
-class _State:
-    config: pg.Config = pg.DEFAULTS
-    mirror: Mirror | None = None
-    hash_state = pg.to_hash(pg.DEFAULTS)  # the configuration's link form (the saved model's meta)
-    run_id = 0  # bumped to stop the running loop
-    running = False
+@dataclass
+class PlaygroundState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
+
+    config: pg.Config = pg.DEFAULTS  # the settings as a configuration (app.labs.playground.lab keeps it)
+    mirror: Mirror | None = None  # the run shown
+    hash_state: str = pg.to_hash(pg.DEFAULTS)  # the configuration's link form (the saved model's meta)
+    run_id: int = 0  # bumped to stop the running loop
+    running: bool = False
     goal: int | None = None  # Step: the epoch to stop at
-    use_target = True  # False when a run starts with the target already reached
-    pause_clicked = None  # event.timeStamp of the Pause click (ms)
-    cursor = None  # the keyboard cross on the plot, in data coordinates
-    budget = BUDGET  # seconds of training per frame (see _adapt_budget)
+    use_target: bool = True  # False when a run starts with the target already reached
+    pause_clicked: float | None = None  # event.timeStamp of the Pause click (ms)
+    cursor: tuple[float, float] | None = None  # the keyboard cross on the plot, in data coordinates
+    budget: float = BUDGET  # seconds of training per frame (see _adapt_budget)
+    layer_fields: list = field(default_factory=list)  # one NumberField per hidden layer: parts of "layers"
+    pictures: draw.DrawState = field(default_factory=lambda: draw.state)  # the canvases, what they show
 
 
-S = _State()
+state = PlaygroundState()
+# The lab's settings, controls, status line and address (app.shell.lab); app.labs.playground.lab binds it.
+lab = Lab("playground", pg.SETTINGS, state=state)
 
 
 def spec(config: pg.Config, code: dict | None = None) -> dict:
@@ -134,7 +139,7 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     m.update(p)
     if old is not None:
         unpack_into(m.network, await client.weights(m.sid))
-    if S.mirror is not m:  # replaced while we waited
+    if state.mirror is not m:  # replaced while we waited
         spawn(client.drop(m.sid))
 
 
@@ -169,7 +174,7 @@ def pace() -> float | None:
 
 def max_epochs() -> int:
     """The run's epoch limit: the setting, or a Step's goal beyond it (Step may pass it)."""
-    return S.config.epochs if S.goal is None else max(S.config.epochs, S.goal)
+    return state.config.epochs if state.goal is None else max(state.config.epochs, state.goal)
 
 
 def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
@@ -178,9 +183,9 @@ def _plan(m: Mirror, clock: dict) -> tuple[int, float | None, float]:
     Slow motion counts from where the speed was chosen (``clock``): epoch k is
     due at k / rate seconds, so every epoch is drawn and none is skipped.
     """
-    config = S.config
-    limit = S.goal if S.goal is not None else config.epochs
-    target = config.target / 100 if (config.target > 0 and S.use_target and S.goal is None) else None
+    config = state.config
+    limit = state.goal if state.goal is not None else config.epochs
+    target = config.target / 100 if (config.target > 0 and state.use_target and state.goal is None) else None
     rate = pace()
     if rate is None:
         return limit, target, 0.0
@@ -209,7 +214,7 @@ def _next(m: Mirror, until: int, target, clock: dict):
     diagram = now - clock.get("diagram", 0.0) >= DIAGRAM_EVERY
     if diagram:
         clock["diagram"] = now
-    return asyncio.ensure_future(_call(m, until, target, diagram, S.budget)), diagram, S.budget
+    return asyncio.ensure_future(_call(m, until, target, diagram, state.budget)), diagram, state.budget
 
 
 def _keep_busy(m: Mirror, pending: list, clock: dict) -> None:
@@ -227,17 +232,17 @@ def _adapt_budget(asked: float, work: float) -> None:
     """Keep a frame's work in the worker (training + pictures + bookkeeping) near
     ``FRAME_WORK``, so the pictures come at ≥ 30 per second whatever the network costs."""
     extra = max(0.0, work - asked)  # pictures, an epoch's evaluation, the call itself
-    S.budget = 0.5 * S.budget + 0.5 * min(BUDGET, max(MIN_BUDGET, FRAME_WORK - extra))
+    state.budget = 0.5 * state.budget + 0.5 * min(BUDGET, max(MIN_BUDGET, FRAME_WORK - extra))
 
 
 async def loop(run_id: int) -> None:
     t0 = time.perf_counter()
     frames, epochs, drawing = 0, 0.0, 0.0
-    m, stop, pending, clock = S.mirror, None, [], {}
+    m, stop, pending, clock = state.mirror, None, [], {}
     try:
-        while S.run_id == run_id:
-            if S.mirror is not m:  # the data or network changed: go on with the new run
-                m, pending, clock = S.mirror, [], {}
+        while state.run_id == run_id:
+            if state.mirror is not m:  # the data or network changed: go on with the new run
+                m, pending, clock = state.mirror, [], {}
             if m.sid is None:
                 await ensure(m)
                 if m.sid is None:  # it could not be made (the learner's code did not answer)
@@ -256,46 +261,46 @@ async def loop(run_id: int) -> None:
                 m.sid, m.stop = None, Stop("hung", mine.hung_text())
                 stop = m.stop
                 break
-            if S.mirror is not m:
+            if state.mirror is not m:
                 continue
             _adapt_budget(asked, work)
             before = m.epoch + m.progress
             ended = m.update(p)
             unpack_into(m.network, weights)
             epochs += max(0.0, m.epoch + m.progress - before)
-            limit = S.goal if S.goal is not None else S.config.epochs
+            limit = state.goal if state.goal is not None else state.config.epochs
             if ended is not None and not (ended.kind == "goal" and m.epoch < limit):
                 stop = ended
                 break
-            if S.run_id != run_id:
+            if state.run_id != run_id:
                 break
             _keep_busy(m, pending, clock)  # the worker trains on while we draw
             await next_frame()
-            if S.mirror is m:
+            if state.mirror is m:
                 t_draw = time.perf_counter()
                 draw.frame_from(m, pictures, diagram)
                 drawing += time.perf_counter() - t_draw
                 frames += 1
                 draw.speed(m, frames, time.perf_counter() - t0, epochs, draw_ms=1000 * drawing / frames)
                 if m.code:
-                    mine.show(S.config, m)
+                    mine.show(state.config, m)
     finally:
-        for task, _, _ in pending if S.mirror is m else ():
+        for task, _, _ in pending if state.mirror is m else ():
             # Paused with slices in flight: show what the worker holds (≤ two slices later).
             p, weights, _, _ = await task
             m.update(p)
             unpack_into(m.network, weights)
-        if S.run_id == run_id:  # it ended by itself, not by Pause or a change
-            S.running = False
-            S.run_id += 1
+        if state.run_id == run_id:  # it ended by itself, not by Pause or a change
+            state.running = False
+            state.run_id += 1
         latency = None
-        if S.pause_clicked is not None:
-            latency = performance.now() - S.pause_clicked
-            S.pause_clicked = None
+        if state.pause_clicked is not None:
+            latency = performance.now() - state.pause_clicked
+            state.pause_clicked = None
             by_id("pg-speed").dataset.pauseMs = f"{latency:.1f}"
         if frames or latency is not None:
             draw.speed(m, frames, time.perf_counter() - t0, epochs, latency)
-        if not S.running and m is S.mirror:
+        if not state.running and m is state.mirror:
             finished(stop)  # (after Reset or a new link, the new session has its own message)
         else:
             buttons()
@@ -303,8 +308,8 @@ async def loop(run_id: int) -> None:
 
 def finished(stop) -> None:
     """The run ended: say why, draw the final state, offer the model."""
-    m = S.mirror
-    stepping, S.goal = S.goal is not None, None
+    m = state.mirror
+    stepping, state.goal = state.goal is not None, None
     where = f"epoch {m.epoch}" + (f" + {m.progress:.0%} of epoch {m.epoch + 1}" if m.progress else "")
     if stop is None:
         set_state("paused")
@@ -321,11 +326,11 @@ def finished(stop) -> None:
         else:
             status(f"Stopped at epoch {m.epoch}, the limit you set.", "")
     buttons()
-    mine.show(S.config, m)  # their step count, final
+    mine.show(state.config, m)  # their step count, final
     if by_id("pg-pause").matches(":focus"):
         by_id("pg-train" if not m.stop else "pg-reset").focus()  # Pause is disabled now
     draw.frame(m)
-    draw.update_model_json(m, S.hash_state)
+    draw.update_model_json(m, state.hash_state)
     keep(m, stop)
     if m.progress and m.sid is not None:
         spawn(_score_held(m))
@@ -346,22 +351,22 @@ async def _score_held(m: Mirror) -> None:
     """Paused mid-epoch: the curves' last point is of the last whole epoch, but the
     saved model must say how the weights it holds score (issue 8, item 4)."""
     _, acc = await client.evaluate(m.sid, "test")
-    if S.mirror is m and not S.running:
+    if state.mirror is m and not state.running:
         m.held_test_acc = acc
-        draw.update_model_json(m, S.hash_state)
+        draw.update_model_json(m, state.hash_state)
 
 
 def status(text: str, kind: str) -> None:
     lab.status(text, kind)
 
 
-def set_state(state: str) -> None:
-    by_id("pg-stats").dataset.state = state
+def set_state(name: str) -> None:
+    by_id("pg-stats").dataset.state = name
     buttons()
 
 
 def buttons() -> None:
-    stopped = S.mirror is not None and S.mirror.stop is not None
-    by_id("pg-train").disabled = S.running or stopped
-    by_id("pg-step").disabled = S.running or stopped
-    by_id("pg-pause").disabled = not S.running
+    stopped = state.mirror is not None and state.mirror.stop is not None
+    by_id("pg-train").disabled = state.running or stopped
+    by_id("pg-step").disabled = state.running or stopped
+    by_id("pg-pause").disabled = not state.running

@@ -7,6 +7,8 @@ numbers, and draws them. The points and sentences come from ``sigmoid_view``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.labs.sigmoid import view
 from app.shell.lab import Lab
 from app.ui import dom
@@ -33,28 +35,36 @@ ERROR = "#e63946"
 INK = "#1b2430"
 GRID = "#eef0f3"
 
-lab = Lab("sigmoid", view.SETTINGS, on_change=lambda _name, _value: draw())
 C_MAX = view.SETTINGS["c"].hi
-_plot: Canvas | None = None
-_zplot: Canvas | None = None
+
+
+@dataclass
+class SigmoidState:
+    """What the lab remembers besides its settings (``lab.values``): only its canvases."""
+
+    plot: Canvas | None = None  # the output against x, with the step
+    zplot: Canvas | None = None  # σ(z) against z and its tangent: the small change
+
+
+state = SigmoidState()
+lab = Lab("sigmoid", view.SETTINGS, on_change=lambda _name, _value: draw(), state=state)
 
 
 def setup() -> None:
-    global _plot, _zplot
     lab.build()
     dom.on("sg-double", "click", lambda _e: _set(c=min(2 * lab["c"], C_MAX)))
     dom.on("sg-reset-c", "click", lambda _e: _set(c=1.0))
     dom.on("sg-preset-small", "click", lambda _e: _set(w=1.0, b=-1.0, c=1.0, x=2.0, dw=0.1, db=0.0))
     dom.on("sg-preset-cross", "click", lambda _e: _set(w=1.0, b=-1.0, c=1.0, x=0.9, dw=0.2, db=0.0))
     dom.on("sg-reset", "click", lambda _e: _set(**view.SETTINGS.defaults()))
-    _plot = Canvas("sg-plot")
-    _zplot = Canvas("sg-zplot")
+    state.plot = Canvas("sg-plot")
+    state.zplot = Canvas("sg-zplot")
 
 
-def show(state: str) -> None:
-    """Draw; ``state`` may set fields, e.g. ``#sigmoid/w=4&b=-2&c=10``. A bad value
+def show(link: str) -> None:
+    """Draw; ``link`` may set fields, e.g. ``#sigmoid/w=4&b=-2&c=10``. A bad value
     is not used: its field says why, as if it had been typed."""
-    lab.show(state)
+    lab.show(link)
     draw()
 
 
@@ -80,7 +90,7 @@ def draw() -> None:
 
 # -- the curve and its sharpening ------------------------------------------------------------
 def _draw_curve_plot(w, b, c, weight, bias, t) -> None:
-    cv = _plot
+    cv = state.plot
     x0, x1 = view.X_RANGE
     y0, y1 = view.Y_RANGE
     cv.clear()
@@ -184,7 +194,7 @@ def _draw_small_change(weight, bias) -> None:
     msg.textContent = text
     msg.className = f"message {kind}".strip()
 
-    cv = _zplot
+    cv = state.zplot
     z_range = view.z_window(z, z_new)
     y_range = (-0.08, 1.08)
     cv.clear()

@@ -10,6 +10,7 @@ localStorage, and runs "let gradient descent do it" in the training worker
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from pyscript import window
 
@@ -25,18 +26,28 @@ from nnfs.settings.table import parse_number
 
 BLUE, ORANGE, GREEN, INK, GRID, FAINT = "#2a6ea6", "#e07a1f", "#2a9d8f", "#1b2430", "#eef0f3", "#c9ced6"
 
-lab = Lab("universality", view.SETTINGS, on_change=lambda name, value: _changed(name, value))
-_cv: dict = {}
-heights: list[float] = [0.0] * view.SETTINGS["n"].default
-_fit: dict | None = None  # the last gradient-descent fit: key, n, network, deviation, epoch
-_run = {"id": 0, "active": False}
-_drag = {"on": False, "map": None}
+
+@dataclass
+class UniversalityState:
+    """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
+
+    canvases: dict = field(default_factory=dict)  # "step", "bump", "bumps", "out" -> Canvas
+    heights: list[float] = field(default_factory=lambda: [0.0] * view.SETTINGS["n"].default)  # one per bump
+    fit: dict | None = None  # the last gradient-descent fit: key, n, network, deviation, epoch
+    run_id: int = 0  # bumped to stop the fit in progress
+    fitting: bool = False  # a fit is running in the worker
+    dragging: bool = False  # a pointer is dragging a bump
+    drag_map: tuple | None = None  # ((x0, x scale), (y0, y scale)): the bumps plot's pixels -> (x, height)
+
+
+state = UniversalityState()
+lab = Lab("universality", view.SETTINGS, on_change=lambda name, value: _changed(name, value), state=state)
 
 
 def setup() -> None:
     lab.build()
     for name in ("step", "bump", "bumps", "out"):
-        _cv[name] = Canvas(f"un-{name}")
+        state.canvases[name] = Canvas(f"un-{name}")
     dom.on("un-steep", "click", lambda _e: _set(w=1000.0, b=-1000.0 * lab["s"]))
     dom.on("un-new-target", "click", lambda _e: _set(target="random", seed=(lab["seed"] + 1) % 1_000_000))
     dom.on("un-zero", "click", lambda _e: _set_heights([0.0] * lab["n"]))
@@ -44,16 +55,16 @@ def setup() -> None:
     dom.on("un-fit", "click", lambda _e: _start_fit())
     dom.on("un-fit-stop", "click", lambda _e: _stop_fit("Stopped."))
     dom.on("un-heights", "input", _typed_height)
-    bumps = _cv["bumps"].element
+    bumps = state.canvases["bumps"].element
     dom.on(bumps, "pointerdown", _pointer_down)
     dom.on(bumps, "pointermove", _pointer_move)
     for ev in ("pointerup", "pointercancel", "pointerleave"):
-        dom.on(bumps, ev, lambda _e: _drag.update(on=False))
+        dom.on(bumps, ev, _pointer_up)
     _build_height_fields()
 
 
-def show(state: str) -> None:
-    lab.show(state)
+def show(link: str) -> None:
+    lab.show(link)
     _sync_heights_to_n()
     draw()
 
@@ -81,29 +92,27 @@ def _changed(name: str, value, redraw: bool = True) -> None:
             lab.set(s=float(s))
     if name in ("n", "target", "seed"):
         _sync_heights_to_n()
-        if _run["active"]:
+        if state.fitting:
             _stop_fit("Stopped: the target or the number of bumps changed.")
     if redraw:
         draw()
 
 
 def _sync_heights_to_n() -> None:
-    global heights
-    if len(heights) != lab["n"]:
-        heights = view.resize_heights(heights, lab["n"])
+    if len(state.heights) != lab["n"]:
+        state.heights = view.resize_heights(state.heights, lab["n"])
         _build_height_fields()
 
 
 def _set_heights(new) -> None:
-    global heights
-    heights = [float(h) for h in new]
+    state.heights = [float(h) for h in new]
     _build_height_fields()
     draw()
 
 
 def _build_height_fields() -> None:
     parts = []
-    for k, h in enumerate(heights):
+    for k, h in enumerate(state.heights):
         parts.append(
             f'<label class="un-hfield">bump {k + 1}<input type="text" id="un-h-{k}" data-part-of="n" '
             f'inputmode="decimal" autocomplete="off" value="{view.fmt(h)}" '
@@ -118,12 +127,12 @@ def _typed_height(event) -> None:
     try:
         value = parse_number(str(el.value), f"height of bump {k + 1}", -view.HEIGHT_LIMIT, view.HEIGHT_LIMIT)
     except ValueError as exc:
-        dom.set_text("un-heights-error", f"{exc} — keeping {view.fmt(heights[k])}")
+        dom.set_text("un-heights-error", f"{exc} — keeping {view.fmt(state.heights[k])}")
         el.setAttribute("aria-invalid", "true")
         return
     el.removeAttribute("aria-invalid")
     dom.set_text("un-heights-error", "")
-    heights[k] = float(value)
+    state.heights[k] = float(value)
     draw()
 
 
@@ -131,26 +140,30 @@ def _typed_height(event) -> None:
 
 
 def _pointer_down(event) -> None:
-    _drag["on"] = True
-    _cv["bumps"].element.setPointerCapture(event.pointerId)
+    state.dragging = True
+    state.canvases["bumps"].element.setPointerCapture(event.pointerId)
     _drag_to(event)
 
 
+def _pointer_up(_event) -> None:
+    state.dragging = False
+
+
 def _pointer_move(event) -> None:
-    if _drag["on"]:
+    if state.dragging:
         _drag_to(event)
 
 
 def _drag_to(event) -> None:
-    if _drag["map"] is None:
+    if state.drag_map is None:
         return
-    x_px, y_px = _cv["bumps"].event_xy(event)
-    (x0, xs), (y0, ys) = _drag["map"]
+    x_px, y_px = state.canvases["bumps"].event_xy(event)
+    (x0, xs), (y0, ys) = state.drag_map
     k = view.column_at((x_px - x0) / xs, lab["n"])
     if k is None:
         return
-    heights[k] = view.clamp_height((y_px - y0) / ys)
-    dom.by_id(f"un-h-{k}").value = view.fmt(heights[k])
+    state.heights[k] = view.clamp_height((y_px - y0) / ys)
+    dom.by_id(f"un-h-{k}").value = view.fmt(state.heights[k])
     draw()
 
 
@@ -184,7 +197,7 @@ def _draw_step() -> None:
     s = uni.step_position(w, b) if w != 0 else None
     xs = view.curve_x([s] if s is not None else [])
     ys = uni.neuron_output(xs, w, b)
-    cv = _cv["step"]
+    cv = state.canvases["step"]
     px, py = _axes(cv, (-0.08, 1.08), "σ(w·x + b)", (0, 0.5, 1))
     cv.line(px(0), py(1), px(1), py(1), GRID)
     if s is not None and 0 <= s <= 1:
@@ -202,7 +215,7 @@ def _draw_bump() -> None:
     a = uni.hidden_outputs(net, xs)
     z = uni.weighted_output(net, xs)
     parts = (h * a[:, 0], -h * a[:, 1])
-    cv = _cv["bump"]
+    cv = state.canvases["bump"]
     px, py = _axes(cv, view.y_range(z, *parts, floor=(-1.5, 1.5)), "Σ wⱼaⱼ", (-1, 0, 1))
     for part in parts:
         cv.polyline(px(xs), py(part), FAINT, 1.5, dash=[5, 4])
@@ -215,13 +228,13 @@ def _draw_bump() -> None:
 def _draw_bumps() -> None:
     n, key = lab["n"], view.target_key(lab.values)
     target = uni.target_from_key(key)
-    net = uni.bump_network(heights)
+    net = uni.bump_network(state.heights)
     e = uni.edges(n)
     xs = view.curve_x(e)
     goal, z = target.goal(xs), uni.weighted_output(net, xs)
-    fit = _fit if _fit is not None and _fit["key"] == key and _fit["n"] == n else None
+    fit = state.fit if state.fit is not None and state.fit["key"] == key and state.fit["n"] == n else None
     fz = uni.weighted_output(fit["net"], xs) if fit else None
-    cv = _cv["bumps"]
+    cv = state.canvases["bumps"]
     y_rng = view.y_range(goal, z, *([fz] if fit else []))
     px, py = _axes(cv, y_rng, "weighted output Σ wⱼaⱼ", (-2, -1, 0, 1, 2))
     for k in range(1, n):
@@ -232,13 +245,13 @@ def _draw_bumps() -> None:
         cv.polyline(px(xs), py(fz), GREEN, 2, dash=[6, 4])
     cv.polyline(px(xs), py(z), ORANGE, 2.5)
     score = uni.deviation(net, target)
-    _drag["map"] = ((px(0.0), px(1.0) - px(0.0)), (py(0.0), py(1.0) - py(0.0)))
+    state.drag_map = ((px(0.0), px(1.0) - px(0.0)), (py(0.0), py(1.0) - py(0.0)))
     lab.publish(
         cv.element,
         deviation=score,
         passed=str(uni.passed(score)).lower(),
         target=key,
-        heights=" ".join(repr(h) for h in heights),
+        heights=" ".join(repr(h) for h in state.heights),
         px=f"{px(0.0)!r} {px(1.0) - px(0.0)!r}",
         py=f"{py(0.0)!r} {py(1.0) - py(0.0)!r}",
         fit_deviation=None if not fit else float(fit["deviation"]),
@@ -254,7 +267,7 @@ def _draw_bumps() -> None:
     _keep_best(key, n, score)
     dom.set_text("un-fit-score", "—" if not fit else f"{view.fmt(fit['deviation'], 3)} (epoch {fit['epoch']})")
 
-    cv = _cv["out"]
+    cv = state.canvases["out"]
     px, py = _axes(cv, (-0.02, 1.02), "output σ(Σ wⱼaⱼ)", (0, 0.5, 1))
     cv.polyline(px(xs), py(target(xs)), BLUE, 2)
     if fit:
@@ -282,8 +295,8 @@ def _keep_best(key: str, n: int, score: float) -> None:
     if math.isfinite(score) and (best is None or score < best["score"]):
         store = _storage()
         if store is not None:
-            store.setItem(view.best_key(key, n), view.best_record(score, heights))
-            best = {"score": score, "heights": list(heights)}
+            store.setItem(view.best_key(key, n), view.best_record(score, state.heights))
+            best = {"score": score, "heights": list(state.heights)}
     dom.set_text("un-best", view.best_text(best, n))
     dom.by_id("un-best-load").disabled = best is None
 
@@ -298,29 +311,28 @@ def _load_best(_event) -> None:
 
 
 def _start_fit() -> None:
-    _run["id"] += 1
-    dom.spawn(_fit_loop(_run["id"]))
+    state.run_id += 1
+    dom.spawn(_fit_loop(state.run_id))
 
 
 def _stop_fit(text: str) -> None:
-    if _run["active"]:
-        _run["id"] += 1
-        _run["active"] = False
+    if state.fitting:
+        state.run_id += 1
+        state.fitting = False
         lab.status(text)
         _buttons()
 
 
 def _buttons() -> None:
-    dom.by_id("un-fit").disabled = _run["active"]
-    dom.by_id("un-fit-stop").disabled = not _run["active"]
-    dom.by_id("lab-universality").dataset.fit = "running" if _run["active"] else "idle"
+    dom.by_id("un-fit").disabled = state.fitting
+    dom.by_id("un-fit-stop").disabled = not state.fitting
+    dom.by_id("lab-universality").dataset.fit = "running" if state.fitting else "idle"
 
 
 async def _fit_loop(run_id: int) -> None:
-    global _fit
     n, key = lab["n"], view.target_key(lab.values)
     config = {"target": key, "hidden": 2 * n, "epochs": lab["epochs"], "eta": lab["eta"], "batch": 20, "seed": 1}
-    _run["active"] = True
+    state.fitting = True
     _buttons()
     if client.state != "ready":
         lab.status("Starting the training worker…")
@@ -331,14 +343,14 @@ async def _fit_loop(run_id: int) -> None:
         if client.state == "failed":
             lab.status(client.message, "bad")
         net = Network([1, 2 * n, 1], cost="cross-entropy", seed=0)
-        while _run["id"] == run_id:
+        while state.run_id == run_id:
             p = await client.run(sid, 0.05, since=seen)
             seen = p["length"]
             unpack_into(net, await client.weights(sid))
-            if _run["id"] != run_id:
+            if state.run_id != run_id:
                 break
             deviation = uni.deviation(net, uni.target_from_key(key))  # the weights held now
-            _fit = {"key": key, "n": n, "net": net, "deviation": float(deviation), "epoch": p["epoch"]}
+            state.fit = {"key": key, "n": n, "net": net, "deviation": float(deviation), "epoch": p["epoch"]}
             lab.status(
                 f"Gradient descent: epoch {p['epoch']} of {config['epochs']}, deviation {view.fmt(deviation, 3)}."
             )
@@ -351,6 +363,6 @@ async def _fit_loop(run_id: int) -> None:
     finally:
         if sid is not None:
             dom.spawn(client.drop(sid))
-        if _run["id"] == run_id:
-            _run["active"] = False
+        if state.run_id == run_id:
+            state.fitting = False
             _buttons()

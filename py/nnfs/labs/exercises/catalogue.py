@@ -1,27 +1,21 @@
-'''"Write it yourself": the exercises, in the book's order, and how they are run and checked.
+'''"Write it yourself": the exercises, in the book's order.
 
 Each ``Exercise`` has a statement, a starting stub (signature and docstring),
 hints to reveal one at a time, a solution, the functions it is given ready-made
 (the solutions of earlier exercises: a slip in one does not spoil the next),
 an example that the Run button shows, and a hidden check
-(``nnfs.labs.exercises.checks``). ``run(key, code)`` and ``check(key, code)`` are
-what the page's worker calls; both return plain dicts (JSON for the page).
+(``nnfs.labs.exercises.checks`` and ``network_checks``). How Run and Check run the
+learner's code is ``nnfs.labs.exercises.marking``.
 '''
 
 from __future__ import annotations
 
-import io
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from nnfs.labs.exercises import checks
-from nnfs.labs.exercises.learner_code import LearnerError, call, run_code
-
-CHECK_SEED = 20240613  # a fixed seed: a failing case is the same every time the learner presses Check
+from nnfs.labs.exercises import checks, network_checks
 
 
 @dataclass(frozen=True)
@@ -308,7 +302,7 @@ def feedforward(weights, biases, x):
         _FEEDFORWARD,
         ("sigmoid",),
         (*_NET_EXAMPLE, "feedforward(weights, biases, x)"),
-        checks.check_feedforward,
+        network_checks.check_feedforward,
     ),
     Exercise(
         "backprop",
@@ -338,7 +332,7 @@ def backprop(weights, biases, x, y):
         _BACKPROP,
         ("sigmoid",),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "backprop(weights, biases, x, y)"),
-        checks.check_backprop,
+        network_checks.check_backprop,
     ),
     Exercise(
         "sgd",
@@ -348,7 +342,7 @@ def backprop(weights, biases, x, y):
         "gradient: w → w − η ∂C/∂w, b → b − η ∂C/∂b.\n\n"
         "Write `sgd_step(weights, biases, x, y, eta)` returning the new `(weights, biases)`, "
         "using `backprop` (given: it already averages over the batch). The check then trains a "
-        f"{checks.XOR_SIZES} network on XOR with {checks.XOR_STEPS} of your steps.",
+        f"{network_checks.XOR_SIZES} network on XOR with {network_checks.XOR_STEPS} of your steps.",
         '''def sgd_step(weights, biases, x, y, eta):
     """One step of gradient descent on the mini-batch (x, y): the new (weights, biases)."""
     # your code here
@@ -361,7 +355,7 @@ def backprop(weights, biases, x, y):
         _SGD,
         ("sigmoid", "feedforward", "backprop"),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "sgd_step(weights, biases, x, y, 0.5)"),
-        checks.check_sgd_step,
+        network_checks.check_sgd_step,
     ),
 )
 
@@ -385,95 +379,6 @@ def given(key: str) -> dict[str, Any]:
             exec(get(k).solution + _GIVEN_EXTRA.get(k, ""), ns)  # noqa: S102 - our own solutions
         _given_cache[keys] = {n: v for n, v in ns.items() if callable(v) and not n.startswith("_")}
     return dict(_given_cache[keys])
-
-
-def run(key: str, code: str) -> dict[str, Any]:
-    """What the Run button shows: the code's printed output, then each example and its value."""
-    exercise = get(key)
-    ran = run_code(code, given(key))
-    lines = [ran.output.rstrip()] if ran.output.strip() else []
-    if ran.error:
-        return {"ok": False, "output": "\n".join(lines), "error": ran.error}
-    missing = [f for f in exercise.functions if not callable(ran.namespace.get(f))]
-    if missing:
-        return {
-            "ok": False,
-            "output": "\n".join(lines),
-            "error": f"Your code does not define {', '.join(missing)} yet.",
-        }
-    from nnfs.labs.exercises.learner_code import learner_traceback
-
-    ran.namespace.setdefault("np", np)
-    for line in exercise.example:
-        lines.append(">>> " + line)
-        expr = line.split("#")[0].strip()
-        try:
-            if "=" in expr.split("(")[0]:  # an assignment sets up the example
-                exec(expr, ran.namespace)  # noqa: S102
-            else:
-                value = eval(compile(expr, "<example>", "eval"), ran.namespace)  # noqa: S307
-                lines.append(
-                    checks.fmt(value)
-                    if not isinstance(value, (list, tuple)) or not any(isinstance(v, (list, np.ndarray)) for v in value)
-                    else _nested(value)
-                )
-        except Exception as exc:  # noqa: BLE001 - shown to the learner
-            return {"ok": False, "output": "\n".join(lines), "error": learner_traceback(exc, code)}
-    return {"ok": True, "output": "\n".join(lines), "error": ""}
-
-
-def _nested(value: Iterable[Any]) -> str:
-    """A pair of lists of arrays (backprop's, sgd_step's answer), one array per line."""
-    out = []
-    for i, part in enumerate(value):
-        items = part if isinstance(part, (list, tuple)) else [part]
-        for j, item in enumerate(items):
-            out.append(f"[{i}][{j}] = {checks.fmt(np.asarray(item))}")
-    return "\n".join(out)
-
-
-# Exercises whose function has few inputs: a pass also records its answer for each of them,
-# computed here in the checker's worker, so that a lab can use the learner's function from
-# the table without ever running their code on the page's thread (where a loop would freeze it).
-TABULATED = {"nand": "nand"}
-
-
-def tabulate(fn: Callable[..., Any], code: str) -> dict[str, int]:
-    """{"00": fn(0, 0), "01": ..., "11": ...} for a function of two bits (it passed its check)."""
-    out = {}
-    for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1)):
-        value = call(code, fn, (x1, x2), f"nand({x1}, {x2})", io.StringIO())
-        out[f"{x1}{x2}"] = int(value)
-    return out
-
-
-def check(key: str, code: str, seed: int = CHECK_SEED) -> dict[str, Any]:
-    """Run the learner's code, then the exercise's hidden check.
-
-    ``{"passed": bool, "message": str, "output": printed text, "ms": time}``, and for a
-    passing exercise in TABULATED, ``"table"``: the function's answer for every input."""
-    t0 = time.perf_counter()
-    exercise = get(key)
-    ran = run_code(code, given(key))
-    if ran.error:
-        result = {
-            "passed": False,
-            "message": "Your code stopped with an error before it could be checked:\n\n" + ran.error,
-        }
-    else:
-        ctx = checks.Context(code, ran, np.random.default_rng(seed))
-        try:
-            result = {"passed": True, "message": exercise.check(ctx)}
-            if key in TABULATED:
-                result["table"] = tabulate(ran.namespace[TABULATED[key]], code)
-        except checks.Fail as fail:
-            result = {"passed": False, "message": str(fail)}
-        except LearnerError as exc:  # tabulate's calls: the same inputs as the check's, so rare
-            result = {"passed": False, "message": exc.text}
-        ran.output += ctx.output.getvalue()
-    result["output"] = ran.output[:2000]
-    result["ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    return result
 
 
 def catalogue() -> list[dict]:

@@ -1,4 +1,7 @@
-"""The hidden checks of the "Write it yourself" exercises (texts in nnfs.labs.exercises.catalogue).
+"""The hidden checks of the "Write it yourself" exercises (texts in nnfs.labs.exercises.catalogue):
+what every check works with (``Context``, ``Fail``, ``fmt``), and the checks of exercises 1-6
+(the perceptron, the gates and adders, sigmoid); 7-9 (the network) are in
+``nnfs.labs.exercises.network_checks``.
 
 Each check calls the learner's function on many inputs — every row where the
 inputs are finite (truth tables, all adders up to 4 bits), random ones
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,7 +25,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnfs.labs.exercises.learner_code import LearnerError, Ran, call, gates_only
 from nnfs.maths.activations import sigmoid as ref_sigmoid
-from nnfs.maths.network import Network
 from nnfs.neurons.circuits import reference as circuit_reference
 from nnfs.neurons.perceptron import NAND, Perceptron
 
@@ -235,7 +237,7 @@ def check_adder(ctx: Context) -> str:
 # ------------------------------------------------------------------ 6. sigmoid
 
 
-def _close(
+def close(
     got: float | NDArray[np.float64], want: float | NDArray[np.float64]
 ) -> Any:  # a numpy bool, or an array of them
     return np.abs(got - want) <= ATOL + RTOL * np.abs(want)
@@ -301,7 +303,7 @@ def check_sigmoid(ctx: Context) -> str:
         said = f"sigmoid({fmt(z)})"
         got = _quietly(ctx, f, (z,), said)
         want = ref_sigmoid(z)
-        if np.ndim(got) != 0 or not np.isfinite(np.asarray(got, dtype=float)) or not _close(float(got), want):
+        if np.ndim(got) != 0 or not np.isfinite(np.asarray(got, dtype=float)) or not close(float(got), want):
             raise Fail(f"{said} returned {fmt(got)}, expected {fmt(want)}.")
     arrays = [np.array([-1e4, -50.0, 0.0, 50.0, 1e4]), ctx.rng.uniform(-10, 10, (3, 4))]
     arrays += [ctx.rng.uniform(-1e4, 1e4, int(ctx.rng.integers(1, 40))) for _ in range(20)]
@@ -314,146 +316,8 @@ def check_sigmoid(ctx: Context) -> str:
                 f"{said} returned shape {np.shape(got)}, expected {z.shape}: "
                 "work on a whole array at once (numpy functions, not math)."
             )
-        bad = np.flatnonzero(~_close(np.asarray(got, dtype=float), want).ravel())
+        bad = np.flatnonzero(~close(np.asarray(got, dtype=float), want).ravel())
         if bad.size:
             k = np.unravel_index(bad[0], z.shape)
             raise Fail(f"sigmoid({fmt(z[k])}) inside an array gave {fmt(np.asarray(got)[k])}, expected {fmt(want[k])}.")
     return f"Right and quiet for {len(scalars)} numbers and {len(arrays)} arrays, |z| up to 10⁴."
-
-
-# ------------------------------------------------------------------ 7-9. networks
-
-
-def _random_net(
-    rng: np.random.Generator, sizes: list[int] | None = None
-) -> tuple[Network, list[NDArray[np.float64]], list[NDArray[np.float64]]]:
-    """A Network with random sizes (2-4 layers of 1-5 neurons) and its weights and biases as lists."""
-    if sizes is None:
-        sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
-    net = Network(sizes, cost="quadratic", seed=int(rng.integers(2**31)))
-    return net, [w.copy() for w in net.weights], [b.copy() for b in net.biases]
-
-
-def _shape_of(value: Any) -> tuple[int, ...] | str:  # Any: whatever the learner returned
-    try:
-        return np.shape(value)
-    except Exception:  # noqa: BLE001 - a ragged list has no shape
-        return "no shape (a ragged list?)"
-
-
-def _compare(ctx: Context, got: object, want: NDArray[np.float64], what: str, context: str) -> None:
-    """An array the learner returned against the reference: its shape, then its numbers."""
-    if _shape_of(got) != want.shape:
-        raise Fail(f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context}).")
-    got = np.asarray(got, dtype=float)
-    bad = np.flatnonzero(~_close(got, want).ravel())
-    if bad.size:
-        k = np.unravel_index(bad[0], want.shape)
-        index = ", ".join(map(str, k))
-        ratio = got[k] / want[k] if want[k] != 0 else np.nan
-        note = ""
-        m = re_batch(context)
-        if m and np.isclose(ratio, m) and m > 1:
-            note = (
-                f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch "
-                "instead of the mean"
-            )
-        elif np.isclose(ratio, -1):
-            note = " — the sign is wrong"
-        raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note}.")
-
-
-def re_batch(context: str) -> int:
-    """The batch size written in a context sentence ("… a batch of 4 …"), 0 if none."""
-    marker = "a batch of "
-    if marker not in context:
-        return 0
-    return int(context.split(marker, 1)[1].split()[0])
-
-
-def _lists(ctx: Context, got: object, count: int, name: str, context: str) -> None:
-    if not isinstance(got, (list, tuple)) or len(got) != count:
-        n = len(got) if isinstance(got, (list, tuple)) else fmt(type(got).__name__)
-        raise Fail(f"{name} should be a list of {count} arrays, one per layer of weights; got {n} ({context}).")
-
-
-def check_feedforward(ctx: Context) -> str:
-    f = ctx.fn("feedforward")
-    trials = 40
-    for t in range(trials):
-        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
-        X = ctx.rng.normal(0, 2, (int(ctx.rng.integers(1, 7)), net.sizes[0]))
-        context = f"sizes {net.sizes}, a batch of {_examples(len(X))}"
-        got = ctx.call(f, (ws, bs, X.copy()), f"feedforward(weights, biases, x) for {context}")
-        _compare(ctx, got, net.feedforward(X), "the output", context)
-    return f"Right on {trials} random networks and batches."
-
-
-def check_backprop(ctx: Context) -> str:
-    f = ctx.fn("backprop")
-    trials = 40
-    for t in range(trials):
-        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
-        N = int(ctx.rng.integers(2, 6))
-        X, Y = ctx.rng.normal(0, 1, (N, net.sizes[0])), ctx.rng.uniform(0, 1, (N, net.sizes[-1]))
-        context = f"sizes {net.sizes}, a batch of {_examples(N)}"
-        got = ctx.call(f, (ws, bs, X.copy(), Y.copy()), f"backprop(weights, biases, x, y) for {context}")
-        if not isinstance(got, (list, tuple)) or len(got) != 2:
-            raise Fail(f"backprop should return (nabla_b, nabla_w); it returned {fmt(type(got).__name__)} ({context}).")
-        nabla_b, nabla_w = net.backprop(X, Y)
-        _lists(ctx, got[0], len(bs), "nabla_b", context)
-        _lists(ctx, got[1], len(ws), "nabla_w", context)
-        for l in range(len(ws) - 1, -1, -1):  # the output layer first: BP1 before BP2
-            _compare(ctx, got[0][l], nabla_b[l], f"nabla_b[{l}]", context)
-            _compare(ctx, got[1][l], nabla_w[l], f"nabla_w[{l}]", context)
-    return f"The gradients are right on {trials} random networks and batches."
-
-
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-XOR_SIZES, XOR_SEED, XOR_ETA, XOR_STEPS = [2, 3, 1], 3, 4.0, 1500
-
-
-def check_sgd_step(ctx: Context) -> str:
-    f = ctx.fn("sgd_step")
-    trials = 30
-    for t in range(trials):
-        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
-        N = int(ctx.rng.integers(2, 6))
-        X, Y = ctx.rng.normal(0, 1, (N, net.sizes[0])), ctx.rng.uniform(0, 1, (N, net.sizes[-1]))
-        eta = float(np.round(ctx.rng.uniform(0.1, 3.0), 2))
-        context = f"sizes {net.sizes}, a batch of {_examples(N)}, eta = {eta:g}"
-        got = ctx.call(f, (ws, bs, X.copy(), Y.copy(), eta), f"sgd_step(weights, biases, x, y, {eta:g}) for {context}")
-        if not isinstance(got, (list, tuple)) or len(got) != 2:
-            raise Fail(f"sgd_step should return (weights, biases); it returned {fmt(type(got).__name__)} ({context}).")
-        net.update_mini_batch(X, Y, eta)
-        _lists(ctx, got[0], len(ws), "the new weights", context)
-        _lists(ctx, got[1], len(bs), "the new biases", context)
-        for l in range(len(ws)):
-            _compare(ctx, got[0][l], net.weights[l], f"weights[{l}]", context)
-            _compare(ctx, got[1][l], net.biases[l], f"biases[{l}]", context)
-    # Then the proof: their step, repeated, learns XOR.
-    net, ws, bs = _random_net(np.random.default_rng(XOR_SEED), XOR_SIZES)
-    for _ in range(XOR_STEPS):
-        ws, bs = ctx.call(f, (ws, bs, XOR_X, XOR_Y, XOR_ETA), "sgd_step while training on XOR")
-    out = np.asarray(ctx.ns.get("feedforward", _ref_feedforward)(ws, bs, XOR_X), dtype=float).ravel()
-    if not np.array_equal(out > 0.5, XOR_Y.ravel() > 0.5):
-        raise Fail(
-            f"Each step is right, but {XOR_STEPS} steps on XOR (sizes {XOR_SIZES}, eta = {XOR_ETA:g}) "
-            f"gave outputs {fmt(out)} for the inputs 00, 01, 10, 11, not 0, 1, 1, 0."
-        )
-    return (
-        f"Each step is right on {trials} random cases, and {XOR_STEPS} of your steps taught a "
-        f"{XOR_SIZES} network XOR: outputs {', '.join(f'{o:.2f}' for o in out)} for 00, 01, 10, 11."
-    )
-
-
-def _ref_feedforward(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike], x: ArrayLike) -> NDArray[np.float64]:
-    a = np.asarray(x, dtype=float)
-    for w, b in zip(weights, biases):
-        a = ref_sigmoid(a @ np.asarray(w).T + b)
-    return a
-
-
-def _examples(n: int) -> str:
-    return f"{n} example" + ("" if n == 1 else "s")

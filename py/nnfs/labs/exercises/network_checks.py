@@ -1,0 +1,155 @@
+"""The hidden checks of the network exercises, 7-9: feedforward, backprop and sgd_step.
+
+Each compares the learner's function with ``Network.feedforward``/``backprop``/
+``update_mini_batch`` on random networks and batches, shape first, then number by
+number, and names the first wrong entry in plain words (a sum over the batch where the
+mean was meant, a wrong sign). sgd_step must then also teach a small network XOR.
+What a check works with (``Context``, ``Fail``, ``fmt``) is ``nnfs.labs.exercises.checks``'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnfs.labs.exercises.checks import Context, Fail, close, fmt
+from nnfs.maths.activations import sigmoid as ref_sigmoid
+from nnfs.maths.network import Network
+
+
+def _random_net(
+    rng: np.random.Generator, sizes: list[int] | None = None
+) -> tuple[Network, list[NDArray[np.float64]], list[NDArray[np.float64]]]:
+    """A Network with random sizes (2-4 layers of 1-5 neurons) and its weights and biases as lists."""
+    if sizes is None:
+        sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
+    net = Network(sizes, cost="quadratic", seed=int(rng.integers(2**31)))
+    return net, [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | str:  # Any: whatever the learner returned
+    try:
+        return np.shape(value)
+    except Exception:  # noqa: BLE001 - a ragged list has no shape
+        return "no shape (a ragged list?)"
+
+
+def _compare(ctx: Context, got: object, want: NDArray[np.float64], what: str, context: str) -> None:
+    """An array the learner returned against the reference: its shape, then its numbers."""
+    if _shape_of(got) != want.shape:
+        raise Fail(f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context}).")
+    got = np.asarray(got, dtype=float)
+    bad = np.flatnonzero(~close(got, want).ravel())
+    if bad.size:
+        k = np.unravel_index(bad[0], want.shape)
+        index = ", ".join(map(str, k))
+        ratio = got[k] / want[k] if want[k] != 0 else np.nan
+        note = ""
+        m = re_batch(context)
+        if m and np.isclose(ratio, m) and m > 1:
+            note = (
+                f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch "
+                "instead of the mean"
+            )
+        elif np.isclose(ratio, -1):
+            note = " — the sign is wrong"
+        raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note}.")
+
+
+def re_batch(context: str) -> int:
+    """The batch size written in a context sentence ("… a batch of 4 …"), 0 if none."""
+    marker = "a batch of "
+    if marker not in context:
+        return 0
+    return int(context.split(marker, 1)[1].split()[0])
+
+
+def _lists(ctx: Context, got: object, count: int, name: str, context: str) -> None:
+    if not isinstance(got, (list, tuple)) or len(got) != count:
+        n = len(got) if isinstance(got, (list, tuple)) else fmt(type(got).__name__)
+        raise Fail(f"{name} should be a list of {count} arrays, one per layer of weights; got {n} ({context}).")
+
+
+def check_feedforward(ctx: Context) -> str:
+    f = ctx.fn("feedforward")
+    trials = 40
+    for t in range(trials):
+        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
+        X = ctx.rng.normal(0, 2, (int(ctx.rng.integers(1, 7)), net.sizes[0]))
+        context = f"sizes {net.sizes}, a batch of {_examples(len(X))}"
+        got = ctx.call(f, (ws, bs, X.copy()), f"feedforward(weights, biases, x) for {context}")
+        _compare(ctx, got, net.feedforward(X), "the output", context)
+    return f"Right on {trials} random networks and batches."
+
+
+def check_backprop(ctx: Context) -> str:
+    f = ctx.fn("backprop")
+    trials = 40
+    for t in range(trials):
+        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
+        N = int(ctx.rng.integers(2, 6))
+        X, Y = ctx.rng.normal(0, 1, (N, net.sizes[0])), ctx.rng.uniform(0, 1, (N, net.sizes[-1]))
+        context = f"sizes {net.sizes}, a batch of {_examples(N)}"
+        got = ctx.call(f, (ws, bs, X.copy(), Y.copy()), f"backprop(weights, biases, x, y) for {context}")
+        if not isinstance(got, (list, tuple)) or len(got) != 2:
+            raise Fail(f"backprop should return (nabla_b, nabla_w); it returned {fmt(type(got).__name__)} ({context}).")
+        nabla_b, nabla_w = net.backprop(X, Y)
+        _lists(ctx, got[0], len(bs), "nabla_b", context)
+        _lists(ctx, got[1], len(ws), "nabla_w", context)
+        for l in range(len(ws) - 1, -1, -1):  # the output layer first: BP1 before BP2
+            _compare(ctx, got[0][l], nabla_b[l], f"nabla_b[{l}]", context)
+            _compare(ctx, got[1][l], nabla_w[l], f"nabla_w[{l}]", context)
+    return f"The gradients are right on {trials} random networks and batches."
+
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+XOR_SIZES, XOR_SEED, XOR_ETA, XOR_STEPS = [2, 3, 1], 3, 4.0, 1500
+
+
+def check_sgd_step(ctx: Context) -> str:
+    f = ctx.fn("sgd_step")
+    trials = 30
+    for t in range(trials):
+        net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
+        N = int(ctx.rng.integers(2, 6))
+        X, Y = ctx.rng.normal(0, 1, (N, net.sizes[0])), ctx.rng.uniform(0, 1, (N, net.sizes[-1]))
+        eta = float(np.round(ctx.rng.uniform(0.1, 3.0), 2))
+        context = f"sizes {net.sizes}, a batch of {_examples(N)}, eta = {eta:g}"
+        got = ctx.call(f, (ws, bs, X.copy(), Y.copy(), eta), f"sgd_step(weights, biases, x, y, {eta:g}) for {context}")
+        if not isinstance(got, (list, tuple)) or len(got) != 2:
+            raise Fail(f"sgd_step should return (weights, biases); it returned {fmt(type(got).__name__)} ({context}).")
+        net.update_mini_batch(X, Y, eta)
+        _lists(ctx, got[0], len(ws), "the new weights", context)
+        _lists(ctx, got[1], len(bs), "the new biases", context)
+        for l in range(len(ws)):
+            _compare(ctx, got[0][l], net.weights[l], f"weights[{l}]", context)
+            _compare(ctx, got[1][l], net.biases[l], f"biases[{l}]", context)
+    # Then the proof: their step, repeated, learns XOR.
+    net, ws, bs = _random_net(np.random.default_rng(XOR_SEED), XOR_SIZES)
+    for _ in range(XOR_STEPS):
+        ws, bs = ctx.call(f, (ws, bs, XOR_X, XOR_Y, XOR_ETA), "sgd_step while training on XOR")
+    out = np.asarray(ctx.ns.get("feedforward", _ref_feedforward)(ws, bs, XOR_X), dtype=float).ravel()
+    if not np.array_equal(out > 0.5, XOR_Y.ravel() > 0.5):
+        raise Fail(
+            f"Each step is right, but {XOR_STEPS} steps on XOR (sizes {XOR_SIZES}, eta = {XOR_ETA:g}) "
+            f"gave outputs {fmt(out)} for the inputs 00, 01, 10, 11, not 0, 1, 1, 0."
+        )
+    return (
+        f"Each step is right on {trials} random cases, and {XOR_STEPS} of your steps taught a "
+        f"{XOR_SIZES} network XOR: outputs {', '.join(f'{o:.2f}' for o in out)} for 00, 01, 10, 11."
+    )
+
+
+def _ref_feedforward(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike], x: ArrayLike) -> NDArray[np.float64]:
+    a = np.asarray(x, dtype=float)
+    for w, b in zip(weights, biases):
+        a = ref_sigmoid(a @ np.asarray(w).T + b)
+    return a
+
+
+def _examples(n: int) -> str:
+    return f"{n} example" + ("" if n == 1 else "s")

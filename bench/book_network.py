@@ -18,7 +18,7 @@ columns, weights[l] of shape (n_out, n_in), training data as a list of
 It exists so the benchmark can compare our core, which does the same
 arithmetic vectorised over the whole mini-batch (``nnfs.maths.network``), and the
 page against the approach the book teaches, on equal work
-(``tests/unit/test_book_network.py`` checks that both take the same step).
+(``tests/unit/bench/test_book_network.py`` checks that both take the same step).
 """
 
 from __future__ import annotations

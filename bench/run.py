@@ -23,7 +23,7 @@ seconds):
        50,000 images, "Train"); per-epoch seconds are the lab's own figures
        (``data-seconds`` in ``#dg-epoch-log``), and the wall time between
        rows is shown too.
-   ``tests/unit/test_book_network.py`` checks that reference and core take
+   ``tests/unit/bench/test_book_network.py`` checks that reference and core take
    the same SGD step from the same weights, so they do equal work.
 2. Test accuracy after each of the first 3 epochs (core, page; the reference
    after its timed epochs). Without ``--quick`` the core goes on to 30 epochs

@@ -9,7 +9,7 @@ import pytest
 
 from app.labs.backprop.equations import equation, lines, num, plus, selection_name, sub, sup, title
 from nnfs.labs.backprop.steps import Selection, step_sequence
-from tests.unit.test_backprop_steps import SETTINGS, SHAPES, make, selections
+from tests.unit.nnfs.labs.test_backprop_steps import SETTINGS, SHAPES, make, selections
 
 
 def test_text_helpers():

@@ -20,10 +20,9 @@ from nnfs.labs.backprop.learning_speed import (
     ratios,
     unpack_data,
 )
+from tests.conftest import need
 
-from ..conftest import need
-
-DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-train.npz"
+DATA = Path(__file__).resolve().parents[4] / "static" / "data" / "mnist-train.npz"
 
 
 def mnist_1000():

@@ -10,10 +10,9 @@ import pytest
 
 from nnfs.data import mnist
 from nnfs.data.mnist import as_float, load_npz, read_idx
+from tests.conftest import need
 
-from ..conftest import need
-
-DATA = Path(__file__).resolve().parents[2] / "static" / "data"
+DATA = Path(__file__).resolve().parents[4] / "static" / "data"
 
 
 def idx_bytes(array: np.ndarray, type_code: int = 0x08) -> bytes:

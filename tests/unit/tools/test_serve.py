@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import serve
 
-from ..conftest import need
+from tests.conftest import need
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def start(root: Path, **kw):
@@ -91,7 +91,7 @@ def test_missing_file_is_404(base_url):
         "/.git/HEAD",
         "/.venv/pyvenv.cfg",
         "/.cache/",
-        "/tests/unit/test_serve.py",
+        "/tests/unit/tools/test_serve.py",
         "/tools/serve.py",
         "/README.md",
         "/run",

@@ -14,15 +14,14 @@ from nnfs.data.drawn_digits import (
     preprocess_digit,
     rasterize_strokes,
 )
-
-from ..conftest import need
+from tests.conftest import need
 
 # Shifts are whole pixels, so the centre of mass lands within half a pixel of
 # the centre; a symmetric shape of even width lands exactly half a pixel off
 # (plus rounding noise in the last bit).
 HALF_PIXEL = 0.5 + 1e-9
 
-TEST_DATA = Path(__file__).resolve().parents[2] / "static" / "data" / "mnist-test.npz"
+TEST_DATA = Path(__file__).resolve().parents[4] / "static" / "data" / "mnist-test.npz"
 
 
 def ink_box(image28: np.ndarray, threshold: float = 0.0):

@@ -326,7 +326,7 @@ def test_every_preset_link_is_a_good_showcase():
     import re
     from pathlib import Path
 
-    page = (Path(__file__).resolve().parents[2] / "index.html").read_text()
+    page = (Path(__file__).resolve().parents[4] / "index.html").read_text()
     block = page[page.index('class="pg-presets"') :]
     block = block[: block.index("</p>")]
     links = [html.unescape(h) for h in re.findall(r'href="#playground/([^"]*)"', block)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import vendor
 
-from ..conftest import need
+from tests.conftest import need
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_vendored_tree_is_complete():
 
 def test_install_detects_tampering_and_is_idempotent(sandbox, monkeypatch, capsys):
     need(cached_sources_available(), "source packages not in .cache (run ./run setup)")
-    monkeypatch.setattr(vendor, "CACHE", Path(__file__).resolve().parents[2] / ".cache" / "downloads")
+    monkeypatch.setattr(vendor, "CACHE", Path(__file__).resolve().parents[3] / ".cache" / "downloads")
     manifest = small_manifest()
     monkeypatch.setattr(vendor, "load_manifest", lambda: manifest)
     assert vendor.ensure() is True

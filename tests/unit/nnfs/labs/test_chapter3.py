@@ -11,7 +11,7 @@ import pytest
 from nnfs.labs import chapter3 as ex
 from nnfs.runs.remote import Sessions
 from nnfs.settings.training import TrainingConfig
-from tests.unit.test_remote import _digit_sessions
+from tests.unit.nnfs.runs.test_remote import _digit_sessions
 
 
 def reference_slowdown(w, b, cost, eta=0.15, epochs=300, x=1.0, y=0.0):

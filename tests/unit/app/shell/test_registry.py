@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.shell.registry import LabInfo, declared
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 HTML = re.sub(r"<!--.*?-->", "", (ROOT / "index.html").read_text(), flags=re.S)  # the markup, not its comments
 
 

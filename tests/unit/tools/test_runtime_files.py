@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import runtime_files
 
-from ..conftest import need
+from tests.conftest import need
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_sums_are_the_manifests():

@@ -12,10 +12,9 @@ import train_pretrained
 from nnfs.data.mnist import SCALE, load_npz
 from nnfs.labs import digits as digits_training
 from nnfs.models.model_io import from_json
+from tests.conftest import in_ci, need
 
-from ..conftest import in_ci, need
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MODEL = ROOT / "static" / "models" / "pretrained.json"
 TEST_DATA = ROOT / "static" / "data" / "mnist-test.npz"
 README = ROOT / "README.md"

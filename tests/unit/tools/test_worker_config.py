@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sync_pyscript_files
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_worker_toml_uses_the_local_interpreter_and_lists_the_core():

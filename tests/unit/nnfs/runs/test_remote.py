@@ -320,7 +320,7 @@ def test_every_lab_kind_is_registered_once_the_workers_imports_ran():
     import sys
     from pathlib import Path
 
-    py = Path(__file__).resolve().parents[2] / "py"
+    py = Path(__file__).resolve().parents[4] / "py"
     code = (
         "import json, worker.trainer; from nnfs.runs import remote; "
         "print(json.dumps([sorted(remote.KINDS), sorted(remote.OPTIONS)]))"

@@ -300,6 +300,6 @@ def test_the_output_bound_really_bounds_the_outputs():
 def test_the_pretrained_model_passes_the_digit_check():
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[2] / "static" / "models" / "pretrained.json"
+    path = Path(__file__).resolve().parents[4] / "static" / "models" / "pretrained.json"
     net = check_digit_model(from_json(path.read_bytes()))
     assert net.sizes[0] == 784

@@ -228,9 +228,10 @@ def test_a_file_of_another_lab_names_the_lab_to_import_it_in():
 
 
 def test_a_record_from_an_engine_session_keeps_its_metrics():
-    from nnfs.labs import playground as pg
+    from nnfs.labs.playground.config import Config
+    from nnfs.labs.playground.session import Session
 
-    session = pg.Session(pg.Config(epochs=3))
+    session = Session(Config(epochs=3))
     while session.run(1.0, until_epoch=3) is None:
         pass
     r = rh.record_of("playground", {"eta": "3"}, 7, session.history, session.train_seconds, "limit", "done")
@@ -261,14 +262,14 @@ def test_a_run_that_goes_on_updates_its_record_keeping_name_and_pin():
 
 def test_playground_settings_round_trip_through_a_record():
     """A record keeps the settings as the link writes them; putting them back gives the same Config."""
-    from nnfs.labs import playground as pg
+    from nnfs.labs.playground.config import CONFIG_NAMES, SETTINGS, Config, from_hash
 
-    config = pg.Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
-    encoded = pg.SETTINGS.encoded(config.values())
-    assert encoded["eta"] == "0.25" and set(encoded) == set(pg.CONFIG_NAMES)  # not the speed: how it ran, not what
+    config = Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
+    encoded = SETTINGS.encoded(config.values())
+    assert encoded["eta"] == "0.25" and set(encoded) == set(CONFIG_NAMES)  # not the speed: how it ran, not what
     back = rh.History.from_json(
         json.dumps({**_good(), "runs": [], "next_id": 1}), "playground"
     )  # (a file with no runs reads as an empty history)
     assert back.runs == []
-    back_config, problems = pg.from_hash(pg.SETTINGS.link_of(encoded))
+    back_config, problems = from_hash(SETTINGS.link_of(encoded))
     assert problems == [] and back_config == config

@@ -1,4 +1,4 @@
-"""nnfs.runs.history: run records, the cap, pins, names, and the JSON file read with suspicion."""
+"""nnfs.runs.history and nnfs.runs.checks: run records, the cap, pins, names, and the JSON file read with suspicion."""
 
 import copy
 import json
@@ -7,6 +7,7 @@ import math
 import pytest
 
 from nnfs.runs import history as rh
+from nnfs.runs.checks import MAX_CHARS, METRICS
 
 
 def record(eta="3", acc=(0.5, 0.75, 0.875), seed=1, **kw):
@@ -195,7 +196,7 @@ BAD_FILES = [
     ('{"runs": ' + "[" * 100 + "]" * 100 + "}", "nested more than 6 deep"),
     ('{"format": NaN}', "NaN, which is not a JSON number"),
     ('{"x": ' + "1" * 5000 + "}", "not a run history"),
-    (" " * (rh.MAX_CHARS + 1), "too big for a run history"),
+    (" " * (MAX_CHARS + 1), "too big for a run history"),
 ]
 
 
@@ -237,7 +238,7 @@ def test_a_record_from_an_engine_session_keeps_its_metrics():
     r = rh.record_of("playground", {"eta": "3"}, 7, session.history, session.train_seconds, "limit", "done")
     assert r.curves["epoch"] == [0, 1, 2, 3]
     assert r.curves["test_acc"] == session.history["test_acc"] and r.seed == 7
-    assert set(r.curves) <= set(rh.METRICS)
+    assert set(r.curves) <= set(METRICS)
     assert math.isnan(r.curves["minibatch_loss"][0])
 
 

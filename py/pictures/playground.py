@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnfs.labs.playground import activations
+from nnfs.labs.playground.session import activations
 from pictures.paths import circle_path, square_path, svg_path
 from pictures.pixels import CLASS_RGB, WHITE, class_heatmap, grid, hex_color, rgba_from_rgb
 

@@ -13,7 +13,8 @@ import time
 import numpy as np
 import pytest
 
-from nnfs.labs import playground as pg
+from nnfs.labs.playground.config import MAX_HIDDEN_LAYERS, from_hash, to_hash
+from nnfs.labs.playground.session import Session, build_data, train
 from nnfs.models.model_io import from_json
 
 
@@ -72,8 +73,8 @@ def test_learns_to_the_target_accuracy(app, name, state, target, max_epochs):
     assert int(s["curvePoints"]) == int(s["epoch"]) + 1  # each epoch on the curves once
     assert "Reached" in page.inner_text("#pg-status")
     # CPython, same settings: the same epoch (the runs agree to ~1e-13, see the parity test).
-    config = pg.from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]
-    session = pg.Session(config)  # the config's limits: epochs and target
+    config = from_hash(f"{state}&epochs={max_epochs}&target={target}")[0]
+    session = Session(config)  # the config's limits: epochs and target
     session.run(float("inf"))
     assert int(s["epoch"]) == session.epoch
     print(
@@ -203,7 +204,7 @@ def test_the_url_restores_a_configuration(fresh):
     assert page.is_visible("#pg-layer-2") and page.is_hidden("#pg-layer-3")
     assert stats(page)["userCount"] == "1" and stats(page)["trainCount"] == str(240 + 1)
     assert page.inner_text("#pg-status").startswith("Ready")  # no complaint about the link
-    assert current_hash(page) == "#playground/" + pg.to_hash(pg.from_hash(state)[0])
+    assert current_hash(page) == "#playground/" + to_hash(from_hash(state)[0])
 
 
 def test_a_bad_link_value_is_shown_beside_its_field_and_kept_out(app):
@@ -310,13 +311,13 @@ def test_the_page_trains_exactly_like_cpython(app):
     assert stats(page)["epoch"] == "20"
     text = page.evaluate("document.getElementById('pg-model-json').textContent")
     in_page = from_json(text)
-    config = pg.from_hash(state)[0]
-    here = pg.train(config, 20)
+    config = from_hash(state)[0]
+    here = train(config, 20)
     assert in_page.sizes == here.sizes == [2, 5, 3, 2]
     for a, b in zip(in_page.weights + in_page.biases, here.weights + here.biases):
         scale = np.max(np.abs(b))
         assert np.max(np.abs(a - b)) <= 1e-9 * scale, np.max(np.abs(a - b)) / scale
-    assert json.loads(text)["meta"]["playground"] == pg.to_hash(config)
+    assert json.loads(text)["meta"]["playground"] == to_hash(config)
     # The Download button saves the same JSON.
     page.click("summary:has-text('Model JSON')")
     with page.expect_download() as info:
@@ -326,9 +327,9 @@ def test_the_page_trains_exactly_like_cpython(app):
 
 
 def test_layer_buttons_add_fields_up_to_the_core_limit(app):
-    """'+' reveals one neuron field per hidden layer, up to pg.MAX_HIDDEN_LAYERS; each field works."""
+    """'+' reveals one neuron field per hidden layer, up to MAX_HIDDEN_LAYERS; each field works."""
     page = load(app, "layers=4")
-    top = pg.MAX_HIDDEN_LAYERS
+    top = MAX_HIDDEN_LAYERS
     for _ in range(top + 1):  # one click more than allowed
         page.click("#pg-add-layer")
     assert len(page.input_value("#pg-layers").split(",")) == top
@@ -405,7 +406,7 @@ def test_paused_mid_epoch_the_model_scores_the_weights_it_holds(app):
     page.click("#pg-pause")
     wait_state(page, "paused")
     text = page.inner_text("#pg-status")
-    data = pg.build_data(pg.from_hash(state)[0])
+    data = build_data(from_hash(state)[0])
     deadline = time.time() + 10
     while True:
         saved = page.evaluate("document.getElementById('pg-model-json').textContent")

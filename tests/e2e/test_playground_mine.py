@@ -17,13 +17,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from nnfs.labs import playground as pg
 from nnfs.labs.exercises import catalogue as exercises
+from nnfs.labs.playground.config import Config, to_hash
 from tests.e2e.conftest import open_app
 from tests.e2e.test_exercises import check, open_exercise, type_code, wait_checker
 
-XOR = pg.to_hash(pg.Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.0, epochs=300))
-CROSS = pg.to_hash(pg.Config(data="xor", cost="cross-entropy", act="sigmoid", layers=(4,), eta=2.0))
+XOR = to_hash(Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.0, epochs=300))
+CROSS = to_hash(Config(data="xor", cost="cross-entropy", act="sigmoid", layers=(4,), eta=2.0))
 TRAIN_MS = 120_000
 
 

@@ -34,9 +34,10 @@ from app.runs import chart_view as runs_view
 from app.ui import dom, files
 from app.ui.canvas import Canvas
 from nnfs.runs import history as rh
+from nnfs.runs.checks import MAX_CHARS, MAX_NAME
 
 STORAGE_PREFIX = "nnfs-runs-"
-MAX_FILE_BYTES = rh.MAX_CHARS * 4  # UTF-8 may use up to 4 bytes per character
+MAX_FILE_BYTES = MAX_CHARS * 4  # UTF-8 may use up to 4 bytes per character
 
 _panels: dict[str, Panel] = {}
 
@@ -313,7 +314,7 @@ class Panel:
             f' aria-label="pin {escape(r.name)}">{"pinned" if r.pinned else "pin"}</button></td>'
             f'<td><input type="text" class="runs-name" id="{self.id}-name-{i}" data-run="{i}" data-not-setting'
             f' value="{escape(r.name)}"'
-            f' maxlength="{rh.MAX_NAME}" aria-label="name of run {i}"></td>'
+            f' maxlength="{MAX_NAME}" aria-label="name of run {i}"></td>'
             f'<td class="runs-settings" data-label="settings">{escape(self.summary(r))}</td>'
             f'<td data-label="epochs">{r.epochs}</td>'
             f'<td data-label="{escape(self.sets[chosen])} accuracy">{_percent(r.last(chosen + "_acc"))}</td>'

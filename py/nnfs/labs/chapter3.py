@@ -40,9 +40,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnfs.data.mnist import N_TEST, SCALE
-from nnfs.maths.engine import Session, Stop
+from nnfs.maths.engine import Session
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
+from nnfs.maths.stops import Stop
 from nnfs.runs import remote
 from nnfs.settings.training import TrainingConfig
 

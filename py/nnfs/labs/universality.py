@@ -41,11 +41,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths.activations import sigmoid
-from nnfs.maths.engine import Stop
 from nnfs.maths.network import Network
 from nnfs.maths.pacing import ChunkPlanner
 from nnfs.maths.rng import make_rng
 from nnfs.maths.sgd import Trainer
+from nnfs.maths.stops import Stop
 from nnfs.runs import remote
 
 STEEPNESS = 10_000.0  # the hidden weight w of every step the learner builds

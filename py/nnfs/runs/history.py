@@ -24,52 +24,38 @@ a file reads back bit for bit.
 Reading trusts nothing (the file comes from the user's disk or from browser
 storage that anything may have written): size and nesting are bounded before
 parsing, then every field is checked. Any problem is one ValueError that says
-what is wrong and where, and nothing is changed.
+what is wrong and where, and nothing is changed. The bounded reader and the checks
+of each value are ``nnfs.runs.checks``'; this module holds the records, the history
+and the file's layout (its keys, version, ids and pins).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-from nnfs.models.model_io import _nesting_depth
+from nnfs.runs.checks import (
+    METRICS,
+    Value,
+    check_curves,
+    check_name,
+    check_settings,
+    kind_of,
+    read_json,
+    short,
+)
 
 FORMAT = "nnfs-runs"
 VERSION = 1
 LABS = ("playground", "digits", "chapter3")
-# The engine's history keys (nnfs.maths.engine.Session) and what the Chapter 3 lab adds.
-METRICS = (
-    "epoch",
-    "seconds",
-    "minibatch_loss",
-    "train_loss",
-    "train_acc",
-    "test_loss",
-    "test_acc",
-    "validation_loss",
-    "validation_acc",
-    "cost",
-)
 # How a run ended: its epoch limit, the target accuracy, the learner (Pause or
 # Stop), or a problem the engine found (diverged, dead neurons, ...).
 ENDINGS = ("limit", "target", "paused", "stopped", "problem")
 CAP = 50
 MAX_PINNED = 4
-MAX_NAME = 80
 MAX_TEXT = 500  # ended_text
-MAX_SETTINGS = 64
-MAX_KEY = 40
-MAX_VALUE = 20_000  # a setting's text (the Playground's own points can be long)
-MAX_POINTS = 100_001  # values per curve: epoch 0 and the Playground's 100,000 epochs
-MAX_CHARS = 20_000_000  # the whole file: 50 runs of a few thousand epochs fit many times
-MAX_NESTING = 6  # {runs: [ {curves: { name: [ ... — and a list-valued setting
-
-Value = Union[str, int, float, bool, None]
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass
@@ -234,24 +220,24 @@ class History:
     @classmethod
     def from_json(cls, text: str | bytes, lab: str | None = None) -> History:
         """A History from JSON text; ``lab``: the lab it must belong to. ValueError on anything else."""
-        return cls.from_dict(_parse(text), lab)
+        return cls.from_dict(read_json(text), lab)
 
     @classmethod
     def from_dict(cls, d: Any, lab: str | None = None) -> History:
         if not isinstance(d, dict):
-            raise ValueError(f"not a run history: expected a JSON object at the top level, got {_kind(d)}")
+            raise ValueError(f"not a run history: expected a JSON object at the top level, got {kind_of(d)}")
         _keys(d, ("format", "version", "lab", "next_id", "runs"), (), "the file")
         if d["format"] != FORMAT:
-            raise ValueError(f"not a run history: format is {_short(d['format'])}, expected {FORMAT!r}")
+            raise ValueError(f"not a run history: format is {short(d['format'])}, expected {FORMAT!r}")
         if type(d["version"]) is not int or d["version"] != VERSION:
-            raise ValueError(f"unsupported version {_short(d['version'])} (this page reads version {VERSION})")
+            raise ValueError(f"unsupported version {short(d['version'])} (this page reads version {VERSION})")
         if d["lab"] not in LABS:
-            raise ValueError(f"unknown lab {_short(d['lab'])}; expected one of {', '.join(LABS)}")
+            raise ValueError(f"unknown lab {short(d['lab'])}; expected one of {', '.join(LABS)}")
         if lab is not None and d["lab"] != lab:
             raise ValueError(f"the file holds {d['lab']} runs, not {lab} runs: import it in that lab")
         runs = d["runs"]
         if not isinstance(runs, list):
-            raise ValueError(f"runs must be a list, got {_kind(runs)}")
+            raise ValueError(f"runs must be a list, got {kind_of(runs)}")
         if len(runs) > CAP:
             raise ValueError(f"the file holds {len(runs)} runs; a history keeps at most {CAP}")
         records = [_record(r, f"runs[{i}]", d["lab"]) for i, r in enumerate(runs)]
@@ -262,7 +248,7 @@ class History:
             raise ValueError(f"more than {MAX_PINNED} runs are pinned")
         next_id = d["next_id"]
         if type(next_id) is not int or not (max(ids, default=0) < next_id <= 2**53):
-            raise ValueError(f"next_id must be a whole number above every run's id, got {_short(next_id)}")
+            raise ValueError(f"next_id must be a whole number above every run's id, got {short(next_id)}")
         return cls(d["lab"], records, next_id)
 
 
@@ -289,21 +275,7 @@ def record_of(
     return RunRecord(lab, dict(settings), int(seed), curves, float(seconds), ended, ended_text[:MAX_TEXT])
 
 
-# -------------------------------------------------------------------------- checks
-
-
-def check_name(name: Any) -> str:
-    """A run's name: 1 to MAX_NAME characters of text, no control characters (spaces trimmed)."""
-    if not isinstance(name, str):
-        raise ValueError(f"a run's name must be text, got {_kind(name)}")
-    name = name.strip()
-    if not name:
-        raise ValueError("a run's name cannot be empty")
-    if len(name) > MAX_NAME:
-        raise ValueError(f"a run's name can be at most {MAX_NAME} characters (this one has {len(name)})")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise ValueError("a run's name cannot hold control characters (line breaks, tabs, ...)")
-    return name
+# ------------------------------------------------------------- a record's fields
 
 
 def _fields(r: RunRecord) -> dict[str, Any]:
@@ -313,99 +285,33 @@ def _fields(r: RunRecord) -> dict[str, Any]:
 def _check_record_fields(r: RunRecord) -> None:
     """The checks a record's fields must pass, whether made by the page or read from a file."""
     if r.lab not in LABS:
-        raise ValueError(f"unknown lab {_short(r.lab)}; expected one of {', '.join(LABS)}")
+        raise ValueError(f"unknown lab {short(r.lab)}; expected one of {', '.join(LABS)}")
     if r.name:
         r.name = check_name(r.name)
     if type(r.id) is not int or not 0 <= r.id <= 2**53:
-        raise ValueError(f"id must be a whole number >= 0, got {_short(r.id)}")
+        raise ValueError(f"id must be a whole number >= 0, got {short(r.id)}")
     if type(r.pinned) is not bool:
-        raise ValueError(f"pinned must be true or false, got {_short(r.pinned)}")
+        raise ValueError(f"pinned must be true or false, got {short(r.pinned)}")
     if type(r.seed) is not int or not 0 <= r.seed < 2**32:
-        raise ValueError(f"seed must be a whole number from 0 to 2^32 - 1, got {_short(r.seed)}")
+        raise ValueError(f"seed must be a whole number from 0 to 2^32 - 1, got {short(r.seed)}")
     if type(r.seconds) not in (int, float) or not (math.isfinite(r.seconds) and r.seconds >= 0):
-        raise ValueError(f"seconds must be a finite number >= 0, got {_short(r.seconds)}")
+        raise ValueError(f"seconds must be a finite number >= 0, got {short(r.seconds)}")
     r.seconds = float(r.seconds)
     if r.ended not in ENDINGS:
-        raise ValueError(f"unknown ending {_short(r.ended)}; expected one of {', '.join(ENDINGS)}")
+        raise ValueError(f"unknown ending {short(r.ended)}; expected one of {', '.join(ENDINGS)}")
     if not isinstance(r.ended_text, str) or len(r.ended_text) > MAX_TEXT:
         raise ValueError(f"ended_text must be text of at most {MAX_TEXT} characters")
-    r.settings = _settings(r.settings)
-    r.curves = _curves(r.curves)
-
-
-def _settings(s: Any) -> dict[str, Value]:
-    if not isinstance(s, dict):
-        raise ValueError(f"settings must be an object, got {_kind(s)}")
-    if len(s) > MAX_SETTINGS:
-        raise ValueError(f"settings hold {len(s)} entries; at most {MAX_SETTINGS}")
-    out: dict[str, Value] = {}
-    for k, v in s.items():
-        if not isinstance(k, str) or len(k) > MAX_KEY or not _KEY.match(k):
-            raise ValueError(f"settings: {_short(k)} is not a setting's name (letters, digits, _)")
-        if isinstance(v, str):
-            if len(v) > MAX_VALUE:
-                raise ValueError(f"settings.{k} is longer than {MAX_VALUE:,} characters")
-        elif type(v) is float:
-            if not math.isfinite(v):
-                raise ValueError(f"settings.{k} is not finite")
-        elif v is not None and type(v) not in (int, bool):
-            raise ValueError(f"settings.{k} must be text, a number, true/false or null, got {_kind(v)}")
-        out[k] = v
-    return out
-
-
-def _curves(c: Any) -> dict[str, list[float]]:
-    if not isinstance(c, dict):
-        raise ValueError(f"curves must be an object, got {_kind(c)}")
-    unknown = [k for k in c if k not in METRICS]
-    if unknown:
-        raise ValueError(f"curves: unknown metric {_short(unknown[0])}; expected some of {', '.join(METRICS)}")
-    if "epoch" not in c:
-        raise ValueError("curves must hold the epochs (\"epoch\")")
-    if not isinstance(c["epoch"], list):
-        raise ValueError(f"curves.epoch must be a list, got {_kind(c['epoch'])}")
-    out: dict[str, list[float]] = {}
-    for k, values in c.items():
-        if not isinstance(values, list):
-            raise ValueError(f"curves.{k} must be a list, got {_kind(values)}")
-        if len(values) > MAX_POINTS:
-            raise ValueError(f"curves.{k} holds {len(values):,} values; at most {MAX_POINTS:,}")
-        if len(values) != len(c["epoch"]):
-            raise ValueError(f"curves.{k} holds {len(values)} values but curves.epoch holds {len(c['epoch'])}")
-        out[k] = _numbers(values, f"curves.{k}")
-    ep = out["epoch"]
-    if any(not (math.isfinite(e) and e >= 0 and e == int(e)) for e in ep):
-        raise ValueError("curves.epoch must hold whole numbers >= 0")
-    if any(b <= a for a, b in zip(ep, ep[1:])):
-        raise ValueError("curves.epoch must increase")
-    return out
-
-
-def _numbers(values: Iterable[Any], where: str) -> list[float]:
-    out = []
-    for i, v in enumerate(values):
-        if v is None:
-            out.append(math.nan)
-        elif type(v) in (int, float):
-            try:
-                f = float(v)
-            except OverflowError:
-                raise ValueError(f"{where}[{i}] is too large for a number") from None
-            if not math.isfinite(f) and type(v) is int:
-                raise ValueError(f"{where}[{i}] is too large for a number")
-            out.append(f)  # NaN arrives only from the page's own records (a file has null)
-        else:
-            raise ValueError(f"{where}[{i}] is not a number: {_short(v)}")
-    return out
+    r.settings = check_settings(r.settings)
+    r.curves = check_curves(r.curves)
 
 
 def _record(d: Any, where: str, lab: str) -> RunRecord:
     if not isinstance(d, dict):
-        raise ValueError(f"{where} must be an object, got {_kind(d)}")
+        raise ValueError(f"{where} must be an object, got {kind_of(d)}")
     keys = ("id", "name", "lab", "pinned", "settings", "seed", "curves", "seconds", "ended")
     _keys(d, keys, ("ended_text",), where)
     if d["lab"] != lab:
-        raise ValueError(f"{where} is a {_short(d['lab'])} run in a {lab} history")
+        raise ValueError(f"{where} is a {short(d['lab'])} run in a {lab} history")
     try:
         return RunRecord(
             lab=d["lab"],
@@ -429,52 +335,4 @@ def _keys(d: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...
         raise ValueError(f"{where}: missing {', '.join(missing)}")
     unknown = [k for k in d if k not in required and k not in optional]
     if unknown:
-        raise ValueError(f"{where}: unknown key {_short(unknown[0])}")
-
-
-def _parse(text: str | bytes) -> Any:
-    if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_CHARS:
-            raise ValueError(_too_big(len(text)))
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("not a run history: the file is not UTF-8 text") from None
-    if not isinstance(text, str):
-        raise ValueError(f"expected JSON text, got {_kind(text)}")
-    text = text[1:] if text.startswith("\ufeff") else text
-    if len(text) > MAX_CHARS:
-        raise ValueError(_too_big(len(text)))
-    if not text or text.isspace():
-        raise ValueError("not a run history: the file is empty")
-    if _nesting_depth(text) > MAX_NESTING:
-        raise ValueError(f"not a run history: its lists and objects are nested more than {MAX_NESTING} deep")
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"not valid JSON: {e}") from None
-    except ValueError as e:  # a whole number thousands of digits long, or NaN/Infinity
-        raise ValueError(f"not a run history: {e}") from None
-
-
-def _no_constant(name: str) -> float:
-    raise ValueError(f"it holds {name}, which is not a JSON number")
-
-
-def _too_big(n: int) -> str:
-    return f"the file is too big for a run history ({n / 1e6:.1f} MB; at most {MAX_CHARS / 1e6:.0f} MB)"
-
-
-def _kind(v: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
-        type(v), "a number" if isinstance(v, (int, float)) else type(v).__name__
-    )
-
-
-def _short(v: Any) -> str:
-    """A value for a message: its JSON text, cut short (a hostile file's value may be huge)."""
-    try:
-        s = json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError):
-        s = repr(v)
-    return s if len(s) <= 40 else s[:37] + "…"
+        raise ValueError(f"{where}: unknown key {short(unknown[0])}")

@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from nnfs.data import mnist
 from nnfs.maths import engine
 from nnfs.maths.network import Network
+from nnfs.maths.stops import Stop
 
 Split = tuple[NDArray[np.uint8], NDArray[np.uint8]]  # an MNIST split: (images, labels)
 
@@ -57,9 +58,9 @@ class TrainingSession(Protocol):
     def epoch(self) -> int: ...
 
     @property
-    def stop(self) -> engine.Stop | None: ...
+    def stop(self) -> Stop | None: ...
 
-    def run(self, budget: float = ..., until_epoch: int | None = ...) -> engine.Stop | None: ...
+    def run(self, budget: float = ..., until_epoch: int | None = ...) -> Stop | None: ...
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _progress(session: Any) -> float:  # Any: the kinds keep their progress in d
     return float(session.trainer.progress if value is None else value)
 
 
-def _stop_dict(stop: engine.Stop | None) -> dict[str, Any] | None:
+def _stop_dict(stop: Stop | None) -> dict[str, Any] | None:
     if stop is None:
         return None
     return {"kind": stop.kind, "text": stop.text, "advice": getattr(stop, "advice", ""), "problem": stop.problem}
@@ -239,7 +240,7 @@ class Sessions:
         stop = session.run(float(budget), until_epoch=until)
         return self.progress(sid, since=since, stop=stop)
 
-    def progress(self, sid: int, since: int = 0, stop: engine.Stop | None = None) -> str:
+    def progress(self, sid: int, since: int = 0, stop: Stop | None = None) -> str:
         """Where session ``sid`` is: epoch, fraction of the current epoch, why the call
         ended (``ended``; None: its time was up) or why training cannot go on
         (``stop``), training seconds, and the curves' new entries."""

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from nnfs.labs import playground as pg
+from nnfs.labs.playground.config import Config, from_hash
+from nnfs.labs.playground.session import build_data, build_network
 from pictures import playground as view
 from pictures.paths import svg_path
 
@@ -58,7 +59,7 @@ def test_layout_fits_the_canvas_and_diagram_pastes_tiles():
 
 
 def test_weight_strokes_group_lines_by_sign_and_size():
-    net = pg.build_network(pg.Config(layers=(3,)))
+    net = build_network(Config(layers=(3,)))
     net.weights[0][:] = 5.0
     net.weights[1][:] = -0.1
     lay = view.Layout.make(net.sizes, 400, 200)
@@ -70,8 +71,8 @@ def test_weight_strokes_group_lines_by_sign_and_size():
 
 
 def test_point_shapes_distinguish_train_test_and_yours():
-    c = pg.Config(n=20, points=((0.0, 0.0, 1),))
-    shapes = view.point_shapes(pg.build_data(c), 400)
+    c = Config(n=20, points=((0.0, 0.0, 1),))
+    shapes = view.point_shapes(build_data(c), 400)
     fills = [s[0] for s in shapes]
     assert any(f.startswith("rgba(255,255,255") for f in fills)  # hollow test points
     assert any("h" in s[3] and "v" in s[3] for s in shapes)  # your square
@@ -110,7 +111,7 @@ def test_per_second_never_rounds_a_slow_run_to_zero():
 
 def test_network_pictures_are_the_decision_map_and_the_diagram_in_one_buffer():
     """What the worker sends each frame equals the pictures drawn from the same weights."""
-    from nnfs.labs.playground import activations
+    from nnfs.labs.playground.session import activations
     from nnfs.maths.network import Network
     from pictures.pixels import grid
 
@@ -139,7 +140,7 @@ def test_a_frame_is_one_slice_its_progress_weights_and_pictures_in_one_buffer():
 
     from nnfs.runs.remote import Sessions, pack
 
-    config = pg.from_hash("data=circles&n=120&layers=5,3&act=tanh&epochs=50")[0]
+    config = from_hash("data=circles&n=120&layers=5,3&act=tanh&epochs=50")[0]
     spec = json.dumps({"lab": "playground", "config": config.values()})
     # Fake clocks make the slices equal however long they take: 1 ms per reading.
     mine, twin = Sessions(), Sessions()

@@ -1,9 +1,9 @@
 """Lab 4, the playground: train a small network on 2-D points and watch it learn.
 
 The glue only. Its controls are built from the one settings table
-``nnfs.labs.playground.SETTINGS`` by the lab base (``app.shell.lab``: the fields, their
+``nnfs.labs.playground.config.SETTINGS`` by the lab base (``app.shell.lab``: the fields, their
 messages, the address kept equal to what the page shows); this module turns
-the lab's values into a ``nnfs.labs.playground.Config`` and makes a new run when the
+the lab's values into a ``nnfs.labs.playground.config.Config`` and makes a new run when the
 data or the network change. Training runs in the worker (``app.labs.playground.run``);
 the pictures are ``app.labs.playground.draw``'s, the learner's own points on the plot
 ``app.labs.playground.points``'.
@@ -21,7 +21,17 @@ from app.runs import history_panel as run_history_panel
 from app.runs import worker_client as training
 from app.shell.lab import field_html
 from app.ui.dom import NumberField, by_id, on, set_text, spawn
-from nnfs.labs import playground as pg
+from nnfs.labs.playground.config import (
+    DEFAULTS,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    RUN_SETTINGS,
+    SETTINGS,
+    TWO_CLASS,
+    Config,
+    config_from,
+    to_hash,
+)
 from nnfs.settings.table import Setting
 from pictures import playground as view
 
@@ -49,10 +59,10 @@ def _make_layer_fields() -> None:
             NEW_LAYER,
             kind="int",
             lo=1,
-            hi=pg.MAX_NEURONS,
-            slider=(1, pg.MAX_NEURONS, 1),
+            hi=MAX_NEURONS,
+            slider=(1, MAX_NEURONS, 1),
         )
-        for i in range(1, pg.MAX_HIDDEN_LAYERS + 1)
+        for i in range(1, MAX_HIDDEN_LAYERS + 1)
     ]
     by_id("pg-layer-fields").innerHTML = "".join(
         f'<div id="pg-layer-{i}" hidden>{field_html(part, f"pg-neurons-{i}", part_of="layers")}</div>'
@@ -87,7 +97,7 @@ def show(link: str) -> None:
     """Show the lab; ``link`` is the URL hash after ``#playground/``: a link the lab did
     not write sets every setting (a bad value is kept out, and its field says why)."""
     if lab.show(link) or state.mirror is None:
-        apply_config(pg.config_from(lab.values))
+        apply_config(config_from(lab.values))
     draw_all()
 
 
@@ -109,13 +119,13 @@ def change(**values) -> None:
 
 def changed(names: set) -> None:
     """The lab's values changed (``names``): rebuild what they affect."""
-    if names <= set(pg.RUN_SETTINGS):
+    if names <= set(RUN_SETTINGS):
         return  # the speed: the run loop reads it before each call
-    old, new = state.config, pg.config_from(lab.values)
+    old, new = state.config, config_from(lab.values)
     if new == old:
         return
-    state.config, state.hash_state = new, pg.to_hash(new)
-    diff = {f.name for f in config_fields(pg.Config) if getattr(old, f.name) != getattr(new, f.name)}
+    state.config, state.hash_state = new, to_hash(new)
+    diff = {f.name for f in config_fields(Config) if getattr(old, f.name) != getattr(new, f.name)}
     sync_controls()
     if diff & REBUILD:
         if state.running and state.goal is not None:
@@ -132,11 +142,11 @@ def changed(names: set) -> None:
     mine_changed()
 
 
-def apply_config(config: pg.Config) -> None:
+def apply_config(config: Config) -> None:
     """Start over with a whole configuration (start-up, a link): stop, new session."""
     if state.running:
         stop_loop()
-    state.config, state.hash_state = config, pg.to_hash(config)
+    state.config, state.hash_state = config, to_hash(config)
     sync_controls()
     new_session()
 
@@ -144,7 +154,7 @@ def apply_config(config: pg.Config) -> None:
 def rerun(record) -> str | None:
     """Put a kept run's settings (its seeds too: the same data and initial weights) back
     into the controls; the learner changes one and presses Train."""
-    return run_history_panel.rerun(lab, record, lambda: apply_config(pg.config_from(lab.values)))
+    return run_history_panel.rerun(lab, record, lambda: apply_config(config_from(lab.values)))
 
 
 runs = run_history_panel.Panel(
@@ -152,7 +162,7 @@ runs = run_history_panel.Panel(
     "playground",
     {"test": "test set", "train": "training set"},
     rerun,
-    defaults=pg.SETTINGS.encoded(pg.DEFAULTS.values()),
+    defaults=SETTINGS.encoded(DEFAULTS.values()),
     labels=RUN_LABELS,
 )
 
@@ -165,7 +175,7 @@ def sync_controls() -> None:
         by_id(f"pg-layer-{i + 1}").hidden = not shown
         if shown and field.value != config.layers[i]:
             field.set(config.layers[i])
-    fixed = config.data in pg.TWO_CLASS
+    fixed = config.data in TWO_CLASS
     by_id("pg-classes").disabled = fixed
     by_id("pg-classes-range").disabled = fixed
     by_id("pg-classes").title = f"{config.data} always has 2 classes" if fixed else ""
@@ -195,9 +205,9 @@ def _layer_typed() -> None:
 def add_layer(delta: int) -> None:
     layers = state.config.layers
     count = len(layers) + delta
-    if count > pg.MAX_HIDDEN_LAYERS:
+    if count > MAX_HIDDEN_LAYERS:
         status(
-            f"At most {pg.MAX_HIDDEN_LAYERS} hidden layers here: deeper networks of these "
+            f"At most {MAX_HIDDEN_LAYERS} hidden layers here: deeper networks of these "
             "neurons learn very slowly (their gradients shrink layer by layer).",
             "bad",
         )
@@ -214,7 +224,7 @@ def add_layer(delta: int) -> None:
 
 def new_points(_event) -> None:
     """Regenerate: the next data seed gives new points of the same kind."""
-    seed = state.config.dseed + 1 if state.config.dseed < pg.SETTINGS["dseed"].hi else 0
+    seed = state.config.dseed + 1 if state.config.dseed < SETTINGS["dseed"].hi else 0
     change(dseed=seed)
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from app.runs import worker_client as training
 from app.shell import progress
 from app.ui.dom import by_id, on, set_html, set_text
-from nnfs.labs import playground as pg
 from nnfs.labs.exercises import learner_trainer
+from nnfs.labs.playground.config import Config
 
 USE = "sgd_step"  # the "use my code" flag in the learner's progress (app.shell.progress)
 HANG_SECONDS = 8.0  # a slice takes ~20 ms; a loaded machine may add a few seconds, an endless loop forever
@@ -29,7 +29,7 @@ def passed() -> bool:
     return progress.passed_code("backprop") is not None and progress.passed_code("sgd_step") is not None
 
 
-def why_not(config: pg.Config) -> str:
+def why_not(config: Config) -> str:
     """ "" if the toggle may be switched on; else why not, in words."""
     if not passed():
         return "Pass exercises 8 and 9 (Write it yourself) first."
@@ -38,14 +38,14 @@ def why_not(config: pg.Config) -> str:
     return learner_trainer.coverage(config.act, config.cost, config.l2)
 
 
-def code_for(config: pg.Config) -> dict | None:
+def code_for(config: Config) -> dict | None:
     """The learner's code for a session of ``config`` while the toggle is on and allowed, else None."""
     if not progress.using(USE) or why_not(config):
         return None
     return {"backprop": progress.passed_code("backprop"), "sgd_step": progress.passed_code("sgd_step")}
 
 
-def show(config: pg.Config, mirror=None) -> None:
+def show(config: Config, mirror=None) -> None:
     """The toggle's state and note; ``mirror``: the run shown (whether it trains with their code)."""
     reason = why_not(config)
     on = progress.using(USE) and not reason

@@ -12,7 +12,7 @@ from __future__ import annotations
 from app.labs.playground import draw
 from app.labs.playground.run import lab, state, status
 from app.ui.dom import by_id, on
-from nnfs.labs import playground as pg
+from nnfs.labs.playground.config import MAX_USER_POINTS, round_point
 from pictures import playground as view
 
 KEY_STEP = 0.05  # the keyboard cross moves this far per arrow key
@@ -44,14 +44,14 @@ def clear_points(_event) -> None:
 
 
 def add_point(x: float, y: float) -> None:
-    if len(state.config.points) >= pg.MAX_USER_POINTS:
+    if len(state.config.points) >= MAX_USER_POINTS:
         status(
-            f"You already have {pg.MAX_USER_POINTS} points of your own, the most a link can "
+            f"You already have {MAX_USER_POINTS} points of your own, the most a link can "
             "carry: remove some first (shift-click, or Clear my points).",
             "bad",
         )
         return
-    x, y = pg.round_point(x, y)
+    x, y = round_point(x, y)
     c = int(by_id("pg-click-class").value)
     _change_points(state.config.points + ((x, y, c),))
     kept = state.mirror.epoch or state.mirror.progress
@@ -98,7 +98,7 @@ def plot_key(event) -> None:
     x, y = state.cursor or (0.0, 0.0)
     if key in moves:
         dx, dy = moves[key]
-        state.cursor = pg.round_point(x + dx * KEY_STEP, y + dy * KEY_STEP)
+        state.cursor = round_point(x + dx * KEY_STEP, y + dy * KEY_STEP)
         draw.points(state.mirror, state.cursor)
     elif state.cursor is None:
         state.cursor = (0.0, 0.0)

@@ -26,8 +26,9 @@ from app.runs import history_panel as run_history_panel
 from app.runs.worker_client import TimedOut, client
 from app.shell.lab import Lab
 from app.ui.dom import by_id, spawn
-from nnfs.labs import playground as pg
-from nnfs.maths.engine import Stop
+from nnfs.labs.playground.config import DEFAULTS, PACES, SETTINGS, Config, to_hash
+from nnfs.labs.playground.session import Session
+from nnfs.maths.stops import Stop
 from nnfs.runs import history as rh
 from nnfs.runs.remote import unpack_into
 from pictures import playground as view
@@ -42,8 +43,8 @@ DIAGRAM_EVERY = 0.1  # seconds between redraws of the network diagram while trai
 class Mirror:
     """The page's copy of one run (see the module docstring)."""
 
-    def __init__(self, config: pg.Config):
-        local = pg.Session(config)  # epoch 0 in the page: data, initial weights, first curve point
+    def __init__(self, config: Config):
+        local = Session(config)  # epoch 0 in the page: data, initial weights, first curve point
         self.config = config
         self.data, self.network = local.data, local.network
         self.history = local.history
@@ -90,9 +91,9 @@ def problem_text(stop: Stop) -> str:
 class PlaygroundState:
     """What the lab remembers besides its settings (``lab.values``); the page only shows it."""
 
-    config: pg.Config = pg.DEFAULTS  # the settings as a configuration (app.labs.playground.lab keeps it)
+    config: Config = DEFAULTS  # the settings as a configuration (app.labs.playground.lab keeps it)
     mirror: Mirror | None = None  # the run shown
-    hash_state: str = pg.to_hash(pg.DEFAULTS)  # the configuration's link form (the saved model's meta)
+    hash_state: str = to_hash(DEFAULTS)  # the configuration's link form (the saved model's meta)
     run_id: int = 0  # bumped to stop the running loop
     running: bool = False
     goal: int | None = None  # Step: the epoch to stop at
@@ -106,10 +107,10 @@ class PlaygroundState:
 
 state = PlaygroundState()
 # The lab's settings, controls, status line and address (app.shell.lab); app.labs.playground.lab binds it.
-lab = Lab("playground", pg.SETTINGS, state=state)
+lab = Lab("playground", SETTINGS, state=state)
 
 
-def spec(config: pg.Config, code: dict | None = None) -> dict:
+def spec(config: Config, code: dict | None = None) -> dict:
     """The worker's session spec: the settings as their table decodes them (JSON turns the
     tuples into lists); ``code``: the learner's, to train with (app.labs.playground.mine)."""
     return {"lab": "playground", "config": config.values(), **({"code": code} if code else {})}
@@ -169,7 +170,7 @@ def next_frame():
 
 def pace() -> float | None:
     """Epochs per second chosen with the speed control (None: as fast as it goes)."""
-    return pg.PACES[lab["pace"]]
+    return PACES[lab["pace"]]
 
 
 def max_epochs() -> int:
@@ -342,7 +343,7 @@ def keep(m: Mirror, stop: Stop | None) -> None:
         return
     ended = rh.ending(None if stop is None else stop.kind, stop is not None and stop.problem)
     text = "Paused." if stop is None else (stop.message if stop.problem else stop.text)
-    settings = pg.SETTINGS.encoded(m.config.values())
+    settings = SETTINGS.encoded(m.config.values())
     record = rh.record_of("playground", settings, m.config.seed, m.history, m.train_seconds, ended, text)
     run_history_panel.keep("playground", record, m.key)
 

@@ -42,8 +42,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnfs.data.mnist import SCALE
-from nnfs.maths.engine import Stop
 from nnfs.maths.network import Network
+from nnfs.maths.stops import Stop
 from nnfs.runs import remote
 
 BOOK_SIZES = {

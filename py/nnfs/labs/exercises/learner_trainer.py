@@ -12,7 +12,7 @@ weights to rounding (a unit test compares them).
 
 What the learner's code covers is what the exercises asked for: sigmoid
 neurons, the quadratic cost, no L2 term (``coverage`` says what to change
-otherwise). Their exception ends the run (``engine.TrainingError``) with a
+otherwise). Their exception ends the run (``nnfs.maths.stops.TrainingError``) with a
 traceback of their lines only; a step that never ends is the page's to notice
 (it terminates the worker: app.runs.worker_client).
 """
@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 
 from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.exercises.learner_code import learner_traceback, run_code
-from nnfs.maths.engine import Stop, TrainingError
 from nnfs.maths.sgd import Trainer
+from nnfs.maths.stops import Stop, TrainingError
 from nnfs.runs import remote
 
 BACKPROP_FILE = "<your backprop>"

@@ -331,7 +331,7 @@ def test_curve_range_starts_below_the_lowest_accuracy():
 
 
 def test_the_output_layer_rule_lives_once_in_the_core():
-    from nnfs.labs import playground as pg
+    from nnfs.labs.playground.config import Config
     from nnfs.maths.costs import output_activation_for
     from nnfs.maths.network import Network
 
@@ -340,7 +340,7 @@ def test_the_output_layer_rule_lives_once_in_the_core():
     for cost in ("quadratic", "cross-entropy", "log-likelihood"):
         want = output_activation_for(cost)
         assert TrainingConfig(cost=cost).output_activation == want
-        assert pg.Config(cost=cost).output_activation == want
+        assert Config(cost=cost).output_activation == want
         assert Network([2, 3], cost=cost).output_activation == want
 
 

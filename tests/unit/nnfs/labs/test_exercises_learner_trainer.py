@@ -13,17 +13,18 @@ import json
 import numpy as np
 import pytest
 
-from nnfs.labs import playground as pg
 from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.exercises import learner_trainer as lt
-from nnfs.maths.engine import Stop
+from nnfs.labs.playground.config import Config
+from nnfs.labs.playground.session import Session
+from nnfs.maths.stops import Stop
 from nnfs.runs.remote import Sessions
 
 REFERENCE = {"backprop": exercises.get("backprop").solution, "sgd_step": exercises.get("sgd").solution}
-XOR = pg.Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.0, batch=10, seed=1, epochs=300)
+XOR = Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), eta=3.0, batch=10, seed=1, epochs=300)
 
 
-def _start(sessions: Sessions, config: pg.Config, code=None) -> int:
+def _start(sessions: Sessions, config: Config, code=None) -> int:
     spec = {"lab": "playground", "config": config.values()}
     if code is not None:
         spec["code"] = code
@@ -36,7 +37,7 @@ def _train(sessions: Sessions, sid: int, epochs: int) -> dict:
 
 @pytest.mark.parametrize(("data", "layers", "classes"), [("xor", (4,), 2), ("circles", (3, 5), 2), ("blobs", (), 4)])
 def test_the_reference_solutions_train_exactly_as_the_core(data, layers, classes):
-    config = pg.Config(
+    config = Config(
         data=data, classes=classes, cost="quadratic", act="sigmoid", layers=layers, eta=3.0, batch=7, seed=5
     )
     sessions = Sessions()
@@ -49,7 +50,7 @@ def test_the_reference_solutions_train_exactly_as_the_core(data, layers, classes
     a, b = sessions.network(core), sessions.network(mine)
     for wa, wb in zip(a.weights + a.biases, b.weights + b.biases):
         np.testing.assert_allclose(wb, wa, rtol=0, atol=1e-12)
-    assert not np.allclose(a.weights[0], pg.Session(config).network.weights[0])  # it did train
+    assert not np.allclose(a.weights[0], Session(config).network.weights[0])  # it did train
     np.testing.assert_allclose(p_mine["history"]["minibatch_loss"][1:], p_core["history"]["minibatch_loss"][1:])
 
 
@@ -88,7 +89,7 @@ def test_their_exception_stops_the_run_with_their_lines_only():
         "    if len(x) < 10:\n        raise ValueError('short batch')\n    nabla_b, nabla_w = [None]",
     )
     code = {**REFERENCE, "backprop": broken}
-    config = pg.Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), batch=10, n=205, test=20, seed=1)
+    config = Config(data="xor", cost="quadratic", act="sigmoid", layers=(4,), batch=10, n=205, test=20, seed=1)
     sessions = Sessions()
     sid = _start(sessions, config, code)  # 164 training points: the last mini-batch has 4
     p = _train(sessions, sid, 2)
@@ -125,7 +126,7 @@ def test_an_answer_of_the_wrong_shape_is_explained():
     ],
 )
 def test_settings_their_code_does_not_cover_are_refused_with_what_to_change(changes, words):
-    config = pg.Config(**{**{"data": "xor", "cost": "quadratic", "act": "sigmoid"}, **changes})
+    config = Config(**{**{"data": "xor", "cost": "quadratic", "act": "sigmoid"}, **changes})
     assert words in lt.coverage(config.act, config.cost, config.l2)
     with pytest.raises(ValueError, match="set .*" + words.replace("(", r"\(").replace(")", r"\)")):
         _start(Sessions(), config, REFERENCE)

@@ -6,11 +6,21 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnfs.labs import playground as pg
-from nnfs.labs.playground import DEFAULTS, Config, Session, from_hash, to_hash
+from nnfs.labs.playground.config import (
+    DEFAULTS,
+    PACES,
+    RUN_SETTINGS,
+    SETTINGS,
+    Config,
+    config_from,
+    from_hash,
+    round_point,
+    to_hash,
+)
+from nnfs.labs.playground.session import Session, build_data, build_network, train
 from nnfs.maths import engine
-from nnfs.maths.engine import Stop, diagnose
 from nnfs.maths.sgd import Trainer
+from nnfs.maths.stops import Stop, diagnose
 
 
 def test_defaults_are_valid_and_round_trip_through_the_hash():
@@ -52,10 +62,10 @@ def test_links_written_before_the_table_still_read_the_same():
 
 def test_the_table_is_the_one_declaration():
     """Limits, choices and defaults are the table's: Config and its checks read them."""
-    defaults = pg.SETTINGS.defaults()
-    assert DEFAULTS.values() == {k: v for k, v in defaults.items() if k not in pg.RUN_SETTINGS}
-    for s in pg.SETTINGS:
-        if s.name in pg.RUN_SETTINGS:
+    defaults = SETTINGS.defaults()
+    assert DEFAULTS.values() == {k: v for k, v in defaults.items() if k not in RUN_SETTINGS}
+    for s in SETTINGS:
+        if s.name in RUN_SETTINGS:
             continue
         field = "points" if s.name == "pts" else s.name
         if s.kind in ("number", "int"):  # Config refuses just outside the table's limits, with the table's message
@@ -71,20 +81,20 @@ def test_the_table_is_the_one_declaration():
                 Config(**{field: value})
             with pytest.raises(ValueError, match=f"{s.label}"):
                 Config(**{field: "no such thing"})
-    assert pg.SETTINGS["eta"].label == "learning rate η" and pg.SETTINGS["pts"].kind == "text"
+    assert SETTINGS["eta"].label == "learning rate η" and SETTINGS["pts"].kind == "text"
 
 
 def test_the_speed_is_in_the_link_but_not_in_the_configuration():
     """The speed control is a setting of the page (a shared link keeps slow motion), not of
     the run: the model's configuration (and its saved hash) does not change with it."""
-    assert pg.PACES == {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
-    values, problems = pg.SETTINGS.from_hash("data=moons&pace=1")
+    assert PACES == {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "max": None}
+    values, problems = SETTINGS.from_hash("data=moons&pace=1")
     assert problems == [] and values == {"data": "moons", "pace": "1"}
-    c = pg.config_from({**pg.SETTINGS.defaults(), **values})
+    c = config_from({**SETTINGS.defaults(), **values})
     assert c == Config(data="moons") and "pace" not in to_hash(c)
     assert from_hash("data=moons&pace=max") == (Config(data="moons"), [])
-    assert pg.SETTINGS.to_hash({**pg.SETTINGS.defaults(), "pace": "max"}) == "pace=max"
-    _, problems = pg.SETTINGS.from_hash("pace=7")
+    assert SETTINGS.to_hash({**SETTINGS.defaults(), "pace": "max"}) == "pace=max"
+    _, problems = SETTINGS.from_hash("pace=7")
     assert problems and problems[0][0] == "pace"
 
 
@@ -177,7 +187,7 @@ def test_output_activation_follows_the_cost():
     assert Config(cost="log-likelihood").output_activation == "softmax"
     assert Config(cost="cross-entropy").output_activation == "sigmoid"
     assert Config(cost="quadratic").output_activation == "sigmoid"
-    net = pg.build_network(Config(cost="log-likelihood", data="blobs", classes=4, layers=(3, 5)))
+    net = build_network(Config(cost="log-likelihood", data="blobs", classes=4, layers=(3, 5)))
     assert net.sizes == [2, 3, 5, 4] and net.output_activation == "softmax"
 
 
@@ -189,17 +199,17 @@ def test_xor_and_moons_always_have_two_classes():
 
 def test_build_data_splits_and_appends_clicked_points_to_training():
     c = Config(n=100, test=30, points=((0.5, 0.5, 1), (0.1, 0.2, 3)))  # class 3 doesn't exist in xor
-    d = pg.build_data(c)
+    d = build_data(c)
     assert len(d.X_test) == 30 and len(d.X_train) == 70 + 1
     assert d.n_user == 1 and d.ignored == 1
     assert tuple(d.X_train[-1]) == (0.5, 0.5) and d.y_train[-1] == 1
-    again = pg.build_data(c)
+    again = build_data(c)
     assert np.array_equal(d.X_train, again.X_train) and np.array_equal(d.y_test, again.y_test)
 
 
 def test_round_point_clips_and_rounds():
-    assert pg.round_point(0.12345, -1.7) == (0.12, -1.0)
-    assert pg.round_point(-0.001, 0.0)[0] == 0.0 and math.copysign(1, pg.round_point(-0.001, 0)[0]) == 1
+    assert round_point(0.12345, -1.7) == (0.12, -1.0)
+    assert round_point(-0.001, 0.0)[0] == 0.0 and math.copysign(1, round_point(-0.001, 0)[0]) == 1
 
 
 def test_session_records_epoch_zero_and_learns_xor():
@@ -220,17 +230,17 @@ def test_time_slicing_does_not_change_the_result():
     while s.run(budget=0.025, until_epoch=4) is None:
         pass
     assert s.epoch == 4
-    net = pg.train(c, 4)
+    net = train(c, 4)
     for a, b in zip(s.network.weights + s.network.biases, net.weights + net.biases):
         assert np.array_equal(a, b)
 
 
 def test_train_is_the_core_trainer():
     c = Config(layers=(3,), eta=1.0)
-    d = pg.build_data(c)
-    net = pg.build_network(c)
+    d = build_data(c)
+    net = build_network(c)
     Trainer(net, d.X_train, d.y_train, c.batch, c.eta, c.l2, seed=c.seed).train_epoch()
-    assert np.array_equal(net.weights[0], pg.train(c, 1).weights[0])
+    assert np.array_equal(net.weights[0], train(c, 1).weights[0])
 
 
 def test_a_huge_learning_rate_with_relu_stops_with_a_reason():
@@ -250,11 +260,11 @@ def test_diagnose_names_each_problem():
     stop = s.run(budget=math.inf, until_epoch=5)
     assert stop.kind == "dead" and "hidden layer 1" in stop.text
 
-    net = pg.build_network(DEFAULTS)
+    net = build_network(DEFAULTS)
     net.weights[0][0, 0] = 2e6
     assert diagnose(net, np.zeros((1, 2)), 0.5, 3).kind == "exploded"
-    assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), 0.5, 3) is None
-    assert diagnose(pg.build_network(DEFAULTS), np.zeros((1, 2)), math.inf, 3).kind == "nan"
+    assert diagnose(build_network(DEFAULTS), np.zeros((1, 2)), 0.5, 3) is None
+    assert diagnose(build_network(DEFAULTS), np.zeros((1, 2)), math.inf, 3).kind == "nan"
 
 
 def test_the_playground_trains_on_the_one_engine():
@@ -332,9 +342,9 @@ def test_every_preset_link_is_a_good_showcase():
     links = [html.unescape(h) for h in re.findall(r'href="#playground/([^"]*)"', block)]
     assert len(links) == 5
     for state in links:
-        config, problems = pg.from_hash(state)
+        config, problems = from_hash(state)
         assert not problems, (state, problems)
-        session = pg.Session(config)
+        session = Session(config)
         session.run(math.inf, until_epoch=config.epochs)
         h = session.history
         if "relu" in state and config.eta >= 100:

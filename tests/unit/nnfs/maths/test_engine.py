@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from nnfs.data.datasets import xor
-from nnfs.maths.engine import Session, Stop, diagnose
+from nnfs.maths.engine import Session
 from nnfs.maths.network import Network
 from nnfs.maths.sgd import Trainer
+from nnfs.maths.stops import Stop, diagnose
 
 from .test_network import GRADIENT_CASES, numeric_gradient, random_batch, relative_error
 

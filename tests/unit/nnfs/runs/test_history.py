@@ -1,4 +1,4 @@
-"""nnfs.runs.history: run records, the cap, pins, names, and the JSON file read with suspicion."""
+"""nnfs.runs.history and nnfs.runs.checks: run records, the cap, pins, names, and the JSON file read with suspicion."""
 
 import copy
 import json
@@ -7,6 +7,7 @@ import math
 import pytest
 
 from nnfs.runs import history as rh
+from nnfs.runs.checks import MAX_CHARS, METRICS
 
 
 def record(eta="3", acc=(0.5, 0.75, 0.875), seed=1, **kw):
@@ -195,7 +196,7 @@ BAD_FILES = [
     ('{"runs": ' + "[" * 100 + "]" * 100 + "}", "nested more than 6 deep"),
     ('{"format": NaN}', "NaN, which is not a JSON number"),
     ('{"x": ' + "1" * 5000 + "}", "not a run history"),
-    (" " * (rh.MAX_CHARS + 1), "too big for a run history"),
+    (" " * (MAX_CHARS + 1), "too big for a run history"),
 ]
 
 
@@ -228,15 +229,16 @@ def test_a_file_of_another_lab_names_the_lab_to_import_it_in():
 
 
 def test_a_record_from_an_engine_session_keeps_its_metrics():
-    from nnfs.labs import playground as pg
+    from nnfs.labs.playground.config import Config
+    from nnfs.labs.playground.session import Session
 
-    session = pg.Session(pg.Config(epochs=3))
+    session = Session(Config(epochs=3))
     while session.run(1.0, until_epoch=3) is None:
         pass
     r = rh.record_of("playground", {"eta": "3"}, 7, session.history, session.train_seconds, "limit", "done")
     assert r.curves["epoch"] == [0, 1, 2, 3]
     assert r.curves["test_acc"] == session.history["test_acc"] and r.seed == 7
-    assert set(r.curves) <= set(rh.METRICS)
+    assert set(r.curves) <= set(METRICS)
     assert math.isnan(r.curves["minibatch_loss"][0])
 
 
@@ -261,14 +263,14 @@ def test_a_run_that_goes_on_updates_its_record_keeping_name_and_pin():
 
 def test_playground_settings_round_trip_through_a_record():
     """A record keeps the settings as the link writes them; putting them back gives the same Config."""
-    from nnfs.labs import playground as pg
+    from nnfs.labs.playground.config import CONFIG_NAMES, SETTINGS, Config, from_hash
 
-    config = pg.Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
-    encoded = pg.SETTINGS.encoded(config.values())
-    assert encoded["eta"] == "0.25" and set(encoded) == set(pg.CONFIG_NAMES)  # not the speed: how it ran, not what
+    config = Config(data="spiral", layers=(5, 3), eta=0.25, l2=0.001, seed=9, points=((0.5, -0.25, 1),))
+    encoded = SETTINGS.encoded(config.values())
+    assert encoded["eta"] == "0.25" and set(encoded) == set(CONFIG_NAMES)  # not the speed: how it ran, not what
     back = rh.History.from_json(
         json.dumps({**_good(), "runs": [], "next_id": 1}), "playground"
     )  # (a file with no runs reads as an empty history)
     assert back.runs == []
-    back_config, problems = pg.from_hash(pg.SETTINGS.link_of(encoded))
+    back_config, problems = from_hash(SETTINGS.link_of(encoded))
     assert problems == [] and back_config == config

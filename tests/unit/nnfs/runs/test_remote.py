@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from nnfs.labs import playground as pg
+from nnfs.labs.playground.config import Config, from_hash, from_values
+from nnfs.labs.playground.session import build_data, build_network, train
 from nnfs.maths.network import Network
 from nnfs.runs import kinds, remote
 from nnfs.runs.remote import Sessions, pack, unpack_into
@@ -18,7 +19,7 @@ STATE = "data=circles&n=120&noise=0.1&layers=5,3&act=tanh&eta=0.5&batch=8&l2=0.1
 
 def spec(state=STATE):
     """The page's spec of the settings in link form ``state``: their decoded values."""
-    config, problems = pg.from_hash(state)
+    config, problems = from_hash(state)
     assert not problems
     return json.dumps({"lab": "playground", "config": config.values()})
 
@@ -47,13 +48,13 @@ def test_a_run_sliced_into_calls_ends_with_the_weights_of_a_plain_run():
         if p["ended"]:
             break
     assert p["ended"]["kind"] == "goal" and p["epoch"] == 7 and seen == p["length"] == 8
-    here = pg.train(pg.from_hash(STATE)[0], 7)
+    here = train(from_hash(STATE)[0], 7)
     got = Network(here.sizes)
     unpack_into(got, sessions.weights(sid))
     for x, y in zip(got.weights + got.biases, here.weights + here.biases):
         assert np.array_equal(x, y)
     loss, acc = json.loads(sessions.evaluate(sid, "test"))
-    data = pg.build_data(pg.from_hash(STATE)[0])
+    data = build_data(from_hash(STATE)[0])
     assert acc == pytest.approx(here.accuracy(data.X_test, data.y_test))
     assert loss == pytest.approx(here.total_cost(data.X_test, data.y_test))
     sessions.drop(sid)
@@ -90,7 +91,7 @@ def test_keep_goes_on_from_the_weights_held_with_a_new_point():
     # Without keep (or with another network) it starts from the initial weights.
     fresh = json.loads(sessions.start(spec(STATE + "&pts=0.5,0.5,1")))
     assert fresh["epoch"] == 0
-    assert sessions.weights(fresh["id"]) == pack(pg.build_network(pg.from_hash(STATE)[0]))
+    assert sessions.weights(fresh["id"]) == pack(build_network(from_hash(STATE)[0]))
     other = json.loads(sessions.start(spec(STATE.replace("layers=5,3", "layers=4")), keep=sid))
     assert other["epoch"] == 0
 
@@ -378,15 +379,15 @@ def test_a_spec_carries_only_its_kind_s_entries_and_its_settings_as_an_object():
 def test_the_playground_s_settings_cross_decoded_and_are_checked_as_a_link_is():
     """The page sends ``Config.values()`` (JSON: lists for tuples, exact floats); the worker
     reads the same Config, and a bad value gets the message the same value in a link gets."""
-    config = pg.Config(data="spiral", classes=3, layers=(6, 5), eta=0.1 + 0.2, points=((0.5, -0.25, 2),))
+    config = Config(data="spiral", classes=3, layers=(6, 5), eta=0.1 + 0.2, points=((0.5, -0.25, 2),))
     sent = json.loads(json.dumps(config.values()))
-    assert pg.from_values(sent) == (config, [])
+    assert from_values(sent) == (config, [])
     sessions = Sessions()
     sid = json.loads(sessions.start(json.dumps({"lab": "playground", "config": sent})))["id"]
     assert sessions.sessions[sid].config == config
     for bad, link in [({"eta": 1e9}, "eta=1000000000"), ({"layers": [4, 99]}, "layers=4,99"), ({"n": 5}, "n=5")]:
-        want = pg.from_hash(link)[1]
-        assert want and pg.from_values(bad)[1] == want
+        want = from_hash(link)[1]
+        assert want and from_values(bad)[1] == want
         with pytest.raises(ValueError) as e:
             sessions.start(json.dumps({"lab": "playground", "config": bad}))
         assert str(e.value) == "bad playground settings: " + "; ".join(want)

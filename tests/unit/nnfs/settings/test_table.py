@@ -215,7 +215,7 @@ def test_decoded_values_go_through_the_same_parser_with_the_same_messages():
 
 
 def test_a_text_setting_takes_its_value_as_a_list_if_its_parser_gives_it_back():
-    from nnfs.labs.playground import SETTINGS
+    from nnfs.labs.playground.config import SETTINGS
 
     assert SETTINGS.from_values({"layers": [8, 6], "pts": [[0.5, -0.25, 1]]}) == (
         {"layers": (8, 6), "pts": ((0.5, -0.25, 1),)},
@@ -238,7 +238,7 @@ def test_semicolons_stay_readable_in_links():
 def test_the_playground_and_digits_share_their_training_settings():
     """Same name, same meaning: the same label, help text and (where the data does not set them) limits."""
     from nnfs.labs.digits import TRAINING_SETTINGS
-    from nnfs.labs.playground import SETTINGS as PG
+    from nnfs.labs.playground.config import SETTINGS as PG
 
     digits = {s.name: s for s in TRAINING_SETTINGS}
     shared = [n for n in PG.names() if n in digits]

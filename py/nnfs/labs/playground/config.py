@@ -1,43 +1,31 @@
-"""The playground's model: a configuration, its URL form, and a training session.
+"""The Playground's settings: what a learner can set, its ``Config``, and its URL form.
 
 The playground page (lab 4) lets a learner pick a 2-D data set, a network and
-the training settings, then watch SGD learn. Everything the page needs that is
-not drawing lives here, in plain Python + numpy, so it runs and is tested in
-CPython and the page gives the same results:
+the training settings, then watch SGD learn. This module is what those settings
+are, in plain Python, shared by the page, its training worker and CPython:
 
 * ``SETTINGS``: every setting declared once (an ``nnfs.settings.table.Table``: label,
   default, limits, slider, help); ``Config`` holds one value of each, checked by the
   table's own parser (``validate``), so there is one set of limits and one of messages.
+  The learner's own clicked points are a setting too (``parse_points``, ``round_point``).
 * ``to_hash`` / ``from_hash``: the configuration as the URL hash through the
   table's codec (``data=circles&layers=4,4&...``: only what differs from the
   defaults), so a link restores a whole setup; older links that list every key
   read the same. A bad value gives a message and keeps the default for that key.
-* ``build_data``, ``build_network``, ``build_trainer``: the data set (plus the
-  learner's own clicked points, always training data), the network and the
-  SGD trainer, all from seeds, so the same configuration always trains the same
-  way, in the page and in CPython.
-* ``Session``: one training run of a configuration on the one training engine
-  (``nnfs.maths.engine.Session``: time slices, curves, stop rules and the diagnosis
-  of runs that go wrong, with advice); this module only builds it.
+  ``from_values`` reads the same settings as the page sends them to the worker.
+
+What a configuration trains (its data, network and session) is
+``nnfs.labs.playground.session``'s.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
-from nnfs.data.datasets import make_dataset, train_test_split
-from nnfs.maths import engine
 from nnfs.maths.costs import output_activation_for
-from nnfs.maths.network import Network
-from nnfs.maths.sgd import Trainer
 from nnfs.neurons.perceptron import parse_finite
-from nnfs.runs import remote
 from nnfs.settings import training as ts
 from nnfs.settings.table import Setting, Table, format_number
 
@@ -48,14 +36,6 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_USER_POINTS = 200
 POINT_DECIMALS = 2  # clicked points are stored (and linked) to 0.01
-
-
-def parse_layers(text: str) -> tuple[int, ...]:
-    """``"4,4"`` -> (4, 4); ``""`` -> () (no hidden layer: a plain softmax/sigmoid layer)."""
-    return ts.parse_layers(text, MAX_HIDDEN_LAYERS, MAX_NEURONS)
-
-
-layers_text = ts.layers_text
 
 
 def round_point(x: float, y: float) -> tuple[float, float]:
@@ -312,149 +292,8 @@ def _config_of(values: dict[str, Any], problems: list[tuple[str | None, str]]) -
             if name == "pts":
                 shown = "none"
             elif name == "layers":
-                shown = layers_text(setting.default) or "(none)"
+                shown = ts.layers_text(setting.default) or "(none)"
             else:
                 shown = setting.format(setting.default)
             messages.append(f"{message} — using the default {shown}")
     return config_from(values), messages
-
-
-# ------------------------------------------------------- data and network
-
-
-@dataclass(frozen=True)
-class Data:
-    """The training and test sets. The training set ends with the learner's
-    own points (``n_user`` of them); ``ignored`` counts clicked points whose
-    class does not exist in this data set (e.g. class 3 with 2 classes)."""
-
-    X_train: NDArray[np.float64]
-    y_train: NDArray[np.int64]
-    X_test: NDArray[np.float64]
-    y_test: NDArray[np.int64]
-    n_user: int
-    ignored: int
-
-
-def build_data(config: Config) -> Data:
-    """Generate the data set from ``config.dseed``, split it (same seed), then
-    append the clicked points (of existing classes) to the training set."""
-    k = config.n_classes
-    X, y = make_dataset(config.data, n=config.n, noise=config.noise, n_classes=k, seed=config.dseed)
-    (X_train, y_train), (X_test, y_test) = train_test_split(X, y, config.test / 100, seed=config.dseed)
-    mine = [p for p in config.points if p[2] < k]
-    if mine:
-        X_train = np.concatenate([X_train, np.array([(p[0], p[1]) for p in mine], dtype=np.float64)])
-        y_train = np.concatenate([y_train, np.array([p[2] for p in mine], dtype=y_train.dtype)])
-    return Data(X_train, y_train, X_test, y_test, len(mine), len(config.points) - len(mine))
-
-
-def build_network(config: Config) -> Network:
-    """The network ``config.sizes``: hidden activation ``act``, the output
-    activation the cost needs (``Config.output_activation``), seeded weights
-    (the one builder every lab's settings use: ``nnfs.settings.training``)."""
-    return ts.build_network(config.sizes, config.act, config.cost, config.init, config.seed)
-
-
-def build_trainer(config: Config, network: Network, data: Data) -> Trainer:
-    """Mini-batch SGD on the training set. Its shuffles come from their own
-    Generator seeded with ``config.seed`` (separate from the weights' one)."""
-    return Trainer(
-        network,
-        data.X_train,
-        data.y_train,
-        mini_batch_size=config.batch,
-        eta=config.eta,
-        lmbda=config.l2,
-        seed=config.seed,
-    )
-
-
-def train(config: Config, epochs: int) -> Network:
-    """Train a fresh network for ``epochs`` epochs, exactly as the page does
-    (for comparing the page with CPython)."""
-    data = build_data(config)
-    net = build_network(config)
-    trainer = build_trainer(config, net, data)
-    for _ in range(epochs):
-        trainer.train_epoch()
-    return net
-
-
-# ---------------------------------------------------------------- session
-
-CURVES = ("epoch", "seconds", "minibatch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
-
-
-class Session(engine.Session):
-    """One training run of ``config`` on the one engine (``nnfs.maths.engine.Session``).
-
-    This class only builds: the data, network and trainer from the config's
-    seeds, the evaluation sets "train" and "test", and the stop rules
-    (``config.epochs``; ``config.target`` percent test accuracy, 0 = none).
-    Training, the curves (``history``: see the engine) and the diagnosis of a
-    run that went wrong, with what to try, are the engine's.
-    """
-
-    def __init__(self, config: Config, clock: Callable[[], float] = time.perf_counter) -> None:
-        self.config = config
-        self.data = build_data(config)
-        network = build_network(config)
-        d = self.data
-        super().__init__(
-            network,
-            build_trainer(config, network, d),
-            {"train": (d.X_train, d.y_train), "test": (d.X_test, d.y_test)},
-            max_epochs=config.epochs,
-            target=config.target / 100 or None,
-            clock=clock,
-        )
-
-    @classmethod
-    def continued(cls, config: Config, old: "Session") -> "Session":
-        """A session of ``config`` (e.g. with a point more) that goes on from ``old``:
-        its weights, epoch count, curves and training time, not the initial weights.
-        The networks must have the same sizes. Mini-batch order starts afresh."""
-        if tuple(config.sizes) != tuple(old.config.sizes):
-            raise ValueError(f"cannot continue a {old.config.sizes} run with sizes {config.sizes}")
-        new = cls(config, clock=old.clock)
-        for mine, theirs in zip(new.network.weights + new.network.biases, old.network.weights + old.network.biases):
-            mine[...] = theirs
-        new.trainer.epoch = old.epoch
-        new.history = {k: list(v) for k, v in old.history.items()}
-        new.train_seconds = old.train_seconds
-        new.planner = old.planner
-        new.max_epochs, new.target = old.max_epochs, old.target
-        new.stop = engine.diagnose(new.network, new.data.X_train, new.latest("train_loss"), new.epoch)
-        return new
-
-    def activations(self, points: ArrayLike) -> list[NDArray[np.float64]]:
-        """Every layer's activations [A^0 = points, A^1, ..., A^L] at ``points``
-        (N, 2): what each neuron outputs across the plane."""
-        return activations(self.network, points)
-
-
-def activations(network: Network, points: ArrayLike) -> list[NDArray[np.float64]]:
-    """Every layer's activations [A^0 = points, A^1, ..., A^L] of ``network`` at
-    ``points`` (N, 2) (the page draws them from weights the worker sent)."""
-    with np.errstate(all="ignore"):
-        acts, _ = network.forward(np.asarray(points, dtype=np.float64))
-    return acts
-
-
-# ------------------------------------------------------- the worker's kind
-
-
-def _session(settings: dict[str, Any], context: remote.Context) -> Session:
-    """The training worker's Playground session of decoded settings (``from_values``);
-    it goes on from ``context.keep`` when that is a Playground run of the same sizes."""
-    config, problems = from_values(settings)
-    if problems:
-        raise ValueError("bad playground settings: " + "; ".join(problems))
-    old = context.keep
-    if isinstance(old, Session) and old.config.sizes == config.sizes:
-        return Session.continued(config, old)
-    return Session(config, clock=context.clock)
-
-
-remote.register("playground", _session, title="Playground run", live_limits=True)

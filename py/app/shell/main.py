@@ -2,7 +2,7 @@
 
 Each lab is a ``<section class="lab" data-lab="NAME" data-module="app.MODULE">``
 in index.html; the module has ``setup()`` (bind controls, once) and
-``show(state)`` (draw; ``state`` is the rest of the URL hash after
+``show(link)`` (draw; ``link`` is the rest of the URL hash after
 ``#NAME/``), and may have ``hide()``. The URL hash names the lab, so the back
 button, reloads and shared links work.
 
@@ -21,6 +21,7 @@ import importlib
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 from pyodide.ffi import create_proxy
@@ -31,11 +32,20 @@ from app.ui import dom
 from nnfs.maths.selfcheck import parity_workload
 
 _t0 = time.perf_counter()
-labs: dict[str, object] = {}  # lab name -> module, once set up
-sections: dict[str, object] = {}
-modules: dict[str, str] = {}  # lab name -> its module's name, for the labs not set up yet
-_background = None  # the task setting up the labs not on screen (a reference keeps it alive)
-current: str | None = None
+
+
+@dataclass
+class ShellState:
+    """What the shell remembers between events (as a lab's state: changed, never rebound)."""
+
+    labs: dict[str, object] = field(default_factory=dict)  # lab name -> module, once set up
+    sections: dict[str, object] = field(default_factory=dict)  # lab name -> its <section>
+    modules: dict[str, str] = field(default_factory=dict)  # lab name -> its module's name, for the labs not set up yet
+    background: asyncio.Task | None = None  # the task setting up the labs not on screen (a reference keeps it alive)
+    current: str | None = None  # the lab on screen
+
+
+state = ShellState()
 
 
 def split_hash(hash_: str) -> tuple[str, str]:
@@ -59,13 +69,13 @@ def focus_heading(section) -> None:
 
 def set_up(name: str) -> None:
     """Import and set up one lab (once); a broken lab is reported and the others go on."""
-    module_name = modules.pop(name, None)
+    module_name = state.modules.pop(name, None)
     if module_name is None:
         return
     try:
         module = importlib.import_module(module_name)
         module.setup()
-        labs[name] = module
+        state.labs[name] = module
     except Exception as exc:  # noqa: BLE001 - one broken lab must not take the others down
         dom.report_error(f"The {name} lab could not start: {type(exc).__name__}: {exc}", exc)
     window.performance.mark(f"nnfs:setup:{name}")
@@ -74,7 +84,7 @@ def set_up(name: str) -> None:
 async def set_up_the_rest() -> None:
     """The labs not on screen, after the page is ready: one per turn, so a click in between
     is answered at once (and sets up the lab it opens itself, through route)."""
-    for name in list(modules):
+    for name in list(state.modules):
         await asyncio.sleep(0)
         set_up(name)
     document.documentElement.dataset.labsReady = "true"
@@ -82,42 +92,40 @@ async def set_up_the_rest() -> None:
 
 
 def route(_event=None) -> None:
-    global current
-    name, state = split_hash(str(window.location.hash))
-    if name not in sections:
-        name, state = "intro", ""
+    name, rest = split_hash(str(window.location.hash))
+    if name not in state.sections:
+        name, rest = "intro", ""
     set_up(name)
-    if current and current != name and hasattr(labs.get(current), "hide"):
-        labs[current].hide()
-    for lab_name, section in sections.items():
+    if state.current and state.current != name and hasattr(state.labs.get(state.current), "hide"):
+        state.labs[state.current].hide()
+    for lab_name, section in state.sections.items():
         section.hidden = lab_name != name
     for link in document.querySelectorAll("#nav a"):
         if link.getAttribute("data-lab") == name:
             link.setAttribute("aria-current", "page")
         else:
             link.removeAttribute("aria-current")
-    changed = current != name
-    first_load = current is None  # the page just opened: focus stays where the browser put it
-    current = name
-    module = labs.get(name)
+    changed = state.current != name
+    first_load = state.current is None  # the page just opened: focus stays where the browser put it
+    state.current = name
+    module = state.labs.get(name)
     if module is not None and hasattr(module, "show"):
         try:
-            module.show(state)
+            module.show(rest)  # the rest of the address after #NAME/
         except Exception as exc:  # noqa: BLE001 - reported in the page
             dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
     if changed:
         if not first_load:
-            focus_heading(sections[name])
+            focus_heading(state.sections[name])
         document.documentElement.dataset.lab = name
 
 
 def start() -> None:
-    global _background
     for section in document.querySelectorAll("section.lab"):
         name = section.getAttribute("data-lab")
-        sections[name] = section
+        state.sections[name] = section
     for lab in registry.declared():
-        modules[lab.name] = lab.module
+        state.modules[lab.name] = lab.module
     dom.on("app-error-close", "click", lambda e: dom.clear_error())
     window.addEventListener("hashchange", create_proxy(route))
     # Test hook: the parity test compares this with CPython's result for the same seed.
@@ -132,7 +140,7 @@ def start() -> None:
     dom.by_id("boot").hidden = True
     dom.by_id("fatal").hidden = True  # a start-up hiccup the watchdog saw did not stop Python after all
     document.documentElement.dataset.ready = "true"
-    _background = dom.spawn(set_up_the_rest())
+    state.background = dom.spawn(set_up_the_rest())
 
 
 start()

@@ -67,20 +67,17 @@ async def note_memory() -> int:
     return total
 
 
-_worker_load = None  # the worker's MNIST download (an asyncio Task), shared by the runs that wait for it
-
-
 async def _load_images(run) -> None:
     """The training, validation and test images, where the training runs."""
-    global _worker_load
     if client.in_worker:
         base = str(js.URL.new("./static/data/", js.document.baseURI).href)
         # One download at a time: a Train after a Stop during loading waits for the same one
         # (a second call into the worker while the first waits for the network never returned).
-        if _worker_load is None or (_worker_load.done() and _worker_load.exception() is not None):
-            _worker_load = asyncio.ensure_future(client.call("load_mnist", base))
+        load = state.worker_load
+        if load is None or (load.done() and load.exception() is not None):
+            load = state.worker_load = asyncio.ensure_future(client.call("load_mnist", base))
         try:
-            await asyncio.shield(_worker_load)
+            await asyncio.shield(load)
         except Exception as e:  # noqa: BLE001 - shown where the learner looks, with Retry
             raise data.LoadError(f"The training worker could not load the images: {e}") from None
         return

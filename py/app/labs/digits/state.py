@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,56 +27,56 @@ SPLIT_LABELS = {"test": "Test set", "train": "Training set", "validation": "Vali
 BUSY_RUN_STATES = ("loading", "training", "paused", "scoring")  # a run's states while it lasts
 
 
+@dataclass
 class DigitsState:
-    """Everything the Digits lab remembers between events."""
+    """Everything the Digits lab remembers between events (its settings are ``lab.values``)."""
 
-    def __init__(self) -> None:
-        # Elements and canvases, looked up once in setup().
-        self.canvases: dict[str, object] = {}
-        self.els: dict[str, object] = {}
+    # Elements and canvases, looked up once in setup().
+    canvases: dict[str, object] = field(default_factory=dict)
+    els: dict[str, object] = field(default_factory=dict)
 
-        # Downloads.
-        self.started = False  # has the first show started loading?
-        self.data: dict[str, tuple] = {}  # split -> (images uint8 (N, 784), labels uint8)
-        self.manifest: dict | None = None
-        self.loaded_bytes: dict[str, int] = {}  # what has been downloaded, for the summary line
-        self.downloads: dict[str, asyncio.Task] = {}  # split -> its download (in progress or done)
-        self.retry = None  # coroutine function to call when Retry is pressed
-        self.failures: dict[str, str] = {}  # "test"/"pretrained" -> why its first download failed
+    # Downloads.
+    started: bool = False  # has the first show started loading?
+    data: dict[str, tuple] = field(default_factory=dict)  # split -> (images uint8 (N, 784), labels uint8)
+    manifest: dict | None = None
+    loaded_bytes: dict[str, int] = field(default_factory=dict)  # what has been downloaded, for the summary line
+    downloads: dict[str, asyncio.Task] = field(default_factory=dict)  # split -> its download (in progress or done)
+    retry: Callable[[], Awaitable[None]] | None = None  # coroutine function to call when Retry is pressed
+    failures: dict[str, str] = field(default_factory=dict)  # "test"/"pretrained" -> why its first download failed
+    # The training worker's MNIST download (in the worker: the runs that wait for it share it).
+    worker_load: asyncio.Future | None = None
 
-        # Models: "pretrained" (static/models), "trained" (this page's run), "file" (loaded).
-        self.models: dict[str, object] = {"pretrained": None, "trained": None, "file": None}
-        self.model_names: dict[str, str] = {
-            "pretrained": "pretrained",
-            "trained": "your network",
-            "file": "loaded file",
-        }
-        self.active = "pretrained"
-        self.results_token = 0
-        self.pretrained_accuracy: float | None = None
+    # Models: "pretrained" (static/models), "trained" (this page's run), "file" (loaded).
+    models: dict[str, object] = field(default_factory=lambda: {"pretrained": None, "trained": None, "file": None})
+    model_names: dict[str, str] = field(
+        default_factory=lambda: {"pretrained": "pretrained", "trained": "your network", "file": "loaded file"}
+    )
+    active: str = "pretrained"
+    results_token: int = 0
+    pretrained_accuracy: float | None = None
 
-        # The results panel: the scored model's (images, labels, predictions) and the gallery's place.
-        self.shown_results: tuple | None = None
-        self.gallery_cell: tuple[int, int] | None = None  # a confusion-matrix cell, or None: all mistakes
-        self.gallery_page = 0
-        self.strip_width = 0.0  # CSS pixels the strips were drawn for
-        self.results_later: tuple | None = None  # (predictions,) to draw when the lab is shown again
+    # The results panel: the scored model's (images, labels, predictions) and the gallery's place.
+    shown_results: tuple | None = None
+    gallery_cell: tuple[int, int] | None = None  # a confusion-matrix cell, or None: all mistakes
+    gallery_page: int = 0
+    strip_width: float = 0.0  # CSS pixels the strips were drawn for
+    results_later: tuple | None = None  # (predictions,) to draw when the lab is shown again
 
-        # Drawing.
-        self.strokes: list[list[tuple[float, float]]] = []
-        self.ink = np.zeros((SIZE, SIZE))
-        self.ink_version = 0  # counts changes of the ink, so its preprocessing is done once per change
-        self.digit_cache: tuple | None = None  # (ink_version, preprocessed digit)
-        self.pointer: int | None = None  # id of the pointer drawing the current stroke
-        self.last_predict = 0.0
-        self.shown_test_index: int | None = None  # when a test image, not the drawing, is shown
+    # Drawing.
+    strokes: list[list[tuple[float, float]]] = field(default_factory=list)
+    ink: np.ndarray = field(default_factory=lambda: np.zeros((SIZE, SIZE)))
+    ink_version: int = 0  # counts changes of the ink, so its preprocessing is done once per change
+    digit_cache: tuple | None = None  # (ink_version, preprocessed digit)
+    pointer: int | None = None  # id of the pointer drawing the current stroke
+    last_predict: float = 0.0
+    shown_test_index: int | None = None  # when a test image, not the drawing, is shown
 
-        # Training (written by controls and run).
-        self.run = None  # the current controls.Run, if any: its state is the lab's run state
-        self.records: list = []  # EpochRecords of the current run
-        self.peak_memory = 0  # the page's WebAssembly memory (peak)
-        self.worker_memory = 0  # the training worker's (peak)
-        self.position = ""  # where the trained network's weights are: 'epoch 2 + 42 % of epoch 3'
+    # Training (written by controls and run).
+    run: Any = None  # the current controls.Run, if any: its state is the lab's run state
+    records: list = field(default_factory=list)  # EpochRecords of the current run
+    peak_memory: int = 0  # the page's WebAssembly memory (peak)
+    worker_memory: int = 0  # the training worker's (peak)
+    position: str = ""  # where the trained network's weights are: 'epoch 2 + 42 % of epoch 3'
 
     def active_net(self):
         """The network that reads the digits now (None if there is none yet)."""
@@ -110,7 +113,7 @@ class Parts:
 
 state = DigitsState()
 # The lab base: the settings (training form and test image), the address, the status line, test hooks.
-lab = Lab("digits", SETTINGS)
+lab = Lab("digits", SETTINGS, state=state)
 
 
 def message(element_id: str, text: str, kind: str = "") -> None:

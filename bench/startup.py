@@ -11,7 +11,9 @@ Two pages, served by ``tools/serve.py`` (each from its own root, on its own port
 
 Each is loaded cold (a new persistent browser profile: empty HTTP cache, code
 cache and storage) and warm (the same profile reloaded), ``--repeats`` times,
-bare and app alternating so that both see the same machine load. Times are from
+the pages alternating (each round in a rotated order) so that all see the same
+machine load; after each load the page is left to settle (the app sets up its
+other labs and keeps an offline copy after ready) before the next is measured. Times are from
 navigation start to ``data-ready``, measured in the page. The table gives the
 median of each, the ratio app / bare, and the bytes transferred (response bodies
 as the browser received them, compressed when the server compressed them).
@@ -76,6 +78,18 @@ PROBE = """
 """
 
 
+# After a load is measured, the app goes on working in the background (the other labs set up,
+# the service worker keeping a copy for offline use: seconds of CPU). The next page measured
+# must not share the machine with that, so each load waits for its page to settle first.
+SETTLED = """(() => {
+  const el = document.documentElement;
+  if (!document.querySelector("section.lab")) return true;  // the bare page does nothing after ready
+  return el.dataset.labsReady === "true"
+    && ["ready", "current", "offline", "unsupported", "failed", "update-ready"].includes(el.dataset.offline);
+})()"""
+SETTLE_TIMEOUT_MS = 90_000
+
+
 class StartError(Exception):
     pass
 
@@ -132,12 +146,16 @@ class Probe:
             raise StartError(f"{self.name} failed to start ({kind}): data-ready={state!r}")
         self.page.wait_for_timeout(300)  # the last responses finish before they are counted
         seconds = self.page.evaluate("window.__readyAt") / 1000
-        self.page.wait_for_timeout(0)
         marks = self.page.evaluate(
             "window.__marks.concat(performance.getEntriesByType('mark')"
             ".map(m => [m.name, m.startTime])).sort((a, b) => a[1] - b[1])"
         )
-        return {"seconds": seconds, "bytes": self.bytes(), "marks": marks, "requests": self.request_times()}
+        result = {"seconds": seconds, "bytes": self.bytes(), "marks": marks, "requests": self.request_times()}
+        try:
+            self.page.wait_for_function(SETTLED, timeout=SETTLE_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - a page that never settles is measured all the same
+            print(f"  ({self.name} still busy {SETTLE_TIMEOUT_MS // 1000} s after ready)", flush=True)
+        return result
 
     def bytes(self) -> int:
         total = 0
@@ -158,6 +176,13 @@ class Probe:
         self.context.close()
 
 
+def rotated(names: tuple[str, ...], k: int) -> tuple[str, ...]:
+    """Round k's order: each page goes first as often as the others (no page always
+    follows the same one, whose leftovers could slow it)."""
+    k %= len(names)
+    return names[k:] + names[:k]
+
+
 def run(repeats: int, compare: Path | None = None) -> dict:
     from browser import HOW_TO_INSTALL, find_chromium
     from playwright.sync_api import sync_playwright
@@ -175,15 +200,15 @@ def run(repeats: int, compare: Path | None = None) -> dict:
         probes = {}
         try:
             for k in range(repeats):
-                for name in names:
+                for name in rotated(names, k):
                     if name in probes:
                         probes[name].close()
                     probes[name] = Probe(pw, chromium, tmp / f"{name}-{k}", servers[name][1], name)
                     r = probes[name].load("cold")
                     results[(name, "cold")].append(r)
                     print(f"  cold {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)
-            for _ in range(repeats):
-                for name in names:
+            for k in range(repeats):
+                for name in rotated(names, k):
                     r = probes[name].load("warm")
                     results[(name, "warm")].append(r)
                     print(f"  warm {name}: {r['seconds']:.2f} s, {r['bytes'] / 1e6:.1f} MB", flush=True)

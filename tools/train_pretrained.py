@@ -29,7 +29,7 @@ the network's outputs move by ~1e-7, and the test accuracy written in ``meta``
 is measured on the *rounded* network, reloaded from the very text written).
 Python writes each rounded float with its shortest repr, which is those
 7 digits or fewer, so a [784, 100, 10] network takes about 0.9 MB instead of
-1.6 MB at full precision. ``model_io.from_json`` reads it like any other file.
+1.6 MB at full precision. ``nnfs.models.model_io.from_json`` reads it like any other file.
 
 ``--if-missing`` is what ``./run setup`` calls: it returns at once when the
 file exists, loads, and its ``meta["recipe"]`` equals the recipe this script

@@ -1,6 +1,6 @@
 """What the playground draws, as pixels and path strings: pure Python + numpy.
 
-The glue (``playground_lab.py``) sends each picture to a canvas in a handful
+The glue (``app.labs.playground.lab``) sends each picture to a canvas in a handful
 of calls: heatmaps and the network diagram as one ``ImageData`` each, and
 everything made of many shapes (data points, weight lines, curves) as one SVG
 path string per colour, which the canvas turns into a ``Path2D`` and strokes

@@ -4,8 +4,8 @@ API (other labs depend on it; keep it):
 
 - ``draw(canvas, series, metric, x_max=None, y_range=None, empty="") -> ChartLayout``:
   clears ``canvas`` (an ``app.ui.canvas.Canvas``) and draws the axes (named by
-  ``runs_view.metric_label(metric)``), the
-  ``runs_view.Series`` curves and their legend. With no series it shows the
+  ``app.runs.chart_view.metric_label(metric)``), the
+  ``app.runs.chart_view.Series`` curves and their legend. With no series it shows the
   ``empty`` text instead. It publishes, for tests, ``data-series`` on the
   canvas element: JSON of ``ChartLayout.hooks()`` (the metric, the axes'
   ranges, and per series its label, colour, number of points, last finite

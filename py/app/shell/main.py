@@ -1,7 +1,8 @@
 """The app's entry point: start every lab, route between them, say when ready.
 
-Each lab is a ``<section class="lab" data-lab="NAME" data-module="app.MODULE">``
-in index.html; the module has ``setup()`` (bind controls, once) and
+Each lab is a package ``app/labs/NAME/`` that declares itself (``app.shell.registry``)
+and a ``<section class="lab" data-lab="NAME">`` in index.html; its ``app.labs.NAME.lab``
+module has ``setup()`` (bind controls, once) and
 ``show(link)`` (draw; ``link`` is the rest of the URL hash after
 ``#NAME/``), and may have ``hide()``. The URL hash names the lab, so the back
 button, reloads and shared links work.

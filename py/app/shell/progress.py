@@ -1,6 +1,6 @@
 """The learner's progress in the exercises (kept in the browser), and their code for the labs.
 
-The record (see ``exercises_view.decode``) lives in ``localStorage``: it is
+The record (see ``app.labs.exercises.view.decode``) lives in ``localStorage``: it is
 small, synchronous and survives a reload. The labs ask ``active(name)`` for
 the learner's own function while they have switched "use my code" on, and the
 learner's code must never be able to freeze the page's thread:
@@ -10,7 +10,7 @@ learner's code must never be able to freeze the page's thread:
   them up; their code never runs on the page.
 * ``perceptron_output`` has infinitely many inputs: it runs on the page's
   thread (the Perceptron lab redraws with it on many points), but each redraw
-  gives it ``RULE_BUDGET`` seconds in all (``learner_code.within``). Past that,
+  gives it ``RULE_BUDGET`` seconds in all (``nnfs.labs.exercises.learner_code.within``). Past that,
   or if it raises, the lab finishes the redraw with the core's rule, "use my
   code" is switched off and ``notices`` says why beside the toggle.
 * ``backprop`` and ``sgd_step`` run only in the training worker (app.labs.playground.mine).

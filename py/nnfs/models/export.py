@@ -8,7 +8,7 @@ run classifies the images in an ``.npz`` file (printing accuracy) or the
 784-number rows of a CSV file. A learner can download it from the page and
 read, run and change the real computation behind the app's answers.
 
-The model format (written by ``model_io``; parsed here with plain ``json`` so
+The model format (written by ``nnfs.models.model_io``; parsed here with plain ``json`` so
 this module stands on its own)::
 
     {"format": "nnfs-network", "version": 1, "sizes": [784, 30, 10],

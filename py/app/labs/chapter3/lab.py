@@ -9,7 +9,7 @@
 
 Test hooks: ``#c3-sd-chart`` data-curves (JSON: label -> costs, exact floats) and
 data-state (idle, running, done); ``#c3-sm-bars`` data-a (JSON: the softmax) and data-sum;
-the MNIST panels' hooks are ``chapter3_runs``'s.
+the MNIST panels' hooks are ``app.labs.chapter3.runs``'s.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The Chapter 3 lab's MNIST experiments (overfitting and L2, weight initialisation, the
 learning rate), trained in the training worker and drawn live. Glue only.
 
-One button starts an experiment's two or three runs (``chapter3_view.experiment_configs``:
+One button starts an experiment's two or three runs (``app.labs.chapter3.view.experiment_configs``:
 the book's settings, varied by the learner's). Each run is a 'chapter3' session in the
 worker (``nnfs.runs.remote`` / ``nnfs.labs.chapter3``); the page asks the runs in turn for
 ``BUDGET`` seconds of training each, so their curves grow side by side, and draws them

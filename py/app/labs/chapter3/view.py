@@ -1,6 +1,6 @@
 """What the Chapter 3 lab shows, as settings, run lists and sentences (pure: no page).
 
-The lab's glue (``chapter3_lab`` for the slowdown and softmax, ``chapter3_runs``
+The lab's glue (``app.labs.chapter3.lab`` for the slowdown and softmax, ``app.labs.chapter3.runs``
 for the MNIST experiments in the training worker) reads the controls and
 draws; this module holds the settings table, turns the learner's settings into
 each experiment's runs (``nnfs.labs.chapter3`` holds the book's), and writes the

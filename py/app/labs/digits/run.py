@@ -14,7 +14,7 @@ training cannot go on, and, after Stop, where the weights are ("epoch 2 + 42 %
 of epoch 3") scored as they are.
 
 If the worker could not start, ``app.runs.worker_client`` runs the same Sessions on the
-page's own thread; then the page loads the images itself (``digits_data``).
+page's own thread; then the page loads the images itself (``app.labs.digits.data``).
 """
 
 from __future__ import annotations

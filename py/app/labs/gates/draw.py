@@ -1,7 +1,7 @@
 """The gates lab's circuit diagram on the canvas: every wire and NAND coloured by the bit it carries.
 
 Glue (it draws through ``app.ui.canvas``); where things go comes from
-``gates_geometry``, which is pure and tested in CPython.
+``app.labs.gates.geometry``, which is pure and tested in CPython.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ The page picks a circuit from ``nnfs.neurons.circuits``, feeds it the input bits
 and shows what every perceptron in it outputs: on the canvas, as output
 bits, as a sum for the adders, and as a truth table the circuit computes
 row by row. The settings (circuit, n, A, B, the input bits x) are the
-table in ``gates_view``; ``app.shell.lab`` builds their controls and keeps the
+table in ``app.labs.gates.view``; ``app.shell.lab`` builds their controls and keeps the
 address in step, e.g. ``#gates/c=adder&n=5&a=17&b=9``, so a link
 reproduces the picture. Glue only: sentences and HTML come from
-``gates_view``, the drawing from ``gates_draw``.
+``app.labs.gates.view``, the drawing from ``app.labs.gates.draw``.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _inputs(circuit=None) -> dict:
 
 
 def _refit(named: dict | None = None) -> list:
-    """Make A, B and x fit the circuit (see ``gates_view.fit``); the limits of A and B follow n."""
+    """Make A, B and x fit the circuit (see ``app.labs.gates.view.fit``); the limits of A and B follow n."""
     biggest = view.top(lab["n"])
     for key in ("a", "b"):
         field = lab.fields[key]

@@ -5,8 +5,8 @@ adder's size n and its numbers A and B, and a logic circuit's input bits x.
 A link holds only the settings that apply to the circuit shown, so today's
 links (``#gates/c=adder&n=8&a=173&b=94``, ``#gates/c=xor&x=10``) read as
 they always did. ``fit`` keeps the settings consistent with each other (A
-and B within n bits, one bit of x per input). The glue (``gates_lab``)
-binds the controls and draws; the drawing geometry is ``gates_geometry``.
+and B within n bits, one bit of x per input). The glue (``app.labs.gates.lab``)
+binds the controls and draws; the drawing geometry is ``app.labs.gates.geometry``.
 """
 
 from __future__ import annotations

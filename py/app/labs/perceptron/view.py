@@ -1,6 +1,6 @@
 """What the perceptron lab shows, as text and pixels: pure Python + numpy.
 
-The lab's glue (``perceptron_lab.py``) reads the controls and draws; this
+The lab's glue (``app.labs.perceptron.lab``) reads the controls and draws; this
 module turns a perceptron, an input and a learner into the sentences, the
 table rows and the shaded picture the page shows. No ``js`` here, so it is
 tested in CPython. The maths itself stays in ``nnfs``.
@@ -131,7 +131,7 @@ def _vector(values) -> str:
 
 
 def step_text(step) -> str:
-    """One step of the learning rule (a ``perceptron_learning.Step``) in words."""
+    """One step of the learning rule (a ``nnfs.neurons.perceptron_learning.Step``) in words."""
     head = (
         f"Epoch {step.epoch}, row {step.row + 1}: x = {_vector(step.x)}, "
         f"target t = {step.target}, prediction y = {step.prediction}, "

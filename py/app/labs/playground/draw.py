@@ -1,6 +1,6 @@
 """Lab 4's pictures: the plot, the network diagram, the curves and the numbers.
 
-Each function draws one thing of a run (``playground_run.Mirror``) onto the
+Each function draws one thing of a run (``app.labs.playground.run.Mirror``) onto the
 lab's canvases; the pictures themselves are computed by the pure
 ``pictures.playground`` (tested in CPython). One ``frame`` is what the page
 redraws at every display frame while training, so it keeps to the cheap

@@ -2,7 +2,7 @@
 the perceptron's step, and a small change in w giving a small change in output.
 
 Glue only: reads the number fields, asks ``nnfs.neurons.sigmoid_neuron`` for the curves and
-numbers, and draws them. The points and sentences come from ``sigmoid_view``.
+numbers, and draws them. The points and sentences come from ``app.labs.sigmoid.view``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the Sigmoid neuron lab shows, as numbers, sentences and point lists.
 
-The lab's glue (``sigmoid_lab.py``) reads the controls and draws; this module
+The lab's glue (``app.labs.sigmoid.lab``) reads the controls and draws; this module
 decides which points make up each drawn line and writes the sentences beside
 the plots. No ``js`` here, so it is tested in CPython. The maths itself (σ,
 the threshold, sharpening, the small-change estimate) stays in ``nnfs.neurons.sigmoid_neuron``.

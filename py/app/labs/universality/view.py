@@ -1,6 +1,6 @@
 """What the Universality lab shows, as numbers, sentences and point lists.
 
-The glue (``universality_lab.py``) reads the controls and draws; this module
+The glue (``app.labs.universality.lab``) reads the controls and draws; this module
 holds the lab's settings table, the x grids the curves are drawn on, the
 mapping between a drag on the plot and a bump's height, the verdict sentences
 and the "best so far" record. No ``js`` here, so it is tested in CPython. The

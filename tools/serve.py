@@ -41,6 +41,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import bundle  # tools/bundle.py, beside this file (tools/ is on the path wherever serve is imported)
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost"}  # what a browser on this machine sends
@@ -282,6 +284,8 @@ class Server(ThreadingHTTPServer):
         path = posixpath.normpath("/" + path).lstrip("/")
         if path in ("", "."):
             path = "index.html"
+        if path in bundle.BUNDLES:  # the modules' archive, remade if a module changed since
+            bundle.ensure(self.root, path)
         if path in self.served_files:
             target = self.served_files[path]
             return target if target.is_file() else None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
-import sync_pyscript_files
+import bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,14 +18,23 @@ def test_pyscript_toml_uses_the_local_interpreter():
     assert config["packages"] == ["numpy"]
 
 
-def test_pyscript_toml_lists_every_module():
-    """Every module under py/ is copied into the page at the same import path."""
+def test_pyscript_toml_loads_every_module():
+    """Every module under py/ (but the workers' entries) reaches the page at the same import
+    path: in one archive that PyScript unpacks into its working folder."""
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    listed = config["files"]
-    modules = sync_pyscript_files.modules()
-    assert sorted(listed) == [f"./py/{m}" for m in modules]
-    assert all(listed[f"./py/{m}"] == f"./{m}" for m in modules)
-    assert sync_pyscript_files.main(["--check"]) == 0
+    assert config["files"] == {"./py/page-modules.zip": "./*"}
+    modules = bundle.modules()
+    assert "app/shell/main.py" in modules and "nnfs/maths/network.py" in modules
+    assert not any(m.startswith("worker/") for m in modules)
+    assert modules == sorted(
+        p.relative_to(ROOT / "py").as_posix()
+        for p in (ROOT / "py").rglob("*.py")
+        if "__pycache__" not in p.parts and p.parts[-2] != "worker"
+    )
+    assert bundle.main(["--check"]) == 0
+    with zipfile.ZipFile(ROOT / "py" / "page-modules.zip") as z:
+        assert z.namelist() == modules
+        assert all(z.read(m) == (ROOT / "py" / m).read_bytes() for m in modules)
 
 
 def test_core_never_imports_the_browser():

@@ -5,7 +5,6 @@ declaration and nothing that touches the page, so CPython reads it too. From the
 declarations, and nothing typed twice:
 
 * ``app.shell.main`` imports each lab's ``app.labs.<name>.lab`` module (``setup``/``show``/``hide``);
-* ``tools/sync_pyscript_files.py`` lists every module in ``pyscript.toml`` / ``worker.toml``;
 * the e2e tests take their list of labs (``tests/e2e/smoke.py``, ``test_settings_controls.py``);
 * a unit test checks that index.html's navigation and sections name the same labs, in order.
 """

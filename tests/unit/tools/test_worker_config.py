@@ -1,12 +1,13 @@
-"""worker.toml: the training worker's own PyScript config stays local and lists the core."""
+"""worker.toml: the workers' own PyScript config stays local and loads the core (and the pictures) only."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
-import sync_pyscript_files
+import bundle
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,9 +23,11 @@ def test_worker_toml_uses_the_local_interpreter_and_lists_the_core():
         if "__pycache__" not in p.parts
     )
     assert "nnfs/maths/network.py" in wanted and "pictures/playground.py" in wanted
-    assert sorted(config["files"]) == [f"./py/{m}" for m in wanted]
-    assert sync_pyscript_files.worker_modules() == wanted
-    assert sync_pyscript_files.main(["--check"]) == 0
+    assert config["files"] == {"./py/worker-modules.zip": "./*"}  # one archive, unpacked where py/ would be
+    assert bundle.worker_modules() == wanted
+    assert bundle.main(["--check"]) == 0  # the archive on disk is the sources' (./run setup made it)
+    with zipfile.ZipFile(ROOT / "py" / "worker-modules.zip") as z:
+        assert z.namelist() == wanted
 
 
 def test_the_page_config_leaves_the_worker_entry_out():
@@ -36,9 +39,7 @@ def test_the_worker_imports_nothing_that_touches_the_page():
     """A worker that touches window/document needs cross-origin isolation: its files
     (the entry and the picture modules it is given) import no pyscript, js or pyodide."""
     # Every worker entry (the trainer's main.py, the exercise checker's exercises.py) and the views.
-    paths = sorted((ROOT / "py" / "worker").glob("*.py")) + [
-        ROOT / "py" / m for m in sync_pyscript_files.worker_modules()
-    ]
+    paths = sorted((ROOT / "py" / "worker").glob("*.py")) + [ROOT / "py" / m for m in bundle.worker_modules()]
     assert {p.name for p in paths} >= {"trainer.py", "checker.py"}
     for path in paths:
         imports = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", path.read_text(), re.M)

@@ -31,7 +31,9 @@ def test_pyscript_toml_loads_every_module():
         for p in (ROOT / "py").rglob("*.py")
         if "__pycache__" not in p.parts and p.parts[-2] != "worker"
     )
-    assert bundle.main(["--check"]) == 0
+    assert bundle.main(["--check"]) == 0, (
+        "the modules' archives are out of date: python tools/bundle.py (./run test does it)"
+    )
     with zipfile.ZipFile(ROOT / "py" / "page-modules.zip") as z:
         assert z.namelist() == modules
         assert all(z.read(m) == (ROOT / "py" / m).read_bytes() for m in modules)

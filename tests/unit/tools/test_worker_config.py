@@ -25,7 +25,7 @@ def test_worker_toml_uses_the_local_interpreter_and_lists_the_core():
     assert "nnfs/maths/network.py" in wanted and "pictures/playground.py" in wanted
     assert config["files"] == {"./py/worker-modules.zip": "./*"}  # one archive, unpacked where py/ would be
     assert bundle.worker_modules() == wanted
-    assert bundle.main(["--check"]) == 0  # the archive on disk is the sources' (./run setup made it)
+    assert bundle.main(["--check"]) == 0, "out of date: python tools/bundle.py (./run test does it)"
     with zipfile.ZipFile(ROOT / "py" / "worker-modules.zip") as z:
         assert z.namelist() == wanted
 

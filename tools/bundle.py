@@ -35,6 +35,7 @@ PAGE_ZIP, WORKER_ZIP = "py/page-modules.zip", "py/worker-modules.zip"
 # The packages the worker may import: the core and the pure numpy pictures (no pyscript/js in either).
 WORKER_PACKAGES = ("nnfs/", "pictures/")
 _lock = threading.Lock()
+_made: dict[tuple[Path, str], tuple] = {}  # (root, archive) -> the sources' stamp when last found up to date
 
 
 def _all(root: Path = ROOT) -> list[str]:
@@ -90,18 +91,31 @@ def stale(root: Path = ROOT) -> list[str]:
     return found
 
 
+def _stamp(root: Path, names: list[str], path: Path) -> tuple:
+    """What the archive depends on, cheaply: each source's name, size and time, and the archive's."""
+    sources = tuple((n, (st := (root / "py" / n).stat()).st_size, st.st_mtime_ns) for n in names)
+    made = path.stat() if path.exists() else None
+    return sources, made and (made.st_size, made.st_mtime_ns)
+
+
 def ensure(root: Path = ROOT, bundle: str | None = None) -> list[str]:
-    """Remake what is out of date (only ``bundle``'s archive when given); what was remade."""
+    """Remake what is out of date (only ``bundle``'s archive when given); what was remade.
+    An archive found up to date is not read again while no source changes (the local server
+    asks on every page load)."""
     made = []
+    root = Path(root)
     with _lock:
         for name, (config, names) in BUNDLES.items():
             if bundle is not None and name != bundle:
                 continue
-            data = archive(root, names(root))
-            path = root / name
-            if not path.exists() or path.read_bytes() != data:
-                path.write_bytes(data)
-                made.append(name)
+            path, listed = root / name, names(root)
+            stamp = _stamp(root, listed, path)
+            if _made.get((root, name)) != stamp:
+                data = archive(root, listed)
+                if not path.exists() or path.read_bytes() != data:
+                    path.write_bytes(data)
+                    made.append(name)
+                _made[(root, name)] = _stamp(root, listed, path)
             if bundle is None:
                 text = (root / config).read_text()
                 if text != config_text(text, name):

@@ -186,9 +186,7 @@ def test_no_display_text_in_the_core():
                 wrong.append(f"{name}: {s[:60]!r}")
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef) and re.fullmatch(
-                r"format_(duration|time|percent)|sup|sub|num", node.name
-            ):
+            if isinstance(node, ast.FunctionDef) and FORMATTERS.fullmatch(node.name):
                 wrong.append(f"{name}: def {node.name} (formatting for the page belongs to app.ui)")
     assert not wrong, "display text in the core:\n" + "\n".join(wrong)
 

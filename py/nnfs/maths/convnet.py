@@ -1,0 +1,191 @@
+"""A convolutional network as the book's ``network3.py`` builds one: conv-pool layers, fully
+connected layers and a softmax output, trained by mini-batch SGD on the log-likelihood cost.
+
+Layers are declared, then the net is built from an image shape and a seed::
+
+    net = ConvNet((1, 28, 28), [ConvPoolLayer(20, 5), FullyConnectedLayer(100), SoftmaxLayer(10)], seed=0)
+
+* ``ConvPoolLayer(filters, size, pool, activation)``: as ``network3.ConvPoolLayer``, a valid
+  convolution (no bias), max-pooling, then the activation of pooled value + the filter's bias.
+* ``FullyConnectedLayer(neurons, activation, dropout)`` and ``SoftmaxLayer(classes, dropout)``:
+  with dropout p, training multiplies the layer's inputs by a fresh 0/1 mask (each kept with
+  probability 1 - p) and use scales them by 1 - p instead, as the book's code does.
+* Initial weights N(0, 1/n_out) (n_out: the outputs one input reaches, the filter's area times
+  the filters over the pool's area for a conv layer), biases N(0, 1); the softmax layer starts
+  at zero. All from one seeded Generator.
+
+Every layer works on the whole mini-batch at once (``nnfs.maths.conv``; ``linalg`` for the
+products), and ``backprop`` returns the gradient of the mean cost over the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnfs.maths import conv, linalg
+from nnfs.maths.activations import get_activation, log_softmax
+from nnfs.maths.rng import Seed, make_rng
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ConvPoolLayer:
+    filters: int
+    size: int = 5
+    pool: int = 2
+    activation: str = "sigmoid"
+
+
+@dataclass(frozen=True)
+class FullyConnectedLayer:
+    neurons: int
+    activation: str = "sigmoid"
+    dropout: float = 0.0
+
+
+@dataclass(frozen=True)
+class SoftmaxLayer:
+    classes: int = 10
+    dropout: float = 0.0
+
+
+Layer = ConvPoolLayer | FullyConnectedLayer | SoftmaxLayer
+
+
+class ConvNet:
+    """Layers, their weights and biases (``weights[l]``, ``biases[l]``), and the shapes between them."""
+
+    def __init__(self, image_shape: tuple[int, int, int], layers: list[Layer], seed: Seed = None) -> None:
+        if not layers or not isinstance(layers[-1], SoftmaxLayer):
+            raise ValueError("a ConvNet ends with a SoftmaxLayer")
+        rng = make_rng(seed)
+        self.layers = list(layers)
+        self.shapes: list[tuple[int, ...]] = [tuple(image_shape)]  # the input of each layer, then the output
+        self.weights: list[Array] = []
+        self.biases: list[Array] = []
+        for i, layer in enumerate(layers):
+            shape = self.shapes[-1]
+            if isinstance(layer, ConvPoolLayer):
+                if len(shape) != 3:
+                    raise ValueError(f"layer {i + 1}: a conv-pool layer needs images (C, H, W), not {shape}")
+                c, h, w = shape
+                k, p = layer.size, layer.pool
+                if k > h or k > w or (h - k + 1) < p or (w - k + 1) < p:
+                    raise ValueError(f"layer {i + 1}: {k} x {k} filters pooled {p} x {p} do not fit {h} x {w} images")
+                n_out = layer.filters * k * k / (p * p)
+                self.weights.append(rng.normal(0.0, np.sqrt(1.0 / n_out), (layer.filters, c, k, k)))
+                self.biases.append(rng.normal(0.0, 1.0, layer.filters))
+                self.shapes.append((layer.filters, (h - k + 1) // p, (w - k + 1) // p))
+            else:
+                n_in = int(np.prod(shape))
+                n = layer.neurons if isinstance(layer, FullyConnectedLayer) else layer.classes
+                if isinstance(layer, SoftmaxLayer) and i != len(layers) - 1:
+                    raise ValueError(f"layer {i + 1}: the softmax layer is the last one")
+                if isinstance(layer, SoftmaxLayer):
+                    self.weights.append(np.zeros((n, n_in)))
+                    self.biases.append(np.zeros(n))
+                else:
+                    self.weights.append(rng.normal(0.0, np.sqrt(1.0 / n), (n, n_in)))
+                    self.biases.append(rng.normal(0.0, 1.0, n))
+                self.shapes.append((n,))
+
+    # ------------------------------------------------------------------ forward
+
+    def _forward(self, X: Array, masks: list[Array | None] | None) -> tuple[Array, list[dict[str, Any]]]:
+        """The log-probabilities of each class, and what each layer keeps for backprop.
+        ``masks``: the dropout masks of a training pass (None: use, with scaled inputs)."""
+        A: Array = np.asarray(X, dtype=np.float64).reshape((len(X), *self.shapes[0]))
+        caches: list[dict[str, Any]] = []
+        for l, layer in enumerate(self.layers):
+            W, b = self.weights[l], self.biases[l]
+            if isinstance(layer, ConvPoolLayer):
+                Z = conv.conv_forward(A, W, np.zeros(len(b)))
+                P, which = conv.pool_forward(Z, layer.pool)
+                f = get_activation(layer.activation)
+                out = f(P + b[None, :, None, None])
+                caches.append({"A": A, "Z": Z, "P": P + b[None, :, None, None], "which": which, "out": out})
+            else:
+                A_in: Array = A.reshape(len(A), -1)
+                mask = masks[l] if masks is not None else None
+                if layer.dropout:
+                    A_in = A_in * mask if mask is not None else A_in * (1.0 - layer.dropout)
+                Z = linalg.forward(A_in, W) + b
+                if isinstance(layer, SoftmaxLayer):
+                    out = log_softmax(Z)
+                else:
+                    out = get_activation(layer.activation)(Z)
+                caches.append({"A": A, "A_in": A_in, "Z": Z, "mask": mask, "out": out})
+            A = out
+        return A, caches
+
+    def feedforward(self, X: Array) -> Array:
+        """The probability of each class, (N, classes): the net in use (dropout scaled, no masks)."""
+        return np.exp(self._forward(X, None)[0])
+
+    def predict(self, X: Array) -> NDArray[np.intp]:
+        return np.argmax(self._forward(X, None)[0], axis=1)
+
+    def accuracy(self, X: Array, y: NDArray[Any]) -> float:
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+    def dropout_masks(self, n: int, rng: np.random.Generator) -> list[Array | None]:
+        """One training pass's masks: each input of a dropout layer kept with probability 1 - p."""
+        masks: list[Array | None] = []
+        for l, layer in enumerate(self.layers):
+            p = getattr(layer, "dropout", 0.0)
+            size = int(np.prod(self.shapes[l]))
+            masks.append((rng.random((n, size)) >= p).astype(np.float64) if p else None)
+        return masks
+
+    # ----------------------------------------------------------------- backward
+
+    def backprop(
+        self, X: Array, y: NDArray[Any], masks: list[Array | None] | None = None
+    ) -> tuple[float, list[Array], list[Array]]:
+        """(mean log-likelihood cost, dC/dW per layer, dC/db per layer) for the batch (X, y)."""
+        y = np.asarray(y, dtype=np.intp)
+        logp, caches = self._forward(X, masks)
+        n = len(y)
+        cost = float(-logp[np.arange(n), y].mean())
+        grad_w: list[Array] = [np.empty(0)] * len(self.layers)
+        grad_b: list[Array] = [np.empty(0)] * len(self.layers)
+        dZ = np.exp(logp)
+        dZ[np.arange(n), y] -= 1.0
+        dZ /= n  # dC/dz of the softmax layer for the mean cost
+        dA: Array | None = None
+        for l in range(len(self.layers) - 1, -1, -1):
+            layer, cache, W = self.layers[l], caches[l], self.weights[l]
+            if isinstance(layer, ConvPoolLayer):
+                assert dA is not None
+                dA4 = dA.reshape(cache["out"].shape)
+                dP = get_activation(layer.activation).backward(cache["P"], cache["out"], dA4)
+                grad_b[l] = dP.sum(axis=(0, 2, 3))
+                dZc = conv.pool_backward(dP, cache["which"], cache["Z"].shape, layer.pool)
+                dA, grad_w[l], _ = conv.conv_backward(cache["A"], W, dZc)
+                continue
+            if not isinstance(layer, SoftmaxLayer):
+                assert dA is not None
+                dZ = get_activation(layer.activation).backward(cache["Z"], cache["out"], dA.reshape(cache["Z"].shape))
+            grad_w[l] = linalg.gradient(dZ, cache["A_in"])
+            grad_b[l] = dZ.sum(axis=0)
+            dA_in = linalg.backward(dZ, W)
+            if layer.dropout:
+                dA_in = dA_in * cache["mask"] if cache["mask"] is not None else dA_in * (1.0 - layer.dropout)
+            dA = dA_in.reshape(cache["A"].shape)
+        return cost, grad_w, grad_b
+
+    def step(self, X: Array, y: NDArray[Any], eta: float, lmbda: float, n: int, rng: np.random.Generator) -> float:
+        """One SGD step on the mini-batch with L2 regularisation over a training set of n:
+        w -> (1 - eta lmbda / n) w - eta dC/dw, b -> b - eta dC/db. Its cost before the step."""
+        cost, grad_w, grad_b = self.backprop(X, y, self.dropout_masks(len(y), rng))
+        decay = 1.0 - eta * lmbda / n
+        for W, b, gw, gb in zip(self.weights, self.biases, grad_w, grad_b):
+            W *= decay
+            W -= eta * gw
+            b -= eta * gb
+        return cost

@@ -76,7 +76,7 @@ def lab_of(name: str) -> str | None:
 
 def test_the_graph_is_read():
     assert len(MODULES) > 90
-    assert "nnfs.maths.network" in GRAPH["nnfs.maths.engine"]
+    assert "nnfs.maths.sgd" in GRAPH["nnfs.maths.engine"] and "nnfs.maths.network" in GRAPH["nnfs.maths.sgd"]
     assert "app.shell.lab" in GRAPH["app.labs.perceptron.lab"]
 
 

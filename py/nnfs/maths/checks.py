@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 
 def positive_int(value: object, name: str) -> int:
@@ -53,3 +55,17 @@ def sequence(values: object, name: str, expected: str) -> list[object]:
         except TypeError:
             pass
     raise ValueError(f"{name} must be {expected}; got {values!r}")
+
+
+def class_labels(y: ArrayLike, n_classes: int) -> NDArray[Any]:
+    """y as an array after checking it holds class indices 0..n_classes-1."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels y must be a 1-D array of class indices, got shape {y.shape}")
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.number):
+        raise ValueError(f"labels y must be integers, got dtype {y.dtype}")
+    if len(y) and not np.all(y == np.round(y)):
+        raise ValueError("labels y must be whole numbers (class indices)")
+    if len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from {y.min()} to {y.max()}")
+    return y

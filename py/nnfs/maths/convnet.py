@@ -16,6 +16,12 @@ Layers are declared, then the net is built from an image shape and a seed::
 
 Every layer works on the whole mini-batch at once (``nnfs.maths.conv``; ``linalg`` for the
 products), and ``backprop`` returns the gradient of the mean cost over the batch.
+
+A ConvNet is a ``nnfs.maths.learner.Learner``: the one ``Trainer`` and the one engine
+(``nnfs.maths.engine.Session``: stop rules, evaluation sets, time slices) train it as they
+train a fully connected ``Network``. Inputs arrive as rows of pixels (e.g. 784 uint8 values
+times ``scale``), as for the other networks; the dropout masks come from the net's own
+seeded Generator, so the same seeds give the same run however it is sliced.
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths import conv, linalg
 from nnfs.maths.activations import get_activation, log_softmax
+from nnfs.maths.checks import class_labels
 from nnfs.maths.rng import Seed, make_rng
 
 Array = NDArray[np.float64]
@@ -93,6 +100,11 @@ class ConvNet:
                     self.weights.append(rng.normal(0.0, np.sqrt(1.0 / n), (n, n_in)))
                     self.biases.append(rng.normal(0.0, 1.0, n))
                 self.shapes.append((n,))
+        # The Learner interface: sizes as neurons per layer, the hidden activation, a dropout stream.
+        self.sizes = [int(np.prod(s)) for s in self.shapes]
+        hidden = [layer.activation for layer in layers if not isinstance(layer, SoftmaxLayer)]
+        self.activation = hidden[0] if hidden else "softmax"
+        self.dropout_rng = np.random.default_rng(int(rng.integers(2**63)))
 
     # ------------------------------------------------------------------ forward
 
@@ -130,8 +142,9 @@ class ConvNet:
     def predict(self, X: Array) -> NDArray[np.intp]:
         return np.argmax(self._forward(X, None)[0], axis=1)
 
-    def accuracy(self, X: Array, y: NDArray[Any]) -> float:
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+    def accuracy(self, X: Any, y: ArrayLike, scale: float | None = None) -> float:
+        """Fraction of (X, y) classified right (X times ``scale``, when given)."""
+        return self.evaluate(X, y, scale)[1]
 
     def dropout_masks(self, n: int, rng: np.random.Generator) -> list[Array | None]:
         """One training pass's masks: each input of a dropout layer kept with probability 1 - p."""
@@ -189,3 +202,47 @@ class ConvNet:
             W -= eta * gw
             b -= eta * gb
         return cost
+
+    # ------------------------------------------------- the Learner interface
+
+    def check_labels(self, y: ArrayLike) -> NDArray[Any]:
+        return class_labels(y, self.sizes[-1])
+
+    def targets(self, y: ArrayLike) -> NDArray[np.float64]:
+        """One-hot rows of labels y (a ConvNet learns classes, not real-valued targets)."""
+        return np.eye(self.sizes[-1])[self.check_labels(y).astype(np.intp)]
+
+    def _step(self, X: Array, T: Array, eta: float, lmbda: float, n: int) -> float:
+        """The trainer's step: T holds one-hot target rows (``Trainer``'s), read back as labels."""
+        return self.step(X, np.argmax(T, axis=1), eta, lmbda, n, self.dropout_rng)
+
+    def forward(self, X: ArrayLike, scale: float | None = None) -> tuple[list[Array], list[Array]]:
+        """Every layer's output, one row per example (as ``Network.forward``; zs: the layers'
+        inputs to their activation), for the engine's look at dead ReLU layers."""
+        A = np.asarray(X, dtype=np.float64) * (1.0 if scale is None else scale)
+        logp, caches = self._forward(A, None)
+        outs = [A] + [c["out"].reshape(len(A), -1) for c in caches[:-1]] + [np.exp(logp)]
+        zs = [c["P"].reshape(len(A), -1) if "P" in c else c["Z"] for c in caches]
+        return outs, zs
+
+    def evaluate(self, X: ArrayLike, y: ArrayLike, scale: float | None = None) -> tuple[float, float]:
+        """(mean log-likelihood cost, accuracy) on (X, y), in chunks of 1,000 images so a big
+        uint8 set is never made float64 all at once. NaN, NaN once the weights are not finite."""
+        y = self.check_labels(y).astype(np.intp)
+        X = np.asarray(X)
+        if len(X) != len(y) or len(X) == 0:
+            raise ValueError(f"X has {len(X)} examples but y has {len(y)} (and at least one is needed)")
+        if not self.is_finite():
+            return float("nan"), float("nan")
+        total, right = 0.0, 0
+        for k in range(0, len(X), 1000):
+            A = X[k : k + 1000].astype(np.float64) * (1.0 if scale is None else scale)
+            with np.errstate(all="ignore"):  # weights on their way to inf: the cost says so
+                logp = self._forward(A, None)[0]
+            rows = np.arange(len(A))
+            total -= float(logp[rows, y[k : k + 1000]].sum())
+            right += int(np.sum(np.argmax(logp, axis=1) == y[k : k + 1000]))
+        return total / len(X), right / len(X)
+
+    def is_finite(self) -> bool:
+        return all(np.isfinite(w).all() for w in self.weights) and all(np.isfinite(b).all() for b in self.biases)

@@ -27,12 +27,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from nnfs.maths.network import Network
+from nnfs.maths.learner import Learner
 from nnfs.maths.pacing import ChunkPlanner
 from nnfs.maths.sgd import Trainer
 from nnfs.maths.stops import (
@@ -49,8 +49,10 @@ from nnfs.maths.stops import (
     diagnose,
 )
 
+L = TypeVar("L", bound=Learner)  # the kind of network a session trains
 
-class Session:
+
+class Session(Generic[L]):
     """One training run: ``network`` trained by ``trainer``, scored on ``eval_sets``.
 
     ``eval_sets`` maps a name to (X, y), e.g. {"train": ..., "test": ...}; after
@@ -67,8 +69,8 @@ class Session:
 
     def __init__(
         self,
-        network: Network,
-        trainer: Trainer,
+        network: L,
+        trainer: Trainer[L],
         eval_sets: dict[str, tuple[NDArray[Any], NDArray[Any]]] | None = None,
         *,
         scale: float | None = None,

@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths import linalg
 from nnfs.maths.activations import Activation, get_activation
-from nnfs.maths.checks import positive_int, real_number
+from nnfs.maths.checks import class_labels, positive_int, real_number
 from nnfs.maths.costs import Cost, check_pairing, get_cost, output_activation_for
 from nnfs.maths.rng import Seed, make_rng
 
@@ -253,17 +253,7 @@ class Network:
     def check_labels(self, y: ArrayLike) -> NDArray[Any]:
         """y as an array after checking it holds class indices 0..n_out-1
         (0 or 1 for a single output neuron)."""
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(f"labels y must be a 1-D array of class indices, got shape {y.shape}")
-        if y.dtype == bool or not np.issubdtype(y.dtype, np.number):
-            raise ValueError(f"labels y must be integers, got dtype {y.dtype}")
-        if len(y) and not np.all(y == np.round(y)):
-            raise ValueError("labels y must be whole numbers (class indices)")
-        n_classes = max(self.sizes[-1], 2)  # one output neuron separates two classes, 0 and 1
-        if len(y) and (y.min() < 0 or y.max() >= n_classes):
-            raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from {y.min()} to {y.max()}")
-        return y
+        return class_labels(y, max(self.sizes[-1], 2))  # one output neuron separates two classes, 0 and 1
 
     def targets(self, y: ArrayLike) -> NDArray[np.float64]:
         """Target matrix (N, n_out) from labels y (N,): one-hot rows, or y itself

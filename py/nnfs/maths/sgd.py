@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths.checks import positive_int, real_number
-from nnfs.maths.network import Network, as_batch
+from nnfs.maths.learner import Learner
+from nnfs.maths.network import as_batch
 from nnfs.maths.rng import Seed, make_rng
 
+L = TypeVar("L", bound=Learner)  # the kind of network a trainer trains
 
-class Trainer:
+
+class Trainer(Generic[L]):
     """Mini-batch SGD that a page can run one step at a time.
 
     Each epoch visits the training examples in a fresh random order drawn from
@@ -38,7 +41,7 @@ class Trainer:
 
     def __init__(
         self,
-        network: Network,
+        network: L,
         X: ArrayLike,
         y: ArrayLike,
         mini_batch_size: int = 10,
@@ -146,7 +149,7 @@ class Trainer:
 
 
 def SGD(
-    network: Network,
+    network: Learner,
     X: ArrayLike,
     y: ArrayLike,
     epochs: int,

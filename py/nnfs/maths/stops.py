@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnfs.maths.network import Network
+from nnfs.maths.learner import Learner
 
 EXPLODED = 1e6  # |weight| above this: training has blown up
 CLIMB_FACTOR = 10.0  # a training loss this many times its start (plus CLIMB_MARGIN) has diverged
@@ -34,7 +34,7 @@ CHANCE_RISE = 0.10  # ... after having been this far above it
 DIAGNOSE_ROWS = 1000  # rows of the training set used to look for dead ReLU layers
 
 
-def advice(network: Network) -> str:
+def advice(network: Learner) -> str:
     """What to try after a divergence. Bounded activations are suggested only to a
     network that does not already use one (a sigmoid run is not told to try sigmoid)."""
     if network.activation in ("sigmoid", "tanh"):
@@ -77,7 +77,7 @@ class TrainingError(Exception):
         self.stop = stop
 
 
-def largest_weight(network: Network) -> float:
+def largest_weight(network: Learner) -> float:
     """The largest |weight| or |bias| of the network."""
     return max(
         max(float(np.max(np.abs(w))) for w in network.weights), max(float(np.max(np.abs(b))) for b in network.biases)
@@ -85,7 +85,7 @@ def largest_weight(network: Network) -> float:
 
 
 def diagnose(
-    network: Network, X_sample: ArrayLike | None, cost: float | None, epoch: int, scale: float | None = None
+    network: Learner, X_sample: ArrayLike | None, cost: float | None, epoch: int, scale: float | None = None
 ) -> Stop | None:
     """A Stop if the network's state alone says training cannot usefully go on:
 

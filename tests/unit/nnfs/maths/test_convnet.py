@@ -154,3 +154,65 @@ def test_a_step_decays_the_weights_by_l2_and_not_the_biases():
         np.testing.assert_allclose(wd, wp - eta * lmbda / n * w0, rtol=1e-12, atol=1e-15)
     for bp, bd in zip(plain.biases, decayed.biases):
         np.testing.assert_array_equal(bp, bd)
+
+
+# ------------------------------------------------- on the one training engine
+
+
+def bars(n, seed):
+    """8 x 8 uint8 images, class c a bright bar in row 1 + 2c: (X rows of 64 pixels, y)."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    X = (rng.random((n, 8, 8)) * 50).astype(np.uint8)
+    for i, c in enumerate(y):
+        X[i, 1 + 2 * c, :] = 230
+    return X.reshape(n, 64), y
+
+
+def bars_session(seed=1, eta=0.1, dropout=0.25, clock=None, **kw):
+    from nnfs.maths.engine import Session
+    from nnfs.maths.sgd import Trainer
+
+    from .test_engine import FakeClock
+
+    X, y = bars(80, seed=3)
+    Xt, yt = bars(40, seed=4)
+    layers = [ConvPoolLayer(3, 3, 2, "relu"), FullyConnectedLayer(6, "relu", dropout=dropout), SoftmaxLayer(3)]
+    net = ConvNet((1, 8, 8), layers, seed=seed)
+    trainer = Trainer(net, X, y, mini_batch_size=10, eta=eta, lmbda=0.1, scale=1 / 255, seed=seed)
+    return Session(net, trainer, {"train": (X, y), "test": (Xt, yt)}, scale=1 / 255, clock=clock or FakeClock(), **kw)
+
+
+def test_the_engine_trains_a_convnet_the_same_however_its_time_is_sliced():
+    from .test_engine import FakeClock
+
+    a = bars_session(max_epochs=6, clock=FakeClock(0.001))
+    b = bars_session(max_epochs=6, clock=FakeClock(0.001))
+    while a.run(budget=0.002) is None:  # a mini-batch or two per call
+        pass
+    while b.run(budget=10.0) is None:  # everything in one call
+        pass
+    assert a.stop.kind == b.stop.kind == "epochs" and a.epoch == b.epoch == 6
+    for wa, wb in zip(a.network.weights + a.network.biases, b.network.weights + b.network.biases):
+        assert np.array_equal(wa, wb)
+    np.testing.assert_array_equal(a.history["test_acc"], b.history["test_acc"])
+    assert a.history["test_acc"][-1] == 1.0 and a.history["train_loss"][-1] < a.history["train_loss"][0] / 5
+
+
+def test_the_engine_scores_a_convnet_as_it_scores_by_hand():
+    s = bars_session(max_epochs=2)
+    while s.run(budget=1.0) is None:
+        pass
+    X, y = s.eval_sets["test"]
+    probs = s.network.feedforward(X / 255)
+    cost, acc = s.evaluate("test")
+    assert cost == pytest.approx(-np.mean(np.log(probs[np.arange(len(y)), y])), rel=1e-12)
+    assert acc == np.mean(np.argmax(probs, axis=1) == y) == s.history["test_acc"][-1]
+
+
+def test_a_diverging_convnet_is_stopped_with_the_engines_reason():
+    s = bars_session(eta=1e5, dropout=0.0, max_epochs=20)
+    while s.run(budget=1.0) is None:
+        pass
+    assert s.stop.problem and s.stop.kind in ("nan", "exploded", "climbing", "dead", "chance"), s.stop
+    assert "learning rate" in s.stop.advice

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Sized
 from typing import Any
 
 import numpy as np
@@ -69,3 +70,16 @@ def class_labels(y: ArrayLike, n_classes: int) -> NDArray[Any]:
     if len(y) and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f"labels y must lie in 0..{n_classes - 1}, got values from {y.min()} to {y.max()}")
     return y
+
+
+def data_set(X: Sized, y: Sized) -> None:
+    """A data set to score: as many labels as examples, and at least one of each."""
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError("empty data set: no examples to score")
+
+
+def all_finite(arrays: Iterable[NDArray[Any]]) -> bool:
+    """False once any entry of any array is inf or NaN (a network's weights: training has diverged)."""
+    return all(np.isfinite(a).all() for a in arrays)

@@ -34,7 +34,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths import conv, linalg
 from nnfs.maths.activations import get_activation, log_softmax
-from nnfs.maths.checks import class_labels
+from nnfs.maths.checks import all_finite, class_labels, data_set
+from nnfs.maths.network import EVAL_CHUNK, as_batch
 from nnfs.maths.rng import Seed, make_rng
 
 Array = NDArray[np.float64]
@@ -219,30 +220,29 @@ class ConvNet:
     def forward(self, X: ArrayLike, scale: float | None = None) -> tuple[list[Array], list[Array]]:
         """Every layer's output, one row per example (as ``Network.forward``; zs: the layers'
         inputs to their activation), for the engine's look at dead ReLU layers."""
-        A = np.asarray(X, dtype=np.float64) * (1.0 if scale is None else scale)
+        A = as_batch(X, self.sizes[0], scale)
         logp, caches = self._forward(A, None)
         outs = [A] + [c["out"].reshape(len(A), -1) for c in caches[:-1]] + [np.exp(logp)]
         zs = [c["P"].reshape(len(A), -1) if "P" in c else c["Z"] for c in caches]
         return outs, zs
 
     def evaluate(self, X: ArrayLike, y: ArrayLike, scale: float | None = None) -> tuple[float, float]:
-        """(mean log-likelihood cost, accuracy) on (X, y), in chunks of 1,000 images so a big
-        uint8 set is never made float64 all at once. NaN, NaN once the weights are not finite."""
+        """(mean log-likelihood cost, accuracy) on (X, y), in chunks of ``EVAL_CHUNK`` images so a
+        big uint8 set is never made float64 all at once (as ``Network.evaluate``). NaN, NaN once the
+        weights are not finite."""
         y = self.check_labels(y).astype(np.intp)
         X = np.asarray(X)
-        if len(X) != len(y) or len(X) == 0:
-            raise ValueError(f"X has {len(X)} examples but y has {len(y)} (and at least one is needed)")
+        data_set(X, y)
         if not self.is_finite():
             return float("nan"), float("nan")
         total, right = 0.0, 0
-        for k in range(0, len(X), 1000):
-            A = X[k : k + 1000].astype(np.float64) * (1.0 if scale is None else scale)
+        for k in range(0, len(X), EVAL_CHUNK):
+            A, yc = as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale), y[k : k + EVAL_CHUNK]
             with np.errstate(all="ignore"):  # weights on their way to inf: the cost says so
                 logp = self._forward(A, None)[0]
-            rows = np.arange(len(A))
-            total -= float(logp[rows, y[k : k + 1000]].sum())
-            right += int(np.sum(np.argmax(logp, axis=1) == y[k : k + 1000]))
+            total -= float(logp[np.arange(len(A)), yc].sum())
+            right += int(np.sum(np.argmax(logp, axis=1) == yc))
         return total / len(X), right / len(X)
 
     def is_finite(self) -> bool:
-        return all(np.isfinite(w).all() for w in self.weights) and all(np.isfinite(b).all() for b in self.biases)
+        return all_finite(self.weights + self.biases)

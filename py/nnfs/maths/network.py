@@ -36,7 +36,7 @@ one environment.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnfs.maths import linalg
 from nnfs.maths.activations import Activation, get_activation
-from nnfs.maths.checks import class_labels, positive_int, real_number
+from nnfs.maths.checks import all_finite, class_labels, data_set, positive_int, real_number
 from nnfs.maths.costs import Cost, check_pairing, get_cost, output_activation_for
 from nnfs.maths.rng import Seed, make_rng
 
@@ -53,14 +53,6 @@ INITS = ("normal", "scaled")
 # Evaluate big (e.g. uint8 MNIST) arrays in chunks of this many rows so that
 # only one chunk is ever converted to float64 at a time.
 EVAL_CHUNK = 1000
-
-
-def _check_data_set(X: Sized, y: Sized) -> None:
-    """A data set to score: as many labels as examples, and at least one of each."""
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-    if len(X) == 0:
-        raise ValueError("empty data set: no examples to score")
 
 
 def as_batch(X: ArrayLike, n_in: int, scale: float | None = None) -> NDArray[np.float64]:
@@ -174,7 +166,7 @@ class Network:
         one pass instead of two. NaN, NaN once the weights are not finite."""
         y = self.check_labels(y)
         X = np.asarray(X)
-        _check_data_set(X, y)
+        data_set(X, y)
         if not self.is_finite():
             return math.nan, math.nan
         total, right = 0.0, 0
@@ -364,7 +356,7 @@ class Network:
     def accuracy(self, X: NDArray[Any] | Sequence[Any], y: ArrayLike, scale: float | None = None) -> float:
         """Fraction of examples in (X, y) classified correctly, in [0, 1]."""
         y = self.check_labels(y)
-        _check_data_set(X, y)
+        data_set(X, y)
         return float(np.mean(self.predict(X, scale) == y))
 
     def total_cost(self, X: ArrayLike, y: ArrayLike, lmbda: float = 0.0, scale: float | None = None) -> float:
@@ -372,7 +364,7 @@ class Network:
         lmbda = real_number(lmbda, "lmbda")
         X = np.asarray(X)
         y = np.asarray(y)
-        _check_data_set(X, y)
+        data_set(X, y)
         total = 0.0
         for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
             activations, zs = self._forward(Xc)
@@ -383,4 +375,4 @@ class Network:
 
     def is_finite(self) -> bool:
         """False once any weight or bias is inf or NaN (training has diverged)."""
-        return all(np.isfinite(w).all() for w in self.weights) and all(np.isfinite(b).all() for b in self.biases)
+        return all_finite(self.weights + self.biases)

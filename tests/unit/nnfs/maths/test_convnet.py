@@ -11,6 +11,8 @@ import pytest
 
 from nnfs.maths.convnet import ConvNet, ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
 
+from .test_conv import numeric
+
 NETS = {
     "conv-pool, softmax": ((1, 6, 6), [ConvPoolLayer(2, 3, 2), SoftmaxLayer(3)]),
     "two conv-pools, relu, fc, softmax": (
@@ -55,18 +57,10 @@ def test_every_gradient_is_the_finite_difference(name):
         return net.backprop(X, y, masks)[0]
 
     _, grad_w, grad_b = net.backprop(X, y, masks)
-    eps = 1e-6
     for analytic, params in ((grad_w, net.weights), (grad_b, net.biases)):
         for g, P in zip(analytic, params):
             assert g.shape == P.shape
-            for idx in np.ndindex(P.shape):
-                old = P[idx]
-                P[idx] = old + eps
-                up = cost()
-                P[idx] = old - eps
-                down = cost()
-                P[idx] = old
-                assert g[idx] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8), (name, idx)
+            np.testing.assert_allclose(g, numeric(cost, P), rtol=1e-5, atol=1e-8, err_msg=name)
 
 
 def test_the_output_is_the_softmax_and_the_cost_its_log_likelihood():

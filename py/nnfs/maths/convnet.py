@@ -194,10 +194,14 @@ class ConvNet:
         return cost, grad_w, grad_b
 
     def step(self, X: Array, y: NDArray[Any], eta: float, lmbda: float, n: int, rng: np.random.Generator) -> float:
-        """One SGD step on the mini-batch with L2 regularisation over a training set of n:
-        w -> (1 - eta lmbda / n) w - eta dC/dw, b -> b - eta dC/db. Its cost before the step."""
+        """One SGD step on a mini-batch of m with L2 regularisation over a training set of n, as
+        ``network3.py`` adds it: the penalty (lmbda / 2) sum(w^2) divided by the number of
+        mini-batches n / m, so w -> (1 - eta lmbda m / n) w - eta dC/dw, b -> b - eta dC/db.
+        (``Network`` follows ``network2.py``: 1 - eta lmbda / n. The book's lmbda = 0.1 for its
+        conv nets is, per step, lmbda = 1.0 in network2's terms for mini-batches of 10.)
+        Its cost before the step."""
         cost, grad_w, grad_b = self.backprop(X, y, self.dropout_masks(len(y), rng))
-        decay = 1.0 - eta * lmbda / n
+        decay = 1.0 - eta * lmbda * len(y) / n
         for W, b, gw, gb in zip(self.weights, self.biases, grad_w, grad_b):
             W *= decay
             W -= eta * gw

@@ -135,8 +135,9 @@ def test_nets_that_do_not_fit_are_refused_with_a_reason():
 
 
 def test_a_step_decays_the_weights_by_l2_and_not_the_biases():
-    """w -> (1 - eta lmbda / n) w - eta dC/dw: the step with lmbda differs from the one without
-    by exactly eta lmbda / n times the weights before it; the biases do not decay."""
+    """network3's L2: w -> (1 - eta lmbda m / n) w - eta dC/dw for a mini-batch of m: the step with
+    lmbda differs from the one without by exactly eta lmbda m / n times the weights before it
+    (m = 6 here); the biases do not decay."""
     shape, layers = NETS["two conv-pools, relu, fc, softmax"]
     X, y = batch(ConvNet(shape, layers, seed=8), 6, seed=9)
     plain, decayed = ConvNet(shape, layers, seed=8), ConvNet(shape, layers, seed=8)
@@ -145,7 +146,7 @@ def test_a_step_decays_the_weights_by_l2_and_not_the_biases():
     plain.step(X, y, eta, 0.0, n, np.random.default_rng(0))
     decayed.step(X, y, eta, lmbda, n, np.random.default_rng(0))
     for w0, wp, wd in zip(before, plain.weights, decayed.weights):
-        np.testing.assert_allclose(wd, wp - eta * lmbda / n * w0, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(wd, wp - eta * lmbda * 6 / n * w0, rtol=1e-12, atol=1e-15)
     for bp, bd in zip(plain.biases, decayed.biases):
         np.testing.assert_array_equal(bp, bd)
 

@@ -104,18 +104,18 @@ def round_significant(a: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.nda
     return np.array(flat, dtype=np.float64).reshape(a.shape)
 
 
-def existing_matches(path: Path, want: dict) -> tuple[bool, str]:
-    """(True, why) if ``path`` loads and was made by the recipe ``want``."""
+def existing_matches(path: Path, want: dict, load=from_json) -> tuple[bool, str]:
+    """(True, why) if ``path`` loads (by ``load``) and was made by the recipe ``want``."""
     if not path.exists():
         return False, f"{path} does not exist"
     try:
-        net = from_json(path.read_bytes())
+        net = load(path.read_bytes())
     except ValueError as e:
         return False, f"{path} does not load: {e}"
     got = net.meta.get("recipe")
     if got != want:
         return False, f"{path} was made by another recipe ({got!r})"
-    return True, f"{path} is up to date (recipe {PRESET}, seed {want['seed']}, {want['epochs']} epochs)"
+    return True, f"{path} is up to date (recipe {want.get('preset', want.get('rung'))}, seed {want['seed']}, {want['epochs']} epochs)"
 
 
 def sha256(path: Path) -> str:

@@ -35,10 +35,15 @@ from numpy.typing import ArrayLike, NDArray
 from nnfs.maths import conv, linalg
 from nnfs.maths.activations import get_activation, log_softmax
 from nnfs.maths.checks import all_finite, class_labels, data_set
-from nnfs.maths.network import EVAL_CHUNK, as_batch
+from nnfs.maths.network import as_batch
 from nnfs.maths.rng import Seed, make_rng
 
 Array = NDArray[np.float64]
+
+# Scoring goes in chunks of this many images: a conv layer's patches take C k k floats per
+# output position (a two-conv-pool net: ~0.4 MB per image), so 1,000 images at once (as
+# ``Network`` scores) would hold ~0.4 GB; 100 hold ~40 MB and are as fast per image.
+EVAL_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class ConvNet:
         hidden = [layer.activation for layer in layers if not isinstance(layer, SoftmaxLayer)]
         self.activation = hidden[0] if hidden else "softmax"
         self.dropout_rng = np.random.default_rng(int(rng.integers(2**63)))
+        self.meta: dict[str, Any] = {}  # free-form, saved with the model (as ``Network.meta``)
 
     # ------------------------------------------------------------------ forward
 
@@ -136,12 +142,38 @@ class ConvNet:
             A = out
         return A, caches
 
-    def feedforward(self, X: Array) -> Array:
-        """The probability of each class, (N, classes): the net in use (dropout scaled, no masks)."""
-        return np.exp(self._forward(X, None)[0])
+    def feedforward(self, X: ArrayLike, scale: float | None = None) -> Array:
+        """The probability of each class, (N, classes): the net in use (dropout scaled, no
+        masks), ``EVAL_CHUNK`` images at a time (X times ``scale``, when given)."""
+        X = np.asarray(X)
+        parts = [
+            np.exp(self._forward(as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale), None)[0])
+            for k in range(0, len(X), EVAL_CHUNK)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, self.sizes[-1]))
 
-    def predict(self, X: Array) -> NDArray[np.intp]:
-        return np.argmax(self._forward(X, None)[0], axis=1)
+    def predict(self, X: ArrayLike, scale: float | None = None) -> NDArray[np.intp]:
+        """The class each image of X is read as (X times ``scale``, when given)."""
+        return np.argmax(self.feedforward(X, scale), axis=1)
+
+    def look(self, x: ArrayLike, scale: float | None = None) -> list[dict[str, Array]]:
+        """What each layer makes of one image x (its pixels, times ``scale`` when given): for a
+        conv-pool layer ``{"conv": (F, Ho, Wo), "pool": (F, Hp, Wp)}`` (the feature maps after
+        the convolution, as activation(z + b), and after max-pooling: max-pooling commutes with
+        a rising activation, so "pool" is the layer's output); for the others ``{"out": (n,)}``
+        (the softmax layer's: the probabilities)."""
+        A = as_batch(np.asarray(x).reshape(1, -1), self.sizes[0], scale)
+        logp, caches = self._forward(A, None)
+        seen: list[dict[str, Array]] = []
+        for layer, cache, b in zip(self.layers, caches, self.biases):
+            if isinstance(layer, ConvPoolLayer):
+                conv_map = get_activation(layer.activation)(cache["Z"][0] + b[:, None, None])
+                seen.append({"conv": conv_map, "pool": cache["out"][0]})
+            elif isinstance(layer, SoftmaxLayer):
+                seen.append({"out": np.exp(logp[0])})
+            else:
+                seen.append({"out": cache["out"][0]})
+        return seen
 
     def accuracy(self, X: Any, y: ArrayLike, scale: float | None = None) -> float:
         """Fraction of (X, y) classified right (X times ``scale``, when given)."""
@@ -232,8 +264,8 @@ class ConvNet:
 
     def evaluate(self, X: ArrayLike, y: ArrayLike, scale: float | None = None) -> tuple[float, float]:
         """(mean log-likelihood cost, accuracy) on (X, y), in chunks of ``EVAL_CHUNK`` images so a
-        big uint8 set is never made float64 all at once (as ``Network.evaluate``). NaN, NaN once the
-        weights are not finite."""
+        big uint8 set is never made float64 all at once, nor its patches (as ``Network.evaluate``).
+        NaN, NaN once the weights are not finite."""
         y = self.check_labels(y).astype(np.intp)
         X = np.asarray(X)
         data_set(X, y)
@@ -247,6 +279,25 @@ class ConvNet:
             total -= float(logp[np.arange(len(A)), yc].sum())
             right += int(np.sum(np.argmax(logp, axis=1) == yc))
         return total / len(X), right / len(X)
+
+    def floats_per_image(self) -> int:
+        """About how many float64 one image takes in a training pass (every layer's input,
+        patches, outputs and their gradients): what a mini-batch costs in memory."""
+        total = 0
+        for l, layer in enumerate(self.layers):
+            shape_in, shape_out = self.shapes[l], self.shapes[l + 1]
+            if isinstance(layer, ConvPoolLayer):
+                c, h, w = shape_in
+                ho, wo = h - layer.size + 1, w - layer.size + 1
+                conv_out = layer.filters * ho * wo
+                # patches (twice: forward and the gradient's), Z, the pooled blocks, dX
+                total += 2 * c * layer.size**2 * ho * wo + 3 * conv_out + 2 * int(np.prod(shape_in))
+            else:
+                total += 3 * int(np.prod(shape_in)) + 3 * int(np.prod(shape_out))
+        return total
+
+    def parameters(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
 
     def is_finite(self) -> bool:
         return all_finite(self.weights + self.biases)

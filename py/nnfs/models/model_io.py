@@ -97,6 +97,16 @@ def from_json(text: str | bytes | bytearray | dict[str, Any]) -> Network:
     anything that is not a model is a ValueError (also when the text is too big
     for the memory at hand). A UTF-8 byte order mark at the start is ignored.
     """
+    d = parse(text)
+    try:
+        return from_dict(d)
+    except MemoryError:
+        raise ValueError(_TOO_BIG) from None
+
+
+def parse(text: str | bytes | bytearray | dict[str, Any]) -> object:
+    """JSON text (str or bytes) parsed, after the checks that keep time and memory linear in
+    its size (``from_json``'s); a dict passes as it is. Any model format reads through this."""
     if isinstance(text, (bytes, bytearray)):
         try:
             # utf-8-sig drops a byte order mark, which some editors write.
@@ -125,10 +135,7 @@ def from_json(text: str | bytes | bytearray | dict[str, Any]) -> Network:
         d = text
     else:
         raise ValueError(f"expected JSON text or a dict, got {type(text).__name__}")
-    try:
-        return from_dict(d)
-    except MemoryError:
-        raise ValueError(_TOO_BIG) from None
+    return d
 
 
 _TOO_BIG = "the file is too big to read in the memory this page has"
@@ -225,7 +232,9 @@ def _array(v: Any, name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
     got = _shape(v, name)
     if got != shape:
         raise ValueError(f"{name} has shape {got}, expected {shape}")
-    flat = v if len(shape) == 1 else [x for row in v for x in row]
+    flat = v
+    for _ in shape[1:]:  # nested lists, any depth, made one flat list
+        flat = [x for row in flat for x in row]
     for k, x in enumerate(flat):
         # bool is an int subclass in Python, and numpy would turn "1.5" into 1.5: refuse both.
         if type(x) not in (int, float):

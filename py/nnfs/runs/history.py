@@ -49,7 +49,7 @@ from nnfs.runs.checks import (
 
 FORMAT = "nnfs-runs"
 VERSION = 1
-LABS = ("playground", "digits", "chapter3")
+LABS = ("playground", "digits", "chapter3", "chapter6")
 # How a run ended: its epoch limit, the target accuracy, the learner (Pause or
 # Stop), or a problem the engine found (diverged, dead neurons, ...).
 ENDINGS = ("limit", "target", "paused", "stopped", "problem")

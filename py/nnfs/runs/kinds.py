@@ -8,8 +8,9 @@ know the same kinds, and a lab that adds one is listed here once.
 
 from nnfs.labs import chapter3, digits, universality
 from nnfs.labs.backprop import learning_speed
+from nnfs.labs.chapter6 import session as chapter6
 from nnfs.labs.exercises import learner_trainer
 from nnfs.labs.playground import session as playground
 
 # The modules whose import registered the kinds (named, so the import is plainly used).
-LABS = (playground, universality, learning_speed, digits, chapter3, learner_trainer)
+LABS = (playground, universality, learning_speed, digits, chapter3, chapter6, learner_trainer)

@@ -31,13 +31,14 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from nnfs.data import mnist
 from nnfs.maths import engine
+from nnfs.maths.learner import Learner
 from nnfs.maths.network import Network
 from nnfs.maths.stops import Stop
 
@@ -52,7 +53,7 @@ class TrainingSession(Protocol):
     train_seconds: float
 
     @property
-    def network(self) -> Network: ...
+    def network(self) -> Learner: ...
 
     @property
     def epoch(self) -> int: ...
@@ -117,13 +118,16 @@ def register_option(name: str, key: str, apply: Option) -> None:
     OPTIONS[(name, key)] = apply
 
 
-def pack(network: Network) -> bytes:
+def pack(network: Learner) -> bytes:
     """Every weight matrix, then every bias vector, as little-endian float64, in layer order."""
     parts = [np.ascontiguousarray(a, dtype="<f8").ravel() for a in network.weights + network.biases]
     return np.concatenate(parts).tobytes()
 
 
-def unpack_into(network: Network, data: bytes | bytearray | memoryview) -> Network:
+L = TypeVar("L", bound=Learner)
+
+
+def unpack_into(network: L, data: bytes | bytearray | memoryview) -> L:
     """Copy parameters made by ``pack`` into ``network`` (same sizes), in place."""
     flat = np.frombuffer(bytes(data), dtype="<f8")
     arrays = network.weights + network.biases
@@ -175,6 +179,7 @@ class Sessions:
         self.next_id = 1
         # split -> (images, labels), for the kinds that train on MNIST (digits, chapter3)
         self.mnist: dict[str, Split] = {}
+        self._read_model: tuple[str, Any] | None = None  # (digest, network) of read_with's last model
 
     def _get(self, sid: int) -> TrainingSession:
         try:
@@ -265,8 +270,11 @@ class Sessions:
         )
 
     def network(self, sid: int) -> Network:
-        """The network session ``sid`` trains (for pictures drawn from it)."""
-        return self._get(sid).network
+        """The fully connected network session ``sid`` trains (for the Playground's pictures)."""
+        net = self._get(sid).network
+        if not isinstance(net, Network):
+            raise ValueError(f"training session {sid!r} trains a {type(net).__name__}: it has no such pictures")
+        return net
 
     def weights(self, sid: int) -> bytes:
         """The parameters session ``sid`` holds now (``pack``)."""
@@ -318,6 +326,29 @@ class Sessions:
                 "scores": scores,
             }
         )
+
+    def read_with(
+        self, model: str | bytes | bytearray | memoryview, split: str = "test", start: int = 0, stop: int = -1
+    ) -> bytes:
+        """The answer (0-9) of a model file's network (either format: ``convnet_io.read_model``)
+        for images ``start:stop`` of an MNIST split (stop -1: to the end), as uint8 bytes: a model
+        the page did not train here (the pretrained convnet, a loaded file) reads the test set off
+        the page's thread, a slice per call so a Train in the meantime waits one slice at most.
+        The last model read is kept (by its text's digest): a slice costs no second parse."""
+        import hashlib
+
+        from nnfs.models.convnet_io import read_model
+
+        data = bytes(model) if isinstance(model, memoryview) else model
+        raw = data.encode() if isinstance(data, str) else bytes(data)
+        digest = hashlib.sha256(raw).hexdigest()
+        if self._read_model is None or self._read_model[0] != digest:
+            self._read_model = (digest, read_model(raw))
+        net = self._read_model[1]
+        images, _ = self.mnist[split]
+        part = images[int(start) : (None if int(stop) < 0 else int(stop))]
+        out = [net.predict(part[k : k + 500], scale=mnist.SCALE) for k in range(0, len(part), 500)]
+        return (np.concatenate(out) if out else np.zeros(0)).astype(np.uint8).tobytes()
 
     def predictions(self, sid: int, split: str = "test") -> bytes:
         """The held weights' answer (0-9) for every image of an MNIST split, as uint8 bytes."""

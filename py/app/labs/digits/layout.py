@@ -9,8 +9,6 @@ mistake, or one confusion-matrix cell), and the pages of that list.
 
 from __future__ import annotations
 
-import numpy as np
-
 from nnfs.data import mnist
 from nnfs.labs.digits import TRAINING_SETTINGS
 from nnfs.settings.table import Setting, Table
@@ -40,21 +38,3 @@ def strip_columns(available_px: float, most: int) -> int:
     if not available_px or available_px <= 0:
         return most  # not laid out (the lab is hidden): draw the usual width
     return max(1, min(most, int((available_px - 4) // TILE)))
-
-
-def gallery_page(n: int, page: int, per_page: int) -> tuple[int, int, int, int]:
-    """(start, stop, page, pages) of page ``page`` (clamped to those that exist) of ``n`` items."""
-    per_page = max(1, int(per_page))
-    pages = max(1, -(-n // per_page))
-    page = min(max(0, int(page)), pages - 1)
-    start = page * per_page
-    return start, min(n, start + per_page), page, pages
-
-
-def gallery_selection(labels, predictions, cell: tuple[int, int] | None):
-    """Indices of the test digits the gallery shows: every mistake, or those of one confusion-matrix
-    cell (true digit, answer) — the diagonal cells hold the right answers."""
-    labels, predictions = np.asarray(labels), np.asarray(predictions)
-    if cell is None:
-        return np.flatnonzero(labels != predictions)
-    return np.flatnonzero((labels == cell[0]) & (predictions == cell[1]))

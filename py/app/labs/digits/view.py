@@ -11,25 +11,15 @@ import html
 
 import numpy as np
 
-from app.labs.digits.layout import gallery_page, gallery_selection
 from app.ui.canvas import Canvas, plot_axes
+from app.ui.digit_pictures import draw_digit_strip, gallery_page, gallery_selection
 from nnfs.labs.digits import curve_range
 from nnfs.maths.metrics import confusion_matrix
-from pictures.pixels import grayscale, tile_digits, tile_origin
+from pictures.pixels import grayscale
 
-GOOD = "#2a9d8f"
-BAD = "#c62f3b"
 VALIDATION_COLOUR = "#457b9d"
 TEST_COLOUR = "#e76f51"
 REFERENCE_COLOUR = "#8a94a3"
-
-
-def _resize(canvas: Canvas, width: int, height: int) -> None:
-    """Give a canvas a new pixel size (which also clears it)."""
-    width, height = int(width), int(height)
-    if (canvas.width, canvas.height) != (width, height):
-        canvas.element.width, canvas.element.height = width, height
-        canvas.width, canvas.height = width, height
 
 
 def draw_seen(canvas: Canvas, pixels28) -> None:
@@ -60,33 +50,6 @@ def empty_bars_html() -> str:
         f'<span class="dg-bar-value">–</span></li>'
         for d in range(10)
     )
-
-
-def draw_digit_strip(
-    canvas: Canvas, images, labels, predictions, columns: int, scale: int = 2, caption: str = "answer"
-) -> None:
-    """Digits in a grid, each captioned: 'answer' shows the network's answer (red when wrong),
-    'label→answer' shows the true digit and the answer."""
-    n = len(images)
-    pad, label_height = 4, 16
-    if n == 0:
-        _resize(canvas, canvas.width, 40)
-        canvas.clear()
-        canvas.text("none", canvas.width / 2, 20, "#5b6675", 13)
-        return
-    rgba = tile_digits(images, columns=min(columns, n), scale=scale, pad=pad, label_height=label_height)
-    _resize(canvas, rgba.shape[1], rgba.shape[0])
-    canvas.put_rgba(rgba)
-    side = 28 * scale
-    good, bad = [], []
-    for k in range(n):
-        top, left = tile_origin(k, min(columns, n), scale, pad, label_height)
-        y, x = top + side + label_height / 2 + 1, left + side / 2
-        label, answer = int(labels[k]), int(predictions[k])
-        text = f"{answer}" if caption == "answer" else f"{label}→{answer}"
-        (good if label == answer else bad).append((text, x, y))
-    for items, colour in ((good, GOOD), (bad, BAD)):
-        canvas.texts(items, colour, 13, bold=True)  # one style per colour: few bridge calls
 
 
 def confusion_html(matrix: np.ndarray) -> str:

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from app.labs.digits.layout import SETTINGS, TILE, gallery_page, gallery_selection, strip_columns
+from app.labs.digits.layout import SETTINGS, TILE, strip_columns
+from pictures.gallery import gallery_page, gallery_selection
 
 
 @pytest.mark.parametrize(

@@ -301,7 +301,7 @@ def test_a_session_of_another_kind_says_so_instead_of_failing_on_a_missing_attri
 
 # --- the registry of session kinds (issue 18) ----------------------------------------------------
 
-ALL_KINDS = {"playground", "universality", "speed", "digits", "chapter3"}
+ALL_KINDS = {"playground", "universality", "speed", "digits", "chapter3", "convnet"}
 
 
 def test_the_worker_protocol_knows_no_lab():
@@ -335,7 +335,7 @@ def test_an_unknown_kind_names_the_known_ones_and_a_kind_registers_once(monkeypa
     monkeypatch.setattr(remote, "KINDS", dict(remote.KINDS))
     monkeypatch.setattr(remote, "OPTIONS", dict(remote.OPTIONS))
     with pytest.raises(
-        ValueError, match=r"unknown lab 'nope' \(known: chapter3, digits, playground, speed, universality\)"
+        ValueError, match=r"unknown lab 'nope' \(known: chapter3, convnet, digits, playground, speed, universality\)"
     ):
         Sessions().start(json.dumps({"lab": "nope", "config": {}}))
     with pytest.raises(ValueError, match="'playground' is registered already"):

@@ -1,7 +1,7 @@
 """The hidden checks of the "Write it yourself" exercises (texts in nnfs.labs.exercises.catalogue):
 what every check works with (``Context``, ``Fail``, ``fmt``), and the checks of exercises 1-6
 (the perceptron, the gates and adders, sigmoid); 7-9 (the network) are in
-``nnfs.labs.exercises.network_checks``.
+``nnfs.labs.exercises.network_checks``, 10 (convolve, max_pool) in ``conv_checks``.
 
 Each check calls the learner's function on many inputs — every row where the
 inputs are finite (truth tables, all adders up to 4 bits), random ones
@@ -9,8 +9,15 @@ otherwise — and compares it with this project's own reference: the
 ``Perceptron`` NAND preset, ``circuits.reference``, ``activations.sigmoid``,
 ``Network.feedforward``/``backprop``/``update_mini_batch``. It stops at the
 first wrong case and says what it was in plain words, e.g.
-"nand(1, 1) returned 1, expected 0". A check raises ``Fail``; it returns a
+"nand(1, 1) returned 1, expected 0", and where the numbers tell it, the likely
+mistake ("did you clip z to ±30?"). A check raises ``Fail``; it returns a
 sentence saying what passed.
+
+Floating-point answers are compared with ``close`` (a fair tolerance for another
+order of sums), except where the statement promises "exact to rounding": there
+``exact`` compares relatively, however small the true answer (sigmoid far out).
+tests/unit/nnfs/labs/test_exercises_near_misses.py holds, for every check,
+answers right but for one plausible slip, each of which must fail.
 """
 
 from __future__ import annotations

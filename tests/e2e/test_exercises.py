@@ -49,6 +49,10 @@ WRONG = {
         r"times too big: that is the batch size",
     ),
     "sgd": (exercises.get("sgd").solution.replace("w - eta * nw", "w + eta * nw"), r"weights\[0\]\[0, 0\] is"),
+    "conv": (
+        exercises.get("conv").solution.replace("* kernel)", "* kernel[::-1, ::-1])"),
+        r"\[0, 0\] is 4\.0, expected -4\.0: .* — it is the convolution with the filter flipped",
+    ),
 }
 
 
@@ -131,6 +135,64 @@ def test_a_wrong_answer_then_a_right_one(learner, key):
     assert verdict.startswith("✓ Passed."), verdict
     expect(page.locator(f"#ex-list a[data-exercise='{key}']")).to_have_class("passed")
     print(f"\n{key}: check took {page.get_attribute('#ex-verdict', 'data-ms')} ms in the worker")
+
+
+CONV = exercises.get("conv").solution
+SAME_SIZE = CONV.replace(
+    "    out = np.zeros((rows, cols))\n    for i in range(rows):",
+    "    out = np.zeros(image.shape)\n    for i in range(rows):",
+    1,
+)
+PARTIAL_BLOCKS = CONV.replace(
+    "m.shape[0] // size, m.shape[1] // size", "-(-m.shape[0] // size), -(-m.shape[1] // size)"
+)
+CLIPPED_SIGMOID = exercises.get("sigmoid").solution.replace(
+    "z = np.asarray(z, dtype=float)", "z = np.clip(np.asarray(z, dtype=float), -30, 30)"
+)
+
+
+def test_the_convolution_exercise_names_the_shape_and_pooling_mistakes(learner):
+    """Exercise 10 as a learner meets it: the statement, its Run examples, a 'same'-size answer
+    and pooling that keeps partial blocks refused with the expected shapes, then a pass."""
+    page = learner.page
+    wait_checker(page)
+    open_exercise(page, "conv")
+    expect(page.locator("#ex-heading")).to_have_text("10 · Convolution and max-pooling")
+    expect(page.locator("#ex-statement")).to_contain_text("(H − k + 1, W − k + 1)")
+    expect(page.locator("#ex-uses")).to_contain_text("feature maps with your convolve and max_pool")
+    assert SAME_SIZE != CONV and PARTIAL_BLOCKS != CONV
+    type_code(page, SAME_SIZE)
+    verdict = check(page)
+    assert verdict.startswith("Not yet.") and re.search(
+        r"returned shape \(3, 3\), expected \(2, 2\): the same size as the image, as a 'same' \(padded\) convolution gives",
+        verdict,
+    ), verdict
+    type_code(page, PARTIAL_BLOCKS)
+    verdict = check(page)
+    assert verdict.startswith("Not yet.") and re.search(
+        r"returned shape \(2, 3\), expected \(1, 2\) = \(3 // 2, 5 // 2\): it kept the partial blocks", verdict
+    ), verdict
+    type_code(page, CONV)
+    press(page, "#ex-run")
+    expect(page.locator("#ex-output")).to_contain_text(
+        ">>> convolve(image, np.array([[1.0, 0.0], [0.0, -1.0]]))\n[[-4.0, -4.0],"
+    )
+    verdict = check(page)
+    assert verdict.startswith("✓ Passed. convolve is right on 85 cases"), verdict
+
+
+def test_a_sigmoid_that_clips_z_fails_in_the_page(learner):
+    """Within 1e-10 of the truth everywhere, so an absolute tolerance passed it; the page's
+    numpy (WebAssembly) compares relatively as the statement promises, and says what it saw."""
+    page = learner.page
+    wait_checker(page)
+    open_exercise(page, "sigmoid")
+    type_code(page, CLIPPED_SIGMOID)
+    verdict = check(page)
+    assert verdict.startswith("Not yet. sigmoid(-40.0) returned 9.35762e-14, expected 4.24835e-18: "), verdict
+    assert "did you clip z to ±30?" in verdict, verdict
+    type_code(page, exercises.get("sigmoid").solution)
+    assert check(page).startswith("✓ Passed. Right to rounding")
 
 
 def test_run_shows_examples_and_an_error_shows_only_the_learners_lines(learner):

@@ -14,6 +14,18 @@ learner's code must never be able to freeze the page's thread:
   or if it raises, the lab finishes the redraw with the core's rule, "use my
   code" is switched off and ``notices`` says why beside the toggle.
 * ``backprop`` and ``sgd_step`` run only in the training worker (app.labs.playground.mine).
+* ``convolve`` and ``max_pool`` (exercise 10, "conv") take whole arrays and run on the page's
+  thread too, for a lab that draws feature maps (chapter 6). ``active("convolve")`` and
+  ``active("max_pool")`` give None (use the core's) or a fresh
+  ``nnfs.labs.exercises.learner_maps.Guarded``: call it as ``convolve(image, kernel)`` (2-D
+  image (H, W), k x k filter, k <= min(H, W); valid, not flipped) -> float array
+  (H - k + 1, W - k + 1), or ``max_pool(feature_map, size)`` -> (H // size, W // size). It
+  never raises for the learner's faults: its calls have ``learner_maps.BUDGET`` seconds in all
+  (time in their code only), each answer is checked (shape, finite), and from the first
+  problem on it answers with the core's result, sets ``.failed`` (why, in words), switches
+  "use my code" off after the current redraw and puts the why in ``notices["convolve"]``. The
+  lab's own bad arguments raise ValueError. Ask ``active`` once per drawing. One toggle serves
+  both functions: its flag is "convolve" (``set_use("convolve", on)``, ``using("convolve")``).
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from pyscript import window
 from app.labs.exercises import view
 from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.exercises.learner_code import TooSlow, run_code, within
+from nnfs.labs.exercises.learner_maps import Guarded
 from nnfs.neurons.perceptron import Perceptron
 
 KEYS = tuple(exercises.BY_KEY)
@@ -34,7 +47,11 @@ EXERCISE_OF = {
     "perceptron_output": "perceptron",
     "backprop": "backprop",
     "sgd_step": "sgd",  # the Playground's "Train with my backprop and sgd_step" (app.labs.playground.mine)
+    "convolve": "conv",  # a lab's feature maps (see the module docstring)
+    "max_pool": "conv",
 }  # function a lab uses -> the exercise where the learner wrote it
+FLAG_OF = {"max_pool": "convolve"}  # one "use my code" toggle for the two functions of exercise 10
+MAPS = ("convolve", "max_pool")  # whole arrays in and out: run through learner_maps.Guarded
 listeners = []  # called after a change a lab may show (pass, toggle)
 _compiled: dict = {}  # (name, code) -> the learner's function
 
@@ -85,6 +102,7 @@ notices: dict = {}  # name -> why "use my code" was switched off by the page (sh
 
 
 def set_use(name: str, on: bool) -> None:
+    name = FLAG_OF.get(name, name)
     notices.pop(name, None)
     if on:
         progress["use"][name] = True
@@ -95,7 +113,7 @@ def set_use(name: str, on: bool) -> None:
 
 
 def using(name: str) -> bool:
-    return bool(progress["use"].get(name)) and ready(name)
+    return bool(progress["use"].get(FLAG_OF.get(name, name))) and ready(name)
 
 
 def changed() -> None:
@@ -107,7 +125,8 @@ def active(name: str):
     """The learner's passing ``name`` while "use my code" is on for it; else None (the lab's own).
 
     nand: a lookup in the answers the checker recorded. perceptron_output: their
-    function, to be called through ``LearnersPerceptron`` (time budget)."""
+    function, to be called through ``LearnersPerceptron`` (time budget). convolve, max_pool:
+    a fresh ``Guarded`` (time budget, answers checked, the core's from the first problem on)."""
     if not using(name):
         return None
     if name == "nand":
@@ -120,8 +139,13 @@ def active(name: str):
     if (name, code) not in _compiled:
         ran = run_code(code, exercises.given(EXERCISE_OF[name]))
         fn = ran.namespace.get(name)
-        _compiled[(name, code)] = _checked(fn, name) if not ran.error and callable(fn) else None
-    return _compiled[(name, code)]
+        _compiled[(name, code)] = (
+            (fn if name in MAPS else _checked(fn, name)) if not ran.error and callable(fn) else None
+        )
+    fn = _compiled[(name, code)]
+    if name in MAPS and fn is not None:
+        return Guarded(name, fn, on_fail=_switch_off)
+    return fn
 
 
 def _from_table(table: dict):
@@ -186,6 +210,8 @@ class LearnersPerceptron(Perceptron):
 def _switch_off(name: str, why: str) -> None:
     """Switch "use my code" off after the current redraw (not inside it), and say why."""
     import asyncio
+
+    name = FLAG_OF.get(name, name)
 
     def off():
         set_use(name, False)

@@ -127,6 +127,11 @@ def _show_uses() -> None:
     text = ""
     if state.current == "nand":
         text = "Once it passes, the Gates lab can run every circuit on your nand: switch on “Use my nand” there."
+    elif state.current == "conv":
+        text = (
+            "Once it passes, the Chapter 6 lab can draw a convolutional net's feature maps with your convolve "
+            "and max_pool: switch on “Use my convolve and max_pool” there."
+        )
     dom.set_text("ex-uses", text)
 
 

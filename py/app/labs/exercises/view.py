@@ -20,7 +20,8 @@ STORAGE_KEY = "nnfs.labs.exercises.catalogue.v1"
 # The lab's settings: none. Its link names the exercise shown (#exercises/KEY); the code
 # typed is the learner's work, kept in the browser's storage, not a setting.
 SETTINGS = Table("ex", [])
-USES = ("nand", "perceptron_output", "sgd_step")  # functions a lab can take from the learner's passing code
+# Functions a lab can take from the learner's passing code ("convolve": convolve and max_pool, one toggle).
+USES = ("nand", "perceptron_output", "sgd_step", "convolve")
 
 
 def inline(text: str) -> str:

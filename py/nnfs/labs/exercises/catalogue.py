@@ -1,10 +1,10 @@
 '''"Write it yourself": the exercises, in the book's order.
 
 Each ``Exercise`` has a statement, a starting stub (signature and docstring),
-hints to reveal one at a time, a solution, the functions it is given ready-made
-(the solutions of earlier exercises: a slip in one does not spoil the next),
-an example that the Run button shows, and a hidden check
-(``nnfs.labs.exercises.checks`` and ``network_checks``). How Run and Check run the
+hints to reveal one at a time, a solution (``nnfs.labs.exercises.solutions``), the
+functions it is given ready-made (the solutions of earlier exercises: a slip in one
+does not spoil the next), an example that the Run button shows, and a hidden check
+(``nnfs.labs.exercises.checks``, ``network_checks`` and ``conv_checks``). How Run and Check run the
 learner's code is ``nnfs.labs.exercises.marking``.
 '''
 
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnfs.labs.exercises import checks, network_checks
+from nnfs.labs.exercises import checks, conv_checks, network_checks, solutions
 
 
 @dataclass(frozen=True)
@@ -31,102 +31,6 @@ class Exercise:
     example: tuple[str, ...]  # expressions the Run button evaluates and shows
     check: Callable[[checks.Context], str]  # raises checks.Fail, or says what passed
 
-
-_PERCEPTRON = '''def perceptron_output(x, w, b):
-    """1 if w·x + b > 0, else 0.  x and w are lists of numbers, b a number."""
-    z = sum(xi * wi for xi, wi in zip(x, w)) + b
-    return 1 if z > 0 else 0
-'''
-
-_NAND = '''def nand(x1, x2):
-    """NAND of two bits, computed by one perceptron with w = (-2, -2), b = 3."""
-    return perceptron_output([x1, x2], [-2, -2], 3)
-'''
-
-_XOR = '''def xor(x1, x2):
-    """XOR of two bits, from four NAND gates."""
-    n = nand(x1, x2)
-    return nand(nand(x1, n), nand(x2, n))
-'''
-
-_HALF = '''def half_adder(x1, x2):
-    """(sum, carry) of two bits."""
-    return xor(x1, x2), nand(nand(x1, x2), nand(x1, x2))
-'''
-
-_ADDER = '''def full_adder(x1, x2, carry_in):
-    """(sum, carry) of two bits and a carry in."""
-    s1, c1 = half_adder(x1, x2)
-    s, c2 = half_adder(s1, carry_in)
-    return s, nand(nand(c1, c1), nand(c2, c2))  # c1 OR c2
-
-
-def add(a, b):
-    """a + b for two lists of n bits, least significant bit first; n + 1 bits back."""
-    bits, carry = [], 0
-    for x1, x2 in zip(a, b):
-        s, carry = full_adder(x1, x2, carry)
-        bits.append(s)
-    return bits + [carry]
-'''
-
-_SIGMOID = '''import numpy as np
-
-
-def sigmoid(z):
-    """1 / (1 + e^-z) for a number or an array, without overflow for any z."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))          # never more than 1
-    s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    return s[()]                    # a number for a number, an array for an array
-'''
-
-_FEEDFORWARD = '''import numpy as np
-
-
-def feedforward(weights, biases, x):
-    """The network's outputs for a batch x of shape (N, n_in): shape (N, n_out)."""
-    a = np.asarray(x, dtype=float)
-    for w, b in zip(weights, biases):
-        a = sigmoid(a @ w.T + b)    # each row of a is one example
-    return a
-'''
-
-_SIGMOID_PRIME = '''
-
-def sigmoid_prime(z):
-    """The derivative of sigmoid: sigmoid(z) * (1 - sigmoid(z))."""
-    s = sigmoid(z)
-    return s * (1 - s)
-'''
-
-_BACKPROP = '''import numpy as np
-
-
-def backprop(weights, biases, x, y):
-    """(nabla_b, nabla_w): the gradient of the mean quadratic cost over the batch."""
-    n = len(x)
-    activations, zs = [np.asarray(x, dtype=float)], []
-    for w, b in zip(weights, biases):
-        zs.append(activations[-1] @ w.T + b)
-        activations.append(sigmoid(zs[-1]))
-    nabla_b, nabla_w = [None] * len(weights), [None] * len(weights)
-    delta = (activations[-1] - y) * sigmoid_prime(zs[-1])           # BP1
-    for l in range(len(weights) - 1, -1, -1):
-        nabla_b[l] = delta.sum(axis=0) / n                          # BP3
-        nabla_w[l] = delta.T @ activations[l] / n                   # BP4
-        if l > 0:
-            delta = (delta @ weights[l]) * sigmoid_prime(zs[l - 1])  # BP2
-    return nabla_b, nabla_w
-'''
-
-_SGD = '''def sgd_step(weights, biases, x, y, eta):
-    """One step of gradient descent on the mini-batch (x, y): the new (weights, biases)."""
-    nabla_b, nabla_w = backprop(weights, biases, x, y)
-    new_weights = [w - eta * nw for w, nw in zip(weights, nabla_w)]
-    new_biases = [b - eta * nb for b, nb in zip(biases, nabla_b)]
-    return new_weights, new_biases
-'''
 
 _NET_EXAMPLE = (
     "weights = [np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, -2.0]])]",
@@ -152,7 +56,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Add b to that sum and call the result z.",
             "Return 1 when z > 0 — strictly greater: `z >= 0` would fire on a sum of exactly 0.",
         ),
-        _PERCEPTRON,
+        solutions.PERCEPTRON,
         (),
         ("perceptron_output([1, 0], [2, 2], -1)", "perceptron_output([1, 1], [1, 1], -2)"),
         checks.check_perceptron_output,
@@ -174,7 +78,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "`perceptron_output([x1, x2], [-2, -2], 3)`: check the four rows by hand — "
             "only 1, 1 gives −2 − 2 + 3 = −1 ≤ 0.",
         ),
-        _NAND,
+        solutions.NAND,
         ("perceptron",),
         ("nand(0, 0)", "nand(1, 1)"),
         checks.check_nand,
@@ -195,7 +99,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "nand(x1, n) is 1 unless x1 is 1 and x2 is 0 … and similarly nand(x2, n).",
             "A last NAND of those two: `nand(nand(x1, n), nand(x2, n))`.",
         ),
-        _XOR,
+        solutions.XOR,
         ("perceptron", "nand"),
         ("xor(0, 1)", "xor(1, 1)"),
         checks.check_xor,
@@ -216,7 +120,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "The carry is x1 AND x2, and AND is NOT NAND.",
             "NOT a is nand(a, a), so the carry is nand(nand(x1, x2), nand(x1, x2)).",
         ),
-        _HALF,
+        solutions.HALF,
         ("perceptron", "nand", "xor"),
         ("half_adder(1, 1)",),
         checks.check_half_adder,
@@ -246,7 +150,7 @@ def add(a, b):
             "In add, start with carry = 0 and walk the bits from the first (least significant); "
             "the final carry is the last bit of the answer.",
         ),
-        _ADDER,
+        solutions.ADDER,
         ("perceptron", "nand", "xor", "half_adder"),
         ("full_adder(1, 1, 1)", "add([1, 0, 1], [1, 1, 0])   # 5 + 3"),
         checks.check_adder,
@@ -272,7 +176,7 @@ def sigmoid(z):
             "`np.where(z >= 0, 1 / (1 + np.exp(-z)), …)` still computes both branches for every z "
             "and overflows: compute e = np.exp(-np.abs(z)) once, and use it in both.",
         ),
-        _SIGMOID,
+        solutions.SIGMOID,
         (),
         ("sigmoid(0.0)", "sigmoid(np.array([-1e4, -1.0, 0.0, 1.0, 1e4]))"),
         checks.check_sigmoid,
@@ -299,7 +203,7 @@ def feedforward(weights, biases, x):
             "and b is added to every row.",
             "a = sigmoid(a @ w.T + b) in a loop over zip(weights, biases).",
         ),
-        _FEEDFORWARD,
+        solutions.FEEDFORWARD,
         ("sigmoid",),
         (*_NET_EXAMPLE, "feedforward(weights, biases, x)"),
         network_checks.check_feedforward,
@@ -329,7 +233,7 @@ def backprop(weights, biases, x, y):
             "nabla_w[l] = delta.T @ activations[l] / N has the shape of weights[l]; then "
             "delta = (delta @ weights[l]) * sigmoid_prime(zs[l - 1]) for the layer below.",
         ),
-        _BACKPROP,
+        solutions.BACKPROP,
         ("sigmoid",),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "backprop(weights, biases, x, y)"),
         network_checks.check_backprop,
@@ -352,15 +256,59 @@ def backprop(weights, biases, x, y):
             "A new list of weights: [w - eta * nw for w, nw in zip(weights, nabla_w)]; the same for biases.",
             "backprop's gradient is already the mean over the batch: do not divide by len(x) again.",
         ),
-        _SGD,
+        solutions.SGD,
         ("sigmoid", "feedforward", "backprop"),
         (*_NET_EXAMPLE, "y = np.array([[1.0], [0.0], [1.0]])", "sgd_step(weights, biases, x, y, 0.5)"),
         network_checks.check_sgd_step,
     ),
+    Exercise(
+        "conv",
+        "10 · Convolution and max-pooling",
+        ("convolve", "max_pool"),
+        "Chapter 6's convolutional layer slides a small filter — a k × k array of weights, the "
+        "book's local receptive field — over the image: wherever it fits wholly, it multiplies the "
+        "pixels under it by its weights and adds them up. A max-pooling layer then shrinks that "
+        "feature map, keeping the largest value of each block.\n\n"
+        "Write `convolve(image, kernel)`: `image` is a 2-D numpy array of shape (H, W), `kernel` one of "
+        "shape (k, k) with k ≤ H and k ≤ W. Return the **valid** convolution, shape (H − k + 1, W − k + 1): "
+        "`out[i, j]` is the sum of `image[i + a, j + b] * kernel[a, b]` over a and b from 0 to k − 1. The "
+        "filter is not flipped (as in the book's network3.py); exact to rounding.\n\n"
+        "Then write `max_pool(feature_map, size)`: the largest value of each non-overlapping size × size "
+        "block, shape (H // size, W // size). Rows and columns at the edge that do not fill a whole block "
+        "are dropped. Return numpy arrays (lists of lists will do) and leave the inputs unchanged.",
+        '''import numpy as np
+
+
+def convolve(image, kernel):
+    """The valid convolution of a 2-D image with a k x k kernel (not flipped): shape (H - k + 1, W - k + 1)."""
+    # your code here
+
+
+def max_pool(feature_map, size):
+    """The largest value of each size x size block: shape (H // size, W // size), partial blocks dropped."""
+    # your code here
+''',
+        (
+            "The filter's top-left corner goes from row 0 to row H − k, so the answer has H − k + 1 rows "
+            "(and W − k + 1 columns): start with `out = np.zeros((H - k + 1, W - k + 1))`.",
+            "In two loops over i and j, the window is `image[i:i + k, j:j + k]`, and "
+            "`out[i, j] = np.sum(window * kernel)`: multiply element by element, then add up — no flip.",
+            "For max_pool, block (i, j) is `feature_map[i * size:(i + 1) * size, j * size:(j + 1) * size]` "
+            "for i in range(H // size): the integer division drops the partial blocks. Keep `block.max()`.",
+        ),
+        solutions.CONV,
+        (),
+        (
+            "image = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])",
+            "convolve(image, np.array([[1.0, 0.0], [0.0, -1.0]]))",
+            "max_pool(np.array([[1.0, 3.0, 2.0, 0.0], [4.0, -1.0, 5.0, 6.0], [0.0, 0.0, -2.0, -3.0]]), 2)",
+        ),
+        conv_checks.check_conv,
+    ),
 )
 
 BY_KEY = {e.key: e for e in EXERCISES}
-_GIVEN_EXTRA = {"sigmoid": _SIGMOID_PRIME}  # helpers that come with a solution when it is given
+_GIVEN_EXTRA = {"sigmoid": solutions.SIGMOID_PRIME}  # helpers that come with a solution when it is given
 _given_cache: dict[tuple[str, ...], dict[str, Any]] = {}
 
 

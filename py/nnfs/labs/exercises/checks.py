@@ -1,7 +1,7 @@
 """The hidden checks of the "Write it yourself" exercises (texts in nnfs.labs.exercises.catalogue):
 what every check works with (``Context``, ``Fail``, ``fmt``), and the checks of exercises 1-6
 (the perceptron, the gates and adders, sigmoid); 7-9 (the network) are in
-``nnfs.labs.exercises.network_checks``.
+``nnfs.labs.exercises.network_checks``, 10 (convolve, max_pool) in ``conv_checks``.
 
 Each check calls the learner's function on many inputs — every row where the
 inputs are finite (truth tables, all adders up to 4 bits), random ones
@@ -9,8 +9,15 @@ otherwise — and compares it with this project's own reference: the
 ``Perceptron`` NAND preset, ``circuits.reference``, ``activations.sigmoid``,
 ``Network.feedforward``/``backprop``/``update_mini_batch``. It stops at the
 first wrong case and says what it was in plain words, e.g.
-"nand(1, 1) returned 1, expected 0". A check raises ``Fail``; it returns a
+"nand(1, 1) returned 1, expected 0", and where the numbers tell it, the likely
+mistake ("did you clip z to ±30?"). A check raises ``Fail``; it returns a
 sentence saying what passed.
+
+Floating-point answers are compared with ``close`` (a fair tolerance for another
+order of sums), except where the statement promises "exact to rounding": there
+``exact`` compares relatively, however small the true answer (sigmoid far out).
+tests/unit/nnfs/labs/test_exercises_near_misses.py holds, for every check,
+answers right but for one plausible slip, each of which must fail.
 """
 
 from __future__ import annotations
@@ -29,6 +36,11 @@ from nnfs.neurons.circuits import reference as circuit_reference
 from nnfs.neurons.perceptron import NAND, Perceptron
 
 RTOL, ATOL = 1e-7, 1e-10  # floating-point answers: a fair tolerance for a different order of sums
+# Where a statement promises "exact to rounding" (sigmoid): relative, since far out the true
+# answer is tiny (sigma(-40) = 4.2e-18) and an absolute 1e-10 would accept anything there,
+# a clipped z or an answer of 0. The absolute part is the smallest normal number: below it
+# (denormals, sigma(z) for z < -708) the floats themselves have fewer digits than this asks.
+EXACT_RTOL, EXACT_ATOL = 1e-12, float(np.finfo(np.float64).tiny)
 
 
 class Fail(Exception):
@@ -100,6 +112,12 @@ def fmt(value: object) -> str:
     return repr(value)
 
 
+def fmt_pair(got: float, want: float) -> tuple[str, str]:
+    """Two numbers as ``fmt`` shows them, or in full when that would show them equal ("is -4, expected -4.0")."""
+    a, b = fmt(got), fmt(want)
+    return (repr(float(got)), repr(float(want))) if float(a) == float(b) else (a, b)
+
+
 def is_bit(value: Any) -> bool:  # Any: whatever the learner's function returned
     try:
         return not isinstance(value, (str, bytes)) and np.ndim(value) == 0 and value in (0, 1)
@@ -117,22 +135,28 @@ def _bits(n: int) -> list[tuple[int, ...]]:
 
 def check_perceptron_output(ctx: Context) -> str:
     f = ctx.fn("perceptron_output")
-    cases = [
+    cases: list[tuple[list[float], list[float], float]] = [
         ([1, 1], [1, 1], -1),
         ([0, 1], [2, 2], -1),
         ([1, 1], [-2, -2], 3),
         ([1, 1], [1, 1], -2),
         ([1, 0, 1], [3, 1, -1], -2),
         ([0, 0], [5, 5], 0),
+        ([0.5], [0.5], 0),  # z = 0.25: a threshold of 0.5 (sigmoid's) instead of 0 would say 0
+        ([0.5, 1], [1, 0.25], -0.75),  # z = 0 exactly, in fractions
     ]
     for _ in range(300):
         n = int(ctx.rng.integers(1, 5))
         cases.append(
             (ctx.rng.integers(-3, 4, n).tolist(), ctx.rng.integers(-3, 4, n).tolist(), int(ctx.rng.integers(-4, 5)))
         )
+    for _ in range(100):  # quarters: every sum is exact in binary, so 0 is exactly 0
+        n = int(ctx.rng.integers(1, 5))
+        x, w = (ctx.rng.integers(-8, 9, n) / 4).tolist(), (ctx.rng.integers(-8, 9, n) / 4).tolist()
+        cases.append((x, w, float(ctx.rng.integers(-8, 9)) / 4))
     for x, w, b in cases:
         expected = Perceptron(w, b).output(x)
-        said = f"perceptron_output({fmt(x)}, {fmt(w)}, {b})"
+        said = f"perceptron_output({fmt(x)}, {fmt(w)}, {fmt(b)})"
         got = ctx.call(f, (list(x), list(w), b), said)
         z = sum(xi * wi for xi, wi in zip(x, w)) + b
         if not is_bit(got):
@@ -141,9 +165,14 @@ def check_perceptron_output(ctx: Context) -> str:
             raise Fail(
                 f"{said} returned {fmt(got)}, expected {expected} (w·x + b = {z}"
                 + (": a sum of exactly 0 gives 0" if z == 0 else "")
+                + (
+                    ": the threshold is 0 — 0.5 is where a sigmoid neuron crosses, not a perceptron"
+                    if 0 < z <= 0.5
+                    else ""
+                )
                 + ")."
             )
-    return f"All {len(cases)} cases are right, including sums of exactly 0."
+    return f"All {len(cases)} cases are right, including sums of exactly 0 and fractions."
 
 
 # ------------------------------------------------------------------ 2-5. gates
@@ -243,6 +272,38 @@ def close(
     return np.abs(got - want) <= ATOL + RTOL * np.abs(want)
 
 
+def exact(
+    got: float | NDArray[np.float64], want: float | NDArray[np.float64]
+) -> Any:  # a numpy bool, or an array of them
+    """Equal to rounding, relatively: within EXACT_RTOL of ``want`` however small it is."""
+    return np.abs(got - want) <= EXACT_ATOL + EXACT_RTOL * np.abs(want)
+
+
+def _sigmoid_miss(z: float, got: float, want: float) -> str:
+    """Why sigmoid's answer ``got`` at ``z`` is wrong when it is a near miss (else ""): the
+    numbers to 17 digits if they look equal, the relative error, and the likely cause."""
+    error = abs(got - want)
+    if not (np.isfinite(got) and 0 <= got <= 1) or error > 1e-6:
+        return ""  # wrong outright: the numbers say it
+    digits = f" (to 17 digits, {got:.17g} and {want:.17g})" if fmt(got) == fmt(want) else ""
+    rel = f"a relative error of {error / want:.1g}" if want else "σ(z) rounds to exactly 0 here"
+    why = ""
+    clipped = float(np.log(got) - np.log1p(-got)) if 0 < got < 1 else 0.0  # the z whose σ they gave
+    if 0 < got < 1 and abs(clipped) < abs(z) - 0.5 and np.sign(clipped) == np.sign(z):
+        if abs(clipped - round(clipped)) < 1e-3:
+            why = f" — it is σ({fmt(float(round(clipped)))}): did you clip z to ±{round(abs(clipped))}?"
+    elif z < 0 and (got == 0 or got == 1 - ref_sigmoid(-z)):
+        why = (
+            " — it is 1 − σ(−z), and that subtraction loses the digits of a tiny σ(z) to rounding: "
+            "compute e^z / (1 + e^z) for z < 0"
+        )
+    elif z < 0:
+        why = " — digits lost to rounding? Subtracting from 1 (as 1 + tanh(z/2) does) cancels when σ(z) is tiny"
+    end = "" if why.endswith("?") else "."
+    exact_means = f"“Exact to rounding” means within {EXACT_RTOL:.0e} of σ(z) relatively, however small σ(z) is"
+    return f"{digits}: {rel}{why}{end} {exact_means}"
+
+
 EXP_MAX = float(np.log(np.finfo(np.float64).max))  # 709.78…: e to anything larger overflows
 
 
@@ -298,15 +359,18 @@ def _quietly(ctx: Context, f: Callable[..., Any], args: tuple[Any, ...], said: s
 def check_sigmoid(ctx: Context) -> str:
     f = ctx.fn("sigmoid")
     z: Any  # a number in the first loop, an array in the second
-    scalars = [0.0, 1.0, -1.0, 2.5, -4.0, 30.0, -30.0, 709.0, -709.0, 745.0, -745.0, 1e4, -1e4]
+    scalars = [0.0, 1.0, -1.0, 2.5, -4.0, 30.0, -30.0, 40.0, -40.0, 100.0, -100.0]
+    scalars += [500.0, -500.0, 709.0, -709.0, 745.0, -745.0, 1e4, -1e4]
     for z in scalars:
         said = f"sigmoid({fmt(z)})"
         got = _quietly(ctx, f, (z,), said)
         want = ref_sigmoid(z)
-        if np.ndim(got) != 0 or not np.isfinite(np.asarray(got, dtype=float)) or not close(float(got), want):
-            raise Fail(f"{said} returned {fmt(got)}, expected {fmt(want)}.")
+        if np.ndim(got) != 0 or not np.isfinite(np.asarray(got, dtype=float)) or not exact(float(got), want):
+            miss = _sigmoid_miss(z, float(got), want) if np.ndim(got) == 0 else ""
+            raise Fail(f"{said} returned {fmt(got)}, expected {fmt(want)}{miss}.")
     arrays = [np.array([-1e4, -50.0, 0.0, 50.0, 1e4]), ctx.rng.uniform(-10, 10, (3, 4))]
-    arrays += [ctx.rng.uniform(-1e4, 1e4, int(ctx.rng.integers(1, 40))) for _ in range(20)]
+    arrays += [ctx.rng.uniform(-800, 800, int(ctx.rng.integers(1, 40))) for _ in range(10)]
+    arrays += [ctx.rng.uniform(-1e4, 1e4, int(ctx.rng.integers(1, 40))) for _ in range(10)]
     for z in arrays:
         said = f"sigmoid(np.array({fmt(z)}))"
         got = _quietly(ctx, f, (z.copy(),), said)
@@ -316,8 +380,10 @@ def check_sigmoid(ctx: Context) -> str:
                 f"{said} returned shape {np.shape(got)}, expected {z.shape}: "
                 "work on a whole array at once (numpy functions, not math)."
             )
-        bad = np.flatnonzero(~close(np.asarray(got, dtype=float), want).ravel())
+        got = np.asarray(got, dtype=float)
+        bad = np.flatnonzero(~exact(got, want).ravel())
         if bad.size:
             k = np.unravel_index(bad[0], z.shape)
-            raise Fail(f"sigmoid({fmt(z[k])}) inside an array gave {fmt(np.asarray(got)[k])}, expected {fmt(want[k])}.")
-    return f"Right and quiet for {len(scalars)} numbers and {len(arrays)} arrays, |z| up to 10⁴."
+            miss = _sigmoid_miss(float(z[k]), float(got[k]), float(want[k]))
+            raise Fail(f"sigmoid({fmt(z[k])}) inside an array gave {fmt(got[k])}, expected {fmt(want[k])}{miss}.")
+    return f"Right to rounding and quiet for {len(scalars)} numbers and {len(arrays)} arrays, |z| up to 10⁴."

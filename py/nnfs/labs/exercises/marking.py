@@ -2,7 +2,7 @@
 
 ``run(key, code)`` runs the learner's code and shows the exercise's examples with their
 values; ``check(key, code)`` runs it, then the exercise's hidden check
-(``nnfs.labs.exercises.catalogue``: the texts; ``checks``, ``network_checks``: the checks).
+(``nnfs.labs.exercises.catalogue``: the texts; ``checks``, ``network_checks``, ``conv_checks``: the checks).
 Both return plain dicts (JSON for the page).
 """
 

@@ -37,11 +37,25 @@ def _shape_of(value: Any) -> tuple[int, ...] | str:  # Any: whatever the learner
         return "no shape (a ragged list?)"
 
 
-def _compare(ctx: Context, got: object, want: NDArray[np.float64], what: str, context: str) -> None:
-    """An array the learner returned against the reference: its shape, then its numbers."""
+def _compare(
+    ctx: Context,
+    got: object,
+    want: NDArray[np.float64],
+    what: str,
+    context: str,
+    before: NDArray[np.float64] | None = None,
+    eta: float = 0.0,
+    otherwise: str = "",
+) -> None:
+    """An array the learner returned against the reference: its shape, then its numbers.
+
+    A wrong number gets the likely mistake where the numbers tell it: a sum over the batch
+    for the mean, a wrong sign, an output outside sigmoid's (0, 1); with ``before`` (the
+    value before an SGD step), a step that is η, the batch size or −1 times what it should
+    be. ``otherwise`` is said when none of those fits."""
     if _shape_of(got) != want.shape:
         raise Fail(f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context}).")
-    got = np.asarray(got, dtype=float)
+    got = _finite(got, what, context)
     bad = np.flatnonzero(~close(got, want).ravel())
     if bad.size:
         k = np.unravel_index(bad[0], want.shape)
@@ -49,14 +63,43 @@ def _compare(ctx: Context, got: object, want: NDArray[np.float64], what: str, co
         ratio = got[k] / want[k] if want[k] != 0 else np.nan
         note = ""
         m = re_batch(context)
-        if m and np.isclose(ratio, m) and m > 1:
+        if before is not None and want[k] != before[k]:
+            note = _step_note(float((got[k] - before[k]) / (want[k] - before[k])), eta, m)
+        elif m and np.isclose(ratio, m) and m > 1:
             note = (
                 f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch "
                 "instead of the mean"
             )
         elif np.isclose(ratio, -1):
             note = " — the sign is wrong"
-        raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note}.")
+        elif what == "the output" and not np.all((got > 0) & (got < 1)):
+            note = " — outside (0, 1), where σ's outputs always are: apply sigmoid in every layer, the last one too"
+        raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note or otherwise}.")
+
+
+def _step_note(ratio: float, eta: float, m: int) -> str:
+    """What a step ``ratio`` times the right one (w_new − w over what it should be) suggests."""
+    if np.isclose(ratio, -1):
+        return " — the step goes the wrong way: w − η ∂C/∂w, against the gradient"
+    if eta and np.isclose(ratio, 1 / eta):
+        return f" — the step is η = {eta:g} times too small: it is missing η"
+    if m > 1 and np.isclose(ratio, 1 / m):
+        return f" — the step is {m} times too small: backprop already averages over the batch; do not divide again"
+    if m > 1 and np.isclose(ratio, m):
+        return f" — the step is {m} times too big, the batch size: the gradient is the mean, not the sum"
+    return ""
+
+
+def _finite(got: object, what: str, context: str) -> NDArray[np.float64]:
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Fail(f"{what} is {fmt(got)}: not an array of numbers ({context}).") from None
+    if not np.all(np.isfinite(arr)):
+        k = np.unravel_index(int(np.flatnonzero(~np.isfinite(arr))[0]), arr.shape)
+        index = ", ".join(map(str, k))
+        raise Fail(f"{what}[{index}] is {fmt(arr[k])}: every answer must be a finite number ({context}).")
+    return arr
 
 
 def re_batch(context: str) -> int:
@@ -100,8 +143,14 @@ def check_backprop(ctx: Context) -> str:
         _lists(ctx, got[0], len(bs), "nabla_b", context)
         _lists(ctx, got[1], len(ws), "nabla_w", context)
         for l in range(len(ws) - 1, -1, -1):  # the output layer first: BP1 before BP2
-            _compare(ctx, got[0][l], nabla_b[l], f"nabla_b[{l}]", context)
-            _compare(ctx, got[1][l], nabla_w[l], f"nabla_w[{l}]", context)
+            bp2 = (
+                " — the output layer's gradients are right, so BP1 is: look at BP2, which carries δ back "
+                "one layer, δˡ = (δˡ⁺¹ wˡ⁺¹) ⊙ σ′(zˡ) with the z of the layer below"
+                if l < len(ws) - 1
+                else ""
+            )
+            _compare(ctx, got[0][l], nabla_b[l], f"nabla_b[{l}]", context, otherwise=bp2)
+            _compare(ctx, got[1][l], nabla_w[l], f"nabla_w[{l}]", context, otherwise=bp2)
     return f"The gradients are right on {trials} random networks and batches."
 
 
@@ -115,6 +164,7 @@ def check_sgd_step(ctx: Context) -> str:
     trials = 30
     for t in range(trials):
         net, ws, bs = _random_net(ctx.rng, [2, 3, 1] if t == 0 else None)
+        ws0, bs0 = [w.copy() for w in ws], [b.copy() for b in bs]  # before the step (theirs may change ws)
         N = int(ctx.rng.integers(2, 6))
         X, Y = ctx.rng.normal(0, 1, (N, net.sizes[0])), ctx.rng.uniform(0, 1, (N, net.sizes[-1]))
         eta = float(np.round(ctx.rng.uniform(0.1, 3.0), 2))
@@ -126,8 +176,8 @@ def check_sgd_step(ctx: Context) -> str:
         _lists(ctx, got[0], len(ws), "the new weights", context)
         _lists(ctx, got[1], len(bs), "the new biases", context)
         for l in range(len(ws)):
-            _compare(ctx, got[0][l], net.weights[l], f"weights[{l}]", context)
-            _compare(ctx, got[1][l], net.biases[l], f"biases[{l}]", context)
+            _compare(ctx, got[0][l], net.weights[l], f"weights[{l}]", context, before=ws0[l], eta=eta)
+            _compare(ctx, got[1][l], net.biases[l], f"biases[{l}]", context, before=bs0[l], eta=eta)
     # Then the proof: their step, repeated, learns XOR.
     net, ws, bs = _random_net(np.random.default_rng(XOR_SEED), XOR_SIZES)
     for _ in range(XOR_STEPS):

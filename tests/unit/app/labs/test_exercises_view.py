@@ -54,8 +54,10 @@ def test_the_recorded_answers_of_nand_and_the_playground_flag_survive_a_reload()
     progress = view.empty()
     table = {"00": 1, "01": 1, "10": 1, "11": 0}
     progress["exercises"]["nand"] = {"passed": "def nand(a, b): ...\n", "table": table}
-    progress["use"] = {"nand": True, "sgd_step": True}
+    progress["use"] = {"nand": True, "sgd_step": True, "convolve": True}
     assert view.decode(view.encode(progress), KEYS) == progress
+    # max_pool shares convolve's toggle (app.shell.progress.FLAG_OF): no flag of its own is kept
+    assert view.decode(json.dumps({"use": {"max_pool": True}}), KEYS)["use"] == {}
 
 
 @pytest.mark.parametrize(

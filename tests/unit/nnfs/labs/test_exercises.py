@@ -35,7 +35,7 @@ def _swap(code, old, new):
 
 
 P, N, X, H, A = (ex.get(k).solution for k in ("perceptron", "nand", "xor", "half_adder", "adder"))
-S, F, B, G = (ex.get(k).solution for k in ("sigmoid", "feedforward", "backprop", "sgd"))
+S, F, B, G, C = (ex.get(k).solution for k in ("sigmoid", "feedforward", "backprop", "sgd", "conv"))
 
 # (exercise, wrong code, a regular expression the message must match)
 WRONG = [
@@ -187,6 +187,34 @@ WRONG = [
         "sgd",
         _swap(G, "return new_weights, new_biases", "return new_biases, new_weights"),
         r"the new weights should be a list of 2 arrays|weights\[0\] has shape",
+    ),
+    (
+        "conv",
+        _swap(
+            C,
+            "out = np.zeros((rows, cols))\n    for i in range(rows):\n        for j in range(cols):\n            out[i, j] = np.sum(",
+            "out = np.zeros(image.shape)\n    for i in range(rows):\n        for j in range(cols):\n            out[i, j] = np.sum(",
+        ),
+        r"convolve\(np\.array\(\[\[1, 2, 3\], \[4, 5, 6\], \[7, 8, 9\]\]\), np\.array\(\[\[1, 0\], \[0, -1\]\]\)\) "
+        r"returned shape \(3, 3\), expected \(2, 2\): the same size as the image, as a 'same' \(padded\) convolution gives",
+    ),
+    (
+        "conv",
+        "import numpy as np\n\ndef convolve(image, kernel):\n    return np.convolve(image.ravel(), kernel.ravel(), 'valid')\n\n"
+        "def max_pool(feature_map, size):\n    return feature_map\n",
+        r"returned shape \(6,\), expected \(2, 2\): one dimension — the answer is a 2-D array \(np\.convolve",
+    ),
+    (
+        "conv",
+        _swap(C, "np.sum(image[i:i + k, j:j + k] * kernel)", "np.sum(image[i:i + k, j:j + k] * kernel.T)"),
+        r"convolve\(np\.array\(\[\[1, 2, 3, 4\], \[5, 6, 7, 8\]\]\), np\.array\(\[\[1, 2\], \[3, 4\]\]\)\)\[0, 0\] is 41\.0, "
+        r"expected 44\.0: .* — it is the convolution with the filter transposed",
+    ),
+    (
+        "conv",
+        _swap(C, "].max()", "].mean()"),
+        r"max_pool\(.*, 2\)\[0, 0\] is 1\.75, expected 4\.0: the largest value of rows 0\.\.1, columns 0\.\.1 — it is the mean "
+        r"of each block \(average pooling\)",
     ),
 ]
 

@@ -115,7 +115,8 @@ def existing_matches(path: Path, want: dict, load=from_json) -> tuple[bool, str]
     got = net.meta.get("recipe")
     if got != want:
         return False, f"{path} was made by another recipe ({got!r})"
-    return True, f"{path} is up to date (recipe {want.get('preset', want.get('rung'))}, seed {want['seed']}, {want['epochs']} epochs)"
+    name = want.get("preset", want.get("rung"))
+    return True, f"{path} is up to date (recipe {name}, seed {want['seed']}, {want['epochs']} epochs)"
 
 
 def sha256(path: Path) -> str:

@@ -240,6 +240,23 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
     np.testing.assert_allclose(run["now"], ref.norms[-1], rtol=1e-9)
     assert all(math.isfinite(v) for v in run["now"])
     assert "(book: 0.07 / 0.31)" in page.inner_text("#bp-sp-rows")
+    # Issue 22, item 4: the bars show the start and now, both named in a legend; the ratio
+    # measured here stands beside the book's (0.07 and 0.31 in its chapter 5 text; its
+    # figure's data, fig/norms_during_training_2_layers.json, starts at 0.0657 and 0.309).
+    legend = page.inner_text("#bp-sp-legend")
+    for words in ("hidden layer 1", "hidden layer 2", "at the start (epoch 0)", "now (epoch 2)"):
+        assert words in legend, legend
+    bars = json.loads(page.get_attribute("#bp-sp-bars", "data-bars"))
+    assert [(b["layer"], b["when"]) for b in bars] == [(1, "start"), (1, "now"), (2, "start"), (2, "now")]
+    assert [b["value"] for b in bars] == pytest.approx([first, run["now"][0], second, run["now"][1]], rel=1e-12)
+    ratio = page.inner_text("#bp-sp-ratio")
+    start_ratio, now_ratio = second / first, run["now"][1] / run["now"][0]
+    assert f"at the start the last hidden layer learns {start_ratio:.2g} times as fast as the first" in ratio
+    assert "(the book: 0.07 and 0.31, so 4.4 times; its figure's data: 0.0657 and 0.309, 4.7 times)" in ratio
+    assert f"after epoch 2, {now_ratio:.2g} times" in ratio
+    assert f"layer 1's speed fell from {first:.3g}" in ratio  # what changed, in words
+    caption = page.inner_text(".bp-sp-table caption")
+    assert "at the start and now" in caption and "Initial" not in caption
     # The run trains in the worker (issue 10): the same run goes on to more epochs while the
     # page's thread stays free. On the page's own thread every epoch (a full-batch backprop
     # over 1,000 images, ≈ 0.1 s) was one long task: about 20 in 3 s.

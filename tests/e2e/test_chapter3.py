@@ -122,7 +122,7 @@ def test_an_experiment_run_in_the_worker_draws_cpythons_curves(app, name, prefix
     charts = [kind for kind, _ in view.CHARTS[name]]
     for kind in charts:
         drawn = json.loads(page.get_attribute(f"#c3-{prefix}-{kind}", "data-series"))["series"]
-        first = 1 if kind == "cost" else 0  # costs are drawn from epoch 1, as in the book
+        first = 1  # costs, and accuracies zoomed to the data (the default), are drawn from epoch 1
         assert {s["points"] for s in drawn} == {len(runs[0]["history"]["epoch"]) - first}
     assert page.inner_text(f"#c3-{prefix}-measured").startswith("Measured here: ")
     assert page.inner_text(f"#c3-{prefix}-book").startswith("The book: ")
@@ -171,3 +171,67 @@ def test_the_labs_are_numbered_in_order(app):
     assert [int(t.split("·")[0]) for t in numbered] == list(range(1, len(numbered) + 1))
     assert "7 · Chapter 3" in texts and "8 · Universality" in texts
     assert page.text_content("#c3-title").startswith("7 · ") and page.text_content("#un-title").startswith("8 · ")
+
+
+def chart(page, canvas: str) -> dict:
+    return json.loads(page.get_attribute(f"#{canvas}", "data-series"))
+
+
+def test_the_books_curves_stand_beside_the_pages_on_one_zoomable_axis(fresh):
+    """Issue 22, item 5: the book's own curves under the page's, accuracy axes zoomed to the
+    data with a button back to 0-100 %, and the two runs' training curves told apart where they
+    coincide at 100 %. The book's numbers are checked against its JSON files (read again here:
+    fig/overfitting.json, fig/regularized.json, fig/weight_initialization_30.json, fig/multiple_eta.json)."""
+    w = fresh("#chapter3")  # a page of its own: no runs yet, so the axes are the book's data alone
+    page = w.page
+    page.wait_for_function("document.documentElement.dataset.lab === 'chapter3'")
+    # Before any run: the book's curves are there, labelled and captioned with their source.
+    books = {p: chart(page, f"c3-{p}-{k}-book") for p, k in (("of", "acc"), ("wi", "acc"), ("lr", "cost"))}
+    last = {s["label"]: (s["points"], s["last"]) for s in books["of"]["series"]}
+    assert last == {
+        "λ = 0, training": (400, 1.0),
+        "λ = 0, test": (400, 0.8223),
+        "λ = 0.1, training": (400, 1.0),
+        "λ = 0.1, test": (400, 0.8695),
+    }
+    assert {s["label"]: s["last"] for s in books["wi"]["series"]} == {"N(0, 1)": 0.9637, "N(0, 1/n_in)": 0.965}
+    assert [s["points"] for s in books["lr"]["series"]] == [30, 30, 30]
+    assert books["lr"]["series"][2]["last"] == pytest.approx(0.86068501713490919, rel=1e-12)
+    assert "fig/weight_initialization_30.json" in page.inner_text("#c3-wi-book-caption")
+    assert "fig/overfitting.json" in page.inner_text("#c3-of-book-caption")
+    # The initialisation chart is zoomed as the book's figure is: 85-100 %, not 0-100 %.
+    assert books["wi"]["y_range"] == [0.85, 1.0]
+    assert page.get_attribute("#c3-wi-panel", "data-zoom") == "data"
+    page.click("#c3-wi-zoom")
+    assert page.get_attribute("#c3-wi-panel", "data-zoom") == "full"
+    assert chart(page, "c3-wi-acc-book")["y_range"] == [0.0, 1.0] == chart(page, "c3-wi-acc")["y_range"]
+    assert page.inner_text("#c3-wi-zoom") == "Zoom to the data"
+    page.click("#c3-wi-zoom")
+    assert chart(page, "c3-wi-acc-book")["y_range"] == [0.85, 1.0]
+    assert page.inner_text("#c3-wi-zoom").startswith("Show the full range")
+    # The two training curves at 100 %: the same dash, the second run's shifted by one dash,
+    # so they alternate colours instead of one hiding the other.
+    train = [s for s in books["of"]["series"] if s["label"].endswith("training")]
+    assert train[0]["dash"] == train[1]["dash"] == [6, 6] and [s["dash_offset"] for s in train] == [0, 6]
+    assert train[0]["colour"] != train[1]["colour"]
+    assert not w.console_errors, w.console_errors
+
+
+def test_a_run_is_drawn_zoomed_on_the_books_axis_and_the_full_range_shows_epoch_0(app):
+    need((DATA / "mnist-train.npz").exists(), f"{DATA} has no MNIST data (./run setup)")
+    page = open_lab(app, "of_epochs=3&of_test=300&of_seed=7")
+    runs = run_experiment(page, "of")
+    mine, book = chart(page, "c3-of-acc"), chart(page, "c3-of-acc-book")
+    assert mine["y_range"] == book["y_range"]  # one value axis: the two figures compare
+    low, high = mine["y_range"]
+    values = [v for r in runs for k in ("train_acc", "test_acc") for v in r["history"][k][1:]]
+    values += [0.5887, 0.8695, 1.0]  # the book's lowest and highest (fig/overfitting.json, fig/regularized.json)
+    assert 0 < low <= min(values) and max(values) <= high <= 1
+    assert {s["points"] for s in mine["series"]} == {3}  # epochs 1-3
+    train = [s for s in mine["series"] if s["label"].endswith("training")]
+    assert [(s["dash"], s["dash_offset"]) for s in train] == [([6, 6], 0), ([6, 6], 6)]
+    page.click("#c3-of-zoom")
+    full = chart(page, "c3-of-acc")
+    assert full["y_range"] == [0.0, 1.0] and {s["points"] for s in full["series"]} == {4}  # with epoch 0
+    page.click("#c3-of-zoom")
+    assert chart(page, "c3-of-acc")["y_range"] == [low, high]

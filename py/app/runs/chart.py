@@ -9,7 +9,7 @@ API (other labs depend on it; keep it):
   ``empty`` text instead. It publishes, for tests, ``data-series`` on the
   canvas element: JSON of ``ChartLayout.hooks()`` (the metric, the axes'
   ranges, and per series its label, colour, number of points, last finite
-  value and its epoch).
+  value and its epoch, dash and dash offset).
 
 Typical use::
 
@@ -60,11 +60,14 @@ def draw(
     ctx = canvas.ctx
     for line in chart.lines:
         ctx.setLineDash(to_js(list(line.dash)))
+        ctx.lineDashOffset = line.dash_offset
         canvas.fill_stroke(line.path(), stroke=line.colour, width=2)
-    for _text, colour, dash, lx, ly in chart.legend:
+    for (_text, colour, dash, lx, ly), line in zip(chart.legend, chart.lines):
         ctx.setLineDash(to_js(list(dash)))
+        ctx.lineDashOffset = line.dash_offset
         canvas.fill_stroke(f"M{lx} {ly}H{lx + runs_view.LEGEND_SWATCH - 4}", stroke=colour, width=2)
     ctx.setLineDash(to_js([]))
+    ctx.lineDashOffset = 0
     items = [(text, lx + runs_view.LEGEND_SWATCH, ly) for text, _c, _d, lx, ly in chart.legend]
     canvas.texts(items, "#1b2430", 11, align="left")
     return chart

@@ -7,10 +7,12 @@ puts the result on a canvas.
 
 API (kept small on purpose; other labs depend on it):
 
-- ``Series(label, colour, epochs, values, dash=())``: one curve. ``epochs``
+- ``Series(label, colour, epochs, values, dash=(), dash_offset=0)``: one curve. ``epochs``
   and ``values`` are equal-length sequences; a non-finite value breaks the
   line there (a run that overflowed). ``dash`` is a canvas line dash, e.g.
-  ``(5, 4)`` for a test curve beside a solid training curve.
+  ``(5, 4)`` for a test curve beside a solid training curve; ``dash_offset``
+  shifts it along the line, so two curves that lie on each other with dashes
+  (6, 6) and offsets 0 and 6 alternate colours instead of one hiding the other.
 - ``layout(series, metric, width, height, x_max=None, y_range=None) -> ChartLayout``:
   where everything goes on a ``width`` x ``height`` canvas. ``metric`` says
   how values read: one whose name contains "acc" is a fraction shown as a
@@ -18,6 +20,9 @@ API (kept small on purpose; other labs depend on it):
   0 to a round number above its largest finite value. ``x_max`` fixes the
   epochs axis (e.g. the planned epochs while a run is being drawn live);
   ``y_range`` fixes the value axis (e.g. a zoom on 80-90 % accuracy).
+- ``fit_range(series, metric, from_epoch=1) -> (low, high)``: a value axis
+  zoomed to the data from ``from_epoch`` on (for ``y_range``): round ends a
+  little beyond the values, within 0-100 % for an accuracy.
 - ``differences(settings_list, names=(), labels=None) -> list[str]``: the
   legend text for each run, naming only the settings that differ between
   the runs ("η = 0.5 · λ = 0" vs "η = 0.5 · λ = 0.1" becomes "λ = 0" vs
@@ -59,6 +64,7 @@ class Series:
     epochs: Sequence[float]
     values: Sequence[float]
     dash: tuple[float, ...] = ()
+    dash_offset: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Line:
     last: float | None  # the last finite value (None: none)
     last_epoch: float | None
     points: int  # how many (epoch, value) pairs the series had
+    dash_offset: float = 0.0
 
     def path(self) -> str:
         return svg_path(self.xs, self.ys)
@@ -90,7 +97,7 @@ class ChartLayout:
     y_ticks: list[tuple[float, str]]  # (pixel y, text)
     lines: list[Line]
     legend: list[tuple[str, str, tuple[float, ...], float, float]] = field(default_factory=list)
-    # (text, colour, dash, x of the swatch's left end, y)
+    # (text, colour, dash, x of the swatch's left end, y): one per line, in the lines' order
 
     def hooks(self) -> dict[str, Any]:
         """What the page publishes for tests (JSON-able): the series and their last values."""
@@ -105,6 +112,8 @@ class ChartLayout:
                     "points": ln.points,
                     "last": ln.last,
                     "last_epoch": ln.last_epoch,
+                    "dash": list(ln.dash),
+                    "dash_offset": ln.dash_offset,
                 }
                 for ln in self.lines
             ],
@@ -232,7 +241,9 @@ def layout(
         last = float(y[ok][-1]) if ok.any() else None
         last_epoch = float(x[ok][-1]) if ok.any() else None
         tx, ty = _thin(x, y)
-        lines.append(Line(s.label, s.colour, tuple(s.dash), px(tx), py(ty), last, last_epoch, int(x.size)))
+        lines.append(
+            Line(s.label, s.colour, tuple(s.dash), px(tx), py(ty), last, last_epoch, int(x.size), float(s.dash_offset))
+        )
     # The legend sits where curves seldom go: top right for losses (they fall),
     # bottom right for accuracies (they rise). Its width is estimated from the text.
     wide = max((len(ln.label) for ln in lines), default=0) * LEGEND_CHAR + LEGEND_SWATCH + 8
@@ -240,6 +251,35 @@ def layout(
     top = by + 10.0 if not is_fraction(metric) else by + bh - 8.0 - LEGEND_LINE * (len(lines) - 1)
     legend = [(ln.label, ln.colour, ln.dash, lx, top + LEGEND_LINE * i) for i, ln in enumerate(lines)]
     return ChartLayout(metric, (bx, by, bw, bh), (x_lo, x_hi), (y_lo, y_hi), x_ticks, y_ticks, lines, legend)
+
+
+def fit_range(series: Sequence[Series], metric: str, from_epoch: float = 1) -> tuple[float, float] | None:
+    """A value axis zoomed to the series' finite values from ``from_epoch`` on (None: no such
+    value). Its ends are round (a step of about a quarter of the span) and lie beyond the
+    values; an accuracy's stay within 0-100 %. The untrained network (epoch 0, about 10 %)
+    is left out by default: it would stretch the axis back to the full range."""
+    picked = []
+    for s in series:
+        x, y = _arrays(s)
+        keep = np.isfinite(x) & np.isfinite(y) & (x >= from_epoch)
+        picked.append(y[keep])
+    values = np.concatenate(picked) if picked else np.zeros(0)
+    if not values.size:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    fraction = is_fraction(metric)
+    step = nice_step(max(hi - lo, 0.02 if fraction else abs(hi) * 0.1, 1e-9), 4)
+    low, high = math.floor(lo / step - 1e-9) * step, math.ceil(hi / step + 1e-9) * step
+    floor, ceiling = (0.0, 1.0) if fraction else (0.0 if lo >= 0 else -math.inf, math.inf)
+    while high - low < 2 * step - 1e-12:  # at least two steps, kept within the metric's bounds
+        if high + step <= ceiling + 1e-12:
+            high += step
+        elif low - step >= floor - 1e-12:
+            low -= step
+        else:
+            break
+    low, high = max(low, floor), min(high, ceiling)
+    return float(f"{low:.12g}"), float(f"{high:.12g}")
 
 
 MAX_VALUE_TEXT = 24  # a longer setting (e.g. the Playground's own points) is cut short in a legend

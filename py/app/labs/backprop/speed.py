@@ -8,9 +8,15 @@ Fetches the MNIST training split once, keeps its first 1,000 images, and trains
 thread only draws and stays responsive. Each Run with other settings adds a
 run, so the bars of a ReLU or tanh run stand beside the sigmoid run's.
 
+The bars show each hidden layer's speed at the start (pale) and now (solid),
+with a legend (``#bp-sp-legend``); ``#bp-sp-ratio`` says how many times as fast
+the last hidden layer learns as the first, at the start beside the book's
+figure, and now, and what changed between the two.
+
 Test hooks on ``#bp-sp-bars``: data-state (idle, loading, running, paused,
 done, failed), data-runs (JSON: per run its label, sizes, initial speeds,
-speeds now and epoch).
+speeds now and epoch), data-bars (JSON: per bar drawn its run, layer, when
+("start" or "now") and value).
 """
 
 from __future__ import annotations
@@ -27,7 +33,13 @@ from app.shell.lab import Lab
 from app.ui import dom, files
 from app.ui.canvas import Canvas
 from nnfs.data import mnist
-from nnfs.labs.backprop.learning_speed import BOOK_INITIAL_SPEEDS, BOOK_SIZES, N_EXAMPLES, pack_data
+from nnfs.labs.backprop.learning_speed import (
+    BOOK_FIGURE_START,
+    BOOK_INITIAL_SPEEDS,
+    BOOK_SIZES,
+    N_EXAMPLES,
+    pack_data,
+)
 
 DATA_URL = "./static/data/" + mnist.SPLIT_FILES["train"]
 MAX_RUNS = 4
@@ -255,6 +267,13 @@ def _shown() -> list:
     return [r for r in state.runs if r[1].norms]
 
 
+def _book(settings) -> tuple[tuple | None, tuple | None]:
+    """The book's speeds at the start for a run with its settings (sigmoid, N(0, 1/n)), else None."""
+    if settings[1:3] != ("sigmoid", "scaled"):
+        return None, None
+    return BOOK_INITIAL_SPEEDS.get(settings[0]), BOOK_FIGURE_START.get(settings[0])
+
+
 def draw() -> None:
     if state.bars is None:
         return
@@ -262,7 +281,7 @@ def draw() -> None:
     _draw_curves()
     rows = []
     for label, run, settings in _shown():
-        book = BOOK_INITIAL_SPEEDS.get(settings[0]) if settings[1:3] == ("sigmoid", "scaled") else None
+        book, _figure = _book(settings)
         rows.append(
             f"<tr><th scope='row'>{label}</th><td>{view.speeds_text(run.norms[0], book)}</td>"
             f"<td>{view.speeds_text(run.norms[-1])} (epoch {run.epoch})</td></tr>"
@@ -273,6 +292,19 @@ def draw() -> None:
         for label, run, _ in _shown()
     ]
     dom.by_id("bp-sp-bars").setAttribute("data-runs", json.dumps(hooks))
+    shown = _shown()
+    if shown:
+        label, run, settings = shown[-1]
+        dom.set_html("bp-sp-legend", view.legend_html(run.hidden_layers, run.epoch))
+        book, figure = _book(settings)
+        number = len(shown)
+        dom.set_text(
+            "bp-sp-ratio",
+            view.ratio_text(f"Run {number} ({label})", run.norms[0], run.norms[-1], run.epoch, book, figure),
+        )
+    else:
+        dom.set_html("bp-sp-legend", "")
+        dom.set_text("bp-sp-ratio", "")
     if state.runs and state.running and state.runs[-1][1].norms:
         run = state.runs[-1][1]
         slow = run.norms[-1][-1] / run.norms[-1][0] if run.norms[-1][0] > 0 else float("inf")
@@ -289,18 +321,25 @@ def _draw_bars() -> None:
     top, bottom = _axis(cv)
     runs = _shown()
     if not runs:
+        cv.element.setAttribute("data-bars", "[]")
         cv.text(
             "Press Run to measure each hidden layer's speed of learning.", cv.width / 2, cv.height / 2, "#5b6675", 13
         )
         return
-    groups = [run.norms[-1] for _, run, _ in runs]
+    groups = [(run.norms[0], run.norms[-1]) for _, run, _ in runs]
     boxes = view.bar_boxes(groups, MARGIN_L + 12, cv.width - MARGIN_L - MARGIN_R - 12, top, bottom)
-    for r, l, (x, y, w, h) in boxes:
-        cv.rect(x, y, w, h, fill=view.LAYER_COLORS[l % len(view.LAYER_COLORS)])
-        start = view.log_y(runs[r][1].norms[0][l], top, bottom)
-        cv.line(x - 2, start, x + w + 2, start, "#1b2430", 1.5, dash=[3, 2])
+    drawn = []
+    for r, l, when, (x, y, w, h) in boxes:
+        colour = view.LAYER_COLORS[l % len(view.LAYER_COLORS)]
+        if when == "start":  # pale, outlined: the speed before any training
+            cv.rect(x, y, w, h, fill=colour + "55", stroke=colour)
+        else:
+            cv.rect(x, y, w, h, fill=colour)
+        speeds = groups[r][0] if when == "start" else groups[r][1]
+        drawn.append({"run": r + 1, "layer": l + 1, "when": when, "value": speeds[l]})
+    cv.element.setAttribute("data-bars", json.dumps(drawn))
     for r in range(len(runs)):
-        xs = [b[0] for rr, _, b in boxes if rr == r]
+        xs = [b[0] for rr, _, _, b in boxes if rr == r]
         cv.text(f"run {r + 1}", (min(xs) + max(xs)) / 2 + 10, bottom + 14, "#5b6675", 11)
 
 

@@ -6,8 +6,10 @@
   the equation with the numbers plugged in (the text is ``equations``'), and
   the check-it-yourself panel (``check_html``) and the table of examples
   (``examples_html``).
-* The speed-of-learning chart: bars (log scale) for the speeds now, and
-  curves over the epochs, also on a log scale (the speeds span 10⁻⁴ to 1).
+* The speed-of-learning chart: bars (log scale) for the speeds at the start
+  (pale) and now (solid), their legend, the ratio of the last hidden layer's
+  speed to the first's beside the book's, and curves over the epochs, also on a
+  log scale (the speeds span 10⁻⁴ to 1).
 
 No ``js`` here; the glue (``lab.py``) sends the shapes to the canvas.
 """
@@ -274,19 +276,72 @@ def log_ticks(lo: float = SPEED_RANGE[0], hi: float = SPEED_RANGE[1]) -> list[fl
 
 
 def bar_boxes(groups, x0: float, width: float, top: float, bottom: float, gap: float = 18.0):
-    """Bars for several runs side by side: ``groups`` is a list of speed lists
-    (one per run). Returns [(run, layer, (x, y, w, h))] with heights on the log axis."""
+    """Bars for several runs side by side: ``groups`` holds per run (start, now), each a list
+    of per-layer speeds. Each layer gets two bars side by side, its speed at the start and
+    now. Returns [(run, layer, when, (x, y, w, h))] with ``when`` "start" or "now" and heights
+    on the log axis."""
     boxes = []
-    slots = sum(len(g) for g in groups) + gap / 12 * max(len(groups) - 1, 0)
-    bar_w = min(36.0, width / max(slots, 1) * 0.8)
+    slots = sum(2 * len(start) for start, _ in groups) + gap / 12 * max(len(groups) - 1, 0)
+    bar_w = min(24.0, width / max(slots, 1) * 0.8)
     x = x0
-    for r, speeds in enumerate(groups):
-        for l, v in enumerate(speeds):
-            y = log_y(v, top, bottom)
-            boxes.append((r, l, (round(x, 2), round(y, 2), round(bar_w, 2), round(bottom - y, 2))))
-            x += bar_w * 1.25
+    for r, (start, now) in enumerate(groups):
+        for l, pair in enumerate(zip(start, now)):
+            for when, v in zip(("start", "now"), pair):
+                y = log_y(v, top, bottom)
+                boxes.append((r, l, when, (round(x, 2), round(y, 2), round(bar_w, 2), round(bottom - y, 2))))
+                x += bar_w
+            x += bar_w * 0.5
         x += gap
     return boxes
+
+
+def legend_html(hidden_layers: int, epoch: int) -> str:
+    """The bars' legend: one colour per hidden layer, pale for the start, solid for now."""
+    layers = "".join(
+        f"<li><span class='bp-sp-swatch' style='background:{LAYER_COLORS[l % len(LAYER_COLORS)]}'></span>"
+        f"hidden layer {l + 1}</li>"
+        for l in range(hidden_layers)
+    )
+    return (
+        f"{layers}<li><span class='bp-sp-swatch bp-sp-start'></span>pale bar: at the start (epoch 0)</li>"
+        f"<li><span class='bp-sp-swatch bp-sp-now'></span>solid bar: now (epoch {epoch})</li>"
+    )
+
+
+def _times(r: float) -> str:
+    return f"{r:.2g} times" if math.isfinite(r) else "infinitely many times"
+
+
+def ratio_text(label: str, start, now, epoch: int, book=None, book_figure=None) -> str:
+    """How many times as fast the last hidden layer learns as the first, at the start (beside
+    the book's figures when the run has the book's settings: ``book`` the speeds its text
+    states, ``book_figure`` those its figure's data file starts with) and now; then, in plain
+    words, what changed between the two."""
+    at_start = start[-1] / start[0] if start[0] > 0 else math.inf
+    at_now = now[-1] / now[0] if now[0] > 0 else math.inf
+    text = f"{label}: at the start the last hidden layer learns {_times(at_start)} as fast as the first"
+    if book:
+        text += f" (the book: {book[0]:g} and {book[-1]:g}, so {_times(book[-1] / book[0])}"
+        if book_figure:
+            ratio = book_figure[-1] / book_figure[0]
+            text += f"; its figure's data: {num(book_figure[0], 3)} and {num(book_figure[-1], 3)}, {_times(ratio)}"
+        text += ")"
+    if epoch == 0:
+        return text + ". Press Run to train it and watch the speeds change."
+    text += f"; after epoch {epoch}, {_times(at_now)}. "
+    change = []
+    for l, (s, n) in enumerate(zip(start, now)):
+        change.append(f"layer {l + 1}'s speed {'fell' if n < s else 'rose'} from {num(s, 3)} to {num(n, 3)}")
+    text += "Since the start " + ", ".join(change) + ". "
+    if all(n < s for s, n in zip(start, now)):
+        text += "Every layer learns more slowly now: as the network fits the images, the cost's gradient shrinks. "
+    if at_now < at_start / 1.1:
+        text += "The gap between the layers narrowed: the last layer slowed down more than the first."
+    elif at_now > at_start * 1.1:
+        text += "The gap between the layers widened: the first layer slowed down more than the last."
+    else:
+        text += "The gap between the layers stayed about the same."
+    return text
 
 
 def curve_points(norms, layer: int, x0: float, x1: float, top: float, bottom: float, epochs: int):

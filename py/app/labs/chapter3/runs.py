@@ -7,15 +7,22 @@ worker (``nnfs.runs.remote`` / ``nnfs.labs.chapter3``); the page asks the runs i
 ``BUDGET`` seconds of training each, so their curves grow side by side, and draws them
 with the shared runs chart (``app.runs.chart``). The page's own thread only draws.
 
+Beside one chart per experiment (``view.BOOK_CHART``) the book's own curves
+(``nnfs.labs.chapter3.book``) are drawn on ``#c3-PREFIX-KIND-book`` with the same value axis.
+Accuracy charts start zoomed to the data (as the book's figures are); ``#c3-PREFIX-zoom``
+switches between that and the full 0-100 %.
+
 Test hooks on ``#c3-PREFIX-panel``: data-state (idle, loading, running, stopped, done,
 failed), data-launches (Runs pressed so far), data-runs (JSON: per run its label, config,
-the whole history, final, ended), data-wall-seconds (from the button to the last run's end, loading excluded).
+the whole history, final, ended), data-wall-seconds (from the button to the last run's end,
+loading excluded), data-zoom ("data" or "full"); each canvas's data-series (``app.runs.chart``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 
 import js
@@ -31,8 +38,7 @@ from nnfs.labs.chapter3 import EXPERIMENTS
 
 BUDGET = 0.1  # seconds of training per worker call (Stop acts within one per run)
 SPLITS = ("train", "validation", "test")  # what the worker's load_mnist fetches (shared with Digits)
-FIRST_EPOCH = {"acc": 0, "cost": 1}  # the first epoch each kind of chart shows
-METRIC_NAMES = {"train_acc": "training", "test_acc": "test", "train_cost": "training cost"}
+FIRST_EPOCH = {"acc": 0, "cost": 1}  # the first epoch each kind of chart shows at full range
 
 
 class RunMirror:
@@ -82,7 +88,19 @@ class Runner:
         self.started = 0.0
         self.launches = 0  # Runs pressed (a test waits for the next one's end)
         self.charts = {kind: Canvas(f"{self.prefix}-{kind}") for kind, _ in view.CHARTS[name]}
+        self.book_kind = view.BOOK_CHART[name]
+        self.book_chart = Canvas(f"{self.prefix}-{self.book_kind}-book")
+        self.zoomed = True  # accuracy charts start zoomed to the data, as the book's figures are
+        self.zoomable = any(kind in view.ZOOMABLE for kind, _ in view.CHARTS[name])
         dom.on(f"{self.prefix}-run", "click", self.clicked)
+        if self.zoomable:
+            dom.on(f"{self.prefix}-zoom", "click", lambda _e: self.toggle_zoom())
+        dom.set_text(f"{self.prefix}-book-caption", view.book_caption(name))
+        self.draw()
+
+    def toggle_zoom(self) -> None:
+        """The zoom button: the accuracy axes zoomed to the data, or the full 0-100 %."""
+        self.zoomed = not self.zoomed
         self.draw()
 
     # --- controls -------------------------------------------------------------------
@@ -200,25 +218,60 @@ class Runner:
     def _state(self, state: str) -> None:
         self.lab.publish(f"{self.prefix}-panel", state=state)
 
+    def _series(self, kind: str, keys) -> list:
+        """The page's curves for one chart."""
+        series = []
+        zoom = self.zoomed and kind in view.ZOOMABLE
+        for i, run in enumerate(self.runs):
+            colour = runs_view.COLOURS[i % len(runs_view.COLOURS)]
+            for key in keys:
+                values = run.history.get(key)
+                if not values:
+                    continue
+                dash, offset = view.line_style(i, key)
+                # Costs from epoch 1, as the book plots them: the untrained network's cost
+                # (8 to 19 here) would flatten everything after it against the axis; a zoomed
+                # accuracy from epoch 1 too (the untrained network's 10 % is far below the rest).
+                first = 1 if zoom else FIRST_EPOCH[kind]
+                shown = [float("nan") if v is None else v for v in values[first:]]
+                label = view.curve_label(run.label, key, len(keys) > 1)
+                series.append(runs_view.Series(label, colour, run.history["epoch"][first:], shown, dash, offset))
+        return series
+
+    def _book_series(self) -> list:
+        out = []
+        for i, label, curve in view.book_curves(self.name):
+            dash, offset = view.line_style(i, curve.key)
+            colour = runs_view.COLOURS[i % len(runs_view.COLOURS)]
+            out.append(runs_view.Series(label, colour, curve.epochs, curve.values, dash, offset))
+        return out
+
+    def _y_range(self, kind: str, series: list) -> tuple[float, float] | None:
+        """One value axis for the page's chart and the book's beside it, so they compare:
+        zoomed to both's data (accuracies, when zoomed), else the full 0-100 % or 0 to a
+        round number above both's largest cost."""
+        if kind in view.ZOOMABLE:
+            return runs_view.fit_range(series, kind) if self.zoomed else (0.0, 1.0)
+        top = max((v for s in series for v in s.values if v is not None and math.isfinite(v)), default=None)
+        return None if top is None else (0.0, runs_view.round_top(top))
+
     def draw(self) -> None:
         epochs = max((r.config.training.epochs for r in self.runs), default=None)
+        book = self._book_series()
         for kind, keys in view.CHARTS[self.name]:
-            series = []
-            for i, run in enumerate(self.runs):
-                colour = runs_view.COLOURS[i % len(runs_view.COLOURS)]
-                for key in keys:
-                    values = run.history.get(key)
-                    if not values:
-                        continue
-                    label = run.label if len(keys) == 1 else f"{run.label}, {METRIC_NAMES[key]}"
-                    dash = (5, 4) if key == "train_acc" else ()
-                    # Costs from epoch 1, as the book plots them: the untrained network's cost
-                    # (8 to 19 here) would flatten everything after it against the axis.
-                    first = FIRST_EPOCH[kind]
-                    shown = [float("nan") if v is None else v for v in values[first:]]
-                    series.append(runs_view.Series(label, colour, run.history["epoch"][first:], shown, dash))
+            series = self._series(kind, keys)
             metric = "acc" if kind == "acc" else "cost"
-            runs_chart.draw(self.charts[kind], series, metric, x_max=epochs, empty="Press Run to start the runs.")
+            shared = series + book if kind == self.book_kind else series
+            y_range = self._y_range(kind, shared)
+            runs_chart.draw(
+                self.charts[kind], series, metric, x_max=epochs, y_range=y_range, empty="Press Run to start the runs."
+            )
+            if kind == self.book_kind:
+                book_max = max(len(c.values) for _, _, c in view.book_curves(self.name))
+                runs_chart.draw(self.book_chart, book, metric, x_max=book_max, y_range=y_range)
+        if self.zoomable:
+            dom.set_text(f"{self.prefix}-zoom", view.zoom_text(self.zoomed))
+            self.lab.publish(f"{self.prefix}-panel", zoom="data" if self.zoomed else "full")
         hooks = [r.hook() for r in self.runs]
         self.lab.publish(f"{self.prefix}-panel", runs=json.dumps(hooks))
         dom.set_text(f"{self.prefix}-measured", view.measured_text(self.name, hooks))

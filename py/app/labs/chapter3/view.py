@@ -15,6 +15,7 @@ from typing import Any
 
 from nnfs.data.mnist import N_TEST, N_TRAIN
 from nnfs.labs.chapter3 import EXPERIMENTS, SLOWDOWN_EPOCHS, SLOWDOWN_ETA, ExperimentConfig, slow_start
+from nnfs.labs.chapter3.book import BOOK_CURVES, BOOK_SOURCES, BookCurve
 from nnfs.settings.table import Setting, Table
 
 
@@ -95,6 +96,14 @@ CHARTS = {
     "init": (("acc", ("test_acc",)),),
     "eta": (("cost", ("train_cost",)),),
 }
+# Which of an experiment's charts has the book's curves beside it (the book published these).
+BOOK_CHART = {"overfitting": "acc", "init": "acc", "eta": "cost"}
+# Which charts can zoom: accuracies (a 0-100 % axis squeezes 88 % against 93 % into a sliver).
+ZOOMABLE = {"acc"}
+TRAIN_DASH = (6.0, 6.0)  # training-accuracy curves: dashed; run i's dashes start 6 px later per run
+METRIC_NAMES = {"train_acc": "training", "test_acc": "test", "train_cost": "training cost"}
+SCORED_ON = {"test": "test", "validation": "validation", "training": "training"}
+
 LOOK_FOR = {
     "overfitting": "Without λ the training accuracy reaches 100 % and its cost keeps falling, while the test "
     "accuracy stops improving early: the network learns the 1,000 images, not digits. With λ the gap between "
@@ -135,6 +144,54 @@ def run_label(name: str, config: ExperimentConfig) -> str:
     if name == "init":
         return "N(0, 1/n_in)" if t.init == "scaled" else "N(0, 1)"
     return f"η = {t.eta:g}"
+
+
+def line_style(run_index: int, key: str) -> tuple[tuple[float, ...], float]:
+    """(dash, dash offset) of run ``run_index``'s curve of ``key``. Training accuracies are
+    dashed and each run's dashes start where the previous run's gaps are: where two runs'
+    training curves lie on each other (both at 100 %), their colours alternate along it."""
+    if key != "train_acc":
+        return (), 0.0
+    return TRAIN_DASH, float(TRAIN_DASH[0] * run_index)
+
+
+def curve_label(run_label: str, key: str, several: bool) -> str:
+    """A curve's legend text: the run's label, and which set when the chart shows several."""
+    return f"{run_label}, {METRIC_NAMES[key]}" if several else run_label
+
+
+def book_run_label(name: str, curve: BookCurve) -> str:
+    """The book's run as the page labels its own: 'λ = 0', 'N(0, 1)' or 'η = 0.25'."""
+    if name == "overfitting":
+        return f"λ = {curve.run['lmbda']:g}"
+    if name == "init":
+        return "N(0, 1/n_in)" if curve.run["init"] == "scaled" else "N(0, 1)"
+    return f"η = {curve.run['eta']:g}"
+
+
+def book_curves(name: str) -> list[tuple[int, str, BookCurve]]:
+    """The book's curves of experiment ``name`` as (run index, legend text, curve): the run
+    index is the book's run's place among the experiment's runs, so it takes that run's colour."""
+    runs = EXPERIMENTS[name].runs
+    keys = {c.key for c in BOOK_CURVES[name]}
+    return [
+        (runs.index(c.run), curve_label(book_run_label(name, c), c.key, len(keys) > 1), c) for c in BOOK_CURVES[name]
+    ]
+
+
+def book_caption(name: str) -> str:
+    """What the book's chart shows and where its numbers come from."""
+    scored = sorted({SCORED_ON[c.scored_on] for c in BOOK_CURVES[name]})
+    what = {"acc": "accuracy", "cost": "cost"}[BOOK_CHART[name]]
+    return (
+        f"The book's own curves ({' and '.join(scored)} {what} after each epoch, as its figure script saved "
+        f"them: {BOOK_SOURCES[name]} in the book's repository), with the book's settings."
+    )
+
+
+def zoom_text(zoomed: bool) -> str:
+    """The zoom button's label: what pressing it does."""
+    return "Show the full range, 0–100 %" if zoomed else "Zoom to the data"
 
 
 def percent(v: float | None) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from app.labs.backprop.view import (
+    LAYER_COLORS,
     MAX_WIDTH,
     MIN_WIDTH,
     NEG,
@@ -20,8 +21,10 @@ from app.labs.backprop.view import (
     hit,
     label_point,
     layout,
+    legend_html,
     log_ticks,
     log_y,
+    ratio_text,
     selection_of,
     speeds_text,
     step_html,
@@ -89,12 +92,32 @@ def test_log_axis_and_bars():
     assert log_y(1e-3, 10, 110) == pytest.approx(110 - 0.4 * 100)
     assert log_y(0.0, 10, 110) == 110 and log_y(math.nan, 10, 110) == 110
     assert log_ticks() == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
-    boxes = bar_boxes([[0.06, 0.28], [0.01, 0.05, 0.2]], 40, 400, 10, 110)
-    assert [(r, l) for r, l, _ in boxes] == [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2)]
-    heights = [b[3] for _, _, b in boxes]
-    assert heights[0] < heights[1] and heights[2] < heights[3] < heights[4]
-    lefts = [b[0] for _, _, b in boxes]
-    assert lefts == sorted(lefts) and lefts[-1] + boxes[-1][2][2] <= 440
+    groups = [([0.06, 0.28], [0.001, 0.002]), ([0.01, 0.05, 0.2], [0.01, 0.05, 0.2])]
+    boxes = bar_boxes(groups, 40, 400, 10, 110)
+    assert [(r, l, when) for r, l, when, _ in boxes] == [
+        (r, l, when) for r, n in ((0, 2), (1, 3)) for l in range(n) for when in ("start", "now")
+    ]
+    heights = {(r, l, when): b[3] for r, l, when, b in boxes}
+    assert heights[0, 0, "start"] < heights[0, 1, "start"] and heights[0, 0, "now"] < heights[0, 0, "start"]
+    assert heights[1, 2, "start"] == heights[1, 2, "now"]
+    lefts = [b[0] for *_, b in boxes]
+    assert lefts == sorted(lefts) and lefts[-1] + boxes[-1][3][2] <= 440
+
+
+def test_legend_and_ratio_say_start_and_now():
+    legend = legend_html(2, 30)
+    for text in ("hidden layer 1", "hidden layer 2", "at the start (epoch 0)", "now (epoch 30)"):
+        assert text in legend
+    assert LAYER_COLORS[1] in legend and "hidden layer 3" not in legend
+    # The book's run: 0.07 and 0.31 as its text states them (4.4 times), its figure's data 4.7 times.
+    text = ratio_text("Run 1", [0.0615, 0.2816], [0.0012, 0.0025], 30, (0.07, 0.31), (0.0657, 0.309))
+    assert "at the start the last hidden layer learns 4.6 times as fast as the first" in text
+    assert "(the book: 0.07 and 0.31, so 4.4 times; its figure's data: 0.0657 and 0.309, 4.7 times)" in text
+    assert "after epoch 30, 2.1 times" in text
+    assert "layer 1's speed fell from 0.0615 to 0.0012" in text and "Every layer learns more slowly now" in text
+    assert "narrowed" in text
+    assert "widened" in ratio_text("Run 2", [0.1, 0.2], [0.01, 0.1], 5)
+    assert ratio_text("Run 3", [0.1, 0.3], [0.1, 0.3], 0).endswith("Press Run to train it and watch the speeds change.")
 
 
 def test_curves_span_the_epochs():

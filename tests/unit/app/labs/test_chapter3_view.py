@@ -46,3 +46,26 @@ def test_measured_text_states_peak_final_and_first_epoch_figures():
     assert view.slowdown_text({"q": [1.0, 0.95, 0.8], "c": [1.0, 1.0]}) == (
         "Epochs until the cost has fallen by a tenth — q: 2 epochs; c: not within these epochs."
     )
+
+
+def test_overlapping_training_curves_alternate_their_dashes():
+    # Run 1's dashes fill run 2's gaps: two training curves at 100 % show both colours.
+    (d1, o1), (d2, o2) = view.line_style(0, "train_acc"), view.line_style(1, "train_acc")
+    assert d1 == d2 and len(d1) == 2 and d1[0] == d1[1] and o2 - o1 == d1[0]
+    assert view.line_style(1, "test_acc") == ((), 0.0) and view.line_style(2, "train_cost") == ((), 0.0)
+
+
+def test_the_books_curves_take_their_runs_colours_and_labels():
+    of = view.book_curves("overfitting")
+    assert [(i, label) for i, label, _ in of] == [
+        (0, "λ = 0, training"),
+        (0, "λ = 0, test"),
+        (1, "λ = 0.1, training"),
+        (1, "λ = 0.1, test"),
+    ]
+    assert [(i, label) for i, label, _ in view.book_curves("init")] == [(0, "N(0, 1)"), (1, "N(0, 1/n_in)")]
+    assert [label for _, label, _ in view.book_curves("eta")] == ["η = 0.025", "η = 0.25", "η = 2.5"]
+    assert "fig/weight_initialization_30.json" in view.book_caption("init")
+    assert "validation accuracy" in view.book_caption("init")
+    assert "test and training accuracy" in view.book_caption("overfitting")
+    assert view.zoom_text(True).startswith("Show the full range") and view.zoom_text(False) == "Zoom to the data"

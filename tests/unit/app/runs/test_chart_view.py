@@ -140,3 +140,27 @@ def test_metric_labels():
     assert rv.metric_label("train_loss") == "training cost"
     assert rv.metric_label("validation_acc") == "validation accuracy"
     assert rv.metric_label("cost") == "cost"
+
+
+def test_fit_range_zooms_to_the_values_after_the_untrained_network():
+    # The book's initialisation figure: 86.43 % to 96.53 % after epochs 1..30; the untrained
+    # network's 10 % at epoch 0 is left out, so the axis is the book's own 85-100 %.
+    s = rv.Series("a", "#000", [0, 1, 2, 30], [0.1, 0.8643, 0.92, 0.9653])
+    assert rv.fit_range([s], "test_acc") == (0.85, 1.0)
+    assert rv.fit_range([s], "test_acc", from_epoch=0) == (0.0, 1.0)
+    # Round ends beyond the values, at least two steps apart, never past 100 %.
+    assert rv.fit_range([rv.Series("b", "#000", [1, 2], [1.0, 1.0])], "train_acc") == (0.995, 1.0)
+    assert rv.fit_range([rv.Series("c", "#000", [1, 2], [0.34, 0.87])], "train_cost") == (0.2, 1.0)
+    assert rv.fit_range([rv.Series("d", "#000", [0], [0.5])], "test_acc") is None
+    lo, hi = rv.fit_range([s, rv.Series("e", "#000", [1, 2], [0.5887, 0.8223])], "test_acc")
+    assert lo <= 0.5887 and hi >= 0.9653 and (lo, hi) == (0.5, 1.0)
+
+
+def test_a_dash_offset_is_kept_for_the_canvas_and_published():
+    a = rv.Series("λ = 0, training", "#111", [1, 2], [1.0, 1.0], (6, 6))
+    b = rv.Series("λ = 0.1, training", "#222", [1, 2], [1.0, 1.0], (6, 6), 6)
+    chart = rv.layout([a, b], "train_acc", 300, 140)
+    assert [ln.dash_offset for ln in chart.lines] == [0.0, 6.0]
+    assert [(s["dash"], s["dash_offset"]) for s in chart.hooks()["series"]] == [([6, 6], 0.0), ([6, 6], 6.0)]
+    # Other charts keep solid lines at offset 0 (the default).
+    assert rv.layout([rv.Series("x", "#333", [0], [0.5])], "loss", 300, 140).lines[0].dash_offset == 0.0

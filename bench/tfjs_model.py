@@ -29,6 +29,8 @@ def spec(net: ConvNet, eta: float, lmbda: float, batch: int, n: int) -> dict[str
     """What the TF.js worker builds: input (H, W, C), layers, cost, SGD settings. ``n``: the
     training-set size (network3's L2 is scaled by batch / n)."""
     c, h, w = net.shapes[0]
+    if c != 1:  # the worker reads each image's row of pixels as (H, W, 1)
+        raise ValueError(f"the TF.js peer reads images of one channel, not {c}")
     layers: list[dict[str, Any]] = []
     for layer in net.layers:
         if isinstance(layer, ConvPoolLayer):

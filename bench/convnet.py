@@ -237,7 +237,7 @@ class Browser:
         self.page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=30_000)
 
     def _seen(self, request) -> None:
-        if not request.url.startswith(self.base):
+        if not request.url.startswith((self.base, "blob:" + self.base, "data:")):  # those stay here
             self.elsewhere.append(request.url)
 
     def start(self, name: str, url: str, module: bool = False) -> None:

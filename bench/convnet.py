@@ -1,5 +1,6 @@
 """Chapter 6's speed: training the book's one-conv-pool net, this app against its peers. Prints a table.
 
+    ./run bench-convnet [options]    # set up what is missing (venv, runtime, data, Chromium), then:
     .venv/bin/python bench/convnet.py [--repeats 5] [--seconds 3] [--skip-page] [--no-accuracy] [--profile]
 
 The net: ConvPoolLayer(20 filters 5 x 5, max-pool 2 x 2) -> FullyConnectedLayer(100) ->

@@ -24,7 +24,7 @@ const SCOPE = self.registration.scope; // ends with "/"
 const META = "nnfs-meta";              // which versioned cache is current, which is pending
 const STATE = "__offline__/files.json"; // in each versioned cache: {url: sha256}
 const RUNTIME_CACHED = ["static/data/", "static/models/"]; // cached once fetched
-const SHELL = ["index.html", "pyscript.toml", "worker.toml", "py/worker/trainer.py",
+const SHELL = ["index.html", "pyscript.toml", "worker.toml", "py/worker/trainer.py", "py/worker/checker.py",
   "static/js/runtime-files.json", "manifest.webmanifest"];
 
 const abs = (path) => new URL(path, SCOPE).href;

@@ -1,8 +1,7 @@
 """What the net sees: the active convnet's filters, the feature maps of the image at hand, its
 fully connected layers' outputs and its answer, drawn live. Glue only.
 
-The image is the learner's drawing (``nnfs.data.drawn_digits``: strokes inked as they are
-drawn, then made to look like an MNIST digit) or a test image. One forward pass of the core
+The image is the learner's drawing or a test image (``app.labs.chapter6.pad``). One forward pass of the core
 (``ConvNet.look``) gives every layer's maps; each picture is one RGBA buffer
 (``pictures.convnet``) put on its canvas with one ImageData. A filter or a map under the
 pointer, or chosen with the arrow keys on a focused picture, is shown large beside them.
@@ -21,126 +20,25 @@ from html import escape
 
 import numpy as np
 
-from app.labs.chapter6.state import PAD_SIZE, lab, state
+from app.labs.chapter6 import pad
+from app.labs.chapter6.state import lab, state
+from app.shell import progress
 from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_html, set_text
-from nnfs.data import mnist
-from nnfs.data.drawn_digits import ink_segment, preprocess_digit
+from nnfs.maths.activations import get_activation
 from nnfs.maths.convnet import ConvPoolLayer, SoftmaxLayer
 from pictures.convnet import filter_mosaic, map_mosaic, tile_index
 from pictures.pixels import diverging, grayscale
 
-PEN = 14.0  # pen width for the 196 px pad: MNIST-thick strokes
-INK = "#1b2430"
-LOOK_EVERY = 0.05  # s between redraws while a stroke is drawn
 BAR = "#0072b2"
 ZOOM = 150
 
 
 def setup() -> None:
-    c = Canvas("c6-draw")
-    c.ctx.lineCap = "round"
-    c.ctx.lineJoin = "round"
-    c.clear()
-    c.element.style.touchAction = "none"
-    on("c6-draw", "pointerdown", _down)
-    on("c6-draw", "pointermove", _move)
-    on("c6-draw", "pointerup", _up)
-    on("c6-draw", "pointercancel", _up)
-    on("c6-clear", "click", lambda _e: clear())
-    on("c6-read-test", "click", lambda _e: read_test())
+    pad.setup(draw)
     on("c6-tile", "input", _tile_changed)
-
-
-# ------------------------------------------------------------------ the image at hand
-
-
-def _down(event) -> None:
-    if event.pointerType == "mouse" and int(event.button) != 0:
-        return
-    event.preventDefault()
-    c = Canvas("c6-draw")
-    c.element.setPointerCapture(event.pointerId)
-    state.pointer = event.pointerId
-    if state.test_index is not None:  # a test image was shown: the drawing starts afresh
-        state.test_index = None
-        state.strokes.clear()
-        state.ink = np.zeros((PAD_SIZE, PAD_SIZE))
-        c.clear()
-    state.strokes.append([])
-    _point(*c.event_xy(event))
-    c.element.setAttribute("data-strokes", str(len(state.strokes)))
-    draw()
-
-
-def _move(event) -> None:
-    if state.pointer is None or event.pointerId != state.pointer:
-        return
-    event.preventDefault()
-    _point(*Canvas("c6-draw").event_xy(event))
-    if time.perf_counter() - state.last_look >= LOOK_EVERY:
-        draw()
-
-
-def _up(event) -> None:
-    if state.pointer is None or event.pointerId != state.pointer:
-        return
-    state.pointer = None
-    draw()
-
-
-def _point(x: float, y: float) -> None:
-    stroke = state.strokes[-1]
-    prev = stroke[-1] if stroke else (x, y)
-    stroke.append((x, y))
-    c = Canvas("c6-draw")
-    if prev == (x, y):
-        c.circle(x, y, PEN / 2, fill=INK, stroke=None)
-    else:
-        c.line(prev[0], prev[1], x, y, INK, PEN)
-    ink_segment(state.ink, prev, (x, y), PEN)
-
-
-def clear() -> None:
-    state.strokes.clear()
-    state.ink = np.zeros((PAD_SIZE, PAD_SIZE))
-    state.test_index = None
-    c = Canvas("c6-draw")
-    c.clear()
-    c.element.setAttribute("data-strokes", "0")
-    draw()
-
-
-def read_test() -> None:
-    """Show test image number ``#c6-image`` (and what the net makes of it)."""
-    text = str(by_id("c6-image").value).strip()
-    if not text.isdigit() or not 0 <= int(text) < mnist.N_TEST:
-        set_text("c6-answer-note", f"The test image number must be a whole number from 0 to {mnist.N_TEST - 1:,}.")
-        return
-    if state.test is None:
-        set_text("c6-answer-note", "The test images are still loading.")
-        return
-    state.test_index = int(text)
-    state.strokes.clear()
-    state.ink = np.zeros((PAD_SIZE, PAD_SIZE))
-    image = state.test[0][state.test_index].reshape(28, 28) / 255.0
-    Canvas("c6-draw").draw_rgba(grayscale(image), 0, 0, PAD_SIZE, PAD_SIZE, smooth=False)
-    draw()
-
-
-def show_test(index: int) -> None:
-    by_id("c6-image").value = str(index)
-    read_test()
-
-
-def _pixels() -> tuple[np.ndarray | None, str, str]:
-    """(the 784 inputs in 0..1 or None, the hook's source, the words for it)."""
-    if state.test_index is not None and state.test is not None:
-        images, labels = state.test
-        k = state.test_index
-        return images[k] * mnist.SCALE, f"test:{k}", f"test image {k} (labelled {int(labels[k])})"
-    digit = preprocess_digit(state.ink)
-    return (None if digit.empty else digit.pixels), "drawing", "your drawing"
+    on("c6-mine", "click", lambda _e: progress.set_use("convolve", not progress.using("convolve")))
+    progress.listeners.append(lambda: draw() if lab.visible else None)
 
 
 # ------------------------------------------------------------------ the pictures
@@ -241,7 +139,7 @@ def draw() -> None:
         _no_answer("No network here yet: " + ("train one above." if state.active == "trained" else "load one."))
         return
     draw_filters(net)
-    pixels, source, words = _pixels()
+    pixels, source, words = pad.pixels()
     look.setAttribute("data-source", source)
     if pixels is None:
         _no_answer("Draw a digit in the box, or read a test image.")
@@ -251,6 +149,7 @@ def draw() -> None:
         return
     with np.errstate(over="ignore", invalid="ignore"):
         seen = net.look(pixels)
+    mine = _learners_first_layer(net, pixels, seen)
     sums = []
     for l, (layer, out) in enumerate(zip(net.layers, seen)):
         n = l + 1
@@ -269,6 +168,7 @@ def draw() -> None:
     answer = int(np.argmax(probabilities))
     look.setAttribute("data-pixels", ",".join(repr(float(v)) for v in pixels))
     look.setAttribute("data-maps", json.dumps(sums))
+    look.setAttribute("data-mine", "yes" if mine else "no")
     look.setAttribute("data-outputs", ",".join(repr(float(v)) for v in probabilities))
     el = by_id("c6-answer")
     el.textContent = str(answer)
@@ -279,6 +179,51 @@ def draw() -> None:
         f"Reading {words} with {state.names.get(state.active, state.active)}: "
         f"{answer}, {100 * probabilities[answer]:.1f} % sure.",
     )
+
+
+def _learners_first_layer(net, pixels: np.ndarray, seen: list) -> bool:
+    """With "Use my convolve and max_pool" on (exercise 10 passed), the first conv layer's maps
+    are drawn from the learner's functions: each filter convolved with the image, plus its bias,
+    the activation, then pooled (max-pooling commutes with a rising activation). The layers after
+    it read the core's maps, so the answer stays the core's; a difference is said. True if the
+    learner's code drew them (``progress.active`` falls back to the core's result, and switches
+    the toggle off with the reason, if their code is slow, raises or answers the wrong shape)."""
+    on_ = progress.using("convolve")
+    button = by_id("c6-mine")
+    button.disabled = not progress.ready("convolve")
+    button.setAttribute("aria-pressed", "true" if on_ else "false")
+    note = progress.notices.get("convolve") or (
+        "Draws the first layer's feature maps with your functions from exercise 10."
+        if progress.ready("convolve")
+        else "Write convolve and max_pool in “Write it yourself” and pass its check to draw the maps with them."
+    )
+    layer = net.layers[0]
+    if not (on_ and isinstance(layer, ConvPoolLayer) and net.shapes[0][0] == 1):
+        set_text("c6-mine-note", note)
+        return False
+    convolve, max_pool = progress.active("convolve"), progress.active("max_pool")
+    if convolve is None or max_pool is None:
+        set_text("c6-mine-note", note)
+        return False
+    image = pixels.reshape(net.shapes[0][1:])
+    f = get_activation(layer.activation)
+    W, b = net.weights[0], net.biases[0]
+    conv_maps = np.stack([f(convolve(image, W[k, 0]) + b[k]) for k in range(len(W))])
+    pooled = np.stack([max_pool(m, layer.pool) for m in conv_maps])
+    failed = getattr(convolve, "failed", "") or getattr(max_pool, "failed", "")
+    same = np.allclose(conv_maps, seen[0]["conv"], rtol=1e-9, atol=1e-12) and np.allclose(
+        pooled, seen[0]["pool"], rtol=1e-9, atol=1e-12
+    )
+    seen[0] = {"conv": conv_maps, "pool": pooled}
+    if failed:
+        set_text("c6-mine-note", f"Your code could not draw them ({failed}); the core's maps are shown.")
+        return False
+    set_text(
+        "c6-mine-note",
+        "Layer 1's maps are drawn by your convolve and max_pool"
+        + (": they equal the core's." if same else ", and differ from the core's: check them in exercise 10."),
+    )
+    return True
 
 
 def _sums(a: np.ndarray) -> list[float]:

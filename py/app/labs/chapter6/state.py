@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,8 @@ class Chapter6State:
     predictions: dict[str, np.ndarray] = field(default_factory=dict)  # model -> its answers on the test set
     page: int = 0
     run: Any = None  # the run in progress or last run (app.labs.chapter6.train.Run)
-    best: dict[str, float] = field(default_factory=dict)  # rung -> the best test accuracy kept in the history
+    # what the pad calls after a change (app.labs.chapter6.look.draw)
+    redraw: Callable[[], None] = field(default=lambda: None)
 
 
 state = Chapter6State()

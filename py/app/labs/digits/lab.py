@@ -56,6 +56,8 @@ async def _initial_load() -> None:
         data.data_ready()
         await models.refresh_results()
         pad.predict_drawing()
+        if state.convnet is None:
+            await models.load_convnet()
 
     await data.with_retry(action)
 

@@ -26,6 +26,7 @@ from nnfs.models.model_io import check_digit_model, usable
 from nnfs.settings.training import n_weights
 
 MODEL_URL = "./static/models/pretrained.json"
+CONVNET_URL = "./static/models/pretrained-conv.json"
 MAX_MODEL_BYTES = 50_000_000
 
 
@@ -52,6 +53,24 @@ async def load_pretrained() -> None:
     # The caller scores it on the test set next, so no refresh here.
     keep = state.active == "pretrained" or state.models[state.active] is None
     set_active("pretrained" if keep else state.active, refresh=False)
+
+
+async def load_convnet() -> None:
+    """The pretrained convolutional net of chapter 6, which answers the drawing beside the chosen
+    model (``pad``): a missing or damaged file only hides its line, with the reason in it."""
+    from nnfs.models.convnet_io import check_digit_convnet
+    from nnfs.models.convnet_io import from_json as convnet_from_json
+
+    try:
+        text = await fetch_bytes(CONVNET_URL, "Pretrained convolutional net", missing_ok=True)
+        if text is None:
+            raise LoadError("static/models/pretrained-conv.json is missing")
+        state.convnet = check_digit_convnet(convnet_from_json(text))
+    except (LoadError, ValueError) as e:
+        set_text("dg-conv-note", f"(The convolutional net did not load: {e}.)")
+        return
+    state.loaded_bytes["pretrained convnet"] = len(text)
+    pad.predict_drawing()
 
 
 def update_model_choices() -> None:

@@ -141,6 +141,26 @@ def _show_answer(pixels, net) -> None:
     set_html("dg-bars", view.bars_html(conf, answer))
 
 
+def _show_convnet(pixels) -> None:
+    """The pretrained convolutional net's answer for the same 784 pixels, beside the chosen
+    model's, with how sure each is (the chosen one's confidence is its own bars')."""
+    el = by_id("dg-conv-answer")
+    conv = state.convnet
+    if conv is None:
+        return
+    p = conv.feedforward(np.asarray(pixels, dtype=np.float64).reshape(1, -1))[0]
+    answer = int(np.argmax(p))
+    el.textContent = f"{answer} ({100 * p[answer]:.1f} % sure)"
+    el.setAttribute("data-digit", str(answer))
+    el.setAttribute("data-confidence", f"{p[answer]:.6f}")
+    el.setAttribute("data-outputs", ",".join(repr(float(v)) for v in p))
+    mine = str(by_id("dg-answer").getAttribute("data-digit"))
+    agree = "agrees with" if mine == str(answer) else "differs from"
+    acc = conv.meta.get("test_accuracy")
+    score = f", {100 * acc:.2f} % on the test set" if isinstance(acc, float) else ""
+    set_text("dg-conv-note", f"The pretrained convolutional net of chapter 6{score}; it {agree} the answer above.")
+
+
 def _no_answer(text: str) -> None:
     answer_el = by_id("dg-answer")
     answer_el.textContent = "–"
@@ -149,6 +169,9 @@ def _no_answer(text: str) -> None:
     answer_el.setAttribute("data-outputs", "")
     set_html("dg-bars", view.empty_bars_html())
     set_text("dg-answer-note", text)
+    conv = by_id("dg-conv-answer")
+    conv.textContent = "–"
+    conv.setAttribute("data-digit", "")
 
 
 def predict_drawing() -> None:
@@ -186,6 +209,7 @@ def predict_drawing() -> None:
         return
     set_text("dg-answer-note", f"Reading {source}.")
     _show_answer(pixels, net)
+    _show_convnet(pixels)
 
 
 def _preprocessed():

@@ -52,6 +52,7 @@ class DigitsState:
         default_factory=lambda: {"pretrained": "pretrained", "trained": "your network", "file": "loaded file"}
     )
     active: str = "pretrained"
+    convnet: object = None  # the pretrained convolutional net (chapter 6), answering beside the chosen model
     results_token: int = 0
     pretrained_accuracy: float | None = None
 

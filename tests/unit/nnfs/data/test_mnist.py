@@ -247,3 +247,25 @@ def test_real_train_and_validation_are_the_books_split():
     images = np.concatenate([train_images, validation_images]).reshape(-1, 28, 28)
     assert _md5(images) == CANONICAL_MD5["train-images-idx3-ubyte"]
     assert _md5(np.concatenate([train_labels, validation_labels])) == CANONICAL_MD5["train-labels-idx1-ubyte"]
+
+
+def test_expanded_training_set_is_each_image_then_its_four_one_pixel_shifts():
+    from nnfs.data.mnist import expand_by_shifts
+
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[0, 5], image[10, 0], image[27, 27], image[13, 14] = 1, 2, 3, 4
+    X, y = expand_by_shifts(image.reshape(1, 784), np.array([7]))
+    assert X.shape == (5, 784) and X.dtype == np.uint8 and list(y) == [7] * 5
+    got = X.reshape(5, 28, 28)
+    assert np.array_equal(got[0], image)
+    # Moved one pixel down, up, right, left: what crosses the edge is gone, the new edge is blank.
+    for k, (dy, dx) in enumerate(((1, 0), (-1, 0), (0, 1), (0, -1)), start=1):
+        want = np.zeros((28, 28), dtype=np.uint8)
+        for (r, c), v in ((rc, image[rc]) for rc in zip(*np.nonzero(image))):
+            if 0 <= r + dy < 28 and 0 <= c + dx < 28:
+                want[r + dy, c + dx] = v
+        assert np.array_equal(got[k], want), (dy, dx)
+    X3, _ = expand_by_shifts(np.stack([image, image.T]), np.array([1, 2]))
+    assert X3.shape == (10, 28, 28) and np.array_equal(X3[5], image.T)
+    with pytest.raises(ValueError, match="N labels"):
+        expand_by_shifts(image.reshape(1, 784), np.array([1, 2]))

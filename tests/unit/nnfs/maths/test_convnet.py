@@ -211,3 +211,35 @@ def test_a_diverging_convnet_is_stopped_with_the_engines_reason():
         pass
     assert s.stop.problem and s.stop.kind in ("nan", "exploded", "climbing", "dead", "chance"), s.stop
     assert "learning rate" in s.stop.advice
+
+
+def test_look_gives_each_layers_maps_as_a_loop_over_pixels_would():
+    """Layer 1's maps after the convolution, by plain loops over positions (no library call), and
+    after pooling by plain loops over blocks; the rest equal the net's own forward pass."""
+    net = ConvNet((1, 12, 12), [ConvPoolLayer(2, 3, 2, "relu"), FullyConnectedLayer(5), SoftmaxLayer(4)], seed=2)
+    x = np.random.default_rng(3).random(144)
+    seen = net.look(x)
+    image, W, b = x.reshape(12, 12), net.weights[0], net.biases[0]
+    conv = np.zeros((2, 10, 10))
+    for f in range(2):
+        for i in range(10):
+            for j in range(10):
+                conv[f, i, j] = max(
+                    0.0, sum(image[i + u, j + v] * W[f, 0, u, v] for u in range(3) for v in range(3)) + b[f]
+                )
+    pool = np.array(
+        [[[conv[f, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max() for j in range(5)] for i in range(5)] for f in range(2)]
+    )
+    assert np.allclose(seen[0]["conv"], conv, rtol=1e-13, atol=1e-13)
+    assert np.allclose(seen[0]["pool"], pool, rtol=1e-13, atol=1e-13)
+    assert np.allclose(seen[-1]["out"], net.feedforward(x[None])[0], rtol=1e-14, atol=0)
+    assert abs(seen[-1]["out"].sum() - 1) < 1e-12 and seen[1]["out"].shape == (5,)
+
+
+def test_scores_and_answers_in_chunks_equal_one_pass_and_take_a_scale():
+    net = ConvNet((1, 28, 28), [ConvPoolLayer(2, 5), SoftmaxLayer(10)], seed=5)
+    X = np.random.default_rng(0).integers(0, 256, (250, 784)).astype(np.uint8)
+    whole = np.exp(net._forward(X / 255.0, None)[0])
+    assert np.allclose(net.feedforward(X, scale=1 / 255), whole, rtol=1e-14, atol=1e-16)
+    assert np.array_equal(net.predict(X, scale=1 / 255), np.argmax(whole, axis=1))
+    assert net.feedforward(X[:0], scale=1 / 255).shape == (0, 10)

@@ -391,3 +391,38 @@ def test_the_playground_s_settings_cross_decoded_and_are_checked_as_a_link_is():
         with pytest.raises(ValueError) as e:
             sessions.start(json.dumps({"lab": "playground", "config": bad}))
         assert str(e.value) == "bad playground settings: " + "; ".join(want)
+
+
+def test_a_convnet_run_in_the_worker_equals_the_plain_trainer_and_a_file_reads_the_test_set():
+    """The 'convnet' kind (Chapter 6) on the worker's protocol: its weights after two epochs are
+    those of the book's loop (Trainer.train_epoch on the same net and seed), its answers on the
+    test set are the net's own, and a model file read with read_with, in slices, answers the same."""
+    from nnfs.labs.chapter6 import session as c6
+    from nnfs.maths.sgd import Trainer
+    from nnfs.models.convnet_io import to_json
+
+    sessions = _digit_sessions()
+    values = {"rung": "conv1", "images": 100, "epochs": 2, "scored": 100, "seed": 6, "eta": 0.1, "l2": 0.0, "batch": 10}
+    p = json.loads(sessions.start(json.dumps({"lab": "convnet", "config": values})))
+    sid = p["id"]
+    while not p["ended"]:
+        p = json.loads(sessions.run(sid, 0.001))
+    assert p["ended"]["kind"] in ("epochs", "chance") and p["epoch"] == 2
+    net = c6.build_net(c6.read(values))
+    images, labels = sessions.mnist["train"]
+    trainer = Trainer(net, images[:100], labels[:100], 10, 0.1, 0.0, scale=1 / 255, seed=6)
+    for _ in range(2):
+        trainer.train_epoch()
+    got = unpack_into(c6.build_net(c6.read(values)), sessions.weights(sid))
+    for x, y in zip(got.weights + got.biases, net.weights + net.biases):
+        assert np.array_equal(x, y)
+    test_images, _ = sessions.mnist["test"]
+    want = net.predict(test_images, scale=1 / 255)
+    assert np.array_equal(np.frombuffer(sessions.predictions(sid, "test"), dtype=np.uint8), want)
+    text = to_json(net)
+    n = len(test_images)
+    parts = [sessions.read_with(text, "test", k, k + 7) for k in range(0, n, 7)]
+    assert np.array_equal(np.frombuffer(b"".join(parts), dtype=np.uint8), want)
+    assert np.array_equal(np.frombuffer(sessions.read_with(text.encode(), "test"), dtype=np.uint8), want)
+    with pytest.raises(ValueError, match="no such pictures"):
+        sessions.network(sid)

@@ -150,6 +150,7 @@ def test_the_pretrained_convnet_reads_the_test_set_as_cpython_does(app):
 
 def test_drawing_a_digit_redraws_the_maps(app):
     page = look_at_pretrained(app)
+    page.locator("#c6-draw").scroll_into_view_if_needed()
     box = page.locator("#c6-draw").bounding_box()
     x, y = box["x"], box["y"]
     page.mouse.move(x + 100, y + 40)
@@ -173,3 +174,27 @@ def test_a_bad_model_file_is_refused_and_the_model_kept(app, tmp_path):
     page.wait_for_function("document.getElementById('c6-model-message').textContent.includes('Not loaded')")
     assert "weights[0] has shape" in page.inner_text("#c6-model-message")
     assert page.get_attribute("#c6-look", "data-model") == "pretrained"
+
+
+def test_filters_resize_with_the_tile_slider_and_show_large_on_hover_and_with_the_keys(app):
+    net = from_json(PRETRAINED.read_bytes())
+    page = look_at_pretrained(app)
+    width = page.evaluate("document.getElementById('c6-filters-1').width")
+    page.fill("#c6-tile", "12")
+    page.dispatch_event("#c6-tile", "input")
+    assert page.evaluate("document.getElementById('c6-filters-1').width") > width
+    # Hover: the third filter of layer 1, large, with its weights' range.
+    tile = 12 * 5
+    page.locator("#c6-filters-1").scroll_into_view_if_needed()
+    box = page.locator("#c6-filters-1").bounding_box()
+    scale = box["width"] / page.evaluate("document.getElementById('c6-filters-1').width")
+    page.mouse.move(box["x"] + (1 + 2 * (tile + 1) + tile / 2) * scale, box["y"] + (1 + tile / 2) * scale)
+    assert page.get_attribute("#c6-zoom", "data-shown") == "c6-filters-1:2"
+    w = net.weights[0][2, 0]
+    assert f"weights from {w.min():.3g} to {w.max():.3g}" in page.inner_text("#c6-zoom-text")
+    # Keys: focus the pooled maps of layer 2 and walk right twice and down once.
+    page.focus("#c6-pool-2")
+    for key in ("ArrowRight", "ArrowRight", "ArrowDown"):
+        page.keyboard.press(key)
+    assert page.get_attribute("#c6-zoom", "data-shown") == "c6-pool-2:12"
+    assert "layer 2 map after pooling 13 of 40" in page.inner_text("#c6-zoom-text")

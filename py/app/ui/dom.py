@@ -30,6 +30,14 @@ def by_id(element_id: str):
     return el
 
 
+def forget(*prefixes: str) -> None:
+    """Drop the cached elements whose ids start with one of ``prefixes``: a lab that rebuilds
+    part of the page (new elements, the same ids) calls it, or ``by_id`` would keep giving
+    the old, detached ones."""
+    for element_id in [k for k in _elements if k.startswith(prefixes)]:
+        del _elements[element_id]
+
+
 def report_error(message: str, exc: BaseException | None = None) -> None:
     """Show an error in the page's error bar and log the traceback to the console."""
     if exc is not None:

@@ -24,9 +24,10 @@ from app.labs.chapter6 import pad
 from app.labs.chapter6.state import lab, state
 from app.shell import progress
 from app.ui.canvas import Canvas
-from app.ui.dom import by_id, on, set_html, set_text
+from app.ui.dom import by_id, forget, on, set_html, set_text
 from nnfs.maths.activations import get_activation
 from nnfs.maths.convnet import ConvPoolLayer, SoftmaxLayer
+from nnfs.models.convnet_io import layer_dict
 from pictures.convnet import filter_mosaic, map_mosaic, tile_index
 from pictures.pixels import diverging, grayscale
 
@@ -81,7 +82,10 @@ def layers_html(net) -> str:
 
 
 def build_layers(net) -> None:
+    """The layers' blocks for ``net`` (a new architecture: new canvases under the same ids)."""
     set_html("c6-layers", layers_html(net) if net is not None else "")
+    forget("c6-filters-", "c6-conv-", "c6-pool-", "c6-fc-")
+    state.built = None if net is None else [layer_dict(layer) for layer in net.layers]
     state.pictures.clear()
     state.drawn_filters = None
     for canvas in _canvases():
@@ -117,6 +121,8 @@ def _put(canvas_id: str, rgba: np.ndarray, layout, tiles: np.ndarray, what: str)
 
 
 def draw_filters(net) -> None:
+    if state.built != [layer_dict(layer) for layer in net.layers]:
+        build_layers(net)
     key = (state.active, state.weights_version, state.tile)
     if state.drawn_filters == key:
         return
@@ -138,6 +144,8 @@ def draw() -> None:
     if net is None:
         _no_answer("No network here yet: " + ("train one above." if state.active == "trained" else "load one."))
         return
+    if state.built != [layer_dict(layer) for layer in net.layers]:
+        build_layers(net)
     draw_filters(net)
     pixels, source, words = pad.pixels()
     look.setAttribute("data-source", source)

@@ -100,13 +100,17 @@ def _describe(name: str, net) -> str:
     return f"{state.names.get(name, name)}: {size}; made by {where}."
 
 
-def trained(net) -> None:
-    """A run's network (new weights after a slice or an epoch): looked at if it is the active one."""
+def trained(net, maps: bool = True) -> None:
+    """A run's network (new weights after a slice or an epoch): looked at if it is the active one
+    (its filters redrawn; with ``maps``, the feature maps and the answer too)."""
     state.models["trained"] = net
     state.predictions.pop("trained", None)
     if state.active == "trained":
         state.weights_version += 1
-        look.draw()
+        if maps:
+            look.draw()
+        else:
+            look.draw_filters(net)
 
 
 def save() -> None:

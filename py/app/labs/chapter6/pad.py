@@ -12,7 +12,7 @@ from app.labs.chapter6.state import PAD_SIZE, state
 from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_text
 from nnfs.data import mnist
-from nnfs.data.drawn_digits import ink_segment
+from nnfs.data.drawn_digits import ink_segment, preprocess_digit
 from pictures.pixels import grayscale
 
 PEN = 14.0  # pen width for the 196 px pad: MNIST-thick strokes
@@ -110,3 +110,13 @@ def read_test() -> None:
     image = state.test[0][state.test_index].reshape(28, 28) / 255.0
     Canvas("c6-draw").draw_rgba(grayscale(image), 0, 0, PAD_SIZE, PAD_SIZE, smooth=False)
     state.redraw()
+
+
+def pixels() -> tuple[np.ndarray | None, str, str]:
+    """(the 784 inputs in 0..1, or None for an empty pad; the hook's source; the words for it)."""
+    if state.test_index is not None and state.test is not None:
+        images, labels = state.test
+        k = state.test_index
+        return images[k] * mnist.SCALE, f"test:{k}", f"test image {k} (labelled {int(labels[k])})"
+    digit = preprocess_digit(state.ink)
+    return (None if digit.empty else digit.pixels), "drawing", "your drawing"

@@ -33,6 +33,7 @@ class Chapter6State:
     tile: int = 6
     pictures: dict[str, tuple[Any, np.ndarray, str]] = field(default_factory=dict)  # canvas id -> (layout, tiles, what)
     focus: dict[str, int] = field(default_factory=dict)  # canvas id -> the tile chosen with the keys
+    built: list | None = None  # the layers the panel's canvases were built for
     drawn_filters: tuple[str, int, int] | None = None  # (model, weights version, tile) the filters show
     # the misclassified test digits of the active model
     predictions: dict[str, np.ndarray] = field(default_factory=dict)  # model -> its answers on the test set

@@ -3,8 +3,8 @@
 Train starts a 'convnet' session in the worker (``nnfs.labs.chapter6.session``: the one
 engine, so the numbers are CPython's for the same settings); the lab's ``RunLoop`` asks
 for ``SLICE`` seconds of training at a time, so Pause and Stop act within one slice. After
-each slice the progress shows (images done, images/s, time left) and, every ``FILTERS_EVERY``
-seconds, the weights come back so the filters redraw while the learner watches them form;
+each slice the progress shows (images done, images/s, time left) and the weights come back,
+so the filters redraw while the learner watches them form (the maps at each epoch's end);
 after each epoch a row with the worker's validation and test scores. Stop scores the
 weights held there and then; every run that ends joins "Your runs".
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import time
 
 import js
 
@@ -34,8 +33,7 @@ from nnfs.labs.chapter6.ladder import LADDER, best_by_rung
 from nnfs.runs import history as rh
 from nnfs.runs.remote import unpack_into
 
-SLICE = 0.1  # seconds of training per worker call
-FILTERS_EVERY = 0.4  # s between weight pulls while training (the filters redraw)
+SLICE = 0.1  # seconds of training per worker call (the filters redraw after each)
 LABELS = {"eta": "η", "l2": "λ", "batch": "mini-batch", "images": "images", "rung": "network"}
 
 
@@ -53,7 +51,6 @@ class Run:
         self.ended = asyncio.Event()
         self.slices = 0
         self.filter_draws = 0
-        self.last_pull = 0.0
         self.net = c6.build_net(values)
         self.net.meta = {"trained_in": "the browser (Chapter 6 lab, training worker)", "settings": dict(values)}
         per = 5 if LADDER[values["rung"]].expanded else 1
@@ -169,20 +166,18 @@ async def _advance(run: Run) -> bool:
     p = await client.run(run.sid, SLICE, since=before)
     _update(run, p)
     run.slices += 1
-    now = time.perf_counter()
     ended_epoch = len(run.history["epoch"]) > before
-    if ended_epoch or now - run.last_pull >= FILTERS_EVERY or p["stop"]:
-        run.last_pull = now
-        await _pull(run)
-        run.filter_draws += 1
+    await _pull(run, maps=ended_epoch or bool(p["stop"]))  # the filters redraw each slice
+    run.filter_draws += 1
     if ended_epoch:
         _rows(run, before)
     return not p["stop"]
 
 
-async def _pull(run: Run) -> None:
+async def _pull(run: Run, maps: bool = True) -> None:
+    """The worker's weights into the page's copy; the filters redraw (and the maps, with ``maps``)."""
     unpack_into(run.net, as_bytes(await client.weights(run.sid)))
-    models.trained(run.net)
+    models.trained(run.net, maps)
 
 
 def _rows(run: Run, first: int) -> None:

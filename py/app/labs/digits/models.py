@@ -70,6 +70,7 @@ async def load_convnet() -> None:
         set_text("dg-conv-note", f"(The convolutional net did not load: {e}.)")
         return
     state.loaded_bytes["pretrained convnet"] = len(text)
+    set_text("dg-conv-note", "The pretrained convolutional net of chapter 6 reads every digit here too.")
     pad.predict_drawing()
 
 

@@ -81,6 +81,8 @@ def test_a_short_run_equals_cpythons_to_1e_9_and_joins_the_runs(app):
     assert int(page.get_attribute("#c6-run", "data-slices")) >= 2
     assert int(page.get_attribute("#c6-run", "data-filter-draws")) >= 1
     assert page.locator("#c6-epoch-log tr").count() == 2
+    curves = json.loads(page.get_attribute("#c6-curves", "data-series"))["series"]
+    assert [c["points"] for c in curves][:2] == [3, 3]  # validation and test, epochs 0-2
     assert page.get_attribute("#c6-runs", "data-count") == "1"
     here = page.get_attribute("#c6-ladder-rows tr[data-rung='relu']", "data-here")
     assert abs(float(here) - want["test_acc"][-1]) < 1e-12

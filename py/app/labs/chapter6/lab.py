@@ -29,6 +29,7 @@ def setup() -> None:
     train.setup()
     train.panel.build()
     train.draw_ladder()
+    train.draw_curves(None)
     _describe()
 
 

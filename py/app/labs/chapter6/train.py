@@ -24,8 +24,11 @@ import js
 
 from app.labs.chapter6 import models
 from app.labs.chapter6.state import lab, state
+from app.runs import chart as runs_chart
+from app.runs import chart_view as runs_view
 from app.runs import history_panel as run_history_panel
 from app.runs.worker_client import as_bytes, client
+from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_html, set_text, spawn
 from app.ui.text import format_duration, format_megabytes
 from nnfs.labs.chapter6 import session as c6
@@ -48,6 +51,7 @@ class Run:
         self.loop = None
         self.stopped = False
         self.dropped = False
+        self.failure: Exception | None = None  # a slice that failed (the worker said why)
         self.ended = asyncio.Event()
         self.slices = 0
         self.filter_draws = 0
@@ -100,6 +104,10 @@ async def train() -> None:
     except ValueError as e:
         say(f"This run cannot start: {e}.", "bad")
         return
+    old = state.run
+    if old is not None and old.sid is not None and not old.dropped:
+        old.dropped = True  # its session (and its copy of the training images) leaves the worker
+        spawn(client.drop(old.sid))
     run = state.run = Run(values)
     say("")
     _buttons(True)
@@ -123,11 +131,16 @@ async def train() -> None:
         say(f"Training could not start: {e}", "bad")
         run.ended.set()
         return
-    if run.stopped:
-        run.ended.set()
+    if run.stopped:  # Stop while the images loaded
+        spawn(client.drop(p["id"]))
+        run.dropped = True
+        run.publish(state="stopped")
+        _buttons(False)
+        set_text("c6-train-text", "Stopped before training began.")
         return
     run.sid = p["id"]
     _update(run, p)
+    draw_curves(run)
     models.trained(run.net)
     if state.active != "trained":
         models.choose("trained")
@@ -163,7 +176,11 @@ def _update(run: Run, p: dict) -> None:
 async def _advance(run: Run) -> bool:
     """The RunLoop's step: one slice of training; False once the worker has ended the run."""
     before = len(run.history.get("epoch", []))
-    p = await client.run(run.sid, SLICE, since=before)
+    try:
+        p = await client.run(run.sid, SLICE, since=before)
+    except Exception as e:  # noqa: BLE001 - the run ends; _finish says why where the learner looks
+        run.failure = e
+        return False
     _update(run, p)
     run.slices += 1
     ended_epoch = len(run.history["epoch"]) > before
@@ -171,6 +188,7 @@ async def _advance(run: Run) -> bool:
     run.filter_draws += 1
     if ended_epoch:
         _rows(run, before)
+        draw_curves(run)
     return not p["stop"]
 
 
@@ -195,6 +213,26 @@ def _rows(run: Run, first: int) -> None:
         ]
         row = "".join(f"<td>{c}</td>" for c in cells)
         by_id("c6-epoch-log").insertAdjacentHTML("beforeend", f'<tr data-epoch="{int(h["epoch"][k])}">{row}</tr>')
+
+
+def draw_curves(run: Run | None) -> None:
+    """This run's validation and test accuracy per epoch (the shared runs chart), the book's
+    figure for the rung as a flat dotted line."""
+    series = []
+    if run is not None and run.history.get("epoch"):
+        h = run.history
+        for key, label, colour in (("validation_acc", "validation", 0), ("test_acc", "test", 1)):
+            values = [math.nan if v is None else v for v in h[key]]
+            series.append(runs_view.Series(label, runs_view.COLOURS[colour], h["epoch"], values))
+        epochs = int(run.values["epochs"])
+        book = LADDER[run.values["rung"]].book_accuracy
+        series.append(runs_view.Series(f"the book, {100 * book:.2f} %", "#5b6675", [0, epochs], [book, book], (2, 3)))
+        y_range = runs_view.fit_range(series, "acc")
+        runs_chart.draw(Canvas("c6-curves"), series, "acc", x_max=epochs, y_range=y_range)
+    else:
+        runs_chart.draw(
+            Canvas("c6-curves"), [], "acc", x_max=1, empty="Press Train: each epoch's accuracy appears here."
+        )
 
 
 def _pct_or(v, cost: bool = False) -> str:
@@ -263,6 +301,11 @@ async def _finish(run: Run) -> None:
     p = run.last
     stop_info = p.get("stop")
     _show(run)
+    if run.failure is not None:
+        run.publish(state="failed")
+        _buttons(False)
+        say(f"Training failed: {run.failure}. Press Train to start again.", "bad")
+        return
     await _pull(run)
     if run.stopped or stop_info is None:
         held = json.loads(str(await client.call("held", run.sid)))

@@ -303,6 +303,8 @@ def _keydown(event) -> None:
     if key == "Escape":
         state.leaving = True
         return
+    if key in ("Shift", "Control", "Alt", "Meta"):  # Shift of Esc-then-Shift+Tab: still leaving
+        return
     if key == "Tab" and not state.leaving:
         event.preventDefault()
         editor.edit(editing.dedent if event.shiftKey else editing.tab)

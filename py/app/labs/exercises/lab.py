@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pyscript.ffi import to_js  # dicts become JS objects (pyodide.ffi.to_js would make Maps)
 
-from app.labs.exercises import view
+from app.labs.exercises import editing, editor, view
 from app.labs.exercises.runner import TIMEOUT, TimedOut, runner
 from app.shell import progress
 from app.shell.lab import Lab
@@ -30,7 +30,6 @@ from nnfs.labs.exercises import catalogue as exercises
 
 CATALOGUE = exercises.catalogue()
 BY_KEY = {c["key"]: c for c in CATALOGUE}
-INDENT = "    "
 
 
 @dataclass
@@ -42,6 +41,7 @@ class ExercisesState:
     leaving: bool = False  # Esc was pressed: the next Tab leaves the editor
     undo: str | None = None  # the code before the last reset
     answers: int = 0  # answers so far (verdicts or stops), for the tests
+    going_next: bool = False  # "Next exercise" was pressed: its heading takes the focus once shown
 
 
 state = ExercisesState()
@@ -135,6 +135,24 @@ def _show_uses() -> None:
     dom.set_text("ex-uses", text)
 
 
+def _show_next() -> None:
+    """After a pass, a link to the next exercise; on the last one, a note that it was the last."""
+    passed = bool(_rec().get("passed"))
+    after = view.next_exercise(CATALOGUE, state.current)
+    link = dom.by_id("ex-next")
+    link.hidden = not (passed and after)
+    if after:
+        link.href = f"#exercises/{after['key']}"
+        link.textContent = f"Next exercise: {after['title']}"
+    last = dom.by_id("ex-last")
+    last.hidden = not (passed and after is None)
+    last.textContent = f"That was the last exercise ({view.summary(CATALOGUE, progress.progress)})."
+
+
+def _next(_event) -> None:
+    state.going_next = True  # the link's hash change shows it (``show``)
+
+
 def select(key: str) -> None:
     """Show exercise ``key`` with the learner's saved code (or its stub)."""
     state.current = key if key in BY_KEY else state.current
@@ -157,6 +175,10 @@ def select(key: str) -> None:
     _show_list()
     _show_buttons()
     _show_uses()
+    _show_next()
+    if state.going_next:  # keyboard and screen-reader focus to the new exercise, not left on a hidden link
+        state.going_next = False
+        dom.by_id("ex-heading").focus()
 
 
 # --- actions ---------------------------------------------------------------------
@@ -221,6 +243,7 @@ async def _check(_event=None) -> None:
     _output(("Your code printed:\n" + result["output"]) if result["output"].strip() else "")
     _show_list()
     _show_buttons()
+    _show_next()
 
 
 def _hint(_event) -> None:
@@ -274,16 +297,17 @@ def _typed(_event) -> None:
 
 
 def _keydown(event) -> None:
-    """Tab indents (Shift+Tab and Esc-then-Tab leave: no keyboard trap); Ctrl/Cmd+Enter checks."""
+    """Tab indents and Shift+Tab dedents (Esc, then Tab or Shift+Tab, leaves: no keyboard trap);
+    Ctrl/Cmd+Enter checks."""
     key = str(event.key)
     if key == "Escape":
         state.leaving = True
         return
-    if key == "Tab" and not event.shiftKey and not state.leaving:
+    if key in ("Shift", "Control", "Alt", "Meta"):  # Shift of Esc-then-Shift+Tab: still leaving
+        return
+    if key == "Tab" and not state.leaving:
         event.preventDefault()
-        box = dom.by_id("ex-code")
-        box.setRangeText(INDENT, box.selectionStart, box.selectionEnd, "end")
-        _typed(event)
+        editor.edit(editing.dedent if event.shiftKey else editing.tab)
     elif key == "Enter" and (event.ctrlKey or event.metaKey):
         event.preventDefault()
         if not dom.by_id("ex-check").disabled:
@@ -305,6 +329,8 @@ def setup() -> None:
     dom.on("ex-undo", "click", _undo_reset)
     dom.on("ex-code", "input", _typed)
     dom.on("ex-code", "keydown", _keydown)
+    dom.on("ex-next", "click", _next)
+    editor.setup(lambda: _typed(None))
     dom.on("ex-code", "scroll", _scrolled)
     runner.listeners.append(_show_status)
     select(progress.progress["current"] or state.current)

@@ -108,6 +108,13 @@ def encode(progress: dict) -> str:
     return json.dumps(progress, sort_keys=True)
 
 
+def next_exercise(catalogue: list[dict], key: str) -> dict | None:
+    """The exercise after ``key`` in the catalogue's order (the book's), None after the last."""
+    keys = [ex["key"] for ex in catalogue]
+    at = keys.index(key) + 1 if key in keys else len(keys)
+    return catalogue[at] if at < len(catalogue) else None
+
+
 def summary(catalogue: list[dict], progress: dict) -> str:
     done = sum(1 for ex in catalogue if progress["exercises"].get(ex["key"], {}).get("passed"))
     return f"{done} of {len(catalogue)} passed"

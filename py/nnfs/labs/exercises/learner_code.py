@@ -63,17 +63,53 @@ class _Capped(io.StringIO):
 
 
 def syntax_message(exc: SyntaxError, code: str) -> str:
-    """A SyntaxError as "Line 3: invalid syntax" with the line and a caret."""
+    """A SyntaxError as "Line 3: invalid syntax" with the line and a caret.
+
+    An IndentationError (TabError too) is about the spaces a line starts with, the one
+    thing a quoted line cannot show: indented under the message, a line at column 0
+    looks indented. So it shows that line and the code line above it with their
+    leading spaces and tabs drawn (``whitespace_drawn``) after a line-number gutter,
+    and says in words how the line starts."""
     lines = code.splitlines()
     out = [f"Line {exc.lineno}: {exc.msg}" if exc.lineno else f"Syntax error: {exc.msg}"]
     if exc.lineno and 0 < exc.lineno <= len(lines):
         text = lines[exc.lineno - 1]
+        if isinstance(exc, IndentationError):
+            return "\n".join(out + _indentation_shown(lines, exc))
         out.append("    " + text.rstrip())
         if exc.offset:
             # The caret under the column Python points at (tabs kept so it lines up).
             pad = "".join(ch if ch == "\t" else " " for ch in text[: max(exc.offset - 1, 0)])
             out.append("    " + pad + "^")
     return "\n".join(out)
+
+
+def whitespace_drawn(line: str) -> str:
+    """The line with the spaces and tabs it starts with drawn: · for a space, → for a tab."""
+    body = line.lstrip(" \t")
+    return line[: len(line) - len(body)].replace(" ", "·").replace("\t", "→") + body.rstrip()
+
+
+def _indentation_shown(lines: list[str], exc: IndentationError) -> list[str]:
+    """The code line above the error's (if any) and the error's own, leading whitespace drawn,
+    then how the error's line starts, in words, and what to do where Python's message says."""
+    lineno = int(exc.lineno or 0)
+    above = next((n for n in range(lineno - 1, 0, -1) if lines[n - 1].strip()), None)
+    width = len(str(lineno))
+    shown = [f"  {n:>{width}} | {whitespace_drawn(lines[n - 1])}" for n in (above, lineno) if n]
+    text = lines[lineno - 1]
+    lead = text[: len(text) - len(text.lstrip(" \t"))]
+    spaces, tabs = lead.count(" "), lead.count("\t")
+    parts = [f"{tabs} tab" + ("s" if tabs > 1 else "")] if tabs else []
+    parts += [f"{spaces} space" + ("s" if spaces > 1 else "")] if spaces else []
+    how = f"starts with {' and '.join(parts)}" if parts else "has no indentation: it starts at column 0"
+    drawn = any(("·" in line or "→" in line) for line in shown)
+    says = f"Line {lineno} {how}" + (" (· is a space, → a tab)." if drawn else ".")
+    if "expected an indented block" in str(exc.msg):
+        says += " The lines of a block start 4 spaces further in than the line ending in “:” above them."
+    if isinstance(exc, TabError) or (tabs and spaces):
+        says += " Tabs and spaces mixed confuse Python: indent with spaces only, 4 per level."
+    return [*shown, says]
 
 
 def learner_traceback(exc: BaseException, code: str | Mapping[str, str]) -> str:

@@ -3,7 +3,9 @@
 Each compares the learner's function with ``Network.feedforward``/``backprop``/
 ``update_mini_batch`` on random networks and batches, shape first, then number by
 number, and names the first wrong entry in plain words (a sum over the batch where the
-mean was meant, a wrong sign). sgd_step must then also teach a small network XOR.
+mean was meant, a wrong sign), then what it points to (``network_slips``): for backprop the
+equation, BP1-BP4, that holds the slip; for sgd_step whether the step went uphill. sgd_step
+must then also teach a small network XOR.
 What a check works with (``Context``, ``Fail``, ``fmt``) is ``nnfs.labs.exercises.checks``'.
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnfs.labs.exercises.checks import Context, Fail, close, fmt
+from nnfs.labs.exercises.network_slips import backprop_slip, uphill
 from nnfs.maths.activations import sigmoid as ref_sigmoid
 from nnfs.maths.network import Network
 
@@ -45,36 +48,47 @@ def _compare(
     context: str,
     before: NDArray[np.float64] | None = None,
     eta: float = 0.0,
-    otherwise: str = "",
 ) -> None:
-    """An array the learner returned against the reference: its shape, then its numbers.
+    """An array the learner returned against the reference; Fail naming the first wrong entry."""
+    wrong = _mismatch(got, want, what, context, before, eta)
+    if wrong:
+        raise Fail(wrong + ".")
 
-    A wrong number gets the likely mistake where the numbers tell it: a sum over the batch
-    for the mean, a wrong sign, an output outside sigmoid's (0, 1); with ``before`` (the
-    value before an SGD step), a step that is η, the batch size or −1 times what it should
-    be. ``otherwise`` is said when none of those fits."""
+
+def _mismatch(
+    got: object,
+    want: NDArray[np.float64],
+    what: str,
+    context: str,
+    before: NDArray[np.float64] | None = None,
+    eta: float = 0.0,
+) -> str:
+    """ "" if ``got`` is ``want``; else the first wrong case in words: the shape, or the first
+    wrong number with the likely mistake where the numbers tell it: a sum over the batch for
+    the mean, a wrong sign, an output outside sigmoid's (0, 1); with ``before`` (the value
+    before an SGD step), a step that is η, the batch size or −1 times what it should be."""
     if _shape_of(got) != want.shape:
-        raise Fail(f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context}).")
+        return f"{what} has shape {_shape_of(got)}, expected {want.shape} ({context})"
     got = _finite(got, what, context)
     bad = np.flatnonzero(~close(got, want).ravel())
-    if bad.size:
-        k = np.unravel_index(bad[0], want.shape)
-        index = ", ".join(map(str, k))
-        ratio = got[k] / want[k] if want[k] != 0 else np.nan
-        note = ""
-        m = re_batch(context)
-        if before is not None and want[k] != before[k]:
-            note = _step_note(float((got[k] - before[k]) / (want[k] - before[k])), eta, m)
-        elif m and np.isclose(ratio, m) and m > 1:
-            note = (
-                f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch "
-                "instead of the mean"
-            )
-        elif np.isclose(ratio, -1):
-            note = " — the sign is wrong"
-        elif what == "the output" and not np.all((got > 0) & (got < 1)):
-            note = " — outside (0, 1), where σ's outputs always are: apply sigmoid in every layer, the last one too"
-        raise Fail(f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note or otherwise}.")
+    if not bad.size:
+        return ""
+    k = np.unravel_index(bad[0], want.shape)
+    index = ", ".join(map(str, k))
+    ratio = got[k] / want[k] if want[k] != 0 else np.nan
+    note = ""
+    m = re_batch(context)
+    if before is not None and want[k] != before[k]:
+        note = _step_note(float((got[k] - before[k]) / (want[k] - before[k])), eta, m)
+    elif m and np.isclose(ratio, m) and m > 1:
+        note = (
+            f" — {m:g} times too big: that is the batch size, so it looks like a sum over the batch instead of the mean"
+        )
+    elif np.isclose(ratio, -1):
+        note = " — the sign is wrong"
+    elif what == "the output" and not np.all((got > 0) & (got < 1)):
+        note = " — outside (0, 1), where σ's outputs always are: apply sigmoid in every layer, the last one too"
+    return f"{what}[{index}] is {fmt(got[k])}, expected {fmt(want[k])} ({context}){note}"
 
 
 def _step_note(ratio: float, eta: float, m: int) -> str:
@@ -143,14 +157,11 @@ def check_backprop(ctx: Context) -> str:
         _lists(ctx, got[0], len(bs), "nabla_b", context)
         _lists(ctx, got[1], len(ws), "nabla_w", context)
         for l in range(len(ws) - 1, -1, -1):  # the output layer first: BP1 before BP2
-            bp2 = (
-                " — the output layer's gradients are right, so BP1 is: look at BP2, which carries δ back "
-                "one layer, δˡ = (δˡ⁺¹ wˡ⁺¹) ⊙ σ′(zˡ) with the z of the layer below"
-                if l < len(ws) - 1
-                else ""
-            )
-            _compare(ctx, got[0][l], nabla_b[l], f"nabla_b[{l}]", context, otherwise=bp2)
-            _compare(ctx, got[1][l], nabla_w[l], f"nabla_w[{l}]", context, otherwise=bp2)
+            wrong_b = _mismatch(got[0][l], nabla_b[l], f"nabla_b[{l}]", context)
+            wrong_w = _mismatch(got[1][l], nabla_w[l], f"nabla_w[{l}]", context)
+            if wrong_b or wrong_w:  # the first wrong case, then the equation it points to
+                equation = backprop_slip(got[0][l], got[1][l], ws, bs, X, Y, l, bool(wrong_b), bool(wrong_w))
+                raise Fail(f"{wrong_b or wrong_w}. {equation}")
     return f"The gradients are right on {trials} random networks and batches."
 
 
@@ -175,9 +186,15 @@ def check_sgd_step(ctx: Context) -> str:
         net.update_mini_batch(X, Y, eta)
         _lists(ctx, got[0], len(ws), "the new weights", context)
         _lists(ctx, got[1], len(bs), "the new biases", context)
+        wrong = ""
         for l in range(len(ws)):
-            _compare(ctx, got[0][l], net.weights[l], f"weights[{l}]", context, before=ws0[l], eta=eta)
-            _compare(ctx, got[1][l], net.biases[l], f"biases[{l}]", context, before=bs0[l], eta=eta)
+            wrong = (
+                wrong
+                or _mismatch(got[0][l], net.weights[l], f"weights[{l}]", context, before=ws0[l], eta=eta)
+                or _mismatch(got[1][l], net.biases[l], f"biases[{l}]", context, before=bs0[l], eta=eta)
+            )
+        if wrong:  # the first wrong case, then whether the step went uphill
+            raise Fail(f"{wrong}.{uphill(got[0], got[1], ws0, bs0, net.weights, net.biases, X, Y)}")
     # Then the proof: their step, repeated, learns XOR.
     net, ws, bs = _random_net(np.random.default_rng(XOR_SEED), XOR_SIZES)
     for _ in range(XOR_STEPS):

@@ -73,3 +73,11 @@ def test_the_recorded_answers_of_nand_and_the_playground_flag_survive_a_reload()
 def test_a_damaged_table_is_dropped(table):
     raw = {"exercises": {"nand": {"passed": "x", "table": table}}}
     assert view.decode(json.dumps(raw), KEYS)["exercises"]["nand"] == {"passed": "x"}
+
+
+def test_next_exercise_follows_the_catalogue_and_ends_after_the_last():
+    catalogue = exercises.catalogue()
+    assert view.next_exercise(catalogue, "perceptron")["key"] == "nand"
+    assert view.next_exercise(catalogue, "backprop")["key"] == "sgd"
+    assert view.next_exercise(catalogue, KEYS[-1]) is None
+    assert [view.next_exercise(catalogue, k)["key"] for k in KEYS[:-1]] == list(KEYS[1:])

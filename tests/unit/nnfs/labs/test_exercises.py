@@ -369,3 +369,28 @@ def test_within_stops_an_endless_loop_at_its_deadline_and_lets_the_rest_through(
         guarded([0, 0], [-2, -2], 3)
     with pytest.raises(ZeroDivisionError):  # their exceptions pass through
         within(run_code("def f():\n    return 1 / 0\n").namespace["f"], time.perf_counter() + 1)()
+
+
+def test_an_indentation_error_draws_the_spaces_the_line_starts_with():
+    """Quoted under the message, a line at column 0 used to look indented (issue 22): the
+    line and the one above are shown after a gutter with their leading whitespace drawn."""
+    ran = run_code("def f(x):\nreturn x\n")
+    assert ran.error == (
+        "Line 2: expected an indented block after function definition on line 1\n"
+        "  1 | def f(x):\n"
+        "  2 | return x\n"
+        "Line 2 has no indentation: it starts at column 0. The lines of a block start 4 spaces further in "
+        "than the line ending in “:” above them."
+    )
+    ran = run_code("def f(x):\n    a = 1\n\n  return a\n")  # a blank line between: the code line above is shown
+    assert ran.error == (
+        "Line 4: unindent does not match any outer indentation level\n"
+        "  2 | ····a = 1\n"
+        "  4 | ··return a\n"
+        "Line 4 starts with 2 spaces (· is a space, → a tab)."
+    )
+    ran = run_code("def f():\n\tif 1:\n        return 1\n")
+    assert ran.error.endswith(
+        "  2 | →if 1:\n  3 | ········return 1\nLine 3 starts with 8 spaces (· is a space, → a tab). "
+        "Tabs and spaces mixed confuse Python: indent with spaces only, 4 per level."
+    ), ran.error

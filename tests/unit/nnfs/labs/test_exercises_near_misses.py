@@ -161,26 +161,73 @@ NEAR_MISSES = [
         "backprop",
         "σ' missing in BP2",
         _swap(B, "(delta @ weights[l]) * sigmoid_prime(zs[l - 1])", "(delta @ weights[l])"),
-        r"nabla_b\[0\]\[0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of 2 examples\) — the output layer's "
-        r"gradients are right, so BP1 is: look at BP2",
+        r"nabla_b\[0\]\[0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of 2 examples\)\. The output layer's "
+        r"gradients are right, so BP1 is: look at BP2, .* — it is missing σ′\(zˡ\)\.",
     ),
     (
         "backprop",
         "off by one: σ'(zˡ⁺¹) in BP2",
         _swap(B, "sigmoid_prime(zs[l - 1])", "sigmoid_prime(zs[l])"),
-        r"nabla_b\[0\]\[0\] is .* — the output layer's gradients are right, so BP1 is: look at BP2",
+        r"nabla_b\[0\]\[0\] is .*\. The output layer's gradients are right, so BP1 is: look at BP2, .* — it takes "
+        r"σ′ of the layer above's z",
     ),
     (
         "backprop",
         "off by one: nabla_w from the layer's own activations",
         _swap(B, "delta.T @ activations[l] / n", "delta.T @ activations[l + 1] / n"),
-        r"nabla_w\[1\] has shape \(1, 1\), expected \(1, 3\)",
+        r"nabla_w\[1\] has shape \(1, 1\), expected \(1, 3\) .*\. nabla_b\[1\] is right, so δ is right in this "
+        r"layer: the slip is in BP4",
     ),
     (
         "backprop",
         "the sum over the batch, not the mean, in nabla_w only",
         _swap(B, "delta.T @ activations[l] / n", "delta.T @ activations[l]"),
-        r"nabla_w\[1\]\[0, 0\] is .* — 2 times too big: that is the batch size",
+        r"nabla_w\[1\]\[0, 0\] is .* — 2 times too big: that is the batch size.*\. nabla_b\[1\] is right, so δ is "
+        r"right in this layer: the slip is in BP4, ∂C/∂wˡ = \(δˡ\)ᵀ aˡ⁻¹ / N",
+    ),
+    (
+        "backprop",
+        "σ' missing in BP1 (δᴸ = aᴸ − y)",
+        _swap(B, "(activations[-1] - y) * sigmoid_prime(zs[-1])", "(activations[-1] - y)"),
+        r"^nabla_b\[1\]\[0\] is .*, expected .* \(sizes \[2, 3, 1\], a batch of 2 examples\)\. Both of the output "
+        r"layer's gradients are off by exactly the factor σ′\(zᴸ\): BP1 is missing it, δᴸ = \(aᴸ − y\) ⊙ σ′\(zᴸ\)\.$",
+    ),
+    (
+        "backprop",
+        "σ'(aᴸ) for σ'(zᴸ) in BP1",
+        _swap(B, "sigmoid_prime(zs[-1])", "sigmoid_prime(activations[-1])"),
+        r"^nabla_b\[1\]\[0\] is .*\. BP1 takes σ′ of aᴸ where it needs σ′ of zᴸ",
+    ),
+    (
+        "backprop",
+        "y − a in BP1",
+        _swap(B, "(activations[-1] - y)", "(y - activations[-1])"),
+        r"^nabla_b\[1\]\[0\] is .* — the sign is wrong\. BP1 has y − aᴸ where it needs aᴸ − y",
+    ),
+    (
+        "backprop",
+        "σ'(aˡ) for σ'(zˡ) in BP2",
+        _swap(B, "sigmoid_prime(zs[l - 1])", "sigmoid_prime(activations[l])"),
+        r"^nabla_b\[0\]\[0\] is .*\. The output layer's gradients are right, so BP1 is: look at BP2, .* — it takes σ′ "
+        r"of the layer's activations",
+    ),
+    (
+        "backprop",
+        "the sum over the batch in nabla_b only (BP3)",
+        _swap(B, "delta.sum(axis=0) / n", "delta.sum(axis=0)"),
+        r"^nabla_b\[1\]\[0\] is .* — 2 times too big: .*\. nabla_w\[1\] is right, so δ is right in this layer: the "
+        r"slip is in BP3, ∂C/∂bˡ = the mean of δˡ over the batch",
+    ),
+    (
+        "backprop",
+        "the sum over the batch in both (BP3 and BP4)",
+        _swap(
+            _swap(B, "delta.sum(axis=0) / n", "delta.sum(axis=0)"),
+            "delta.T @ activations[l] / n",
+            "delta.T @ activations[l]",
+        ),
+        r"^nabla_b\[1\]\[0\] is .*\. Both nabla_b\[1\] and nabla_w\[1\] are N = 2 times too big: BP3 and BP4 take "
+        r"the mean",
     ),
     (
         "sgd",
@@ -198,7 +245,15 @@ NEAR_MISSES = [
         "sgd",
         "the gradient added",
         _swap(G, "b - eta * nb", "b + eta * nb"),
-        r"biases\[0\]\[0\] is .*, expected .* — the step goes the wrong way: w − η ∂C/∂w, against the gradient\.",
+        r"biases\[0\]\[0\] is .*, expected .* — the step goes the wrong way: w − η ∂C/∂w, against the gradient\.$",
+    ),
+    (
+        "sgd",
+        "the gradient added to the weights: the step goes uphill",
+        _swap(G, "w - eta * nw", "w + eta * nw"),
+        r"^weights\[0\]\[0, 0\] is 0\.502025, expected 0\.506564 \(.*\) — the step goes the wrong way: .*\. Your step "
+        r"went uphill: the cost on this batch rose from 0\.00960805 to 0\.00962363, where the right step lowers it to "
+        r"0\.00892296\.$",
     ),
     (
         "conv",

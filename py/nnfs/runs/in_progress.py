@@ -178,13 +178,13 @@ def _check(s: SavedRun) -> None:
         raise ValueError(f"sizes must be 2 to {MAX_LAYERS} layers of 1 to {MAX_LAYER:,} neurons, got {short(sizes)}")
     want = n_parameters(sizes)
     if len(s.weights) != 8 * want:
-        raise ValueError(
-            f"the weights hold {len(s.weights) / 8:g} numbers; a {list(sizes)} network has {want:,}"
-        )
+        raise ValueError(f"the weights hold {len(s.weights) / 8:g} numbers; a {list(sizes)} network has {want:,}")
     if not np.all(np.isfinite(s.parameters())):
         raise ValueError("the weights are not all finite numbers (the run had diverged)")
     if type(s.epoch) is not int or s.epoch < 1:
-        raise ValueError(f"epoch must be a whole number >= 1 (a run is kept once it has trained one), got {short(s.epoch)}")
+        raise ValueError(
+            f"epoch must be a whole number >= 1 (a run is kept once it has trained one), got {short(s.epoch)}"
+        )
     if s.record.epochs != s.epoch:
         raise ValueError(f"the curves end at epoch {s.record.epochs}, not at the saved epoch {s.epoch}")
     if type(s.batches_done) is not int or s.batches_done < 0:

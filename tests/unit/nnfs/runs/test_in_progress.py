@@ -206,7 +206,10 @@ def _edit(change) -> str:
         (_edit(lambda d: d.update(run_id=0)), "run_id"),
         (_edit(lambda d: d["record"].update(ended="limit")), "must end 'interrupted'"),
         (_edit(lambda d: d["record"].update(seed=-1)), "seed must be"),
-        (_edit(lambda d: d["record"]["curves"]["epoch"].append(9)), r"curves\.\w+ holds 3 values but curves.epoch holds 4"),
+        (
+            _edit(lambda d: d["record"]["curves"]["epoch"].append(9)),
+            r"curves\.\w+ holds 3 values but curves.epoch holds 4",
+        ),
     ],
 )
 def test_bad_stored_data_is_one_clear_value_error(text, says):

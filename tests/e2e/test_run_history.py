@@ -382,3 +382,103 @@ def test_dismiss_and_bad_stored_runs_in_progress_get_a_message_and_are_discarded
         assert page.get_attribute("#pg-resume", "data-state") == "none" and _count(page) == 1
     finally:
         context.close()
+
+
+def test_digits_reload_mid_run_keeps_it_and_continue_reads_with_its_weights_then_trains_on(browser, server):
+    """A Digits run reloaded after its second epoch: kept as interrupted with its two epochs;
+    Continue makes its saved weights "your network" (the pad's answer to a test image is the
+    one CPython computes from those weights) and trains on to the last epoch, with the
+    accuracies an uninterrupted run of the same seed gives."""
+    import numpy as np
+
+    from nnfs.data import mnist
+    from nnfs.maths.network import Network
+    from nnfs.runs.remote import unpack_into
+
+    from .conftest import DIGITS_LOADED, ROOT
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    state = "#digits/layers=20&cost=cross-entropy&init=scaled&eta=0.5&epochs=8&subset=3000&seed=4"
+    try:
+        app = open_app(context, server.url, state)
+        page = app.page
+        dialogs = _accepting(page)
+        page.wait_for_function(DIGITS_LOADED, timeout=180_000)
+        page.click("#dg-train")
+        # Kept in the browser at each epoch's end (after its row is written): wait for epoch 2's.
+        page.wait_for_function(
+            f"(JSON.parse(localStorage.getItem('{IN_PROGRESS}digits')) || {{}}).epoch >= 2", timeout=240_000
+        )
+        assert page.get_attribute("#dg-run", "data-state") in ("training", "scoring")
+        saved = _saved(page, "digits")
+        assert saved is not None and saved.epoch >= 2 and saved.sizes == (784, 20, 10)
+        _reload_expecting(page, dialogs, expect=True)
+
+        app.goto_lab("digits")
+        page.wait_for_function(DIGITS_LOADED, timeout=180_000)
+        assert page.get_attribute("#dg-resume", "data-state") == "offer"
+        assert f"cut off at epoch {saved.epoch}" in page.inner_text("#dg-resume-text")
+        assert page.get_attribute("#dg-runs", "data-count") == "1"
+        (run,) = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert run["ended"] == "interrupted" and run["curves"]["epoch"] == list(range(saved.epoch + 1))
+        assert "none yet" in page.inner_text("#dg-model option[value='trained']")  # not restored before Continue
+
+        page.click("#dg-resume-continue")
+        page.wait_for_function("document.getElementById('dg-using').dataset.model === 'trained'")
+        assert page.get_attribute("#dg-run", "data-state") == "loading"  # the worker loads the images first
+        page.fill("#dg-image", "0")
+        page.dispatch_event("#dg-image", "change")
+        page.click("#dg-read-test")
+        outputs = [float(v) for v in page.get_attribute("#dg-answer", "data-outputs").split(",")]
+        assert page.get_attribute("#dg-run", "data-state") == "loading"  # no training since: the saved weights
+        images, _ = mnist.load_npz(ROOT / "static" / "data" / "mnist-test.npz")
+        net = unpack_into(Network([784, 20, 10], cost="cross-entropy"), saved.weights)
+        want = net.feedforward(images[0].astype(np.float64) * mnist.SCALE)
+        assert np.allclose(outputs, np.ravel(want), rtol=1e-7, atol=1e-9)
+        assert "your network" in page.inner_text("#dg-model option[value='trained']")
+
+        page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=240_000)
+        assert page.eval_on_selector_all("#dg-epoch-log tr", "els => els.length") == 8  # the saved epochs too
+        assert page.get_attribute("#dg-runs", "data-count") == "1"  # the same run, updated
+        (run,) = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert run["ended"] == "limit" and run["curves"]["epoch"][-1] == 8
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}digits')") is None
+
+        page.click("#dg-runs-list button[data-run='1'][data-action='rerun']")
+        page.click("#dg-train")
+        page.wait_for_function("document.getElementById('dg-runs').dataset.count === '2'", timeout=240_000)
+        resumed, whole = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        for metric in ("validation_acc", "test_acc", "validation_loss", "test_loss"):
+            assert resumed["curves"][metric] == whole["curves"][metric], metric
+        _reload_expecting(page, dialogs, expect=False)
+        assert not _errors(app), _errors(app)
+    finally:
+        context.close()
+
+
+def test_a_full_storage_gets_a_message_and_training_goes_on(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = app.page
+        app.goto_lab("playground", STATE + "&epochs=400&pace=30")
+        # Fill the page's storage to the last few bytes, as years of use might.
+        page.evaluate(
+            """() => { let size = 1 << 20, i = 0;
+              while (size >= 4) { try { localStorage.setItem('filler' + i++, 'x'.repeat(size)); }
+                                  catch (e) { size = size >> 1; } } }"""
+        )
+        page.click("#pg-train")
+        page.wait_for_function(
+            "document.getElementById('pg-resume-message').textContent.includes('full')", timeout=60_000
+        )
+        assert "bad" in page.get_attribute("#pg-resume-message", "class")
+        assert page.get_attribute("#pg-stats", "data-state") == "running"  # the run goes on
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}playground')") is None
+        assert not page.locator("#app-error").is_visible()
+        page.click("#pg-pause")
+        page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'paused'")
+        assert _count(page) == 1  # kept on the page, though not in the browser's storage
+        assert not _errors(app), _errors(app)
+    finally:
+        context.close()

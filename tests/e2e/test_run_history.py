@@ -232,3 +232,253 @@ def test_digits_runs_are_kept_overlaid_and_rerun_from_the_same_seed(browser, ser
         assert not app.console_errors, app.console_errors
     finally:
         context.close()
+
+
+# --- a reload mid-run (issue 22, item 3) ---------------------------------------------------
+
+IN_PROGRESS = "nnfs-run-in-progress-"
+
+
+def _saved(page, lab: str):
+    """The run in progress the page keeps in the browser, read by the core's own checked reader."""
+    from nnfs.runs import in_progress
+
+    text = page.evaluate(f"localStorage.getItem('{IN_PROGRESS}{lab}')")
+    return None if text is None else in_progress.read(text, lab)
+
+
+def _reload_expecting(page, dialogs: list, expect: bool) -> None:
+    """Reload as a person would; the browser's "Leave site?" is accepted when it comes."""
+    before = len(dialogs)
+    page.reload()
+    page.wait_for_function("document.documentElement.dataset.labsReady", timeout=90_000)
+    came = [d for d in dialogs[before:]]
+    assert came == (["beforeunload"] if expect else []), came
+
+
+def _errors(app) -> list:
+    """Console errors, less the 404 of a model file this copy may not have yet (the Chapter 6
+    lab's pretrained convnet is made by ``./run setup``; its absence is explained in that lab)."""
+    return [e for e in app.console_errors if "status of 404" not in e]
+
+
+def _accepting(page) -> list:
+    dialogs: list = []
+
+    def on_dialog(d):
+        dialogs.append(d.type)
+        d.accept()
+
+    page.on("dialog", on_dialog)
+    return dialogs
+
+
+def test_playground_reload_mid_run_asks_first_keeps_it_as_interrupted_and_continue_goes_on(browser, server):
+    """A Playground run reloaded mid-way: the browser asks first; after the reload the run is in
+    "Your runs" as interrupted with the curves it had, and Continue puts its network back (the
+    weights the page saved, bit for bit) and trains on to the end, as an uninterrupted run does."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = app.page
+        dialogs = _accepting(page)
+        app.goto_lab("playground", "data=xor&eta=3&epochs=300&layers=5")
+        assert page.evaluate("document.documentElement.dataset.leaveGuard || 'off'") == "off"
+        _reload_expecting(page, dialogs, expect=False)  # idle: no question
+        app.goto_lab("playground", "data=xor&eta=3&epochs=300&layers=5")
+        page.select_option("#pg-pace", "30")
+        page.click("#pg-train")
+        page.wait_for_function("document.documentElement.dataset.leaveGuard === 'on'")
+        page.wait_for_function(
+            f"(localStorage.getItem('{IN_PROGRESS}playground') || '').includes('\"epoch\":') "
+            "&& +document.getElementById('pg-stats').dataset.epoch >= 20",
+            timeout=60_000,
+        )
+        assert page.get_attribute("#pg-stats", "data-state") == "running"
+        saved = _saved(page, "playground")
+        assert saved.record.ended == "interrupted" and 1 <= saved.epoch < 300
+        _reload_expecting(page, dialogs, expect=True)  # training: the browser asks first
+
+        app.goto_lab("playground")
+        assert page.evaluate("document.documentElement.dataset.leaveGuard") != "on"
+        offer = page.locator("#pg-resume-offer")
+        assert offer.is_visible()
+        assert page.get_attribute("#pg-resume", "data-state") == "offer"
+        text = page.inner_text("#pg-resume-text")
+        assert f"cut off at epoch {saved.epoch}" in text and "Continue training" in text
+        # Kept in Your runs as interrupted, with the curves it had.
+        assert _count(page) == 1
+        (run,) = _stored(page)["runs"]
+        assert run["ended"] == "interrupted" and run["curves"]["epoch"][-1] == saved.epoch
+        assert page.inner_text("#pg-runs-list tr[data-run-id='1'] td[data-label='ended']") == "interrupted"
+        stored_again = _saved(page, "playground")
+        assert stored_again.run_id == 1 and stored_again.weights == saved.weights
+
+        page.select_option("#pg-pace", "max")
+        page.click("#pg-resume-continue")
+        # The network and its picture are back at once: the model shown holds the saved weights.
+        shown = json.loads(page.text_content("#pg-model-json"))
+        flat = [x for layer in shown["weights"] for row in layer for x in row] + [
+            x for layer in shown["biases"] for x in layer
+        ]
+        assert flat == list(saved.parameters())
+        assert page.get_attribute("#pg-resume", "data-state") == "none"
+        page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'done'", timeout=180_000)
+        assert _count(page) == 1  # the same run, updated
+        (run,) = _stored(page)["runs"]
+        assert run["ended"] == "limit" and run["curves"]["epoch"][-1] == 300
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}playground')") is None  # it ended
+        assert page.evaluate("document.documentElement.dataset.leaveGuard") == "off"
+
+        # The same settings and seed, never interrupted, give the same curves (time aside; the
+        # mean mini-batch cost of the epoch it was saved in counts only the batches after it).
+        page.click("#pg-runs-list button[data-run='1'][data-action='rerun']")
+        _train(page)
+        _wait_count(page, 2)
+        resumed, whole = _stored(page)["runs"]
+        for metric in ("train_loss", "train_acc", "test_loss", "test_acc", "epoch"):
+            assert resumed["curves"][metric] == whole["curves"][metric], metric
+        _reload_expecting(page, dialogs, expect=False)  # idle again: no question
+        assert not _errors(app), _errors(app)
+    finally:
+        context.close()
+
+
+def test_dismiss_and_bad_stored_runs_in_progress_get_a_message_and_are_discarded(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        context.add_init_script(
+            "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
+            f"localStorage.setItem('{IN_PROGRESS}playground', '{{\"format\": \"nnfs-run-in-progress\", \"version\": 7}}');"
+            f"localStorage.setItem('{IN_PROGRESS}digits', '{{not json'); }}"
+        )
+        app = open_app(context, server.url)
+        page = app.page
+        app.goto_lab("playground", STATE)
+        message = page.inner_text("#pg-resume-message")
+        assert "could not be read" in message and "another version" in message and "discarded" in message
+        assert page.get_attribute("#pg-resume", "data-state") == "none"
+        assert _count(page) == 0
+        app.goto_lab("digits")
+        assert "could not be read" in page.inner_text("#dg-resume-message")
+        for lab in ("playground", "digits"):
+            assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}{lab}')") is None
+
+        # A good one: offered; Dismiss forgets the weights, the run stays in Your runs.
+        app.goto_lab("playground", STATE + "&epochs=400&pace=30")
+        dialogs = _accepting(page)
+        page.click("#pg-train")
+        page.wait_for_function(f"localStorage.getItem('{IN_PROGRESS}playground') !== null", timeout=60_000)
+        _reload_expecting(page, dialogs, expect=True)
+        app.goto_lab("playground")
+        assert page.get_attribute("#pg-resume", "data-state") == "offer"
+        page.click("#pg-resume-dismiss")
+        assert page.get_attribute("#pg-resume", "data-state") == "none"
+        assert "stays in" in page.inner_text("#pg-resume-message")
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}playground')") is None
+        assert _count(page) == 1
+        _reload_expecting(page, dialogs, expect=False)
+        app.goto_lab("playground")
+        assert page.get_attribute("#pg-resume", "data-state") == "none" and _count(page) == 1
+    finally:
+        context.close()
+
+
+def test_digits_reload_mid_run_keeps_it_and_continue_reads_with_its_weights_then_trains_on(browser, server):
+    """A Digits run reloaded after its second epoch: kept as interrupted with its two epochs;
+    Continue makes its saved weights "your network" (the pad's answer to a test image is the
+    one CPython computes from those weights) and trains on to the last epoch, with the
+    accuracies an uninterrupted run of the same seed gives."""
+    import numpy as np
+
+    from nnfs.data import mnist
+    from nnfs.maths.network import Network
+    from nnfs.runs.remote import unpack_into
+
+    from .conftest import DIGITS_LOADED, ROOT
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    state = "#digits/layers=20&cost=cross-entropy&init=scaled&eta=0.5&epochs=8&subset=3000&seed=4"
+    try:
+        app = open_app(context, server.url, state)
+        page = app.page
+        dialogs = _accepting(page)
+        page.wait_for_function(DIGITS_LOADED, timeout=180_000)
+        page.click("#dg-train")
+        # Kept in the browser at each epoch's end (after its row is written): wait for epoch 2's.
+        page.wait_for_function(
+            f"(JSON.parse(localStorage.getItem('{IN_PROGRESS}digits')) || {{}}).epoch >= 2", timeout=240_000
+        )
+        assert page.get_attribute("#dg-run", "data-state") in ("training", "scoring")
+        saved = _saved(page, "digits")
+        assert saved is not None and saved.epoch >= 2 and saved.sizes == (784, 20, 10)
+        _reload_expecting(page, dialogs, expect=True)
+
+        app.goto_lab("digits")
+        page.wait_for_function(DIGITS_LOADED, timeout=180_000)
+        assert page.get_attribute("#dg-resume", "data-state") == "offer"
+        assert f"cut off at epoch {saved.epoch}" in page.inner_text("#dg-resume-text")
+        assert page.get_attribute("#dg-runs", "data-count") == "1"
+        (run,) = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert run["ended"] == "interrupted" and run["curves"]["epoch"] == list(range(saved.epoch + 1))
+        assert "none yet" in page.inner_text("#dg-model option[value='trained']")  # not restored before Continue
+
+        page.click("#dg-resume-continue")
+        page.wait_for_function("document.getElementById('dg-using').dataset.model === 'trained'")
+        assert page.get_attribute("#dg-run", "data-state") == "loading"  # the worker loads the images first
+        page.fill("#dg-image", "0")
+        page.dispatch_event("#dg-image", "change")
+        page.click("#dg-read-test")
+        outputs = [float(v) for v in page.get_attribute("#dg-answer", "data-outputs").split(",")]
+        assert page.get_attribute("#dg-run", "data-state") == "loading"  # no training since: the saved weights
+        images, _ = mnist.load_npz(ROOT / "static" / "data" / "mnist-test.npz")
+        net = unpack_into(Network([784, 20, 10], cost="cross-entropy"), saved.weights)
+        want = net.feedforward(images[0].astype(np.float64) * mnist.SCALE)
+        assert np.allclose(outputs, np.ravel(want), rtol=1e-7, atol=1e-9)
+        assert "your network" in page.inner_text("#dg-model option[value='trained']")
+
+        page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=240_000)
+        assert page.eval_on_selector_all("#dg-epoch-log tr", "els => els.length") == 8  # the saved epochs too
+        assert page.get_attribute("#dg-runs", "data-count") == "1"  # the same run, updated
+        (run,) = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        assert run["ended"] == "limit" and run["curves"]["epoch"][-1] == 8
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}digits')") is None
+
+        page.click("#dg-runs-list button[data-run='1'][data-action='rerun']")
+        page.click("#dg-train")
+        page.wait_for_function("document.getElementById('dg-runs').dataset.count === '2'", timeout=240_000)
+        resumed, whole = json.loads(page.evaluate("localStorage.getItem('nnfs-runs-digits')"))["runs"]
+        for metric in ("validation_acc", "test_acc", "validation_loss", "test_loss"):
+            assert resumed["curves"][metric] == whole["curves"][metric], metric
+        _reload_expecting(page, dialogs, expect=False)
+        assert not _errors(app), _errors(app)
+    finally:
+        context.close()
+
+
+def test_a_full_storage_gets_a_message_and_training_goes_on(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = open_app(context, server.url)
+        page = app.page
+        app.goto_lab("playground", STATE + "&epochs=400&pace=30")
+        # Fill the page's storage to the last few bytes, as years of use might.
+        page.evaluate(
+            """() => { let size = 1 << 20, i = 0;
+              while (size >= 4) { try { localStorage.setItem('filler' + i++, 'x'.repeat(size)); }
+                                  catch (e) { size = size >> 1; } } }"""
+        )
+        page.click("#pg-train")
+        page.wait_for_function(
+            "document.getElementById('pg-resume-message').textContent.includes('full')", timeout=60_000
+        )
+        assert "bad" in page.get_attribute("#pg-resume-message", "class")
+        assert page.get_attribute("#pg-stats", "data-state") == "running"  # the run goes on
+        assert page.evaluate(f"localStorage.getItem('{IN_PROGRESS}playground')") is None
+        assert not page.locator("#app-error").is_visible()
+        page.click("#pg-pause")
+        page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'paused'")
+        assert _count(page) == 1  # kept on the page, though not in the browser's storage
+        assert not _errors(app), _errors(app)
+    finally:
+        context.close()

@@ -63,7 +63,7 @@ def rerun(lab, record: rh.RunRecord, then: Callable[[], None]) -> str | None:
     return None
 
 
-def _storage():
+def storage():
     """The browser's localStorage, or None when the browser refuses it (disabled, sandboxed)."""
     try:
         from js import localStorage
@@ -107,7 +107,8 @@ class Panel:
         html = f"""
 <div class="panel runs" id="{p}" data-count="0" data-pinned="[]" data-stored="empty">
   <h3>Your runs</h3>
-  <p class="note">Every run that ends (its epochs done, paused, or stopped by a problem) is kept here,
+  <p class="note">Every run that ends (its epochs done, paused, stopped by a problem, or interrupted
+    by a reload) is kept here,
     the last {rh.CAP}, also after a reload. <b>Pin</b> up to {rh.MAX_PINNED} to draw their curves over
     each other: the legend names the settings that differ. <b>Rerun</b> puts a run's settings back into
     the controls, with its seed, so a new run starts from the same initial weights: change one setting
@@ -150,14 +151,14 @@ class Panel:
 
     # ------------------------------------------------------------- storage
     def load(self) -> None:
-        storage = _storage()
-        if storage is None:
+        store = storage()
+        if store is None:
             self.stored = "no"
             self.say(
                 "This browser keeps no storage for this page: runs are kept until it is closed (Export keeps them)."
             )
             return
-        text = storage.getItem(STORAGE_PREFIX + self.lab)
+        text = store.getItem(STORAGE_PREFIX + self.lab)
         if text is None or is_none(text):
             return
         try:
@@ -172,12 +173,12 @@ class Panel:
             )
 
     def save(self) -> bool:
-        storage = _storage()
-        if storage is None:
+        store = storage()
+        if store is None:
             self.stored = "no"
             return False
         try:
-            storage.setItem(STORAGE_PREFIX + self.lab, self.history.to_json())
+            store.setItem(STORAGE_PREFIX + self.lab, self.history.to_json())
         except Exception:  # noqa: BLE001 - QuotaExceededError or a refusal: said in the panel
             self.stored = "no"
             self.say(
@@ -203,6 +204,26 @@ class Panel:
         self.save()
         self.render()
         return kept
+
+    def keep_as(self, run_id: int | None, record: rh.RunRecord, key: Any = None) -> rh.RunRecord:
+        """Keep ``record`` as run ``run_id`` (it takes its curves and ending, keeps its name and
+        pin), or as a new run if there is none such any more; ``key``: the lab's name for the
+        run from now on (its next ``keep`` updates it). A run interrupted by a reload is kept so."""
+        if run_id is not None and any(r.id == run_id for r in self.history.runs):
+            kept = self.history.update(run_id, record)
+        else:
+            self.history.add(record)
+            kept = record
+        if key is not None:
+            self.adopt(kept.id, key)
+        self.save()
+        self.render()
+        return kept
+
+    def adopt(self, run_id: int, key: Any) -> None:
+        """The lab's run ``key`` goes on with kept run ``run_id``: its next ``keep`` updates that run."""
+        self.keys = {i: k for i, k in self.keys.items() if k is not key}
+        self.keys[run_id] = key
 
     def clicked(self, event) -> None:
         button = event.target.closest("button")

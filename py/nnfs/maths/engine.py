@@ -139,6 +139,39 @@ class Session(Generic[L]):
         """Change η and λ between steps (they take effect at the next mini-batch)."""
         self.trainer.eta, self.trainer.lmbda = float(eta), float(lmbda)
 
+    def resume(
+        self,
+        parameters: list[NDArray[np.float64]],
+        epoch: int,
+        batches_done: int,
+        history: dict[str, list[Any]],
+        train_seconds: float,
+    ) -> None:
+        """Go on with a run that was saved part way (its page was reloaded): this new session,
+        built from the same settings and seeds, takes the saved ``parameters`` (every weight
+        matrix, then every bias vector, in layer order), curves and training time, and its
+        trainer replays the shuffles up to ``epoch`` and ``batches_done`` (``Trainer.fast_forward``).
+        Saved at an epoch's end, the run then goes on exactly as if it had never stopped;
+        saved mid-epoch, only that epoch's mean mini-batch cost counts the batches after the
+        resumption. ValueError when what was saved does not fit this session."""
+        arrays = self.network.weights + self.network.biases
+        if len(parameters) != len(arrays) or any(p.shape != a.shape for p, a in zip(parameters, arrays)):
+            raise ValueError(f"the saved weights do not fit a network of sizes {list(self.network.sizes)}")
+        if set(history) != set(self.history):
+            raise ValueError(f"the saved curves are {sorted(history)}, this run keeps {sorted(self.history)}")
+        lengths = {len(v) for v in history.values()}
+        if len(lengths) != 1 or not history["epoch"] or history["epoch"][-1] != epoch:
+            raise ValueError(f"the saved curves do not end at epoch {epoch}")
+        if not (math.isfinite(train_seconds) and train_seconds >= 0):
+            raise ValueError(f"the training time must be a finite number >= 0, got {train_seconds!r}")
+        self.trainer.fast_forward(epoch, batches_done)  # first: it checks epoch and batches_done
+        for a, p in zip(arrays, parameters):
+            a[...] = p
+        self.history = {k: [math.nan if v is None else v for v in values] for k, values in history.items()}
+        self.train_seconds = float(train_seconds)
+        self._epoch_costs = []
+        self.stop = diagnose(self.network, self._sample(), self._loss_now(), self.epoch, self._sample_scale())
+
     # ------------------------------------------------------------- training
 
     def run(self, budget: float = 0.03, until_epoch: int | None = None) -> Stop | None:

@@ -134,6 +134,24 @@ class Trainer(Generic[L]):
                     break
         return costs
 
+    def fast_forward(self, epoch: int, batches_done: int = 0) -> None:
+        """Put this fresh trainer where a trainer of the same seed stood after ``epoch``
+        epochs and ``batches_done`` mini-batches of the next, without training: the
+        shuffles of those epochs are drawn again from the same Generator, so a run resumed
+        from its saved weights goes on with the very mini-batches it would have had
+        (a page reloaded mid-run loses nothing but the time). The weights are the caller's."""
+        if self.epoch or self.batches_done:
+            raise ValueError("only a trainer that has not trained yet can be fast-forwarded")
+        if type(epoch) is not int or epoch < 0:
+            raise ValueError(f"epoch must be a whole number >= 0, got {epoch!r}")
+        if type(batches_done) is not int or not 0 <= batches_done < self.batches_per_epoch:
+            raise ValueError(
+                f"batches_done must be a whole number from 0 to {self.batches_per_epoch - 1}, got {batches_done!r}"
+            )
+        for _ in range(epoch):  # one permutation per epoch ended, as step() draws them
+            self.order = self.rng.permutation(self.n)
+        self.epoch, self.batches_done = epoch, batches_done
+
     def _update(self, X: NDArray[np.float64], T: NDArray[np.float64]) -> float:
         """One gradient-descent step on the mini-batch (X, targets T); its mean cost before
         the step. (nnfs.labs.exercises.learner_trainer replaces it with the learner's own sgd_step.)"""

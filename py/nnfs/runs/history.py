@@ -51,8 +51,9 @@ FORMAT = "nnfs-runs"
 VERSION = 1
 LABS = ("playground", "digits", "chapter3", "chapter6")
 # How a run ended: its epoch limit, the target accuracy, the learner (Pause or
-# Stop), or a problem the engine found (diverged, dead neurons, ...).
-ENDINGS = ("limit", "target", "paused", "stopped", "problem")
+# Stop), a problem the engine found (diverged, dead neurons, ...), or the page
+# going away mid-run (a reload, a closed tab: nnfs.runs.in_progress keeps what it had).
+ENDINGS = ("limit", "target", "paused", "stopped", "problem", "interrupted")
 CAP = 50
 MAX_PINNED = 4
 MAX_TEXT = 500  # ended_text
@@ -303,6 +304,12 @@ def _check_record_fields(r: RunRecord) -> None:
         raise ValueError(f"ended_text must be text of at most {MAX_TEXT} characters")
     r.settings = check_settings(r.settings)
     r.curves = check_curves(r.curves)
+
+
+def read_record(d: Any, where: str, lab: str) -> RunRecord:
+    """A record of ``lab`` from its file form (``RunRecord.to_dict``); ``where`` names it in
+    a message. ValueError on anything else (for readers of other files that hold one)."""
+    return _record(d, where, lab)
 
 
 def _record(d: Any, where: str, lab: str) -> RunRecord:

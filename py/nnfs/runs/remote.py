@@ -26,6 +26,8 @@ budget it is given (tens of milliseconds), so they take effect within one call.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import time
@@ -141,6 +143,34 @@ def unpack_into(network: L, data: bytes | bytearray | memoryview) -> L:
     return network
 
 
+def resume_session(session: TrainingSession, resume: Any) -> None:
+    """Make a new engine session go on from a saved run (a spec's ``"resume"`` entry):
+    ``{"weights": base64 of pack()'s bytes, "epoch", "batches_done", "history", "train_seconds"}``
+    (``nnfs.runs.snapshot`` writes it; ``engine.Session.resume`` applies it). ValueError on anything else."""
+    if not isinstance(session, engine.Session):
+        raise ValueError("only a Playground or Digits run can go on from saved weights")
+    if not isinstance(resume, dict) or set(resume) != {"weights", "epoch", "batches_done", "history", "train_seconds"}:
+        raise ValueError("a resume entry needs weights, epoch, batches_done, history and train_seconds")
+    if not isinstance(resume["weights"], str) or not isinstance(resume["history"], dict):
+        raise ValueError("a resume entry's weights must be base64 text and its history an object")
+    if type(resume["train_seconds"]) not in (int, float):
+        raise ValueError("a resume entry's train_seconds must be a number")
+    try:
+        data = base64.b64decode(resume["weights"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("a resume entry's weights are not base64") from None
+    network = session.network
+    arrays = network.weights + network.biases
+    flat = np.frombuffer(data, dtype="<f8")
+    if flat.size != sum(a.size for a in arrays):
+        raise ValueError(f"the saved weights hold {flat.size} numbers, not those of a {list(network.sizes)} network")
+    parts, k = [], 0
+    for a in arrays:
+        parts.append(flat[k : k + a.size].reshape(a.shape).astype(np.float64))
+        k += a.size
+    session.resume(parts, resume["epoch"], resume["batches_done"], resume["history"], float(resume["train_seconds"]))
+
+
 def _number(value: float) -> float | None:
     """A float for JSON: NaN and infinities become None (JSON has no such numbers)."""
     value = float(value)
@@ -169,7 +199,9 @@ class Sessions:
     each lab's builder. A Playground spec may carry ``"code": {"backprop": text,
     "sgd_step": text}``: the learner's code then trains it. ``keep`` (a session id)
     lets the builder carry that session's weights, epoch count and curves over to
-    the new one (a learner's new point joins a run instead of restarting it).
+    the new one (a learner's new point joins a run instead of restarting it). A spec's
+    ``"resume"`` entry (any engine kind) makes the new session go on from a run saved
+    part way in the browser (``resume_session``; ``nnfs.runs.in_progress`` writes it).
     """
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
@@ -199,7 +231,8 @@ class Sessions:
             raise ValueError(
                 f"a {kind.name} spec needs its settings as an object (config); got {type(settings).__name__}"
             )
-        options = {k: v for k, v in spec.items() if k not in ("lab", "config") and v is not None}
+        resume = spec.get("resume")
+        options = {k: v for k, v in spec.items() if k not in ("lab", "config", "resume") and v is not None}
         for key in options:
             if (kind.name, key) not in OPTIONS:
                 raise ValueError(f"a {kind.name} spec has no entry {key!r}")
@@ -207,6 +240,8 @@ class Sessions:
         session = kind.build(settings, Context(self.mnist, data, old, self.clock))
         for key, value in options.items():
             OPTIONS[(kind.name, key)](session, value)
+        if resume is not None:
+            resume_session(session, resume)
         sid = self.next_id
         self.next_id += 1
         self.sessions[sid], self.kinds[sid] = session, kind

@@ -19,10 +19,13 @@ import asyncio
 import js
 
 from app.labs.digits import form, view
+from app.labs.digits import history as digits_history
 from app.labs.digits import run as digits_run
 from app.labs.digits.state import BUSY_RUN_STATES, lab, message, state
+from app.runs import in_progress
 from app.shell.runloop import RunLoop
 from app.ui.dom import by_id, on, set_text
+from nnfs.runs.in_progress import SavedRun
 from nnfs.settings.training import TrainingConfig
 
 
@@ -44,8 +47,10 @@ class Run:
     "stopped", "done"; "idle" when it could not start) and, once the worker's session has
     started, the ``RunLoop`` that asks the worker for training (``app.labs.digits.run``)."""
 
-    def __init__(self, config: TrainingConfig):
+    def __init__(self, config: TrainingConfig, resume: SavedRun | None = None):
         self.config = config
+        self.resume = resume  # a run saved in the browser that this one goes on with (after a reload)
+        self.history_id = resume.run_id if resume is not None else None  # its record in "Your runs"
         self.state = ""  # nothing yet: train() says "loading" first
         self.loop: RunLoop | None = None
         self.ended = asyncio.Event()  # the loop asks for no more: done, stopped or failed
@@ -78,6 +83,7 @@ class Run:
 def _show_run_state(run_state: str) -> None:
     state.els["run"].setAttribute("data-state", run_state)
     busy = run_state in BUSY_RUN_STATES
+    in_progress.busy("digits", busy)  # leaving the page asks first while a run is busy
     # Training goes on while another lab is shown: its link in the navigation says so.
     link = state.els["nav"]
     if busy:
@@ -104,7 +110,13 @@ async def _train_clicked(_event) -> None:
     except ValueError as e:
         message("dg-train-message", str(e), "bad")
         return
-    run = Run(config)
+    digits_history.keeper.start()  # a new run: an interrupted one on offer is given up (it stays in Your runs)
+    await start(config)
+
+
+async def start(config: TrainingConfig, resume: SavedRun | None = None) -> None:
+    """Train a run of ``config`` (``resume``: going on from a run saved before a reload)."""
+    run = Run(config, resume)
     state.run = run
     message("dg-train-message", "")
     try:

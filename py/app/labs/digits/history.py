@@ -16,7 +16,10 @@ from app.labs.digits.form import settings_changed
 from app.labs.digits.layout import SETTINGS
 from app.labs.digits.state import lab
 from app.runs import history_panel as run_history_panel
+from app.runs import in_progress
 from nnfs.runs import history as rh
+from nnfs.runs import in_progress as ip
+from nnfs.runs.remote import pack
 from nnfs.settings.training import CONFIG_FIELDS, TrainingConfig
 
 # Short names of the settings for the legend and the list.
@@ -43,9 +46,21 @@ panel = run_history_panel.Panel(
 )
 
 
-def keep(config: TrainingConfig, history: dict[str, list[Any]], seconds: float, stop: dict | None) -> None:
+# The run in progress, kept in the browser at each epoch's end (app.runs.in_progress).
+keeper = in_progress.Keeper("dg", "digits", panel)
+
+
+def keep(
+    config: TrainingConfig,
+    history: dict[str, list[Any]],
+    seconds: float,
+    stop: dict | None,
+    run_id: int | None = None,
+) -> None:
     """A run ended (``stop``: the worker's Stop as a dict, None when the learner stopped it):
-    it joins the history once it has finished an epoch."""
+    it joins the history once it has finished an epoch (``run_id``: the kept run it goes on
+    with, a run continued after a reload), and is no longer in progress."""
+    keeper.clear()
     if len(history.get("epoch", [])) < 2:
         return
     problem = bool(stop and stop.get("problem"))
@@ -53,4 +68,20 @@ def keep(config: TrainingConfig, history: dict[str, list[Any]], seconds: float, 
     text = "Stopped." if stop is None else (f"{stop['text']} {stop.get('advice', '')}".strip())
     settings = SETTINGS.encoded(values_of(config))
     record = rh.record_of("digits", settings, config.seed, history, seconds, ended, text)
-    panel.keep(record, object())  # every Train is a run of its own
+    panel.keep_as(run_id, record)  # every Train is a run of its own
+
+
+def save_progress(
+    config: TrainingConfig, history: dict[str, list[Any]], seconds: float, net, batches_done: int, run_id: int | None
+) -> None:
+    """The run as it stands at an epoch's end (``batches_done``: of the next epoch, trained in
+    the same call), kept in the browser: a reload keeps it as interrupted, with these weights."""
+    if len(history.get("epoch", [])) < 2 or not net.is_finite():
+        return
+    position = f"epoch {history['epoch'][-1]}" + (f" (+ {batches_done} mini-batches)" if batches_done else "")
+    text = f"Interrupted at {position}: the page was closed or reloaded."
+    settings = SETTINGS.encoded(values_of(config))
+    sizes = tuple(net.sizes)
+    keeper.save(
+        ip.saved_run("digits", settings, config.seed, history, seconds, sizes, pack(net), batches_done, text, run_id)
+    )

@@ -8,7 +8,8 @@ This module wires the lab together; the work is split by concern:
 - ``form``: the training form (built from the settings table by the lab base), its preset
   and summary; ``controls``: its buttons (Train, Pause, Stop) and the run state they show;
   ``run``: the run in the training worker, on the lab base's RunLoop;
-- ``history``: the runs kept under the epoch log;
+- ``history``: the runs kept under the epoch log, and the run in progress kept in the browser;
+- ``resume``: a run a reload cut off, offered back (Continue training);
 - ``view``: pure drawing (curves, galleries, confusion matrix, bars);
 - ``state``: the state they share, in one object.
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import js
 
-from app.labs.digits import controls, data, form, models, pad, results, view
+from app.labs.digits import controls, data, form, models, pad, results, resume, view
 from app.labs.digits import history as digits_history
 from app.labs.digits.state import lab, state
 from app.ui.canvas import Canvas
@@ -112,6 +113,7 @@ def setup() -> None:
 
     pad.setup()
     digits_history.panel.build()  # the run history under the epoch log
+    resume.setup()  # a run a reload cut off: kept in the history, offered beside Train
     models.update_model_choices()
     models.update_using()
     set_html("dg-bars", view.empty_bars_html())

@@ -216,6 +216,9 @@ class Driver:
         t0 = time.perf_counter()
         predictions = await self.pull_weights()
         self.scoring_seconds = self.scoring_seconds or (time.perf_counter() - t0)
+        done = round(self.last["progress"] * self.batches_per_epoch)  # the call may go on past the epoch's end
+        seconds = self.last["train_seconds"]
+        digits_history.save_progress(self.config, h, seconds, self.net, done, self.run.history_id)
         # What the epoch's end changes, a part at a time (the browser paints and answers
         # between parts): the curves and the model's name, the pad, then the results panel.
         parts = Parts()
@@ -259,7 +262,8 @@ async def train(run) -> None:
     box = state.els["data"]
     box.setAttribute("data-sets", "test,train,validation")
     try:
-        progress = await client.start({"lab": "digits", "config": run.config.meta()})
+        resume = {"resume": run.resume.resume_spec()} if run.resume is not None else {}
+        progress = await client.start({"lab": "digits", "config": run.config.meta(), **resume})
     except Exception as e:  # noqa: BLE001 - a refused setting is shown, not swallowed
         run.set_state("idle")
         message("dg-train-message", f"Training could not start: {e}", "bad")
@@ -276,6 +280,8 @@ async def _drive(d: Driver) -> None:
     state.records.clear()
     state.position = "epoch 0"
     set_html("dg-epoch-log", "")
+    if run.resume is not None:  # going on after a reload: the saved weights, not the initial ones
+        unpack_into(d.net, run.resume.weights)
     state.models["trained"] = d.net
     state.model_names["trained"] = "your network"
     models.set_active("trained", refresh=False)
@@ -293,6 +299,8 @@ async def _drive(d: Driver) -> None:
     run.set_state("training")
     await asyncio.sleep(0)
     d.draw_curves()  # the empty plot for this run's epochs
+    if len(d.history["epoch"]) > 1:  # a resumed run: the epochs it had, their rows and curves
+        await d.log_epochs(1)
     await note_memory()
     if d.last["stop"] or run.stopped:  # nothing to train (the worker says so at once), or Stop came
         run.ended.set()
@@ -342,7 +350,7 @@ async def _finish(d: Driver, p: dict) -> None:
     await note_memory()
     models.update_using()
     pad.predict_drawing()
-    digits_history.keep(config, d.history, d.last["train_seconds"], None if stopped else stop)
+    digits_history.keep(config, d.history, d.last["train_seconds"], None if stopped else stop, run.history_id)
 
 
 async def _held(d: Driver) -> None:

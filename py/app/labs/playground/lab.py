@@ -16,8 +16,10 @@ from dataclasses import fields as config_fields
 from pyscript import document
 
 from app.labs.playground import draw, mine, points, run
+from app.labs.playground import keep as keep_progress
 from app.labs.playground.run import buttons, lab, set_state, state, status
 from app.runs import history_panel as run_history_panel
+from app.runs import in_progress
 from app.runs import worker_client as training
 from app.shell.lab import field_html
 from app.ui.dom import NumberField, by_id, on, set_text, spawn
@@ -32,6 +34,8 @@ from nnfs.labs.playground.config import (
     config_from,
     to_hash,
 )
+from nnfs.runs.in_progress import SavedRun
+from nnfs.runs.remote import unpack_into
 from nnfs.settings.table import Setting
 from pictures import playground as view
 
@@ -88,6 +92,7 @@ def setup() -> None:
     on("pg-download", "click", download)
     mine.setup(mine_changed)
     runs.build()
+    keeper.build(continue_run, keep_progress.describe)  # a run a reload cut off: kept, and offered here
     # The first session is made when the lab is first shown (start-up stays fast).
     # The worker starts after the page is ready: spawn runs it once main.start() returns.
     training.client.start_in_background()
@@ -167,6 +172,35 @@ runs = run_history_panel.Panel(
 )
 
 
+# The run in progress, kept in the browser as it trains (app.labs.playground.keep).
+keeper = in_progress.Keeper("pg", "playground", runs)
+
+
+def continue_run(saved: SavedRun) -> None:
+    """Continue training a run a reload cut off: its settings (seeds too: the same data), its
+    network, curves and epoch back on the page; the worker's new session takes its weights and
+    replays its shuffles (``nnfs.maths.engine.Session.resume``); then Train."""
+    problem = rerun(saved.record)
+    m = state.mirror
+    if problem is None and tuple(m.config.sizes) != saved.sizes:
+        problem = f"the settings make a {list(m.config.sizes)} network; the weights are {list(saved.sizes)}"
+    if problem is not None:
+        keeper.say(f"The interrupted run cannot go on ({problem}); it stays in “Your runs”.", "bad")
+        keeper.clear()
+        return
+    unpack_into(m.network, saved.weights)
+    m.history = {k: list(v) for k, v in saved.record.curves.items()}
+    m.epoch, m.train_seconds, m.stop = saved.epoch, saved.record.seconds, None
+    m.progress = saved.batches_done / -(-len(m.data.X_train) // m.config.batch)
+    m.resume, m.history_id = saved, saved.run_id
+    if saved.run_id is not None:
+        runs.adopt(saved.run_id, m.key)  # when it ends, its record in Your runs is updated
+    draw_all()
+    draw.update_model_json(m, state.hash_state)
+    keeper.say(f"Continuing “{saved.record.name}” from epoch {saved.epoch}.")
+    start(resuming=True)
+
+
 def sync_controls() -> None:
     """What depends on other settings: layer rows, the classes field, notes."""
     config = state.config
@@ -244,6 +278,8 @@ def new_session(keep_weights: bool = False) -> None:
         spawn(_carry_on(m, old))
     else:
         run.forget(old)
+        if old is not None and old.epoch:
+            keep_progress.ended()  # the run shown before is given up (Reset, new data or network)
     draw_all()
     draw.update_model_json(m, state.hash_state)
     set_state("stopped" if m.stop else ("running" if state.running else "idle"))
@@ -276,10 +312,12 @@ def mine_changed() -> None:
     mine.show(state.config, state.mirror)
 
 
-def start(step: bool = False) -> None:
+def start(step: bool = False, resuming: bool = False) -> None:
     m = state.mirror
     if state.running:
         return
+    if not resuming:
+        keeper.start()  # a run of its own: an interrupted one on offer is given up (it stays in Your runs)
     if m.stop is not None:
         status(run.problem_text(m.stop), "bad")
         return

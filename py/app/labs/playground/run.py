@@ -22,7 +22,9 @@ from js import performance, requestAnimationFrame
 from pyodide.ffi import create_once_callable
 
 from app.labs.playground import draw, mine
+from app.labs.playground import keep as keep_progress
 from app.runs import history_panel as run_history_panel
+from app.runs import in_progress
 from app.runs.worker_client import TimedOut, client
 from app.shell.lab import Lab
 from app.ui.dom import by_id, spawn
@@ -56,6 +58,8 @@ class Mirror:
         self.code = mine.code_for(config)  # the learner's backprop and sgd_step train it (None: the core)
         self.learner_steps = None  # their sgd_step's steps so far (the worker counts them)
         self.key = object()  # names this run in the run history (Train after Pause updates its record)
+        self.history_id: int | None = None  # its record's id there, once kept
+        self.resume = None  # a run saved before a reload that this one goes on from (nnfs.runs.in_progress)
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -110,10 +114,14 @@ state = PlaygroundState()
 lab = Lab("playground", SETTINGS, state=state)
 
 
-def spec(config: Config, code: dict | None = None) -> dict:
+def spec(config: Config, code: dict | None = None, resume=None) -> dict:
     """The worker's session spec: the settings as their table decodes them (JSON turns the
-    tuples into lists); ``code``: the learner's, to train with (app.labs.playground.mine)."""
-    return {"lab": "playground", "config": config.values(), **({"code": code} if code else {})}
+    tuples into lists); ``code``: the learner's, to train with (app.labs.playground.mine);
+    ``resume``: a run saved before a reload, to go on from (``SavedRun``)."""
+    extra = {"code": code} if code else {}
+    if resume is not None:
+        extra["resume"] = resume.resume_spec()
+    return {"lab": "playground", "config": config.values(), **extra}
 
 
 def ensure(m: Mirror, keep: Mirror | None = None):
@@ -129,7 +137,7 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     old = keep.sid if keep is not None else None
     timeout = mine.HANG_SECONDS if m.code else None
     try:
-        p = await client.start(spec(m.config, m.code), keep=old, timeout=timeout)
+        p = await client.start(spec(m.config, m.code, m.resume), keep=old, timeout=timeout)
     except TimedOut:
         m.sid, m.stop = None, Stop("hung", mine.hung_text())
         status(problem_text(m.stop), "bad")
@@ -268,6 +276,7 @@ async def loop(run_id: int) -> None:
             before = m.epoch + m.progress
             ended = m.update(p)
             unpack_into(m.network, weights)
+            keep_progress.save_progress(m)  # every few seconds: a reload then loses nothing
             epochs += max(0.0, m.epoch + m.progress - before)
             limit = state.goal if state.goal is not None else state.config.epochs
             if ended is not None and not (ended.kind == "goal" and m.epoch < limit):
@@ -332,6 +341,7 @@ def finished(stop) -> None:
         by_id("pg-train" if not m.stop else "pg-reset").focus()  # Pause is disabled now
     draw.frame(m)
     draw.update_model_json(m, state.hash_state)
+    keep_progress.ended()
     keep(m, stop)
     if m.progress and m.sid is not None:
         spawn(_score_held(m))
@@ -345,7 +355,8 @@ def keep(m: Mirror, stop: Stop | None) -> None:
     text = "Paused." if stop is None else (stop.message if stop.problem else stop.text)
     settings = SETTINGS.encoded(m.config.values())
     record = rh.record_of("playground", settings, m.config.seed, m.history, m.train_seconds, ended, text)
-    run_history_panel.keep("playground", record, m.key)
+    kept = run_history_panel.keep("playground", record, m.key)
+    m.history_id = kept.id if kept is not None else None
 
 
 async def _score_held(m: Mirror) -> None:
@@ -371,3 +382,4 @@ def buttons() -> None:
     by_id("pg-train").disabled = state.running or stopped
     by_id("pg-step").disabled = state.running or stopped
     by_id("pg-pause").disabled = not state.running
+    in_progress.busy("playground", state.running)  # leaving the page asks first while it trains

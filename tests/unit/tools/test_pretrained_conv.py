@@ -20,7 +20,7 @@ TEST_DATA = ROOT / "static" / "data" / "mnist-test.npz"
 README = ROOT / "README.md"
 # The shipped net's score on the 10,000 test images, as recorded when it was made (meta.test_accuracy)
 # and as the README states it: the issue asks for at least 99.2 %.
-RECORDED_CORRECT = 0
+RECORDED_CORRECT = 9926
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ import numpy as np
 from nnfs.data.mnist import SCALE, load_npz
 from nnfs.models.model_io import from_json
 
-from .test_digits import DIGITS_LOADED, PRETRAINED, TEST_NPZ, set_field, stroke
+from .test_digits import DIGITS_LOADED, PRETRAINED, TEST_NPZ, load_model, set_field, small_model_file, stroke
+
+__all__ = ["small_model_file"]  # the fixture, shared
 
 
 def _activations(page) -> np.ndarray:
@@ -22,6 +24,8 @@ def test_the_hidden_neurons_and_their_activations_are_the_pretrained_models(app)
     app.goto_lab("digits")
     page = app.page
     page.wait_for_function(DIGITS_LOADED, timeout=60_000)
+    page.wait_for_function("[...document.getElementById('dg-model').options].some(o => o.value === 'pretrained')")
+    page.select_option("#dg-model", "pretrained")
     page.wait_for_function("document.getElementById('dg-using').dataset.model === 'pretrained'", timeout=60_000)
     net = from_json(PRETRAINED.read_bytes())
     images, _labels = load_npz(TEST_NPZ)
@@ -78,3 +82,28 @@ def test_the_hidden_neurons_and_their_activations_are_the_pretrained_models(app)
     assert got.shape == (n,) and np.all((got > 0) & (got < 1))
     assert page.get_attribute("#dg-hidden", "data-draws") == draws
     page.click("#dg-clear")
+    # The convnet's download leaves the download line saying what is loaded, not "loading".
+    page.wait_for_function("document.getElementById('dg-conv-note').textContent.includes('convolutional')")
+    page.wait_for_function("document.getElementById('dg-data').dataset.state === 'ready'", timeout=10_000)
+    assert "convnet" in page.inner_text("#dg-load-text")
+
+
+def test_a_loaded_network_shows_its_own_neurons_and_the_pretrained_ones_come_back(app, small_model_file):
+    app.goto_lab("digits")
+    page = app.page
+    page.wait_for_function(DIGITS_LOADED, timeout=60_000)
+    draws = int(page.get_attribute("#dg-hidden", "data-draws") or 0)
+    load_model(page, small_model_file)
+    page.wait_for_function("document.getElementById('dg-using').dataset.model === 'file'")
+    page.wait_for_function("document.getElementById('dg-hidden').dataset.model === 'file'")
+    assert page.get_attribute("#dg-hidden", "data-neurons") == "16"
+    assert int(page.get_attribute("#dg-hidden", "data-draws")) == draws + 1
+    net = from_json(small_model_file.read_text())
+    images, _labels = load_npz(TEST_NPZ)
+    set_field(page, "#dg-image", "7")
+    page.click("#dg-read-test")
+    want = net.forward(images[7:8], scale=SCALE)[0][1][0]
+    assert np.max(np.abs(_activations(page) - want)) < 1e-12
+    page.select_option("#dg-model", "pretrained")
+    page.wait_for_function("document.getElementById('dg-hidden').dataset.model === 'pretrained'")
+    assert page.get_attribute("#dg-hidden", "data-neurons") == str(from_json(PRETRAINED.read_bytes()).sizes[1])

@@ -79,6 +79,14 @@ def test_a_neuron_shows_large_and_a_typed_weight_is_trained_on_as_in_cpython(app
     page.keyboard.press("ArrowRight")  # layer 2 has 3 neurons: the last one
     assert page.get_attribute("#pg-zoom", "data-neuron") == "2,2"
     assert "Hidden layer 2, neuron 3 of 3" in page.inner_text("#pg-zoom-text")
+    # Enter: its incoming weights in turn, from hidden-1 neuron 1, then 2.
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#pg-weight-form", "data-weight") == "1,2,0"
+    assert page.evaluate("document.activeElement.id") == "pg-weight-value"
+    page.focus("#pg-net")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#pg-weight-form", "data-weight") == "1,2,1"
+    assert float(page.get_attribute("#pg-weight-form", "data-value")) == float(net.weights[1][2, 1])
 
     # Click the line from hidden-1 neuron 4 to hidden-2 neuron 2: weights[1][1, 3].
     x0, x1 = layout.x[1] + t, layout.x[2]

@@ -3,7 +3,8 @@
 The diagram's neuron pictures are small (``pictures.playground``): pointing at one, or
 focusing the diagram and moving with the arrow keys, shows it large beside the diagram with
 its layer and index (``pictures.playground_inside.neuron_picture``, computed at the full
-grid). Clicking a weight's line opens a small form with its value; a number typed there
+grid). Clicking a weight's line (or Enter on a focused neuron: its incoming weights in turn)
+opens a small form with its value; a number typed there
 (read by the core's ``parse_number``) becomes that weight, and the run goes on from it: a
 new worker session takes over the run as it stands (weights, epoch, curves: the same
 "keep" that a new point uses) with the weight changed, and a running Train carries on with
@@ -77,6 +78,14 @@ def _key(event) -> None:
         j += -1 if key == "ArrowUp" else 1
     elif key in ("ArrowLeft", "ArrowRight"):
         l += -1 if key == "ArrowLeft" else 1
+    elif key == "Enter" and inside.neuron is not None and l > 0:
+        # The keyboard's way to a weight: Enter opens the focused neuron's incoming weights in
+        # turn (from neuron 1 of the layer to its left, then 2, ...).
+        event.preventDefault()
+        w = inside.weight
+        i = (w[2] + 1) % layout.sizes[l - 1] if w is not None and w[:2] == (l - 1, j) else 0
+        open_weight(l - 1, j, i)
+        return
     else:
         return
     event.preventDefault()

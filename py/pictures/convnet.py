@@ -9,6 +9,8 @@ Each picture is one ``(H, W, 4)`` uint8 buffer, so the page puts it on a canvas 
   tiles compare.
 * ``map_mosaic(maps, scale, columns)``: feature maps (F, h, w) of one image, activations
   drawn dark on white, one grey scale for the whole set (0 to the largest activation).
+* ``neuron_mosaic(W, side, scale)``: a fully connected layer's weights W (N, side²), each
+  neuron's incoming weights as a side x side tile: they are filters of one channel.
 * ``tile_index(x, y, layout)``: which tile a pointer is over (for the large view on hover).
 """
 
@@ -80,6 +82,16 @@ def filter_mosaic(weights: NDArray[np.float64], scale: int = 6) -> tuple[NDArray
     limit = float(np.max(np.abs(W))) or 1.0
     blank = np.isnan(values)
     return _background(diverging(np.nan_to_num(values), limit), blank), layout
+
+
+def neuron_mosaic(weights: NDArray[np.float64], side: int = 28, scale: int = 2) -> tuple[NDArray[np.uint8], Layout]:
+    """What each neuron of a layer reading a side x side image looks for: W (N, side*side), row k
+    neuron k's incoming weights, as N tiles (pixel j of tile k is weight W[k, j], row-major as
+    the image was flattened), on the diverging scale of ``filter_mosaic``."""
+    W = np.asarray(weights, dtype=np.float64)
+    if W.ndim != 2 or W.shape[1] != side * side:
+        raise ValueError(f"a layer reading {side}x{side} images has weights (N, {side * side}); got shape {W.shape}")
+    return filter_mosaic(W.reshape(len(W), 1, side, side), scale)
 
 
 def map_mosaic(maps: NDArray[np.float64], scale: int = 2, columns: int = 10) -> tuple[NDArray[np.uint8], Layout]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pictures.convnet import PAD, filter_mosaic, map_mosaic, tile_index
+from pictures.convnet import PAD, filter_mosaic, map_mosaic, neuron_mosaic, tile_index
 
 
 def test_one_channel_filters_tile_ten_to_a_row_at_the_asked_scale():
@@ -59,3 +59,20 @@ def test_bad_shapes_are_refused():
         filter_mosaic(np.zeros((3, 5, 5)))
     with pytest.raises(ValueError, match=r"\(F, h, w\)"):
         map_mosaic(np.zeros((5, 5)))
+
+
+def test_a_neurons_weight_j_is_pixel_j_of_its_tile_row_major():
+    W = np.zeros((13, 784))
+    W[7, 5 * 28 + 20] = 1.5  # neuron 7, image row 5, column 20
+    W[0, 27] = -1.5  # neuron 0, top right
+    rgba, layout = neuron_mosaic(W, scale=2)
+    assert (layout.count, layout.columns, layout.rows, layout.height) == (13, 10, 2, 56)
+    left, top = layout.origin(7)
+    blue = rgba[top + 5 * 2 + 1, left + 20 * 2]
+    assert blue[2] > blue[0] and blue[1] < 255
+    assert (rgba[top + 5 * 2, left + 19 * 2, :3] == 255).all()  # its neighbour: white
+    left, top = layout.origin(0)
+    orange = rgba[top, left + 27 * 2 + 1]
+    assert orange[0] > orange[2]
+    with pytest.raises(ValueError, match="784"):
+        neuron_mosaic(np.zeros((3, 100)))

@@ -4,7 +4,7 @@ This module wires the lab together; the work is split by concern:
 - ``data``: downloads with progress in bytes, failures and Retry;
 - ``models``: which network reads the digits, its test-set results,
   save/load/export; ``results``: the results panel;
-- ``pad``: the drawing pad and the network's answer;
+- ``pad``: the drawing pad and the network's answer; ``hidden``: what its first hidden layer learned;
 - ``form``: the training form (built from the settings table by the lab base), its preset
   and summary; ``controls``: its buttons (Train, Pause, Stop) and the run state they show;
   ``run``: the run in the training worker, on the lab base's RunLoop;
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import js
 
-from app.labs.digits import controls, data, form, models, pad, results, resume, view
+from app.labs.digits import controls, data, form, hidden, models, pad, results, resume, view
 from app.labs.digits import history as digits_history
 from app.labs.digits.state import lab, state
 from app.ui.canvas import Canvas
@@ -112,6 +112,7 @@ def setup() -> None:
     on(draw, "pointercancel", pad.pointer_up)
 
     pad.setup()
+    hidden.setup()  # what the hidden neurons learned, under the pad
     digits_history.panel.build()  # the run history under the epoch log
     resume.setup()  # a run a reload cut off: kept in the history, offered beside Train
     models.update_model_choices()

@@ -15,7 +15,7 @@ import numpy as np
 
 from app.labs.digits import pad
 from app.labs.digits import results as digits_results
-from app.labs.digits.data import LoadError, fetch_bytes
+from app.labs.digits.data import LoadError, data_ready, fetch_bytes
 from app.labs.digits.state import Parts, lab, message, state
 from app.ui import files
 from app.ui.dom import by_id, set_text, spawn
@@ -61,17 +61,27 @@ async def load_convnet() -> None:
     from nnfs.models.convnet_io import check_digit_convnet
     from nnfs.models.convnet_io import from_json as convnet_from_json
 
+    label = "Pretrained convolutional net"
     try:
-        text = await fetch_bytes(CONVNET_URL, "Pretrained convolutional net", missing_ok=True)
+        text = await fetch_bytes(CONVNET_URL, label, missing_ok=True)
         if text is None:
             raise LoadError("static/models/pretrained-conv.json is missing")
         state.convnet = check_digit_convnet(convnet_from_json(text))
     except (LoadError, ValueError) as e:
         set_text("dg-conv-note", f"(The convolutional net did not load: {e}.)")
+        _loaded(label)
         return
     state.loaded_bytes["pretrained convnet"] = len(text)
+    _loaded(label)
     set_text("dg-conv-note", "The pretrained convolutional net of chapter 6 reads every digit here too.")
     pad.predict_drawing()
+
+
+def _loaded(label: str) -> None:
+    """The download line said "loading" while the convnet came: back to what is loaded (unless
+    another download, a training run's, has taken the line over meanwhile)."""
+    if state.els["data"].getAttribute("data-file") == label:
+        data_ready()
 
 
 def update_model_choices() -> None:

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from app.labs.digits import view
+from app.labs.digits import hidden, view
 from app.labs.digits.state import SIZE, lab, state
 from app.ui.dom import by_id, set_html, set_text
 from nnfs.data import mnist
@@ -189,6 +189,7 @@ def predict_drawing() -> None:
     view.draw_seen(state.canvases["seen"], pixels)
     net = state.active_net()
     by_id("dg-seen").setAttribute("data-source", source)
+    hidden.update(net, None if empty else pixels)
     if empty:
         _no_answer("Draw a digit in the box.")
         return

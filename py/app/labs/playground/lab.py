@@ -15,7 +15,7 @@ from dataclasses import fields as config_fields
 
 from pyscript import document
 
-from app.labs.playground import draw, mine, points, run
+from app.labs.playground import draw, inside, mine, points, run
 from app.labs.playground import keep as keep_progress
 from app.labs.playground.run import buttons, lab, set_state, state, status
 from app.runs import history_panel as run_history_panel
@@ -85,6 +85,7 @@ def setup() -> None:
     on("pg-remove-layer", "click", lambda e: add_layer(-1))
     on("pg-regen", "click", new_points)
     points.setup()
+    inside.setup()  # a neuron large on hover, a weight read and changed on click
     on("pg-train", "click", lambda e: start())
     on("pg-step", "click", lambda e: start(step=True))
     on("pg-pause", "click", pause)

@@ -60,6 +60,7 @@ class Mirror:
         self.key = object()  # names this run in the run history (Train after Pause updates its record)
         self.history_id: int | None = None  # its record's id there, once kept
         self.resume = None  # a run saved before a reload that this one goes on from (nnfs.runs.in_progress)
+        self.edits: list = []  # weights the learner typed, [l, j, i, value]: the session starts with them
 
     def latest(self, key: str):
         return self.history[key][-1]
@@ -114,11 +115,14 @@ state = PlaygroundState()
 lab = Lab("playground", SETTINGS, state=state)
 
 
-def spec(config: Config, code: dict | None = None, resume=None) -> dict:
+def spec(config: Config, code: dict | None = None, resume=None, edits=None) -> dict:
     """The worker's session spec: the settings as their table decodes them (JSON turns the
     tuples into lists); ``code``: the learner's, to train with (app.labs.playground.mine);
-    ``resume``: a run saved before a reload, to go on from (``SavedRun``)."""
-    extra = {"code": code} if code else {}
+    ``resume``: a run saved before a reload, to go on from (``SavedRun``); ``edits``: weights
+    the learner typed (``nnfs.labs.playground.session.set_weights``)."""
+    extra: dict = {"code": code} if code else {}
+    if edits:
+        extra["weights"] = edits
     if resume is not None:
         extra["resume"] = resume.resume_spec()
     return {"lab": "playground", "config": config.values(), **extra}
@@ -137,7 +141,7 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     old = keep.sid if keep is not None else None
     timeout = mine.HANG_SECONDS if m.code else None
     try:
-        p = await client.start(spec(m.config, m.code, m.resume), keep=old, timeout=timeout)
+        p = await client.start(spec(m.config, m.code, m.resume, m.edits), keep=old, timeout=timeout)
     except TimedOut:
         m.sid, m.stop = None, Stop("hung", mine.hung_text())
         status(problem_text(m.stop), "bad")

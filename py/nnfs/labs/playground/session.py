@@ -170,3 +170,24 @@ def _session(settings: dict[str, Any], context: remote.Context) -> Session:
 
 
 remote.register("playground", _session, title="Playground run", live_limits=True)
+
+
+def set_weights(session: Session, edits: Any) -> None:
+    """A spec's ``"weights"``: ``[[l, j, i, value], ...]`` sets ``weights[l][j, i]`` of the new
+    session's network (the learner typed a weight in the diagram; the run goes on from it).
+    A clear ValueError for an edit that names no weight or is not a finite number."""
+    weights = session.network.weights
+    for edit in edits:
+        if not (isinstance(edit, list | tuple) and len(edit) == 4):
+            raise ValueError(f"a weight edit is [layer, to, from, value]; got {edit!r}")
+        l, j, i, value = edit
+        if not all(isinstance(k, int) for k in (l, j, i)) or not 0 <= l < len(weights):
+            raise ValueError(f"no weight layer {l!r} in a network of sizes {session.config.sizes}")
+        if not (0 <= j < weights[l].shape[0] and 0 <= i < weights[l].shape[1]):
+            raise ValueError(f"no weight [{j}, {i}] in layer {l} (its shape is {weights[l].shape})")
+        if not isinstance(value, int | float) or not np.isfinite(value):
+            raise ValueError(f"a weight must be a finite number; got {value!r}")
+        weights[l][j, i] = float(value)
+
+
+remote.register_option("playground", "weights", set_weights)

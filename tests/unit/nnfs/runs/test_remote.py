@@ -327,7 +327,7 @@ def test_every_lab_kind_is_registered_once_the_workers_imports_ran():
         "print(json.dumps([sorted(remote.KINDS), sorted(remote.OPTIONS)]))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=py, capture_output=True, text=True, check=True).stdout
-    assert json.loads(out) == [sorted(ALL_KINDS), [["playground", "code"]]]
+    assert json.loads(out) == [sorted(ALL_KINDS), [["playground", "code"], ["playground", "weights"]]]
     assert set(remote.KINDS) == ALL_KINDS  # here too (this file imported nnfs.runs.kinds)
 
 
@@ -426,3 +426,32 @@ def test_a_convnet_run_in_the_worker_equals_the_plain_trainer_and_a_file_reads_t
     assert np.array_equal(np.frombuffer(sessions.read_with(text.encode(), "test"), dtype=np.uint8), want)
     with pytest.raises(ValueError, match="no such pictures"):
         sessions.network(sid)
+
+
+def test_a_typed_weight_goes_into_the_kept_session_and_training_goes_on_from_it():
+    sessions = Sessions()
+    sid = json.loads(sessions.start(spec()))["id"]
+    json.loads(sessions.run(sid, math.inf, until_epoch=3))
+    held = Network([2, 5, 3, 2])
+    unpack_into(held, sessions.weights(sid))
+    edited = json.loads(spec())
+    edited["weights"] = [[1, 2, 4, -3.25]]
+    p = json.loads(sessions.start(json.dumps(edited), keep=sid))
+    assert p["epoch"] == 3 and p["length"] == 4  # the same run, going on
+    now = Network([2, 5, 3, 2])
+    unpack_into(now, sessions.weights(p["id"]))
+    held.weights[1][2, 4] = -3.25
+    for a, b in zip(now.weights + now.biases, held.weights + held.biases):
+        assert np.array_equal(a, b)  # that weight changed, every other one kept
+    # Training goes on from it (and moves it).
+    json.loads(sessions.run(p["id"], math.inf, until_epoch=4))
+    session = sessions.sessions[p["id"]]
+    assert session.epoch == 4 and session.network.weights[1][2, 4] != -3.25
+    for bad, match in (
+        ([[0, 9, 0, 1.0]], "no weight"),
+        ([[5, 0, 0, 1.0]], "no weight layer"),
+        ([[0, 0, 0, "x"]], "finite"),
+    ):
+        edited["weights"] = bad
+        with pytest.raises(ValueError, match=match):
+            sessions.start(json.dumps(edited), keep=sid)

@@ -96,6 +96,7 @@ def test_stop_scores_the_weights_held(app):
     for name, value in (("images", 5000), ("epochs", 3), ("scored", 200)):
         fill(page, name, value)
     page.click("#c6-train")
+    page.wait_for_function("document.getElementById('c6-run').dataset.state === 'training'", timeout=240_000)
     page.wait_for_function("Number(document.getElementById('c6-run').dataset.slices || 0) >= 3", timeout=240_000)
     page.click("#c6-stop")
     page.wait_for_function("document.getElementById('c6-run').dataset.state === 'stopped'", timeout=120_000)

@@ -8,16 +8,14 @@ import numpy as np
 from nnfs.data.mnist import SCALE, load_npz
 from nnfs.models.convnet_io import from_json
 
-from .test_digits import DIGITS_LOADED, PRETRAINED, ROOT, answer, set_field, stroke
+from .test_digits import PRETRAINED, ROOT, answer, digits, set_field, stroke  # noqa: F401 - digits: the fixture
 
 CONVNET = ROOT / "static" / "models" / "pretrained-conv.json"
 TEST_NPZ = ROOT / "static" / "data" / "mnist-test.npz"
 
 
-def test_the_convnet_answers_beside_the_chosen_network_as_cpython_does(app):
-    app.goto_lab("digits")
-    page = app.page
-    page.wait_for_function(DIGITS_LOADED, timeout=60_000)
+def test_the_convnet_answers_beside_the_chosen_network_as_cpython_does(digits):  # noqa: F811 - the fixture
+    page = digits.page
     page.wait_for_function(
         "document.getElementById('dg-conv-note').textContent.includes('convolutional')", timeout=60_000
     )

@@ -255,11 +255,18 @@ class ConvNet:
 
     def forward(self, X: ArrayLike, scale: float | None = None) -> tuple[list[Array], list[Array]]:
         """Every layer's output, one row per example (as ``Network.forward``; zs: the layers'
-        inputs to their activation), for the engine's look at dead ReLU layers."""
+        inputs to their activation), for the engine's look at dead ReLU layers; in chunks of
+        ``EVAL_CHUNK`` images (its 1,000-image sample at once held ~0.5 GB of patches)."""
         A = as_batch(X, self.sizes[0], scale)
-        logp, caches = self._forward(A, None)
-        outs = [A] + [c["out"].reshape(len(A), -1) for c in caches[:-1]] + [np.exp(logp)]
-        zs = [c["P"].reshape(len(A), -1) if "P" in c else c["Z"] for c in caches]
+        parts_out: list[list[Array]] = []
+        parts_z: list[list[Array]] = []
+        for k in range(0, max(len(A), 1), EVAL_CHUNK):  # a conv layer's patches, a chunk at a time
+            chunk = A[k : k + EVAL_CHUNK]
+            logp, caches = self._forward(chunk, None)
+            parts_out.append([chunk] + [c["out"].reshape(len(chunk), -1) for c in caches[:-1]] + [np.exp(logp)])
+            parts_z.append([c["P"].reshape(len(chunk), -1) if "P" in c else c["Z"] for c in caches])
+        outs = [np.concatenate(layer) for layer in zip(*parts_out)]
+        zs = [np.concatenate(layer) for layer in zip(*parts_z)]
         return outs, zs
 
     def evaluate(self, X: ArrayLike, y: ArrayLike, scale: float | None = None) -> tuple[float, float]:

@@ -126,9 +126,9 @@ LADDER: dict[str, Rung] = {
 }
 
 # Training images per second of each rung in the page's training worker (mini-batches of 10,
-# measured by bench/convnet.py and the lab on this project's 2-core machine): the default
+# measured by bench/chapter6.py, training each rung in the lab, on this project's 2-core machine): the default
 # number of training images is what trains in about a minute.
-PAGE_RATE = {"fc": 9000.0, "conv1": 900.0, "conv2": 500.0, "relu": 500.0, "expanded": 500.0, "dropout": 250.0}
+PAGE_RATE = {"fc": 6000.0, "conv1": 750.0, "conv2": 365.0, "relu": 375.0, "expanded": 380.0, "dropout": 180.0}
 EPOCH_SECONDS = 60.0
 
 

@@ -169,18 +169,29 @@ def train(epochs: int, seed: int, out: Path, log=print) -> dict:
         "test_accuracy": shipped.accuracy(Xt, yt, scale=SCALE),
         "history": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in h.items()} for h in history],
         "command": command(epochs, seed),
-        "data": {"source": "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)", "train_sha256": sha256(paths["train"])},
+        **provenance(paths["train"]),
+    }
+    write_model(out, to_json(net, meta=meta), meta, train_seconds, log)
+    return meta
+
+
+def provenance(train_file: Path) -> dict:
+    """Where a shipped model's data and numbers come from (the end of its meta)."""
+    return {
+        "data": {"source": "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)", "train_sha256": sha256(train_file)},
         "numpy": np.__version__,
         "precision": f"weights and biases rounded to {SIGNIFICANT_DIGITS} significant digits",
     }
-    text = to_json(net, meta=meta)
+
+
+def write_model(out: Path, text: str, meta: dict, train_seconds: float, log=print) -> None:
+    """Write a model's JSON text to ``out`` at once (a temporary file renamed: never half a file)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
     log(f"shipped (rounded) network: validation {meta['validation_accuracy']:.4f}  test {meta['test_accuracy']:.4f}")
     log(f"wrote {out} ({len(text.encode()):,} bytes) after {train_seconds:.0f} s of training")
-    return meta
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,13 +35,19 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads: one order of sums
 
-import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from train_pretrained import DATA, SIGNIFICANT_DIGITS, existing_matches, round_significant, sha256  # noqa: E402
+from train_pretrained import (  # noqa: E402
+    DATA,
+    SIGNIFICANT_DIGITS,
+    existing_matches,
+    provenance,
+    round_significant,
+    write_model,
+)
 
 from nnfs.data.mnist import SCALE, SPLIT_FILES, load_npz  # noqa: E402
 from nnfs.labs.chapter6 import ladder  # noqa: E402
@@ -135,17 +141,9 @@ def train(epochs: int, seed: int, out: Path, log=print) -> dict:
         "test_accuracy": shipped.accuracy(Xt, yt, scale=SCALE),
         "history": history,
         "command": command(epochs, seed),
-        "data": {"source": "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)", "train_sha256": sha256(paths["train"])},
-        "numpy": np.__version__,
-        "precision": f"weights and biases rounded to {SIGNIFICANT_DIGITS} significant digits",
+        **provenance(paths["train"]),
     }
-    text = to_json(net, meta=meta)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    log(f"shipped (rounded) net: validation {meta['validation_accuracy']:.4f}  test {meta['test_accuracy']:.4f}")
-    log(f"wrote {out} ({len(text.encode()):,} bytes) after {train_seconds:.0f} s")
+    write_model(out, to_json(net, meta=meta), meta, train_seconds, log)
     return meta
 
 

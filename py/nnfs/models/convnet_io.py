@@ -75,13 +75,7 @@ def layer_dict(layer: Layer) -> dict[str, Any]:
 
 
 def to_dict(net: ConvNet, meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    if not net.is_finite():
-        raise ValueError("cannot save a network with non-finite weights or biases (training diverged?)")
-    meta = dict(getattr(net, "meta", {}) or {}) if meta is None else meta
-    try:
-        json.dumps(meta, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"meta cannot be written as JSON: {e}") from None
+    meta = model_io.savable_meta(net, meta)
     d: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,

@@ -58,17 +58,24 @@ MAX_VALUES = 5_000_000
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 
-def to_dict(network: Network, meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
+def savable_meta(network: Any, meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The meta to save with ``network`` (``meta``, or the network's own), after checking that the
+    network is finite and the meta can be written as JSON: what every model format saves first."""
     if not network.is_finite():
         raise ValueError("cannot save a network with non-finite weights or biases (training diverged?)")
-    meta = network.meta if meta is None else meta
+    meta = (getattr(network, "meta", None) or {}) if meta is None else meta
     if not isinstance(meta, dict):
         raise ValueError(f"meta must be a dict, got {type(meta).__name__}")
     try:
         json.dumps(meta, allow_nan=False)
     except (TypeError, ValueError) as e:
         raise ValueError(f"meta cannot be written as JSON: {e}") from None
+    return meta
+
+
+def to_dict(network: Network, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON-ready dict for ``network``; meta defaults to ``network.meta``."""
+    meta = savable_meta(network, meta)
     d: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,

@@ -34,6 +34,7 @@ def setup() -> None:
 
 
 def show(link: str) -> None:
+    models.load_once()
     lab.show(link)
     _describe()
     look.draw()

@@ -42,7 +42,14 @@ def setup() -> None:
     on("c6-mistakes-next", "click", lambda _e: turn(1))
     on("c6-mistakes-read", "click", lambda _e: spawn(show_mistakes()))
     state.names = {"pretrained": "the pretrained convnet", "trained": "your network", "file": "the loaded file"}
-    spawn(_load_start())
+
+
+def load_once() -> None:
+    """The test images and the pretrained net, fetched the first time the lab is shown (2.6 MB a
+    learner who never opens the lab does not pay for)."""
+    if not state.loading_started:
+        state.loading_started = True
+        spawn(_load_start())
 
 
 async def _load_start() -> None:

@@ -23,6 +23,7 @@ class Chapter6State:
     texts: dict[str, str] = field(default_factory=dict)  # a model's JSON (what the worker reads the test set with)
     names: dict[str, str] = field(default_factory=dict)  # a model's name in the page
     active: str = "pretrained"
+    loading_started: bool = False  # the test set and the pretrained net are fetched when the lab is first shown
     weights_version: int = 0  # bumped when the active model's weights change (the filters redraw)
     # the image looked at: the drawing's strokes and ink, or a test image's index
     strokes: list[list[tuple[float, float]]] = field(default_factory=list)

@@ -57,31 +57,25 @@ async def load_pretrained() -> None:
 
 async def load_convnet() -> None:
     """The pretrained convolutional net of chapter 6, which answers the drawing beside the chosen
-    model (``pad``): a missing or damaged file only hides its line, with the reason in it."""
+    model (``pad``): fetched quietly after the lab's own data (it does not take over the download
+    line, which then says what the lab has loaded); a missing or damaged file only hides its line,
+    with the reason in it."""
     from nnfs.models.convnet_io import check_digit_convnet
     from nnfs.models.convnet_io import from_json as convnet_from_json
 
-    label = "Pretrained convolutional net"
     try:
-        text = await fetch_bytes(CONVNET_URL, label, missing_ok=True)
+        text = await files.fetch_bytes(CONVNET_URL, missing_ok=True)
         if text is None:
             raise LoadError("static/models/pretrained-conv.json is missing")
         state.convnet = check_digit_convnet(convnet_from_json(text))
-    except (LoadError, ValueError) as e:
+    except (LoadError, ValueError, files.FetchError) as e:
         set_text("dg-conv-note", f"(The convolutional net did not load: {e}.)")
-        _loaded(label)
         return
     state.loaded_bytes["pretrained convnet"] = len(text)
-    _loaded(label)
+    if str(state.els["data"].getAttribute("data-state")) == "ready":  # not while a run's download shows
+        data_ready()  # the line names what is loaded, the convnet too
     set_text("dg-conv-note", "The pretrained convolutional net of chapter 6 reads every digit here too.")
     pad.predict_drawing()
-
-
-def _loaded(label: str) -> None:
-    """The download line said "loading" while the convnet came: back to what is loaded (unless
-    another download, a training run's, has taken the line over meanwhile)."""
-    if state.els["data"].getAttribute("data-file") == label:
-        data_ready()
 
 
 def update_model_choices() -> None:

@@ -463,3 +463,42 @@ def test_an_endless_perceptron_rule_cannot_freeze_the_page(learner):
     expect(page.locator("#pc-canvas")).to_have_attribute("data-corners", "1,1,1,0")  # the core's rule, drawn in full
     page.click("#pc-preset-or")  # the page answers
     expect(page.locator("#pc-canvas")).to_have_attribute("data-corners", "0,1,1,1")
+
+
+MY_CONV = '''import numpy as np
+
+
+def convolve(image, kernel):
+    k = kernel.shape[0]
+    h, w = image.shape[0] - k + 1, image.shape[1] - k + 1
+    out = np.zeros((h, w))
+    for i in range(k):
+        for j in range(k):
+            out += kernel[i, j] * image[i : i + h, j : j + w]
+    return out
+
+
+def max_pool(feature_map, size):
+    h, w = feature_map.shape[0] // size, feature_map.shape[1] // size
+    return feature_map[: h * size, : w * size].reshape(h, size, w, size).max(axis=(1, 3))
+'''
+
+
+def test_the_chapter6_lab_draws_layer_1_with_the_learners_convolve_and_max_pool(learner):
+    """Once exercise 10 has passed, "Use my convolve and max_pool" draws the first conv layer's maps
+    with the learner's functions, and the lab says they equal the core's."""
+    page = learner.page
+    record = _stored(page)
+    record["exercises"]["conv"] = {"passed": MY_CONV}
+    record["use"]["convolve"] = True
+    _store(page, record)
+    learner.goto_lab("chapter6")
+    page.wait_for_function("document.getElementById('c6-look').dataset.model === 'pretrained'", timeout=90_000)
+    page.fill("#c6-image", "0")
+    page.click("#c6-read-test")
+    expect(page.locator("#c6-look")).to_have_attribute("data-source", "test:0")
+    expect(page.locator("#c6-look")).to_have_attribute("data-mine", "yes")
+    expect(page.locator("#c6-mine")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#c6-mine-note")).to_contain_text("they equal the core's")
+    page.click("#c6-mine")  # off: the core's maps
+    expect(page.locator("#c6-look")).to_have_attribute("data-mine", "no")

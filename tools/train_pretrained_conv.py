@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from train_pretrained import (  # noqa: E402
     DATA,
     SIGNIFICANT_DIGITS,
-    existing_matches,
+    make,
     provenance,
     round_significant,
     write_model,
@@ -158,21 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.seed < 0:
         parser.error("--epochs must be >= 1 and --seed >= 0")
-    if args.if_missing:
-        ok, why = existing_matches(args.out, recipe(args.epochs, args.seed), load=from_json)
-        if ok:
-            print(why)
-            return 0
-        print(f"{why}: training it")
-    try:
-        meta = train(args.epochs, args.seed, args.out)
-    except (FileNotFoundError, RuntimeError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    if meta["test_accuracy"] < MIN_TEST_ACCURACY:
-        print(f"warning: test accuracy {meta['test_accuracy']:.4f} is below {MIN_TEST_ACCURACY}", file=sys.stderr)
-        return 1
-    return 0
+    return make(args, recipe(args.epochs, args.seed), train, MIN_TEST_ACCURACY, load=from_json)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import train_pretrained
 import train_pretrained_conv as tpc
 
 from nnfs.data.mnist import SCALE, load_npz
@@ -43,9 +44,11 @@ def test_it_is_the_expanded_rung_of_the_ladder(net):
 
 
 def test_if_missing_accepts_the_shipped_file_and_no_other_recipe(net):
-    ok, why = tpc.existing_matches(MODEL, tpc.recipe(tpc.DEFAULT_EPOCHS, tpc.DEFAULT_SEED), load=from_json)
+    ok, why = train_pretrained.existing_matches(MODEL, tpc.recipe(tpc.DEFAULT_EPOCHS, tpc.DEFAULT_SEED), load=from_json)
     assert ok, why
-    ok, _ = tpc.existing_matches(MODEL, tpc.recipe(tpc.DEFAULT_EPOCHS + 1, tpc.DEFAULT_SEED), load=from_json)
+    ok, _ = train_pretrained.existing_matches(
+        MODEL, tpc.recipe(tpc.DEFAULT_EPOCHS + 1, tpc.DEFAULT_SEED), load=from_json
+    )
     assert not ok
 
 

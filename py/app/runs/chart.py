@@ -33,6 +33,18 @@ from app.ui.canvas import Canvas
 
 AXIS, GRID, TEXT = "#8a94a3", "#eceff2", "#5b6675"
 
+# Charts drawn while their lab was hidden (set up off screen, a run's record loaded): their
+# text was sized for an estimated width, so they draw again when shown (``redraw_shown``).
+_drawn_hidden: dict[str, tuple] = {}
+
+
+def redraw_shown() -> None:
+    """Draw again, at their real displayed size, the charts drawn while hidden that are now shown."""
+    for element_id, args in list(_drawn_hidden.items()):
+        canvas = Canvas(element_id)
+        if float(canvas.element.getBoundingClientRect().width) > 0:
+            draw(canvas, *args)
+
 
 def draw(
     canvas: Canvas,
@@ -43,16 +55,22 @@ def draw(
     empty: str = "",
 ) -> runs_view.ChartLayout:
     """Draw the runs' curves of one metric (see the module docstring)."""
-    chart = runs_view.layout(series, metric, canvas.width, canvas.height, x_max, y_range)
+    g = canvas.grow()  # text and the room it takes grow together on a small screen
+    element_id = str(canvas.element.id)
+    if canvas.estimated:
+        _drawn_hidden[element_id] = (series, metric, x_max, y_range, empty)
+    else:
+        _drawn_hidden.pop(element_id, None)
+    chart = runs_view.layout(series, metric, canvas.width, canvas.height, x_max, y_range, scale=g)
     canvas.element.setAttribute("data-series", json.dumps(chart.hooks()))
     canvas.clear()
     x, y, w, h = chart.box
     canvas.fill_stroke("".join(f"M{x} {ty:.1f}H{x + w}" for ty, _ in chart.y_ticks), stroke=GRID, width=1)
     canvas.fill_stroke(f"M{x} {y}V{y + h}H{x + w}", stroke=AXIS, width=1)
-    canvas.texts([(text, x - 5, ty) for ty, text in chart.y_ticks], TEXT, 11, align="right")
-    canvas.texts([(text, tx, y + h + 12) for tx, text in chart.x_ticks], TEXT, 11)
-    canvas.texts([("epoch", x + w, y + h + 25)], TEXT, 11, align="right")
-    canvas.texts([(runs_view.metric_label(metric), x, 3)], TEXT, 11, align="left", baseline="top")
+    canvas.texts([(text, x - 5 * g, ty) for ty, text in chart.y_ticks], TEXT, 11, align="right")
+    canvas.texts([(text, tx, y + h + 12 * g) for tx, text in chart.x_ticks], TEXT, 11)
+    canvas.texts([("epoch", x + w, y + h + 25 * g)], TEXT, 11, align="right")
+    canvas.texts([(runs_view.metric_label(metric), x, 3 * g)], TEXT, 11, align="left", baseline="top")
     if not series:
         if empty:
             canvas.text(empty, x + w / 2, y + h / 2, TEXT, 13)
@@ -65,9 +83,9 @@ def draw(
     for (_text, colour, dash, lx, ly), line in zip(chart.legend, chart.lines):
         ctx.setLineDash(to_js(list(dash)))
         ctx.lineDashOffset = line.dash_offset
-        canvas.fill_stroke(f"M{lx} {ly}H{lx + runs_view.LEGEND_SWATCH - 4}", stroke=colour, width=2)
+        canvas.fill_stroke(f"M{lx} {ly}H{lx + (runs_view.LEGEND_SWATCH - 4) * g}", stroke=colour, width=2)
     ctx.setLineDash(to_js([]))
     ctx.lineDashOffset = 0
-    items = [(text, lx + runs_view.LEGEND_SWATCH, ly) for text, _c, _d, lx, ly in chart.legend]
+    items = [(text, lx + runs_view.LEGEND_SWATCH * g, ly) for text, _c, _d, lx, ly in chart.legend]
     canvas.texts(items, "#1b2430", 11, align="left")
     return chart

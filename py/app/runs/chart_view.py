@@ -206,8 +206,11 @@ def layout(
     height: float,
     x_max: float | None = None,
     y_range: tuple[float, float] | None = None,
+    scale: float = 1.0,
 ) -> ChartLayout:
-    """Where the axes, ticks, curves and legend go (see the module docstring)."""
+    """Where the axes, ticks, curves and legend go (see the module docstring). ``scale``
+    grows the room kept for text (margins, legend rows) with the text itself: a chart shown
+    at half its pixel width on a phone draws its text twice as large (app.ui.canvas)."""
     data = [_arrays(s) for s in series]
     all_x = np.concatenate([_finite(x) for x, _ in data]) if data else np.zeros(0)
     all_y = np.concatenate([_finite(y) for _, y in data]) if data else np.zeros(0)
@@ -222,8 +225,9 @@ def layout(
         y_lo, y_hi = 0.0, 1.0
     else:
         y_lo, y_hi = 0.0, round_top(float(all_y.max()) if all_y.size else 1.0)
-    bx, by = float(MARGIN_LEFT), float(MARGIN_TOP)
-    bw, bh = max(width - MARGIN_LEFT - MARGIN_RIGHT, 1.0), max(height - MARGIN_TOP - MARGIN_BOTTOM, 1.0)
+    bx, by = MARGIN_LEFT * scale, MARGIN_TOP * scale
+    bw = max(width - (MARGIN_LEFT + MARGIN_RIGHT) * scale, 1.0)
+    bh = max(height - (MARGIN_TOP + MARGIN_BOTTOM) * scale, 1.0)
 
     def px(x: NDArray[np.float64] | float) -> NDArray[np.float64]:
         return bx + (np.asarray(x, dtype=np.float64) - x_lo) / (x_hi - x_lo) * bw
@@ -246,10 +250,11 @@ def layout(
         )
     # The legend sits where curves seldom go: top right for losses (they fall),
     # bottom right for accuracies (they rise). Its width is estimated from the text.
-    wide = max((len(ln.label) for ln in lines), default=0) * LEGEND_CHAR + LEGEND_SWATCH + 8
+    wide = (max((len(ln.label) for ln in lines), default=0) * LEGEND_CHAR + LEGEND_SWATCH + 8) * scale
     lx = max(bx + 4, bx + bw - wide)
-    top = by + 10.0 if not is_fraction(metric) else by + bh - 8.0 - LEGEND_LINE * (len(lines) - 1)
-    legend = [(ln.label, ln.colour, ln.dash, lx, top + LEGEND_LINE * i) for i, ln in enumerate(lines)]
+    row = LEGEND_LINE * scale
+    top = by + 10.0 * scale if not is_fraction(metric) else by + bh - 8.0 * scale - row * (len(lines) - 1)
+    legend = [(ln.label, ln.colour, ln.dash, lx, top + row * i) for i, ln in enumerate(lines)]
     return ChartLayout(metric, (bx, by, bw, bh), (x_lo, x_hi), (y_lo, y_hi), x_ticks, y_ticks, lines, legend)
 
 

@@ -28,8 +28,10 @@ import numpy as np
 from pyodide.ffi import create_proxy
 from pyscript import document, window
 
+from app.runs import chart as runs_chart
 from app.shell import offline, registry
-from app.ui import dom
+from app.ui import dom, pin
+from app.ui.canvas import Layout
 from nnfs.maths.selfcheck import parity_workload
 
 _t0 = time.perf_counter()
@@ -44,6 +46,8 @@ class ShellState:
     modules: dict[str, str] = field(default_factory=dict)  # lab name -> its module's name, for the labs not set up yet
     background: asyncio.Task | None = None  # the task setting up the labs not on screen (a reference keeps it alive)
     current: str | None = None  # the lab on screen
+    width: float = 0.0  # the window's width when the lab on screen last drew
+    redraw: asyncio.TimerHandle | None = None  # a redraw waiting for a resize to settle
 
 
 state = ShellState()
@@ -101,6 +105,7 @@ def route(_event=None) -> None:
         state.labs[state.current].hide()
     for lab_name, section in state.sections.items():
         section.hidden = lab_name != name
+    Layout.changed()  # the lab's canvases now have a displayed size: its drawing measures it
     for link in document.querySelectorAll("#nav a"):
         if link.getAttribute("data-lab") == name:
             link.setAttribute("aria-current", "page")
@@ -113,12 +118,27 @@ def route(_event=None) -> None:
     if module is not None and hasattr(module, "show"):
         try:
             module.show(rest)  # the rest of the address after #NAME/
+            runs_chart.redraw_shown()  # its charts drawn while it was hidden, at their real size now
         except Exception as exc:  # noqa: BLE001 - reported in the page
             dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
     if changed:
         if not first_load:
             focus_heading(state.sections[name])
         document.documentElement.dataset.lab = name
+    pin.update()  # which picture of the lab now on screen may stay at the top of a phone's screen
+
+
+def resized(_event=None) -> None:
+    """A new window width (a phone turned, a window dragged) displays every canvas at a new
+    scale, so the lab on screen draws again once the resizing settles and its canvas text
+    stays readable (app.ui.canvas). A height-only change (a phone's address bar) draws nothing."""
+    width = float(window.innerWidth)
+    if width == state.width:
+        return
+    state.width = width
+    if state.redraw is not None:
+        state.redraw.cancel()
+    state.redraw = asyncio.get_event_loop().call_later(0.2, route)
 
 
 def start() -> None:
@@ -129,6 +149,9 @@ def start() -> None:
         state.modules[lab.name] = lab.module
     dom.on("app-error-close", "click", lambda e: dom.clear_error())
     window.addEventListener("hashchange", create_proxy(route))
+    state.width = float(window.innerWidth)
+    window.addEventListener("resize", create_proxy(resized))
+    pin.start()
     # Test hook: the parity test compares this with CPython's result for the same seed.
     window.nnfsParity = create_proxy(lambda seed: json.dumps(parity_workload(int(seed))))
     route()  # sets up the lab on screen, if any

@@ -16,6 +16,22 @@ from pyscript import document
 from app.ui.dom import by_id
 from pictures.paths import circle_path, rect_path, svg_path
 
+# The smallest text a learner should have to read, in CSS pixels. A canvas is drawn in its own
+# pixels and scaled by CSS to the width it is given: a 760-pixel chart on a 358 px phone column
+# would shrink 12 px text to under 6 px. So text is drawn at least this tall *as displayed*.
+MIN_TEXT_CSS_PX = 11
+
+
+class Layout:
+    """When the page's layout may have changed (a lab shown, the window resized), every
+    canvas's cached display scale is stale: ``changed()`` moves the generation on."""
+
+    generation = 0
+
+    @classmethod
+    def changed(cls) -> None:
+        cls.generation += 1
+
 
 class Canvas:
     """A canvas element and its cached 2-D context, with a few drawing verbs."""
@@ -26,6 +42,9 @@ class Canvas:
         self.width = int(self.element.width)
         self.height = int(self.element.height)
         self._scratch = None  # an off-screen canvas for scaled images
+        self._css_width = 0.0  # the width CSS gives the canvas, as last measured (0: not known)
+        self._css_generation = -1
+        self.estimated = False  # its displayed width was estimated (hidden when it last measured)
 
     def resize(self, width: int, height: int) -> None:
         """Give the canvas a new size in pixels (this also clears it)."""
@@ -33,6 +52,35 @@ class Canvas:
         if width != self.width or height != self.height:
             self.element.width, self.element.height = width, height
             self.width, self.height = width, height
+            self._css_generation = -1  # its displayed width may follow
+
+    def px_per_css_px(self) -> float:
+        """Canvas pixels per CSS pixel as the canvas is displayed (2.1 for a 760-pixel chart
+        shown 358 px wide). Measured once per layout generation; a hidden canvas (a lab set
+        up off screen) is estimated from the window's width, on the small side, so its text
+        errs large rather than unreadable until the lab is shown and draws again."""
+        if self._css_generation != Layout.generation:
+            width = self.displayed_width()
+            self.estimated = width <= 0
+            if self.estimated:
+                viewport = float(document.documentElement.clientWidth) or float(self.width)
+                return self.width / max(1.0, min(float(self.width), viewport - 32.0))
+            self._css_width, self._css_generation = width, Layout.generation
+        return self.width / self._css_width
+
+    def displayed_width(self) -> float:
+        """The width CSS gives the canvas now, in CSS pixels (0 while it is hidden)."""
+        return float(self.element.getBoundingClientRect().width)
+
+    def grow(self) -> float:
+        """How much larger than its nominal size text must be drawn to stay readable here
+        (1 on a desktop; about 2 for a wide chart on a phone). Layout that holds text (an
+        axis margin, a label's offset) multiplies by it too, so the text keeps its room."""
+        return max(1.0, self.px_per_css_px())
+
+    def font_px(self, size: float) -> float:
+        """The font size to draw ``size``-pixel text at: never under MIN_TEXT_CSS_PX as displayed."""
+        return max(float(size), MIN_TEXT_CSS_PX * self.px_per_css_px())
 
     # -- whole-canvas operations
     def clear(self, color: str | None = "#ffffff") -> None:
@@ -143,7 +191,7 @@ class Canvas:
     def texts(self, items, color="#1b2430", size=12, align="center", baseline="middle", bold=False) -> None:
         """Draw many strings [(s, x, y), ...] in one style (the style is set once)."""
         ctx = self.ctx
-        ctx.font = f"{'600 ' if bold else ''}{size}px system-ui, sans-serif"
+        ctx.font = f"{'600 ' if bold else ''}{self.font_px(size):.1f}px system-ui, sans-serif"
         ctx.fillStyle = color
         ctx.textAlign = align
         ctx.textBaseline = baseline
@@ -151,12 +199,7 @@ class Canvas:
             ctx.fillText(str(s), x, y)
 
     def text(self, s, x, y, color="#1b2430", size=12, align="center", baseline="middle", bold=False) -> None:
-        ctx = self.ctx
-        ctx.font = f"{'600 ' if bold else ''}{size}px system-ui, sans-serif"
-        ctx.fillStyle = color
-        ctx.textAlign = align
-        ctx.textBaseline = baseline
-        ctx.fillText(str(s), x, y)
+        self.texts([(s, x, y)], color, size, align, baseline, bold)
 
     def event_xy(self, event) -> tuple[float, float]:
         """A mouse/pointer event's position in canvas pixels (the canvas may be scaled by CSS)."""
@@ -171,6 +214,8 @@ def plot_axes(canvas: Canvas, x_range, y_range, margin=30, ticks_x=(), ticks_y=(
     w, h = canvas.width, canvas.height
     x0, x1 = x_range
     y0, y1 = y_range
+    g = canvas.grow()  # on a small screen the labels grow (MIN_TEXT_CSS_PX), and their room with them
+    margin *= g
 
     def px(x):
         return margin + (x - x0) / (x1 - x0) * (w - 1.5 * margin)
@@ -181,13 +226,13 @@ def plot_axes(canvas: Canvas, x_range, y_range, margin=30, ticks_x=(), ticks_y=(
     # The axes and every tick as one path, the tick labels with one style: a few bridge calls
     # instead of a dozen per tick (a plot redrawn during training must stay cheap).
     marks = [(px(x0), py(y0), px(x1), py(y0)), (px(x0), py(y0), px(x0), py(y1))]
-    marks += [(px(t), py(y0), px(t), py(y0) + 4) for t in ticks_x]
-    marks += [(px(x0) - 4, py(t), px(x0), py(t)) for t in ticks_y]
+    marks += [(px(t), py(y0), px(t), py(y0) + 4 * g) for t in ticks_x]
+    marks += [(px(x0) - 4 * g, py(t), px(x0), py(t)) for t in ticks_y]
     canvas.fill_stroke("".join(f"M{a:.2f} {b:.2f}L{c:.2f} {d:.2f}" for a, b, c, d in marks), stroke="#8a94a3")
-    canvas.texts([(f"{t:g}", px(t), py(y0) + 13) for t in ticks_x], "#5b6675", 11)
-    canvas.texts([(f"{t:g}", px(x0) - 7, py(t)) for t in ticks_y], "#5b6675", 11, align="right")
+    canvas.texts([(f"{t:g}", px(t), py(y0) + 13 * g) for t in ticks_x], "#5b6675", 11)
+    canvas.texts([(f"{t:g}", px(x0) - 7 * g, py(t)) for t in ticks_y], "#5b6675", 11, align="right")
     if label_x:
-        canvas.text(label_x, px(x1), py(y0) - 10, "#5b6675", 12, align="right")
+        canvas.text(label_x, px(x1), py(y0) - 10 * g, "#5b6675", 12, align="right")
     if label_y:
-        canvas.text(label_y, px(x0) + 6, py(y1) + 2, "#5b6675", 12, align="left", baseline="top")
+        canvas.text(label_y, px(x0) + 6 * g, py(y1) + 2 * g, "#5b6675", 12, align="left", baseline="top")
     return px, py

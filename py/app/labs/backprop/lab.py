@@ -76,9 +76,25 @@ def setup() -> None:
     rebuild()
 
 
+# The network's canvas: 640 x 340 pixels where there is room. On a phone it would be shown at
+# half that, its neurons' numbers unreadable and wider than the neurons, so there it is drawn
+# at the width it is shown, pixel for CSS pixel (a little taller than half, for the labels).
+NET_SIZE, PHONE_NET_HEIGHT, PHONE_BELOW = (640, 340), 300, 480
+
+
+def _fit_net_canvas() -> None:
+    cv = state.net_canvas
+    shown = cv.displayed_width()
+    if 0 < shown < PHONE_BELOW:
+        cv.resize(round(shown), PHONE_NET_HEIGHT)
+    elif shown:
+        cv.resize(*NET_SIZE)
+
+
 def show(link: str) -> None:
     lab.show(link)
     rebuild()
+    backprop_speed.draw()  # drawn at set-up off screen: again at the size it is shown
 
 
 def hide() -> None:
@@ -109,6 +125,7 @@ def rebuild() -> None:
     )
     state.X, state.T = default_examples(v["seed"], sizes[0], sizes[-1], v["m"])
     state.edited, state.example = False, 0
+    _fit_net_canvas()
     state.layout = view.layout(sizes, state.net_canvas.width, state.net_canvas.height)
     if state.sel is not None and not _valid(state.sel, sizes):
         state.sel = None

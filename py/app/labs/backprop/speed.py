@@ -252,13 +252,21 @@ def _set_state(name: str) -> None:
 
 
 # -- drawing ------------------------------------------------------------------------------
+def _margins(cv: Canvas) -> tuple[float, float, float, float]:
+    """Left, right, top, bottom: room for the labels, grown with them on a small screen."""
+    g = cv.grow()
+    return MARGIN_L * g, MARGIN_R * g, MARGIN_T * g, MARGIN_B * g
+
+
 def _axis(cv: Canvas) -> tuple[float, float]:
-    top, bottom = MARGIN_T, cv.height - MARGIN_B
+    left, right, top_margin, bottom_margin = _margins(cv)
+    top, bottom = top_margin, cv.height - bottom_margin
     for t in view.log_ticks():
         y = view.log_y(t, top, bottom)
-        cv.line(MARGIN_L, y, cv.width - MARGIN_R, y, "#eef0f3")
-        cv.text(f"10{sup(round(math.log10(t)))}" if t != 1 else "1", MARGIN_L - 6, y, "#5b6675", 11, align="right")
-    cv.line(MARGIN_L, top, MARGIN_L, bottom, "#8a94a3")
+        cv.line(left, y, cv.width - right, y, "#eef0f3")
+        label = f"10{sup(round(math.log10(t)))}" if t != 1 else "1"
+        cv.text(label, left - 6 * cv.grow(), y, "#5b6675", 11, align="right")
+    cv.line(left, top, left, bottom, "#8a94a3")
     return top, bottom
 
 
@@ -322,12 +330,13 @@ def _draw_bars() -> None:
     runs = _shown()
     if not runs:
         cv.element.setAttribute("data-bars", "[]")
-        cv.text(
-            "Press Run to measure each hidden layer's speed of learning.", cv.width / 2, cv.height / 2, "#5b6675", 13
-        )
+        line = 16 * cv.grow()
+        cv.text("Press Run to measure each hidden", cv.width / 2, cv.height / 2 - line / 2, "#5b6675", 13)
+        cv.text("layer's speed of learning.", cv.width / 2, cv.height / 2 + line / 2, "#5b6675", 13)
         return
     groups = [(run.norms[0], run.norms[-1]) for _, run, _ in runs]
-    boxes = view.bar_boxes(groups, MARGIN_L + 12, cv.width - MARGIN_L - MARGIN_R - 12, top, bottom)
+    left, right, _top, _bottom = _margins(cv)
+    boxes = view.bar_boxes(groups, left + 12, cv.width - left - right - 12, top, bottom)
     drawn = []
     for r, l, when, (x, y, w, h) in boxes:
         colour = view.LAYER_COLORS[l % len(view.LAYER_COLORS)]
@@ -340,7 +349,7 @@ def _draw_bars() -> None:
     cv.element.setAttribute("data-bars", json.dumps(drawn))
     for r in range(len(runs)):
         xs = [b[0] for rr, _, _, b in boxes if rr == r]
-        cv.text(f"run {r + 1}", (min(xs) + max(xs)) / 2 + 10, bottom + 14, "#5b6675", 11)
+        cv.text(f"run {r + 1}", (min(xs) + max(xs)) / 2 + 10, bottom + 14 * cv.grow(), "#5b6675", 11)
 
 
 def _draw_curves() -> None:
@@ -352,9 +361,11 @@ def _draw_curves() -> None:
         return
     run = runs[-1][1]
     epochs = max(state.lab["sp_epochs"], 1)
-    x0, x1 = MARGIN_L, cv.width - MARGIN_R
+    left, right, _top, _bottom = _margins(cv)
+    g = cv.grow()
+    x0, x1 = left, cv.width - right
     for l in range(run.hidden_layers):
         xs, ys = view.curve_points(run.norms, l, x0, x1, top, bottom, epochs)
         cv.polyline(xs, ys, view.LAYER_COLORS[l % len(view.LAYER_COLORS)], 2)
-        cv.text(f"layer {l + 1}", x1 - 4, MARGIN_T + 12 * (l + 1), view.LAYER_COLORS[l % 4], 11, align="right")
-    cv.text(f"epochs 0–{epochs} ({runs[-1][0]})", (x0 + x1) / 2, cv.height - 8, "#5b6675", 11)
+        cv.text(f"layer {l + 1}", x1 - 4, top + 12 * g * (l + 1), view.LAYER_COLORS[l % 4], 11, align="right")
+    cv.text(f"epochs 0–{epochs} ({runs[-1][0]})", (x0 + x1) / 2, cv.height - 8 * g, "#5b6675", 11)

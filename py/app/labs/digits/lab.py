@@ -133,6 +133,9 @@ def show(link: str = "") -> None:
         (predictions,) = state.results_later
         state.results_later = None
         spawn(models.refresh_results(predictions))
+    # The curves were drawn at set-up off screen: again at the size they are shown.
+    epochs = state.run.config.epochs if getattr(state.run, "config", None) is not None else int(lab["epochs"])
+    view.draw_curves(state.canvases["curves"], state.records, epochs, state.pretrained_accuracy)
     if not state.started:
         state.started = True
         spawn(_initial_load())

@@ -44,7 +44,10 @@ def draw(canvas: Canvas, circuit, geo, wires, routes, signal, hover=None) -> Non
     boxes = {n: (geo.pos[n][0] - geo.node_w / 2, geo.pos[n][1] - geo.node_h / 2, geo.node_w, geo.node_h) for n in nands}
     canvas.rects([boxes[n] for n in nands if not signal[n]], OFF_FILL, OFF_EDGE, 1.2, 5)
     canvas.rects([boxes[n] for n in nands if signal[n]], ON_FILL, ON, 2.0, 5)
-    canvas.texts([("NAND", *geo.pos[n]) for n in nands], INK, geo.font, bold=True)
+    # "NAND" at a readable size (app.ui.canvas) is about 2.8 font sizes wide in bold; in boxes
+    # too narrow for it (a phone, a wide adder) the box says "⊼", the NAND sign (the legend says so).
+    fits = 2.8 * canvas.font_px(geo.font) <= geo.node_w - 4
+    canvas.texts([("NAND" if fits else "⊼", *geo.pos[n]) for n in nands], INK, geo.font, bold=True)
 
     ends = [n for n, k in geo.kind.items() if k != "nand"]
     r = geo.radius

@@ -121,9 +121,16 @@ def _diagram(net, tiles) -> None:
         x = layout.x[l] + t / 2
         heads.append(("input" if l == 0 else f"hidden {l}", x, 9))
         subs.append(("x₁, x₂" if l == 0 else f"{n} {net.activation}", x, 22))
+    right = NET.width - 4  # the output column's labels end at the edge
+    if NET.grow() > 1.3:
+        # A phone: readable text is too tall for two rows above the pictures (the layout,
+        # shared with the worker, keeps 30 pixels), so one row of names; the sizes and
+        # activations are in the form just above.
+        NET.texts([(text, x, 1) for text, x, _y in heads], "#1b2430", 12, baseline="top", bold=True)
+        NET.texts([("output", right, 1)], "#1b2430", 12, align="right", baseline="top", bold=True)
+        return
     NET.texts(heads, "#1b2430", 12, bold=True)
     NET.texts(subs, "#5b6675", 11)
-    right = NET.width - 4  # the output column's labels end at the edge
     NET.texts([("output", right, 9)], "#1b2430", 12, align="right", bold=True)
     NET.texts([(f"{net.sizes[last]} {net.output_activation}", right, 22)], "#5b6675", 11, align="right")
 

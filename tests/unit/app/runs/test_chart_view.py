@@ -164,3 +164,26 @@ def test_a_dash_offset_is_kept_for_the_canvas_and_published():
     assert [(s["dash"], s["dash_offset"]) for s in chart.hooks()["series"]] == [([6, 6], 0.0), ([6, 6], 6.0)]
     # Other charts keep solid lines at offset 0 (the default).
     assert rv.layout([rv.Series("x", "#333", [0], [0.5])], "loss", 300, 140).lines[0].dash_offset == 0.0
+
+
+def test_a_larger_text_scale_keeps_room_for_the_text():
+    """On a phone the chart's text is drawn about twice as large (app.ui.canvas): the margins and
+    legend rows grow by the same factor, and the plot box shrinks by exactly that room."""
+    from app.runs import chart_view as cv
+
+    series = [cv.Series("a", "#000", [0, 1, 2], [0.5, 0.6, 0.7]), cv.Series("b", "#111", [0, 1, 2], [0.4, 0.5, 0.9])]
+    one = cv.layout(series, "test_acc", 640, 260)
+    two = cv.layout(series, "test_acc", 640, 260, scale=2.0)
+    assert one.box == (
+        cv.MARGIN_LEFT,
+        cv.MARGIN_TOP,
+        640 - cv.MARGIN_LEFT - cv.MARGIN_RIGHT,
+        260 - cv.MARGIN_TOP - cv.MARGIN_BOTTOM,
+    )
+    assert two.box == (
+        2 * cv.MARGIN_LEFT,
+        2 * cv.MARGIN_TOP,
+        640 - 2 * (cv.MARGIN_LEFT + cv.MARGIN_RIGHT),
+        260 - 2 * (cv.MARGIN_TOP + cv.MARGIN_BOTTOM),
+    )
+    assert two.legend[1][4] - two.legend[0][4] == 2 * cv.LEGEND_LINE

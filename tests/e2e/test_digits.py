@@ -613,6 +613,9 @@ def test_stopped_mid_epoch_the_panel_and_the_saved_file_describe_the_weights_hel
         timeout=TRAIN_TIMEOUT,
         polling=20,
     )
+    # Issue 22 item 9: the time left says what each figure is the time of, in words.
+    left = page.inner_text("#dg-left")
+    assert re.fullmatch(r"(–|\d[\d.]* (s|min \d\d s)) in this epoch, (–|\d[\d.]* (s|min \d\d s)) in all", left), left
     page.click("#dg-stop")
     page.wait_for_function("document.getElementById('dg-run').dataset.position", timeout=60_000)
     run = run_data(page)

@@ -8,6 +8,7 @@ network whatever the shared page did before. Timings are printed (run with -s).
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -418,3 +419,16 @@ def test_paused_mid_epoch_the_model_scores_the_weights_it_holds(app):
     assert meta["epoch_progress"] > 0, meta  # (a pause lands on an epoch's end about 1 time in 100)
     assert f"+ {meta['epoch_progress']:.0%} of epoch {meta['epoch'] + 1}" in text, text
     assert meta["test_accuracy"] == pytest.approx(held, abs=1e-12), (meta, held)
+
+
+def test_the_lab_says_cost_not_loss(app):
+    """Issue 22 item 9: the book, the charts and the runs panel say "cost"; so does every word the
+    lab shows (its numbers, captions and labels), after a step has filled them in."""
+    page = app.page
+    app.goto_lab("playground")
+    page.click("#pg-step")
+    page.wait_for_function("+document.getElementById('pg-epoch').textContent >= 1")
+    text = page.inner_text("#lab-playground") + " ".join(
+        page.eval_on_selector_all("#lab-playground [aria-label]", "els => els.map(e => e.getAttribute('aria-label'))")
+    )
+    assert not re.search(r"\bloss", text, re.IGNORECASE), re.findall(r".{30}\bloss.{30}", text, re.IGNORECASE)[:3]

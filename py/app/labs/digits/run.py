@@ -174,7 +174,7 @@ class Driver:
             f"Epoch {p['epoch'] + 1} of {self.config.epochs}: {done:,} of {n:,} images ({100 * p['progress']:.0f} %)",
         )
         set_text("dg-rate", f"{rate:,.0f}" if known else "–")
-        set_text("dg-left", f"{format_duration(left)} (run {format_duration(run_left)})")
+        set_text("dg-left", f"{format_duration(left)} in this epoch, {format_duration(run_left)} in all")
         el = state.els["run"]
         el.setAttribute("data-epoch", str(p["epoch"]))
         el.setAttribute("data-batches-done", str(round(p["progress"] * self.batches_per_epoch)))

@@ -152,7 +152,10 @@ def _chart(canvas: Canvas, h, key: str, y_max: float, label, x_max: int) -> None
     canvas.fill_stroke("".join(f"M{x0} {y1 - f * chart.h:.1f}H{x1}" for f in ticks[1:]), stroke="#eceff2", width=1)
     canvas.fill_stroke(f"M{x0} {y0}V{y1}H{x1}", stroke="#8a94a3", width=1)
     canvas.texts([(label(f * y_max), x0 - 5, y1 - f * chart.h) for f in ticks], "#5b6675", 11, align="right")
-    canvas.texts([("0", x0, y1 + 12), (f"{x_max} epochs", x1, y1 + 12)], "#5b6675", 11, align="right")
+    # The axis's ends as numbers and its name apart: "500 epochs" under the end of an axis read
+    # as the run's length when the run stops at 300.
+    canvas.texts([("0", x0, y1 + 12), (f"{x_max}", x1, y1 + 12)], "#5b6675", 11, align="right")
+    canvas.texts([("epoch", (x0 + x1) / 2, y1 + 12)], "#5b6675", 11)
     epochs = h["epoch"]
     canvas.fill_stroke(chart.path(epochs, h[f"train_{key}"]), stroke="#1d3557", width=2)
     canvas.ctx.setLineDash(to_js([5, 4]))

@@ -135,8 +135,9 @@ def threshold_text(w: float, b: float, t) -> str:
 def gap_text(gap: float, t) -> str:
     if math.isnan(gap):
         return "— (every x on the plot is within 0.5 of the threshold)"
-    away = "every x" if t is None else f"|x − {num(t)}| ≥ {num(MARGIN)}"
-    return f"{fixed(gap)} (over {away})"
+    # In words a newcomer reads without the code: which x the figure is the largest over.
+    away = "over every x" if t is None else f"for x ≤ {num(t - MARGIN)} and x ≥ {num(t + MARGIN)}"
+    return f"{fixed(gap)} ({away})"
 
 
 def sharpen_message(w: float, b: float, c: float, gap: float, t, flat_output: float = 0.5) -> str:

@@ -88,7 +88,7 @@ def test_threshold_and_gap_text():
     assert view.threshold_text(1.0, -1.0, 1.0) == "x = −b/w = 1"
     assert view.threshold_text(1.0, -10.0, 10.0).endswith("(off the plot)")
     assert view.threshold_text(0.0, 1.0, None).startswith("none")
-    assert view.gap_text(0.3775406687981454, 1.0) == "0.377541 (over |x − 1| ≥ 0.5)"
+    assert view.gap_text(0.3775406687981454, 1.0) == "0.377541 (for x ≤ 0.5 and x ≥ 1.5)"
     assert view.gap_text(float("nan"), 1.0).startswith("—")
 
 

@@ -58,15 +58,23 @@ CPython tables are still printed, with the reason: e.g. "Digits lab not found").
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import sys
-import tempfile
-import threading
-import time
-from pathlib import Path
+import os
 
-import numpy as np
+# One BLAS thread for the CPython rows, set before numpy loads (a value the caller set is kept):
+# the page's numpy has one, and on this shared 2-core machine OpenBLAS's default of one thread
+# per core made the CPython figures swing whenever another process held a core.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 for p in (ROOT / "py", ROOT / "tools", ROOT / "bench"):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from nnfs.maths.convnet import ConvNet, ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
+from nnfs.maths.network import Network
 
 
 def spec(net: ConvNet, eta: float, lmbda: float, batch: int, n: int) -> dict[str, Any]:
@@ -79,6 +80,40 @@ def weights(net: ConvNet) -> list[dict[str, Any]]:
             else:
                 W_tf = W.T
         for array in (W_tf, b):
+            a = np.ascontiguousarray(array, dtype=np.float32)
+            out.append({"shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")})
+    return out
+
+
+def dense_spec(net: Network, eta: float, batch: int, n: int, data: str | None = None) -> dict[str, Any]:
+    """The spec of a fully connected core net (``nnfs.maths.network.Network``: sigmoid, tanh or
+    ReLU hidden layers, its cost's output layer), plain SGD without L2. ``data``: the name of a
+    set the worker loaded (float rows taken as they are); None: the MNIST images (pixels / 255)."""
+    if net.output_activation == "softmax":
+        last: dict[str, Any] = {"type": "softmax", "units": net.sizes[-1]}
+    else:
+        last = {"type": "dense", "units": net.sizes[-1], "activation": net.output_activation}
+    hidden = [{"type": "dense", "units": s, "activation": net.activation} for s in net.sizes[1:-1]]
+    spec = {
+        "input": [net.sizes[0]],
+        "layers": [*hidden, last],
+        "classes": net.sizes[-1],
+        "cost": net.cost,
+        "eta": float(eta),
+        "lmbda": 0.0,
+        "batch": int(batch),
+        "n": int(n),
+    }
+    if data is not None:
+        spec["data"] = data
+    return spec
+
+
+def dense_weights(net: Network) -> list[dict[str, Any]]:
+    """A fully connected net's weights (out, in) as TF.js's (in, out), then biases, as ``weights``."""
+    out: list[dict[str, Any]] = []
+    for W, b in zip(net.weights, net.biases):
+        for array in (W.T, b):
             a = np.ascontiguousarray(array, dtype=np.float32)
             out.append({"shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")})
     return out

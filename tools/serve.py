@@ -19,7 +19,13 @@ serves only what the page needs and nothing else of the folder:
   ``static/data``... are links in development worktrees), each resolved once;
 * compressed (gzip) when the browser accepts it, for the types a real host
   compresses (text, scripts, JSON, WebAssembly), so local use transfers what a
-  published copy does; each file is compressed once and kept while unchanged;
+  published copy does; each file is compressed once and kept while unchanged.
+  A request never waits for a big file's compression: files over ``INLINE_GZIP``
+  bytes (the runtime's 8.6 MB ``pyodide.asm.wasm`` took 0.3-0.65 s at level 6
+  here) are compressed in the background, from the server's start for the
+  runtime's own (``static/vendor``), and served as they are until their copy
+  is ready; small files are compressed on the spot, each under its own lock
+  (one lock for all once held every script behind the runtime's compression);
 * a null byte in the path gets 400 rather than a dropped connection; a request
   whose header takes longer than ``REQUEST_TIMEOUT`` seconds is cut off (a
   client trickling bytes must not hold a thread forever); the listen backlog is
@@ -54,6 +60,8 @@ SERVED_FILES = ("index.html", "pyscript.toml", "worker.toml", "sw.js", "manifest
 PUBLISHED = SERVED_FILES + ("py", "static")
 SERVED_DIRS = ("py", "static", "static/vendor", "static/data", "static/models", "static/css", "static/js")
 REQUEST_TIMEOUT = 10.0  # seconds to receive a whole request header
+INLINE_GZIP = 256 * 1024  # bytes: larger files are compressed in the background (see above)
+PRECOMPRESSED_DIRS = ("static/vendor",)  # compressed from the server's start: the runtime, asked for first
 IO_TIMEOUT = 60.0  # seconds for any one read or write once the request is in
 
 MIME_TYPES = {
@@ -249,23 +257,76 @@ class Server(ThreadingHTTPServer):
         self.served_dirs = sorted(((d, (self.root / d).resolve()) for d in SERVED_DIRS), key=lambda item: -len(item[0]))
         self.dead_end = self.root / ".not-served"
         self._gzip_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
-        self._gzip_lock = threading.Lock()
+        self._gzip_locks: dict[Path, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+        self._compressing: set[Path] = set()  # big files being compressed in the background
         super().__init__(address, handler)
 
     def gzipped(self, path: Path) -> bytes | None:
-        """The file compressed, from memory while it is unchanged (size and mtime)."""
+        """The file compressed, from memory while it is unchanged (size and mtime); None when
+        it cannot be read, or is big and its copy is not ready yet (then it is being made in the
+        background, and the file is sent as it is meanwhile)."""
         try:
             st = path.stat()
         except OSError:
             return None
         stamp = (st.st_size, st.st_mtime_ns)
-        with self._gzip_lock:
+        hit = self._gzip_cache.get(path)
+        if hit and hit[0] == stamp:
+            return hit[1]
+        if st.st_size > INLINE_GZIP:
+            self.compress_later(path)
+            return None
+        return self._compress(path, stamp)
+
+    def _compress(self, path: Path, stamp: tuple[int, int]) -> bytes | None:
+        """Compress ``path`` once per version: two requests for it wait for one compression,
+        and no other file waits for it."""
+        with self._locks_lock:
+            lock = self._gzip_locks.setdefault(path, threading.Lock())
+        with lock:
             hit = self._gzip_cache.get(path)
             if hit and hit[0] == stamp:
                 return hit[1]
-            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            try:
+                body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            except OSError:
+                return None
             self._gzip_cache[path] = (stamp, body)
             return body
+
+    def compress_later(self, *paths: Path) -> None:
+        """Compress these files in a background thread (each once, however often asked)."""
+        with self._locks_lock:
+            todo = [p for p in paths if p not in self._compressing]
+            self._compressing.update(todo)
+        if not todo:
+            return
+
+        def work() -> None:
+            for path in todo:
+                try:
+                    st = path.stat()
+                    self._compress(path, (st.st_size, st.st_mtime_ns))
+                except OSError:
+                    pass
+                finally:
+                    with self._locks_lock:
+                        self._compressing.discard(path)
+
+        threading.Thread(target=work, name="serve-gzip", daemon=True).start()
+
+    def precompress(self) -> list[Path]:
+        """Start compressing the runtime's big files (``PRECOMPRESSED_DIRS``) in the
+        background: a browser asks for them first, and must not wait for them."""
+        big = []
+        for prefix, base in self.served_dirs:
+            if prefix in PRECOMPRESSED_DIRS and base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.suffix.lower() in COMPRESSED and path.is_file() and path.stat().st_size > INLINE_GZIP:
+                        big.append(path.resolve())
+        self.compress_later(*big)
+        return big
 
     def host_allowed(self, host: str) -> bool:
         try:
@@ -308,7 +369,9 @@ def make_server(
     root: Path = ROOT, port: int = 8000, quiet: bool = False, request_timeout: float = REQUEST_TIMEOUT
 ) -> Server:
     handler = type("AppHandler", (Handler,), {"quiet": quiet, "request_timeout": request_timeout})
-    return Server((HOST, port), functools.partial(handler, directory=str(root)), root)
+    server = Server((HOST, port), functools.partial(handler, directory=str(root)), root)
+    server.precompress()
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:

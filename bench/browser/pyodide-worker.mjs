@@ -1,6 +1,7 @@
 // The page's row: the app's vendored Pyodide and numpy, the app's worker modules
-// (py/worker-modules.zip, as worker.toml gives them to the training worker), and
-// bench/convnet_core.py, the same file CPython runs. Messages: {cmd, id, ...}; replies
+// (py/worker-modules.zip, as worker.toml gives them to the training worker), and the
+// benchmark's core (bench/convnet_core.py, or the module named by setup's "module", e.g.
+// bench/peers_core.py), the same file CPython runs. Messages: {cmd, id, ...}; replies
 // {id, ok, result | error}.
 import { loadPyodide } from "../vendor/pyodide/pyodide.mjs";
 
@@ -14,19 +15,19 @@ async function bytes(url) {
 }
 
 const handlers = {
-  async setup({ modules, core, data }) {
+  async setup({ modules, core, data, module = "convnet_core" }) {
     const start = performance.now();
     py = await loadPyodide();
     await py.loadPackage("numpy");
     py.unpackArchive(await bytes(modules), "zip", { extractDir: "/home/pyodide/modules" });
-    py.FS.writeFile("/home/pyodide/modules/convnet_core.py", await bytes(core));
+    py.FS.writeFile(`/home/pyodide/modules/${module}.py`, await bytes(core));
     py.FS.writeFile("/tmp/train.npz", await bytes(data));
     py.runPython(`
 import sys
 sys.path.insert(0, "/home/pyodide/modules")
 from nnfs.data.mnist import load_npz
-import convnet_core
-_runner = convnet_core.Runner(*load_npz("/tmp/train.npz"))
+import ${module} as _core
+_runner = _core.Runner(*load_npz("/tmp/train.npz"))
 `);
     runner = py.globals.get("_runner");
     return { seconds: (performance.now() - start) / 1000, python: py.runPython("import sys; sys.version"),

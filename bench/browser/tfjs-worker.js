@@ -8,8 +8,11 @@
 // Messages: {cmd, id, ...}; replies {id, ok, result | error}.
 importScripts("./tfjs/tf.min.js");
 
-let images = null;  // uint8, one row of pixels per image
+let images = null;  // uint8, one row of pixels per image (the set given to setup)
 let labels = null;
+// Other training sets by name (the "load" message): {images: Float32Array of rows, labels},
+// e.g. the Playground's points; a net whose spec names one ("data") trains on it.
+const sets = {};
 const nets = {};
 // TF.js's wasm backend (4.22) has no Conv2DBackpropFilter kernel, so tf.conv2d cannot be trained
 // there; it has Conv3D and both of Conv3D's gradients. Where conv2d's gradient is missing, a conv
@@ -70,12 +73,21 @@ function logits(net, x) {
   return a;
 }
 
+// The mean cost over the batch, as the core's costs define it (nnfs.maths.costs): z is the last
+// layer's output (softmax: its logits; otherwise its activations a).
+function meanCost(net, z, onehot, m) {
+  if (net.spec.cost === "log-likelihood") return tf.losses.softmaxCrossEntropy(onehot, z);
+  if (net.spec.cost === "quadratic") return tf.div(tf.sum(tf.square(tf.sub(z, onehot))), 2 * m);
+  if (net.spec.cost === "cross-entropy") {  // sum_j -[y ln a + (1 - y) ln(1 - a)], a sigmoid's
+    const a = tf.clipByValue(z, 1e-12, 1 - 1e-12);
+    const each = tf.add(tf.mul(onehot, tf.log(a)), tf.mul(tf.sub(1, onehot), tf.log(tf.sub(1, a))));
+    return tf.div(tf.neg(tf.sum(each)), m);
+  }
+  throw new Error(`unknown cost ${net.spec.cost}`);
+}
+
 function cost(net, x, onehot, m) {
-  const z = logits(net, x);
-  let c;
-  if (net.spec.cost === "log-likelihood") c = tf.losses.softmaxCrossEntropy(onehot, z);
-  else if (net.spec.cost === "quadratic") c = tf.div(tf.sum(tf.square(tf.sub(z, onehot))), 2 * m);
-  else throw new Error(`unknown cost ${net.spec.cost}`);
+  let c = meanCost(net, logits(net, x), onehot, m);
   if (net.spec.lmbda > 0) {
     const sq = net.vars.map(([W]) => tf.sum(tf.square(W)));
     c = tf.add(c, tf.mul(tf.addN(sq), (net.spec.lmbda / 2) * (m / net.spec.n)));
@@ -84,16 +96,20 @@ function cost(net, x, onehot, m) {
 }
 
 // The batch of images idx as a float32 input tensor (pixels / 255) and one-hot labels.
+// A net whose spec names a loaded set ("data") takes its rows as they are (float32).
 function batch(net, idx) {
-  const [h, w, c] = net.spec.input;
-  const size = h * w * c;
+  const size = net.spec.input.reduce((p, q) => p * q, 1);
+  const set = net.spec.data ? sets[net.spec.data] : null;
+  const rows = set ? set.images : images;
+  const scale = set ? 1 : 1 / 255;
   const x = new Float32Array(idx.length * size);
   const y = new Int32Array(idx.length);
   for (let k = 0; k < idx.length; k++) {
-    const row = images.subarray(idx[k] * size, (idx[k] + 1) * size);
-    for (let i = 0; i < size; i++) x[k * size + i] = row[i] / 255;
-    y[k] = labels[idx[k]];
+    const row = rows.subarray(idx[k] * size, (idx[k] + 1) * size);
+    for (let i = 0; i < size; i++) x[k * size + i] = row[i] * scale;
+    y[k] = (set ? set.labels : labels)[idx[k]];
   }
+  const [h, w, c] = net.spec.input;
   const conv = net.spec.layers[0].type === "conv";
   return [tf.tensor(x, conv ? [idx.length, h, w, c] : [idx.length, size]),
           tf.oneHot(tf.tensor1d(y, "int32"), net.spec.classes)];
@@ -119,6 +135,13 @@ const handlers = {
       fetched: performance.getEntriesByType("resource").map((e) => e.name),
     };
   },
+  // A training set of float32 rows (e.g. the Playground's points), by name.
+  async load({ name, images: url, labels: labelsUrl }) {
+    const raw = await bytes(url);
+    sets[name] = { images: new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4),
+                   labels: await bytes(labelsUrl) };
+    return sets[name].labels.length;
+  },
   add({ name, spec, weights, seed }) {
     if (nets[name]) nets[name].vars.flat().forEach((v) => v.dispose());
     const vars = spec.layers.map((_, l) => [0, 1].map((j) => {
@@ -132,7 +155,7 @@ const handlers = {
   train({ name, seconds }) {
     const net = nets[name];
     const m = net.spec.batch;
-    const n = Math.min(net.spec.n, labels.length);
+    const n = Math.min(net.spec.n, (net.spec.data ? sets[net.spec.data].labels : labels).length);
     const varList = net.vars.flat();
     const start = performance.now();
     let done = 0;
@@ -149,17 +172,19 @@ const handlers = {
       if (elapsed >= seconds) return [done, elapsed];
     }
   },
-  // The mean cost (no L2) of images [0, count) of the given set: the same as the core's from the
-  // same weights, or the two nets differ.
+  // The mean cost (no L2) of images [0, count) of the given set (or, without one, of the net's
+  // own loaded set): the same as the core's from the same weights, or the two nets differ.
   async cost({ name, data, count }) {
     const net = nets[name];
     const saved = [images, labels];
-    images = await bytes(data.images);
-    labels = await bytes(data.labels);
+    if (data) {
+      images = await bytes(data.images);
+      labels = await bytes(data.labels);
+    }
     try {
       const idx = Int32Array.from({ length: count }, (_, i) => i);
       const [x, y] = batch(net, idx);
-      const c = tf.tidy(() => tf.losses.softmaxCrossEntropy(y, logits(net, x)));
+      const c = tf.tidy(() => meanCost(net, logits(net, x), y, count));
       const value = c.dataSync()[0];
       tf.dispose([x, y, c]);
       return value;

@@ -335,3 +335,86 @@ def test_keep_alive_error_after_a_gzipped_file_has_its_own_length(base_url):
         assert int(r.getheader("Content-Length")) == len(body)
     finally:
         conn.close()
+
+
+def _big_text(n: int) -> bytes:
+    """n bytes of compressible text, of varied lines (as a runtime's script is)."""
+    return b"".join(b"var x%d = %d;\n" % (i, i * 7) for i in range(n // 12))[:n]
+
+
+def _wait_gzipped(url: str, timeout: float = 30.0) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req) as r:
+            if r.headers.get("Content-Encoding") == "gzip":
+                return r.read()
+        assert time.monotonic() < deadline, f"{url} was never sent compressed"
+        time.sleep(0.05)
+
+
+def test_a_big_file_is_sent_as_it_is_until_its_compressed_copy_is_ready(tmp_path):
+    """A request never waits for a big file's compression: the first gets the file as it is
+    (and starts the compression in the background), later ones the compressed copy."""
+    import gzip
+
+    root = tmp_path / "site"
+    (root / "static/js").mkdir(parents=True)
+    (root / "index.html").write_text("<!doctype html>")
+    big = _big_text(serve.INLINE_GZIP + 1000)
+    (root / "static/js/big.js").write_bytes(big)
+    httpd = start(root)
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/static/js/big.js"
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})) as r:
+            assert r.headers.get("Content-Encoding") is None and r.read() == big
+        assert gzip.decompress(_wait_gzipped(url)) == big
+        # A changed file is compressed again (its old copy is never sent).
+        (root / "static/js/big.js").write_bytes(big[::-1])
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})) as r:
+            body = r.read()
+            assert (gzip.decompress(body) if r.headers.get("Content-Encoding") else body) == big[::-1]
+        assert gzip.decompress(_wait_gzipped(url)) == big[::-1]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_the_runtime_is_compressed_from_the_start_and_holds_up_no_other_file(tmp_path, monkeypatch):
+    """static/vendor's big files are compressed in the background from the server's start, so
+    the browser's first request for the runtime gets the compressed copy; while one is being
+    compressed, a small file is answered at once (one lock for all once made it wait)."""
+    import gzip
+
+    root = tmp_path / "site"
+    (root / "static/vendor").mkdir(parents=True)
+    (root / "static/css").mkdir(parents=True)
+    (root / "index.html").write_text("<!doctype html>")
+    (root / "static/css/app.css").write_text("body { margin: 0 }\n" * 20)
+    runtime = _big_text(serve.INLINE_GZIP * 2)
+    (root / "static/vendor/runtime.wasm").write_bytes(runtime)
+    slow_started = threading.Event()
+    real = gzip.compress
+
+    def slow(data, *a, **kw):
+        if len(data) > serve.INLINE_GZIP:
+            slow_started.set()
+            time.sleep(2.0)
+        return real(data, *a, **kw)
+
+    monkeypatch.setattr(serve.gzip, "compress", slow)
+    httpd = start(root)
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        assert slow_started.wait(5), "the runtime was not compressed from the start"
+        t0 = time.monotonic()
+        _, headers, body = _get(base, "static/css/app.css", {"Accept-Encoding": "gzip"})
+        assert time.monotonic() - t0 < 1.0
+        assert (
+            headers.get("content-encoding") == "gzip"
+            and gzip.decompress(body) == (root / "static/css/app.css").read_bytes()
+        )
+        assert gzip.decompress(_wait_gzipped(base + "static/vendor/runtime.wasm")) == runtime
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

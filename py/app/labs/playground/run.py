@@ -106,6 +106,7 @@ class PlaygroundState:
     pause_clicked: float | None = None  # event.timeStamp of the Pause click (ms)
     cursor: tuple[float, float] | None = None  # the keyboard cross on the plot, in data coordinates
     budget: float = BUDGET  # seconds of training per frame (see _adapt_budget)
+    run_text: str = ""  # the status of the run under way: said again once the worker is up
     layer_fields: list = field(default_factory=list)  # one NumberField per hidden layer: parts of "layers"
     pictures: draw.DrawState = field(default_factory=lambda: draw.state)  # the canvases, what they show
 
@@ -150,6 +151,8 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
         status(client.message, "bad")
     m.sid = p["id"]
     m.update(p)
+    if state.running and client.state == "ready":  # "Starting the training worker…" is over
+        status(state.run_text, "")
     if old is not None:
         unpack_into(m.network, await client.weights(m.sid))
     if state.mirror is not m:  # replaced while we waited

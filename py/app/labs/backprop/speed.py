@@ -41,7 +41,7 @@ from nnfs.labs.backprop.learning_speed import (
     pack_data,
 )
 
-DATA_URL = "./static/data/" + mnist.SPLIT_FILES["train"]
+DATA_URL = files.DATA_DIR + mnist.SPLIT_FILES["train"]
 MAX_RUNS = 4
 BUDGET = 0.05  # seconds of training per worker call (Pause acts within one)
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 52, 16, 14, 28

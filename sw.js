@@ -202,6 +202,20 @@ async function dataStatus(paths) {
   return { current, kept, missing };
 }
 
+// How much the missing files are to download (HEAD requests; a compressed answer's length
+// is what comes over the wire): {toFetch: bytes, unknown: files whose length was not said}.
+async function downloadSize(missing) {
+  let toFetch = 0, unknown = 0;
+  for (const p of missing) {
+    try {
+      const r = await fetch(abs(p), { method: "HEAD", cache: "no-cache" });
+      const n = Number(r.headers.get("Content-Length"));
+      if (r.ok && n > 0) toFetch += n; else unknown += 1;
+    } catch (e) { unknown += 1; }
+  }
+  return { toFetch, unknown };
+}
+
 // "Keep the data for offline use": fetch each data file not kept yet, telling the page how
 // far it is (file by file, bytes as they come), and keep it in the current cache.
 async function keepData(paths, tell) {
@@ -267,7 +281,8 @@ self.addEventListener("message", (event) => {
   const paths = Array.isArray(event.data?.paths) ? event.data.paths.map(String) : null;
   const tell = (m) => event.source?.postMessage({ type: "data-status", ...m });
   if (event.data?.type === "data-status" && paths) {
-    event.waitUntil(saving.then(() => dataStatus(paths)).then((s) => tell({ state: "status", ...s })));
+    event.waitUntil(saving.then(() => dataStatus(paths))
+      .then(async (s) => tell({ state: "status", ...s, ...await downloadSize(s.missing) })));
     return;
   }
   if (event.data?.type === "keep-data" && paths) {

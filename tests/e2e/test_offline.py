@@ -284,7 +284,12 @@ def test_offline_after_a_first_visit_to_the_start_page_the_checker_runs_and_digi
         assert wait_offline(page, "ready") == "ready"
         page.wait_for_function(f"{KEEP_LINE}.dataset.state === 'status'")
         assert page.is_visible("#keep-data")  # online, nothing kept yet: offered
-        assert "not kept yet" in page.inner_text("#keep-data-status")
+        line = page.inner_text("#keep-data-status")
+        assert "Not kept yet: " in line, line
+        # how much it is to download: the npz files as they are, the JSON ones compressed or not
+        to_fetch = float(line.split(" MB to download")[0].rsplit("(", 1)[1])
+        npz = sum(n for p, n in data.items() if p.endswith(".npz"))
+        assert npz / 1e6 - 0.05 <= to_fetch <= sum(data.values()) / 1e6 + 0.05, line
         srv.stop()
 
         page.reload()

@@ -119,9 +119,12 @@ def show_data(data) -> None:
             "online again, “Keep the data for offline use” here keeps them."
         )
     else:
+        to_fetch, unknown = int(getattr(data, "toFetch", 0) or 0), int(getattr(data, "unknown", 0) or 0)
+        amount = ("at least " if unknown else "") + format_megabytes(to_fetch) if to_fetch else "size not known"
+        so_far = f"; kept so far: {len(kept)} files, {size}" if kept else ""
         text = (
-            f"The labs fetch their data the first time they need it; not kept yet: {_names(missing)} "
-            f"({len(kept)} of {len(kept) + len(missing)} files kept, {size})."
+            f"The labs fetch their data (MNIST and the pretrained networks) the first time they need it. "
+            f"Not kept yet: {_names(missing)} ({amount} to download){so_far}."
         )
     dom.set_text("keep-data-status", text)
 

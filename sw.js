@@ -15,7 +15,11 @@
 //   open on the old version, and the old cache is then deleted: a page never gets
 //   a mix of old and new files;
 // * every other request the page makes is answered from the current cache, or
-//   goes to the network as if there were no service worker.
+//   goes to the network as if there were no service worker. A data file that is not
+//   kept and cannot be fetched (offline, server gone) is answered 503 with a header
+//   "X-Not-Kept" and a sentence saying so, which the page and the workers show as it is;
+// * "data-status" / "keep-data" (the page's "Keep the data for offline use"): which of
+//   the data files the page names are kept; fetch and keep the others, with progress.
 //
 // Paths are relative to the worker's scope, so the site works under any URL prefix.
 // The page checks data files against their sha256 itself, wherever they come from.
@@ -48,10 +52,12 @@ async function fetchText(path) {
 
 // The app shell's files, as paths relative to the scope, read from the site itself.
 async function shellFiles() {
-  const [html, page, worker, runtime] = await Promise.all(
-    ["index.html", "pyscript.toml", "worker.toml", "static/js/runtime-files.json"].map(fetchText));
+  const [html, page, worker, runtime, webmanifest] = await Promise.all(
+    ["index.html", "pyscript.toml", "worker.toml", "static/js/runtime-files.json", "manifest.webmanifest"]
+      .map(fetchText));
   const files = new Set(SHELL);
   for (const m of html.matchAll(/(?:src|href)="\.\/([^"#?]+)"/g)) files.add(m[1]);
+  for (const icon of JSON.parse(webmanifest).icons ?? []) files.add(icon.src.replace(/^\.\//, ""));
   for (const toml of [page, worker]) {
     for (const m of toml.matchAll(/^"\.\/(py\/[^"]+)"\s*=/gm)) files.add(m[1]);
   }
@@ -133,12 +139,16 @@ let saving = Promise.resolve(); // data files are added one after another (files
 
 // A data file fetched from the network, kept in the current cache once it has all arrived.
 function keep(cacheName, path, response) {
+  return keepBody(cacheName, path, response.arrayBuffer(), response.headers.get("Content-Type"));
+}
+
+function keepBody(cacheName, path, arriving, type) {
   saving = saving.then(async () => {
-    const body = await response.arrayBuffer();
+    const body = await arriving;
     const cache = await caches.open(cacheName);
     const state = await (await cache.match(abs(STATE)))?.json() ?? {};
     state[abs(path)] = await sha256(body);
-    await cache.put(abs(path), stored(body, response.headers.get("Content-Type")));
+    await cache.put(abs(path), stored(body, type));
     await cache.put(abs(STATE), new Response(JSON.stringify(state)));
   }).catch(() => {}); // a download cut short is simply not kept
   return saving;
@@ -159,9 +169,83 @@ async function respond(event) {
   const path = rel(url.href.split("?")[0]);
   const data = path && RUNTIME_CACHED.some((d) => path.startsWith(d));
   if (!data) return fetch(request);
-  const r = await fetch(request);
+  let r;
+  try {
+    r = await fetch(request);
+  } catch (e) {
+    return notKept(path);
+  }
   if (current && r.status === 200) event.waitUntil(keep(current, path, r.clone()));
   return r;
+}
+
+// A data file the browser has not kept, asked for while the server cannot be reached: an
+// answer that says so (a rejected fetch would only say "Failed to fetch").
+function notKept(path) {
+  const text = `${path} is not kept in this browser for offline use, and the server cannot be ` +
+    "reached (data files are fetched the first time a lab needs them). Online again, open " +
+    "this lab once, or press “Keep the data for offline use” on the Start page";
+  return new Response(text, { status: 503, statusText: "Not kept for offline use",
+    headers: { "Content-Type": "text/plain; charset=utf-8", "X-Not-Kept": path } });
+}
+
+// Which of the data files ``paths`` the current cache holds: {kept: [[path, bytes]], missing: [path]}.
+async function dataStatus(paths) {
+  const current = await meta("current");
+  const cache = current ? await caches.open(current) : null;
+  const kept = [], missing = [];
+  for (const p of paths) {
+    const hit = cache && await cache.match(abs(p));
+    if (hit) kept.push([p, Number(hit.headers.get("Content-Length")) || 0]);
+    else missing.push(p);
+  }
+  return { current, kept, missing };
+}
+
+// How much the missing files are to download (HEAD requests; a compressed answer's length
+// is what comes over the wire): {toFetch: bytes, unknown: files whose length was not said}.
+async function downloadSize(missing) {
+  let toFetch = 0, unknown = 0;
+  for (const p of missing) {
+    try {
+      const r = await fetch(abs(p), { method: "HEAD", cache: "no-cache" });
+      const n = Number(r.headers.get("Content-Length"));
+      if (r.ok && n > 0) toFetch += n; else unknown += 1;
+    } catch (e) { unknown += 1; }
+  }
+  return { toFetch, unknown };
+}
+
+// "Keep the data for offline use": fetch each data file not kept yet, telling the page how
+// far it is (file by file, bytes as they come), and keep it in the current cache.
+async function keepData(paths, tell) {
+  const { current, missing } = await dataStatus(paths);
+  if (!current) throw new Error("the app itself is not kept yet");
+  let done = 0;
+  for (const [index, p] of missing.entries()) {
+    const r = await fetch(abs(p), { cache: "no-cache" });
+    if (!r.ok) throw new Error(`${p}: the server answered ${r.status}`);
+    const total = r.headers.get("Content-Encoding") ? 0 : Number(r.headers.get("Content-Length")) || 0;
+    const reader = r.body.getReader();
+    const chunks = [];
+    let loaded = 0, last = 0;
+    for (;;) {
+      const { done: end, value } = await reader.read();
+      if (end) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      if (Date.now() - last > 100) {
+        last = Date.now();
+        tell({ state: "keeping", file: p, index, count: missing.length, loaded, total, done: done + loaded });
+      }
+    }
+    const body = new Uint8Array(loaded);
+    let at = 0;
+    for (const c of chunks) { body.set(c, at); at += c.byteLength; }
+    await keepBody(current, p, Promise.resolve(body.buffer), r.headers.get("Content-Type"));
+    done += loaded;
+  }
+  return dataStatus(paths);
 }
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -192,6 +276,18 @@ async function keepAll(urls) {
 self.addEventListener("message", (event) => {
   if (event.data?.type === "keep" && Array.isArray(event.data.urls)) {
     event.waitUntil(keepAll(event.data.urls));
+    return;
+  }
+  const paths = Array.isArray(event.data?.paths) ? event.data.paths.map(String) : null;
+  const tell = (m) => event.source?.postMessage({ type: "data-status", ...m });
+  if (event.data?.type === "data-status" && paths) {
+    event.waitUntil(saving.then(() => dataStatus(paths))
+      .then(async (s) => tell({ state: "status", ...s, ...await downloadSize(s.missing) })));
+    return;
+  }
+  if (event.data?.type === "keep-data" && paths) {
+    event.waitUntil(keepData(paths, tell).then((s) => tell({ state: "kept", ...s }))
+      .catch((e) => tell({ state: "failed", detail: String(e.message || e) })));
     return;
   }
   if (event.data?.type !== "check") return;

@@ -110,6 +110,8 @@ async def _load_mnist(base_url, splits):
     manifest = str(await response.text()) if response.ok else ""
     for split in wanted:
         response = await js.fetch(str(base_url) + SPLIT_FILES[split])
+        if response.headers.get("X-Not-Kept"):  # offline, not kept: the service worker says so (sw.js)
+            raise ValueError(str(await response.text()))
         if not response.ok:
             raise ValueError(f"{SPLIT_FILES[split]}: the server answered {response.status}")
         buffer = await response.arrayBuffer()

@@ -255,6 +255,9 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
     assert "(the book: 0.07 and 0.31, so 4.4 times; its figure's data: 0.0657 and 0.309, 4.7 times)" in ratio
     assert f"after epoch 2, {now_ratio:.2g} times" in ratio
     assert f"layer 1's speed fell from {first:.3g}" in ratio  # what changed, in words
+    # Issue 21, item 6b: the status follows the run; "Starting the training worker…" or the
+    # download's last line does not outlive it.
+    assert page.inner_text("#bp-sp-status") == "Done: 2 epochs."
     caption = page.inner_text(".bp-sp-table caption")
     assert "at the start and now" in caption and "Initial" not in caption
     # The run trains in the worker (issue 10): the same run goes on to more epochs while the
@@ -272,8 +275,15 @@ def test_speed_of_learning_bars_are_ordered_and_equal_cpythons(fresh):
         window.spObs.observe({type: 'longtask'}); }""")
     page.wait_for_timeout(3000)
     longs = page.evaluate("() => { window.spObs.disconnect(); return window.spLong; }")
+    status = page.inner_text("#bp-sp-status")
+    assert status.startswith("Training: epoch ") and status.endswith(" of 5000… (Pause stops it.)"), status
+    assert int(status.split()[2]) > 2, status  # the epoch climbs in the status too
     page.click("#bp-sp-run")  # Pause
     page.wait_for_function("document.getElementById('bp-sp-bars').dataset.state === 'paused'")
+    page.wait_for_function(  # the call in flight at the click comes back: the status says where it is
+        """() => { const r = JSON.parse(document.getElementById('bp-sp-bars').dataset.runs);
+        return document.getElementById('bp-sp-status').textContent === `Paused at epoch ${r[0].epoch} of 5000.`; }"""
+    )
     more = json.loads(page.get_attribute("#bp-sp-bars", "data-runs"))
     assert len(more) == 1 and more[0]["epoch"] > 2  # the same run went on
     ref.step(more[0]["epoch"] - 2)

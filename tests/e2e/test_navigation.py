@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .layout import DESKTOP, PHONE, phone
+
 FOCUSED = """() => {
   const el = document.activeElement;
   return {tag: el.tagName, id: el.id, tabindex: el.getAttribute('tabindex'),
@@ -71,3 +73,76 @@ def test_one_history_entry_per_lab_change(app):
         page.go_back()
         page.wait_for_function(f"document.documentElement.dataset.lab === '{previous}'", timeout=5000)
     app.goto_lab("intro")
+
+
+# Issue 21, item 5: at 390 × 844 the header and the nine wrapped nav links took the top 359 px
+# (43 %) of every lab's first screen. On a phone the title is one line and the labs one row that
+# scrolls sideways: the lab starts on its first screen, the current lab is marked and in view.
+FIRST_SCREEN = """() => {
+  const rect = (el) => el.getBoundingClientRect();
+  const section = document.querySelector('section.lab:not([hidden])');
+  const row = document.getElementById('nav');
+  const links = [...row.querySelectorAll('a')];
+  const current = row.querySelector('a[aria-current="page"]');
+  const heading = section.querySelector('h2');
+  let next = heading.nextElementSibling;
+  while (next && rect(next).height === 0) next = next.nextElementSibling;
+  return {
+    header: rect(document.querySelector('.site-header')).height,
+    rowTops: [...new Set(links.map((a) => Math.round(rect(a).top)))],
+    row: [rect(row).left, rect(row).right],
+    current: current && [current.dataset.lab, rect(current).left, rect(current).right],
+    heading: rect(heading).bottom,
+    next: next && rect(next).top,
+    scrollWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+def test_on_a_phone_the_nav_is_one_row_and_every_lab_starts_on_its_first_screen(app):
+    page = app.page
+    with phone(page):
+        for name in labs(page):
+            page.click(f"#nav a[data-lab='{name}']")  # scrolled into the row first, as a finger would
+            page.wait_for_function(f"document.documentElement.dataset.lab === '{name}'")
+            page.evaluate("window.scrollTo(0, 0)")
+            seen = page.evaluate(FIRST_SCREEN)
+            assert seen["header"] <= 100, seen  # 359 px before
+            assert len(seen["rowTops"]) == 1, seen  # one row, not nine wrapped links
+            lab, left, right = seen["current"]
+            assert lab == name and seen["row"][0] - 0.5 <= left and right <= seen["row"][1] + 0.5, seen
+            # the lab's heading, and what follows it, in the top 30 % of the first screen (h2 at 383 px before)
+            assert seen["heading"] <= 0.3 * PHONE["height"] and seen["next"] <= 0.3 * PHONE["height"], seen
+            assert seen["scrollWidth"] <= PHONE["width"], seen
+        # Opened by its address (a shared link), the current lab is scrolled into the row too.
+        page.evaluate("location.hash = 'chapter6'")
+        page.wait_for_function("document.documentElement.dataset.lab === 'chapter6'")
+        lab, left, right = page.evaluate(FIRST_SCREEN)["current"]
+        row = page.evaluate(FIRST_SCREEN)["row"]
+        assert lab == "chapter6" and row[0] - 0.5 <= left and right <= row[1] + 0.5
+        # By keyboard: Tab walks the row; the focused link is scrolled into view; Enter opens it.
+        page.focus("#nav a[data-lab='intro']")
+        for name in labs(page)[1:]:
+            page.keyboard.press("Tab")
+            focused, inside = page.evaluate(
+                """() => { const a = document.activeElement.getBoundingClientRect(),
+                r = document.getElementById('nav').getBoundingClientRect();
+                return [document.activeElement.dataset.lab, a.left >= r.left - 0.5 && a.right <= r.right + 0.5]; }"""
+            )
+            assert focused == name and inside, f"{focused}: the focused link is not wholly in the row's view"
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.documentElement.dataset.lab === 'exercises'")
+    app.goto_lab("intro")
+
+
+def test_on_a_desktop_the_header_is_as_it_was(app):
+    """The compact row is for phones only: at 1280 px every link shows, none scrolls, the tagline stays."""
+    page = app.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    try:
+        seen = page.evaluate(FIRST_SCREEN)
+        assert page.evaluate("(r => r.scrollWidth <= r.clientWidth)(document.getElementById('nav'))")
+        assert page.is_visible(".tagline")
+        assert abs(seen["header"] - 164.8) < 24, seen  # 164.8 px measured before the change (two rows of links)
+    finally:
+        page.set_viewport_size(DESKTOP)

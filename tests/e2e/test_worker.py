@@ -134,3 +134,38 @@ def test_the_main_thread_stays_free_while_the_playground_trains(app):
         f"pictures {speed}/s; drawing {draw_ms} ms per picture"
     )
     assert len(longs) <= 15 and max(longs, default=0) < 500, longs
+
+
+def test_the_status_follows_the_run_once_the_worker_is_up(browser, server):
+    """Issue 21, item 6b: "Starting the training worker… training starts when it is up" stayed
+    while the epoch counter climbed, until the run stopped. Once the worker is up the status
+    says the run trains, and then that it paused."""
+    from tests.e2e.conftest import NO_SERVICE_WORKER, READY_TIMEOUT_MS, watch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        app = watch(context, server.url)
+        held = []
+        context.route("**/worker.toml", lambda route: held.append(route))  # the worker is surely starting
+        page = app.page
+        page.goto(server.url + "#playground/data=xor&epochs=5000")
+        page.wait_for_function("document.documentElement.dataset.ready", timeout=READY_TIMEOUT_MS)
+        page.wait_for_function("document.documentElement.dataset.lab === 'playground'")
+        page.select_option("#pg-pace", "10")
+        page.click("#pg-train")
+        expect(page.locator("#pg-status")).to_contain_text("Starting the training worker")
+        page.wait_for_timeout(300)
+        assert held, "the worker never asked for its config"
+        context.unroute("**/worker.toml")
+        for route in held:
+            route.continue_()
+        page.wait_for_function("+document.getElementById('pg-stats').dataset.epoch >= 2", timeout=WORKER_TIMEOUT_MS)
+        assert _stats(page)["state"] == "running"
+        status = page.inner_text("#pg-status")
+        assert status == "Training to epoch 5000… (Pause stops it.)", status
+        page.click("#pg-pause")
+        _wait_state(page, "paused")
+        expect(page.locator("#pg-status")).to_have_text(f"Paused at epoch {_stats(page)['epoch']}.")
+        assert not app.console_errors, app.console_errors
+    finally:
+        context.close()

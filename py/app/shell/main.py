@@ -103,6 +103,19 @@ async def set_up_the_rest() -> None:
     offline.start()  # then keep the app for offline use (or look for a new version)
 
 
+def show_in_row(link) -> None:
+    """On a phone the nav is one row that scrolls sideways (static/css/app.css): the current
+    lab's link, or the one Tab reached, is scrolled to the row's middle when any of it is out
+    of view (the browser leaves a link half out on focus). Only the row scrolls, never the
+    page (``scrollIntoView`` would also bring the header back into view)."""
+    row = link.closest("#nav")
+    if row is None or row.scrollWidth <= row.clientWidth:
+        return
+    r, box = link.getBoundingClientRect(), row.getBoundingClientRect()
+    if r.left < box.left or r.right > box.right:
+        row.scrollLeft += (r.left + r.width / 2) - (box.left + box.width / 2)
+
+
 def route(_event=None) -> None:
     name, rest = split_hash(str(window.location.hash))
     if name not in state.sections:
@@ -116,6 +129,7 @@ def route(_event=None) -> None:
     for link in document.querySelectorAll("#nav a"):
         if link.getAttribute("data-lab") == name:
             link.setAttribute("aria-current", "page")
+            show_in_row(link)
         else:
             link.removeAttribute("aria-current")
     changed = state.current != name
@@ -159,6 +173,8 @@ def start() -> None:
     state.width = float(window.innerWidth)
     window.addEventListener("resize", create_proxy(resized))
     pin.start()
+    # Tab, not a press: scrolling under a pointer between its down and up would lose the click.
+    dom.on("nav", "focusin", lambda e: e.target.matches(":focus-visible") and show_in_row(e.target))
     # Test hook: the parity test compares this with CPython's result for the same seed.
     window.nnfsParity = create_proxy(lambda seed: json.dumps(parity_workload(int(seed))))
     window.performance.mark("nnfs:labs-declared")

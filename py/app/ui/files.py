@@ -18,6 +18,19 @@ from pyodide.ffi import JsException, to_js
 from pyscript import document
 
 from app.ui.dom import spawn
+from nnfs.data.mnist import SPLIT_FILES
+
+DATA_DIR = "./static/data/"
+MODELS_DIR = "./static/models/"
+PRETRAINED = MODELS_DIR + "pretrained.json"  # the Digits lab's network
+PRETRAINED_CONV = MODELS_DIR + "pretrained-conv.json"  # the Chapter 6 lab's (and the Digits pad's) convnet
+
+
+def data_files() -> list[str]:
+    """Every data file a lab fetches the first time it needs it (paths from the site's root):
+    what "Keep the data for offline use" keeps (app.shell.offline)."""
+    data = ["MANIFEST.json", *SPLIT_FILES.values()]
+    return [(DATA_DIR + f)[2:] for f in data] + [PRETRAINED[2:], PRETRAINED_CONV[2:]]
 
 
 class FetchError(Exception):
@@ -44,6 +57,8 @@ async def fetch_bytes(
         raise FetchError(f"could not reach {url} ({e}); is the server running?") from None
     if int(response.status) == 404 and missing_ok:
         return None
+    if response.headers.get("X-Not-Kept"):  # offline, and the service worker has no copy: it says so
+        raise FetchError(str(await response.text()))
     if not response.ok:
         raise FetchError(f"the server answered {response.status} {response.statusText} for {url}")
     header = str(response.headers.get("Content-Length"))  # "null" when the server sent none

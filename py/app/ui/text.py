@@ -33,3 +33,15 @@ def format_duration(seconds: float | None) -> str:
 def format_megabytes(n_bytes: int) -> str:
     """Bytes as megabytes with one decimal (1 MB = 10^6 bytes), e.g. '1.6 MB'."""
     return f"{n_bytes / 1e6:.1f} MB"
+
+
+def error_text(exc: BaseException) -> str:
+    """What went wrong, in the words it was raised with: an error raised in a worker reaches
+    the page as Pyodide's whole traceback ("Error: Traceback (most recent call last): … File
+    "<exec>", line 114 … ValueError: …"); the learner needs only its last line's message."""
+    text = str(exc).strip()
+    if "Traceback (most recent call last)" not in text:
+        return text
+    last = [line for line in text.splitlines() if line.strip()][-1].strip()
+    kind, sep, message = last.partition(": ")
+    return message if sep and kind.replace(".", "").isidentifier() and kind.endswith(("Error", "Exception")) else last

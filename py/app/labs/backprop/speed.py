@@ -41,7 +41,7 @@ from nnfs.labs.backprop.learning_speed import (
     pack_data,
 )
 
-DATA_URL = "./static/data/" + mnist.SPLIT_FILES["train"]
+DATA_URL = files.DATA_DIR + mnist.SPLIT_FILES["train"]
 MAX_RUNS = 4
 BUDGET = 0.05  # seconds of training per worker call (Pause acts within one)
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 52, 16, 14, 28
@@ -187,6 +187,7 @@ async def _train(token: int, run: RunMirror) -> None:
             ended = run.update(p)
             if state.runs and state.runs[-1][1] is run:
                 draw()
+                _say(run)  # the worker is up: the status follows the run (and a call that was in flight)
             if ended is not None:
                 break
             await asyncio.sleep(0)  # let the page draw and answer before the next call
@@ -234,6 +235,23 @@ def _loop_changed() -> None:
     elif state.runs:
         done = state.runs[-1][1].epoch >= state.lab["sp_epochs"]
         _set_state("done" if done else "paused")
+    if state.runs:
+        _say(state.runs[-1][1])
+
+
+def _say(run: RunMirror) -> None:
+    """The status line follows the run (training, epoch N of M → done or paused), so that
+    neither "Starting the training worker…" nor the download's last line outlives it."""
+    limit = int(state.lab["sp_epochs"])
+    if state.running:
+        text = f"Training: epoch {run.epoch} of {limit}… (Pause stops it.)"
+    elif _settings() != run.settings:
+        text = "Settings changed: Run starts a new run beside the others."
+    elif run.epoch >= limit:
+        text = f"Done: {run.epoch} epochs."
+    else:
+        text = f"Paused at epoch {run.epoch} of {limit}."
+    dom.set_text("bp-sp-status", text)
 
 
 def clear() -> None:

@@ -33,6 +33,7 @@ from app.runs import chart_view as runs_view
 from app.runs.worker_client import client
 from app.ui import dom
 from app.ui.canvas import Canvas
+from app.ui.text import error_text
 from nnfs.data import mnist
 from nnfs.labs.chapter3 import EXPERIMENTS
 
@@ -168,7 +169,7 @@ class Runner:
                 self.running = False
                 self._button("Run")
                 self._state("failed")
-                self.status(f"The runs failed: {e}. Press Run to try again.", "bad")
+                self.status(f"The runs failed: {error_text(e)}. Press Run to try again.", "bad")
             return
         if token != self.token:
             return

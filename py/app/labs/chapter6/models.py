@@ -27,7 +27,7 @@ from nnfs.data import mnist
 from nnfs.models.convnet_io import check_digit_convnet, from_json, to_json
 from pictures.gallery import gallery_page, gallery_selection
 
-PRETRAINED_URL = "./static/models/pretrained-conv.json"
+PRETRAINED_URL = files.PRETRAINED_CONV
 MAX_FILE_BYTES = 100_000_000
 COLUMNS, ROWS = 10, 3
 READ_SLICE = 1000  # test images per worker call

@@ -30,7 +30,7 @@ from app.runs import history_panel as run_history_panel
 from app.runs.worker_client import as_bytes, client
 from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_html, set_text, spawn
-from app.ui.text import format_duration, format_megabytes
+from app.ui.text import error_text, format_duration, format_megabytes
 from nnfs.labs.chapter6 import session as c6
 from nnfs.labs.chapter6.ladder import LADDER, best_by_rung
 from nnfs.runs import history as rh
@@ -128,7 +128,7 @@ async def train() -> None:
     except Exception as e:  # noqa: BLE001 - said where the learner looks
         run.publish(state="failed")
         _buttons(False)
-        say(f"Training could not start: {e}", "bad")
+        say(f"Training could not start: {error_text(e)}", "bad")
         run.ended.set()
         return
     if run.stopped:  # Stop while the images loaded

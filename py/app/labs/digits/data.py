@@ -18,7 +18,7 @@ from app.ui.dom import by_id, set_text
 from app.ui.text import format_megabytes
 from nnfs.data import mnist
 
-DATA_DIR = "./static/data/"
+DATA_DIR = files.DATA_DIR
 
 
 class LoadError(Exception):

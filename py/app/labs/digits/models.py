@@ -25,8 +25,8 @@ from nnfs.models import export, model_io
 from nnfs.models.model_io import check_digit_model, usable
 from nnfs.settings.training import n_weights
 
-MODEL_URL = "./static/models/pretrained.json"
-CONVNET_URL = "./static/models/pretrained-conv.json"
+MODEL_URL = files.PRETRAINED
+CONVNET_URL = files.PRETRAINED_CONV
 MAX_MODEL_BYTES = 50_000_000
 
 

@@ -31,7 +31,7 @@ from app.labs.digits import history as digits_history
 from app.labs.digits.state import Parts, lab, message, message_is_bad, state
 from app.runs.worker_client import as_bytes, client
 from app.ui.dom import by_id, set_html, set_text, spawn
-from app.ui.text import format_duration, format_megabytes
+from app.ui.text import error_text, format_duration, format_megabytes
 from nnfs.labs.digits import EpochRecord, epoch_rate, run_seconds_left
 from nnfs.runs.remote import unpack_into
 
@@ -79,7 +79,7 @@ async def _load_images(run) -> None:
         try:
             await asyncio.shield(load)
         except Exception as e:  # noqa: BLE001 - shown where the learner looks, with Retry
-            raise data.LoadError(f"The training worker could not load the images: {e}") from None
+            raise data.LoadError(f"The training worker could not load the images: {error_text(e)}") from None
         return
     for split in ("test", "train", "validation"):  # the page trains itself: it loads them
         await data.load_split(split)

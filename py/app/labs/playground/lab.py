@@ -332,12 +332,14 @@ def start(step: bool = False, resuming: bool = False) -> None:
     target = config.target / 100
     state.use_target = not (config.target > 0 and m.latest("test_acc") >= target)
     if step:
-        status(f"Training epoch {m.epoch + 1}…" + mine.status_suffix(m), "")
+        text = f"Training epoch {m.epoch + 1}…" + mine.status_suffix(m)
     elif config.target > 0 and not state.use_target:
-        status(f"The test accuracy is already at least {config.target:g} %: training on to epoch {config.epochs}.", "")
+        text = f"The test accuracy is already at least {config.target:g} %: training on to epoch {config.epochs}."
     else:
         aim = f" or {config.target:g} % test accuracy" if config.target > 0 else ""
-        status(f"Training to epoch {config.epochs}{aim}… (Pause stops it.)" + mine.status_suffix(m), "")
+        text = f"Training to epoch {config.epochs}{aim}… (Pause stops it.)" + mine.status_suffix(m)
+    state.run_text = text
+    status(text, "")
     run.say_if_starting()
     state.run_id += 1
     state.running = True

@@ -106,6 +106,7 @@ class PlaygroundState:
     pause_clicked: float | None = None  # event.timeStamp of the Pause click (ms)
     cursor: tuple[float, float] | None = None  # the keyboard cross on the plot, in data coordinates
     budget: float = BUDGET  # seconds of training per frame (see _adapt_budget)
+    run_text: str = ""  # the status of the run under way: said again once the worker is up
     layer_fields: list = field(default_factory=list)  # one NumberField per hidden layer: parts of "layers"
     pictures: draw.DrawState = field(default_factory=lambda: draw.state)  # the canvases, what they show
 
@@ -137,7 +138,7 @@ def ensure(m: Mirror, keep: Mirror | None = None):
 
 async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
     """Make the worker's session for ``m`` (going on from ``keep``'s weights if given)."""
-    say_if_starting()
+    starting = say_if_starting()
     old = keep.sid if keep is not None else None
     timeout = mine.HANG_SECONDS if m.code else None
     try:
@@ -150,20 +151,24 @@ async def _connect(m: Mirror, keep: Mirror | None = None) -> None:
         status(client.message, "bad")
     m.sid = p["id"]
     m.update(p)
+    if starting and state.running and client.state == "ready":  # "Starting the training worker…" is over
+        status(state.run_text, "")
     if old is not None:
         unpack_into(m.network, await client.weights(m.sid))
     if state.mirror is not m:  # replaced while we waited
         spawn(client.drop(m.sid))
 
 
-def say_if_starting() -> None:
-    """The worker is not up yet: say so (at the click itself, not a task later)."""
-    if client.state == "starting":
-        status(
-            "Starting the training worker (Python and numpy in a background thread; "
-            "a few seconds the first time)… training starts when it is up.",
-            "",
-        )
+def say_if_starting() -> bool:
+    """The worker is not up yet: say so (at the click itself, not a task later); whether it was said."""
+    if client.state != "starting":
+        return False
+    status(
+        "Starting the training worker (Python and numpy in a background thread; "
+        "a few seconds the first time)… training starts when it is up.",
+        "",
+    )
+    return True
 
 
 def forget(m: Mirror | None) -> None:

@@ -23,7 +23,7 @@ playground     Reset, then Train (XOR preset, [2, 8, 8, 2])        the epoch cou
 chapter3       "Overfitting" Run, 1 epoch of 1,000 images          its first point is drawn
 universality   "Fit with gradient descent" (n = 5, 40 epochs)      the first fit epoch
 chapter6       Train, 1 epoch of 300 images, 300 scored            the epoch's row in the log
-exercises      Check (the sigmoid exercise's starting code)        the verdict     
+exercises      Check (the sigmoid exercise's starting code)       the verdict
 =============  =================================================  ===========================
 
 Repeats alternate first and warm (first 1, warm 1, first 2, warm 2 …) so that both meet

@@ -1,6 +1,7 @@
 """Benchmark: the first click vs the same click warm, for every training lab; and the memory peak.
 
     .venv/bin/python bench/first_click.py [--repeats 3] [--labs digits,playground,...] [--idle 6]
+                                          [--compare OTHER_COPY] [--no-memory]
     ./run bench-first-click
 
 What a new learner feels is the wait from a click to the first answer. For each lab
@@ -31,12 +32,13 @@ the same machine load; the table gives medians and the ratio first / warm.
 
 **Memory** (``--memory``): one fresh page opens every lab, trains Digits (chapter 1, 1
 epoch of 10,000) and Chapter 3 (the overfitting run), and checks an exercise, while the
-resident memory (RSS, from /proc) of Chromium's renderer processes is sampled every
-0.2 s. Dedicated workers run inside their page's renderer process, so this sum is the
-page, the training worker and the checker worker together (their Pyodide heaps,
-numpy, the JS heaps, the canvases), plus the renderer's own code; it leaves out the
-browser and GPU processes, which any page has. Shared pages of libraries are counted
-in full (RSS, not PSS), so the figure is an upper bound of what the tab costs.
+memory of Chromium's renderer processes is sampled every 0.2 s from /proc/PID/smaps_rollup.
+Dedicated workers run inside their page's renderer process, so the app's renderer (the
+largest) holds the page, the training worker and the checker worker together (their
+Pyodide heaps, numpy, the JS heaps, the canvases) plus the renderer's own code; the
+browser and GPU processes, which any page has, are left out. PSS shares the pages of
+libraries that several processes map among them (the honest share of this tab); RSS
+counts them in full (an upper bound). Peaks are of each figure separately.
 """
 
 from __future__ import annotations
@@ -239,21 +241,27 @@ def open_fresh(browser, base: str, lab: Lab, idle: float):
     return context, page, time.perf_counter() - t0
 
 
-def first_vs_warm(browser, base: str, names, repeats: int, idle: float) -> list[tuple]:
+def first_vs_warm(browser, bases: dict, names, repeats: int, idle: float) -> list[tuple]:
+    """Per lab and copy of the app (``bases``: label -> URL), medians of first and warm; the
+    copies take turns trial by trial, so that all of them meet the same machine load."""
     rows = []
     for name in names:
         lab = LABS[name]
-        firsts, warms, waits = [], [], []
+        got = {label: ([], [], []) for label in bases}
         for _ in range(repeats):
-            context, page, waited = open_fresh(browser, base, lab, idle)
-            try:
-                firsts.append(click_to_first(page, lab))
-                warms.append(click_to_first(page, lab))
-                waits.append(waited)
-            finally:
-                context.close()
-            print(f"  {name}: first {firsts[-1]:.0f} ms, warm {warms[-1]:.0f} ms (idle {waited:.1f} s)", flush=True)
-        rows.append((name, statistics.median(firsts), statistics.median(warms), statistics.median(waits)))
+            for label, base in bases.items():
+                firsts, warms, waits = got[label]
+                context, page, waited = open_fresh(browser, base, lab, idle)
+                try:
+                    firsts.append(click_to_first(page, lab))
+                    warms.append(click_to_first(page, lab))
+                    waits.append(waited)
+                finally:
+                    context.close()
+                print(f"  {name} ({label}): first {firsts[-1]:.0f} ms, warm {warms[-1]:.0f} ms", flush=True)
+        for label, (firsts, warms, waits) in got.items():
+            med = statistics.median
+            rows.append((name, label, med(firsts), med(warms), med(waits)))
     return rows
 
 
@@ -289,14 +297,17 @@ def _renderers(root_pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _rss_pss(pid: int) -> tuple[int, int]:
+    """Resident and proportional set sizes of a process, bytes (0 once it has gone)."""
+    sizes = {"Rss:": 0, "Pss:": 0}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key = line.split(maxsplit=1)[0] if line.strip() else ""
+            if key in sizes:
+                sizes[key] = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return sizes["Rss:"], sizes["Pss:"]
 
 
 def _browser_pid(profile: str) -> int | None:
@@ -323,13 +334,22 @@ def memory_peak(pw, chromium: str, args, base: str) -> dict:
             service_workers="block",
         )
         root = _browser_pid(profile)
-        peak, stop = [0, {}], threading.Event()
+        peak = {"rss": 0, "pss": 0, "page_rss": 0, "page_pss": 0, "processes": 0}
+        stop = threading.Event()
 
         def sample():
             while not stop.is_set():
-                sizes = {pid: _rss(pid) for pid in _renderers(root)} if root else {}
-                if sum(sizes.values()) > peak[0]:
-                    peak[0], peak[1] = sum(sizes.values()), sizes
+                sizes = [_rss_pss(pid) for pid in _renderers(root)] if root else []
+                if sizes:
+                    page_rss, page_pss = max(sizes)  # the renderer of the app's page: by far the largest
+                    for key, value in (
+                        ("rss", sum(r for r, _ in sizes)),
+                        ("pss", sum(p for _, p in sizes)),
+                        ("page_rss", page_rss),
+                        ("page_pss", page_pss),
+                        ("processes", len(sizes)),
+                    ):
+                        peak[key] = max(peak[key], value)
                 time.sleep(0.2)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -362,7 +382,7 @@ def memory_peak(pw, chromium: str, args, base: str) -> dict:
             stop.set()
             sampler.join()
             context.close()
-    return {"peak": peak[0], "processes": len(peak[1])}
+    return peak
 
 
 def main() -> int:
@@ -371,7 +391,7 @@ def main() -> int:
     parser.add_argument("--labs", default=",".join(LABS))
     parser.add_argument("--idle", type=float, default=6.0, help="seconds the learner reads before the first click")
     parser.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--root", default=str(ROOT), help="the copy of the app to serve")
+    parser.add_argument("--compare", help="another copy of the app (e.g. an older commit), measured in turns")
     ns = parser.parse_args()
     from browser import BENCH_ARGS, find_chromium
     from playwright.sync_api import sync_playwright
@@ -381,28 +401,33 @@ def main() -> int:
     if chromium is None:
         print("no Chromium found (tools/browser.py)")
         return 1
-    server = make_server(Path(ns.root), 0, quiet=True)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    roots = {"this": ROOT, **({"compare": Path(ns.compare)} if ns.compare else {})}
+    servers = {label: make_server(root, 0, quiet=True) for label, root in roots.items()}
+    bases = {label: f"http://127.0.0.1:{srv.server_address[1]}/" for label, srv in servers.items()}
+    for srv in servers.values():
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
     names = [n for n in ns.labs.split(",") if n]
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=BENCH_ARGS, headless=True)
-            rows = first_vs_warm(browser, base, names, ns.repeats, ns.idle)
+            rows = first_vs_warm(browser, bases, names, ns.repeats, ns.idle)
             browser.close()
-            memory = memory_peak(pw, chromium, BENCH_ARGS, base) if ns.memory else None
+            memory = memory_peak(pw, chromium, BENCH_ARGS, bases["this"]) if ns.memory else None
     finally:
-        server.shutdown()
-        server.server_close()
+        for srv in servers.values():
+            srv.shutdown()
+            srv.server_close()
     print(f"\nClick to first result, median of {ns.repeats} (first: a fresh page after {ns.idle:g} s idle)")
-    print(f"{'lab':<14}{'first ms':>10}{'warm ms':>10}{'first/warm':>12}{'idle s':>8}")
-    for name, first, warm, waited in rows:
-        print(f"{name:<14}{first:>10.0f}{warm:>10.0f}{first / warm:>11.2f}×{waited:>8.1f}")
+    print(f"{'lab':<14}{'app':<9}{'first ms':>10}{'warm ms':>10}{'first/warm':>12}{'idle s':>8}")
+    for name, label, first, warm, waited in rows:
+        print(f"{name:<14}{label:<9}{first:>10.0f}{warm:>10.0f}{first / warm:>11.2f}×{waited:>8.1f}")
     if memory is not None:
+        mb = {k: v / 1e6 for k, v in memory.items() if k != "processes"}
         print(
-            f"\nPeak memory, every lab opened, Digits and Chapter 3 trained, one Check: "
-            f"{memory['peak'] / 1e6:.0f} MB RSS in {memory['processes']} renderer process(es) "
-            "(page + training worker + checker worker)"
+            "\nPeak memory, every lab opened, Digits (1 epoch of 10,000) and Chapter 3 trained, one Check:\n"
+            f"  the app's renderer process (page + training worker + checker worker): "
+            f"{mb['page_pss']:.0f} MB PSS, {mb['page_rss']:.0f} MB RSS\n"
+            f"  all {memory['processes']} renderer processes: {mb['pss']:.0f} MB PSS, {mb['rss']:.0f} MB RSS"
         )
     return 0
 

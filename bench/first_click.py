@@ -145,12 +145,14 @@ class Chapter3(Lab):
     name, link, button = "chapter3", "#chapter3/of_epochs=1&of_subset=1000&of_test=1000", "#c3-of-run"
 
     def before(self, page):
-        page.evaluate("window.__fcSeries = document.getElementById('c3-of-acc').dataset.series || ''")
+        # A rerun from the same seed draws the same curves: count the chart's writes, not its changes.
+        page.evaluate("""() => { window.__fcDrawn = false; const c = document.getElementById('c3-of-acc');
+          new MutationObserver(() => { if (window.__fcClick === null || window.__fcClick === undefined) return;
+            try { if (JSON.parse(c.dataset.series).series.some(x => x.points >= 1)) window.__fcDrawn = true; }
+            catch (e) {} }).observe(c, {attributes: true, attributeFilter: ['data-series']}); }""")
 
     def first(self):
-        return """(() => { const s = document.getElementById('c3-of-acc').dataset.series || '';
-          if (window.__fcSeries === undefined || s === window.__fcSeries) return false;
-          try { return JSON.parse(s).series.some(x => x.points >= 1); } catch (e) { return false; } })()"""
+        return "window.__fcDrawn === true"
 
     def finish(self, page):
         page.wait_for_function(

@@ -165,11 +165,14 @@ class Universality(Lab):
     name, link, button = "universality", "#universality/n=5&epochs=40", "#un-fit"
 
     def before(self, page):
-        page.evaluate("window.__fcFit = document.getElementById('lab-universality').dataset.fitEpoch || ''")
+        # The same fit again can report its epochs with the same values: count the writes.
+        page.evaluate("""() => { window.__fcFit = false; const el = document.getElementById('lab-universality');
+          new MutationObserver(() => { if (window.__fcClick === null || window.__fcClick === undefined) return;
+            if (Number(el.dataset.fitEpoch) >= 1) window.__fcFit = true; })
+            .observe(el, {attributes: true, attributeFilter: ['data-fit-epoch']}); }""")
 
     def first(self):
-        return """(() => { const e = document.getElementById('lab-universality').dataset.fitEpoch || '';
-          return e !== window.__fcFit && Number(e) >= 1; })()"""
+        return "window.__fcFit === true"
 
     def finish(self, page):
         page.wait_for_function("document.getElementById('lab-universality').dataset.fit === 'idle'", timeout=600_000)

@@ -28,6 +28,16 @@ DIGITS_LOADED = """() => {
     return data === 'failed' || (data === 'ready' && (results === 'ready' || model === 'none'));
 }"""
 
+# The one list of console warnings a page load may log: a piece of each warning's text, with
+# why it cannot be avoided. Any other warning fails tests/e2e/test_startup.py.
+ALLOWED_WARNINGS: tuple[str, ...] = (
+    "Service Worker registration blocked by Playwright",  # the tests' own NO_SERVICE_WORKER, not the app
+    # Once per worker (training, checker), from PyScript 0.7.31's own start-up in the worker,
+    # before any of our code: see app.runs.worker_client's docstring for why no setting avoids it.
+    "Unable to use `window` or `document` in worker. This requires SharedArrayBuffer support",
+)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -92,6 +102,7 @@ class Watched:
     page: object
     base: str
     console_errors: list = field(default_factory=list)
+    console_warnings: list = field(default_factory=list)
     foreign_requests: list = field(default_factory=list)
     requests: list = field(default_factory=list)
 
@@ -105,6 +116,10 @@ class Watched:
 
     def errors_since(self, n: int):
         return self.console_errors[n:]
+
+    def unexpected_warnings(self) -> list:
+        """The console warnings that ALLOWED_WARNINGS does not name."""
+        return [w for w in self.console_warnings if not any(a in w for a in ALLOWED_WARNINGS)]
 
 
 def watch(context, base: str) -> Watched:
@@ -122,6 +137,7 @@ def watch(context, base: str) -> Watched:
     context.route("**/*", on_route)
     page.on("request", lambda r: w.requests.append(r.url))
     page.on("console", lambda m: w.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: w.console_warnings.append(m.text) if m.type == "warning" else None)
     page.on("pageerror", lambda e: w.console_errors.append(f"pageerror: {e}"))
     return w
 

@@ -502,3 +502,31 @@ def test_the_chapter6_lab_draws_layer_1_with_the_learners_convolve_and_max_pool(
     expect(page.locator("#c6-mine-note")).to_contain_text("they equal the core's")
     page.click("#c6-mine")  # off: the core's maps
     expect(page.locator("#c6-look")).to_have_attribute("data-mine", "no")
+
+
+def test_the_checker_is_warmed_for_the_exercise_on_screen_and_not_started_before(fresh):
+    """The checker's worker starts only when Write it yourself opens; then, while the learner
+    reads, it checks the exercise on screen once (runner.warm), so that the first Check is as
+    quick as the next (bench/first_click.py measures it); choosing another exercise warms that."""
+    w = fresh("#playground")
+    page = w.page
+    page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=CHECKER_MS)
+    page.wait_for_timeout(1000)
+    assert page.evaluate("document.documentElement.dataset.checker") is None  # no third interpreter yet
+    w.goto_lab("exercises")
+    wait_checker(page)
+    current = page.get_attribute("#ex-list a[aria-current='true']", "data-exercise")
+    page.wait_for_function(
+        "(k) => (document.documentElement.dataset.checkerWarm || '').split(',').includes(k)",
+        arg=current,
+        timeout=VERDICT_MS,
+    )
+    other = "conv" if current != "conv" else "sgd"
+    open_exercise(page, other)
+    page.wait_for_function(
+        "(k) => (document.documentElement.dataset.checkerWarm || '').split(',').includes(k)",
+        arg=other,
+        timeout=VERDICT_MS,
+    )
+    assert page.evaluate("document.documentElement.dataset.checkerWarm").split(",") == sorted({current, other})
+    assert not w.console_errors, w.console_errors

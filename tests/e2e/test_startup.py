@@ -335,3 +335,22 @@ def test_only_the_lab_on_screen_is_set_up_before_ready_and_the_others_open_at_on
         assert not w.console_errors, w.console_errors
     finally:
         context.close()
+
+
+def test_opening_every_lab_logs_no_unexpected_warning(browser, server):
+    """A learner who opens the console sees no warnings: both workers (training and the
+    exercises' checker) started and every lab opened; conftest.ALLOWED_WARNINGS is the one
+    list of what may be logged, each with its reason."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
+    try:
+        w = open_app(context, server.url)
+        page = w.page
+        page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=90_000)
+        for lab in declared():
+            w.goto_lab(lab.name)
+        page.wait_for_function("document.documentElement.dataset.checker === 'ready'", timeout=90_000)
+        page.wait_for_timeout(500)  # a warning logged just after the workers answered
+        assert not w.unexpected_warnings(), w.unexpected_warnings()
+        assert not w.console_errors, w.console_errors
+    finally:
+        context.close()

@@ -169,3 +169,36 @@ def test_the_status_follows_the_run_once_the_worker_is_up(browser, server):
         assert not app.console_errors, app.console_errors
     finally:
         context.close()
+
+
+# Long tasks (> 50 ms) of the page's thread from now on, noted by the browser.
+LONG_TASKS = """window.__long = []; new PerformanceObserver(l => { for (const e of l.getEntries())
+  window.__long.push([e.startTime, e.duration]); }).observe({type: 'longtask'});"""
+
+
+def test_the_worker_holds_the_training_set_before_the_first_train(fresh):
+    """Opening Digits hands the worker every MNIST split while the learner reads
+    (app.runs.warm), so the first Train does not wait for 55 MB after the click; the page's
+    thread meanwhile stays free (its long tasks while warming are counted), and the Train
+    then goes on without loading anything again (one request per file)."""
+    w = fresh("#digits")
+    page = w.page
+    assert wait_worker(page) == "ready"
+    page.evaluate(LONG_TASKS)
+    page.wait_for_function(
+        "['done', 'failed'].includes(document.documentElement.dataset.workerWarm)", timeout=WORKER_TIMEOUT_MS
+    )
+    root = "document.documentElement.dataset"
+    assert page.evaluate(f"{root}.workerWarm") == "done", page.evaluate(f"{root}.workerWarmError")
+    assert page.evaluate(f"{root}.workerHolds") == "test,train,validation"
+    longs = page.evaluate("window.__long.map(e => e[1])")
+    print(f"\nlong tasks on the page while the worker warmed: {len(longs)} (longest {max(longs, default=0):.0f} ms)")
+    page.select_option("#dg-preset", "ch1")
+    for name, value in (("epochs", 1), ("subset", 1000)):
+        page.fill(f"#dg-{name}", str(value))
+        page.dispatch_event(f"#dg-{name}", "change")
+    page.click("#dg-train")
+    page.wait_for_function("document.getElementById('dg-run').dataset.state === 'done'", timeout=WORKER_TIMEOUT_MS)
+    fetched = [u for u in w.requests if u.endswith("mnist-train.npz")]
+    assert len(fetched) == 1, fetched
+    assert not w.console_errors, w.console_errors

@@ -22,6 +22,17 @@ seconds without an answer ``restart()`` terminates the worker and starts a
 fresh one, and the call raises ``TimedOut`` (every session of the old worker is
 gone: the caller says so). As in app.labs.exercises.runner for the checker.
 
+Each worker logs one console warning as it starts, "Unable to use `window` or `document`
+in worker. This requires SharedArrayBuffer support": PyScript's own start-up imports
+``pyscript`` in the worker before any code of ours, and without cross-origin isolation
+(which a plain static host cannot give) that import warns. The documented switch,
+``sync_main_only = true``, cannot silence it in the PyScript we vendor (0.7.31): the
+worker's ``pyscript.config`` is the ``config`` attribute's raw text ("./worker.toml"),
+not the parsed table, so the setting is never read (pyscript/pyscript#2426, open). Our
+workers need neither ``window`` nor ``document`` (they answer calls with text, numbers
+and bytes), so the warning is harmless; it is only in the developer console, never on the
+page, and tests/e2e/conftest.py's ALLOWED_WARNINGS is the one place that allows it.
+
 ``<html data-worker="starting|ready|failed|restarting">``, ``data-worker-ms`` (start
 time) and ``data-worker-restarts`` are for the tests and the curious.
 """

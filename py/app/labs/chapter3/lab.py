@@ -24,6 +24,7 @@ from app.labs.chapter3 import runs as chapter3_runs
 from app.labs.chapter3 import view
 from app.runs import chart as runs_chart
 from app.runs import chart_view as runs_view
+from app.runs import warm
 from app.shell.lab import Lab
 from app.ui import dom
 from app.ui.canvas import Canvas
@@ -66,6 +67,7 @@ def setup() -> None:
 
 def show(link: str) -> None:
     lab.show(link)
+    warm.mnist()  # the MNIST sets into the worker while the learner reads: the first Run starts at once
     draw_softmax()
 
 

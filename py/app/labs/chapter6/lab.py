@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from app.labs.chapter6 import look, models, train
 from app.labs.chapter6.state import lab, state
+from app.runs import warm
 from app.ui.dom import by_id, set_text
 from nnfs.labs.chapter6 import session as c6
 from nnfs.labs.chapter6.ladder import LADDER
@@ -35,6 +36,7 @@ def setup() -> None:
 
 def show(link: str) -> None:
     models.load_once()
+    warm.mnist()  # after the test set (the worker's load_mnist is one at a time): then the training set
     lab.show(link)
     _describe()
     look.draw()

@@ -31,6 +31,7 @@ import js
 from app.labs.digits import controls, data, form, hidden, models, pad, results, resume, view
 from app.labs.digits import history as digits_history
 from app.labs.digits.state import lab, state
+from app.runs import warm
 from app.ui.canvas import Canvas
 from app.ui.dom import by_id, on, set_html, spawn
 
@@ -124,6 +125,7 @@ def show(link: str = "") -> None:
     """First show: start loading the test set and the pretrained model. A link that names a
     test image (``#digits/image=3``) shows that image (as soon as the test set is there)."""
     read = lab.show(link)
+    warm.mnist()  # the training set into the worker while the learner reads: the first Train starts at once
     if read:
         form.settings_changed()  # which preset the link's settings match, and their summary
     if read and "image=" in link and lab.fields["image"].error.textContent == "":

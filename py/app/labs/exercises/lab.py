@@ -176,6 +176,8 @@ def select(key: str) -> None:
     _show_buttons()
     _show_uses()
     _show_next()
+    if runner.state != "off":  # the lab is open (set-up selects one too, before: no checker then)
+        runner.warm(state.current)
     if state.going_next:  # keyboard and screen-reader focus to the new exercise, not left on a hidden link
         state.going_next = False
         dom.by_id("ex-heading").focus()
@@ -345,3 +347,4 @@ def show(link: str) -> None:
         select(key)
     else:
         _show_list()
+    runner.warm(state.current)  # and checks this exercise once, so that the first Check is as quick as the next

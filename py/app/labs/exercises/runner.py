@@ -10,8 +10,13 @@ then terminates the worker (its ``<script>`` element's ``xworker``) and starts
 a fresh one in the background. (PyScript's ``py-editor`` also runs in a
 worker, but offers no way to stop it; see the lab's docstring.)
 
-``<html data-checker="off|starting|ready|restarting|failed">`` and
-``data-checker-ms`` (start time of the last worker) are for tests and the curious.
+``warm(key)`` has the worker check exercise ``key``'s own solution once, when the page
+is idle, so that the learner's first Check answers as fast as their second (the first
+check of an exercise imports its modules and makes numpy's first calls).
+
+``<html data-checker="off|starting|ready|restarting|failed">``,
+``data-checker-ms`` (start time of the last worker) and ``data-checker-warm`` (the
+exercises warmed in the running worker, comma-separated) are for tests and the curious.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import time
 from pyscript import document
 from pyscript.ffi import is_none
 
+from app.runs.warm import idle
 from app.ui.dom import spawn
 
 SRC = "./py/worker/checker.py"
@@ -45,6 +51,8 @@ class Runner:
         self._count = 0
         self._ready = None  # asyncio.Event of the worker being started
         self.listeners = []  # called with the new state (the lab shows it)
+        self._warmed = set()  # (worker number, exercise key) warmed
+        self._warming = set()  # exercise keys being warmed
 
     def _set(self, state: str, message: str = "") -> None:
         self.state, self.message = state, message
@@ -78,6 +86,32 @@ class Runner:
             self._set("failed", f"The Python checker could not start ({reason}). Reload the page to try again.")
         finally:
             ready.set()
+
+    def warm(self, key: str) -> None:
+        """Check exercise ``key``'s solution once in the worker, when the page is idle; returns at once."""
+        self.start_in_background()
+        if key in self._warming:
+            return
+        self._warming.add(key)
+        spawn(self._warm(key))
+
+    async def _warm(self, key: str) -> None:
+        try:
+            await self._ready.wait()
+            count = self._count  # the worker now running (a restart makes another, warmed again)
+            if self._proxy is None or (count, key) in self._warmed:
+                return
+            await idle()
+            if self._count != count:
+                return
+            await _awaited(self._proxy.warm(key))
+            self._warmed.add((count, key))
+            done = sorted(k for n, k in self._warmed if n == count)
+            document.documentElement.dataset.checkerWarm = ",".join(done)
+        except Exception as exc:  # noqa: BLE001 - a warm-up that failed only leaves the first Check slower
+            document.documentElement.dataset.checkerWarmError = f"{key}: {type(exc).__name__}: {exc}"
+        finally:
+            self._warming.discard(key)
 
     def _terminate(self) -> None:
         """Stop the current worker for good and forget it."""

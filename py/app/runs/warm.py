@@ -1,0 +1,78 @@
+"""Hand the training worker what a lab's first Train needs, before the learner presses it.
+
+A learner feels the wait between the click and the first answer. Without this, the first
+Train of the Digits lab (and Chapter 3's, Chapter 6's) also waited for the MNIST training
+set to reach the worker: 55 MB fetched, checked against MANIFEST.json and unpacked, then the
+first call of each numpy code path, after the click. ``mnist()`` (called by those labs'
+``show``) does it in the background instead: once the worker is up and the page's thread
+is idle (``requestIdleCallback``), it asks the worker's ``load_mnist`` for every split and
+then ``warm`` (a tiny run of the same code paths, dropped). The worker's ``load_mnist``
+is serialized by a lock and fetches only what it lacks, so the lab's own call meanwhile
+waits for the same download and never starts a second one; the data is fetched once per
+worker (a restarted worker has lost it and is warmed again on the next ``show``).
+
+It all happens in the worker: the page only waits on a promise, so the lab on screen stays
+as responsive as before (tests/e2e/test_worker.py measures its tasks meanwhile).
+
+``<html data-worker-warm="loading|done|failed">`` and ``data-worker-holds`` (the splits
+the worker holds, e.g. "test,train,validation") are for tests and the curious.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import js
+from pyodide.ffi import create_once_callable
+from pyscript import document
+
+from app.runs.worker_client import client
+from app.ui.dom import spawn
+
+IDLE_TIMEOUT_MS = 2000  # at the latest this long after asking: a busy page still gets its data
+
+_warmed: dict[int, asyncio.Task] = {}  # worker generation (client.restarts) -> the warm-up task
+
+
+def mnist() -> None:
+    """Load every MNIST split into the training worker and warm its code paths, once per worker."""
+    task = _warmed.get(client.restarts)
+    if task is not None and not (task.done() and task.result() == "failed"):
+        return
+    _warmed[client.restarts] = spawn(_mnist())
+
+
+async def idle() -> None:
+    """Until the page's thread is idle (or IDLE_TIMEOUT_MS have passed)."""
+    done = asyncio.get_running_loop().create_future()
+
+    def wake(*_args) -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if hasattr(js, "requestIdleCallback"):
+        js.requestIdleCallback(create_once_callable(wake), js.JSON.parse(json.dumps({"timeout": IDLE_TIMEOUT_MS})))
+    else:  # Safari has no requestIdleCallback: after the current work, then
+        js.setTimeout(create_once_callable(wake), 50)
+    await done
+
+
+async def _mnist() -> str:
+    root = document.documentElement
+    await client.ready()
+    if not client.in_worker:
+        return "skipped"  # the page trains on its own thread: its labs load what they need
+    await idle()
+    root.dataset.workerWarm = "loading"
+    try:
+        base = str(js.URL.new("./static/data/", js.document.baseURI).href)
+        held = json.loads(str(await client.call("load_mnist", base)))
+        root.dataset.workerHolds = ",".join(sorted(held))
+        await client.call("warm")
+    except Exception as exc:  # noqa: BLE001 - the lab's own Train loads again and says why
+        root.dataset.workerWarm = "failed"
+        root.dataset.workerWarmError = f"{type(exc).__name__}: {exc}"
+        return "failed"
+    root.dataset.workerWarm = "done"
+    return "done"

@@ -104,6 +104,9 @@ class XbServer:
                     self._send(html.replace("<head>\n", "<head>\n" + tag, 1).encode(), "text/html; charset=utf-8")
                 elif path == CONSOLE_JS:
                     self._send(recorder, "text/javascript")
+                elif path == "/__xb__/phone.html":  # the app in a phone-sized frame (tests/xb/test_phone.py)
+                    frame = '<!doctype html><iframe id="phone" src="../#perceptron" width="390" height="844"'
+                    self._send((frame + ' style="border:0"></iframe>').encode(), "text/html; charset=utf-8")
                 else:
                     super().do_GET()
 
@@ -142,6 +145,7 @@ class Page:
 
     def press(self, selector: str, key: str) -> None: ...
     def driver_console(self) -> list[dict]: ...
+    def close(self) -> None: ...
 
     def call(self, function: str, *args):
         """Call a JavaScript function (its source) with JSON arguments; its (awaited) value."""
@@ -192,29 +196,36 @@ class Page:
 class FirefoxPage(Page):
     engine = "firefox"
 
-    def __init__(self, bridge: FirefoxBrowser):
+    def __init__(self, bridge: FirefoxBrowser, page_id: int):
         self.bridge = bridge
+        self.page_id = page_id
+
+    def _send(self, op, **args):
+        return self.bridge.send(op, pageId=self.page_id, **args)
 
     def goto(self, url):
-        self.bridge.send("goto", url=url)
+        self._send("goto", url=url)
 
     def reload(self):
-        self.bridge.send("reload")
+        self._send("reload")
 
     def evaluate(self, expression):
-        return self.bridge.send("evaluate", expression=expression)
+        return self._send("evaluate", expression=expression)
 
     def click(self, selector):
-        self.bridge.send("click", selector=selector)
+        self._send("click", selector=selector)
 
     def type(self, selector, text):
-        self.bridge.send("type", selector=selector, text=text)
+        self._send("type", selector=selector, text=text)
 
     def press(self, selector, key):
-        self.bridge.send("press", selector=selector, key=key)
+        self._send("press", selector=selector, key=key)
 
     def driver_console(self):
-        return self.bridge.send("console")
+        return self._send("console")
+
+    def close(self):
+        self._send("close")
 
 
 class FirefoxBrowser:
@@ -251,8 +262,7 @@ class FirefoxBrowser:
         return answer["value"]
 
     def page(self, width: int = 1280, height: int = 900) -> FirefoxPage:
-        self.send("newPage", width=width, height=height)
-        return FirefoxPage(self)
+        return FirefoxPage(self, self.send("newPage", width=width, height=height))
 
     def quit(self):
         try:
@@ -268,8 +278,24 @@ class FirefoxBrowser:
 class WebKitPage(Page):
     engine = "webkit"
 
-    def __init__(self, driver):
-        self.driver = driver
+    def __init__(self, driver, handle: str):
+        self._driver = driver
+        self.handle = handle
+
+    @property
+    def driver(self):
+        """The WebDriver session, switched to this page's window (a session drives one at a time)."""
+        if self._driver.current_window_handle != self.handle:
+            self._driver.switch_to.window(self.handle)
+        return self._driver
+
+    def close(self):
+        driver = self.driver
+        if len(driver.window_handles) == 1:  # closing a session's last window ends the session
+            driver.get("about:blank")
+            return
+        driver.close()
+        driver.switch_to.window(driver.window_handles[0])
 
     def goto(self, url):
         self.driver.get(url)
@@ -358,6 +384,7 @@ class WebKitBrowser:
             self.xvfb.stop()
             raise
         self.driver.set_script_timeout(600)
+        self.pages = 0
         self.version = "WebKitGTK " + self.driver.capabilities.get("browserVersion", "?")
         from selenium import __version__ as selenium_version
 
@@ -365,9 +392,12 @@ class WebKitBrowser:
 
     def page(self, width: int = 1280, height: int = 900) -> WebKitPage:
         # MiniBrowser's window has a toolbar: size the window so the page gets about this viewport.
+        if self.pages:
+            self.driver.switch_to.new_window("window")
+        self.pages += 1
         self.driver.set_window_rect(width=width, height=height + 38)
         self.driver.get("about:blank")
-        return WebKitPage(self.driver)
+        return WebKitPage(self.driver, self.driver.current_window_handle)
 
     def quit(self):
         try:

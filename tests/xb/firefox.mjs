@@ -35,20 +35,20 @@ const browser = await puppeteer.launch({
   headless: true,
   extraPrefsFirefox: prefs,
 });
-let page = null;
-let messages = [];
+const pages = new Map(); // id -> {page, messages}
+let nextPage = 0;
 
 async function newPage(width, height) {
-  if (page) await page.close();
-  messages = [];
-  page = await browser.newPage();
+  const page = await browser.newPage();
+  const entry = { page, messages: [] };
   await page.setViewport({ width, height });
-  page.on("console", (m) => messages.push({ type: m.type() === "warning" ? "warn" : m.type(), text: m.text() }));
-  page.on("pageerror", (e) => messages.push({ type: "error", text: `pageerror: ${e.message || e}` }));
-  return true;
+  page.on("console", (m) => entry.messages.push({ type: m.type() === "warning" ? "warn" : m.type(), text: m.text() }));
+  page.on("pageerror", (e) => entry.messages.push({ type: "error", text: `pageerror: ${e.message || e}` }));
+  pages.set(++nextPage, entry);
+  return nextPage;
 }
 
-const ops = {
+const makeOps = (page, messages, pageId) => ({
   version: async () => browser.version(),
   newPage: async ({ width, height }) => newPage(width, height),
   goto: async ({ url }) => { await page.goto(url, { waitUntil: "load", timeout: 120_000 }); return true; },
@@ -62,15 +62,19 @@ const ops = {
     return true;
   },
   press: async ({ selector, key }) => { await page.focus(selector); await page.keyboard.press(key); return true; },
-  console: async () => { const out = messages; messages = []; return out; },
+  console: async () => messages.splice(0),
+  close: async () => { await page.close(); pages.delete(pageId); return true; },
   quit: async () => { await browser.close(); setTimeout(() => process.exit(0), 10); return true; },
-};
+});
 
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
-  const { id, op, ...args } = JSON.parse(line);
+  const { id, op, pageId, ...args } = JSON.parse(line);
+  const entry = pages.get(pageId);
+  const page = entry && entry.page;
+  const messages = entry ? entry.messages : [];
   try {
-    const value = await ops[op](args);
+    const value = await makeOps(page, messages, pageId)[op](args);
     process.stdout.write(JSON.stringify({ id, value: value === undefined ? null : value }) + "\n");
   } catch (e) {
     process.stdout.write(JSON.stringify({ id, error: String(e && e.stack ? e.stack : e) }) + "\n");

@@ -43,6 +43,36 @@ def test_every_lab_opens_and_draws_with_a_clean_console(xb):
         assert page.call("() => document.getElementById('app-error').hidden"), page.text("#app-error")
 
 
+def test_an_exercise_is_checked_in_its_worker(xb):
+    # Early in the session: the checker starts its own Python while the machine is not yet busy training.
+    page = xb.goto_lab("exercises")
+    page.wait(
+        "() => ['ready', 'failed'].includes(document.documentElement.dataset.checker)", timeout=180, what="checker"
+    )
+    assert page.evaluate("document.documentElement.dataset.checker") == "ready", page.text("#ex-status")
+    page.click("#ex-list a[data-exercise='nand']")
+    for code, verdict in (
+        ("def nand(x1, x2):\n    return perceptron_output([x1, x2], [-2, -2], 1)\n", "Not yet."),
+        (exercises.get("nand").solution, "✓ Passed."),
+    ):
+        page.call(
+            "(c) => { const e = document.getElementById('ex-code'); e.value = c; e.dispatchEvent(new Event('input', {bubbles: true})); }",
+            code,
+        )
+        before = int(page.attr("#ex-verdict", "data-answers") or 0)
+        page.click("#ex-check")
+        page.wait("(n) => +(document.getElementById('ex-verdict').dataset.answers || 0) > n", before, timeout=60)
+        assert page.text("#ex-verdict").startswith(verdict), page.text("#ex-verdict")
+    assert "nand(0, 1) returned 0, expected 1" not in page.text("#ex-verdict")
+
+
+def test_the_console_check_sees_an_error_and_a_warning(xb):
+    """The check around every test is not blind in this engine: a logged error and warning reach it."""
+    xb.page.evaluate("console.error('xb: a deliberate error'), console.warn('xb: a deliberate warning')")
+    got = xb.problems()
+    assert any("a deliberate error" in p for p in got) and any("a deliberate warning" in p for p in got), got
+
+
 def test_perceptron_learning_rule_steps_are_cpythons(xb):
     page = xb.goto_lab("perceptron", "target=AND&eta=1&speed=max")
     page.wait("() => document.getElementById('pc-target').value === 'AND'", what="the link's target")
@@ -120,7 +150,7 @@ def test_playground_trains_in_the_worker_exactly_like_cpython(xb):
     page.click("#pg-reset")
     page.wait("() => document.getElementById('pg-stats').dataset.state === 'idle'", what="a reset run")
     page.click("#pg-train")
-    page.wait("() => document.getElementById('pg-stats').dataset.state === 'done'", timeout=180, what="20 epochs")
+    page.wait("() => document.getElementById('pg-stats').dataset.state === 'done'", timeout=300, what="20 epochs")
     assert page.data("#pg-stats")["epoch"] == "20"
     in_page = from_json(page.evaluate("document.getElementById('pg-model-json').textContent"))
     config = from_hash(PLAYGROUND)[0]
@@ -224,28 +254,6 @@ def book_score(heights):
         x += 0.01
         j += 1
     return score
-
-
-def test_an_exercise_is_checked_in_its_worker(xb):
-    page = xb.goto_lab("exercises")
-    page.wait(
-        "() => ['ready', 'failed'].includes(document.documentElement.dataset.checker)", timeout=180, what="checker"
-    )
-    assert page.evaluate("document.documentElement.dataset.checker") == "ready", page.text("#ex-status")
-    page.click("#ex-list a[data-exercise='nand']")
-    for code, verdict in (
-        ("def nand(x1, x2):\n    return perceptron_output([x1, x2], [-2, -2], 1)\n", "Not yet."),
-        (exercises.get("nand").solution, "✓ Passed."),
-    ):
-        page.call(
-            "(c) => { const e = document.getElementById('ex-code'); e.value = c; e.dispatchEvent(new Event('input', {bubbles: true})); }",
-            code,
-        )
-        before = int(page.attr("#ex-verdict", "data-answers") or 0)
-        page.click("#ex-check")
-        page.wait("(n) => +(document.getElementById('ex-verdict').dataset.answers || 0) > n", before, timeout=60)
-        assert page.text("#ex-verdict").startswith(verdict), page.text("#ex-verdict")
-    assert "nand(0, 1) returned 0, expected 1" not in page.text("#ex-verdict")
 
 
 def test_chapter6_shows_the_pretrained_convnets_answer(xb):

@@ -42,8 +42,17 @@ async function newPage(width, height) {
   const page = await browser.newPage();
   const entry = { page, messages: [] };
   await page.setViewport({ width, height });
-  page.on("console", (m) => entry.messages.push({ type: m.type() === "warning" ? "warn" : m.type(), text: m.text() }));
+  page.on("console", (m) => {
+    const message = { type: m.type() === "warning" ? "warn" : m.type(), text: m.text() };
+    entry.messages.push(message);
+    if (message.text.includes("JSHandle@")) {  // an object logged: say what it holds
+      Promise.all(m.args().map((a) => a.jsonValue().then(JSON.stringify, () => a.toString())))
+        .then((parts) => { message.text = parts.join(" "); }, () => {});
+    }
+  });
   page.on("pageerror", (e) => entry.messages.push({ type: "error", text: `pageerror: ${e.message || e}` }));
+  // not a console message: shown beside a failure to say which request failed (a page error may not)
+  page.on("requestfailed", (r) => entry.messages.push({ type: "requestfailed", text: `${r.url()}: ${r.failure()?.errorText}` }));
   pages.set(++nextPage, entry);
   return nextPage;
 }

@@ -3,6 +3,8 @@ Playground back with the server stopped, and a link restores a lab's settings on
 
 from __future__ import annotations
 
+import pytest
+
 from .engines import XbServer, open_app
 from .test_labs import PLAYGROUND
 
@@ -10,7 +12,15 @@ from .test_labs import PLAYGROUND
 NOT_THE_APPS = "__xb__"
 
 
-def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy):
+def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy, engine, request):
+    if engine == "firefox":
+        # Found by this test (issue 21, item 6a, the service worker's part): offline, Firefox's page logs
+        # "error loading dynamically imported module: static/vendor/pyscript/pyodide_graph-….js" and the
+        # worker's micropip wheel is refused, though both are in runtime-files.json (so in the precache).
+        # The Playground trains all the same. Strict: when the fix lands this passes and the mark must go.
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="Firefox offline: files the precache should answer fail")
+        )
     server = XbServer()  # its own origin: its own service worker and caches
     page = xb_browser.page()
     try:

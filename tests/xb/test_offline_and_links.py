@@ -14,12 +14,14 @@ NOT_THE_APPS = "__xb__"
 
 def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy, engine, request):
     if engine == "firefox":
-        # Found by this test (issue 21, item 6a, the service worker's part): offline, Firefox's page logs
-        # "error loading dynamically imported module: static/vendor/pyscript/pyodide_graph-….js" and the
-        # worker's micropip wheel is refused, though both are in runtime-files.json (so in the precache).
-        # The Playground trains all the same. Strict: when the fix lands this passes and the mark must go.
+        # Found by this test (issue 21, item 6a, the service worker's part), in some runs, not all: offline,
+        # Firefox's page logs "error loading dynamically imported module: static/vendor/pyscript/pyodide_graph-….js"
+        # or "A ServiceWorker intercepted the request and encountered an unexpected error", and the worker's
+        # micropip wheel is refused, though both files are in runtime-files.json (so in the precache). The
+        # Playground trains all the same. Not strict because it is intermittent: the summary says xfailed or
+        # xpassed every run; remove the mark with the service worker's fix.
         request.applymarker(
-            pytest.mark.xfail(strict=True, reason="Firefox offline: files the precache should answer fail")
+            pytest.mark.xfail(strict=False, reason="Firefox offline: precached files sometimes refused (issue 21, 6a)")
         )
     server = XbServer()  # its own origin: its own service worker and caches
     page = xb_browser.page()

@@ -29,3 +29,13 @@ def need(condition, why: str) -> None:
     if in_ci():
         pytest.fail(f"{why} (CI=true: a check that cannot run is a failure here, not a skip)", pytrace=False)
     pytest.skip(why)
+
+
+# The console warnings every browser layer allows (tests/e2e in Chromium, tests/xb in Firefox and
+# WebKit), each with its reason; a layer's own check fails on any other warning. One place.
+ALLOWED_WARNINGS: tuple[str, ...] = (
+    "Service Worker registration blocked by Playwright",  # the tests' own NO_SERVICE_WORKER, not the app
+    # Once per worker (training, checker), from PyScript 0.7.31's own start-up in the worker,
+    # before any of our code: see app.runs.worker_client's docstring for why no setting avoids it.
+    "Unable to use `window` or `document` in worker. This requires SharedArrayBuffer support",
+)

@@ -17,6 +17,8 @@ import pytest
 from browser import HOW_TO_INSTALL, find_chromium
 from serve import make_server
 
+from ..conftest import ALLOWED_WARNINGS  # one list for every browser layer
+
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_MS = 90_000
 # The Digits lab has loaded what it loads on opening: its test set (or failed to), and the
@@ -30,12 +32,6 @@ DIGITS_LOADED = """() => {
 
 # The one list of console warnings a page load may log: a piece of each warning's text, with
 # why it cannot be avoided. Any other warning fails tests/e2e/test_startup.py.
-ALLOWED_WARNINGS: tuple[str, ...] = (
-    "Service Worker registration blocked by Playwright",  # the tests' own NO_SERVICE_WORKER, not the app
-    # Once per worker (training, checker), from PyScript 0.7.31's own start-up in the worker,
-    # before any of our code: see app.runs.worker_client's docstring for why no setting avoids it.
-    "Unable to use `window` or `document` in worker. This requires SharedArrayBuffer support",
-)
 
 
 CHROMIUM_ARGS = [

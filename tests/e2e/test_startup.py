@@ -339,7 +339,7 @@ def test_only_the_lab_on_screen_is_set_up_before_ready_and_the_others_open_at_on
 
 def test_opening_every_lab_logs_no_unexpected_warning(browser, server):
     """A learner who opens the console sees no warnings: both workers (training and the
-    exercises' checker) started and every lab opened; conftest.ALLOWED_WARNINGS is the one
+    exercises' checker) started and every lab opened; tests/conftest.py ALLOWED_WARNINGS is the one
     list of what may be logged, each with its reason."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_SERVICE_WORKER)
     try:

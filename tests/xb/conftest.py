@@ -2,24 +2,22 @@
 (Firefox, WebKit: tests/xb/engines.py) one browser and one shared app page for the session.
 
 Every test that uses ``xb`` fails on a console error, a console warning that is not a known one
-(KNOWN_WARNINGS), or a request that left the page's origin, in whichever engine it runs.
+(tests/conftest.py ALLOWED_WARNINGS), or a request that left the page's origin, in whichever engine it runs.
 Run one engine alone with ``-k firefox`` or ``-k webkit`` (the engine is in every test's id).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pytest
 
-from ..conftest import need
+from ..conftest import ALLOWED_WARNINGS, need
 from .engines import ENGINES, Page, RecordingProxy, XbServer, launch, missing, open_app
 
 # The warnings every page load logs today, allowed until they are gone (issue 21, item 5: the PyScript
 # workers are started without SharedArrayBuffer, and PyScript says so once per worker). Keep this the
 # ONE place that allows a warning; when the workers are configured not to raise it, empty it.
-KNOWN_WARNINGS = (re.compile(r"Unable to use `window` or `document` in worker"),)
 
 
 def pytest_collection_modifyitems(items):
@@ -55,7 +53,7 @@ class App:
         out = []
         for m in self.page.console():
             self.seen.append(m)
-            if m["type"] == "error" or (m["type"] == "warn" and not any(p.search(m["text"]) for p in KNOWN_WARNINGS)):
+            if m["type"] == "error" or (m["type"] == "warn" and not any(a in m["text"] for a in ALLOWED_WARNINGS)):
                 out.append(f"console {m['type']}: {m['text']}")
         out += [f"request off the origin: {r}" for r in self.proxy.seen]
         self.proxy.seen.clear()

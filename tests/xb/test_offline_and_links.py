@@ -3,26 +3,24 @@ Playground back with the server stopped, and a link restores a lab's settings on
 
 from __future__ import annotations
 
-import pytest
-
 from .engines import XbServer, open_app
 from .test_labs import PLAYGROUND
 
 # offline, the console recorder the tests' server adds is not in the service worker's cache
 NOT_THE_APPS = "__xb__"
 
+# A known, open bug (issue 21, item 6a, the service worker's part), found by this test in Firefox in some
+# runs, not all: offline, the page logs one of these for files that are in the precache list
+# (static/js/runtime-files.json), and the worker's micropip wheel is refused. The Playground trains all
+# the same, which the test still requires; only these messages are excused, and only in Firefox.
+FIREFOX_OFFLINE_KNOWN = (
+    "error loading dynamically imported module",
+    "A ServiceWorker intercepted the request and encountered an unexpected error",
+    "micropip-0.11.0-py3-none-any.whl",
+)
 
-def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy, engine, request):
-    if engine == "firefox":
-        # Found by this test (issue 21, item 6a, the service worker's part), in some runs, not all: offline,
-        # Firefox's page logs "error loading dynamically imported module: static/vendor/pyscript/pyodide_graph-….js"
-        # or "A ServiceWorker intercepted the request and encountered an unexpected error", and the worker's
-        # micropip wheel is refused, though both files are in runtime-files.json (so in the precache). The
-        # Playground trains all the same. Not strict because it is intermittent: the summary says xfailed or
-        # xpassed every run; remove the mark with the service worker's fix.
-        request.applymarker(
-            pytest.mark.xfail(strict=False, reason="Firefox offline: precached files sometimes refused (issue 21, 6a)")
-        )
+
+def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy, engine):
     server = XbServer()  # its own origin: its own service worker and caches
     page = xb_browser.page()
     try:
@@ -51,7 +49,12 @@ def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy, e
         )
         assert page.data("#pg-stats")["epoch"] == "20"
         assert page.evaluate("document.documentElement.dataset.offline") == "offline"
-        problems = [m for m in page.console() if m["type"] == "error" and NOT_THE_APPS not in m["text"]]
+        excused = FIREFOX_OFFLINE_KNOWN if engine == "firefox" else ()
+        problems = [
+            m
+            for m in page.console()
+            if m["type"] == "error" and NOT_THE_APPS not in m["text"] and not any(k in m["text"] for k in excused)
+        ]
         assert not problems, problems
         assert not proxy.seen, proxy.seen
     finally:

@@ -96,5 +96,7 @@ def test_dragging_a_universality_bump_moves_it(phone):
     cx = x0 + xs * 2.5 / n  # the middle bump
     phone.page.call(TOUCH, ["un-bumps", [[cx, y0 + ys * 0.3], [cx, y0 + ys * 1.0], [cx, y0 + ys * 1.5]], False])
     heights = [float(v) for v in phone("document.getElementById('un-bumps').dataset.heights").split()]
-    assert heights[2] == pytest.approx(1.5, abs=0.05), heights
+    # A touch lands on a whole CSS pixel; on a phone one pixel of this plot is about 0.06 of height
+    # (its axis labels keep 11 px text and their room: app.ui.canvas), so the bump is within that.
+    assert heights[2] == pytest.approx(1.5, abs=0.08), heights
     assert heights[:2] + heights[3:] == [0.0] * (n - 1), heights

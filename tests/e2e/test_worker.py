@@ -202,3 +202,30 @@ def test_the_worker_holds_the_training_set_before_the_first_train(fresh):
     fetched = [u for u in w.requests if u.endswith("mnist-train.npz")]
     assert len(fetched) == 1, fetched
     assert not w.console_errors, w.console_errors
+
+
+def test_opening_universality_warms_its_fit_in_the_worker_and_the_fit_still_equals_cpython(fresh):
+    """The fit's first step paid for the worker importing Universality's code (805 ms first vs
+    141 ms warm, bench/first_click.py): opening the lab now runs a throwaway one-epoch fit of the
+    same shape once the page is idle (app.runs.warm.session), and drops it; the learner's own fit
+    then gives CPython's deviation exactly, as before."""
+    from nnfs.labs import universality as uni
+
+    w = fresh("#universality/n=5&epochs=40&target=book")
+    page = w.page
+    assert wait_worker(page) == "ready"
+    page.wait_for_function(
+        "['done', 'failed'].includes(document.documentElement.dataset.workerWarmUniversality)",
+        timeout=WORKER_TIMEOUT_MS,
+    )
+    root = "document.documentElement.dataset"
+    assert page.evaluate(f"{root}.workerWarmUniversality") == "done", page.evaluate(
+        f"{root}.workerWarmUniversalityError"
+    )
+    page.click("#un-fit")
+    page.wait_for_function("document.getElementById('lab-universality').dataset.fitEpoch === '40'", timeout=120_000)
+    page.wait_for_function("document.getElementById('lab-universality').dataset.fit === 'idle'")
+    got = float(page.get_attribute("#un-bumps", "data-fit-deviation"))
+    here = uni.fit(uni.FitConfig(target="book", hidden=10, epochs=40, eta=2.0, batch=20, seed=1))
+    assert got == pytest.approx(here.deviation(), rel=1e-9)
+    assert not w.console_errors, w.console_errors

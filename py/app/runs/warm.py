@@ -14,8 +14,13 @@ worker (a restarted worker has lost it and is warmed again on the next ``show``)
 It all happens in the worker: the page only waits on a promise, so the lab on screen stays
 as responsive as before (tests/e2e/test_worker.py measures its tasks meanwhile).
 
+``session(name, spec)`` does the same for a lab that needs no data but whose first call
+still pays for importing its code in the worker and numpy's first calls (Universality's
+gradient-descent fit): a throwaway session of ``spec``, one short slice, then dropped.
+
 ``<html data-worker-warm="loading|done|failed">`` and ``data-worker-holds`` (the splits
-the worker holds, e.g. "test,train,validation") are for tests and the curious.
+the worker holds, e.g. "test,train,validation") are for tests and the curious, and
+``data-worker-warm-NAME`` for ``session``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from app.ui.dom import spawn
 IDLE_TIMEOUT_MS = 2000  # at the latest this long after asking: a busy page still gets its data
 
 _warmed: dict[int, asyncio.Task] = {}  # worker generation (client.restarts) -> the warm-up task
+_sessions: dict[tuple[int, str], asyncio.Task] = {}  # (worker generation, lab) -> its warm-up task
 
 
 def mnist() -> None:
@@ -75,4 +81,38 @@ async def _mnist() -> str:
         root.dataset.workerWarmError = f"{type(exc).__name__}: {exc}"
         return "failed"
     root.dataset.workerWarm = "done"
+    return "done"
+
+
+def session(name: str, spec: dict) -> None:
+    """Run a throwaway session of ``spec`` ({"lab": kind, "config": ...}) in the training worker
+    once the page is idle, once per worker: the lab's first real run then finds its code
+    imported and numpy's code paths warm (see the module docstring)."""
+    key = (client.restarts, name)
+    task = _sessions.get(key)
+    if task is not None and not (task.done() and task.result() == "failed"):
+        return
+    _sessions[key] = spawn(_session(name, spec))
+
+
+async def _session(name: str, spec: dict) -> str:
+    root = document.documentElement
+    attribute = f"data-worker-warm-{name}"
+    await client.ready()
+    if not client.in_worker:
+        return "skipped"
+    await idle()
+    root.setAttribute(attribute, "loading")
+    try:
+        sid = (await client.start(spec))["id"]
+        try:
+            await client.run(sid, 0.02)
+            await client.weights(sid)
+        finally:
+            await client.drop(sid)
+    except Exception as exc:  # noqa: BLE001 - the lab's own run starts its session again and says why
+        root.setAttribute(attribute, "failed")
+        root.setAttribute(f"{attribute}-error", f"{type(exc).__name__}: {exc}")
+        return "failed"
+    root.setAttribute(attribute, "done")
     return "done"

@@ -53,11 +53,28 @@ def class_heatmap(probabilities: np.ndarray, strength: float = 0.55) -> np.ndarr
     return rgba_from_rgb(rgb)
 
 
+# Pixels coloured per pass by ``diverging``: its float64 temporaries (a few (n, 3) arrays)
+# stay near 10 MB whatever the picture's size. In the page a WebAssembly memory grows and
+# never shrinks, so one big temporary would stay the page's floor for the whole session
+# (the Digits lab's 100 weight tiles made 33 MB of them in one go).
+CHUNK_PIXELS = 65_536
+
+
 def diverging(values: np.ndarray, limit: float | None = None) -> np.ndarray:
-    """Signed values -> (.., 4) RGBA: negative orange, zero white, positive blue."""
+    """Signed values -> (.., 4) RGBA: negative orange, zero white, positive blue.
+
+    Coloured CHUNK_PIXELS at a time (each pixel on its own, so the result is the same)."""
     v = np.asarray(values, dtype=np.float64)
     if limit is None:
         limit = float(np.max(np.abs(v))) or 1.0
+    out = np.empty(v.shape + (4,), dtype=np.uint8)
+    flat, rgba = v.reshape(-1), out.reshape(-1, 4)
+    for k in range(0, flat.size, CHUNK_PIXELS):
+        rgba[k : k + CHUNK_PIXELS] = _diverging(flat[k : k + CHUNK_PIXELS], limit)
+    return out
+
+
+def _diverging(v: np.ndarray, limit: float) -> np.ndarray:
     t = np.clip(v / limit, -1.0, 1.0)[..., None]
     neg = np.array([231.0, 111.0, 81.0])
     pos = np.array([69.0, 123.0, 157.0])

@@ -6,6 +6,8 @@ host), so the page is not cross-origin isolated: the worker must work anyway.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -229,3 +231,24 @@ def test_opening_universality_warms_its_fit_in_the_worker_and_the_fit_still_equa
     here = uni.fit(uni.FitConfig(target="book", hidden=10, epochs=40, eta=2.0, batch=20, seed=1))
     assert got == pytest.approx(here.deviation(), rel=1e-9)
     assert not w.console_errors, w.console_errors
+
+
+def test_each_interpreter_says_its_memory_and_the_digits_lab_keeps_the_page_small(fresh):
+    """``window.nnfsMemory()`` (app.runs.memory, for bench/memory_steps.py) gives the page's
+    and each worker's WebAssembly memory. Opening Digits (test set, pretrained model, its
+    100 weight tiles, results panel) once grew the page's memory from 44 to 90 MB: colouring
+    the tiles made 33 MB of float64 temporaries in one go (pictures.pixels.diverging, now in
+    chunks), and a wasm memory never shrinks. It grows in steps of 20 % (52, 63, 75, 90 MB)."""
+    w = fresh("#digits")
+    page = w.page
+    assert wait_worker(page) == "ready"
+    page.wait_for_function(
+        "document.getElementById('dg-results').dataset.state === 'ready' && "
+        "['done', 'failed'].includes(document.documentElement.dataset.workerWarm)",
+        timeout=WORKER_TIMEOUT_MS,
+    )
+    page.wait_for_function("document.getElementById('dg-hidden').dataset.neurons === '100'")
+    sizes = json.loads(page.evaluate("window.nnfsMemory()"))
+    print(f"\nWebAssembly memory after opening Digits: { {k: round(v / 1e6) for k, v in sizes.items()} } MB")
+    assert sizes["trainer"] > 55e6  # it holds the 55 MB of MNIST splits
+    assert 30e6 < sizes["page"] < 70e6, sizes

@@ -35,6 +35,7 @@ window.performance.mark("nnfs:numpy")  # the bare page's floor imports numpy too
 from pyodide.ffi import create_proxy  # noqa: E402
 
 from app.runs import chart as runs_chart  # noqa: E402
+from app.runs import memory as runs_memory  # noqa: E402
 from app.shell import offline, registry  # noqa: E402
 from app.ui import dom, pin  # noqa: E402
 from app.ui.canvas import Layout  # noqa: E402
@@ -100,6 +101,7 @@ async def set_up_the_rest() -> None:
         await asyncio.sleep(0)
         set_up(name)
     document.documentElement.dataset.labsReady = "true"
+    runs_memory.install()  # window.nnfsMemory(): each interpreter's memory (bench/memory_steps.py)
     offline.start()  # then keep the app for offline use (or look for a new version)
 
 

@@ -144,13 +144,21 @@ class Network:
         X = np.asarray(X)
         if X.ndim == 1:
             return self.feedforward(X[None, :], scale)[0]
-        outputs = [self._forward(Xc)[0][-1] for Xc in self._chunks(X, scale)]
+        outputs = []
+        for _k, Xc in self._chunks(X, scale):
+            outputs.append(self._forward(Xc)[0][-1])
+            del Xc  # before the next chunk is made (see ``_chunks``)
         return np.concatenate(outputs) if outputs else np.empty((0, self.sizes[-1]))
 
-    def _chunks(self, X: NDArray[Any], scale: float | None) -> Iterator[NDArray[np.float64]]:
+    def _chunks(self, X: NDArray[Any], scale: float | None) -> Iterator[tuple[int, NDArray[np.float64]]]:
+        """(first row, X's rows from there as float64), EVAL_CHUNK rows at a time. A caller
+        drops its references to a chunk (and its activations) before asking for the next:
+        else two chunks' float64 live at once, and in Pyodide a WebAssembly memory keeps such
+        a peak for the whole session. (Not ``zip(range(...), chunks)``: zip keeps its last
+        tuple, so the previous chunk, until the next one is made.)"""
         as_batch(X[:0], self.sizes[0])  # validate the shape once, cheaply
         for k in range(0, len(X), EVAL_CHUNK):
-            yield as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale)
+            yield k, as_batch(X[k : k + EVAL_CHUNK], self.sizes[0], scale)
 
     def forward(
         self, X: ArrayLike, scale: float | None = None
@@ -171,11 +179,12 @@ class Network:
             return math.nan, math.nan
         total, right = 0.0, 0
         with np.errstate(all="ignore"):
-            for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
+            for k, Xc in self._chunks(X, scale):
                 activations, zs = self._forward(Xc)
                 yc = y[k : k + EVAL_CHUNK]
                 total += self._cost.fn(activations[-1], self.targets(yc), zs[-1]) * len(Xc)
                 right += int(np.sum(self._classes(activations[-1]) == yc))
+                del Xc, activations, zs  # before the next chunk is made (see ``_chunks``)
         return float(total / len(X)), right / len(X)
 
     def trace(self, x: ArrayLike, y: ArrayLike) -> dict[str, Any]:
@@ -366,10 +375,11 @@ class Network:
         y = np.asarray(y)
         data_set(X, y)
         total = 0.0
-        for k, Xc in zip(range(0, len(X), EVAL_CHUNK), self._chunks(X, scale)):
+        for k, Xc in self._chunks(X, scale):
             activations, zs = self._forward(Xc)
             T = self.targets(y[k : k + EVAL_CHUNK])
             total += self._cost.fn(activations[-1], T, zs[-1]) * len(Xc)  # undo the chunk mean
+            del Xc, activations, zs  # before the next chunk is made (see ``_chunks``)
         l2 = 0.5 * (lmbda / len(X)) * sum(float(np.sum(w * w)) for w in self.weights)
         return total / len(X) + l2
 

@@ -465,3 +465,32 @@ def test_trainer_with_float_targets_takes_the_steps_update_mini_batch_takes():
         assert np.array_equal(x, y)
     with pytest.raises(ValueError, match="columns"):
         Trainer(Network([1, 3, 2]), X, T)
+
+
+def test_scoring_many_uint8_images_holds_one_float64_chunk_at_a_time():
+    """Scoring 10,000 uint8 images makes EVAL_CHUNK rows of float64 at a time (6.3 MB for
+    784 pixels), and drops each chunk before making the next: two alive at once doubled the
+    peak, which in Pyodide's WebAssembly memory stays for the rest of the session."""
+    import tracemalloc
+
+    from nnfs.maths.network import EVAL_CHUNK
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(10_000, 784), dtype=np.uint8)
+    y = rng.integers(0, 10, size=10_000)
+    net = Network([784, 30, 10], seed=0)
+    chunk = EVAL_CHUNK * 784 * 8
+    for name, score in (
+        ("evaluate", lambda: net.evaluate(X, y, scale=1 / 255)),
+        ("predict", lambda: net.predict(X, scale=1 / 255)),
+        ("total_cost", lambda: net.total_cost(X, y, scale=1 / 255)),
+    ):
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            score()
+            peak = tracemalloc.get_traced_memory()[1] - before
+        finally:
+            tracemalloc.stop()
+        assert peak < 1.5 * chunk, f"{name}: {peak / 1e6:.1f} MB for chunks of {chunk / 1e6:.1f} MB"

@@ -20,10 +20,22 @@ from .engines import ENGINES, Page, RecordingProxy, XbServer, launch, missing, o
 # ONE place that allows a warning; when the workers are configured not to raise it, empty it.
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    """Mark the layer's tests; a test marked ``engines("webkit")`` is not collected for the
+    other engines at all (deselected, not skipped: under CI a skip would read as a missing check)."""
+    kept, dropped = [], []
     for item in items:
         if "/xb/" in str(item.fspath):
             item.add_marker(pytest.mark.xb)
+            only = item.get_closest_marker("engines")
+            engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
+            if only is not None and engine not in only.args:
+                dropped.append(item)
+                continue
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @dataclass

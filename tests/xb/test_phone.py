@@ -15,6 +15,8 @@ from tests.e2e.smoke import LABS
 
 WIDTH, HEIGHT = 390, 844
 
+pytestmark = pytest.mark.engines("webkit")  # Safari's engine at a phone's size; Firefox runs every other check
+
 # A touch at canvas pixels (x, y) of element ``id`` in the app's frame, moving through ``path``.
 TOUCH = """([id, path, tap]) => {
   const win = document.getElementById('phone').contentWindow, el = win.document.getElementById(id);
@@ -34,8 +36,6 @@ IN_FRAME = "(expr) => document.getElementById('phone').contentWindow.eval(expr)"
 
 @pytest.fixture(scope="module")
 def phone(engine, xb_browser, xb_server):
-    if engine != "webkit":
-        pytest.skip("the phone-size touch check is WebKit's (Safari's engine); Firefox runs every other check")
     page = xb_browser.page(1000, 900)
     page.goto(xb_server.url + "__xb__/phone.html")
     page.wait("() => !!document.getElementById('phone').contentDocument.documentElement.dataset.ready", timeout=120)

@@ -29,6 +29,7 @@ import numpy as np
 from app.labs.digits import data, models, pad, view
 from app.labs.digits import history as digits_history
 from app.labs.digits.state import Parts, lab, message, message_is_bad, state
+from app.runs.memory import wasm_memory
 from app.runs.worker_client import as_bytes, client
 from app.ui.dom import by_id, set_html, set_text, spawn
 from app.ui.text import error_text, format_duration, format_megabytes
@@ -38,16 +39,6 @@ from nnfs.runs.remote import unpack_into
 CHUNK_SECONDS = 0.03  # training asked of the worker per call
 REDRAW_EVERY = 0.2  # s between progress redraws
 SCORING_AFTER = 0.25  # a call still busy after this long is the epoch's scoring in the worker
-
-
-def wasm_memory() -> int:
-    """Bytes of WebAssembly memory the page holds now (it only grows, so this is also the peak)."""
-    try:
-        import pyodide_js  # the Pyodide API object, available inside Pyodide
-
-        return int(pyodide_js._module.HEAP8.length)
-    except Exception:  # noqa: BLE001 - a missing internal API just hides the figure
-        return 0
 
 
 async def note_memory() -> int:

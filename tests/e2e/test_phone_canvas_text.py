@@ -92,3 +92,23 @@ def test_canvas_text_is_readable_on_a_phone(phone_app, lab):
     assert len(seen) >= at_least, seen
     small = [s for s in seen if s["css"] < MIN_CSS_PX - 0.05]
     assert not small, f"text under {MIN_CSS_PX} CSS px at 390 px wide: {small}"
+
+
+def test_a_new_window_width_redraws_without_undoing_an_edit(app):
+    """A new width redraws the lab on screen (its canvas text is sized for the width shown), from
+    the settings it shows, never from the address: a write of the address may still be pending
+    (at most one per 0.5 s), and reading it would undo what was just typed."""
+    page = app.page
+    app.goto_lab("sigmoid")
+    for value in ("0.3", "0.6", "0.9"):  # the last writes of the address are held back
+        page.fill("#sg-b", value)
+        page.dispatch_event("#sg-b", "change")
+    page.set_viewport_size({"width": 700, "height": 900})
+    try:
+        page.wait_for_timeout(900)  # the redraw (0.2 s after the resize settles) and the address write
+        assert page.input_value("#sg-b") == "0.9"
+        assert page.get_attribute("#sg-plot", "data-b") == "0.9"
+        assert "b=0.9" in page.evaluate("location.hash")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_timeout(400)

@@ -153,15 +153,34 @@ def route(_event=None) -> None:
 
 def resized(_event=None) -> None:
     """A new window width (a phone turned, a window dragged) displays every canvas at a new
-    scale, so the lab on screen draws again once the resizing settles and its canvas text
-    stays readable (app.ui.canvas). A height-only change (a phone's address bar) draws nothing."""
+    scale, so the lab on screen draws again (``redraw``) once the resizing settles and its
+    canvas text stays readable (app.ui.canvas). A height-only change (a phone's address bar,
+    its keyboard) draws nothing."""
     width = float(window.innerWidth)
     if width == state.width:
         return
     state.width = width
     if state.redraw is not None:
         state.redraw.cancel()
-    state.redraw = asyncio.get_event_loop().call_later(0.2, route)
+    state.redraw = asyncio.get_event_loop().call_later(0.2, redraw)
+
+
+def redraw() -> None:
+    """Draw the lab on screen again from the settings it shows — never from the address: a write
+    of the address may still be pending (app.shell.lab writes at most one per 0.5 s), and reading
+    a stale one would undo what the learner has just typed."""
+    state.redraw = None
+    module = state.labs.get(state.current)
+    lab = getattr(module, "lab", None)
+    if module is None or lab is None or not hasattr(module, "show"):
+        return
+    Layout.changed()
+    try:
+        module.show(lab.table.to_hash(lab.values))
+        runs_chart.redraw_shown()
+    except Exception as exc:  # noqa: BLE001 - reported in the page
+        dom.report_error(f"The {state.current} lab failed to draw: {exc}", exc)
+    pin.update()
 
 
 def start() -> None:

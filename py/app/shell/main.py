@@ -139,16 +139,21 @@ def route(_event=None) -> None:
     state.current = name
     module = state.labs.get(name)
     if module is not None and hasattr(module, "show"):
-        try:
-            module.show(rest)  # the rest of the address after #NAME/
-            runs_chart.redraw_shown()  # its charts drawn while it was hidden, at their real size now
-        except Exception as exc:  # noqa: BLE001 - reported in the page
-            dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
+        draw(name, module, rest)  # the rest of the address after #NAME/
     if changed:
         if not first_load:
             focus_heading(state.sections[name])
         document.documentElement.dataset.lab = name
     pin.update()  # which picture of the lab now on screen may stay at the top of a phone's screen
+
+
+def draw(name: str, module, link: str) -> None:
+    """The lab's ``show(link)``, then its charts drawn while it was hidden, at their real size."""
+    try:
+        module.show(link)
+        runs_chart.redraw_shown()
+    except Exception as exc:  # noqa: BLE001 - reported in the page
+        dom.report_error(f"The {name} lab failed to draw: {exc}", exc)
 
 
 def resized(_event=None) -> None:
@@ -175,11 +180,7 @@ def redraw() -> None:
     if module is None or lab is None or not hasattr(module, "show"):
         return
     Layout.changed()
-    try:
-        module.show(lab.table.to_hash(lab.values))
-        runs_chart.redraw_shown()
-    except Exception as exc:  # noqa: BLE001 - reported in the page
-        dom.report_error(f"The {state.current} lab failed to draw: {exc}", exc)
+    draw(str(state.current), module, lab.table.to_hash(lab.values))
     pin.update()
 
 

@@ -23,6 +23,7 @@ class _Pins:
     """The frame request pending, if any (one measurement per frame however many events)."""
 
     frame_pending = False
+    any_pinned = False  # a picture carries data-pinned now
     small = None  # the MediaQueryList for SMALL_SCREEN
     proxies: list = []
 
@@ -41,9 +42,12 @@ def _region(selector: str) -> tuple[float, float] | None:
 def update(_event=None) -> None:
     """Pin the right picture of the lab on screen (or none); unpin everything elsewhere."""
     _Pins.frame_pending = False
+    small = _Pins.small is not None and bool(_Pins.small.matches)
+    if not small and not _Pins.any_pinned:
+        return  # a wide screen with nothing pinned: no bridge calls on each scrolled frame
     pictures = list(document.querySelectorAll("section.lab [data-pin]"))
     chosen = None  # the index in ``pictures`` of the one to pin
-    if _Pins.small is not None and _Pins.small.matches:
+    if small:
         candidates, boxes = [], []
         for i, pic in enumerate(pictures):
             if not is_none(pic.closest("section.lab[hidden]")):  # JS null is not None in Pyodide 0.29
@@ -63,6 +67,7 @@ def update(_event=None) -> None:
                 pic.setAttribute("data-pinned", "")
         elif pic.hasAttribute("data-pinned"):
             pic.removeAttribute("data-pinned")
+    _Pins.any_pinned = chosen is not None
 
 
 def _soon(_event=None) -> None:

@@ -1,8 +1,9 @@
-"""WebKit (Safari's engine) at a phone's size, 390 × 844, touched: every lab fits the width and
+"""WebKit (Safari's engine) and Firefox at a phone's size, 390 × 844, touched: every lab fits the width and
 answers touch input (a tap on a control, a stroke on the Digits pad, a drag of a Universality bump).
 
 MiniBrowser's window cannot be narrower than its toolbar (447 px), and WebKitWebDriver does not
-perform touch actions on this platform, so the app runs in a 390 × 844 frame (its own viewport:
+perform touch actions on this platform, so the app runs in a 390 × 844 frame (the same in Firefox:
+one way for both engines) (its own viewport:
 the media queries see 390 px) and the touches are dispatched as the PointerEvent sequences a
 touchscreen produces (pointerType "touch"), with the click a tap ends in.
 """
@@ -14,8 +15,6 @@ import pytest
 from tests.e2e.smoke import LABS
 
 WIDTH, HEIGHT = 390, 844
-
-pytestmark = pytest.mark.engines("webkit")  # Safari's engine at a phone's size; Firefox runs every other check
 
 # A touch at canvas pixels (x, y) of element ``id`` in the app's frame, moving through ``path``.
 TOUCH = """([id, path, tap]) => {
@@ -46,6 +45,14 @@ def phone(engine, xb_browser, xb_server):
     page.close()
 
 
+def no_error_shown(phone) -> None:
+    """A handler that threw is shown in the app's error bar (app.ui.dom.report_error): none may have."""
+    shown = phone(
+        "document.getElementById('app-error').hidden ? '' : document.getElementById('app-error-text').textContent"
+    )
+    assert not shown, shown
+
+
 def show(phone, lab: str) -> None:
     phone(f"location.hash = '{lab}'")
     phone.page.wait(f"() => ({IN_FRAME})('document.documentElement.dataset.lab') === '{lab}'", what=lab)
@@ -65,6 +72,7 @@ def test_a_tap_toggles_a_perceptron_input(phone):
     phone.page.call(TOUCH, ["pc-x1", [[5, 5]], True])
     after = phone("document.getElementById('pc-x1').getAttribute('aria-pressed')")
     assert {before, after} == {"true", "false"}
+    no_error_shown(phone)
 
 
 def test_a_stroke_on_the_digits_pad_draws_and_is_read(phone):
@@ -84,6 +92,7 @@ def test_a_stroke_on_the_digits_pad_draws_and_is_read(phone):
         " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n; })()"
     )
     assert ink > 100, ink
+    no_error_shown(phone)
 
 
 def test_dragging_a_universality_bump_moves_it(phone):
@@ -100,3 +109,4 @@ def test_dragging_a_universality_bump_moves_it(phone):
     # (its axis labels keep 11 px text and their room: app.ui.canvas), so the bump is within that.
     assert heights[2] == pytest.approx(1.5, abs=0.08), heights
     assert heights[:2] + heights[3:] == [0.0] * (n - 1), heights
+    no_error_shown(phone)

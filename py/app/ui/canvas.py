@@ -208,6 +208,18 @@ class Canvas:
         sy = self.height / rect.height if rect.height else 1.0
         return (event.clientX - rect.left) * sx, (event.clientY - rect.top) * sy
 
+    def capture(self, event) -> None:
+        """Keep the pointer of ``event`` (a stroke or a drag) on this canvas when it leaves it.
+
+        Only a nicety: a pointer that is no longer active by the time the handler runs (lifted
+        already, or an event a script made) cannot be captured, and Firefox then throws
+        NotFoundError where WebKit and Chromium do not. The stroke must go on without capture,
+        not stop before its first point."""
+        try:
+            self.element.setPointerCapture(event.pointerId)
+        except Exception:  # noqa: BLE001 - a JsException of the DOM's, whatever its name
+            pass
+
 
 def plot_axes(canvas: Canvas, x_range, y_range, margin=30, ticks_x=(), ticks_y=(), label_x="", label_y=""):
     """Draw axes and return (to_px_x, to_px_y) mapping data coordinates to canvas pixels."""

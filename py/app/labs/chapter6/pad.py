@@ -44,7 +44,7 @@ def _down(event) -> None:
         return
     event.preventDefault()
     c = Canvas("c6-draw")
-    c.element.setPointerCapture(event.pointerId)
+    c.capture(event)
     state.pointer = event.pointerId
     if state.test_index is not None:  # a test image was shown: the drawing starts afresh
         state.test_index = None

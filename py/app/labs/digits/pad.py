@@ -76,7 +76,7 @@ def pointer_down(event) -> None:
         return
     event.preventDefault()
     c = state.canvases["draw"]
-    c.element.setPointerCapture(event.pointerId)
+    c.capture(event)
     state.pointer = event.pointerId
     state.shown_test_index = None
     state.strokes.append([])

@@ -158,7 +158,7 @@ def _typed_height(event) -> None:
 
 def _pointer_down(event) -> None:
     state.dragging = True
-    state.canvases["bumps"].element.setPointerCapture(event.pointerId)
+    state.canvases["bumps"].capture(event)
     _drag_to(event)
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.labs.chapter3 import view as c3view
+from app.labs.digits import layout as dg_layout
 from nnfs.data.mnist import SCALE, as_float, load_npz
 from nnfs.labs import universality as uni
 from nnfs.labs.backprop.steps import step_sequence
+from nnfs.labs.digits import preset_values
 from nnfs.labs.exercises import catalogue as exercises
 from nnfs.labs.playground.config import from_hash
 from nnfs.labs.playground.session import build_data, train
@@ -23,11 +26,13 @@ from nnfs.models.model_io import from_json
 from nnfs.neurons.circuits import reference
 from nnfs.neurons.perceptron_learning import PerceptronLearner
 from nnfs.neurons.sigmoid_neuron import sigmoid_neuron, small_change
+from nnfs.settings.training import config_from_values
 from tests.conftest import need
 from tests.e2e.conftest import DIGITS_LOADED
 from tests.e2e.smoke import DREW, LABS
 from tests.e2e.test_backprop import cpython_network, from_trace
 from tests.e2e.test_chapter3 import cpython_runs, same_curves
+from tests.e2e.test_universality import book_score
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "static" / "data"
@@ -71,6 +76,21 @@ def test_the_console_check_sees_an_error_and_a_warning(xb):
     xb.page.evaluate("console.error('xb: a deliberate error'), console.warn('xb: a deliberate warning')")
     got = xb.problems()
     assert any("a deliberate error" in p for p in got) and any("a deliberate warning" in p for p in got), got
+
+
+def test_the_console_check_sees_a_workers_error_and_warning(xb):
+    """The app's Python runs in workers too (the trainer, the checker): their consoles reach the check."""
+    xb.page.evaluate(
+        "new Worker(URL.createObjectURL(new Blob(["
+        "\"console.error('xb: a worker error'); console.warn('xb: a worker warning')\"], {type: 'text/javascript'})))"
+    )
+    got: list[str] = []
+    for _ in range(50):
+        got += xb.problems()
+        if any("a worker error" in p for p in got) and any("a worker warning" in p for p in got):
+            return
+        time.sleep(0.1)
+    raise AssertionError(got)
 
 
 def test_perceptron_learning_rule_steps_are_cpythons(xb):
@@ -181,13 +201,27 @@ def test_digits_reads_a_test_image_with_the_pretrained_model_and_trains(xb):
     page.click("#dg-clear")
     # A short run of the book's chapter 3 network on 500 images, in the worker.
     page.select("#dg-preset", "ch3")
-    for field, value in (("layers", "20"), ("epochs", "1"), ("subset", "500")):
+    typed_fields = (("layers", "20"), ("epochs", "1"), ("subset", "500"))
+    for field, value in typed_fields:
         page.fill(f"#dg-{field}", value)
     page.click("#dg-train")
     page.wait("() => document.getElementById('dg-run').dataset.state === 'done'", timeout=240, what="the run")
     row = page.call("() => ({...document.querySelector('#dg-epoch-log tr[data-epoch=\"1\"]').dataset})")
     assert int(row["images"]) == 500
-    assert 0.3 < float(row["testAccuracy"]) <= 1, row  # far above guessing (10 %)
+    # The same run in CPython: the preset's values, then the fields typed, as the page's form holds them.
+    typed = {name: dg_layout.SETTINGS.parse(name, text) for name, text in typed_fields}
+    config = config_from_values(dg_layout.SETTINGS.defaults() | preset_values("ch3") | typed)
+    splits = [load_npz(DATA / f"mnist-{name}.npz") for name in ("train", "validation", "test")]
+    session = config.build_session(*splits)
+    while session.run(10.0) is None or session.stop is None:
+        pass
+    h = session.history
+    k = h["epoch"].index(1)  # the history starts with epoch 0, the untrained network's scores
+    # Accuracies are counts of 10,000 (exact); the cost sums in another order without a BLAS (RUNTIME.md).
+    assert float(row["testAccuracy"]) == round(h["test_acc"][k], 4), (row, h["test_acc"])
+    assert float(row["validationAccuracy"]) == round(h["validation_acc"][k], 4), (row, h["validation_acc"])
+    assert float(row["meanCost"]) == pytest.approx(h["minibatch_loss"][k], rel=1e-5), (row, h["minibatch_loss"])
+    assert 0.3 < float(row["testAccuracy"]) <= 1, row  # and far above guessing (10 %)
 
 
 def test_backprop_steps_show_cpythons_trace(xb):
@@ -240,20 +274,6 @@ def test_universality_typed_heights_score_as_the_book_does(xb):
     shown = float(page.data("#un-bumps")["deviation"])
     assert shown == pytest.approx(uni.deviation(uni.bump_network(heights)), abs=1e-12)
     assert shown == pytest.approx(book_score(heights), abs=1e-12)
-
-
-def f_book(x):
-    return 0.2 + 0.4 * x * x + 0.3 * x * math.sin(15 * x) + 0.05 * math.cos(50 * x)
-
-
-def book_score(heights):
-    """nnadl_site js/chap4.js's score: sample j against heights[j * n // 100], a plain loop."""
-    score, x, j = 0.0, 0.0, 0
-    while x <= 1:
-        score += abs(math.log(f_book(x) / (1 - f_book(x))) - heights[j * len(heights) // 100]) / 100.0
-        x += 0.01
-        j += 1
-    return score
 
 
 def test_chapter6_shows_the_pretrained_convnets_answer(xb):

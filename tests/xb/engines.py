@@ -357,6 +357,39 @@ class Xvfb:
         self.proc.wait(10)
 
 
+# Once in a while (a loaded machine), WebKitWebDriver starts but its new session never answers: no
+# MiniBrowser appears and Selenium's request has no timeout (seen hanging 14 minutes). So a session
+# that has not started in this time is abandoned (its driver process stopped) and tried once more.
+WEBKIT_SESSION_TIMEOUT = 180.0
+
+
+def _within(seconds: float, start, tries: int):
+    """``start(box)`` -> a driver, in a thread (it puts its Selenium service in ``box``); a try not
+    done in ``seconds`` has its driver process killed and is tried again."""
+    for attempt in range(1, tries + 1):
+        box: dict = {}
+
+        def go(box=box) -> None:
+            try:
+                box["driver"] = start(box)
+            except Exception as exc:  # noqa: BLE001 - raised in the caller's thread below
+                box["error"] = exc
+
+        thread = threading.Thread(target=go, daemon=True)
+        thread.start()
+        thread.join(seconds)
+        if "driver" in box:
+            return box["driver"]
+        if "error" in box:
+            raise box["error"]
+        process = getattr(box.get("service"), "process", None)
+        if process is not None:
+            process.kill()  # this try's hung driver (not another test run's): its request then fails
+        if attempt == tries:
+            raise TimeoutError(f"WebKitWebDriver gave no session in {seconds:.0f} s, {tries} times")
+    raise AssertionError("unreachable")
+
+
 class WebKitBrowser:
     """WebKitGTK's MiniBrowser driven by Selenium through WebKitWebDriver, on its own Xvfb."""
 
@@ -377,9 +410,13 @@ class WebKitBrowser:
             {"proxyType": "manual", "httpProxy": address, "sslProxy": address, "noProxy": ["127.0.0.1"]}
         )
         env = {**os.environ, "DISPLAY": self.xvfb.display}
-        service = Service(executable_path=WEBKIT_DRIVER, env=env, log_output=subprocess.DEVNULL)
+
+        def start(box: dict):
+            box["service"] = Service(executable_path=WEBKIT_DRIVER, env=env, log_output=subprocess.DEVNULL)
+            return webdriver.WebKitGTK(options=options, service=box["service"])
+
         try:
-            self.driver = webdriver.WebKitGTK(options=options, service=service)
+            self.driver = _within(WEBKIT_SESSION_TIMEOUT, start, tries=2)
         except Exception:
             self.xvfb.stop()
             raise

@@ -9,6 +9,7 @@ step, for the page and for every dedicated worker (the training worker, the chec
 * its WebAssembly memory (``window.nnfsMemory()``, app.runs.memory: each Pyodide's one
   memory, which grows and never shrinks, so this is that interpreter's peak so far);
 * the page's JS heap (DevTools ``Runtime.getHeapUsage``: used bytes);
+* every canvas's pixels (4 bytes each, the labs not on screen included);
 * and the renderer process that holds them all: PSS and RSS (/proc/PID/smaps_rollup);
   dedicated workers live in their page's renderer process.
 
@@ -29,11 +30,15 @@ sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "bench")]
 
 from first_click import LABS, READY_MS, _rss_pss, click_to_first, fill  # noqa: E402
 
+CANVAS_BYTES = "() => [...document.querySelectorAll('canvas')].reduce((s, c) => s + 4 * c.width * c.height, 0)"
+
 
 def measure(page, cdp) -> dict:
     """Each interpreter's WebAssembly memory (the page's ``window.nnfsMemory``) and the page's JS heap."""
     wasm = json.loads(page.evaluate("() => window.nnfsMemory ? window.nnfsMemory() : '{}'"))
     wasm["page js heap"] = int(cdp.send("Runtime.getHeapUsage").get("usedSize", 0))
+    # Every canvas's backing store (4 bytes a pixel), hidden labs' included: the renderer keeps them.
+    wasm["canvases"] = int(page.evaluate(CANVAS_BYTES))
     return wasm
 
 

@@ -14,9 +14,11 @@ worker (a restarted worker has lost it and is warmed again on the next ``show``)
 It all happens in the worker: the page only waits on a promise, so the lab on screen stays
 as responsive as before (tests/e2e/test_worker.py measures its tasks meanwhile).
 
-``session(name, spec)`` does the same for a lab that needs no data but whose first call
-still pays for importing its code in the worker and numpy's first calls (Universality's
-gradient-descent fit): a throwaway session of ``spec``, one short slice, then dropped.
+``session(name, spec)`` does the same for a lab whose first call still pays for importing
+its code in the worker and numpy's first calls (Universality's gradient-descent fit;
+Chapter 3's cross-entropy and L2 runs, scored on training and test images, which ``warm``'s
+chapter 1 network does not call): a throwaway session of ``spec``, one short slice, then
+dropped; with ``data=True`` only once ``mnist()`` has handed the worker the splits.
 
 ``<html data-worker-warm="loading|done|failed">`` and ``data-worker-holds`` (the splits
 the worker holds, e.g. "test,train,validation") are for tests and the curious, and
@@ -84,23 +86,30 @@ async def _mnist() -> str:
     return "done"
 
 
-def session(name: str, spec: dict) -> None:
+def session(name: str, spec: dict, data: bool = False) -> None:
     """Run a throwaway session of ``spec`` ({"lab": kind, "config": ...}) in the training worker
     once the page is idle, once per worker: the lab's first real run then finds its code
-    imported and numpy's code paths warm (see the module docstring)."""
+    imported and numpy's code paths warm (see the module docstring). ``data``: the session
+    trains on MNIST, so it waits for ``mnist()`` (started here if it was not)."""
     key = (client.restarts, name)
     task = _sessions.get(key)
     if task is not None and not (task.done() and task.result() == "failed"):
         return
-    _sessions[key] = spawn(_session(name, spec))
+    if data:
+        mnist()
+    _sessions[key] = spawn(_session(name, spec, _warmed.get(client.restarts) if data else None))
 
 
-async def _session(name: str, spec: dict) -> str:
+async def _session(name: str, spec: dict, data: asyncio.Task | None = None) -> str:
     root = document.documentElement
     attribute = f"data-worker-warm-{name}"
     await client.ready()
     if not client.in_worker:
         return "skipped"
+    if data is not None and await asyncio.shield(data) != "done":
+        root.setAttribute(attribute, "failed")
+        root.setAttribute(f"{attribute}-error", "the MNIST sets did not reach the worker")
+        return "failed"
     await idle()
     root.setAttribute(attribute, "loading")
     try:

@@ -68,7 +68,15 @@ def setup() -> None:
 def show(link: str) -> None:
     lab.show(link)
     warm.mnist()  # the MNIST sets into the worker while the learner reads: the first Run starts at once
+    warm.session("chapter3", {"lab": "chapter3", "config": _warm_config()}, data=True)
     draw_softmax()
+
+
+def _warm_config() -> dict:
+    """The overfitting experiment's regularised run (cross-entropy, L2, train and test scored),
+    shrunk to 100 images and one epoch: its code paths, warmed, then dropped (app.runs.warm)."""
+    values = lab.values | {"of_epochs": 1, "of_subset": 100, "of_test": 100}
+    return view.experiment_configs("overfitting", values)[-1].to_dict()
 
 
 def hide() -> None:

@@ -22,6 +22,10 @@ def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy):
         assert page.call("() => !!navigator.serviceWorker.controller") or page.evaluate(
             "navigator.serviceWorker.ready.then(() => true)"
         )
+        # A first visit that finished starting: a reload that leaves the page while its training worker
+        # still starts cuts that start short, and Firefox runs the left page's error handlers (PyScript
+        # logs the worker's error event), which would be taken for the reloaded page's.
+        page.wait("() => document.documentElement.dataset.worker === 'ready'", timeout=180, what="the training worker")
         server.stop()
         page.reload()
         wait_for_app(page)  # not open_app: a second navigation would cut the reloaded page's start short

@@ -9,6 +9,7 @@ from .test_labs import PLAYGROUND
 # offline, the console recorder the tests' server adds is not in the service worker's cache
 NOT_THE_APPS = "__xb__"
 
+
 def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy):
     server = XbServer()  # its own origin: its own service worker and caches
     page = xb_browser.page()
@@ -42,11 +43,7 @@ def test_the_playground_works_offline_after_the_first_visit(xb_browser, proxy):
         )
         assert page.data("#pg-stats")["epoch"] == "20"
         assert page.evaluate("document.documentElement.dataset.offline") == "offline"
-        problems = [
-            m
-            for m in page.console()
-            if m["type"] == "error" and NOT_THE_APPS not in m["text"]
-        ]
+        problems = [m for m in page.console() if m["type"] == "error" and NOT_THE_APPS not in m["text"]]
         assert not problems, problems
         assert not proxy.seen, proxy.seen
     finally:

@@ -451,6 +451,15 @@ def open_app(page: Page, url: str, timeout: float = 120.0) -> float:
     """Load the app and wait until it and its other labs are ready; seconds to ready."""
     t0 = time.monotonic()
     page.goto(url)
+    return wait_for_app(page, timeout, t0)
+
+
+def wait_for_app(page: Page, timeout: float = 120.0, since: float | None = None) -> float:
+    """Wait, without navigating, until the page's app and its other labs are ready; seconds to
+    ready (from ``since``). After a reload this is the way: a second navigation would leave the
+    reloaded document mid-start, and Firefox reports each module import that cuts short as an
+    error ("error loading dynamically imported module"), though that document is gone."""
+    t0 = time.monotonic() if since is None else since
     page.wait("() => document.documentElement.dataset.ready", timeout=timeout, what="the app to be ready (data-ready)")
     took = time.monotonic() - t0
     state = page.evaluate("document.documentElement.dataset.ready")

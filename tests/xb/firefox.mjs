@@ -46,8 +46,15 @@ async function newPage(width, height) {
     const message = { type: m.type() === "warning" ? "warn" : m.type(), text: m.text() };
     entry.messages.push(message);
     if (message.text.includes("JSHandle@")) {  // an object logged: say what it holds
-      Promise.all(m.args().map((a) => a.jsonValue().then(JSON.stringify, () => a.toString())))
-        .then((parts) => { message.text = parts.join(" "); }, () => {});
+      // where it was logged from: an event or a plain object says little by itself (PyScript's
+      // workers log their error events so), the first frame outside the tests' console recorder does
+      const frame = m.stackTrace().find((f) => !f.url.includes("/__xb__/"));
+      const where = frame && `${frame.url}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      // an Error's own properties are not enumerable (JSON gives "{}"): its name, message and stack
+      const said = (v) => v instanceof Error || typeof v?.message === "string"
+        ? `${v.name ?? v.type}: ${v.message}\n${v.stack ?? ""}` : JSON.stringify(v);
+      Promise.all(m.args().map((a) => a.evaluate(said).catch(() => a.jsonValue().then(JSON.stringify, () => a.toString()))))
+        .then((parts) => { message.text = parts.join(" ") + (where ? ` (logged at ${where})` : ""); }, () => {});
     }
   });
   page.on("pageerror", (e) => entry.messages.push({ type: "error", text: `pageerror: ${e.message || e}` }));

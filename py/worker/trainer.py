@@ -139,8 +139,8 @@ def held(sid):
     return _sessions.held(int(sid))
 
 
-def predictions(sid, split="test"):
-    return _sessions.predictions(int(sid), str(split))
+def predictions(sid, split="test", start=0, stop=-1):
+    return _sessions.predictions(int(sid), str(split), int(start), int(stop))
 
 
 def read_with(model_text, split="test", start=0, stop=-1):

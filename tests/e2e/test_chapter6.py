@@ -106,6 +106,47 @@ def test_stop_scores_the_weights_held(app):
     assert "Stopped at" in page.inner_text("#c6-train-text")
 
 
+ENDS = "['done', 'stopped']"  # a run's end (a seed that gets nowhere is stopped after its epoch)
+# Each change of the run's and the mistakes panel's state, and each Train click, in order.
+WATCH = """() => { window.__c6Log = [];
+  const run = document.getElementById('c6-run'), mistakes = document.getElementById('c6-mistakes');
+  const note = (what, el) => window.__c6Log.push([what, el.dataset.state, +(el.dataset.read || 0)]);
+  new MutationObserver(() => note('run', run)).observe(run, {attributes: true, attributeFilter: ['data-state']});
+  new MutationObserver(() => note('mistakes', mistakes))
+    .observe(mistakes, {attributes: true, attributeFilter: ['data-state']});
+  document.getElementById('c6-train').addEventListener('click', () => note('click', mistakes), {capture: true}); }"""
+
+
+def test_a_second_train_right_after_a_run_does_not_wait_for_the_first_runs_mistakes(app):
+    """A run that ends reads the test set's 10,000 answers in the worker (its mistakes), seconds
+    of a convnet's work; a Train pressed meanwhile must not queue behind all of it (the second
+    press waited 3-4x as long as the first). The read is asked a slice at a time and abandoned
+    after the slice in flight: the new run trains before the old answers ever show."""
+    page = open_lab(app)
+    page.select_option("#c6-rung", "relu")
+    for name, value in (("images", 300), ("epochs", 1), ("scored", 300), ("seed", 0)):
+        fill(page, name, value)
+    page.evaluate(WATCH)
+    page.click("#c6-train")
+    page.wait_for_function(f"{ENDS}.includes(document.getElementById('c6-run').dataset.state)", timeout=240_000)
+    page.wait_for_function("document.getElementById('c6-mistakes').dataset.state === 'reading'", timeout=60_000)
+    page.click("#c6-train")  # while the worker reads the first run's answers
+    page.wait_for_function(
+        f"window.__c6Log.filter(e => e[0] === 'run' && {ENDS}.includes(e[1])).length === 2", timeout=240_000
+    )
+    log = page.evaluate("window.__c6Log")
+    second = [k for k, e in enumerate(log) if e[0] == "click"][1]
+    after = log[second:]
+    training = next(k for k, e in enumerate(after) if e[:2] == ["run", "training"])
+    assert ["mistakes", "shown"] not in [e[:2] for e in after[:training]], after  # not read to the end first
+    abandoned = [e for e in after[:training] if e[0] == "mistakes"]
+    assert abandoned and abandoned[-1][1] == "empty", after  # the old model's read was given up, the panel says so
+    assert abandoned[-1][2] - after[0][2] <= 200, after  # after the click: one slice at most (models.READ_SLICE)
+    # The new run's own answers are read once it has ended.
+    page.wait_for_function("document.getElementById('c6-mistakes').dataset.state === 'shown'", timeout=240_000)
+    assert page.get_attribute("#c6-mistakes", "data-read") == "10000"
+
+
 def look_at_pretrained(app):
     page = open_lab(app)
     page.select_option("#c6-model", "pretrained")

@@ -4,10 +4,15 @@ at, a page at a time. Glue only.
 
 A model's answers on the 10,000 test images are computed in the training worker (a convnet's
 forward pass over the test set takes seconds): the trained run's by its session
-(``predictions``), the others by sending their JSON once (``read_with``).
+(``predictions``), the others by sending their JSON once (``read_with``); either way
+``READ_SLICE`` images per call, because the worker answers one call at a time: a Train
+pressed meanwhile waits one slice, not the whole test set (a run's end reads its mistakes,
+so a second Train pressed then used to wait 3-4x as long as the first). A new Train gives up
+the last run's read after the slice in flight (its session leaves the worker).
 
 Test hooks: ``#c6-mistakes`` data-state (empty, reading, shown, failed), data-model,
-data-count (mistakes), data-accuracy, and the gallery canvas's data-items
+data-read (test images the last read has read so far: 10,000 once done), data-count (mistakes), data-accuracy, and the
+gallery canvas's data-items
 ("index:label:answer;..."); ``#c6-model-message`` says why a file was refused.
 """
 
@@ -30,7 +35,7 @@ from pictures.gallery import gallery_page, gallery_selection
 PRETRAINED_URL = files.PRETRAINED_CONV
 MAX_FILE_BYTES = 100_000_000
 COLUMNS, ROWS = 10, 3
-READ_SLICE = 1000  # test images per worker call
+READ_SLICE = 200  # test images per worker call (a convnet reads them in about 0.3 s here; 50 calls a set)
 
 
 def setup() -> None:
@@ -109,10 +114,13 @@ def _describe(name: str, net) -> str:
 
 def trained(net, maps: bool = True) -> None:
     """A run's network (new weights after a slice or an epoch): looked at if it is the active one
-    (its filters redrawn; with ``maps``, the feature maps and the answer too)."""
+    (its filters redrawn; with ``maps``, the feature maps and the answer too). Mistakes shown
+    of earlier weights are no longer its own: the panel offers to read them again."""
     state.models["trained"] = net
-    state.predictions.pop("trained", None)
+    old_answers = state.predictions.pop("trained", None)
     if state.active == "trained":
+        if old_answers is not None:
+            _offer_mistakes()
         state.weights_version += 1
         if maps:
             look.draw()
@@ -164,18 +172,38 @@ async def _answers(name: str) -> np.ndarray | None:
         client._backend.sessions.mnist["test"] = state.test
     run = state.run
     if name == "trained" and run is not None and run.sid is not None and not run.dropped:
-        data = await client.call("predictions", run.sid, "test")
+        sid = run.sid
+
+        def read(start: int):
+            return client.call("predictions", sid, "test", start, start + READ_SLICE)
+
+        def wanted() -> bool:  # a new Train drops this run's session: its answers are not wanted
+            return state.run is run and not run.dropped
+
     elif name in state.texts:
-        parts = []
-        for start in range(0, mnist.N_TEST, READ_SLICE):  # a Train meanwhile waits one slice at most
-            parts.append(as_bytes(await client.call("read_with", state.texts[name], "test", start, start + READ_SLICE)))
-            if state.active == name:
-                done = f"{start + READ_SLICE:,} of {mnist.N_TEST:,}"
-                set_text("c6-mistakes-count", f"Reading the test images in the training worker: {done}…")
-        data = b"".join(parts)
+        text = state.texts[name]
+
+        def read(start: int):
+            return client.call("read_with", text, "test", start, start + READ_SLICE)
+
+        def wanted() -> bool:
+            return state.texts.get(name) is text
+
     else:
         return None
-    answers = np.frombuffer(as_bytes(data), dtype=np.uint8)
+    parts: list[bytes] = []
+    panel = by_id("c6-mistakes")
+    for start in range(0, mnist.N_TEST, READ_SLICE):  # a Train meanwhile waits one slice at most
+        parts.append(as_bytes(await read(start)))
+        read_so_far = min(start + READ_SLICE, mnist.N_TEST)
+        if panel.getAttribute("data-model") == name:
+            panel.setAttribute("data-read", str(read_so_far))
+        if not wanted():
+            return None
+        if state.active == name:
+            done = f"{read_so_far:,} of {mnist.N_TEST:,}"
+            set_text("c6-mistakes-count", f"Reading the test images in the training worker: {done}…")
+    answers = np.frombuffer(b"".join(parts), dtype=np.uint8)
     state.predictions[name] = answers
     return answers
 
@@ -209,6 +237,8 @@ async def show_mistakes() -> None:
         set_text("c6-mistakes-count", "")
         return
     panel.setAttribute("data-state", "reading")
+    panel.setAttribute("data-model", name)
+    panel.setAttribute("data-read", "0")
     by_id("c6-mistakes-read").hidden = True
     set_text("c6-mistakes-count", "Reading the 10,000 test images in the training worker…")
     try:
@@ -217,7 +247,10 @@ async def show_mistakes() -> None:
         panel.setAttribute("data-state", "failed")
         set_text("c6-mistakes-count", f"The test images could not be read: {e}")
         return
-    if answers is None or name != state.active:
+    if name != state.active:
+        return
+    if answers is None:  # given up (a new Train) or nothing to read: offered again
+        _offer_mistakes()
         return
     draw_mistakes(answers)
 

@@ -419,6 +419,12 @@ def test_a_convnet_run_in_the_worker_equals_the_plain_trainer_and_a_file_reads_t
     test_images, _ = sessions.mnist["test"]
     want = net.predict(test_images, scale=1 / 255)
     assert np.array_equal(np.frombuffer(sessions.predictions(sid, "test"), dtype=np.uint8), want)
+    # In slices (the page reads a trained convnet's answers a slice per call, so a Train
+    # pressed meanwhile waits one slice at most): the same answers, none lost or repeated.
+    sliced = [sessions.predictions(sid, "test", k, k + 7) for k in range(0, len(test_images), 7)]
+    assert np.array_equal(np.frombuffer(b"".join(sliced), dtype=np.uint8), want)
+    assert np.array_equal(np.frombuffer(sessions.predictions(sid, "test", 190, -1), dtype=np.uint8), want[190:])
+    assert sessions.predictions(sid, "test", 200, 300) == b""
     text = to_json(net)
     n = len(test_images)
     parts = [sessions.read_with(text, "test", k, k + 7) for k in range(0, n, 7)]

@@ -233,20 +233,22 @@ def test_opening_universality_warms_its_fit_in_the_worker_and_the_fit_still_equa
     assert not w.console_errors, w.console_errors
 
 
-def test_opening_chapter3_warms_its_runs_once_the_worker_holds_mnist(fresh):
-    """Chapter 3's runs call what warm()'s chapter 1 network does not (cross-entropy, L2, the
-    training set scored each epoch): opening the lab also runs a throwaway regularised run of
-    100 images once the MNIST sets have reached the worker (app.runs.warm.session, data=True).
-    Asked before the data, the worker refuses a chapter3 session: "done" proves the order."""
-    w = fresh("#chapter3")
+@pytest.mark.parametrize("lab, name", [("chapter3", "Chapter3"), ("chapter6", "Chapter6")])
+def test_opening_a_lab_warms_its_runs_once_the_worker_holds_mnist(fresh, lab, name):
+    """Chapter 3's runs (cross-entropy, L2, the training set scored each epoch) and Chapter 6's
+    convnets call what warm()'s chapter 1 network does not: opening the lab also runs a
+    throwaway run of 100 images once the MNIST sets have reached the worker
+    (app.runs.warm.session, data=True). Asked before the data, the worker refuses such a
+    session: "done" proves the order."""
+    w = fresh(f"#{lab}")
     page = w.page
     assert wait_worker(page) == "ready"
     page.wait_for_function(
-        "['done', 'failed'].includes(document.documentElement.dataset.workerWarmChapter3)",
+        f"['done', 'failed'].includes(document.documentElement.dataset.workerWarm{name})",
         timeout=WORKER_TIMEOUT_MS,
     )
     root = "document.documentElement.dataset"
-    assert page.evaluate(f"{root}.workerWarmChapter3") == "done", page.evaluate(f"{root}.workerWarmChapter3Error")
+    assert page.evaluate(f"{root}.workerWarm{name}") == "done", page.evaluate(f"{root}.workerWarm{name}Error")
     assert page.evaluate(f"{root}.workerHolds") == "test,train,validation"
     assert not w.console_errors, w.console_errors
 

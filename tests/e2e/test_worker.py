@@ -233,13 +233,12 @@ def test_opening_universality_warms_its_fit_in_the_worker_and_the_fit_still_equa
     assert not w.console_errors, w.console_errors
 
 
-@pytest.mark.parametrize("lab, name", [("chapter3", "Chapter3"), ("chapter6", "Chapter6")])
+@pytest.mark.parametrize("lab, name", [("chapter3", "Chapter3")])
 def test_opening_a_lab_warms_its_runs_once_the_worker_holds_mnist(fresh, lab, name):
-    """Chapter 3's runs (cross-entropy, L2, the training set scored each epoch) and Chapter 6's
-    convnets call what warm()'s chapter 1 network does not: opening the lab also runs a
-    throwaway run of 100 images once the MNIST sets have reached the worker
-    (app.runs.warm.session, data=True). Asked before the data, the worker refuses such a
-    session: "done" proves the order."""
+    """Chapter 3's runs (cross-entropy, L2, the training set scored each epoch) call what
+    warm()'s chapter 1 network does not: opening the lab also runs a throwaway run of 100
+    images once the MNIST sets have reached the worker (app.runs.warm.session, data=True).
+    Asked before the data, the worker refuses such a session: "done" proves the order."""
     w = fresh(f"#{lab}")
     page = w.page
     assert wait_worker(page) == "ready"

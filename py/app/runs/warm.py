@@ -16,9 +16,11 @@ as responsive as before (tests/e2e/test_worker.py measures its tasks meanwhile).
 
 ``session(name, spec)`` does the same for a lab whose first call still pays for importing
 its code in the worker and numpy's first calls (Universality's gradient-descent fit;
-Chapter 3's cross-entropy and L2 runs, scored on training and test images, and Chapter 6's
-convolutions and pooling, which ``warm``'s chapter 1 network does not call): a throwaway session of ``spec``, one short slice, then
-dropped; with ``data=True`` only once ``mnist()`` has handed the worker the splits.
+Chapter 3's cross-entropy and L2 runs, scored on training and test images, which ``warm``'s
+chapter 1 network does not call): a throwaway session of ``spec``, one short slice, then
+dropped; with ``data=True`` only once ``mnist()`` has handed the worker the splits. (Not
+Chapter 6's convnet: its throwaway run grew the worker's memory by 43 MB, which never shrinks,
+for a first Train that was already as quick as the second.)
 
 ``<html data-worker-warm="loading|done|failed">`` and ``data-worker-holds`` (the splits
 the worker holds, e.g. "test,train,validation") are for tests and the curious, and

@@ -20,7 +20,6 @@ from app.runs import warm
 from app.ui.dom import by_id, set_text
 from nnfs.labs.chapter6 import session as c6
 from nnfs.labs.chapter6.ladder import LADDER
-from nnfs.settings.training import MIN_SUBSET
 
 
 def setup() -> None:
@@ -38,17 +37,9 @@ def setup() -> None:
 def show(link: str) -> None:
     models.load_once()
     warm.mnist()  # after the test set (the worker's load_mnist is one at a time): then the training set
-    warm.session("chapter6", {"lab": "convnet", "config": _warm_values()}, data=True)
     lab.show(link)
     _describe()
     look.draw()
-
-
-def _warm_values() -> dict:
-    """The chosen rung's run shrunk to 100 images, one epoch and 100 images scored: its layers'
-    code paths (convolution, pooling, the rung's activation) warmed in the worker, then dropped."""
-    values = {name: lab.values[name] for name in c6.SETTINGS.names()}
-    return c6.read(values | {"images": MIN_SUBSET, "epochs": 1, "scored": 100})
 
 
 def hide() -> None:

@@ -7,25 +7,25 @@ as one path string and sent to the canvas as a single ``Path2D`` (see
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 
 def svg_path(xs, ys) -> str:
     """SVG path text ("M x y L x y ...") through the points; a non-finite point
-    ends the current piece and the next finite one starts a new piece ("M")."""
+    ends the current piece and the next finite one starts a new piece ("M").
+
+    Every curve of every lab is drawn through here, each redraw (Universality's fit redraws
+    ten curves of ~600 points a step): one %-format of all the numbers at once, not an
+    f-string per point, which took 30-50 ms a Universality draw in the page's Python."""
     xs = np.asarray(xs, dtype=np.float64).ravel()
     ys = np.asarray(ys, dtype=np.float64).ravel()
-    parts = []
-    started = False
-    for x, y in zip(xs.tolist(), ys.tolist()):
-        if not (math.isfinite(x) and math.isfinite(y)):
-            started = False
-            continue
-        parts.append(f"{'L' if started else 'M'}{x:.2f} {y:.2f}")
-        started = True
-    return "".join(parts)
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if not finite.any():
+        return ""
+    # A finite point after a non-finite one (or first) starts a piece.
+    starts = finite & ~np.concatenate(([False], finite[:-1]))
+    template = "".join(np.where(starts[finite], "M%.2f %.2f", "L%.2f %.2f").tolist())
+    return template % tuple(np.column_stack((xs[finite], ys[finite])).ravel().tolist())
 
 
 def rect_path(boxes, radius=0.0) -> str:

@@ -224,6 +224,11 @@ def test_opening_universality_warms_its_fit_in_the_worker_and_the_fit_still_equa
     assert page.evaluate(f"{root}.workerWarmUniversality") == "done", page.evaluate(
         f"{root}.workerWarmUniversalityError"
     )
+    # The page's side too: a throwaway fit drawn once and at once undrawn (app.labs.universality.lab
+    # ._warm_fit_draw); nothing of it stays on screen or in the published values.
+    page.wait_for_function("document.getElementById('lab-universality').dataset.fitDrawWarmed === 'true'")
+    assert page.get_attribute("#un-bumps", "data-fit-deviation") == "none"
+    assert page.inner_text("#un-fit-score") == "—"
     page.click("#un-fit")
     page.wait_for_function("document.getElementById('lab-universality').dataset.fitEpoch === '40'", timeout=120_000)
     page.wait_for_function("document.getElementById('lab-universality').dataset.fit === 'idle'")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/responsiveness.py [--seconds 6] [--pace max] [--compare OLD_CHECKOUT --rounds 2]
     .venv/bin/python bench/responsiveness.py --digits [--images 50000] [--compare OTHER_TREE]
+    .venv/bin/python bench/responsiveness.py --warmup [--rounds 3]
 
 Opens the app in headless Chromium, starts the Playground on a [2, 8, 8, 2]
 network with 1,000 points (the run the issue names) and, while it trains,
@@ -20,6 +21,11 @@ The same probe runs for the same time with the lab idle, as the baseline.
 (the epoch's end is when the page redraws the most: the log row, the curves,
 the pad, the confusion matrix, the gallery and the strips), twice: with the
 Digits lab shown, and with the Playground shown and training meanwhile.
+``--warmup``: the same probe on a fresh page opened at Chapter 3, from ready until the training
+worker has been handed the MNIST sets and has warmed Chapter 3's run (app.runs.warm: the
+training set fetched, checked and unpacked in the worker, two throwaway runs): what a learner
+reading the lab meanwhile meets on the page's thread (issue 20 wants no task over 50 ms); then
+3 s of the same page idle, as the baseline.
 ``--compare DIR`` measures another copy of the app (e.g. ``git archive`` of an
 older commit, with its static/vendor and static/data linked) in the same run,
 so that before and after meet the same machine load.
@@ -135,7 +141,18 @@ def main(argv=None) -> int:
     parser.add_argument("--digits", action="store_true", help="measure a Digits ch1 epoch (see above)")
     parser.add_argument("--images", type=int, default=50_000, help="--digits: training images in the epoch")
     parser.add_argument("--root", type=Path, default=ROOT, help="--digits: the copy of the app to measure")
+    parser.add_argument("--warmup", action="store_true", help="the page's thread while the worker warms up")
     args = parser.parse_args(argv)
+    if args.warmup:
+        print("Main thread of a fresh page at Chapter 3: from ready until the other labs are set up (the app's")
+        print("own work), then until the worker is warmed (the warm-up), then 3 s idle (the baseline):\n")
+        print("| round | stage | seconds | main-thread tasks of 2 ms or more (probe gaps) | long tasks > 50 ms |")
+        print("|---|---|---|---|---|")
+        for k, (t_setup, setup, t_warm, busy, idle) in enumerate(warmup_runs(args.root, args.rounds), 1):
+            for stage, seconds, r in (("labs set up", t_setup, setup), ("warm-up", t_warm, busy), ("idle", 3.0, idle)):
+                longs = f"{len(r['longs'])}" + (f", longest {max(r['longs']):.0f} ms" if r["longs"] else "")
+                print(f"| {k} | {stage} | {seconds:.1f} | {summary(r['gaps'])} | {longs} |")
+        return 0
     if args.digits:
         rows = []
         trees = [("this tree" if args.root == ROOT else str(args.root), args.root)]
@@ -189,6 +206,47 @@ def main(argv=None) -> int:
     for name, r in results:
         print(f"\n{name}: {r['speed']}")
     return 0
+
+
+WARMED = "['done', 'failed'].includes(document.documentElement.dataset.workerWarmChapter3 || '')"
+
+
+def warmup_runs(root: Path, rounds: int) -> list:
+    """[(seconds from ready to the labs set up, probe meanwhile, seconds from then to warmed, probe
+    meanwhile, probe idle after)], a fresh page each round."""
+    from browser import BENCH_ARGS, find_chromium
+    from playwright.sync_api import sync_playwright
+    from serve import make_server
+
+    server = make_server(root, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=BENCH_ARGS, headless=True)
+            for _ in range(rounds):
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+                page = context.new_page()
+                page.goto(base + "#chapter3")
+                page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+                t0 = time.perf_counter()
+                # ready -> the other labs set up (the app's own work after ready), then -> warmed.
+                page.evaluate(PROBE_UNTIL, [180, "document.documentElement.dataset.labsReady === 'true'"])
+                setup = page.evaluate("window.__probe")
+                t1 = time.perf_counter()
+                page.evaluate(PROBE_UNTIL, [180, WARMED])
+                busy = page.evaluate("window.__probe")
+                t2 = time.perf_counter()
+                if page.evaluate(WARMED) is not True:
+                    raise SystemExit("the worker did not warm Chapter 3 in 180 s")
+                out.append((t1 - t0, setup, t2 - t1, busy, page.evaluate(PROBE, 3)))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
 
 
 def set_field(page, selector: str, value: str) -> None:

@@ -34,6 +34,7 @@ so that before and after meet the same machine load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import threading
@@ -208,44 +209,52 @@ def main(argv=None) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def served_browser(root: Path, args: list[str]):
+    """The app in ``root`` served by tools/serve.py, and a headless Chromium: (browser, base URL)."""
+    from browser import find_chromium
+    from playwright.sync_api import sync_playwright
+    from serve import make_server
+
+    server = make_server(root, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=args, headless=True)
+            yield browser, f"http://127.0.0.1:{server.server_address[1]}/"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 WARMED = "['done', 'failed'].includes(document.documentElement.dataset.workerWarmChapter3 || '')"
 
 
 def warmup_runs(root: Path, rounds: int) -> list:
     """[(seconds from ready to the labs set up, probe meanwhile, seconds from then to warmed, probe
     meanwhile, probe idle after)], a fresh page each round."""
-    from browser import BENCH_ARGS, find_chromium
-    from playwright.sync_api import sync_playwright
-    from serve import make_server
+    from browser import BENCH_ARGS
 
-    server = make_server(root, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     out = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=find_chromium(), args=BENCH_ARGS, headless=True)
-            for _ in range(rounds):
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-                page = context.new_page()
-                page.goto(base + "#chapter3")
-                page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
-                t0 = time.perf_counter()
-                # ready -> the other labs set up (the app's own work after ready), then -> warmed.
-                page.evaluate(PROBE_UNTIL, [180, "document.documentElement.dataset.labsReady === 'true'"])
-                setup = page.evaluate("window.__probe")
-                t1 = time.perf_counter()
-                page.evaluate(PROBE_UNTIL, [180, WARMED])
-                busy = page.evaluate("window.__probe")
-                t2 = time.perf_counter()
-                if page.evaluate(WARMED) is not True:
-                    raise SystemExit("the worker did not warm Chapter 3 in 180 s")
-                out.append((t1 - t0, setup, t2 - t1, busy, page.evaluate(PROBE, 3)))
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_browser(root, BENCH_ARGS) as (browser, base):
+        for _ in range(rounds):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+            page = context.new_page()
+            page.goto(base + "#chapter3")
+            page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+            t0 = time.perf_counter()
+            # ready -> the other labs set up (the app's own work after ready), then -> warmed.
+            page.evaluate(PROBE_UNTIL, [180, "document.documentElement.dataset.labsReady === 'true'"])
+            setup = page.evaluate("window.__probe")
+            t1 = time.perf_counter()
+            page.evaluate(PROBE_UNTIL, [180, WARMED])
+            busy = page.evaluate("window.__probe")
+            t2 = time.perf_counter()
+            if page.evaluate(WARMED) is not True:
+                raise SystemExit("the worker did not warm Chapter 3 in 180 s")
+            out.append((t1 - t0, setup, t2 - t1, busy, page.evaluate(PROBE, 3)))
+            context.close()
     return out
 
 
@@ -257,47 +266,34 @@ def set_field(page, selector: str, value: str) -> None:
 def digits_runs(root: Path, images: int) -> list:
     """[(what is shown, probe result)] for one ch1 epoch with the Digits lab shown, then with the
     Playground shown and training (probed from the moment both train to the epoch's end)."""
-    from browser import find_chromium
-    from playwright.sync_api import sync_playwright
-    from serve import make_server
-
-    server = make_server(root, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     out = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + f"#playground/{PLAYGROUND}")  # the Playground starts the training worker
-            page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
-            page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+    with served_browser(root, ["--no-sandbox"]) as (browser, base):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + f"#playground/{PLAYGROUND}")  # the Playground starts the training worker
+        page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=120_000)
+        page.wait_for_function("document.documentElement.dataset.worker === 'ready'", timeout=120_000)
+        page.evaluate("location.hash = '#digits'")
+        page.wait_for_function(DIGITS_LOADED, timeout=120_000)
+        for shown in ("Digits", "Playground, training"):
             page.evaluate("location.hash = '#digits'")
-            page.wait_for_function(DIGITS_LOADED, timeout=120_000)
-            for shown in ("Digits", "Playground, training"):
-                page.evaluate("location.hash = '#digits'")
-                page.wait_for_function("!document.getElementById('lab-digits').hidden")
-                page.select_option("#dg-preset", "ch1")
-                set_field(page, "#dg-epochs", "1")
-                set_field(page, "#dg-subset", str(images))
-                page.click("#dg-train")
-                page.wait_for_function(f"!({DIGITS_DONE})")
-                if shown != "Digits":
-                    # Probed from once both train: the switch of lab and the Train click are
-                    # the learner's actions (a one-off 50-80 ms task), not training's cost.
-                    page.evaluate(f"location.hash = '#playground/{PLAYGROUND}'")
-                    page.wait_for_function("!document.getElementById('lab-playground').hidden")
-                    page.click("#pg-train")
-                    page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
-                    page.wait_for_timeout(500)
-                page.evaluate(PROBE_UNTIL, [600, DIGITS_DONE])
-                out.append((shown, page.evaluate("window.__probe")))
-                if shown != "Digits" and page.get_attribute("#pg-stats", "data-state") == "running":
-                    page.click("#pg-pause")
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+            page.wait_for_function("!document.getElementById('lab-digits').hidden")
+            page.select_option("#dg-preset", "ch1")
+            set_field(page, "#dg-epochs", "1")
+            set_field(page, "#dg-subset", str(images))
+            page.click("#dg-train")
+            page.wait_for_function(f"!({DIGITS_DONE})")
+            if shown != "Digits":
+                # Probed from once both train: the switch of lab and the Train click are
+                # the learner's actions (a one-off 50-80 ms task), not training's cost.
+                page.evaluate(f"location.hash = '#playground/{PLAYGROUND}'")
+                page.wait_for_function("!document.getElementById('lab-playground').hidden")
+                page.click("#pg-train")
+                page.wait_for_function("document.getElementById('pg-stats').dataset.state === 'running'")
+                page.wait_for_timeout(500)
+            page.evaluate(PROBE_UNTIL, [600, DIGITS_DONE])
+            out.append((shown, page.evaluate("window.__probe")))
+            if shown != "Digits" and page.get_attribute("#pg-stats", "data-state") == "running":
+                page.click("#pg-pause")
     return out
 
 
